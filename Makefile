@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Each sets up what it needs.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup setup-test run test test-fast bench db-upgrade seed clean
+
+$(BIN)/.stamp: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+static/vendor/.stamp: package.json package-lock.json scripts/vendor-static.sh
+	scripts/vendor-static.sh
+	touch $@
+
+setup: $(BIN)/.stamp static/vendor/.stamp
+	scripts/system-deps.sh run
+
+setup-test: setup
+	scripts/system-deps.sh test
+
+db-upgrade: setup
+	$(BIN)/flask db upgrade
+
+# Demo data is loaded once: seed-demo does nothing when the database already has units.
+seed: db-upgrade
+	$(BIN)/flask seed-demo --if-empty
+
+run: seed
+	@echo "Sổ Khuyến Học: http://$(HOST):$(PORT)"
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
+
+test: setup-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

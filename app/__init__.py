@@ -1,0 +1,52 @@
+"""Sổ Khuyến Học: the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from app.config import build_config
+
+    app.config.update(build_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_domains(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core import db as core_db
+    from app.core import errors, security, templating
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.vn import filters
+
+    db.init_app(app)
+    with app.app_context():
+        core_db.configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
+    templating.init_app(app)
+
+
+def _register_domains(app: Flask) -> None:
+    from app import audit, auth, dashboard, demo, units, users
+
+    for domain in (auth, dashboard, units, users, audit, demo):
+        domain.init_app(app)

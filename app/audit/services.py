@@ -1,0 +1,84 @@
+"""Writing and reading the audit log.
+
+Services call `record()` inside the same transaction as the change itself, so
+a change and its log entry are committed together or not at all.
+"""
+from flask import g, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app.core.db import write_mode
+from app.extensions import db
+from app.vn.text import fold
+
+from .models import AuditEntry
+
+ACTION_LABELS = {
+    "create": "Tạo mới",
+    "update": "Sửa",
+    "move": "Chuyển đơn vị cấp trên",
+    "deactivate": "Ngừng hoạt động",
+    "activate": "Kích hoạt lại",
+    "reset_password": "Đặt lại mật khẩu",
+    "change_password": "Đổi mật khẩu",
+    "login": "Đăng nhập",
+    "login_failed": "Đăng nhập sai",
+    "logout": "Đăng xuất",
+    "refused": "Bị từ chối truy cập",
+}
+
+
+def _actor():
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user
+    return None
+
+
+def record(action: str, obj=None, *, before=None, after=None, unit_id=None,
+           object_type=None, user=None, username=None) -> AuditEntry:
+    """Add an audit entry to the current session (the caller commits)."""
+    actor = user or _actor()
+    if unit_id is None and obj is not None:
+        unit_id = getattr(obj, "unit_id", None) or (obj.id if obj.__tablename__ == "unit" else None)
+    entry = AuditEntry(
+        user_id=actor.id if actor else None,
+        username=username if username is not None else (actor.username if actor else ""),
+        unit_id=unit_id,
+        object_type=object_type or (obj.__tablename__ if obj is not None else ""),
+        object_id=getattr(obj, "id", None),
+        action=action,
+        before=before,
+        after=after,
+        request_id=getattr(g, "request_id", "") if has_request_context() else "",
+        ip=(request.remote_addr or "")[:45] if has_request_context() else "",
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_refusal(code: int, method: str, path: str) -> None:
+    """Log a refused request in its own transaction: the request's own work is abandoned."""
+    db.session.rollback()
+    actor = _actor()
+    with write_mode():
+        record("refused", unit_id=actor.unit_id if actor else None, object_type="request",
+               after={"status": code, "method": method, "path": path[:300]})
+        db.session.commit()
+
+
+def scoped_query(user, *, action: str = "", username: str = "", object_type: str = ""):
+    """Entries about the user's unit and below; root users also see entries with no unit."""
+    from app.units.models import Unit
+
+    in_scope = select(Unit.id).where(Unit.path.startswith(user.unit.path))
+    cond = AuditEntry.unit_id.in_(in_scope)
+    if user.unit.parent_id is None:
+        cond = or_(cond, AuditEntry.unit_id.is_(None))
+    stmt = select(AuditEntry).where(cond)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if username:
+        stmt = stmt.where(AuditEntry.username.contains(fold(username).replace(" ", "")))
+    return stmt.order_by(AuditEntry.id.desc())

@@ -1,0 +1,89 @@
+"""Login, logout and password change."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from app.core.views import attach_error, form_page, go
+from app.extensions import db, limiter
+from app.users import services as user_services
+from app.users.models import User
+from app.vn.text import fold
+
+from .forms import ChangePasswordForm, LoginForm, LogoutForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _username_key() -> str:
+    return "login-user:" + fold(request.form.get("username", ""))[:60]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: an open redirect after login is a phishing tool."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_username_key, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.lower()
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user and user.active and user.check_password(form.password.data):
+            user_services.note_login(user)
+            db.session.commit()
+            login_user(user)
+            return go(_safe_next(request.args.get("next")))
+        user_services.note_failed_login(username, user)
+        db.session.commit()
+        form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
+        form.password.data = ""
+    return form_page("auth/login.html", "auth/_login_form.html", form)
+
+
+@bp.post("/dang-xuat")
+@login_required
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        # Ending this user's every session: a copied cookie is worthless from now on.
+        user.session_version += 1
+        from app.audit.services import record
+
+        record("logout", user)
+        db.session.commit()
+    logout_user()
+    flash("Bạn đã đăng xuất.", "success")
+    return go(url_for("auth.login"))
+
+
+@bp.route("/doi-mat-khau", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        try:
+            user_services.change_own_password(user, form.current.data, form.password.data)
+            db.session.commit()
+        except user_services.UserError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            login_user(user)  # this session carries the new version; all others end
+            flash("Đã đổi mật khẩu.", "success")
+            return go(url_for("dashboard.index"))
+    return form_page("auth/change_password.html", "auth/_change_password_form.html", form)

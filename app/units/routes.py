@@ -1,0 +1,129 @@
+"""Unit tree pages. Views load, check, call one service, answer."""
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from app.core.authz import authorize, get_or_404
+from app.core.views import attach_error, form_page, go, render
+from app.extensions import db
+from app.vn.text import fold
+
+from . import services
+from .forms import ConfirmForm, MoveForm, UnitEditForm, UnitForm
+from .models import Unit
+
+bp = Blueprint("units", __name__, url_prefix="/don-vi")
+
+
+@bp.get("/")
+@login_required
+def index():
+    authorize("view")
+    q = request.args.get("q", "")
+    units = services.subtree(current_user.unit)
+    if q.strip():
+        key = fold(q)
+        units = [u for u in units if key in u.search_key]
+    from app.users.models import User
+
+    counts = dict(db.session.execute(
+        select(User.unit_id, func.count()).where(User.active.is_(True)).group_by(User.unit_id)).all())
+    return render("units/index.html", partial="units/_rows.html", units=units, q=q,
+                  root=current_user.unit, user_counts=counts)
+
+
+@bp.get("/<int:unit_id>")
+@login_required
+def detail(unit_id):
+    unit = get_or_404(Unit, unit_id)
+    from app.users.models import User
+
+    users = db.session.scalars(select(User).where(User.unit_id == unit.id).order_by(User.name_key)).all()
+    return render("units/detail.html", unit=unit, users=users,
+                  children=sorted(unit.children, key=lambda u: u.search_key))
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@login_required
+def create():
+    authorize("unit.manage")
+    form = UnitForm(parent_id=request.args.get("cap_tren", type=int))
+    form.parent_id.choices = services.scope_choices(current_user.unit)
+    if form.validate_on_submit():
+        parent = get_or_404(Unit, form.parent_id.data, "unit.manage")
+        try:
+            unit = services.create_unit(parent, form.name.data, form.kind.data, form.address.data)
+            db.session.commit()
+        except services.UnitError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
+            return go(url_for(".detail", unit_id=unit.id))
+    return form_page("units/form.html", "units/_form.html", form, title="Thêm đơn vị",
+                     action=url_for(".create"))
+
+
+@bp.route("/<int:unit_id>/sua", methods=["GET", "POST"])
+@login_required
+def edit(unit_id):
+    unit = get_or_404(Unit, unit_id, "unit.manage")
+    form = UnitEditForm(obj=unit)
+    if form.validate_on_submit():
+        try:
+            services.update_unit(unit, form.name.data, form.kind.data, form.address.data)
+            db.session.commit()
+        except services.UnitError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu thay đổi.", "success")
+            return go(url_for(".detail", unit_id=unit.id))
+    return form_page("units/form.html", "units/_form.html", form, title=f"Sửa: {unit.name}",
+                     action=url_for(".edit", unit_id=unit.id), unit=unit)
+
+
+@bp.route("/<int:unit_id>/chuyen", methods=["GET", "POST"])
+@login_required
+def move(unit_id):
+    unit = get_or_404(Unit, unit_id, "unit.manage")
+    if unit.id == current_user.unit_id:
+        flash("Không thể chuyển đơn vị của chính bạn.", "error")
+        return go(url_for(".detail", unit_id=unit.id))
+    form = MoveForm(parent_id=unit.parent_id)
+    form.parent_id.choices = [c for c in services.scope_choices(current_user.unit)
+                              if c[0] != unit.id]
+    if form.validate_on_submit():
+        new_parent = get_or_404(Unit, form.parent_id.data, "unit.manage")
+        try:
+            services.move_unit(unit, new_parent)
+            db.session.commit()
+        except services.UnitError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã chuyển “{unit.name}” về “{new_parent.name}”.", "success")
+            return go(url_for(".detail", unit_id=unit.id))
+    return form_page("units/move.html", "units/_move_form.html", form, unit=unit)
+
+
+@bp.route("/<int:unit_id>/trang-thai", methods=["GET", "POST"])
+@login_required
+def toggle_active(unit_id):
+    """Deactivate or reactivate; GET is the confirmation page for browsers without JavaScript."""
+    unit = get_or_404(Unit, unit_id, "unit.manage")
+    if unit.id == current_user.unit_id:
+        flash("Không thể ngừng hoạt động đơn vị của chính bạn.", "error")
+        return go(url_for(".detail", unit_id=unit.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(unit, not unit.active)
+            db.session.commit()
+        except services.UnitError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            flash("Đã kích hoạt lại đơn vị." if unit.active else "Đã ngừng hoạt động đơn vị.", "success")
+        return go(url_for(".detail", unit_id=unit.id))
+    return render("units/confirm_toggle.html", unit=unit, form=form)

@@ -1,0 +1,126 @@
+"""Account pages for admins, and the printable user list."""
+from datetime import date
+
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core.authz import authorize, get_or_404
+from app.core.views import attach_error, form_page, go, page_number, render
+from app.extensions import db
+from app.units.models import Unit
+from app.units.services import scope_choices
+
+from . import services
+from .forms import ResetPasswordForm, UserCreateForm, UserEditForm, UserFilterForm
+from .models import User
+from app.units.forms import ConfirmForm
+
+bp = Blueprint("users", __name__, url_prefix="/nguoi-dung")
+
+
+@bp.get("/")
+@login_required
+def index():
+    authorize("user.manage")
+    filters = UserFilterForm(request.args)
+    stmt = services.users_in_scope(current_user.unit, q=filters.q.data or "", role=filters.role.data or "",
+                                   include_inactive=bool(filters.inactive.data))
+    pagination = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
+    return render("users/index.html", partial="users/_rows.html", filters=filters, pagination=pagination)
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@login_required
+def create():
+    authorize("user.manage")
+    form = UserCreateForm(unit_id=request.args.get("don_vi", type=int))
+    form.unit_id.choices = scope_choices(current_user.unit)
+    if form.validate_on_submit():
+        unit = get_or_404(Unit, form.unit_id.data, "user.manage")
+        try:
+            user = services.create_user(username=form.username.data, full_name=form.full_name.data,
+                                        unit=unit, role=form.role.data, password=form.password.data,
+                                        phone=form.phone.data)
+            db.session.commit()
+        except services.UserError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã tạo tài khoản “{user.username}”. Người dùng sẽ phải đổi mật khẩu khi đăng nhập lần đầu.",
+                  "success")
+            return go(url_for(".detail", user_id=user.id))
+    return form_page("users/form.html", "users/_form.html", form, title="Thêm người dùng",
+                     action=url_for(".create"))
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def detail(user_id):
+    user = get_or_404(User, user_id, "user.manage")
+    form = UserEditForm(obj=user)
+    form.unit_id.choices = scope_choices(current_user.unit)
+    if form.validate_on_submit():
+        unit = get_or_404(Unit, form.unit_id.data, "user.manage")
+        try:
+            services.update_user(user, actor=current_user, full_name=form.full_name.data, unit=unit,
+                                 role=form.role.data, phone=form.phone.data)
+            db.session.commit()
+        except services.UserError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu thay đổi.", "success")
+            return go(url_for(".detail", user_id=user.id))
+    return form_page("users/form.html", "users/_form.html", form, title=f"Tài khoản: {user.username}",
+                     action=url_for(".detail", user_id=user.id), user=user)
+
+
+@bp.route("/<int:user_id>/dat-lai-mat-khau", methods=["GET", "POST"])
+@login_required
+def reset_password(user_id):
+    user = get_or_404(User, user_id, "user.manage")
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.password.data)
+            db.session.commit()
+        except services.UserError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã đặt lại mật khẩu cho “{user.username}”. Hãy báo mật khẩu này trực tiếp cho người dùng.",
+                  "success")
+            return go(url_for(".detail", user_id=user.id))
+    return form_page("users/reset_password.html", "users/_reset_form.html", form, user=user)
+
+
+@bp.route("/<int:user_id>/trang-thai", methods=["GET", "POST"])
+@login_required
+def toggle_active(user_id):
+    """Lock or unlock an account; GET is the confirmation page without JavaScript."""
+    user = get_or_404(User, user_id, "user.manage")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(user, not user.active, current_user)
+            db.session.commit()
+        except services.UserError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            flash("Đã mở khóa tài khoản." if user.active else "Đã khóa tài khoản.", "success")
+        return go(url_for(".detail", user_id=user.id))
+    return render("users/confirm_toggle.html", user=user, form=form)
+
+
+@bp.get("/danh-sach.pdf")
+@login_required
+def print_list():
+    """Danh sách người dùng of a unit and everything under it, sorted the Vietnamese way."""
+    authorize("user.manage")
+    unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "user.manage")
+    from app.printing.services import pdf_response, render_pdf
+
+    users = db.session.scalars(services.users_in_scope(unit)).all()
+    pdf = render_pdf("users/pdf_list.html", unit=unit, users=users, today=date.today())
+    return pdf_response(pdf, f"Danh sách người dùng - {unit.name}.pdf")

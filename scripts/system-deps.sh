@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the app needs, only when missing.
+# Usage: scripts/system-deps.sh run|test
+# Not root: prints the apt-get line instead of failing halfway.
+set -euo pipefail
+pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
+if [ "${1:-run}" = "test" ]; then
+  pkgs+=(chromium poppler-utils)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Thiếu gói hệ thống. Hãy chạy với quyền root:"
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+  exit 1
+fi
+echo "Cài gói hệ thống: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
