@@ -45,8 +45,16 @@ def _init_extensions(app: Flask) -> None:
     templating.init_app(app)
 
 
-def _register_domains(app: Flask) -> None:
-    from app import audit, auth, dashboard, demo, units, users
+# Domain packages, in dependency order (demo data is seeded in this order too).
+DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "campaigns",
+           "donations", "piggybanks", "demo")
 
-    for domain in (auth, dashboard, units, users, audit, demo):
-        domain.init_app(app)
+
+def _register_domains(app: Flask) -> None:
+    import importlib
+
+    for name in DOMAINS:
+        module = importlib.import_module(f"app.{name}")
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)

@@ -21,7 +21,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "unit.manage": {"admin"},
     "user.manage": {"admin"},
     "data.write": {"admin", "treasurer", "clerk"},
-    "money.write": {"treasurer"},
+    "money.write": {"treasurer"},  # payments out, transfers, voiding ledger entries
+    "campaign.manage": {"admin", "treasurer"},
+    "donation.write": {"treasurer", "clerk"},
+    "donation.void": {"treasurer"},
+    "piggybank.write": {"treasurer", "clerk"},
 }
 
 

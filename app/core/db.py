@@ -3,8 +3,9 @@
 SQLite: every connection gets WAL (readers never wait for the writer),
 foreign keys, a busy timeout and synchronous=FULL (a committed donation
 survives a power cut). pysqlite's own transaction handling is switched off so
-that we issue BEGIN ourselves: requests that may write (POST and friends, CLI
-commands) take the write lock up front with BEGIN IMMEDIATE. A deferred BEGIN
+that we issue BEGIN ourselves: requests that may write (POST and friends) and
+blocks wrapped in `write_mode()` (CLI commands, background jobs) take the write
+lock up front with BEGIN IMMEDIATE. A deferred BEGIN
 that reads first and writes later fails with "database is locked" when another
 writer committed in between, whatever the busy timeout.
 """
@@ -25,7 +26,7 @@ def wants_write() -> bool:
         return True
     if has_request_context():
         return request.method not in SAFE_METHODS
-    return True  # CLI, workers and tests write
+    return False  # outside requests, writers say so with write_mode()
 
 
 @contextmanager

@@ -1,7 +1,9 @@
 """The demo association: a province, two communes, branches and one user per role.
 
-Later domains add their own demo data by appending a function to SEEDERS.
+Each later domain adds its own demo data in `app/<domain>/demo.py` with a
+`seed(units: dict)` function; they run in the order of app.DOMAINS.
 """
+import importlib
 import secrets
 import string
 
@@ -20,7 +22,6 @@ DEMO_USERS = [
     ("quantrixa", "Huỳnh Minh Tâm", "lai_vung", "admin"),
 ]
 
-SEEDERS: list = []  # functions(units: dict) run after units and users exist
 
 
 def _password() -> str:
@@ -47,8 +48,16 @@ def seed() -> list[tuple[str, str, str, str]]:
         create_user(username=username, full_name=full_name, unit=units[unit_key], role=role,
                     password=password, must_change_password=False)
         logins.append((username, password, role, units[unit_key].name))
-    for seeder in SEEDERS:
-        seeder(units)
+    from app import DOMAINS
+
+    for name in DOMAINS:
+        try:
+            module = importlib.import_module(f"app.{name}.demo")
+        except ModuleNotFoundError as err:
+            if err.name != f"app.{name}.demo":
+                raise
+            continue
+        module.seed(units)
     return logins
 
 

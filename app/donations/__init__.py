@@ -1,0 +1,1 @@
+"""donations domain (being built)."""

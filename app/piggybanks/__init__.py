@@ -1,0 +1,1 @@
+"""piggybanks domain (being built)."""

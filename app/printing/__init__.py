@@ -1,0 +1,1 @@
+"""Print engine: Jinja templates under templates/pdf/ turned into PDF by WeasyPrint (see services)."""

@@ -1,0 +1,153 @@
+"""Shared fixtures: an app on a database built by the migrations, and a CSRF-aware client.
+
+SQLite (default): the schema is migrated once per run into a template file; each
+test gets a fresh copy. PostgreSQL (TEST_DATABASE_URL): migrated once into a
+database of its own per test worker; each test starts from truncated tables.
+"""
+import os
+import secrets
+import shutil
+import tempfile
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+
+from app import create_app
+
+# Keep generated files (secret key, default SQLite) out of the checkout's instance/.
+os.environ["INSTANCE_PATH"] = tempfile.mkdtemp(prefix="skh-test-")
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "RATELIMIT_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt is deliberately slow
+    "SERVER_NAME": None,
+}
+SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+class AppClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every unsafe request unless told not to."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as sess:
+            raw = sess.setdefault("csrf_token", secrets.token_hex(20))
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, csrf: bool = True, htmx: bool = False, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        headers = dict(kwargs.pop("headers", None) or {})
+        if csrf and method not in SAFE:
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+        if htmx:
+            headers.setdefault("HX-Request", "true")
+        # A fresh app context per request, as in production: otherwise the request would reuse
+        # the test's context, and with it `g` (Flask-Login's cached user) and the test's session.
+        with self.application.app_context():
+            return super().open(*args, headers=headers, **kwargs)
+
+
+def _worker_pg_url(worker: str) -> str:
+    parts = urlsplit(PG_URL)
+    dbname = f"{parts.path.lstrip('/') or 'test'}_{worker}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{dbname}"'))
+    admin.dispose()
+    return urlunsplit(parts._replace(path="/" + dbname))
+
+
+def migrate(url: str, instance_path: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory, worker_id):
+    """The migrated database every test starts from."""
+    instance = tmp_path_factory.mktemp("instance")
+    if PG_URL:
+        url = _worker_pg_url(worker_id)
+        migrate(url, str(instance))
+        return {"kind": "postgresql", "url": url}
+    template = instance / "template.db"
+    migrate(f"sqlite:///{template}", str(instance))
+    return {"kind": "sqlite", "template": template}
+
+
+def _truncate_all(url: str) -> None:
+    from app.extensions import db
+
+    engine = create_engine(url)
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(database, tmp_path):
+    if database["kind"] == "postgresql":
+        _truncate_all(database["url"])
+        return database["url"]
+    target = tmp_path / "test.db"
+    shutil.copy(database["template"], target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": db_url})
+    app.test_client_class = AppClient
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    from app.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app) -> AppClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    from tests.factories import make_world
+
+    return make_world()
+
+
+def login(client, user_or_username, password=None):
+    from tests.factories import PASSWORD
+
+    username = getattr(user_or_username, "username", user_or_username)
+    resp = client.post("/dang-nhap", data={"username": username, "password": password or PASSWORD})
+    assert resp.status_code in (302, 303), resp.get_data(as_text=True)[:500]
+    return resp
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user(user) logs the test client in as that user and returns the client."""
+
+    def _login(user):
+        login(client, user)
+        return client
+
+    return _login
