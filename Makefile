@@ -24,7 +24,7 @@ setup-test: setup
 	scripts/system-deps.sh test
 
 db-upgrade: setup
-	$(BIN)/flask db upgrade
+	$(BIN)/flask db upgrade heads
 
 # Demo data is loaded once: seed-demo does nothing when the database already has units.
 seed: db-upgrade

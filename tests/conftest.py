@@ -47,19 +47,33 @@ class AppClient(FlaskClient):
             headers.setdefault("HX-Request", "true")
         # A fresh app context per request, as in production: otherwise the request would reuse
         # the test's context, and with it `g` (Flask-Login's cached user) and the test's session.
-        with self.application.app_context():
-            return super().open(*args, headers=headers, **kwargs)
+        # The test's own session ends its transaction around each request, so the request sees
+        # what the test wrote and the test then sees what the request wrote (SQLite WAL and
+        # PostgreSQL both read from a snapshot taken at the first read of a transaction).
+        from app.extensions import db
+
+        db.session.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, headers=headers, **kwargs)
+        finally:
+            db.session.commit()
 
 
-def _worker_pg_url(worker: str) -> str:
-    parts = urlsplit(PG_URL)
-    dbname = f"{parts.path.lstrip('/') or 'test'}_{worker}"
+def _pg_database(action: str, dbname: str) -> None:
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{dbname}"'))
+        if action == "create":
+            conn.execute(text(f'CREATE DATABASE "{dbname}"'))
     admin.dispose()
-    return urlunsplit(parts._replace(path="/" + dbname))
+
+
+def _worker_pg_name() -> str:
+    """A database of its own per test process, so parallel runs never share tables."""
+    base = urlsplit(PG_URL).path.lstrip("/") or "test"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{base}_{worker}_{os.getpid()}"
 
 
 def migrate(url: str, instance_path: str) -> None:
@@ -67,23 +81,27 @@ def migrate(url: str, instance_path: str) -> None:
 
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from app.extensions import db
 
         db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory, worker_id):
+def database(tmp_path_factory):
     """The migrated database every test starts from."""
     instance = tmp_path_factory.mktemp("instance")
     if PG_URL:
-        url = _worker_pg_url(worker_id)
+        name = _worker_pg_name()
+        _pg_database("create", name)
+        url = urlunsplit(urlsplit(PG_URL)._replace(path="/" + name))
         migrate(url, str(instance))
-        return {"kind": "postgresql", "url": url}
+        yield {"kind": "postgresql", "url": url}
+        _pg_database("drop", name)
+        return
     template = instance / "template.db"
     migrate(f"sqlite:///{template}", str(instance))
-    return {"kind": "sqlite", "template": template}
+    yield {"kind": "sqlite", "template": template}
 
 
 def _truncate_all(url: str) -> None:

@@ -46,19 +46,21 @@ def init_app(app):
         """Create the first administrator (and the root unit if the database has none)."""
         from sqlalchemy import select
 
+        from app.core.db import write_mode
         from app.units.models import Unit
         from app.units.services import create_unit
         from app.users.services import UserError, create_user
         from app.vn.text import fold
 
-        unit = db.session.scalar(select(Unit).where(Unit.search_key == fold(unit_name)))
-        if unit is None:
-            unit = create_unit(None, unit_name, "province" if "tinh" in fold(unit_name) else "commune")
-        try:
-            create_user(username=username, full_name=full_name, unit=unit, role="admin",
-                        password=password, must_change_password=False)
-        except UserError as err:
-            db.session.rollback()
-            raise click.ClickException(str(err))
-        db.session.commit()
+        with write_mode():
+            unit = db.session.scalar(select(Unit).where(Unit.search_key == fold(unit_name)))
+            if unit is None:
+                unit = create_unit(None, unit_name, "province" if "tinh" in fold(unit_name) else "commune")
+            try:
+                create_user(username=username, full_name=full_name, unit=unit, role="admin",
+                            password=password, must_change_password=False)
+            except UserError as err:
+                db.session.rollback()
+                raise click.ClickException(str(err))
+            db.session.commit()
         click.echo(f"Đã tạo quản trị viên “{username}” cho “{unit.name}”.")

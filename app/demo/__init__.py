@@ -17,8 +17,11 @@ def init_app(app):
         if if_empty and db.session.scalar(select(func.count()).select_from(Unit)):
             click.echo("Dữ liệu đã có sẵn, không nạp dữ liệu mẫu. (Đặt lại mật khẩu mẫu: flask demo-passwords)")
             return
-        logins = seed()
-        db.session.commit()
+        from app.core.db import write_mode
+
+        with write_mode():
+            logins = seed()
+            db.session.commit()
         _print_logins(logins)
 
     @app.cli.command("demo-passwords")
@@ -26,8 +29,11 @@ def init_app(app):
         """Give the demo accounts new random passwords and print them."""
         from .services import reset_demo_passwords
 
-        logins = reset_demo_passwords()
-        db.session.commit()
+        from app.core.db import write_mode
+
+        with write_mode():
+            logins = reset_demo_passwords()
+            db.session.commit()
         _print_logins(logins)
 
 

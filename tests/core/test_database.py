@@ -1,0 +1,47 @@
+"""The database as every deployment relies on it."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from app.extensions import db
+
+
+def test_migrations_match_the_models(app):
+    """A model change without a migration fails here."""
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []
+
+
+def test_sqlite_connections_are_set_up_for_safe_concurrent_use(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_post_requests_take_the_write_lock_up_front(app, monkeypatch):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    seen = []
+    from sqlalchemy import event
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def spy(conn, cursor, statement, *args):
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    try:
+        with app.test_request_context("/", method="POST"):
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+        with app.test_request_context("/", method="GET"):
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+    assert seen == ["BEGIN IMMEDIATE", "BEGIN"]

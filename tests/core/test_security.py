@@ -1,0 +1,165 @@
+"""Headers, CSRF on every POST route, sessions that end, login rate limit."""
+import pytest
+from flask import url_for
+
+from tests.authz import merged_table
+from tests.conftest import login
+from tests.factories import PASSWORD
+
+
+def _post_rules(app):
+    return sorted((r for r in app.url_map.iter_rules() if "POST" in r.methods), key=lambda r: r.endpoint)
+
+
+def _sample_url(app, rule, world):
+    table = merged_table()
+    entry = table[rule.endpoint]
+    args = entry.args(world, True) if entry.args else {}
+    query = entry.query(world, True) if entry.query else {}
+    with app.test_request_context():
+        return url_for(rule.endpoint, **args, **query)
+
+
+def test_every_post_route_without_csrf_token_is_refused_with_400_and_writes_nothing(app, world):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.units.models import Unit
+    from app.users.models import User
+
+    client = app.test_client()
+    login(client, world.users["admin"])
+    before = (db.session.scalar(select(func.count()).select_from(Unit)),
+              db.session.scalar(select(func.count()).select_from(User)))
+    rules = _post_rules(app)
+    assert len(rules) >= 8
+    for rule in rules:
+        url = _sample_url(app, rule, world)
+        resp = client.post(url, data={"name": "Chi hội mới", "username": "ke_gian", "kind": "village",
+                                      "parent_id": world.commune.id}, csrf=False)
+        assert resp.status_code == 400, (rule.endpoint, resp.status_code)
+        assert "Phiên làm việc đã hết hạn" in resp.get_data(as_text=True)
+        forged = client.post(url, data={"csrf_token": "gia-mao"}, csrf=False)
+        assert forged.status_code == 400, rule.endpoint
+    db.session.expire_all()
+    after = (db.session.scalar(select(func.count()).select_from(Unit)),
+             db.session.scalar(select(func.count()).select_from(User)))
+    assert before == after
+
+
+@pytest.mark.parametrize("path", ["/dang-nhap", "/", "/don-vi/", "/nguoi-dung/", "/nhat-ky/", "/khong-co"])
+def test_security_headers_on_html_responses(as_user, world, path):
+    client = as_user(world.users["admin"])
+    resp = client.get(path)
+    csp = resp.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "same-origin"
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_are_cacheable_and_not_no_store(client):
+    resp = client.get("/static/css/app.css")
+    assert resp.status_code == 200
+    assert "no-store" not in resp.headers.get("Cache-Control", "")
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, world):
+    resp = login(client, world.users["clerk"])
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def _cookie(client):
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie_value):
+    other = app.test_client()
+    other.set_cookie("session", cookie_value)
+    return other.get("/")
+
+
+def test_copied_cookie_is_refused_after_logout(app, client, world):
+    login(client, world.users["clerk"])
+    stolen = _cookie(client)
+    assert _replay(app, stolen).status_code == 200
+    client.post("/dang-xuat")
+    resp = _replay(app, stolen)
+    assert resp.status_code == 302 and "/dang-nhap" in resp.headers["Location"]
+
+
+def test_copied_cookie_is_refused_after_password_change(app, client, world):
+    login(client, world.users["clerk"])
+    stolen = _cookie(client)
+    resp = client.post("/doi-mat-khau", data={"current": PASSWORD, "password": "Mua-thu-Ha-Noi-2026",
+                                              "confirm": "Mua-thu-Ha-Noi-2026"})
+    assert resp.status_code == 303
+    assert client.get("/").status_code == 200  # the session that changed it stays signed in
+    assert _replay(app, stolen).status_code == 302
+
+
+def test_copied_cookie_is_refused_after_deactivation(app, world):
+    victim = app.test_client()
+    login(victim, world.users["clerk"])
+    stolen = _cookie(victim)
+    admin = app.test_client()
+    login(admin, world.users["admin"])
+    assert admin.post(f"/nguoi-dung/{world.users['clerk'].id}/trang-thai").status_code == 303
+    assert _replay(app, stolen).status_code == 302
+
+
+def test_sixth_login_attempt_in_a_minute_gets_429_in_vietnamese(app, world):
+    app.config["RATELIMIT_ENABLED"] = True
+    from app.extensions import limiter
+
+    limiter.init_app(app)  # re-read the flag; fresh in-memory counters
+    client = app.test_client()
+    codes = [client.post("/dang-nhap", data={"username": "clerk_a", "password": "sai-mat-khau"}).status_code
+             for _ in range(6)]
+    assert codes[:5] == [422] * 5
+    assert codes[5] == 429
+    last = client.post("/dang-nhap", data={"username": "clerk_a", "password": PASSWORD})
+    assert last.status_code == 429
+    assert "Bạn đã thử quá nhiều lần" in last.get_data(as_text=True)
+
+
+def test_per_username_limit_holds_across_addresses(app, world):
+    app.config["RATELIMIT_ENABLED"] = True
+    from app.extensions import limiter
+
+    limiter.init_app(app)
+    codes = []
+    for i in range(6):
+        client = app.test_client()
+        resp = client.post("/dang-nhap", data={"username": "clerk_a", "password": "sai"},
+                           environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"})
+        codes.append(resp.status_code)
+    assert codes[-1] == 429 and 429 not in codes[:5]
+
+
+def test_login_next_parameter_never_redirects_off_site(client, world):
+    resp = client.post("/dang-nhap?next=//evil.example/x", data={"username": "clerk_a", "password": PASSWORD})
+    assert resp.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_failed_login_is_audited_without_the_password(client, world):
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEntry
+    from app.extensions import db
+
+    client.post("/dang-nhap", data={"username": "clerk_a", "password": "mat-khau-bi-mat"})
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")).all()
+    assert len(entries) == 1 and entries[0].username == "clerk_a"
+    assert "mat-khau-bi-mat" not in repr((entries[0].before, entries[0].after))
+
+
+def test_production_config_hashes_with_scrypt(app):
+    from app.users.models import User
+
+    app.config["PASSWORD_HASH_METHOD"] = None
+    user = User(username="x")
+    user.set_password("Mot-mat-khau-dai")
+    assert user.password_hash.startswith("scrypt:")
