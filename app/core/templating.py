@@ -30,6 +30,7 @@ def init_app(app):
             "can": lambda action, obj=None: can(current_user, action, obj),
             "ROLE_LABELS": ROLE_LABELS,
             "asset": asset,
+            "has_endpoint": lambda name: name in app.view_functions,
         }
 
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31536000)
