@@ -47,7 +47,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Domain packages, in dependency order (demo data is seeded in this order too).
 DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "campaigns",
-           "donations", "piggybanks", "demo")
+           "donations", "piggybanks", "pupils", "scholarships", "demo")
 
 
 def _register_domains(app: Flask) -> None:

@@ -26,6 +26,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "donation.write": {"treasurer", "clerk"},
     "donation.void": {"treasurer"},
     "piggybank.write": {"treasurer", "clerk"},
+    "pupil.write": {"admin", "treasurer", "clerk"},
+    "scholarship.manage": {"admin", "treasurer"},  # rounds, categories, budgets
+    "nomination.write": {"admin", "treasurer", "clerk"},
+    "nomination.decide": {"admin"},  # the standing committee's approval, entered by an admin
+    "scholarship.pay": {"treasurer"},
 }
 
 

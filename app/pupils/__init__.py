@@ -1,0 +1,1 @@
+"""pupils domain (being built)."""

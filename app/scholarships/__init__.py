@@ -1,0 +1,1 @@
+"""scholarships domain (being built)."""
