@@ -55,4 +55,6 @@ def build_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "VN_TIMEZONE": os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "PAGE_SIZE": 50,
+        # Static URLs carry a content hash (see core/templating.asset), so a year is safe.
+        "SEND_FILE_MAX_AGE_DEFAULT": 31536000,
     }

@@ -32,5 +32,3 @@ def init_app(app):
             "asset": asset,
             "has_endpoint": lambda name: name in app.view_functions,
         }
-
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31536000)

@@ -1,0 +1,83 @@
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
+
+from app.core.forms import BaseForm
+from app.core.idempotency import IdempotentForm
+from app.vn.money import MoneyError, parse_money
+
+from .models import DIRECTION_LABELS, METHOD_LABELS, SOURCE_LABELS
+
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class AmountField(StringField):
+    """Typed amount ("1.250.000", "1250000 đ") parsed to whole đồng; the message is Vietnamese."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        if not valuelist:
+            self.data = None
+            return
+        try:
+            self.data = parse_money(valuelist[0])
+        except MoneyError as err:
+            self.data = None
+            raise ValueError(str(err)) from err
+        if self.data == 0:
+            self.data = None
+            raise ValueError("Số tiền phải lớn hơn 0.")
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:,}".replace(",", ".")
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation("Vui lòng nhập số tiền.")
+
+
+def _date_field(label):
+    return DateField(label, format=DATE_FORMAT, validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")],
+                     render_kw={"type": "date"})
+
+
+class FundForm(BaseForm):
+    name = StringField("Tên quỹ", validators=[DataRequired("Vui lòng nhập tên quỹ."),
+                                              Length(max=200, message="Tên quỹ dài quá 200 ký tự.")])
+    unit_id = SelectField("Thuộc đơn vị", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
+    description = TextAreaField("Mô tả", validators=[Length(max=500, message="Mô tả dài quá 500 ký tự.")])
+
+
+class PaymentForm(IdempotentForm):
+    entry_date = _date_field("Ngày chi")
+    amount = AmountField("Số tiền (đồng)")
+    recipient = StringField("Người nhận tiền", validators=[
+        DataRequired("Vui lòng nhập người nhận tiền."), Length(max=200, message="Quá 200 ký tự.")])
+    purpose = TextAreaField("Nội dung chi", validators=[
+        DataRequired("Vui lòng nhập nội dung chi."), Length(max=500, message="Quá 500 ký tự.")])
+    basis = StringField("Căn cứ (số quyết định)", validators=[Length(max=100, message="Quá 100 ký tự.")])
+    method = SelectField("Hình thức", choices=list(METHOD_LABELS.items()), default="cash")
+
+
+class TransferForm(IdempotentForm):
+    to_fund_id = SelectField("Chuyển đến quỹ", coerce=int, validators=[DataRequired("Vui lòng chọn quỹ nhận.")])
+    entry_date = _date_field("Ngày chuyển")
+    amount = AmountField("Số tiền (đồng)")
+    reason = TextAreaField("Lý do chuyển", validators=[
+        DataRequired("Vui lòng nhập lý do chuyển."), Length(max=500, message="Quá 500 ký tự.")])
+
+
+class VoidForm(BaseForm):
+    reason = TextAreaField("Lý do hủy", validators=[
+        DataRequired("Vui lòng nhập lý do hủy."), Length(max=500, message="Quá 500 ký tự.")])
+
+
+class LedgerFilterForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    huong = SelectField("Thu/chi", choices=[("", "Cả thu và chi")] + list(DIRECTION_LABELS.items()))
+    nguon = SelectField("Nguồn", choices=[("", "Mọi nguồn")] + list(SOURCE_LABELS.items()))

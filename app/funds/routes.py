@@ -1,0 +1,79 @@
+"""Fund pages: the list with balances, a fund's ledger, a new fund, the printed receipt/voucher.
+
+Payments, transfers and voiding live in routes_money.py (same blueprint).
+"""
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core.authz import authorize, get_or_404
+from app.core.views import attach_error, form_page, go, page_number, render
+from app.extensions import db
+from app.units.models import Unit
+from app.units.services import scope_choices
+
+from . import services
+from .forms import FundForm, LedgerFilterForm
+from .models import Fund, LedgerEntry
+from .queries import ledger_query
+
+bp = Blueprint("funds", __name__, url_prefix="/quy")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Funds of the user's unit and below, with balances from one aggregate query."""
+    authorize("view")
+    pagination = db.paginate(services.funds_in_scope(current_user.unit), page=page_number(), per_page=50,
+                             error_out=False)
+    totals = services.balances(pagination.items)
+    return render("funds/index.html", partial="funds/_fund_rows.html", pagination=pagination, totals=totals)
+
+
+@bp.get("/<int:fund_id>")
+@login_required
+def detail(fund_id):
+    """A fund: balance in figures and words, and its ledger (filtered, newest first)."""
+    fund = get_or_404(Fund, fund_id)
+    filters = LedgerFilterForm(request.args)
+    stmt = ledger_query(fund, date_from=filters.tu_ngay.data, date_to=filters.den_ngay.data,
+                        direction=filters.huong.data or "", source=filters.nguon.data or "")
+    pagination = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
+    return render("funds/detail.html", partial="funds/_entries.html", fund=fund, filters=filters,
+                  pagination=pagination, fund_balance=services.balance(fund),
+                  void_elsewhere=services.VOID_ELSEWHERE)
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@login_required
+def create():
+    """A new fund for the user's unit or a unit below it."""
+    authorize("money.write")
+    form = FundForm(unit_id=request.args.get("don_vi", current_user.unit_id, type=int))
+    form.unit_id.choices = scope_choices(current_user.unit)
+    if form.validate_on_submit():
+        unit = get_or_404(Unit, form.unit_id.data, "money.write")
+        try:
+            fund = services.create_fund(unit, form.name.data, form.description.data)
+            db.session.commit()
+        except services.FundError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã tạo quỹ “{fund.name}”.", "success")
+            return go(url_for(".detail", fund_id=fund.id))
+    return form_page("funds/fund_form.html", "funds/_fund_form.html", form)
+
+
+@bp.get("/but-toan/<int:entry_id>/phieu.pdf")
+@login_required
+def receipt_pdf(entry_id):
+    """Phiếu thu (income) or phiếu chi (payment), A5 portrait; voided ones say ĐÃ HỦY."""
+    entry = get_or_404(LedgerEntry, entry_id)
+    if not entry.number:
+        abort(404)  # reversals have no document of their own; the original prints ĐÃ HỦY
+    from app.printing.services import pdf_response, render_pdf
+
+    pdf = render_pdf("funds/pdf_voucher.html", entry=entry, reversal=services.reversal_of(entry))
+    title = "Phiếu thu" if entry.kind == "PT" else "Phiếu chi"
+    return pdf_response(pdf, f"{title} {entry.number}.pdf")
