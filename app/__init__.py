@@ -47,7 +47,8 @@ def _init_extensions(app: Flask) -> None:
 
 # Domain packages, in dependency order (demo data is seeded in this order too).
 DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "campaigns",
-           "donations", "piggybanks", "pupils", "scholarships", "demo")
+           "donations", "piggybanks", "pupils", "scholarships",
+           "commendations", "demo")
 
 
 def _register_domains(app: Flask) -> None:

@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "nomination.write": {"admin", "treasurer", "clerk"},
     "nomination.decide": {"admin"},  # the standing committee's approval, entered by an admin
     "scholarship.pay": {"treasurer"},
+    "commendation.write": {"admin", "treasurer", "clerk"},  # drafts, honorees, assessments
+    "commendation.issue": {"admin"},  # freeze a decision: register numbers, prize payments
+    "criteria.manage": {"admin"},
 }
 
 

@@ -1,0 +1,1 @@
+"""commendations domain (being built)."""
