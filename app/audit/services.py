@@ -56,6 +56,32 @@ def record(action: str, obj=None, *, before=None, after=None, unit_id=None,
     return entry
 
 
+def record_many(action: str, object_type: str, items: list[tuple[int, int | None, dict]]) -> None:
+    """Bulk form of record(): items are (object_id, unit_id, after) rows, inserted in one statement.
+
+    Used by bulk imports, which must leave exactly the trail that one-by-one entry leaves.
+    """
+    if not items:
+        return
+    actor = _actor()
+    common = {
+        "user_id": actor.id if actor else None,
+        "username": actor.username if actor else "",
+        "object_type": object_type,
+        "action": action,
+        "request_id": getattr(g, "request_id", "") if has_request_context() else "",
+        "ip": (request.remote_addr or "")[:45] if has_request_context() else "",
+    }
+    from sqlalchemy import insert
+
+    from app.units.models import utcnow
+
+    now = utcnow()
+    db.session.execute(insert(AuditEntry), [
+        {**common, "at": now, "object_id": oid, "unit_id": uid, "before": None, "after": after}
+        for oid, uid, after in items])
+
+
 def record_refusal(code: int, method: str, path: str) -> None:
     """Log a refused request in its own transaction: the request's own work is abandoned."""
     db.session.rollback()

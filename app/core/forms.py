@@ -6,6 +6,7 @@ it would not match searches, sort wrongly and print with broken accents.
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
+from app.core.wtforms_vi import TRANSLATIONS
 from app.vn.text import clean, nfc
 
 
@@ -16,6 +17,9 @@ def _strip_nfc(value):
 
 class BaseForm(FlaskForm):
     class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", ()))
             cls = unbound_field.field_class

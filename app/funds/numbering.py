@@ -33,3 +33,16 @@ def next_number(unit_id: int, kind: str, year: int) -> str:
         .execution_options(synchronize_session=False)
     ).scalar_one() - 1
     return f"{kind}-{year}-{issued:04d}"
+
+
+def next_numbers(unit_id: int, kind: str, year: int, count: int) -> list[str]:
+    """Allocate `count` consecutive numbers in one step (bulk posting); same rules as next_number."""
+    _insert_missing(unit_id, kind, year)
+    end = db.session.execute(
+        update(DocumentCounter)
+        .where(DocumentCounter.unit_id == unit_id, DocumentCounter.kind == kind, DocumentCounter.year == year)
+        .values(next_number=DocumentCounter.next_number + count)
+        .returning(DocumentCounter.next_number)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    return [f"{kind}-{year}-{n:04d}" for n in range(end - count, end)]

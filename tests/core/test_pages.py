@@ -47,3 +47,24 @@ def test_every_form_on_foundation_pages_is_a_real_post_with_csrf(client, world):
         for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", body, re.S):
             assert 'name="csrf_token"' in form, path
             assert 'type="submit"' in form, path
+
+
+def test_builtin_form_messages_are_vietnamese(app):
+    from wtforms import DateField, IntegerField, SelectField
+
+    from app.core.forms import BaseForm
+
+    class F(BaseForm):
+        class Meta:
+            csrf = False
+
+        day = DateField("Ngày")
+        count = IntegerField("Số")
+        pick = SelectField("Chọn", choices=[("a", "A")])
+
+    with app.test_request_context(method="POST", data={"day": "31/02/2026", "count": "x", "pick": "zz"}):
+        form = F()
+        assert not form.validate()
+        assert form.day.errors == ["Ngày không hợp lệ (ví dụ đúng: 05/02/2026)."]
+        assert form.count.errors == ["Vui lòng nhập một số nguyên."]
+        assert form.pick.errors == ["Lựa chọn không hợp lệ."]

@@ -1,0 +1,52 @@
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.core.forms import BaseForm
+from app.funds.forms import DATE_FORMAT
+from app.vn.money import MoneyError, parse_money
+
+from .models import KIND_LABELS
+
+
+class OptionalAmountField(StringField):
+    """A target amount: empty means "no target"."""
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        if not raw:
+            self.data = 0
+            return
+        try:
+            self.data = parse_money(raw)
+        except MoneyError as err:
+            self.data = None
+            raise ValueError(str(err)) from err
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}".replace(",", ".") if self.data else ""
+
+
+class CampaignForm(BaseForm):
+    name = StringField("Tên đợt vận động", validators=[DataRequired("Vui lòng nhập tên đợt vận động."),
+                                                       Length(max=200, message="Quá 200 ký tự.")])
+    unit_id = SelectField("Đơn vị tổ chức", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
+    fund_id = SelectField("Quỹ nhận tiền", coerce=int, validators=[Optional()])
+    kind = SelectField("Loại", choices=list(KIND_LABELS.items()), default="fund_drive")
+    purpose = TextAreaField("Mục đích", validators=[Length(max=500, message="Quá 500 ký tự.")])
+    start_date = DateField("Ngày bắt đầu", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    end_date = DateField("Ngày kết thúc", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    target_amount = OptionalAmountField("Mục tiêu (đồng)", render_kw={"inputmode": "numeric"})
+
+
+class ConfirmForm(BaseForm):
+    """Close/reopen confirmation: only the CSRF token."""
+
+
+class CampaignFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Tìm theo tên")
+    trang_thai = SelectField("Trạng thái", choices=[("", "Tất cả"), ("open", "Đang mở"), ("closed", "Đã kết thúc")])

@@ -1,0 +1,132 @@
+"""Excel (.xlsx) export and upload helpers shared by every list and import.
+
+Export: a bold header row, sensible column widths, and every text cell that a
+spreadsheet would run as a formula (= + - @, tab, CR) prefixed with "'" so a
+donor called "=cmd|..." stays text on the treasurer's PC.
+
+Upload: refuse anything that is not a real, reasonably small .xlsx before openpyxl
+touches it (zip signature, uncompressed sizes in the zip directory: a 50 KB zip bomb
+can expand to gigabytes), then read it read-only.
+"""
+import io
+import zipfile
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Response
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UNCOMPRESSED = 60 * 1024 * 1024  # total of all parts once unzipped
+MAX_RATIO = 200  # uncompressed / compressed per part
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class XlsxError(ValueError):
+    """A refused upload; str(err) is a Vietnamese message for the user."""
+
+
+def safe_cell(value):
+    """The value as written to a cell: formula-like text neutralised, other types kept."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_DANGEROUS) else value
+    if value is None or isinstance(value, (int, float, date, datetime)):
+        return value
+    return str(value)
+
+
+def build_workbook(headers: list[str], rows, sheet_title: str = "Dữ liệu") -> bytes:
+    """The .xlsx bytes for `headers` and `rows` (iterables of cell values)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = sheet_title[:31]
+    ws.append([safe_cell(h) for h in headers])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(str(h)) for h in headers]
+    for row in rows:
+        values = [safe_cell(v) for v in row]
+        ws.append(values)
+        for i, v in enumerate(values[:len(widths)]):
+            widths[i] = max(widths[i], len(v.strftime("%d/%m/%Y")) if isinstance(v, (date, datetime))
+                            else len(str(v)) if v is not None else 0)
+        for i, v in enumerate(values):
+            if isinstance(v, (date, datetime)):
+                ws.cell(row=ws.max_row, column=i + 1).number_format = "DD/MM/YYYY"
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_response(filename: str, headers: list[str], rows, sheet_title: str = "Dữ liệu") -> Response:
+    """An .xlsx download (Vietnamese file names allowed, sent RFC 5987-encoded)."""
+    if not filename.endswith(".xlsx"):
+        filename += ".xlsx"
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    resp = Response(build_workbook(headers, rows, sheet_title), mimetype=XLSX_MIME)
+    resp.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
+                                           f"filename*=UTF-8''{quote(filename)}")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _check_zip(data: bytes) -> None:
+    if not data.startswith(b"PK\x03\x04"):
+        raise XlsxError("Tệp không phải là tệp Excel (.xlsx). Vui lòng chọn đúng tệp mẫu đã tải về.")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise XlsxError("Tệp Excel bị hỏng hoặc không đọc được.") from None
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
+        raise XlsxError("Tệp không phải là bảng tính Excel (.xlsx).")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise XlsxError("Tệp Excel có dữ liệu nén bất thường, không thể nhận.")
+    if total > MAX_UNCOMPRESSED:
+        raise XlsxError("Tệp Excel quá lớn sau khi giải nén, vui lòng chia nhỏ tệp.")
+
+
+def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None) -> list[list]:
+    """The rows of the first sheet (header row included) as lists of cell values.
+
+    Trailing empty rows are dropped. Raises XlsxError (a ValueError) with a Vietnamese
+    message for an empty, oversized, non-xlsx or unreadable file, or more than
+    `max_rows` data rows.
+    """
+    if file_storage is None or not getattr(file_storage, "filename", ""):
+        raise XlsxError("Vui lòng chọn tệp Excel (.xlsx).")
+    data = file_storage.read(max_bytes + 1) if max_bytes else file_storage.read()
+    if not data:
+        raise XlsxError("Tệp tải lên trống.")
+    if max_bytes and len(data) > max_bytes:
+        raise XlsxError(f"Tệp quá lớn (tối đa {max_bytes // (1024 * 1024) or 1} MB).")
+    _check_zip(data)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged file
+        raise XlsxError("Không mở được tệp Excel. Vui lòng lưu lại tệp dạng .xlsx rồi thử lại.") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = []
+        for row in ws.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > max_rows + 1:
+                raise XlsxError(f"Tệp có quá nhiều dòng (tối đa {max_rows:,} dòng).".replace(",", "."))
+    finally:
+        wb.close()
+    while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
+        rows.pop()
+    return rows

@@ -1,0 +1,60 @@
+"""Batch entry of a paper collection sheet: all rows or nothing, checked against the paper's total."""
+from dataclasses import dataclass, field
+
+from app.vn.money import MoneyError, parse_money
+from app.vn.text import clean
+
+from .donors import DONOR_KINDS
+from .models import IN_KIND, METHODS
+
+ROW_FIELDS = ("name", "kind", "address", "amount", "method", "note")
+DEFAULT_ROWS = 10
+MAX_ROWS = 200
+
+
+@dataclass
+class Row:
+    index: int
+    values: dict
+    amount: int | None = None
+    errors: list = field(default_factory=list)
+
+    @property
+    def blank(self) -> bool:
+        return not any((self.values.get(k) or "").strip() for k in ("name", "address", "amount", "note"))
+
+
+def read_rows(formdata, count: int) -> list[Row]:
+    """Rows rows-0-* … rows-(count-1)-* from the posted form, NFC-cleaned."""
+    rows = []
+    for i in range(min(max(count, 1), MAX_ROWS)):
+        values = {k: clean(formdata.get(f"rows-{i}-{k}", "") or "") for k in ROW_FIELDS}
+        values["kind"] = values["kind"] or "person"
+        values["method"] = values["method"] or "cash"
+        rows.append(Row(i, values))
+    return rows
+
+
+def blank_rows(count: int) -> list[Row]:
+    return [Row(i, {"kind": "person", "method": "cash"}) for i in range(min(max(count, 1), MAX_ROWS))]
+
+
+def check(rows: list[Row]) -> list[Row]:
+    """Mark each non-blank row's problems; return the rows to save (non-blank)."""
+    filled = [r for r in rows if not r.blank]
+    for r in filled:
+        v = r.values
+        if not v["name"] and v["kind"] != "anonymous":
+            r.errors.append("Thiếu họ tên.")
+        if v["kind"] not in DONOR_KINDS:
+            r.errors.append("Loại người đóng góp không hợp lệ.")
+        if v["method"] not in METHODS or v["method"] == IN_KIND:
+            r.errors.append("Hình thức chỉ nhận tiền mặt hoặc chuyển khoản (hiện vật ghi ở trang nhập từng khoản).")
+        try:
+            r.amount = parse_money(v["amount"])
+            if r.amount <= 0:
+                r.amount = None
+                r.errors.append("Số tiền phải lớn hơn 0.")
+        except MoneyError as err:
+            r.errors.append(str(err))
+    return filled

@@ -1,0 +1,93 @@
+"""Helpers shared by the entry views: choices, remembered campaign/date, saving one gift."""
+from flask import abort, session
+from flask_login import current_user
+
+from app.campaigns.models import Campaign
+from app.campaigns.services import open_campaigns
+from app.core.authz import get_or_404
+from app.extensions import db
+from app.funds.services import today
+from app.units.models import Unit
+from app.units.services import scope_choices
+
+from . import donor_services, services
+from .donors import Donor
+
+REMEMBER = "donation_entry"
+
+
+def campaign_choices() -> list[tuple[int, str]]:
+    """Open campaigns in the user's scope (a closed one is not offered, and refused if forged)."""
+    return [(c.id, f"{c.name} - {c.unit.name}") for c in open_campaigns(current_user.unit)]
+
+
+def collector_choices() -> list[tuple[int, str]]:
+    return [(0, "— Không ghi —")] + scope_choices(current_user.unit)
+
+
+def remembered() -> dict:
+    """Campaign and date of the last entry in this session (a volunteer types a whole list)."""
+    data = session.get(REMEMBER) or {}
+    from datetime import date
+
+    out = {}
+    if data.get("campaign_id"):
+        out["campaign_id"] = data["campaign_id"]
+    try:
+        out["donation_date"] = date.fromisoformat(data["date"])
+    except (KeyError, TypeError, ValueError):
+        out["donation_date"] = today()
+    return out
+
+
+def remember(campaign_id: int, day) -> None:
+    session[REMEMBER] = {"campaign_id": campaign_id, "date": day.isoformat()}
+
+
+def load_campaign(campaign_id) -> Campaign:
+    """The campaign, in scope, for writing donations."""
+    return get_or_404(Campaign, campaign_id, "donation.write")
+
+
+def load_collector_unit(unit_id) -> Unit | None:
+    if not unit_id:
+        return None
+    return get_or_404(Unit, unit_id, "donation.write")
+
+
+def donor_for(form, campaign: Campaign) -> Donor:
+    """The picked donor (a suggestion) or the one found/created from the typed name."""
+    picked = (form.donor_id.data or "").strip()
+    if picked and picked.isdigit() and int(picked):
+        donor = get_or_404(Donor, int(picked), "donation.write")
+        return donor_services.resolve(donor)
+    return donor_services.find_or_create_donor(campaign.unit, form.donor_name.data, form.donor_kind.data,
+                                               form.address.data, form.phone.data)
+
+
+def save_one(form) -> "services.Donation":
+    """Record the gift described by a DonationForm (raises DonationError/DonorError)."""
+    campaign = load_campaign(form.campaign_id.data)
+    collector_unit = load_collector_unit(form.collector_unit_id.data)
+    donor = donor_for(form, campaign)
+    try:
+        quantity = services.parse_quantity(form.quantity.data)
+    except ValueError as err:
+        raise services.DonationError(str(err), "quantity") from None
+    return services.record_donation(campaign, donor, form.amount.data, donation_date=form.donation_date.data,
+                                    method=form.method.data, item=form.item.data, quantity=quantity,
+                                    item_unit=form.item_unit.data, collector_name=form.collector_name.data,
+                                    collector_unit=collector_unit, note=form.note.data)
+
+
+def my_recent(limit: int = 10):
+    """This user's latest entries (the list under the quick-entry form)."""
+    from sqlalchemy import select
+
+    from .models import Donation
+
+    if not current_user.is_authenticated:
+        abort(401)
+    stmt = services.listing(select(Donation).where(Donation.created_by_id == current_user.id)).limit(limit)
+    return list(db.session.scalars(stmt).unique())
+

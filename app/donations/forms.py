@@ -1,0 +1,85 @@
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.core.forms import BaseForm
+from app.core.idempotency import IdempotentForm
+from app.funds.forms import DATE_FORMAT, AmountField
+
+from .donors import DONOR_KINDS
+from .models import METHODS
+
+_LEN = "Quá {max} ký tự."
+
+
+def _len(n):
+    return Length(max=n, message=_LEN.format(max=n))
+
+
+class DonationForm(IdempotentForm):
+    """Quick entry of one gift from a paper list. Field order is the tab order."""
+
+    campaign_id = SelectField("Đợt vận động", coerce=int, validators=[DataRequired("Vui lòng chọn đợt vận động.")])
+    donation_date = DateField("Ngày đóng góp", format=DATE_FORMAT, render_kw={"type": "date"},
+                              validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
+    donor_name = StringField("Họ tên người đóng góp", validators=[_len(200)],
+                             render_kw={"autocomplete": "off"})
+    donor_kind = SelectField("Loại", choices=list(DONOR_KINDS.items()), default="person")
+    address = StringField("Địa chỉ (ấp, tổ dân phố)", validators=[_len(300)])
+    phone = StringField("Điện thoại", validators=[_len(30)], render_kw={"inputmode": "tel"})
+    donor_id = HiddenField()
+    amount = AmountField("Số tiền (đồng)", render_kw={"inputmode": "numeric"})
+    method = SelectField("Hình thức", choices=list(METHODS.items()), default="cash")
+    item = StringField("Hiện vật", validators=[_len(200)])
+    quantity = StringField("Số lượng", validators=[_len(20)], render_kw={"inputmode": "decimal"})
+    item_unit = StringField("Đơn vị tính", validators=[_len(30)])
+    collector_name = StringField("Người thu", validators=[_len(120)])
+    collector_unit_id = SelectField("Chi hội thu", coerce=int, validators=[Optional()])
+    note = StringField("Ghi chú", validators=[_len(500)])
+
+
+class BatchForm(IdempotentForm):
+    """The header of a collection sheet; the rows are read from rows-N-* inputs."""
+
+    campaign_id = SelectField("Đợt vận động", coerce=int, validators=[DataRequired("Vui lòng chọn đợt vận động.")])
+    donation_date = DateField("Ngày thu", format=DATE_FORMAT, render_kw={"type": "date"},
+                              validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
+    collector_name = StringField("Người thu", validators=[_len(120)])
+    collector_unit_id = SelectField("Chi hội thu", coerce=int, validators=[Optional()])
+    control_total = AmountField("Tổng cộng trên giấy (đồng)", render_kw={"inputmode": "numeric"})
+    so_dong = IntegerField("Số dòng", validators=[Optional(), NumberRange(1, 200, "Từ 1 đến 200 dòng.")],
+                           render_kw={"inputmode": "numeric"})
+
+
+class VoidForm(BaseForm):
+    reason = TextAreaField("Lý do hủy", validators=[DataRequired("Vui lòng nhập lý do hủy."), _len(500)])
+
+
+class MergeForm(BaseForm):
+    keep_id = SelectField("Gộp vào người", coerce=int, validators=[DataRequired("Vui lòng chọn người giữ lại.")])
+
+
+class DonorForm(BaseForm):
+    name = StringField("Họ tên", validators=[_len(200)])
+    kind = SelectField("Loại", choices=list(DONOR_KINDS.items()))
+    address = StringField("Địa chỉ", validators=[_len(300)])
+    phone = StringField("Điện thoại", validators=[_len(30)])
+    note = TextAreaField("Ghi chú", validators=[_len(500)])
+
+
+class ImportForm(IdempotentForm):
+    pass
+
+
+class DonationFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    dot = SelectField("Đợt vận động", coerce=int, validators=[Optional()])
+    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    hinh_thuc = SelectField("Hình thức", choices=[("", "Mọi hình thức")] + list(METHODS.items()),
+                            validators=[Optional()])
+    nguoi = StringField("Người đóng góp")
+    nguoi_thu = StringField("Người/chi hội thu")
+    da_huy = SelectField("Khoản đã hủy", choices=[("", "Không hiện"), ("1", "Hiện cả khoản đã hủy")],
+                         validators=[Optional()])

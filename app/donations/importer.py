@@ -1,0 +1,139 @@
+"""Import donations from the .xlsx template: parse, preview with each row's problem, then confirm.
+
+The parsed rows wait server-side in `donation_import` (keyed by a random token and the
+user) until confirmed; nothing touches the ledger before that.
+"""
+import json
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.campaigns.models import Campaign
+from app.campaigns.services import campaigns_in_scope
+from app.extensions import db
+from app.units.models import utcnow
+from app.vn.dates import parse_date
+from app.vn.money import MoneyError, parse_money
+from app.vn.text import clean, fold
+
+from . import services
+from .donor_services import find_or_create_donor
+from .donors import DONOR_KINDS
+from .models import METHODS, DonationImport
+
+HEADERS = ["Ngày", "Họ tên người đóng góp", "Loại", "Địa chỉ", "Điện thoại", "Số tiền", "Hình thức", "Hiện vật",
+           "Đợt vận động", "Người thu", "Ghi chú"]
+MAX_ROWS = 5000
+_KINDS = {fold(label): key for key, label in DONOR_KINDS.items()} | {fold(k): k for k in DONOR_KINDS}
+_METHODS = {fold(label): key for key, label in METHODS.items()} | {fold(k): k for k in METHODS} | {
+    "tm": "cash", "ck": "transfer", "hien vat (quy ra tien)": "in_kind"}
+
+
+def template_rows():
+    return [[date(2026, 9, 5), "Nguyễn Văn An", "Cá nhân", "Ấp Tân Lộc", "0912345678", 500000, "Tiền mặt", "",
+             "Tháng Khuyến học 2026", "Lê Thị Ánh Tuyết", ""]]
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return clean(str(v))
+
+
+def parse_rows(rows: list[list], user_unit) -> list[dict]:
+    """Each data row as a dict with its values and a list of Vietnamese problems."""
+    campaigns = {}
+    for c in db.session.scalars(campaigns_in_scope(user_unit)):
+        campaigns.setdefault(c.search_key, c)
+    out = []
+    for n, raw in enumerate(rows[1:], start=2):
+        raw = list(raw) + [None] * (len(HEADERS) - len(raw))
+        if all(v is None or _text(v) == "" for v in raw[:len(HEADERS)]):
+            continue
+        d_raw, name, kind, address, phone, amount_raw, method, item, camp, collector, note = raw[:len(HEADERS)]
+        row = {"line": n, "name": _text(name), "address": _text(address), "phone": _text(phone),
+               "item": _text(item), "collector": _text(collector), "note": _text(note), "campaign": _text(camp),
+               "errors": []}
+        errs = row["errors"]
+        try:
+            day = d_raw.date() if isinstance(d_raw, datetime) else parse_date(_text(d_raw) if not isinstance(
+                d_raw, date) else d_raw)
+            row["date"] = day.isoformat()
+        except ValueError:
+            row["date"] = _text(d_raw)
+            errs.append("Ngày không hợp lệ.")
+        row["kind"] = _KINDS.get(fold(_text(kind)) or "ca nhan")
+        if row["kind"] is None:
+            errs.append(f"Loại “{_text(kind)}” không hợp lệ.")
+        if not row["name"] and row["kind"] != "anonymous":
+            errs.append("Thiếu họ tên.")
+        try:
+            amount = amount_raw if isinstance(amount_raw, int) else parse_money(_text(amount_raw))
+            if isinstance(amount_raw, float):
+                if not amount_raw.is_integer():
+                    raise MoneyError("Số tiền phải là số nguyên đồng.")
+                amount = int(amount_raw)
+            if amount <= 0:
+                raise MoneyError("Số tiền phải lớn hơn 0.")
+            row["amount"] = amount
+        except (MoneyError, ValueError) as err:
+            row["amount"] = None
+            row["amount_text"] = _text(amount_raw)
+            errs.append(f"Số tiền không hợp lệ: {err}")
+        row["method"] = _METHODS.get(fold(_text(method)) or "tien mat")
+        if row["method"] is None:
+            errs.append(f"Hình thức “{_text(method)}” không hợp lệ.")
+        elif row["method"] == "in_kind" and not row["item"]:
+            errs.append("Thiếu tên hiện vật.")
+        campaign = campaigns.get(fold(row["campaign"]))
+        if campaign is None:
+            errs.append(f"Không tìm thấy đợt vận động “{row['campaign']}”." if row["campaign"]
+                        else "Thiếu đợt vận động.")
+        elif not campaign.is_open:
+            errs.append(f"Đợt vận động “{campaign.name}” đã kết thúc.")
+        row["campaign_id"] = campaign.id if campaign else None
+        out.append(row)
+    return out
+
+
+def store(user, unit, filename: str, rows: list[dict]) -> DonationImport:
+    imp = DonationImport(token=secrets.token_hex(16), user_id=user.id, unit_id=unit.id,
+                         filename=clean(filename or "")[:200], rows_json=json.dumps(rows, ensure_ascii=False))
+    db.session.add(imp)
+    db.session.flush()
+    return imp
+
+
+def load(token: str) -> DonationImport | None:
+    """The stored upload; the view checks its unit scope and that only the uploader confirms it."""
+    if not isinstance(token, str) or len(token) != 32:
+        return None
+    return db.session.scalar(select(DonationImport).where(DonationImport.token == token))
+
+
+def rows_of(imp: DonationImport) -> list[dict]:
+    return json.loads(imp.rows_json)
+
+
+def confirm(imp: DonationImport, authorize_campaign) -> int:
+    """Write the rows without problems (one donation and ledger entry each). Returns the count."""
+    if imp.confirmed_at is not None:
+        raise services.DonationError("Tệp này đã được nhập trước đó.")
+    count = 0
+    for row in rows_of(imp):
+        if row["errors"]:
+            continue
+        campaign = authorize_campaign(db.session.get(Campaign, row["campaign_id"]))
+        donor = find_or_create_donor(campaign.unit, row["name"], row["kind"], row["address"], row["phone"])
+        services.record_donation(campaign, donor, row["amount"], donation_date=date.fromisoformat(row["date"]),
+                                 method=row["method"], item=row["item"], collector_name=row["collector"],
+                                 note=row["note"])
+        count += 1
+    imp.confirmed_at = utcnow()
+    db.session.flush()
+    record("import", imp, after={"filename": imp.filename, "donations": count})
+    return count

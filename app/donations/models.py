@@ -1,0 +1,109 @@
+"""Donations: one row per gift, each posted as one ledger entry (phiếu thu).
+
+A donation is never deleted. Voiding posts the reversal of its ledger entry and
+marks the row (voided_at, reason); the amounts stay for history.
+"""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.campaigns.models import Campaign
+from app.extensions import db
+from app.funds.models import METHOD_LABELS, LedgerEntry
+from app.units.models import Unit, utcnow
+
+from .donors import Donor  # noqa: F401  (one import point for the domain's models)
+
+CASH, TRANSFER, IN_KIND = "cash", "transfer", "in_kind"
+METHODS = {CASH: "Tiền mặt", TRANSFER: "Chuyển khoản", IN_KIND: "Hiện vật"}
+
+
+class Donation(db.Model):
+    __tablename__ = "donation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donor.id"), index=True)
+    donation_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)  # đồng; for in-kind gifts the value "quy ra tiền"
+    method: Mapped[str] = mapped_column(String(10), default=CASH)
+    item: Mapped[str] = mapped_column(String(200), default="")  # in kind: "quyển vở"
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    item_unit: Mapped[str] = mapped_column(String(30), default="")  # "quyển", "chiếc"
+    collector_name: Mapped[str] = mapped_column(String(120), default="")
+    collector_key: Mapped[str] = mapped_column(String(120), default="")
+    collector_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str] = mapped_column(String(500), default="")
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    campaign: Mapped[Campaign] = relationship()
+    donor: Mapped[Donor] = relationship()
+    collector_unit: Mapped[Unit | None] = relationship(foreign_keys=[collector_unit_id])
+    entry: Mapped[LedgerEntry | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_donation_unit_date", "unit_id", "donation_date", "id"),
+        Index("ix_donation_campaign_date", "campaign_id", "donation_date", "id"),
+    )
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def method_label(self) -> str:
+        return METHODS.get(self.method, METHOD_LABELS.get(self.method, self.method))
+
+    @property
+    def in_kind_text(self) -> str:
+        """"50 quyển vở" for gifts in kind, "" otherwise."""
+        if self.method != IN_KIND:
+            return ""
+        qty = ""
+        if self.quantity is not None:
+            q = Decimal(self.quantity)
+            qty = f"{q:f}".rstrip("0").rstrip(".") if "." in f"{q:f}" else f"{q:f}"
+        return " ".join(p for p in (qty, self.item_unit, self.item) if p)
+
+    @property
+    def collector_label(self) -> str:
+        parts = [self.collector_name, self.collector_unit.name if self.collector_unit else ""]
+        return " - ".join(p for p in parts if p)
+
+    def audit_dict(self) -> dict:
+        return {"campaign_id": self.campaign_id, "donor_id": self.donor_id, "unit_id": self.unit_id,
+                "date": self.donation_date.isoformat(), "amount": self.amount, "method": self.method,
+                "item": self.item, "quantity": None if self.quantity is None else str(self.quantity),
+                "item_unit": self.item_unit, "collector_name": self.collector_name,
+                "collector_unit_id": self.collector_unit_id, "note": self.note, "entry_id": self.entry_id,
+                "voided": self.voided, "void_reason": self.void_reason}
+
+    def __repr__(self) -> str:
+        return f"<Donation {self.id} {self.amount}>"
+
+
+class DonationImport(db.Model):
+    """A parsed .xlsx upload waiting for the user's confirmation (keyed by a random token)."""
+
+    __tablename__ = "donation_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    rows_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit] = relationship()

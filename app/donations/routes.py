@@ -1,0 +1,155 @@
+"""Donation pages: quick entry, list (filters, totals, export), detail, void."""
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core import idempotency
+from app.core.authz import authorize, get_or_404
+from app.core.rendering import is_htmx
+from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.xlsx import export_response
+from app.extensions import db
+from app.campaigns.services import campaigns_in_scope
+
+from . import entry as ent, services
+from .donor_services import DonorError, suggest
+from .forms import DonationFilterForm, DonationForm, VoidForm
+from .models import Donation
+
+bp = Blueprint("donations", __name__, url_prefix="/quyen-gop")
+
+
+def _entry_form(formdata=None):
+    form = DonationForm(formdata=formdata, **ent.remembered()) if formdata is None else DonationForm()
+    if request.method == "GET" and request.args.get("dot", type=int):
+        form.campaign_id.data = request.args.get("dot", type=int)
+    form.campaign_id.choices = ent.campaign_choices()
+    form.collector_unit_id.choices = ent.collector_choices()
+    return form
+
+
+@bp.route("/nhap", methods=["GET", "POST"])
+@login_required
+def entry():
+    """Quick entry from a paper list: one gift per submit; campaign and date are remembered.
+
+    htmx: the fragment comes back with a blank form and the new row on top of the list.
+    Plain POST: 303 back here.
+    """
+    authorize("donation.write")
+    form = _entry_form(formdata=request.form if request.method == "POST" else None)
+    suggestions = []
+    if request.method == "POST" and request.form.get("tim"):
+        # No-JS fallback for the duplicate suggestions: show candidates, save nothing.
+        suggestions = suggest(current_user.unit, form.donor_name.data or "", form.phone.data or "",
+                              form.address.data or "")
+        return render("donations/entry.html", partial="donations/_entry.html", form=form,
+                      suggestions=suggestions, searched=True, recent=ent.my_recent())
+    if form.validate_on_submit():
+        if not (form.donor_name.data or form.donor_id.data or form.donor_kind.data == "anonymous"):
+            form.donor_name.errors.append("Vui lòng nhập họ tên người đóng góp.")
+        else:
+            try:
+                done = idempotency.once(form.idem_key.data, lambda: ent.save_one(form),
+                                        url=lambda d: url_for(".entry"))
+                db.session.commit()
+            except (services.DonationError, DonorError) as err:
+                db.session.rollback()
+                attach_error(form, err)
+            else:
+                ent.remember(form.campaign_id.data, form.donation_date.data)
+                if not is_htmx():
+                    if done.created:
+                        d = done.obj
+                        flash(f"Đã ghi {d.amount:,} đ của {d.donor.name}, phiếu thu {d.entry.number}."
+                              .replace(",", "."), "success")
+                    return go(done.url)
+                blank = _entry_form()
+                return render("donations/entry.html", partial="donations/_entry.html", form=blank,
+                              suggestions=[], searched=False, recent=ent.my_recent(),
+                              saved=done.obj if done.created else None)
+    return form_page("donations/entry.html", "donations/_entry.html", form, suggestions=suggestions,
+                     searched=False, recent=ent.my_recent())
+
+
+@bp.get("/nha-hao-tam/goi-y")
+@login_required
+def donor_suggest():
+    """Likely duplicates of the name being typed (htmx fragment; also a plain page)."""
+    authorize("donation.write")
+    args = request.args
+    found = suggest(current_user.unit, args.get("donor_name", ""), args.get("phone", ""), args.get("address", ""))
+    return render("donations/suggest_page.html", partial="donations/_suggest.html", suggestions=found,
+                  searched=bool(args.get("donor_name")))
+
+
+def _filters():
+    filters = DonationFilterForm(request.args)
+    campaigns = list(db.session.scalars(campaigns_in_scope(current_user.unit)))
+    filters.dot.choices = [(0, "Mọi đợt vận động")] + [(c.id, c.name) for c in campaigns]
+    stmt = services.donation_query(
+        current_user.unit, campaign_id=filters.dot.data or None, date_from=filters.tu_ngay.data,
+        date_to=filters.den_ngay.data, method=filters.hinh_thuc.data or "", donor=filters.nguoi.data or "",
+        collector=filters.nguoi_thu.data or "", include_voided=filters.da_huy.data == "1")
+    return filters, stmt
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Donations in the user's scope: filters, paginated, with the filtered set's totals."""
+    authorize("view")
+    filters, stmt = _filters()
+    count, total = services.totals(stmt)
+    pagination = db.paginate(services.listing(stmt), page=page_number(), per_page=50, error_out=False,
+                             count=False)
+    pagination.total = count
+    return render("donations/index.html", partial="donations/_list.html", filters=filters,
+                  pagination=pagination, count=count, total=total)
+
+
+@bp.get("/xuat.xlsx")
+@login_required
+def export():
+    """The filtered donation list as .xlsx (same filters as the page)."""
+    authorize("view")
+    _, stmt = _filters()
+    items = db.session.scalars(services.listing(stmt).limit(100_000)).unique()
+    rows = ((d.donation_date, d.entry.number if d.entry else "", d.donor.name, d.donor.kind_label,
+             d.donor.address, d.donor.phone, d.amount, d.method_label, d.in_kind_text, d.campaign.name,
+             d.collector_label, d.note, "Đã hủy: " + d.void_reason if d.voided else "") for d in items)
+    return export_response("dong-gop.xlsx", ["Ngày", "Số phiếu thu", "Họ tên người đóng góp", "Loại", "Địa chỉ",
+                                             "Điện thoại", "Số tiền (đồng)", "Hình thức", "Hiện vật",
+                                             "Đợt vận động", "Người thu", "Ghi chú", "Tình trạng"], rows)
+
+
+@bp.get("/<int:donation_id>")
+@login_required
+def detail(donation_id):
+    """One donation with its receipt number and a link to the printable phiếu thu."""
+    donation = get_or_404(Donation, donation_id)
+    return render("donations/detail.html", partial="donations/_detail.html", d=donation)
+
+
+@bp.route("/<int:donation_id>/huy", methods=["GET", "POST"])
+@login_required
+def void(donation_id):
+    """Void a donation (treasurer, reason required): its ledger entry is reversed."""
+    donation = get_or_404(Donation, donation_id, "donation.void")
+    back = url_for(".detail", donation_id=donation.id)
+    form = VoidForm()
+    if donation.voided:
+        if form.is_submitted():
+            flash("Khoản đóng góp này đã được hủy trước đó.", "error")
+            return go(back)
+        return render("donations/void.html", d=donation, form=form)
+    if form.validate_on_submit():
+        try:
+            services.void_donation(donation, form.reason.data)
+            db.session.commit()
+        except services.DonationError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã hủy khoản đóng góp (phiếu thu {donation.entry.number}).", "success")
+            return go(back)
+    return form_page("donations/void.html", "donations/_void_form.html", form, d=donation)

@@ -1,0 +1,78 @@
+"""Import donations from .xlsx: template download, upload → preview, confirm."""
+from flask import abort, current_app, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core import idempotency
+from app.core.authz import authorize
+from app.core.views import attach_error, form_page, go, render
+from app.core.xlsx import XlsxError, export_response, read_upload
+from app.extensions import db
+
+from . import importer, services
+from .forms import ImportForm
+from .routes import bp
+
+
+@bp.get("/nhap-excel/mau.xlsx")
+@login_required
+def import_template():
+    """The .xlsx template with Vietnamese headers and one example row."""
+    authorize("donation.write")
+    return export_response("mau-nhap-dong-gop.xlsx", importer.HEADERS, importer.template_rows(), "Đóng góp")
+
+
+@bp.route("/nhap-excel", methods=["GET", "POST"])
+@login_required
+def import_upload():
+    """Upload a filled template; the parsed rows are kept server-side and previewed."""
+    authorize("donation.write")
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            rows = read_upload(request.files.get("file"), importer.MAX_ROWS,
+                               max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"))
+        except XlsxError as err:
+            form.form_errors.append(str(err))
+        else:
+            if not rows or [str(h or "").strip() for h in rows[0][:2]] != importer.HEADERS[:2]:
+                form.form_errors.append("Tệp không đúng mẫu: dòng đầu phải là tiêu đề của tệp mẫu "
+                                        "(Ngày, Họ tên người đóng góp, ...).")
+            else:
+                parsed = importer.parse_rows(rows, current_user.unit)
+                imp = importer.store(current_user, current_user.unit, request.files["file"].filename, parsed)
+                db.session.commit()
+                return go(url_for(".import_preview", token=imp.token))
+    return form_page("donations/import.html", "donations/_import_form.html", form)
+
+
+@bp.route("/nhap-excel/<token>", methods=["GET", "POST"])
+@login_required
+def import_preview(token):
+    """The preview of an upload (each row's problem); POST writes the rows without problems."""
+    imp = importer.load(token)
+    if imp is None:
+        abort(404)
+    authorize("donation.write", imp)
+    mine = imp.user_id == current_user.id
+    rows = importer.rows_of(imp)
+    form = ImportForm()
+    if request.method == "POST" and not mine:
+        # Others in scope may look at an upload, only its uploader writes it.
+        form.form_errors.append("Chỉ người đã tải tệp lên mới xác nhận ghi được.")
+    elif form.validate_on_submit() and imp.confirmed_at is None:
+        try:
+            done = idempotency.once(form.idem_key.data,
+                                    lambda: importer.confirm(imp, lambda c: authorize("donation.write", c)) and imp,
+                                    url=lambda _: url_for(".index"))
+            db.session.commit()
+        except services.DonationError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            if done.created:
+                flash(f"Đã nhập {sum(1 for r in rows if not r['errors'])} khoản đóng góp từ tệp Excel.", "success")
+            return go(done.url)
+    ok = [r for r in rows if not r["errors"]]
+    status = 422 if (form.errors or form.form_errors) else 200
+    return render("donations/import_preview.html", partial="donations/_import_preview.html", status=status,
+                  imp=imp, mine=mine, rows=rows, ok_count=len(ok), ok_total=sum(r["amount"] for r in ok), form=form)

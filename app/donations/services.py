@@ -1,0 +1,238 @@
+"""Donation rules: record (one ledger entry each), void (reverse the entry), list queries.
+
+Services never commit; the caller commits (or rolls back on DonationError).
+Every donation posts one income to its campaign's fund through
+app.funds.services.post_income(source="donation", source_id=donation.id).
+"""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.audit.services import record
+from app.campaigns.models import Campaign
+from app.campaigns.services import CampaignError, ensure_open
+from app.extensions import db
+from app.funds import services as funds
+from app.units.models import Unit, utcnow
+from app.vn.text import clean, fold
+
+from .donor_services import DonorError, resolve
+from .donors import Donor
+from .models import IN_KIND, METHODS, Donation
+
+
+class DonationError(ValueError):
+    """A refused donation or void, with a Vietnamese message and the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _actor_id():
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id
+    return None
+
+
+def parse_quantity(value) -> Decimal | None:
+    """"50", "2,5", "1.5" → Decimal; "" → None. ValueError with a Vietnamese message otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        q = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError("Số lượng phải là một số, ví dụ 50 hoặc 2,5.") from None
+    if not q.is_finite() or q <= 0 or q >= Decimal("1e12"):
+        raise ValueError("Số lượng phải lớn hơn 0.")
+    return q.quantize(Decimal("0.01"))
+
+
+def purpose_text(campaign: Campaign, donation: Donation) -> str:
+    """The receipt's "Lý do nộp": the campaign (and its purpose), and the goods for gifts in kind."""
+    text = f"Ủng hộ {campaign.name}"
+    if campaign.purpose:
+        text += f" ({campaign.purpose})"
+    if donation.method == IN_KIND and donation.in_kind_text:
+        text += f". Hiện vật: {donation.in_kind_text}, quy ra tiền"
+    return text[:500]
+
+
+def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_date: date,
+                     method: str = "cash", item: str = "", quantity=None, item_unit: str = "",
+                     collector_name: str = "", collector_unit: Unit | None = None, note: str = "") -> dict:
+    """Check one gift against the rules and return its column values (shared by single and bulk entry)."""
+    try:
+        ensure_open(campaign)
+    except CampaignError as err:
+        raise DonationError(str(err), "campaign_id") from None
+    if method not in METHODS:
+        raise DonationError("Hình thức đóng góp không hợp lệ.", "method")
+    item, item_unit = clean(item or ""), clean(item_unit or "")
+    collector_name, note = clean(collector_name or ""), clean(note or "")
+    if method == IN_KIND and not item:
+        raise DonationError("Vui lòng ghi tên hiện vật (ví dụ: quyển vở, xe đạp).", "item")
+    if method != IN_KIND:
+        item, item_unit, quantity = "", "", None
+    if quantity is not None and not isinstance(quantity, Decimal):
+        try:
+            quantity = parse_quantity(quantity)
+        except ValueError as err:
+            raise DonationError(str(err), "quantity") from None
+    for value, limit, field in ((item, 200, "item"), (item_unit, 30, "item_unit"),
+                                (collector_name, 120, "collector_name"), (note, 500, "note")):
+        if len(value) > limit:
+            raise DonationError(f"Quá {limit} ký tự.", field)
+    if collector_unit is not None and not collector_unit.is_under(campaign.unit) \
+            and not campaign.unit.is_under(collector_unit):
+        raise DonationError("Chi hội thu phải thuộc đơn vị tổ chức đợt vận động.", "collector_unit_id")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise DonationError("Số tiền phải lớn hơn 0.", "amount")
+    return dict(unit_id=campaign.unit_id, campaign_id=campaign.id, donor_id=donor.id, donation_date=donation_date,
+                amount=amount, method=method, item=item, quantity=quantity, item_unit=item_unit,
+                collector_name=collector_name, collector_key=fold(collector_name)[:120],
+                collector_unit_id=collector_unit.id if collector_unit else None, note=note,
+                created_by_id=_actor_id())
+
+
+def record_donation(campaign: Campaign, donor: Donor, amount: int, *, donation_date: date,
+                    method: str = "cash", item: str = "", quantity=None, item_unit: str = "",
+                    collector_name: str = "", collector_unit: Unit | None = None, note: str = "") -> Donation:
+    """Record a gift and post its phiếu thu to the campaign's fund (same transaction)."""
+    donor = resolve(donor)
+    fields = _donation_fields(campaign, donor, amount, donation_date=donation_date, method=method, item=item,
+                              quantity=quantity, item_unit=item_unit, collector_name=collector_name,
+                              collector_unit=collector_unit, note=note)
+    donation = Donation(**fields)
+    db.session.add(donation)
+    db.session.flush()
+    try:
+        entry = funds.post_income(campaign.fund, amount, entry_date=donation_date, source="donation",
+                                  source_id=donation.id, counterparty=donor.name,
+                                  counterparty_address=donor.address,
+                                  description=purpose_text(campaign, donation), method=method)
+    except funds.FundError as err:
+        raise DonationError(str(err), "amount" if err.field == "amount" else None) from None
+    donation.entry = entry
+    db.session.flush()
+    record("create", donation, after=donation.audit_dict())
+    return donation
+
+
+def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
+    """Many gifts to one campaign in a few statements, under the same rules as record_donation.
+
+    rows: dicts with `donor` and the keyword arguments of record_donation. All or nothing:
+    the first bad row raises DonationError (with `.row`, its index) and the caller rolls back.
+    Each donation still gets its own ledger entry, receipt number and audit entry.
+    """
+    from sqlalchemy import insert, update
+
+    values = []
+    for index, row in enumerate(rows):
+        row = dict(row)
+        donor = resolve(row.pop("donor"))
+        try:
+            fields = _donation_fields(campaign, donor, row.pop("amount"), **row)
+        except DonationError as err:
+            err.row = index
+            raise
+        values.append((fields, donor))
+    if not values:
+        return []
+    ids = list(db.session.scalars(insert(Donation).returning(Donation.id, sort_by_parameter_order=True),
+                                  [fields for fields, _ in values]))
+    probe = Donation()
+    items = []
+    for donation_id, (fields, donor) in zip(ids, values):
+        probe.method, probe.item, probe.quantity, probe.item_unit = (
+            fields["method"], fields["item"], fields["quantity"], fields["item_unit"])
+        items.append({"amount": fields["amount"], "entry_date": fields["donation_date"], "source": "donation",
+                      "source_id": donation_id, "counterparty": donor.name, "counterparty_address": donor.address,
+                      "description": purpose_text(campaign, probe), "method": fields["method"]})
+    try:
+        entry_ids = funds.post_incomes_bulk(campaign.fund, items)
+    except funds.FundError as err:
+        raise DonationError(str(err), "amount" if err.field == "amount" else None) from None
+    db.session.execute(update(Donation), [{"id": d, "entry_id": e} for d, e in zip(ids, entry_ids)])
+    from app.audit.services import record_many
+
+    record_many("create", "donation", [
+        (d, fields["unit_id"], {"campaign_id": fields["campaign_id"], "donor_id": fields["donor_id"],
+                                "date": fields["donation_date"].isoformat(), "amount": fields["amount"],
+                                "method": fields["method"], "entry_id": e})
+        for d, e, (fields, _) in zip(ids, entry_ids, values)])
+    return ids
+
+
+def void_donation(donation: Donation, reason: str) -> Donation:
+    """Void a donation: reverse its ledger entry and mark it; refused when already voided."""
+    if donation.voided:
+        raise DonationError("Khoản đóng góp này đã được hủy trước đó.", "reason")
+    reason = clean(reason or "")
+    if not reason:
+        raise DonationError("Vui lòng nhập lý do hủy.", "reason")
+    before = donation.audit_dict()
+    try:
+        funds.reverse(donation.entry, reason)
+    except funds.FundError as err:
+        raise DonationError(str(err), "reason") from None
+    donation.voided_at = utcnow()
+    donation.void_reason = reason[:500]
+    donation.voided_by_id = _actor_id()
+    db.session.flush()
+    record("void", donation, before=before, after=donation.audit_dict())
+    return donation
+
+
+def donation_query(root: Unit, *, campaign_id=None, date_from=None, date_to=None, method="", donor="",
+                   collector="", include_voided=False):
+    """A select of donations in `root`'s scope matching the filters, newest first."""
+    stmt = select(Donation).join(Donation.unit).where(Unit.path.startswith(root.path))
+    if campaign_id:
+        stmt = stmt.where(Donation.campaign_id == campaign_id)
+    if date_from:
+        stmt = stmt.where(Donation.donation_date >= date_from)
+    if date_to:
+        stmt = stmt.where(Donation.donation_date <= date_to)
+    if method:
+        stmt = stmt.where(Donation.method == method)
+    if donor:
+        stmt = stmt.join(Donation.donor).where(Donor.search_key.contains(fold(donor), autoescape=True))
+    if collector:
+        key = fold(collector)
+        stmt = stmt.where(or_(Donation.collector_key.contains(key, autoescape=True),
+                              Donation.collector_unit_id.in_(select(Unit.id).where(
+                                  Unit.search_key.contains(key, autoescape=True)))))
+    if not include_voided:
+        stmt = stmt.where(Donation.voided_at.is_(None))
+    return stmt
+
+
+def listing(stmt):
+    """The list order with what each row shows loaded up front."""
+    return stmt.options(joinedload(Donation.donor), joinedload(Donation.campaign), joinedload(Donation.entry),
+                        joinedload(Donation.collector_unit)).order_by(Donation.donation_date.desc(),
+                                                                       Donation.id.desc())
+
+
+def totals(stmt) -> tuple[int, int]:
+    """(count, sum of standing amounts) of a filtered donation select."""
+    sub = stmt.with_only_columns(Donation.id, Donation.amount, Donation.voided_at).subquery()
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(sub.c.amount).filter(sub.c.voided_at.is_(None)), 0))
+    ).one()
+    return int(count), int(total)
+
+
+def recent(campaign: Campaign, limit: int = 10) -> list[Donation]:
+    return list(db.session.scalars(listing(select(Donation).where(Donation.campaign_id == campaign.id))
+                                   .limit(limit)).unique())
+
+
+__all__ = ["DonationError", "DonorError", "record_donation", "void_donation", "donation_query", "listing",
+           "totals", "recent", "parse_quantity"]

@@ -1,0 +1,145 @@
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.core.forms import BaseForm
+from app.core.idempotency import IdempotentForm
+from app.funds.forms import DATE_FORMAT
+from app.vn.money import MoneyError, parse_money
+
+from .models import DISPOSITIONS, HOLDER_TYPES, STATUS_LABELS
+
+
+_VN_MESSAGES = {
+    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
+    "Not a valid date value.": "Vui lòng nhập ngày hợp lệ.",
+    "Not a valid choice.": "Lựa chọn không hợp lệ, vui lòng chọn lại.",
+    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ, vui lòng chọn lại.",
+}
+
+
+class _VietnameseMessages:
+    """WTForms' own coercion messages (bad number, bad date, tampered choice) in Vietnamese."""
+
+    def gettext(self, string):
+        return _VN_MESSAGES.get(string, string)
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+class VnForm(BaseForm):
+    class Meta:
+        def get_translations(self, form):
+            return _VietnameseMessages()
+
+
+class MoneyField(StringField):
+    """An amount in đồng where 0 is allowed (an empty pig, no seed money); blank means None."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = parse_money(valuelist[0])
+        except MoneyError as err:
+            raise ValueError(str(err)) from err
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:,}".replace(",", ".")
+
+
+def _date(label):
+    return DateField(label, format=DATE_FORMAT, validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")],
+                     render_kw={"type": "date"})
+
+
+def _required(field, message):
+    if field.data is None and not field.errors:
+        field.errors = list(field.errors) + [message]
+        return False
+    return True
+
+
+class IssueForm(IdempotentForm, VnForm):
+    unit_id = SelectField("Chi hội / đơn vị nuôi", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
+    holder_type = SelectField("Loại người nuôi", choices=list(HOLDER_TYPES.items()), default="household")
+    names = TextAreaField("Danh sách người nuôi (mỗi dòng một tên)", validators=[
+        DataRequired("Vui lòng nhập ít nhất một tên."), Length(max=20000, message="Danh sách quá dài.")])
+    prefix = StringField("Tiền tố mã heo", validators=[DataRequired("Vui lòng nhập tiền tố mã, ví dụ LV-TL."),
+                                                       Length(max=20, message="Tiền tố dài quá 20 ký tự.")])
+    start = IntegerField("Số bắt đầu", validators=[Optional(), NumberRange(1, 99999, "Số bắt đầu từ 1 đến 99999.")],
+                         render_kw={"inputmode": "numeric"})
+    issued_on = _date("Ngày cấp heo")
+    seed_money = MoneyField("Tiền mồi mỗi heo (đồng)", default=0)
+    campaign_id = SelectField("Đợt vận động", coerce=int, default=0)
+
+
+class OpeningForm(IdempotentForm, VnForm):
+    opened_on = _date("Ngày mổ heo")
+    amount = MoneyField("Số tiền đếm được (đồng)")
+    disposition = SelectField("Xử lý tiền", choices=list(DISPOSITIONS.items()), default="fund")
+    to_fund_amount = MoneyField("Số nộp quỹ (khi chia)")
+    kept_amount = MoneyField("Số gia đình giữ lại (khi chia)")
+    witness1 = StringField("Người chứng kiến thứ nhất", validators=[
+        DataRequired("Vui lòng nhập tên người chứng kiến."), Length(max=120, message="Quá 120 ký tự.")])
+    witness2 = StringField("Người chứng kiến thứ hai", validators=[
+        DataRequired("Vui lòng nhập tên người chứng kiến."), Length(max=120, message="Quá 120 ký tự.")])
+    note = StringField("Ghi chú", validators=[Length(max=300, message="Quá 300 ký tự.")])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        return _required(self.amount, "Vui lòng nhập số tiền đếm được (ghi 0 nếu heo rỗng).") and ok
+
+
+class ReissueForm(VnForm):
+    issued_on = _date("Ngày tái đàn")
+    seed_money = MoneyField("Tiền mồi (đồng)", default=0)
+
+
+class VoidForm(VnForm):
+    reason = TextAreaField("Lý do hủy", validators=[
+        DataRequired("Vui lòng nhập lý do hủy."), Length(max=500, message="Quá 500 ký tự.")])
+
+
+class ConfirmForm(VnForm):
+    """An empty form: its CSRF token is what makes a confirmation page safe."""
+
+
+class BatchHeadForm(IdempotentForm, VnForm):
+    """The header of the batch entry; the rows are read by app.piggybanks.batch."""
+
+    opened_on = _date("Ngày mổ heo")
+    control_total = MoneyField("Tổng số tiền đếm được ghi trên phiếu (đồng)")
+    witness1 = StringField("Người chứng kiến 1 (dùng cho dòng để trống)",
+                           validators=[Length(max=120, message="Quá 120 ký tự.")])
+    witness2 = StringField("Người chứng kiến 2 (dùng cho dòng để trống)",
+                           validators=[Length(max=120, message="Quá 120 ký tự.")])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        return _required(self.control_total, "Vui lòng nhập tổng tiền ghi trên phiếu để đối chiếu.") and ok
+
+
+class PigFilterForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    don_vi = SelectField("Đơn vị", coerce=int, default=0)
+    loai = SelectField("Loại người nuôi", choices=[("", "Mọi loại")] + list(HOLDER_TYPES.items()), default="")
+    trang_thai = SelectField("Trạng thái", choices=[("", "Mọi trạng thái")] + list(STATUS_LABELS.items()),
+                             default="")
+    q = StringField("Tìm mã heo hoặc tên người nuôi")
+
+
+class ReportFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    don_vi = SelectField("Đơn vị", coerce=int, default=0)
+    nam = IntegerField("Năm", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")])
+    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})

@@ -1,0 +1,110 @@
+"""Piggy-bank pages: the list (filters, export), a pig's page with its history, issuing pigs.
+
+Openings, voids and tái đàn live in routes_open.py; the opening-day sheet, batch entry and the
+reports in routes_report.py (same blueprint).
+"""
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.core import idempotency
+from app.core.authz import authorize, get_or_404
+from app.core.views import attach_error, form_page, go, page_number, render
+from app.extensions import db
+from app.funds.services import today
+from app.units.models import Unit
+from app.units.services import scope_choices
+
+from . import queries, services
+from .forms import IssueForm, PigFilterForm
+from .models import PiggyBank
+
+bp = Blueprint("piggybanks", __name__, url_prefix="/heo-dat")
+PER_PAGE = 50
+
+
+def piggy_campaigns():
+    """Open piggy-bank campaigns a pig of the user's scope may join: of the user's unit, above or below."""
+    from app.campaigns.models import OPEN, PIGGY_BANK, Campaign
+
+    path = current_user.unit.path
+    found = db.session.scalars(select(Campaign).where(Campaign.kind == PIGGY_BANK, Campaign.status == OPEN)
+                               .order_by(Campaign.id.desc())).all()
+    return [c for c in found if c.unit.path.startswith(path) or path.startswith(c.unit.path)]
+
+
+def filtered_pigs(args):
+    """(filter form, select) for the list and its export."""
+    filters = PigFilterForm(args)
+    filters.don_vi.choices = [(0, "Mọi đơn vị")] + scope_choices(current_user.unit, active_only=False)
+    unit = get_or_404(Unit, filters.don_vi.data) if filters.don_vi.data else None
+    stmt = queries.pig_list(current_user.unit, unit=unit, holder_type=filters.loai.data or "",
+                            status=filters.trang_thai.data or "", q=filters.q.data or "")
+    return filters, stmt
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Pigs of the user's unit and below: filters, search without diacritics, 50 per page."""
+    authorize("view")
+    filters, stmt = filtered_pigs(request.args)
+    pagination = db.paginate(stmt, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render("piggybanks/index.html", partial="piggybanks/_rows.html", filters=filters,
+                  pagination=pagination)
+
+
+@bp.get("/xuat.xlsx")
+@login_required
+def export():
+    """The filtered list as .xlsx (all pages)."""
+    authorize("view")
+    from app.core.xlsx import export_response
+
+    _, stmt = filtered_pigs(request.args)
+    rows = ([p.code, p.holder_name, p.holder_type_label, p.unit.name, p.issued_on, p.seed_money, p.cycle,
+             p.status_label] for p in db.session.scalars(stmt))
+    return export_response("Danh sách heo đất.xlsx",
+                           ["Mã heo", "Người nuôi", "Loại", "Đơn vị", "Ngày cấp (lứa hiện tại)",
+                            "Tiền mồi (đồng)", "Lứa", "Trạng thái"], rows, "Heo đất")
+
+
+@bp.get("/<int:pig_id>")
+@login_required
+def detail(pig_id):
+    """A pig: current state and its history, cycle by cycle (issues and openings)."""
+    pig = get_or_404(PiggyBank, pig_id)
+    return render("piggybanks/detail.html", pig=pig, history=queries.history(pig))
+
+
+@bp.route("/cap-moi", methods=["GET", "POST"])
+@login_required
+def issue():
+    """Issue one pig per pasted line (e.g. a class list) with consecutive codes; all or nothing."""
+    authorize("piggybank.write")
+    form = IssueForm(unit_id=request.args.get("don_vi", current_user.unit_id, type=int), issued_on=today())
+    form.unit_id.choices = scope_choices(current_user.unit)
+    campaigns = piggy_campaigns()
+    form.campaign_id.choices = [(0, "Không thuộc đợt nào")] + [(c.id, f"{c.name} - {c.unit.name}")
+                                                               for c in campaigns]
+    if form.validate_on_submit():
+        unit = get_or_404(Unit, form.unit_id.data, "piggybank.write")
+        campaign = next((c for c in campaigns if c.id == form.campaign_id.data), None)
+        names = services.holder_lines(form.names.data)
+        try:
+            done = idempotency.once(
+                form.idem_key.data,
+                lambda: services.issue_many(unit, names, holder_type=form.holder_type.data,
+                                            prefix=form.prefix.data, start=form.start.data,
+                                            issued_on=form.issued_on.data, seed_money=form.seed_money.data or 0,
+                                            campaign=campaign)[0],
+                url=lambda pig: url_for(".index", don_vi=unit.id))
+            db.session.commit()
+        except services.PiggyBankError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            if done.created:
+                flash(f"Đã cấp {len(names)} heo đất cho {unit.name}.", "success")
+            return go(done.url)
+    return form_page("piggybanks/issue.html", "piggybanks/_issue_form.html", form)
