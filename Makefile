@@ -39,3 +39,7 @@ test: setup-test
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
+
+# Benchmarks print figures; they are not tests. BENCH_DONATIONS=20000 for a quick run.
+bench: setup
+	$(BIN)/python -m bench.bench_money

@@ -1,5 +1,6 @@
 """Shared helpers for the benchmark scripts: a migrated scratch database, timing, one table."""
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -14,26 +15,32 @@ if str(ROOT) not in sys.path:
 
 @contextmanager
 def scratch_app(url: str | None = None):
-    """An app on a fresh database built by the migrations (SQLite file unless BENCH_DATABASE_URL)."""
+    """An app on a fresh database built by the migrations (SQLite file unless BENCH_DATABASE_URL).
+
+    The scratch folder (database, secret key) is removed afterwards.
+    """
     tmp = tempfile.mkdtemp(prefix="skh-bench-")
     os.environ["INSTANCE_PATH"] = tmp
     from flask_migrate import upgrade
+    from sqlalchemy import text
 
     from app import create_app
+    from app.extensions import db
 
     url = url or os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            from sqlalchemy import text
-
-            from app.extensions import db
-
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade(revision="heads")
-        yield app
+    try:
+        with app.app_context():
+            if url.startswith("postgresql"):
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            upgrade(revision="heads")
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def percentiles(samples_ms: list[float]) -> tuple[float, float]:
