@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from flask import Response
 
+from app.vn.money import format_number
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED = 60 * 1024 * 1024  # total of all parts once unzipped
 MAX_RATIO = 200  # uncompressed / compressed per part
@@ -124,7 +126,7 @@ def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None
         for row in ws.iter_rows(values_only=True):
             rows.append(list(row))
             if len(rows) > max_rows + 1:
-                raise XlsxError(f"Tệp có quá nhiều dòng (tối đa {max_rows:,} dòng).".replace(",", "."))
+                raise XlsxError(f"Tệp có quá nhiều dòng (tối đa {format_number(max_rows)} dòng).")
     finally:
         wb.close()
     while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):

@@ -8,6 +8,7 @@ from app.core.rendering import is_htmx
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.core.xlsx import export_response
 from app.extensions import db
+from app.vn.money import format_vnd
 from app.campaigns.services import campaigns_in_scope
 
 from . import entry as ent, services
@@ -60,8 +61,8 @@ def entry():
                 if not is_htmx():
                     if done.created:
                         d = done.obj
-                        flash(f"Đã ghi {d.amount:,} đ của {d.donor.name}, phiếu thu {d.entry.number}."
-                              .replace(",", "."), "success")
+                        flash(f"Đã ghi {format_vnd(d.amount)} của {d.donor.name}, phiếu thu {d.entry.number}.",
+                              "success")
                     return go(done.url)
                 blank = _entry_form()
                 return render("donations/entry.html", partial="donations/_entry.html", form=blank,

@@ -6,6 +6,7 @@ from app.core import idempotency
 from app.core.authz import authorize
 from app.core.views import attach_error, go, render
 from app.extensions import db
+from app.vn.money import format_vnd
 
 from . import batch, entry as ent, services
 from .donor_services import DonorError, find_or_create_donor
@@ -76,6 +77,6 @@ def batch_entry():
         else:
             ent.remember(form.campaign_id.data, form.donation_date.data)
             if done.created:
-                flash(f"Đã ghi {len(filled)} khoản đóng góp, tổng cộng {total:,} đ.".replace(",", "."), "success")
+                flash(f"Đã ghi {len(filled)} khoản đóng góp, tổng cộng {format_vnd(total)}.", "success")
             return go(done.url)
     return _page(form, rows, status=422, total=total, difference=difference)

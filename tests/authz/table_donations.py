@@ -43,5 +43,6 @@ TABLE = {
     "donations.donors_export": Rule(ALL),
     "donations.donor_detail": Rule(ALL, args=donor),
     "donations.donor_merge": Rule(MERGE, args=donor),
+    "donations.donor_edit": Rule(WRITE, args=donor),
 }
 TABLE["donations.import_preview"] = Rule(WRITE, args=import_token)
