@@ -3,29 +3,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import BaseForm
 from app.funds.forms import DATE_FORMAT
-from app.vn.money import MoneyError, parse_money
+from app.core.fields import MoneyField
 
 from .models import KIND_LABELS
-
-
-class OptionalAmountField(StringField):
-    """A target amount: empty means "no target"."""
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip()
-        if not raw:
-            self.data = 0
-            return
-        try:
-            self.data = parse_money(raw)
-        except MoneyError as err:
-            self.data = None
-            raise ValueError(str(err)) from err
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return f"{self.data:,}".replace(",", ".") if self.data else ""
 
 
 class CampaignForm(BaseForm):
@@ -37,7 +17,7 @@ class CampaignForm(BaseForm):
     purpose = TextAreaField("Mục đích", validators=[Length(max=500, message="Quá 500 ký tự.")])
     start_date = DateField("Ngày bắt đầu", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
     end_date = DateField("Ngày kết thúc", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    target_amount = OptionalAmountField("Mục tiêu (đồng)", render_kw={"inputmode": "numeric"})
+    target_amount = MoneyField("Mục tiêu (đồng)", required=False, allow_zero=True, empty=0)
 
 
 class ConfirmForm(BaseForm):

@@ -1,55 +1,21 @@
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.fields import MoneyField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 from app.funds.forms import DATE_FORMAT
-from app.vn.money import MoneyError, parse_money
 
 from .models import DISPOSITIONS, HOLDER_TYPES, STATUS_LABELS
 
 
-_VN_MESSAGES = {
-    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
-    "Not a valid date value.": "Vui lòng nhập ngày hợp lệ.",
-    "Not a valid choice.": "Lựa chọn không hợp lệ, vui lòng chọn lại.",
-    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ, vui lòng chọn lại.",
-}
+# Piggy-bank amounts may be 0 (an empty pig, no seed money); blank is None and the forms
+# say which amounts are required.
+def _money(label, **kwargs):
+    return MoneyField(label, required=False, allow_zero=True, **kwargs)
 
 
-class _VietnameseMessages:
-    """WTForms' own coercion messages (bad number, bad date, tampered choice) in Vietnamese."""
-
-    def gettext(self, string):
-        return _VN_MESSAGES.get(string, string)
-
-    def ngettext(self, singular, plural, n):
-        return self.gettext(singular if n == 1 else plural)
-
-
-class VnForm(BaseForm):
-    class Meta:
-        def get_translations(self, form):
-            return _VietnameseMessages()
-
-
-class MoneyField(StringField):
-    """An amount in đồng where 0 is allowed (an empty pig, no seed money); blank means None."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = None
-        if not valuelist or not valuelist[0].strip():
-            return
-        try:
-            self.data = parse_money(valuelist[0])
-        except MoneyError as err:
-            raise ValueError(str(err)) from err
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{self.data:,}".replace(",", ".")
+VnForm = BaseForm  # WTForms' own messages are Vietnamese in every BaseForm
 
 
 def _date(label):
@@ -74,16 +40,16 @@ class IssueForm(IdempotentForm, VnForm):
     start = IntegerField("Số bắt đầu", validators=[Optional(), NumberRange(1, 99999, "Số bắt đầu từ 1 đến 99999.")],
                          render_kw={"inputmode": "numeric"})
     issued_on = _date("Ngày cấp heo")
-    seed_money = MoneyField("Tiền mồi mỗi heo (đồng)", default=0)
+    seed_money = _money("Tiền mồi mỗi heo (đồng)", default=0)
     campaign_id = SelectField("Đợt vận động", coerce=int, default=0)
 
 
 class OpeningForm(IdempotentForm, VnForm):
     opened_on = _date("Ngày mổ heo")
-    amount = MoneyField("Số tiền đếm được (đồng)")
+    amount = _money("Số tiền đếm được (đồng)")
     disposition = SelectField("Xử lý tiền", choices=list(DISPOSITIONS.items()), default="fund")
-    to_fund_amount = MoneyField("Số nộp quỹ (khi chia)")
-    kept_amount = MoneyField("Số gia đình giữ lại (khi chia)")
+    to_fund_amount = _money("Số nộp quỹ (khi chia)")
+    kept_amount = _money("Số gia đình giữ lại (khi chia)")
     witness1 = StringField("Người chứng kiến thứ nhất", validators=[
         DataRequired("Vui lòng nhập tên người chứng kiến."), Length(max=120, message="Quá 120 ký tự.")])
     witness2 = StringField("Người chứng kiến thứ hai", validators=[
@@ -97,7 +63,7 @@ class OpeningForm(IdempotentForm, VnForm):
 
 class ReissueForm(VnForm):
     issued_on = _date("Ngày tái đàn")
-    seed_money = MoneyField("Tiền mồi (đồng)", default=0)
+    seed_money = _money("Tiền mồi (đồng)", default=0)
 
 
 class VoidForm(VnForm):
@@ -113,7 +79,7 @@ class BatchHeadForm(IdempotentForm, VnForm):
     """The header of the batch entry; the rows are read by app.piggybanks.batch."""
 
     opened_on = _date("Ngày mổ heo")
-    control_total = MoneyField("Tổng số tiền đếm được ghi trên phiếu (đồng)")
+    control_total = _money("Tổng số tiền đếm được ghi trên phiếu (đồng)")
     witness1 = StringField("Người chứng kiến 1 (dùng cho dòng để trống)",
                            validators=[Length(max=120, message="Quá 120 ký tự.")])
     witness2 = StringField("Người chứng kiến 2 (dùng cho dòng để trống)",
