@@ -1,1 +1,23 @@
-"""scholarships domain (being built)."""
+"""Scholarships domain: rounds, award categories, nominations, selection, payout and reports.
+
+Other domains read the report sentence through app.scholarships.services.report_sentence().
+"""
+
+AUDIT_ACTIONS = {"approve": "Duyệt", "reject": "Không duyệt", "pay": "Chi trả",
+                 "reverse_payment": "Hoàn chi trả", "import": "Nhập từ Excel"}
+AUDIT_OBJECTS = {"scholarship_round": "Đợt học bổng", "award_category": "Loại học bổng",
+                 "nomination": "Đề cử học bổng"}
+
+
+def init_app(app):
+    from app.audit import routes as audit_routes
+    from app.audit import services as audit_services
+
+    from . import models  # noqa: F401
+    from . import routes, routes_import, routes_payout  # noqa: F401  (they add views to the blueprint)
+
+    for key, label in AUDIT_ACTIONS.items():
+        audit_services.ACTION_LABELS.setdefault(key, label)
+    for key, label in AUDIT_OBJECTS.items():
+        audit_routes.OBJECT_LABELS.setdefault(key, label)
+    app.register_blueprint(routes.bp)

@@ -1,0 +1,41 @@
+"""The task queue that runs print jobs outside web requests (Huey).
+
+Where the queue lives (``HUEY_URL``, environment or app config):
+- unset (default): a SQLite file ``instance/print-queue.db``, embedded, one machine;
+- ``redis://host:6379/0`` (needs the ``redis`` package): several machines;
+- ``postgresql://user:pass@host/db``: the shared PostgreSQL database (tables ``huey_*``);
+- any other value: a path to a SQLite queue file (e.g. on a shared disk).
+The queue is persistent in every case, so queued jobs survive a restart. Tests (``TESTING``)
+and ``HUEY_IMMEDIATE=1`` run jobs at once, in the calling process, with an in-memory queue.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from huey import PostgresHuey, RedisHuey, SqliteHuey
+from huey.api import Huey
+
+QUEUE_NAME = "sokhuyenhoc-print"
+
+
+def queue_url(app) -> str:
+    return app.config.get("HUEY_URL") or os.environ.get("HUEY_URL", "")
+
+
+def make_huey(app) -> Huey:
+    """Build the Huey instance for this app's settings (see the module docstring)."""
+    immediate = app.config.get("HUEY_IMMEDIATE")
+    if immediate is None:
+        env = os.environ.get("HUEY_IMMEDIATE")
+        immediate = (env == "1") if env is not None else bool(app.config.get("TESTING"))
+    url = queue_url(app)
+    common = {"name": QUEUE_NAME, "results": False, "immediate": bool(immediate), "utc": True}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(url=url, **common)
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        dsn = "postgresql://" + url.split("://", 1)[1]
+        return PostgresHuey(dsn=dsn, **common)
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
+    path = path or str(Path(app.instance_path) / "print-queue.db")
+    return SqliteHuey(filename=path, **common)

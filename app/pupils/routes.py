@@ -1,0 +1,183 @@
+"""Pupil pages: list and search, create/edit with duplicate check, results, achievements, merge."""
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core.authz import authorize, get_or_404
+from app.core.views import attach_error, form_page, go, page_number, render
+from app.extensions import db
+
+from . import queries, services
+from .forms import (AchievementForm, ConfirmForm, PupilFilterForm, PupilForm, ResultForm, SponsorshipForm)
+from .models import Pupil, School, grading_words
+
+bp = Blueprint("pupils", __name__, url_prefix="/hoc-sinh")
+PER_PAGE = 50
+
+
+def school_choices(blank: str = "— Chưa rõ —") -> list[tuple[int, str]]:
+    schools = db.session.scalars(services.schools_in_scope(current_user.unit)).all()
+    return [(0, blank)] + [(s.id, s.name) for s in schools]
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Pupils of the user's unit and below; name search without diacritics, filters, Vietnamese order."""
+    authorize("view")
+    filters = PupilFilterForm(request.args)
+    filters.truong.choices = school_choices("Mọi trường")
+    pagination = queries.pupil_page(current_user.unit, page_number(), PER_PAGE, q=filters.q.data or "",
+                                    school_id=filters.truong.data or None, grade=filters.khoi.data or None,
+                                    village=filters.thon.data or "", circumstance=filters.hoan_canh.data or "")
+    return render("pupils/index.html", partial="pupils/_rows.html", pagination=pagination, filters=filters)
+
+
+def _data(form: PupilForm) -> services.PupilData:
+    school = get_or_404(School, form.school_id.data, "view") if form.school_id.data else None
+    birth_date, birth_year = form.birth.data or (None, None)
+    kw = dict(birth_date=birth_date, birth_year=birth_year, gender=form.gender.data or "",
+              ethnicity=form.ethnicity.data, school=school, grade=form.grade.data,
+              class_name=form.class_name.data, school_year=form.school_year.data or "", village=form.village.data,
+              guardian=form.guardian.data, phone=form.phone.data, circumstances=set(form.circumstances.data or []),
+              circumstance_note=form.circumstance_note.data)
+    if form.ten.data:  # the three boxes, when filled, correct the automatic split
+        return services.PupilData(ho=form.ho.data, dem=form.dem.data, ten=form.ten.data, **kw)
+    return services.PupilData.from_full_name(form.full_name.data, **kw)
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@login_required
+def create():
+    """New pupil; a likely duplicate is shown and must be confirmed (or the existing record used)."""
+    authorize("pupil.write")
+    form = PupilForm()
+    form.school_id.choices = school_choices()
+    duplicates = []
+    if form.validate_on_submit():
+        data = _data(form)
+        duplicates = services.likely_duplicates(current_user.unit, data)
+        if duplicates and not form.not_duplicate.data:
+            form.form_errors.append("Có thể học sinh này đã có trong sổ (xem danh sách bên dưới). "
+                                    "Hãy mở hồ sơ cũ, hoặc đánh dấu ô xác nhận để vẫn lưu hồ sơ mới.")
+        else:
+            try:
+                pupil = services.create_pupil(current_user.unit, data)
+                db.session.commit()
+            except services.PupilError as err:
+                db.session.rollback()
+                attach_error(form, err)
+            else:
+                flash(f"Đã thêm học sinh {pupil.full_name}.", "success")
+                return go(url_for(".detail", pupil_id=pupil.id))
+    return form_page("pupils/form.html", "pupils/_form.html", form, title="Thêm học sinh",
+                     action=url_for(".create"), duplicates=duplicates, pupil=None)
+
+
+@bp.get("/<int:pupil_id>")
+@login_required
+def detail(pupil_id):
+    """The pupil's record: results, achievements, who supports them, scholarships received."""
+    pupil = get_or_404(Pupil, pupil_id)
+    from app.scholarships.services import nominations_of
+
+    return render("pupils/detail.html", pupil=pupil, sponsorships=queries.sponsorships_of(pupil),
+                  nominations=nominations_of(pupil),
+                  merged_into=db.session.get(Pupil, pupil.merged_into_id) if pupil.merged_into_id else None)
+
+
+@bp.route("/<int:pupil_id>/sua", methods=["GET", "POST"])
+@login_required
+def edit(pupil_id):
+    pupil = get_or_404(Pupil, pupil_id, "pupil.write")
+    form = PupilForm(obj=pupil, school_id=pupil.school_id or 0, circumstances=[
+        k for k in services.CIRCUMSTANCES if getattr(pupil, k)])
+    if not form.is_submitted():
+        form.birth.data = pupil.birth_text
+    form.school_id.choices = school_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_pupil(pupil, _data(form))
+            db.session.commit()
+        except services.PupilError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu thay đổi.", "success")
+            return go(url_for(".detail", pupil_id=pupil.id))
+    return form_page("pupils/form.html", "pupils/_form.html", form, title=f"Sửa: {pupil.full_name}",
+                     action=url_for(".edit", pupil_id=pupil.id), duplicates=[], pupil=pupil)
+
+
+def _sub_form(pupil, form, save, template, title):
+    if form.validate_on_submit():
+        try:
+            save()
+            db.session.commit()
+        except services.PupilError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu.", "success")
+            return go(url_for(".detail", pupil_id=pupil.id))
+    return form_page("pupils/sub_form.html", "pupils/_sub_form.html", form, pupil=pupil, title=title,
+                     action=request.path)
+
+
+@bp.route("/<int:pupil_id>/ket-qua", methods=["GET", "POST"])
+@login_required
+def add_result(pupil_id):
+    """A school year's result with the grading words of the pupil's level (TT 27/2020 or TT 22/2021)."""
+    pupil = get_or_404(Pupil, pupil_id, "pupil.write")
+    form = ResultForm(school_year=pupil.school_year)
+    form.grade_word.choices = [("", "— Không chọn (ghi xếp loại cũ) —")] + [(w, w) for w in grading_words(pupil.level)]
+    return _sub_form(pupil, form, lambda: services.add_result(
+        pupil, form.school_year.data, form.grade_word.data, form.old_text.data, form.note.data),
+        "result", "Ghi kết quả học tập")
+
+
+@bp.route("/<int:pupil_id>/thanh-tich", methods=["GET", "POST"])
+@login_required
+def add_achievement(pupil_id):
+    pupil = get_or_404(Pupil, pupil_id, "pupil.write")
+    form = AchievementForm(school_year=pupil.school_year)
+    return _sub_form(pupil, form, lambda: services.add_achievement(pupil, form.school_year.data, form.title.data),
+                     "achievement", "Ghi thành tích")
+
+
+@bp.route("/<int:pupil_id>/do-dau", methods=["GET", "POST"])
+@login_required
+def add_sponsorship(pupil_id):
+    """Đỡ đầu: a donor or teacher supports this pupil for a period."""
+    pupil = get_or_404(Pupil, pupil_id, "pupil.write")
+    form = SponsorshipForm()
+    return _sub_form(pupil, form, lambda: queries.add_sponsorship(
+        pupil, form.sponsor_name.data, form.sponsor_kind.data, form.start_date.data, form.end_date.data,
+        form.amount.data, form.period.data, form.note.data), "sponsorship", "Thêm người đỡ đầu")
+
+
+@bp.get("/trung-lap")
+@login_required
+def duplicates():
+    """Likely duplicate records (same name without diacritics and same birth date/year), to merge."""
+    authorize("pupil.write")
+    return render("pupils/duplicates.html", pairs=services.duplicate_pairs(current_user.unit))
+
+
+@bp.route("/<int:pupil_id>/gop/<int:other_id>", methods=["GET", "POST"])
+@login_required
+def merge(pupil_id, other_id):
+    """Merge `other` into `pupil`; GET is the confirmation page for browsers without JavaScript."""
+    pupil = get_or_404(Pupil, pupil_id, "pupil.write")
+    other = get_or_404(Pupil, other_id, "pupil.write")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.merge_pupils(pupil, other)
+            db.session.commit()
+        except services.PupilError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            flash(f"Đã gộp hồ sơ vào {pupil.full_name}.", "success")
+        return go(url_for(".detail", pupil_id=pupil.id))
+    return render("pupils/merge.html", pupil=pupil, other=other, form=form)

@@ -1,0 +1,77 @@
+"""Scholarship forms: rounds, categories, nominations, decisions, payout, import."""
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.core.forms import BaseForm
+from app.core.idempotency import IdempotentForm
+from app.core.fields import MoneyField
+from app.funds.forms import AmountField
+from app.pupils.forms import SchoolYearField
+
+from .models import KINDS, ROUND_STATUS
+
+
+def _date(label, required=True):
+    validators = [DataRequired("Vui lòng nhập ngày hợp lệ.")] if required else [Optional()]
+    return DateField(label, format="%Y-%m-%d", validators=validators, render_kw={"type": "date"})
+
+
+class RoundForm(BaseForm):
+    name = StringField("Tên đợt học bổng", validators=[DataRequired("Vui lòng nhập tên đợt."), Length(max=200)])
+    school_year = SchoolYearField("Năm học", validators=[DataRequired("Vui lòng nhập năm học.")])
+    fund_id = SelectField("Chi từ quỹ", coerce=int, validators=[DataRequired("Vui lòng chọn quỹ.")])
+    budget = AmountField("Ngân sách của đợt")
+    ceremony_date = _date("Ngày trao", required=False)
+    decision_number = StringField("Số quyết định", validators=[Length(max=60)])
+    status = SelectField("Trạng thái", choices=list(ROUND_STATUS.items()))
+
+
+class CategoryForm(BaseForm):
+    name = StringField("Tên loại học bổng", validators=[DataRequired("Vui lòng nhập tên."), Length(max=200)])
+    kind = SelectField("Diện", choices=list(KINDS.items()))
+    amount = MoneyField("Số tiền mỗi suất", required=False, allow_zero=True, empty=0)  # goods-only awards: 0
+    goods = StringField("Hiện vật kèm theo", validators=[Length(max=200)])
+    quota = IntegerField("Số suất tối đa", validators=[Optional(), NumberRange(1, 100000, "Số suất từ 1 trở lên.")])
+
+
+class NominationForm(IdempotentForm):
+    pupil_id = HiddenField(validators=[DataRequired("Vui lòng chọn học sinh.")])
+    category_id = SelectField("Loại học bổng", coerce=int, validators=[DataRequired("Vui lòng chọn loại.")])
+    proposer = StringField("Đơn vị đề cử (trường, chi hội)", validators=[Length(max=200)])
+    achievement = StringField("Thành tích được xét thưởng", validators=[Length(max=300)])
+    reason = TextAreaField("Lý do đề cử", validators=[Length(max=500)])
+
+
+class DecideForm(BaseForm):
+    ids = SelectMultipleField("Đề cử", coerce=int, validate_choice=False)
+    act = HiddenField()
+    reason = StringField("Lý do không duyệt", validators=[Length(max=300)])
+
+
+class RejectForm(BaseForm):
+    reason = StringField("Lý do không duyệt", validators=[DataRequired("Vui lòng nhập lý do."), Length(max=300)])
+
+
+class PayoutForm(IdempotentForm):
+    ids = SelectMultipleField("Suất đã ký nhận", coerce=int, validate_choice=False,
+                              validators=[DataRequired("Chưa chọn suất nào.")])
+    paid_on = _date("Ngày chi trả")
+    control_total = AmountField("Tổng tiền theo danh sách đã ký (tổng kiểm tra)")
+
+
+class PayOneForm(IdempotentForm):
+    paid_on = _date("Ngày chi trả")
+
+
+class ReverseForm(BaseForm):
+    reason = StringField("Lý do hoàn chi trả", validators=[DataRequired("Vui lòng nhập lý do."), Length(max=300)])
+
+
+class ImportForm(BaseForm):
+    file = FileField("Tệp Excel (.xlsx) theo mẫu")
+    proposer = StringField("Đơn vị đề cử (trường, chi hội)", validators=[Length(max=200)])
+
+
+class ConfirmImportForm(IdempotentForm):
+    token = HiddenField(validators=[DataRequired("Phiên nhập đã hết hạn, vui lòng tải tệp lên lại.")])

@@ -1,0 +1,130 @@
+"""Payout pages: the signing sheet, marking paid (one or many, with a control total), reversal, summary."""
+from flask import flash, request, url_for
+from flask_login import login_required
+
+from app.core import idempotency
+from app.core.authz import get_or_404
+from app.core.views import attach_error, form_page, go, render
+from app.extensions import db
+from app.funds import services as funds
+from app.printing.longlist import render_list_pdf
+from app.printing.services import pdf_response, render_pdf
+
+from . import payout, services
+from .forms import PayOneForm, PayoutForm, ReverseForm
+from .models import Nomination, ScholarshipRound
+from .routes import _selected, bp
+
+
+def _school_of(rnd):
+    from app.pupils.models import School
+
+    school_id = request.args.get("truong", type=int)
+    return get_or_404(School, school_id) if school_id else None
+
+
+def _schools(awards):
+    seen = {}
+    for n in awards:
+        if n.pupil.school:
+            seen[n.pupil.school.id] = n.pupil.school
+    return sorted(seen.values(), key=lambda s: s.name_order)
+
+
+@bp.route("/<int:round_id>/chi-tra", methods=["GET", "POST"])
+@login_required
+def payout_page(round_id):
+    """Mark paid from the signed sheet: tick the rows, type the sheet's total as a control."""
+    rnd = get_or_404(ScholarshipRound, round_id, "scholarship.pay")
+    school = _school_of(rnd)
+    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)).all()
+    form = PayoutForm(paid_on=rnd.ceremony_date or funds.today())
+    if form.validate_on_submit():
+        chosen = _selected(rnd, form.ids.data)
+        try:
+            done = idempotency.once(
+                form.idem_key.data,
+                lambda: (payout.pay_many(rnd, chosen, form.paid_on.data, form.control_total.data), rnd)[1],
+                url=lambda r: url_for(".payout_page", round_id=rnd.id, truong=school.id if school else None))
+            db.session.commit()
+        except services.RoundError as err:
+            db.session.rollback()
+            attach_error(form, err, "ids")
+        else:
+            if done.created:
+                flash(f"Đã ghi chi trả {len(chosen)} suất.", "success")
+            return go(done.url)
+    return form_page("scholarships/payout.html", "scholarships/_payout_form.html", form, rnd=rnd, awards=awards,
+                     school=school, schools=_schools(db.session.scalars(payout.approved_query(rnd)).all()),
+                     totals=services.totals(rnd), one_form=PayOneForm(paid_on=rnd.ceremony_date or funds.today()),
+                     new_key=idempotency.new_key)
+
+
+@bp.route("/de-cu/<int:nomination_id>/chi", methods=["POST"])
+@login_required
+def pay_one(nomination_id):
+    """Mark one award paid (posts its phiếu chi); a repeated submit pays once."""
+    n = get_or_404(Nomination, nomination_id, "scholarship.pay")
+    form = PayOneForm()
+    back = url_for(".payout_page", round_id=n.round_id)
+    if form.validate_on_submit():
+        try:
+            done = idempotency.once(form.idem_key.data, lambda: payout.pay(n, form.paid_on.data),
+                                    url=lambda _: back)
+            db.session.commit()
+        except services.RoundError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            if done.created:
+                flash(f"Đã chi trả cho {n.pupil.full_name}.", "success")
+    else:
+        flash("Vui lòng nhập ngày chi trả hợp lệ.", "error")
+    return go(back)
+
+
+@bp.route("/de-cu/<int:nomination_id>/hoan-chi", methods=["GET", "POST"])
+@login_required
+def reverse(nomination_id):
+    """Reverse a payment with a reason (voids the phiếu chi); GET is the confirmation page."""
+    n = get_or_404(Nomination, nomination_id, "scholarship.pay")
+    form = ReverseForm()
+    if form.validate_on_submit():
+        try:
+            payout.reverse_payment(n, form.reason.data)
+            db.session.commit()
+        except services.RoundError as err:
+            db.session.rollback()
+            attach_error(form, err, "reason")
+        else:
+            flash(f"Đã hoàn chi trả của {n.pupil.full_name}.", "success")
+            return go(url_for(".payout_page", round_id=n.round_id))
+    return form_page("scholarships/reverse.html", "scholarships/_reverse_form.html", form, n=n)
+
+
+@bp.get("/<int:round_id>/danh-sach-ky-nhan")
+@login_required
+def sheet_pdf(round_id):
+    """Danh sách ký nhận (PDF) for the round or one school, sorted by given name, middle, family name."""
+    rnd = get_or_404(ScholarshipRound, round_id)
+    school = _school_of(rnd)
+    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)).all()
+    pdf = render_list_pdf("scholarships/pdf_sheet.html", payout.sheet_rows(awards), columns=payout.SHEET_COLUMNS,
+                          amount_key="amount", total_label=f"Tổng cộng: {len(awards)} suất", rnd=rnd, school=school,
+                          landscape=True)
+    return pdf_response(pdf, f"Danh sách ký nhận - {rnd.name}{' - ' + school.name if school else ''}.pdf")
+
+
+@bp.get("/<int:round_id>/tong-ket")
+@login_required
+def summary(round_id):
+    rnd = get_or_404(ScholarshipRound, round_id)
+    return render("scholarships/summary.html", rnd=rnd, s=payout.summary(rnd), totals=services.totals(rnd))
+
+
+@bp.get("/<int:round_id>/tong-ket.pdf")
+@login_required
+def summary_pdf(round_id):
+    rnd = get_or_404(ScholarshipRound, round_id)
+    pdf = render_pdf("scholarships/pdf_summary.html", rnd=rnd, s=payout.summary(rnd), today=funds.today())
+    return pdf_response(pdf, f"Tổng kết - {rnd.name}.pdf")

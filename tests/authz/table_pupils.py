@@ -1,0 +1,39 @@
+"""Pupil and school routes."""
+from tests.authz import ALL, Rule
+from tests.factories_scholarships import scholarship_world
+
+WRITE = frozenset({"admin", "treasurer", "clerk"})
+
+
+def _side(world, own):
+    s = scholarship_world(world)
+    return s.own if own else s.other
+
+
+def pupil(world, own):
+    return {"pupil_id": _side(world, own).pupil.id}
+
+
+def pair(world, own):
+    side = _side(world, own)
+    return {"pupil_id": side.pupil.id, "other_id": side.pupil2.id}
+
+
+def school(world, own):
+    return {"school_id": _side(world, own).school.id}
+
+
+TABLE = {
+    "pupils.index": Rule(ALL),
+    "pupils.create": Rule(WRITE),
+    "pupils.detail": Rule(ALL, args=pupil),
+    "pupils.edit": Rule(WRITE, args=pupil),
+    "pupils.add_result": Rule(WRITE, args=pupil),
+    "pupils.add_achievement": Rule(WRITE, args=pupil),
+    "pupils.add_sponsorship": Rule(WRITE, args=pupil),
+    "pupils.duplicates": Rule(WRITE),
+    "pupils.merge": Rule(WRITE, args=pair),
+    "pupils.schools": Rule(ALL),
+    "pupils.school_create": Rule(WRITE),
+    "pupils.school_edit": Rule(WRITE, args=school),
+}
