@@ -1,1 +1,39 @@
-"""commendations domain (being built)."""
+"""Commendations: criteria sets, learning-title assessments, decisions, honorees, certificates.
+
+Printing goes through app.printing (render_pdf for short documents, background print jobs for
+the attached list and a decision's certificates; see documents.py).
+"""
+import click
+
+AUDIT_ACTIONS = {"issue": "Ban hành quyết định", "score": "Chấm điểm", "supersede": "Thay bằng phiên bản mới",
+                 "bulk_add": "Thêm danh sách", "delete": "Xóa"}
+AUDIT_OBJECTS = {"commendation_decision": "Quyết định khen thưởng", "honoree": "Người được khen",
+                 "criteria_set": "Bộ tiêu chí", "title_assessment": "Đánh giá danh hiệu học tập",
+                 "certificate_setting": "Mẫu giấy khen"}
+
+
+def init_app(app):
+    from app.audit import routes as audit_routes
+    from app.audit import services as audit_services
+
+    from . import documents, routes, routes_assess, routes_bulk, routes_print  # noqa: F401  (views on bp)
+
+    for key, label in AUDIT_ACTIONS.items():
+        audit_services.ACTION_LABELS.setdefault(key, label)
+    for key, label in AUDIT_OBJECTS.items():
+        audit_routes.OBJECT_LABELS.setdefault(key, label)
+    documents.register()
+    app.register_blueprint(routes.bp)
+    app.cli.add_command(seed_criteria)
+
+
+@click.command("seed-criteria")
+def seed_criteria():
+    """Add the shipped criteria sets (Gia đình học tập 2015, Công dân học tập) that are missing."""
+    from app.extensions import db
+
+    from .criteria import seed_sets
+
+    added = seed_sets()
+    db.session.commit()
+    click.echo(f"Đã thêm {len(added)} bộ tiêu chí." if added else "Các bộ tiêu chí mẫu đã có sẵn.")

@@ -158,8 +158,11 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
     db.session.add(job)
     db.session.flush()
     record("create", job, after={"kind": kind, "params": params})
+    # Keep the id: reading it after commit would reload the row, opening a new (on SQLite, during a
+    # POST, write-locking) transaction that an immediate-mode worker would then wait on.
+    job_id = job.id
     db.session.commit()
-    enqueue(job.id)
+    enqueue(job_id)
     db.session.refresh(job)
     return job
 

@@ -1,0 +1,98 @@
+"""Learning-title assessments: register for a year, score per criterion, pass by the set's rule."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.extensions import db
+from app.units.models import Unit
+from app.vn.names import name_sort_key, split_name
+from app.vn.text import clean, fold
+
+from . import criteria as crit
+from .models import COLLECTIVE_KINDS, TITLE_KINDS, Assessment, CriteriaSet
+
+AssessmentError = crit.CriteriaError
+
+
+def name_parts(name: str, collective: bool) -> tuple[str, str, str]:
+    """(họ, đệm, tên): a person's name split, a collective's name whole in tên."""
+    name = clean(name or "")
+    return ("", "", name) if collective else split_name(name)
+
+
+def register(unit: Unit, cset: CriteriaSet, name: str, year: int, village: str = "", note: str = "") -> Assessment:
+    """Register a family (clan, community, unit, citizen) for the set's title in `year`."""
+    if cset.superseded_by_id:
+        raise AssessmentError("Bộ tiêu chí này đã có phiên bản mới; hãy chọn phiên bản mới.", "criteria_set_id")
+    ho, dem, ten = name_parts(name, cset.title_kind in COLLECTIVE_KINDS)
+    if not ten:
+        raise AssessmentError("Vui lòng nhập tên.", "name")
+    if len(ten) > 200 or len(dem) > 100 or len(ho) > 60:
+        raise AssessmentError("Tên dài quá.", "name")
+    if not isinstance(year, int) or not 1990 <= year <= 2100:
+        raise AssessmentError("Năm không hợp lệ.", "year")
+    village = clean(village or "")[:200]
+    full = " ".join(p for p in (ho, dem, ten) if p)
+    dup = db.session.scalar(select(Assessment.id).where(
+        Assessment.unit_id == unit.id, Assessment.year == year, Assessment.kind == cset.title_kind,
+        Assessment.search_key == fold(full + " " + village)))
+    if dup:
+        raise AssessmentError(f"“{full}” đã đăng ký danh hiệu này trong năm {year}.", "name")
+    a = Assessment(unit=unit, criteria_set=cset, kind=cset.title_kind, year=year, ho=ho, dem=dem, ten=ten,
+                   name_key=name_sort_key(ho, dem, ten), search_key=fold(full + " " + village),
+                   village=village, note=clean(note or "")[:300])
+    db.session.add(a)
+    db.session.flush()
+    record("create", a, after=a.audit_dict())
+    return a
+
+
+def score(a: Assessment, scores: list[int]) -> Assessment:
+    """Store the scores; total and pass/fail come from the set the assessment registered with."""
+    total, passed = crit.evaluate(a.criteria_set, scores)
+    before = a.audit_dict()
+    a.scores, a.total, a.passed = list(scores), total, passed
+    record("score", a, before=before, after=a.audit_dict())
+    return a
+
+
+@dataclass
+class VillageRow:
+    village: str
+    kind: str
+    assessed: int
+    passed: int
+
+    @property
+    def kind_label(self) -> str:
+        return TITLE_KINDS.get(self.kind, self.kind)
+
+    @property
+    def percent(self) -> int:
+        """Share recognised among those scored, rounded half up (targets are whole percents)."""
+        return (self.passed * 200 + self.assessed) // (2 * self.assessed) if self.assessed else 0
+
+
+def in_scope(root: Unit, year: int | None = None, kind: str = "", village: str = ""):
+    """Assessments of `root` and below, in Vietnamese name order."""
+    stmt = select(Assessment).join(Assessment.unit).where(Unit.path.startswith(root.path))
+    if year:
+        stmt = stmt.where(Assessment.year == year)
+    if kind:
+        stmt = stmt.where(Assessment.kind == kind)
+    if village:
+        stmt = stmt.where(Assessment.village == village)
+    return stmt.order_by(Assessment.village, Assessment.name_key)
+
+
+def village_summary(assessments: list[Assessment]) -> list[VillageRow]:
+    """Per village and title: how many were scored and how many passed (and the percentage)."""
+    rows: dict[tuple, VillageRow] = {}
+    for a in assessments:
+        if a.passed is None:
+            continue
+        row = rows.setdefault((a.village, a.kind), VillageRow(a.village or "(chưa ghi thôn)", a.kind, 0, 0))
+        row.assessed += 1
+        row.passed += int(a.passed)
+    return sorted(rows.values(), key=lambda r: (fold(r.village), r.kind))

@@ -1,0 +1,124 @@
+"""Adding many honorees at once: approved nominations, a campaign's donors, passed assessments, a pasted list.
+
+Each source skips what the decision already holds (by its link id, or by name and achievement
+for a pasted list), so pressing the button twice adds nothing the second time.
+"""
+from sqlalchemy import func, select
+
+from app.audit.services import record
+from app.extensions import db
+from app.units.models import Unit
+from app.vn.money import format_vnd
+from app.vn.text import clean, fold
+
+from .models import TITLE_KINDS, Assessment, Decision, Honoree
+from .services import CommendationError, HonoreeData, add_honoree, check_draft
+
+MAX_PASTE_LINES = 5000
+
+
+def _existing(d: Decision, column) -> set:
+    return set(db.session.scalars(select(column).where(Honoree.decision_id == d.id, column.is_not(None))))
+
+
+def _finish(d: Decision, source: str, added: int) -> int:
+    record("bulk_add", d, after={"source": source, "added": added})
+    return added
+
+
+def from_nominations(d: Decision, rnd) -> int:
+    """Approved nominations of a scholarship round (pupil, class/school, achievement or award)."""
+    from app.scholarships.models import APPROVED, Nomination
+
+    check_draft(d)
+    if not rnd.unit.path.startswith(d.unit.path):
+        raise CommendationError("Đợt học bổng không thuộc đơn vị ra quyết định.", "round_id")
+    have = _existing(d, Honoree.nomination_id)
+    noms = db.session.scalars(select(Nomination).where(Nomination.round_id == rnd.id,
+                                                       Nomination.status == APPROVED)).all()
+    added = 0
+    for n in noms:
+        if n.id in have:
+            continue
+        p = n.pupil
+        place = ", ".join(x for x in (f"Lớp {p.class_text}" if p.class_text else "",
+                                       p.school.name if p.school else "") if x)
+        achievement = n.achievement or f"{n.category.name} năm học {rnd.school_year}"
+        add_honoree(d, HonoreeData(name=p.full_name, kind="pupil", birth_text=p.birth_text, place=place,
+                                   achievement=achievement[:300], amount=d.default_amount, pupil_id=p.id,
+                                   nomination_id=n.id), audit=False)
+        added += 1
+    return _finish(d, f"nominations:{rnd.id}", added)
+
+
+def from_campaign(d: Decision, campaign, min_amount: int) -> int:
+    """Donors whose gifts to `campaign` (not voided) add up to at least `min_amount`."""
+    from app.donations.models import Donation, Donor
+
+    check_draft(d)
+    if not campaign.unit.path.startswith(d.unit.path):
+        raise CommendationError("Đợt vận động không thuộc đơn vị ra quyết định.", "campaign_id")
+    have = _existing(d, Honoree.donor_id)
+    total = func.sum(Donation.amount)
+    # Aggregate on ids only, then load the donors: PostgreSQL refuses selecting the donor's joined
+    # unit columns next to a GROUP BY donor.id.
+    sums = (select(Donation.donor_id.label("donor_id"), total.label("total"))
+            .where(Donation.campaign_id == campaign.id, Donation.voided_at.is_(None))
+            .group_by(Donation.donor_id).having(total >= min_amount).subquery())
+    rows = db.session.execute(select(Donor, sums.c.total).join(sums, sums.c.donor_id == Donor.id)
+                              .where(Donor.kind != "anonymous").order_by(Donor.name_key)).all()
+    added = 0
+    for donor, amount in rows:
+        if donor.id in have:
+            continue
+        add_honoree(d, HonoreeData(
+            name=donor.name, kind="donor", collective=donor.kind != "person", place=donor.address[:200],
+            achievement=f"Đã ủng hộ {format_vnd(int(amount))} cho {campaign.name}"[:300],
+            amount=d.default_amount, donor_id=donor.id), audit=False)
+        added += 1
+    return _finish(d, f"campaign:{campaign.id}", added)
+
+
+def from_assessments(d: Decision, root: Unit, year: int, kind: str = "") -> int:
+    """Passed assessments of `year` in `root` and below."""
+    check_draft(d)
+    have = _existing(d, Honoree.assessment_id)
+    stmt = (select(Assessment).join(Assessment.unit)
+            .where(Unit.path.startswith(root.path), Assessment.year == year, Assessment.passed.is_(True))
+            .order_by(Assessment.name_key))
+    if kind:
+        stmt = stmt.where(Assessment.kind == kind)
+    added = 0
+    for a in db.session.scalars(stmt):
+        if a.id in have:
+            continue
+        add_honoree(d, HonoreeData(
+            name=a.full_name, kind=a.kind, place=a.village,
+            achievement=f"Đạt danh hiệu “{TITLE_KINDS.get(a.kind, a.kind)}” năm {a.year} ({a.total} điểm)",
+            amount=d.default_amount, assessment_id=a.id), audit=False)
+        added += 1
+    return _finish(d, f"assessments:{year}:{kind}", added)
+
+
+def from_text(d: Decision, text: str, kind: str = "pupil", collective: bool = False) -> int:
+    """One name per line, optionally a tab and the achievement (pasted from a spreadsheet)."""
+    check_draft(d)
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > MAX_PASTE_LINES:
+        raise CommendationError(f"Mỗi lần dán tối đa {MAX_PASTE_LINES} dòng.", "text")
+    have = set(db.session.execute(select(Honoree.search_key, Honoree.achievement_key)
+                                  .where(Honoree.decision_id == d.id)).tuples())
+    added = 0
+    for n, line in enumerate(lines, 1):
+        name, _, achievement = line.partition("\t")
+        name, achievement = clean(name), clean(achievement.replace("\t", " "))
+        if (fold(name), fold(achievement)) in have:
+            continue
+        try:
+            add_honoree(d, HonoreeData(name=name, kind=kind, collective=collective, achievement=achievement,
+                                       amount=d.default_amount), audit=False)
+        except CommendationError as err:
+            raise CommendationError(f"Dòng {n}: {err}", "text") from err
+        have.add((fold(name), fold(achievement)))
+        added += 1
+    return _finish(d, "text", added)

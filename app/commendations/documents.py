@@ -1,0 +1,111 @@
+"""The printed documents: the decision itself, its attached list and the certificates.
+
+The decision is one or two pages and renders in the request. The attached list and the
+certificates of a whole decision go through the print engine's background jobs (app.printing.jobs):
+the fingerprint is the frozen content, so an unchanged document is never rendered twice.
+"""
+from app.extensions import db
+from app.printing.services import render_pdf
+from app.vn.dates import short_date
+
+from . import certificates as certs
+from .models import TITLE_KINDS, Decision
+from .queries import totals
+from .services import honorees
+
+LIST_KIND = "commendation.list"
+CERTS_KIND = "commendation.certificates"
+
+
+def decision_context(d: Decision) -> dict:
+    count, total = totals(d)
+    return {"d": d, "count": count, "total": total, "parent": d.unit.parent.name if d.unit.parent else "",
+            "recipients": d.recipient_lines or ["Như Điều 3;", "Lưu: VT."]}
+
+
+def decision_pdf(d: Decision) -> bytes:
+    """The Quyết định (A4 portrait, Nghị định 30/2020 layout)."""
+    return render_pdf("commendations/pdf/decision.html", **decision_context(d))
+
+
+def list_rows(d: Decision) -> list[dict]:
+    """The attached list's rows in print order (Vietnamese name order, grouped by place if asked)."""
+    return [{"full_name": h.full_name, "birth": h.birth_text, "place": h.place or "",
+             "achievement": h.achievement, "amount": h.amount, "note": h.note,
+             "group": h.place or "(Chưa ghi)"} for h in honorees(d)]
+
+
+def _place_label(rows, d: Decision) -> str:
+    kinds = {h.kind for h in d.honorees}
+    if kinds and kinds <= set(TITLE_KINDS) | {"donor", "volunteer"}:
+        return "Thôn, ấp / địa chỉ"
+    return "Lớp, trường / thôn"
+
+
+def list_columns(place_label: str, with_money: bool = True):
+    """The attached list's columns; without prize money the amount column (and total) is left out."""
+    from app.printing.longlist import Column
+
+    if not with_money:
+        return [Column("stt", "STT", 6, "stt"), Column("full_name", "Họ và tên", 24),
+                Column("birth", "Ngày sinh", 11, align="c"), Column("place", place_label, 23),
+                Column("achievement", "Thành tích", 26), Column("note", "Ghi chú", 10)]
+    return [Column("stt", "STT", 6, "stt"), Column("full_name", "Họ và tên", 21),
+            Column("birth", "Ngày sinh", 10, align="c"), Column("place", place_label, 19),
+            Column("achievement", "Thành tích", 22), Column("amount", "Số tiền (đồng)", 12, "money"),
+            Column("note", "Ghi chú", 10)]
+
+
+def list_pdf(d: Decision, progress=None) -> bytes:
+    """The attached list through the print engine's chunked renderer (header row on every page)."""
+    from app.printing.longlist import render_list_pdf
+
+    rows = list_rows(d)
+    with_money = any(r["amount"] for r in rows)
+    return render_list_pdf("commendations/pdf/list.html", rows,
+                           columns=list_columns(_place_label(rows, d), with_money),
+                           group_key="group" if d.group_by == "place" else None,
+                           amount_key="amount" if with_money else None,
+                           total_label=f"Tổng cộng: {len(rows)} người", progress=progress,
+                           **decision_context(d), date_text=short_date(d.decision_date))
+
+
+def certificates_pdf(items: list[dict], progress=None) -> bytes:
+    """One A4 landscape page per certificate."""
+    from app.printing.many import render_many
+
+    return render_many("commendations/pdf/certificates.html", items, progress=progress)
+
+
+def _decision(params) -> Decision:
+    from app.printing.jobs import PrintError
+
+    d = db.session.get(Decision, int(params["decision_id"]))
+    if d is None:
+        raise PrintError("Không tìm thấy quyết định.")
+    return d
+
+
+def snapshot(params) -> dict:
+    """What determines the list and the certificates: header, rows and certificate settings."""
+    d = _decision(params)
+    return {"decision": d.audit_dict(), "bases": d.bases, "recipients": d.recipients,
+            "rows": [[h.id, h.full_name, h.birth_text, h.place, h.achievement, h.amount, h.note,
+                      h.register_number] for h in honorees(d)],
+            "setting": certs.setting_for(d.unit).audit_dict()}
+
+
+def _build_list(params, progress) -> bytes:
+    return list_pdf(_decision(params), progress)
+
+
+def _build_certificates(params, progress) -> bytes:
+    return certificates_pdf(certs.certificates_of(_decision(params)), progress)
+
+
+def register() -> None:
+    """Declare the background documents to the print engine (from init_app)."""
+    from app.printing.jobs import register_document
+
+    register_document(LIST_KIND, _build_list, fingerprint=snapshot, version="1")
+    register_document(CERTS_KIND, _build_certificates, fingerprint=snapshot, version="1")

@@ -1,0 +1,135 @@
+"""Forms of the commendation domain (every text NFC-normalised by BaseForm)."""
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.core.forms import BaseForm
+from app.core.idempotency import IdempotentForm
+from app.vn.money import MoneyError, parse_money
+
+from .models import AWARD_FORMS, BORDERS, GROUPINGS, HONOREE_KINDS, PAYMENT_MODES, TITLE_KINDS
+
+
+def _money(form, field):
+    try:
+        field.money = parse_money(field.data) if (field.data or "").strip() else 0
+    except MoneyError as err:
+        raise ValidationError(str(err)) from None
+
+
+class MoneyField(StringField):
+    """Text parsed as whole đồng ("1.250.000", "1,25 triệu"); the value is in `.money`."""
+
+    def __init__(self, label=None, validators=None, **kw):
+        super().__init__(label, validators=list(validators or []) + [_money], **kw)
+        self.money = 0
+
+
+class DecisionForm(IdempotentForm):
+    unit_id = SelectField("Đơn vị ra quyết định", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
+    number = StringField("Số quyết định", validators=[DataRequired("Vui lòng nhập số quyết định."),
+                                                      Length(max=40, message="Dài quá 40 ký tự.")])
+    decision_date = DateField("Ngày quyết định", format="%Y-%m-%d",
+                              validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
+    place = StringField("Địa danh (ghi trước ngày tháng)", validators=[Length(max=100)])
+    title = StringField("Trích yếu", validators=[DataRequired("Vui lòng nhập trích yếu."), Length(max=300)])
+    list_title = StringField("Tên danh sách kèm theo", validators=[Length(max=300)])
+    bases = TextAreaField("Căn cứ (mỗi dòng một căn cứ)", validators=[Length(max=4000)])
+    proposal = StringField("Xét đề nghị của", validators=[Length(max=300)])
+    executors = StringField("Điều 3: tổ chức, cá nhân thi hành", validators=[Length(max=500)])
+    recipients = TextAreaField("Nơi nhận (mỗi dòng một nơi)", validators=[Length(max=2000)])
+    signer_title = TextAreaField("Chức danh người ký (mỗi dòng một dòng in)", validators=[Length(max=120)])
+    signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
+    award_form = SelectField("Hình thức khen thưởng", choices=list(AWARD_FORMS.items()))
+    default_amount = MoneyField("Mức thưởng mỗi người (đồng)")
+    fund_id = SelectField("Quỹ chi tiền thưởng", coerce=int)
+    payment_mode = SelectField("Cách ghi sổ quỹ", choices=list(PAYMENT_MODES.items()))
+    school_year = StringField("Năm học (in trên giấy khen)", validators=[Length(max=9)])
+    group_by = SelectField("Danh sách", choices=list(GROUPINGS.items()))
+
+
+class HonoreeForm(BaseForm):
+    name = StringField("Họ và tên (hoặc tên tập thể)", validators=[DataRequired("Vui lòng nhập họ và tên."),
+                                                                   Length(max=250)])
+    kind = SelectField("Đối tượng", choices=list(HONOREE_KINDS.items()))
+    collective = BooleanField("Là tập thể (giữ nguyên tên, không tách họ tên)")
+    birth_text = StringField("Ngày sinh hoặc năm sinh", validators=[Length(max=10)])
+    place = StringField("Lớp, trường hoặc thôn, ấp", validators=[Length(max=200)])
+    achievement = TextAreaField("Thành tích", validators=[Length(max=300, message="Dài quá 300 ký tự.")])
+    amount = MoneyField("Tiền thưởng (đồng)")
+    note = StringField("Ghi chú", validators=[Length(max=200)])
+
+
+class PasteForm(BaseForm):
+    text = TextAreaField("Danh sách (mỗi dòng một người; có thể thêm dấu Tab rồi thành tích)",
+                         validators=[DataRequired("Vui lòng dán danh sách.")])
+    kind = SelectField("Đối tượng", choices=list(HONOREE_KINDS.items()))
+    collective = BooleanField("Các dòng là tên tập thể")
+
+
+class RoundSourceForm(BaseForm):
+    round_id = SelectField("Đợt học bổng", coerce=int, validators=[DataRequired("Vui lòng chọn đợt.")])
+
+
+class CampaignSourceForm(BaseForm):
+    campaign_id = SelectField("Đợt vận động", coerce=int, validators=[DataRequired("Vui lòng chọn đợt.")])
+    min_amount = MoneyField("Ủng hộ từ (đồng)", validators=[DataRequired("Vui lòng nhập số tiền.")])
+
+
+class AssessmentSourceForm(BaseForm):
+    year = IntegerField("Năm", validators=[InputRequired("Vui lòng nhập năm."), NumberRange(1990, 2100)])
+    kind = SelectField("Danh hiệu", choices=[("", "Tất cả danh hiệu")] + list(TITLE_KINDS.items()))
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: its CSRF token is what makes a confirmation page safe."""
+
+
+class CriteriaSetForm(BaseForm):
+    title_kind = SelectField("Danh hiệu", choices=list(TITLE_KINDS.items()))
+    name = StringField("Tên bộ tiêu chí", validators=[DataRequired("Vui lòng nhập tên."), Length(max=200)])
+    year = IntegerField("Năm áp dụng", validators=[InputRequired("Vui lòng nhập năm."), NumberRange(1990, 2100)])
+    criteria = TextAreaField("Tiêu chí (mỗi dòng: tên tiêu chí | điểm tối đa)",
+                             validators=[DataRequired("Vui lòng nhập tiêu chí.")])
+    pass_total = IntegerField("Tổng điểm tối thiểu để đạt", validators=[InputRequired("Vui lòng nhập điểm đạt.")])
+    min_each = IntegerField("Không tiêu chí nào dưới (điểm, 0 nếu không quy định)", default=0,
+                            validators=[Optional()])
+    note = TextAreaField("Ghi chú", validators=[Length(max=1000)])
+
+
+class AssessmentForm(IdempotentForm):
+    unit_id = SelectField("Đơn vị (chi hội)", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
+    criteria_set_id = SelectField("Bộ tiêu chí", coerce=int, validators=[DataRequired("Vui lòng chọn.")])
+    name = StringField("Tên (chủ hộ, dòng họ, thôn, đơn vị hoặc công dân)",
+                       validators=[DataRequired("Vui lòng nhập tên."), Length(max=200)])
+    year = IntegerField("Năm", validators=[InputRequired("Vui lòng nhập năm."), NumberRange(1990, 2100)])
+    village = StringField("Thôn, ấp, tổ dân phố", validators=[Length(max=200)])
+    note = StringField("Ghi chú", validators=[Length(max=300)])
+
+
+def score_form(cset, data=None, scores=None):
+    """A form with one whole-number field per criterion of `cset` (c0, c1, ...)."""
+
+    class ScoreForm(BaseForm):
+        pass
+
+    for i, c in enumerate(cset.criteria):
+        setattr(ScoreForm, f"c{i}", IntegerField(
+            f"{c['name']} (tối đa {c['max']})",
+            validators=[InputRequired("Vui lòng nhập điểm."),
+                        NumberRange(0, int(c["max"]), message=f"Điểm từ 0 đến {c['max']}.")]))
+    form = ScoreForm(formdata=data) if data is not None else ScoreForm()
+    if data is None and scores:
+        for i, s in enumerate(scores):
+            form[f"c{i}"].data = s
+    form.score_fields = [form[f"c{i}"] for i in range(len(cset.criteria))]
+    return form
+
+
+class SettingForm(BaseForm):
+    issuer_line = StringField("Cơ quan tặng (dòng trên chữ TẶNG)", validators=[Length(max=200)])
+    title = StringField("Tiêu đề", validators=[DataRequired("Vui lòng nhập tiêu đề."), Length(max=60)])
+    border = SelectField("Kiểu viền", choices=list(BORDERS.items()))
+    logo = SelectField("Biểu trưng", choices=[])
+    signer_title = TextAreaField("Chức danh người ký", validators=[Length(max=120)])
+    signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
+    place = StringField("Địa danh", validators=[Length(max=100)])

@@ -1,0 +1,81 @@
+"""Issuing a decision: freeze it, number the honours in the register, pay the prizes.
+
+All of it happens in the caller's one write transaction: if the fund cannot pay, nothing is
+issued and no register number is taken (the counter update rolls back with the rest), so the
+register stays gap-free and a number, once issued, names one honour for ever.
+"""
+from datetime import datetime, timezone
+
+from flask import has_request_context
+from flask_login import current_user
+
+from app.audit.services import record
+from app.funds import services as funds
+from app.vn.money import format_vnd
+
+from .models import DRAFT, ISSUED, Decision
+from .queries import totals
+from .services import CommendationError, check_draft, honorees, next_register_number
+
+
+def _actor_id():
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id
+    return None
+
+
+def issue(d: Decision) -> Decision:
+    """Freeze `d`: register numbers in the list's Vietnamese order, then the prize payments.
+
+    Raises CommendationError (nothing to issue, no fund, fund short of money); the caller rolls back.
+    """
+    check_draft(d)
+    rows = honorees(d)
+    if not rows:
+        raise CommendationError("Danh sách khen thưởng đang trống.")
+    count, total = totals(d)
+    if total > 0:
+        fund = d.fund
+        if fund is None:
+            raise CommendationError("Vui lòng chọn quỹ chi tiền thưởng trước khi ban hành.", "fund_id")
+        available = funds.balance(fund)
+        if available < total:
+            raise CommendationError(
+                f"Quỹ “{fund.name}” không đủ tiền thưởng: hiện có {format_vnd(available)}, "
+                f"cần {format_vnd(total)} cho {count} người. Hãy nộp thêm vào quỹ hoặc giảm mức thưởng.",
+                "fund_id")
+    before = d.audit_dict()
+    for h in rows:
+        h.register_number = next_register_number(d.unit_id)
+    try:
+        if total > 0:
+            _pay(d, rows, total)
+    except funds.FundError as err:
+        raise CommendationError(str(err), "fund_id") from err
+    d.status = ISSUED
+    d.issued_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    d.issued_by_id = _actor_id()
+    record("issue", d, before=before, after={**d.audit_dict(), "count": count, "total": total,
+                                             "register": [rows[0].register_number, rows[-1].register_number]})
+    return d
+
+
+def _pay(d: Decision, rows, total: int) -> None:
+    basis = f"QĐ {d.number}"[:100]
+    if d.payment_mode == "total":
+        entry = funds.post_payment(
+            d.fund, total, entry_date=d.decision_date, source="prize", source_id=d.id, basis=basis,
+            recipient=f"Người được khen theo danh sách kèm Quyết định số {d.number}"[:200],
+            purpose=f"Chi tiền thưởng: {d.title}"[:500])
+        d.payment_entry_id = entry.id
+        return
+    for h in rows:
+        if h.amount > 0:
+            entry = funds.post_payment(
+                d.fund, h.amount, entry_date=d.decision_date, source="prize", source_id=h.id, basis=basis,
+                recipient=h.full_name[:200], purpose=f"Tiền thưởng: {h.achievement or d.title}"[:500])
+            h.payment_entry_id = entry.id
+
+
+def is_draft(d: Decision) -> bool:
+    return d.status == DRAFT

@@ -1,0 +1,279 @@
+"""Commendations: criteria sets, learning-title assessments, decisions, honorees, certificate settings.
+
+Names follow the house rule: họ / tên đệm / tên with `name_key` (Vietnamese order: tên, đệm, họ)
+and a folded `search_key`. Collectives (a clan, a community, a unit, a group of donors) keep their
+whole name in `ten`, so they still sort by the first letter a reader sees.
+
+A decision is a draft until it is issued; issuing freezes it (the services refuse every later
+change), assigns register numbers (số sổ vàng) and posts the prize money to the fund ledger.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.funds.models import Fund, LedgerEntry
+from app.units.models import Unit, utcnow
+from app.vn.names import join_name
+
+# Learning titles (the kinds an assessment can be for), in the order the association lists them.
+TITLE_KINDS = {
+    "family": "Gia đình học tập",
+    "clan": "Dòng họ học tập",
+    "community": "Cộng đồng học tập",
+    "unit": "Đơn vị học tập",
+    "citizen": "Công dân học tập",
+}
+HONOREE_KINDS = {
+    "pupil": "Học sinh, sinh viên",
+    "teacher": "Giáo viên",
+    "donor": "Nhà hảo tâm",
+    "volunteer": "Cán bộ, hội viên, tình nguyện viên",
+    **TITLE_KINDS,
+}
+# Kinds whose name is not a person's name: kept whole in `ten`. A family is named after the
+# head of household and a citizen is a person, so both are split like any person.
+COLLECTIVE_KINDS = {"clan", "community", "unit"}
+AWARD_FORMS = {"giay_khen": "Giấy khen", "giay_chung_nhan": "Giấy chứng nhận"}
+PAYMENT_MODES = {"each": "Mỗi người một phiếu chi", "total": "Một phiếu chi tổng (kèm danh sách)"}
+DRAFT, ISSUED = "draft", "issued"
+DECISION_STATUS = {DRAFT: "Dự thảo", ISSUED: "Đã ban hành"}
+BORDERS = {"classic": "Viền hoa văn cổ điển (đỏ - vàng)", "simple": "Viền kép đơn giản (xanh)"}
+GROUPINGS = {"": "Không nhóm", "place": "Nhóm theo trường / thôn"}
+
+
+class CriteriaSet(db.Model):
+    """A versioned set of criteria for one learning title; national data, shared by every unit."""
+
+    __tablename__ = "criteria_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(default=1)
+    year: Mapped[int]
+    # [{"name": "Con cháu học tập", "max": 30}, ...]: a list keeps the printed order.
+    criteria: Mapped[list] = mapped_column(JSON)
+    pass_total: Mapped[int]
+    min_each: Mapped[int] = mapped_column(default=0)  # 0: no per-criterion floor
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("criteria_set.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_criteria_set_version"),)
+
+    @property
+    def max_total(self) -> int:
+        return sum(int(c["max"]) for c in self.criteria)
+
+    @property
+    def title_label(self) -> str:
+        return TITLE_KINDS.get(self.title_kind, self.title_kind)
+
+    @property
+    def rule_text(self) -> str:
+        text = f"Tổng điểm từ {self.pass_total}/{self.max_total}"
+        return text + (f", không tiêu chí nào dưới {self.min_each} điểm" if self.min_each else "")
+
+    def audit_dict(self) -> dict:
+        return {"name": self.name, "version": self.version, "year": self.year, "criteria": self.criteria,
+                "pass_total": self.pass_total, "min_each": self.min_each, "title_kind": self.title_kind}
+
+
+class Assessment(db.Model):
+    """A family (clan, community, unit, citizen) registered for a learning title in a year."""
+
+    __tablename__ = "title_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    criteria_set_id: Mapped[int] = mapped_column(ForeignKey("criteria_set.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int]
+    ho: Mapped[str] = mapped_column(String(60), default="")
+    dem: Mapped[str] = mapped_column(String(100), default="")
+    ten: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(255))
+    search_key: Mapped[str] = mapped_column(String(300), index=True)
+    village: Mapped[str] = mapped_column(String(200), default="")
+    scores: Mapped[list | None] = mapped_column(JSON)  # ints aligned with the set's criteria
+    total: Mapped[int | None]
+    passed: Mapped[bool | None]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    criteria_set: Mapped[CriteriaSet] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_assessment_unit_year", "unit_id", "year", "name_key"),)
+
+    @property
+    def full_name(self) -> str:
+        return join_name(self.ho, self.dem, self.ten)
+
+    @property
+    def kind_label(self) -> str:
+        return TITLE_KINDS.get(self.kind, self.kind)
+
+    @property
+    def result_label(self) -> str:
+        if self.passed is None:
+            return "Chưa chấm"
+        return "Đạt" if self.passed else "Chưa đạt"
+
+    def audit_dict(self) -> dict:
+        return {"name": self.full_name, "kind": self.kind, "year": self.year, "set_id": self.criteria_set_id,
+                "village": self.village, "scores": self.scores, "total": self.total, "passed": self.passed}
+
+
+class Decision(db.Model):
+    """Quyết định khen thưởng: a draft until issued, then frozen."""
+
+    __tablename__ = "commendation_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    decision_date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(String(300))  # "Về việc khen thưởng ..."
+    list_title: Mapped[str] = mapped_column(String(300), default="")  # "DANH SÁCH ..."
+    bases: Mapped[str] = mapped_column(Text, default="")  # one "Căn cứ ..." per line
+    proposal: Mapped[str] = mapped_column(String(300), default="")  # "Xét đề nghị của ..."
+    executors: Mapped[str] = mapped_column(String(500), default="")  # Điều 3
+    recipients: Mapped[str] = mapped_column(Text, default="")  # Nơi nhận, one per line
+    signer_title: Mapped[str] = mapped_column(String(120), default="")
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    award_form: Mapped[str] = mapped_column(String(20), default="giay_khen")
+    default_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("fund.id"))
+    payment_mode: Mapped[str] = mapped_column(String(6), default="each")
+    school_year: Mapped[str] = mapped_column(String(9), default="")
+    group_by: Mapped[str] = mapped_column(String(10), default="")
+    status: Mapped[str] = mapped_column(String(8), default=DRAFT)
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("commendation_decision.id"))
+    issued_at: Mapped[datetime | None]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    payment_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    fund: Mapped[Fund | None] = relationship(lazy="joined")
+    amends: Mapped["Decision | None"] = relationship(remote_side="Decision.id")
+    payment_entry: Mapped[LedgerEntry | None] = relationship()
+    honorees: Mapped[list["Honoree"]] = relationship(back_populates="decision", order_by="Honoree.name_key")
+
+    __table_args__ = (UniqueConstraint("unit_id", "number", name="uq_decision_unit_number"),)
+
+    @property
+    def frozen(self) -> bool:
+        return self.status == ISSUED
+
+    @property
+    def status_label(self) -> str:
+        return DECISION_STATUS.get(self.status, self.status)
+
+    @property
+    def award_label(self) -> str:
+        return AWARD_FORMS.get(self.award_form, self.award_form)
+
+    @property
+    def bases_lines(self) -> list[str]:
+        return [line.strip() for line in (self.bases or "").splitlines() if line.strip()]
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in (self.recipients or "").splitlines() if line.strip()]
+
+    def audit_dict(self) -> dict:
+        return {"number": self.number, "date": self.decision_date.isoformat(), "title": self.title,
+                "place": self.place, "signer": self.signer_name, "award_form": self.award_form,
+                "fund_id": self.fund_id, "payment_mode": self.payment_mode, "status": self.status,
+                "amends_id": self.amends_id}
+
+
+class Honoree(db.Model):
+    """One line of a decision's attached list."""
+
+    __tablename__ = "honoree"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("commendation_decision.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))  # the decision's unit (scope, register)
+    kind: Mapped[str] = mapped_column(String(12), default="pupil")
+    collective: Mapped[bool] = mapped_column(default=False)
+    ho: Mapped[str] = mapped_column(String(60), default="")
+    dem: Mapped[str] = mapped_column(String(100), default="")
+    ten: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(255))
+    search_key: Mapped[str] = mapped_column(String(300), index=True)
+    birth_text: Mapped[str] = mapped_column(String(10), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")  # class/school or village
+    achievement: Mapped[str] = mapped_column(String(300), default="")
+    achievement_key: Mapped[str] = mapped_column(String(300), default="")
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupil.id"))
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donor.id"))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("title_assessment.id"))
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
+    register_number: Mapped[int | None]
+    payment_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    decision: Mapped[Decision] = relationship(back_populates="honorees")
+    unit: Mapped[Unit] = relationship()
+
+    __table_args__ = (
+        Index("ix_honoree_decision_name", "decision_id", "name_key"),
+        # Register numbers (sổ vàng) are unique per unit for ever: a number names one honour.
+        UniqueConstraint("unit_id", "register_number", name="uq_honoree_register"),
+    )
+
+    @property
+    def full_name(self) -> str:
+        return join_name(self.ho, self.dem, self.ten)
+
+    @property
+    def kind_label(self) -> str:
+        return HONOREE_KINDS.get(self.kind, self.kind)
+
+    def audit_dict(self) -> dict:
+        return {"decision_id": self.decision_id, "name": self.full_name, "kind": self.kind,
+                "achievement": self.achievement, "amount": self.amount, "place": self.place,
+                "register_number": self.register_number}
+
+
+class CertificateSetting(db.Model):
+    """How a unit's Giấy khen looks: one row per unit, defaults when missing."""
+
+    __tablename__ = "certificate_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
+    issuer_line: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(60), default="GIẤY KHEN")
+    border: Mapped[str] = mapped_column(String(20), default="classic")
+    logo: Mapped[str] = mapped_column(String(100), default="")  # a file under static/img, or ""
+    signer_title: Mapped[str] = mapped_column(String(120), default="")
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    place: Mapped[str] = mapped_column(String(100), default="")
+
+    unit: Mapped[Unit] = relationship()
+
+    def audit_dict(self) -> dict:
+        return {"issuer_line": self.issuer_line, "title": self.title, "border": self.border, "logo": self.logo,
+                "signer_title": self.signer_title, "signer_name": self.signer_name, "place": self.place}
+
+
+class CommendationCounter(db.Model):
+    """Next decision number (per unit and year) and next register number (per unit, year 0)."""
+
+    __tablename__ = "commendation_counter"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    next_number: Mapped[int] = mapped_column(default=1)

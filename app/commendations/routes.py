@@ -1,0 +1,188 @@
+"""Decision pages: the list, a draft's header, its honorees. Views load, check, call one service, answer.
+
+Bulk sources, issuing and amending live in routes_bulk.py; printing in routes_print.py;
+criteria, assessments and certificate settings in routes_assess.py (same blueprint).
+"""
+from datetime import date
+
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core import idempotency
+from app.core.authz import authorize, get_or_404
+from app.core.views import attach_error, form_page, go, page_number, render
+from app.extensions import db
+from app.funds.models import Fund
+from app.funds.services import funds_in_scope
+from app.units.models import Unit
+from app.units.services import scope_choices
+
+from . import queries, services
+from .forms import ConfirmForm, DecisionForm, HonoreeForm
+from .models import DECISION_STATUS, Decision, Honoree
+
+bp = Blueprint("commendations", __name__, url_prefix="/khen-thuong")
+
+
+def _fund_choices(unit: Unit):
+    return [(0, "Không chi tiền thưởng")] + [(f.id, f"{f.name} ({f.unit.name})")
+                                             for f in db.session.scalars(funds_in_scope(unit, active_only=True))]
+
+
+def _data(form: DecisionForm, unit: Unit) -> services.DecisionData:
+    fund = get_or_404(Fund, form.fund_id.data, "commendation.write") if form.fund_id.data else None
+    return services.DecisionData(
+        number=form.number.data, decision_date=form.decision_date.data, title=form.title.data,
+        place=form.place.data, list_title=form.list_title.data, bases=form.bases.data,
+        proposal=form.proposal.data, executors=form.executors.data, recipients=form.recipients.data,
+        signer_title=form.signer_title.data, signer_name=form.signer_name.data, award_form=form.award_form.data,
+        default_amount=form.default_amount.money, fund=fund, payment_mode=form.payment_mode.data,
+        school_year=form.school_year.data, group_by=form.group_by.data)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Decisions of the user's unit and below, newest first."""
+    authorize("view")
+    q, status = request.args.get("q", ""), request.args.get("trang_thai", "")
+    status = status if status in DECISION_STATUS else ""
+    pagination = db.paginate(queries.decisions_in_scope(current_user.unit, q, status), page=page_number(),
+                             per_page=50, error_out=False)
+    return render("commendations/index.html", partial="commendations/_decision_rows.html",
+                  pagination=pagination, q=q, status_filter=status, statuses=DECISION_STATUS)
+
+
+@bp.route("/quyet-dinh/moi", methods=["GET", "POST"])
+@login_required
+def create():
+    """A new draft decision; the number is suggested from the unit's counter for the year."""
+    authorize("commendation.write")
+    unit = current_user.unit
+    today = date.today()
+    form = DecisionForm(unit_id=unit.id, number=services.suggest_number(unit, today.year), decision_date=today,
+                        bases=services.DEFAULT_BASES, signer_title=services.DEFAULT_SIGNER_TITLE,
+                        title="Về việc khen thưởng ", place="")
+    form.unit_id.choices = scope_choices(unit)
+    form.fund_id.choices = _fund_choices(unit)
+    if form.validate_on_submit():
+        target = get_or_404(Unit, form.unit_id.data, "commendation.write")
+        try:
+            done = idempotency.once(form.idem_key.data,
+                                    lambda: services.create_decision(target, _data(form, target)),
+                                    url=lambda d: url_for(".detail", decision_id=d.id))
+            db.session.commit()
+        except services.CommendationError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            if done.created:
+                flash("Đã lập dự thảo quyết định. Hãy thêm người được khen.", "success")
+            return go(done.url)
+    return form_page("commendations/decision_form.html", "commendations/_decision_form.html", form,
+                     title="Lập quyết định khen thưởng", action=url_for(".create"), decision=None)
+
+
+@bp.get("/quyet-dinh/<int:decision_id>")
+@login_required
+def detail(decision_id):
+    """A decision: header, the list in Vietnamese order with warnings, and what can be done next."""
+    d = get_or_404(Decision, decision_id)
+    rows = services.honorees(d)
+    count, total = queries.totals(d)
+    return render("commendations/detail.html", partial="commendations/_honoree_rows.html", d=d, rows=rows,
+                  warnings=queries.warnings_for(d, rows), count=count, total=total)
+
+
+@bp.route("/quyet-dinh/<int:decision_id>/sua", methods=["GET", "POST"])
+@login_required
+def edit(decision_id):
+    """Edit a draft's header (number, date, bases, signer, fund ...)."""
+    d = get_or_404(Decision, decision_id, "commendation.write")
+    form = DecisionForm(obj=d, fund_id=d.fund_id or 0, default_amount=str(d.default_amount or ""))
+    del form.unit_id
+    form.fund_id.choices = _fund_choices(d.unit)
+    if form.validate_on_submit():
+        try:
+            services.update_decision(d, _data(form, d.unit))
+            db.session.commit()
+        except services.CommendationError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu quyết định.", "success")
+            return go(url_for(".detail", decision_id=d.id))
+    return form_page("commendations/decision_form.html", "commendations/_decision_form.html", form,
+                     title=f"Sửa quyết định {d.number}", action=url_for(".edit", decision_id=d.id), decision=d)
+
+
+def _honoree_data(form: HonoreeForm, keep: Honoree | None = None) -> services.HonoreeData:
+    data = services.HonoreeData(
+        name=form.name.data, kind=form.kind.data, collective=form.collective.data, birth_text=form.birth_text.data,
+        place=form.place.data, achievement=form.achievement.data, amount=form.amount.money, note=form.note.data)
+    if keep is not None:  # links to the pupil, donor, assessment or nomination stay
+        data.pupil_id, data.donor_id = keep.pupil_id, keep.donor_id
+        data.assessment_id, data.nomination_id = keep.assessment_id, keep.nomination_id
+    return data
+
+
+@bp.route("/quyet-dinh/<int:decision_id>/them", methods=["GET", "POST"])
+@login_required
+def add(decision_id):
+    """Add one honoree by hand."""
+    d = get_or_404(Decision, decision_id, "commendation.write")
+    form = HonoreeForm(amount=str(d.default_amount or ""))
+    if form.validate_on_submit():
+        try:
+            h = services.add_honoree(d, _honoree_data(form))
+            db.session.commit()
+        except services.CommendationError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã thêm {h.full_name}.", "success")
+            return go(url_for(".detail", decision_id=d.id))
+    return form_page("commendations/honoree_form.html", "commendations/_honoree_form.html", form, d=d,
+                     title="Thêm người được khen", action=url_for(".add", decision_id=d.id))
+
+
+@bp.route("/nguoi/<int:honoree_id>/sua", methods=["GET", "POST"])
+@login_required
+def edit_honoree(honoree_id):
+    """Correct one line of a draft's list."""
+    h = get_or_404(Honoree, honoree_id, "commendation.write")
+    form = HonoreeForm(obj=h, name=h.full_name, amount=str(h.amount or ""))
+    if form.validate_on_submit():
+        try:
+            services.update_honoree(h, _honoree_data(form, keep=h))
+            db.session.commit()
+        except services.CommendationError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu.", "success")
+            return go(url_for(".detail", decision_id=h.decision_id))
+    return form_page("commendations/honoree_form.html", "commendations/_honoree_form.html", form, d=h.decision,
+                     title=f"Sửa: {h.full_name}", action=url_for(".edit_honoree", honoree_id=h.id))
+
+
+@bp.route("/nguoi/<int:honoree_id>/xoa", methods=["GET", "POST"])
+@login_required
+def remove(honoree_id):
+    """Take a line off a draft; GET is the confirmation page for browsers without JavaScript."""
+    h = get_or_404(Honoree, honoree_id, "commendation.write")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        decision_id = h.decision_id
+        try:
+            services.remove_honoree(h)
+            db.session.commit()
+        except services.CommendationError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            flash("Đã bỏ khỏi danh sách.", "success")
+        return go(url_for(".detail", decision_id=decision_id))
+    return render("commendations/confirm.html", partial="commendations/_confirm.html", form=form, heading=f"Bỏ “{h.full_name}” khỏi danh sách?",
+                  action=url_for(".remove", honoree_id=h.id), button="Bỏ khỏi danh sách", danger=True,
+                  back=url_for(".detail", decision_id=h.decision_id))

@@ -1,0 +1,203 @@
+"""Criteria sets, learning-title assessments (with the village summary) and certificate settings.
+
+Criteria sets are national data shared by every unit: they have no unit, so their pages check
+only the role; assessments and settings belong to a unit and are scope-checked as usual.
+"""
+from flask import abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core import idempotency
+from app.core.authz import authorize, get_or_404
+from app.core.views import attach_error, form_page, go, render
+from app.extensions import db
+from app.units.models import Unit
+from app.units.services import scope_choices
+
+from . import assessments as assess
+from . import certificates as certs
+from . import criteria as crit
+from .forms import AssessmentForm, CriteriaSetForm, SettingForm, score_form
+from .models import TITLE_KINDS, Assessment, CriteriaSet
+from .routes import bp
+
+
+def _criteria_set(set_id) -> CriteriaSet:
+    try:
+        cset = db.session.get(CriteriaSet, int(set_id))
+    except (TypeError, ValueError):
+        cset = None
+    if cset is None:
+        abort(404)
+    return cset
+
+
+def _criteria_text(cset: CriteriaSet) -> str:
+    return "\n".join(f"{c['name']} | {c['max']}" for c in cset.criteria)
+
+
+@bp.get("/tieu-chi")
+@login_required
+def criteria_index():
+    """Every criteria set, newest versions first within a name."""
+    authorize("view")
+    sets = db.session.scalars(db.select(CriteriaSet).order_by(CriteriaSet.title_kind, CriteriaSet.name,
+                                                               CriteriaSet.version.desc())).all()
+    return render("commendations/criteria_index.html", partial="commendations/_criteria_rows.html", sets=sets)
+
+
+@bp.get("/tieu-chi/<int:set_id>")
+@login_required
+def criteria_detail(set_id):
+    """A criteria set: its criteria, maximum points and pass rule."""
+    cset = _criteria_set(set_id)
+    authorize("view")
+    return render("commendations/criteria_detail.html", partial="commendations/_criteria_detail.html", cset=cset, used=crit.in_use(cset))
+
+
+def _save_set(form, save, title, action, cset=None):
+    if form.validate_on_submit():
+        try:
+            saved = save(crit.parse_criteria(form.criteria.data))
+            db.session.commit()
+        except crit.CriteriaError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu bộ tiêu chí.", "success")
+            return go(url_for(".criteria_detail", set_id=saved.id))
+    return form_page("commendations/criteria_form.html", "commendations/_criteria_form.html", form,
+                     title=title, action=action, cset=cset)
+
+
+@bp.route("/tieu-chi/moi", methods=["GET", "POST"])
+@login_required
+def criteria_create():
+    """A new criteria set (version 1)."""
+    authorize("criteria.manage")
+    form = CriteriaSetForm()
+    return _save_set(form, lambda items: crit.create_set(
+        form.title_kind.data, form.name.data, form.year.data, items, form.pass_total.data,
+        form.min_each.data or 0, form.note.data), "Thêm bộ tiêu chí", url_for(".criteria_create"))
+
+
+@bp.route("/tieu-chi/<int:set_id>/sua", methods=["GET", "POST"])
+@login_required
+def criteria_edit(set_id):
+    """Edit a set nobody was scored against (the service refuses a set in use)."""
+    cset = _criteria_set(set_id)  # a missing set is 404 before any role check, like other records
+    authorize("criteria.manage")
+    form = CriteriaSetForm(obj=cset)
+    if not form.is_submitted():  # obj would put the criteria list itself in the textarea
+        form.criteria.data = _criteria_text(cset)
+    del form.title_kind
+    return _save_set(form, lambda items: crit.update_set(
+        cset, name=form.name.data, year=form.year.data, criteria=items, pass_total=form.pass_total.data,
+        min_each=form.min_each.data or 0, note=form.note.data), f"Sửa: {cset.name}",
+        url_for(".criteria_edit", set_id=cset.id), cset)
+
+
+@bp.route("/tieu-chi/<int:set_id>/phien-ban-moi", methods=["GET", "POST"])
+@login_required
+def criteria_new_version(set_id):
+    """A new version superseding this one; old assessments keep the version they used."""
+    cset = _criteria_set(set_id)  # a missing set is 404 before any role check, like other records
+    authorize("criteria.manage")
+    form = CriteriaSetForm(obj=cset)
+    if not form.is_submitted():  # obj would put the criteria list itself in the textarea
+        form.criteria.data = _criteria_text(cset)
+    del form.title_kind, form.name
+    return _save_set(form, lambda items: crit.new_version(
+        cset, year=form.year.data, criteria=items, pass_total=form.pass_total.data,
+        min_each=form.min_each.data or 0, note=form.note.data),
+        f"Phiên bản mới: {cset.name}", url_for(".criteria_new_version", set_id=cset.id), cset)
+
+
+@bp.get("/danh-gia")
+@login_required
+def assessments():
+    """Assessments of the user's unit and below, with the share recognised per village."""
+    authorize("view")
+    year = request.args.get("nam", type=int)
+    kind = request.args.get("danh_hieu", "")
+    kind = kind if kind in TITLE_KINDS else ""
+    rows = db.session.scalars(assess.in_scope(current_user.unit, year, kind)).all()
+    return render("commendations/assessments.html", partial="commendations/_assessment_rows.html", rows=rows,
+                  summary=assess.village_summary(rows), year=year, kind=kind, kinds=TITLE_KINDS)
+
+
+@bp.route("/danh-gia/moi", methods=["GET", "POST"])
+@login_required
+def assessment_create():
+    """Register a family (clan, community, unit, citizen) for a learning title."""
+    authorize("commendation.write")
+    form = AssessmentForm(year=request.args.get("nam", type=int), unit_id=current_user.unit_id)
+    form.criteria_set_id.choices = [(s.id, f"{s.name} (phiên bản {s.version}, {s.year})")
+                                    for s in crit.current_sets()]
+    form.unit_id.choices = scope_choices(current_user.unit)
+    if form.validate_on_submit():
+        cset = _criteria_set(form.criteria_set_id.data)
+        unit = get_or_404(Unit, form.unit_id.data, "commendation.write")
+        try:
+            done = idempotency.once(form.idem_key.data, lambda: assess.register(
+                unit, cset, form.name.data, form.year.data, form.village.data, form.note.data),
+                url=lambda a: url_for(".assessment", assessment_id=a.id))
+            db.session.commit()
+        except crit.CriteriaError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            if done.created:
+                flash("Đã đăng ký. Hãy chấm điểm.", "success")
+            return go(done.url)
+    return form_page("commendations/assessment_form.html", "commendations/_assessment_form.html", form)
+
+
+@bp.get("/danh-gia/<int:assessment_id>")
+@login_required
+def assessment(assessment_id):
+    """An assessment and its score sheet (read-only for those who may not score)."""
+    a = get_or_404(Assessment, assessment_id)
+    return render("commendations/assessment.html", partial="commendations/_score_form.html",
+                  form=score_form(a.criteria_set, scores=a.scores), a=a)
+
+
+@bp.post("/danh-gia/<int:assessment_id>/cham-diem")
+@login_required
+def assessment_score(assessment_id):
+    """Save the scores; pass/fail is computed by the rule of the set the assessment registered with."""
+    a = get_or_404(Assessment, assessment_id, "commendation.write")
+    form = score_form(a.criteria_set, request.form)
+    if form.validate():
+        try:
+            assess.score(a, [f.data for f in form.score_fields])
+            db.session.commit()
+        except crit.CriteriaError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash(f"Đã chấm: {a.total} điểm, {a.result_label}.", "success")
+            return go(url_for(".assessment", assessment_id=a.id))
+    return form_page("commendations/assessment.html", "commendations/_score_form.html", form, a=a)
+
+
+@bp.route("/mau-giay-khen", methods=["GET", "POST"])
+@login_required
+def settings():
+    """The certificate template of a unit (the user's own unless ?don_vi= names one below)."""
+    unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "commendation.issue")
+    s = certs.setting_for(unit)
+    form = SettingForm(obj=s)
+    form.logo.choices = certs.logo_choices()
+    if form.validate_on_submit():
+        try:
+            certs.save_setting(unit, issuer_line=form.issuer_line.data, title=form.title.data,
+                               border=form.border.data, logo=form.logo.data, signer_title=form.signer_title.data,
+                               signer_name=form.signer_name.data, place=form.place.data)
+            db.session.commit()
+        except ValueError as err:
+            db.session.rollback()
+            attach_error(form, err)
+        else:
+            flash("Đã lưu mẫu giấy khen.", "success")
+            return go(url_for(".settings", don_vi=unit.id))
+    return form_page("commendations/settings.html", "commendations/_settings_form.html", form, unit=unit)

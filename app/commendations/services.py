@@ -1,0 +1,265 @@
+"""Commendation decisions and their honorees, while the decision is a draft.
+
+Contract: services never commit (the view does); every change is audited in the same
+transaction; every change to an issued decision raises CommendationError (a new or an
+amending decision is the only way to change what was signed).
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.audit.services import record
+from app.extensions import db
+from app.funds.models import Fund
+from app.units.models import Unit
+from app.vn.names import name_sort_key
+from app.vn.text import clean, fold
+
+from .assessments import name_parts
+from .models import (AWARD_FORMS, COLLECTIVE_KINDS, GROUPINGS, HONOREE_KINDS, ISSUED, PAYMENT_MODES,
+                     CommendationCounter, Decision, Honoree)
+
+DEFAULT_BASES = (
+    "Căn cứ Điều lệ Hội Khuyến học Việt Nam;\n"
+    "Căn cứ Luật Thi đua, khen thưởng năm 2022;\n"
+    "Căn cứ Quy chế khen thưởng của Hội Khuyến học;"
+)
+DEFAULT_SIGNER_TITLE = "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH"
+FROZEN_MESSAGE = ("Quyết định đã ban hành nên không sửa được. "
+                  "Hãy lập quyết định mới hoặc quyết định sửa đổi, bổ sung.")
+
+
+class CommendationError(ValueError):
+    """A refused change, with a Vietnamese message and the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# ---- counters ----------------------------------------------------------------------------------
+
+def _bump(unit_id: int, kind: str, year: int) -> int:
+    """Take the next number of a counter inside the write transaction (UPDATE ... RETURNING locks it)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(insert(CommendationCounter).values(unit_id=unit_id, kind=kind, year=year, next_number=1)
+                       .on_conflict_do_nothing())
+    return db.session.execute(
+        update(CommendationCounter)
+        .where(CommendationCounter.unit_id == unit_id, CommendationCounter.kind == kind,
+               CommendationCounter.year == year)
+        .values(next_number=CommendationCounter.next_number + 1)
+        .returning(CommendationCounter.next_number)
+        .execution_options(synchronize_session=False)).scalar_one() - 1
+
+
+def next_register_number(unit_id: int) -> int:
+    """Số sổ vàng: one sequence per unit for ever (year 0), never reused."""
+    return _bump(unit_id, "register", 0)
+
+
+def suggest_number(unit: Unit, year: int, suffix: str = "QĐ-HKH") -> str:
+    """The next free "n/QĐ-HKH" of the unit and year, without taking it."""
+    current = db.session.scalar(select(CommendationCounter.next_number).where(
+        CommendationCounter.unit_id == unit.id, CommendationCounter.kind == "decision",
+        CommendationCounter.year == year)) or 1
+    while True:
+        number = f"{current}/{suffix}"
+        if not _number_taken(unit.id, number):
+            return number
+        current += 1
+
+
+def _number_taken(unit_id: int, number: str, exclude_id: int | None = None) -> bool:
+    stmt = select(func.count()).select_from(Decision).where(Decision.unit_id == unit_id, Decision.number == number)
+    if exclude_id:
+        stmt = stmt.where(Decision.id != exclude_id)
+    return bool(db.session.scalar(stmt))
+
+
+# ---- decisions ---------------------------------------------------------------------------------
+
+@dataclass
+class DecisionData:
+    number: str
+    decision_date: date
+    title: str
+    place: str = ""
+    list_title: str = ""
+    bases: str = DEFAULT_BASES
+    proposal: str = ""
+    executors: str = ""
+    recipients: str = ""
+    signer_title: str = DEFAULT_SIGNER_TITLE
+    signer_name: str = ""
+    award_form: str = "giay_khen"
+    default_amount: int = 0
+    fund: Fund | None = None
+    payment_mode: str = "each"
+    school_year: str = ""
+    group_by: str = ""
+
+
+def _lines(text: str, limit: int) -> str:
+    lines = [clean(x) for x in (text or "").splitlines()]
+    return "\n".join(x for x in lines if x)[:limit]
+
+
+def _apply(d: Decision, data: DecisionData) -> None:
+    number = clean(data.number or "")
+    if not number:
+        raise CommendationError("Vui lòng nhập số quyết định.", "number")
+    if len(number) > 40:
+        raise CommendationError("Số quyết định dài quá 40 ký tự.", "number")
+    if _number_taken(d.unit_id, number, exclude_id=d.id):
+        raise CommendationError(f"Đơn vị đã có quyết định số {number}.", "number")
+    if not isinstance(data.decision_date, date):
+        raise CommendationError("Vui lòng nhập ngày quyết định.", "decision_date")
+    title = clean(data.title or "")
+    if not title:
+        raise CommendationError("Vui lòng nhập trích yếu (Về việc khen thưởng ...).", "title")
+    if data.award_form not in AWARD_FORMS:
+        raise CommendationError("Hình thức khen thưởng không hợp lệ.", "award_form")
+    if data.payment_mode not in PAYMENT_MODES:
+        raise CommendationError("Cách chi tiền thưởng không hợp lệ.", "payment_mode")
+    if data.group_by not in GROUPINGS:
+        raise CommendationError("Cách nhóm danh sách không hợp lệ.", "group_by")
+    if not isinstance(data.default_amount, int) or data.default_amount < 0:
+        raise CommendationError("Mức thưởng không hợp lệ.", "default_amount")
+    if data.fund is not None and not data.fund.unit.path.startswith(d.unit.path if d.unit else ""):
+        raise CommendationError("Quỹ chi thưởng phải thuộc đơn vị ra quyết định.", "fund_id")
+    d.number, d.decision_date, d.year, d.title = number, data.decision_date, data.decision_date.year, title[:300]
+    d.place = clean(data.place or "")[:100]
+    d.list_title = clean(data.list_title or "")[:300]
+    d.bases = _lines(data.bases, 4000)
+    d.proposal = clean(data.proposal or "")[:300]
+    d.executors = clean(data.executors or "")[:500]
+    d.recipients = _lines(data.recipients, 2000)
+    d.signer_title = _lines(data.signer_title, 120)
+    d.signer_name = clean(data.signer_name or "")[:120]
+    d.award_form, d.default_amount, d.fund = data.award_form, data.default_amount, data.fund
+    d.payment_mode, d.group_by = data.payment_mode, data.group_by
+    d.school_year = clean(data.school_year or "")[:9]
+
+
+def create_decision(unit: Unit, data: DecisionData, amends: Decision | None = None) -> Decision:
+    """A draft decision; the number's counter advances so the next suggestion moves on."""
+    d = Decision(unit=unit, unit_id=unit.id, amends=amends)
+    _apply(d, data)
+    db.session.add(d)
+    db.session.flush()
+    _bump(unit.id, "decision", d.year)
+    record("create", d, after=d.audit_dict())
+    return d
+
+
+def check_draft(d: Decision) -> None:
+    if d.status == ISSUED:
+        raise CommendationError(FROZEN_MESSAGE)
+
+
+def update_decision(d: Decision, data: DecisionData) -> Decision:
+    check_draft(d)
+    before = d.audit_dict()
+    _apply(d, data)
+    record("update", d, before=before, after=d.audit_dict())
+    return d
+
+
+def amending_draft(old: Decision) -> Decision:
+    """A new draft that amends an issued decision, with its header and list copied."""
+    if old.status != ISSUED:
+        raise CommendationError("Chỉ lập quyết định sửa đổi cho quyết định đã ban hành.")
+    data = DecisionData(
+        number=suggest_number(old.unit, old.year), decision_date=old.decision_date,
+        title=f"Về việc sửa đổi, bổ sung Quyết định số {old.number}"[:300], place=old.place,
+        list_title=old.list_title, bases=old.bases + f"\nCăn cứ Quyết định số {old.number};",
+        proposal=old.proposal, executors=old.executors, recipients=old.recipients,
+        signer_title=old.signer_title, signer_name=old.signer_name, award_form=old.award_form,
+        default_amount=old.default_amount, fund=old.fund, payment_mode=old.payment_mode,
+        school_year=old.school_year, group_by=old.group_by)
+    new = create_decision(old.unit, data, amends=old)
+    return new
+
+
+# ---- honorees ----------------------------------------------------------------------------------
+
+@dataclass
+class HonoreeData:
+    name: str
+    kind: str = "pupil"
+    collective: bool = False
+    birth_text: str = ""
+    place: str = ""
+    achievement: str = ""
+    amount: int = 0
+    note: str = ""
+    pupil_id: int | None = None
+    donor_id: int | None = None
+    assessment_id: int | None = None
+    nomination_id: int | None = None
+
+
+def _apply_honoree(h: Honoree, data: HonoreeData) -> None:
+    if data.kind not in HONOREE_KINDS:
+        raise CommendationError("Đối tượng khen thưởng không hợp lệ.", "kind")
+    collective = data.collective or data.kind in COLLECTIVE_KINDS
+    ho, dem, ten = name_parts(data.name, collective)
+    if not ten:
+        raise CommendationError("Vui lòng nhập họ và tên.", "name")
+    if len(ho) > 60 or len(dem) > 100 or len(ten) > 200:
+        raise CommendationError("Tên dài quá.", "name")
+    achievement = clean(data.achievement or "")
+    if len(achievement) > 300:
+        raise CommendationError("Thành tích dài quá 300 ký tự.", "achievement")
+    if isinstance(data.amount, bool) or not isinstance(data.amount, int) or data.amount < 0:
+        raise CommendationError("Số tiền thưởng không hợp lệ.", "amount")
+    h.kind, h.collective, h.ho, h.dem, h.ten = data.kind, collective, ho, dem, ten
+    h.name_key = name_sort_key(ho, dem, ten)
+    h.search_key = fold(" ".join(p for p in (ho, dem, ten) if p))[:300]
+    h.birth_text = clean(data.birth_text or "")[:10]
+    h.place = clean(data.place or "")[:200]
+    h.achievement, h.achievement_key = achievement, fold(achievement)[:300]
+    h.amount, h.note = data.amount, clean(data.note or "")[:200]
+    h.pupil_id, h.donor_id = data.pupil_id, data.donor_id
+    h.assessment_id, h.nomination_id = data.assessment_id, data.nomination_id
+
+
+def add_honoree(d: Decision, data: HonoreeData, *, audit: bool = True) -> Honoree:
+    check_draft(d)
+    h = Honoree(decision=d, unit_id=d.unit_id)
+    _apply_honoree(h, data)
+    db.session.add(h)
+    db.session.flush()
+    if audit:
+        record("create", h, after=h.audit_dict())
+    return h
+
+
+def update_honoree(h: Honoree, data: HonoreeData) -> Honoree:
+    check_draft(h.decision)
+    before = h.audit_dict()
+    _apply_honoree(h, data)
+    record("update", h, before=before, after=h.audit_dict())
+    return h
+
+
+def remove_honoree(h: Honoree) -> None:
+    check_draft(h.decision)
+    record("delete", h, before=h.audit_dict())
+    db.session.delete(h)
+    db.session.flush()
+
+
+def honorees(d: Decision) -> list[Honoree]:
+    """The list in Vietnamese order (tên, đệm, họ), grouped by place when the decision asks."""
+    rows = list(db.session.scalars(select(Honoree).where(Honoree.decision_id == d.id)
+                                   .order_by(Honoree.name_key, Honoree.id)))
+    if d.group_by == "place":
+        from app.vn.names import word_key
+
+        rows.sort(key=lambda h: word_key(h.place))  # stable: name order kept within a group
+    return rows

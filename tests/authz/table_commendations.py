@@ -1,0 +1,71 @@
+"""Commendation routes: decisions, honorees, bulk sources, issuing, printing, criteria, assessments."""
+from tests.authz import ALL, Rule
+from tests.factories_commendations import add, commendation_world
+
+ADMIN = frozenset({"admin"})
+WRITE = frozenset({"admin", "treasurer", "clerk"})
+
+
+def decision(world, own):
+    c = commendation_world(world)
+    return {"decision_id": (c.own if own else c.other).id}
+
+
+def honoree(world, own):
+    c = commendation_world(world)
+    return {"honoree_id": (c.own_honoree if own else c.other_honoree).id}
+
+
+def fresh_honoree(world, own):
+    # Removing deletes the line, so each request in the matrix gets a line of its own.
+    c = commendation_world(world)
+    return {"honoree_id": add(c.own if own else c.other, "Lê Văn Tạm").id}
+
+
+def assessment(world, own):
+    c = commendation_world(world)
+    return {"assessment_id": (c.own_assessment if own else c.other_assessment).id}
+
+
+def criteria_set(world, own):
+    # Criteria sets are national data without a unit: there is no "other unit's" set, so the
+    # other-unit case names a set that does not exist (404 like any record out of reach).
+    c = commendation_world(world)
+    return {"set_id": c.cset.id if own else 999_999}
+
+
+def unit_query(world, own):
+    return {"don_vi": (world.commune if own else world.other_commune).id}
+
+
+TABLE = {
+    "commendations.index": Rule(ALL),
+    "commendations.create": Rule(WRITE),
+    "commendations.detail": Rule(ALL, args=decision),
+    "commendations.edit": Rule(WRITE, args=decision),
+    "commendations.add": Rule(WRITE, args=decision),
+    "commendations.edit_honoree": Rule(WRITE, args=honoree),
+    "commendations.remove": Rule(WRITE, args=fresh_honoree),
+    "commendations.paste": Rule(WRITE, args=decision),
+    "commendations.from_round": Rule(WRITE, args=decision),
+    "commendations.from_campaign": Rule(WRITE, args=decision),
+    "commendations.from_assessments": Rule(WRITE, args=decision),
+    "commendations.issue": Rule(ADMIN, args=decision),
+    "commendations.amend": Rule(WRITE, args=decision),
+    "commendations.decision_pdf": Rule(ALL, args=decision),
+    "commendations.list_pdf": Rule(ALL, args=decision),
+    "commendations.print_list": Rule(ALL, args=decision),
+    "commendations.print_certificates": Rule(ALL, args=decision),
+    "commendations.certificate_pdf": Rule(ALL, args=honoree),
+    "commendations.certificate_preview": Rule(ALL, args=honoree),
+    "commendations.criteria_index": Rule(ALL),
+    "commendations.criteria_detail": Rule(ALL, args=criteria_set),
+    "commendations.criteria_create": Rule(ADMIN),
+    "commendations.criteria_edit": Rule(ADMIN, args=criteria_set),
+    "commendations.criteria_new_version": Rule(ADMIN, args=criteria_set),
+    "commendations.assessments": Rule(ALL),
+    "commendations.assessment_create": Rule(WRITE),
+    "commendations.assessment": Rule(ALL, args=assessment),
+    "commendations.assessment_score": Rule(WRITE, args=assessment),
+    "commendations.settings": Rule(ADMIN, query=unit_query),
+}
