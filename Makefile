@@ -32,7 +32,7 @@ seed: db-upgrade
 
 run: seed
 	@echo "Sổ Khuyến Học: http://$(HOST):$(PORT)"
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -43,3 +43,5 @@ clean:
 # Benchmarks print figures; they are not tests. BENCH_DONATIONS=20000 for a quick run.
 bench: setup
 	$(BIN)/python -m bench.bench_money
+	$(BIN)/python scripts/bench_scholarships.py
+	$(BIN)/python bench/bench_print.py
