@@ -44,6 +44,26 @@ def detail(fund_id):
                   void_elsewhere=services.VOID_ELSEWHERE)
 
 
+@bp.get("/<int:fund_id>/so-quy.xlsx")
+@login_required
+def export(fund_id):
+    """The fund's ledger (same filters as the page) as .xlsx, oldest first like a paper cash book."""
+    from app.core.xlsx import export_response
+
+    fund = get_or_404(Fund, fund_id)
+    filters = LedgerFilterForm(request.args)
+    stmt = ledger_query(fund, date_from=filters.tu_ngay.data, date_to=filters.den_ngay.data,
+                        direction=filters.huong.data or "", source=filters.nguon.data or "")
+    entries = list(db.session.scalars(stmt.order_by(None).order_by(LedgerEntry.entry_date, LedgerEntry.id)))
+    rows = ((e.entry_date, e.number or "", e.direction_label, e.source_label, e.counterparty, e.description,
+             e.basis, e.amount if e.direction == "in" else None, e.amount if e.direction == "out" else None,
+             ("Đã hủy" if e.reversal else ("Hủy phiếu " + (e.original.number or "") if e.original else "")))
+            for e in entries)
+    return export_response(f"Sổ quỹ - {fund.name}.xlsx",
+                           ["Ngày", "Số phiếu", "Thu/Chi", "Nguồn", "Người nộp/nhận", "Nội dung", "Căn cứ",
+                            "Thu (đồng)", "Chi (đồng)", "Ghi chú"], rows, sheet_title="Sổ quỹ")
+
+
 @bp.route("/moi", methods=["GET", "POST"])
 @login_required
 def create():

@@ -23,6 +23,7 @@ def income_entry(world, own):
 TABLE = {
     "funds.index": Rule(ALL),
     "funds.detail": Rule(ALL, args=fund),
+    "funds.export": Rule(ALL, args=fund),
     "funds.create": Rule(TREASURER),
     "funds.payment": Rule(TREASURER, args=fund),
     "funds.transfer": Rule(TREASURER, args=fund),

@@ -147,3 +147,29 @@ def test_clerk_cannot_pay(world, funds, as_user):
     assert client.get(f"/quy/{funds.own.id}/chi").status_code == 403
     assert "Lập phiếu chi" not in client.get(f"/quy/{funds.own.id}").get_data(as_text=True)
     give(funds.own, 1)  # the page still works after more posts
+
+
+def test_ledger_exports_to_xlsx_with_filters_and_neutralised_formulas(app, client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.funds import services
+    from app.funds.services import default_fund
+    from app.extensions import db
+    from tests.conftest import login
+
+    fund = default_fund(world.commune)
+    services.post_income(fund, 500_000, entry_date=services.today(), source="donation",
+                         counterparty="=HYPERLINK(\"http://x\")", description="Ủng hộ Tháng Khuyến học")
+    services.post_payment(fund, 200_000, entry_date=services.today(), recipient="Trần Thị Đào",
+                          purpose="Học bổng", basis="15/QĐ-HKH")
+    db.session.commit()
+    login(client, world.users["viewer"])
+    resp = client.get(f"/quy/{fund.id}/so-quy.xlsx?huong=in")
+    assert resp.status_code == 200
+    sheet = load_workbook(io.BytesIO(resp.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Ngày", "Số phiếu", "Thu/Chi")
+    assert len(rows) == 2 and rows[1][7] == 500_000  # the payment is filtered out
+    assert rows[1][4].startswith("'=")  # a formula typed as a name is text, never run
