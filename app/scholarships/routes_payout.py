@@ -66,7 +66,8 @@ def pay_one(nomination_id):
     """Mark one award paid (posts its phiếu chi); a repeated submit pays once."""
     n = get_or_404(Nomination, nomination_id, "scholarship.pay")
     form = PayOneForm()
-    back = url_for(".payout_page", round_id=n.round_id)
+    # Back to the same school's part of the sheet: treasurers pay school by school.
+    back = url_for(".payout_page", round_id=n.round_id, truong=request.args.get("truong", type=int))
     if form.validate_on_submit():
         try:
             done = idempotency.once(form.idem_key.data, lambda: payout.pay(n, form.paid_on.data),
@@ -98,7 +99,7 @@ def reverse(nomination_id):
             attach_error(form, err, "reason")
         else:
             flash(f"Đã hoàn chi trả của {n.pupil.full_name}.", "success")
-            return go(url_for(".payout_page", round_id=n.round_id))
+            return go(url_for(".payout_page", round_id=n.round_id, truong=request.args.get("truong", type=int)))
     return form_page("scholarships/reverse.html", "scholarships/_reverse_form.html", form, n=n)
 
 
