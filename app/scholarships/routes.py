@@ -109,6 +109,12 @@ def _category_form(form, rnd, category):
 def round_detail(round_id):
     """The selection page: totals vs budget vs fund, nominations with warnings, bulk decisions."""
     rnd = get_or_404(ScholarshipRound, round_id)
+    return _selection_page(rnd, DecideForm())
+
+
+def _selection_page(rnd, form, status_code=200):
+    """The selection page for the current filters. A refused decision comes back with 422: its
+    message beside the reason field or at the top, the ticked rows and the typed reason kept."""
     status = request.args.get("trang_thai", "")
     category_id = request.args.get("loai", type=int)
     stmt = (select(Nomination).join(Pupil, Pupil.id == Nomination.pupil_id)
@@ -119,8 +125,9 @@ def round_detail(round_id):
         stmt = stmt.where(Nomination.category_id == category_id)
     pagination = db.paginate(stmt.order_by(Pupil.name_key, Nomination.id), page=page_number(),
                              per_page=PER_PAGE, error_out=False)
-    return render("scholarships/detail.html", partial="scholarships/_selection.html", rnd=rnd,
-                  pagination=pagination, totals=services.totals(rnd), form=DecideForm(),
+    return render("scholarships/detail.html", partial="scholarships/_selection.html", status=status_code,
+                  rnd=rnd, pagination=pagination, totals=services.totals(rnd), form=form,
+                  ticked=set(form.ids.data or []),
                   warnings=services.warnings_for(pagination.items), status_filter=status, category_id=category_id,
                   statuses=STATUS_LABELS,
                   sponsored=pupil_queries.sponsored_pupil_ids(rnd.unit, rnd.ceremony_date or funds.today()))
@@ -195,9 +202,12 @@ def decide(round_id):
         db.session.commit()
     except services.RoundError as err:
         db.session.rollback()
-        flash(str(err), "error")
-    else:
-        flash(msg, "success")
+        if act == "reject" and not (form.reason.data or "").strip():
+            form.reason.errors = [str(err)]
+        else:
+            form.form_errors.append(str(err))
+        return _selection_page(rnd, form, 422)
+    flash(msg, "success")
     return go(back)
 
 

@@ -172,9 +172,11 @@ def test_admin_selects_within_the_budget_and_prints_the_signing_sheet(browse, li
     for name in ("Nguyễn Thị Ẩn", "Hoàng Phủ Ngọc Tường"):
         page.check(f"#decide-form input[aria-label='Chọn {name}']")
     submit(page, "#decide-form button[value=approve]")
-    expect(page.locator("#flash p.error")).to_have_text(
+    expect(page.locator("#decide-form .error-box")).to_have_text(
         "Không thể duyệt: cần 2.000.000 đ nhưng ngân sách đợt chỉ còn 1.000.000 đ "
         "(ngân sách 4.000.000 đ, đã duyệt 3.000.000 đ).")
+    for name in ("Nguyễn Thị Ẩn", "Hoàng Phủ Ngọc Tường"):  # the ticks survive the refusal
+        expect(page.locator(f"#decide-form input[aria-label='Chọn {name}']")).to_be_checked()
     assert live.run(nominations_of, w["round"])["Nguyễn Thị Ẩn"] == "pending"
     assert live.run(nominations_of, w["round"])["Hoàng Phủ Ngọc Tường"] == "pending"
     expect(totals).to_contain_text("Đã duyệt: 3.000.000 đ (3 suất)")

@@ -85,7 +85,7 @@ def test_paid_award_is_reversed_with_a_reason_never_unpaid(app, world, as_user):
     client = as_user(world.users["admin"])
     resp = client.post(f"/hoc-bong/{rnd.id}/quyet-dinh", data={"act": "reject", "ids": [noms[0].id],
                                                               "reason": "Đổi ý"})
-    assert resp.status_code == 303
+    assert resp.status_code == 422
     db.session.expire_all()
     assert noms[0].status == APPROVED and noms[0].is_paid
     client = app.test_client()

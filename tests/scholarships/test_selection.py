@@ -23,9 +23,10 @@ def test_approval_beyond_budget_is_refused_with_a_clear_message_and_nothing_chan
     rnd, cat, noms = _setup(world, budget=2_500_000, fund_money=10_000_000)
     client = as_user(world.users["admin"])
     resp = _decide(client, rnd, act="approve", ids=[n.id for n in noms])
-    assert resp.status_code == 303
-    page = client.get(f"/hoc-bong/{rnd.id}").get_data(as_text=True)
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
     assert "ngân sách đợt chỉ còn 2.500.000 đ" in page
+    assert all(f'value="{n.id}" checked' in page for n in noms)  # the ticks are kept
     db.session.expire_all()
     assert all(n.status == PENDING for n in db.session.scalars(select(Nomination)))
     assert _decide(client, rnd, act="approve", ids=[noms[0].id, noms[1].id]).status_code == 303
@@ -38,10 +39,10 @@ def test_approval_beyond_fund_balance_is_refused_even_within_budget(world, as_us
     with_fund = services.totals(rnd)
     assert with_fund.fund_balance == 1_500_000
     client = as_user(world.users["admin"])
-    _decide(client, rnd, act=f"approve-{noms[0].id}")
-    _decide(client, rnd, act=f"approve-{noms[1].id}")
-    page = client.get(f"/hoc-bong/{rnd.id}").get_data(as_text=True)
-    assert "chỉ còn 500.000 đ chưa cam kết" in page
+    assert _decide(client, rnd, act=f"approve-{noms[0].id}").status_code == 303
+    resp = _decide(client, rnd, act=f"approve-{noms[1].id}")
+    assert resp.status_code == 422
+    assert "chỉ còn 500.000 đ chưa cam kết" in resp.get_data(as_text=True)
     db.session.expire_all()
     assert [n.status for n in noms] == [APPROVED, PENDING, PENDING]
 
@@ -75,7 +76,9 @@ def test_reject_needs_a_reason_one_by_one_and_in_bulk(world, as_user):
     assert client.post(f"/hoc-bong/de-cu/{noms[0].id}/khong-duyet", data={"reason": ""}).status_code == 422
     assert client.post(f"/hoc-bong/de-cu/{noms[0].id}/khong-duyet",
                        data={"reason": "Không thuộc diện khó khăn"}).status_code == 303
-    _decide(client, rnd, act="reject", ids=[noms[1].id, noms[2].id], reason="")
+    resp = _decide(client, rnd, act="reject", ids=[noms[1].id, noms[2].id], reason="")
+    assert resp.status_code == 422
+    assert 'id="reason-err"' in resp.get_data(as_text=True)  # the message stands beside the reason box
     db.session.expire_all()
     assert [n.status for n in noms] == [REJECTED, PENDING, PENDING]
     _decide(client, rnd, act="reject", ids=[noms[1].id, noms[2].id], reason="Hồ sơ thiếu xác nhận")
