@@ -1,7 +1,7 @@
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.funds.forms import DATE_FORMAT
 from app.core.fields import MoneyField
 
@@ -19,9 +19,6 @@ class CampaignForm(BaseForm):
     end_date = DateField("Ngày kết thúc", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
     target_amount = MoneyField("Mục tiêu (đồng)", required=False, allow_zero=True, empty=0)
 
-
-class ConfirmForm(BaseForm):
-    """Close/reopen confirmation: only the CSRF token."""
 
 
 class CampaignFilterForm(BaseForm):

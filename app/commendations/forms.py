@@ -2,7 +2,7 @@
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.core.idempotency import IdempotentForm
 from app.vn.money import MoneyError, parse_money
 
@@ -79,9 +79,6 @@ class AssessmentSourceForm(BaseForm):
     year = IntegerField("Năm", validators=[InputRequired("Vui lòng nhập năm."), NumberRange(1990, 2100)])
     kind = SelectField("Danh hiệu", choices=[("", "Tất cả danh hiệu")] + list(TITLE_KINDS.items()))
 
-
-class ConfirmForm(BaseForm):
-    """An empty form: its CSRF token is what makes a confirmation page safe."""
 
 
 class CriteriaSetForm(BaseForm):

@@ -1,6 +1,5 @@
 """Vietnamese error pages, and refused requests written to the audit log."""
 from flask import render_template, request
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.core.rendering import is_htmx

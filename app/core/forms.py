@@ -30,3 +30,7 @@ class BaseForm(FlaskForm):
             elif issubclass(cls, StringField):
                 filters.insert(0, clean)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: its CSRF token is what makes a confirmation page (void, lock, close) safe."""

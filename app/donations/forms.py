@@ -1,9 +1,10 @@
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.fields import MoneyField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
-from app.funds.forms import DATE_FORMAT, AmountField
+from app.funds.forms import DATE_FORMAT
 
 from .donors import DONOR_KINDS
 from .models import METHODS
@@ -27,7 +28,7 @@ class DonationForm(IdempotentForm):
     address = StringField("Địa chỉ (ấp, tổ dân phố)", validators=[_len(300)])
     phone = StringField("Điện thoại", validators=[_len(30)], render_kw={"inputmode": "tel"})
     donor_id = HiddenField()
-    amount = AmountField("Số tiền (đồng)", render_kw={"inputmode": "numeric"})
+    amount = MoneyField("Số tiền (đồng)", render_kw={"inputmode": "numeric"})
     method = SelectField("Hình thức", choices=list(METHODS.items()), default="cash")
     item = StringField("Hiện vật", validators=[_len(200)])
     quantity = StringField("Số lượng", validators=[_len(20)], render_kw={"inputmode": "decimal"})
@@ -45,7 +46,7 @@ class BatchForm(IdempotentForm):
                               validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
     collector_name = StringField("Người thu", validators=[_len(120)])
     collector_unit_id = SelectField("Chi hội thu", coerce=int, validators=[Optional()])
-    control_total = AmountField("Tổng cộng trên giấy (đồng)", render_kw={"inputmode": "numeric"})
+    control_total = MoneyField("Tổng cộng trên giấy (đồng)", render_kw={"inputmode": "numeric"})
     so_dong = IntegerField("Số dòng", validators=[Optional(), NumberRange(1, 200, "Từ 1 đến 200 dòng.")],
                            render_kw={"inputmode": "numeric"})
 

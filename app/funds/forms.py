@@ -10,9 +10,6 @@ from .models import DIRECTION_LABELS, METHOD_LABELS, SOURCE_LABELS
 DATE_FORMAT = "%Y-%m-%d"
 
 
-# Kept as a name for the forms that import it: a required amount above zero.
-AmountField = MoneyField
-
 def _date_field(label):
     return DateField(label, format=DATE_FORMAT, validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")],
                      render_kw={"type": "date"})
@@ -27,7 +24,7 @@ class FundForm(BaseForm):
 
 class PaymentForm(IdempotentForm):
     entry_date = _date_field("Ngày chi")
-    amount = AmountField("Số tiền (đồng)")
+    amount = MoneyField("Số tiền (đồng)")
     recipient = StringField("Người nhận tiền", validators=[
         DataRequired("Vui lòng nhập người nhận tiền."), Length(max=200, message="Quá 200 ký tự.")])
     purpose = TextAreaField("Nội dung chi", validators=[
@@ -39,7 +36,7 @@ class PaymentForm(IdempotentForm):
 class TransferForm(IdempotentForm):
     to_fund_id = SelectField("Chuyển đến quỹ", coerce=int, validators=[DataRequired("Vui lòng chọn quỹ nhận.")])
     entry_date = _date_field("Ngày chuyển")
-    amount = AmountField("Số tiền (đồng)")
+    amount = MoneyField("Số tiền (đồng)")
     reason = TextAreaField("Lý do chuyển", validators=[
         DataRequired("Vui lòng nhập lý do chuyển."), Length(max=500, message="Quá 500 ký tự.")])
 

@@ -2,7 +2,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.fields import MoneyField
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.core.idempotency import IdempotentForm
 from app.funds.forms import DATE_FORMAT
 
@@ -13,9 +13,6 @@ from .models import DISPOSITIONS, HOLDER_TYPES, STATUS_LABELS
 # say which amounts are required.
 def _money(label, **kwargs):
     return MoneyField(label, required=False, allow_zero=True, **kwargs)
-
-
-VnForm = BaseForm  # WTForms' own messages are Vietnamese in every BaseForm
 
 
 def _date(label):
@@ -30,7 +27,7 @@ def _required(field, message):
     return True
 
 
-class IssueForm(IdempotentForm, VnForm):
+class IssueForm(IdempotentForm):
     unit_id = SelectField("Chi hội / đơn vị nuôi", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
     holder_type = SelectField("Loại người nuôi", choices=list(HOLDER_TYPES.items()), default="household")
     names = TextAreaField("Danh sách người nuôi (mỗi dòng một tên)", validators=[
@@ -44,7 +41,7 @@ class IssueForm(IdempotentForm, VnForm):
     campaign_id = SelectField("Đợt vận động", coerce=int, default=0)
 
 
-class OpeningForm(IdempotentForm, VnForm):
+class OpeningForm(IdempotentForm):
     opened_on = _date("Ngày mổ heo")
     amount = _money("Số tiền đếm được (đồng)")
     disposition = SelectField("Xử lý tiền", choices=list(DISPOSITIONS.items()), default="fund")
@@ -61,21 +58,18 @@ class OpeningForm(IdempotentForm, VnForm):
         return _required(self.amount, "Vui lòng nhập số tiền đếm được (ghi 0 nếu heo rỗng).") and ok
 
 
-class ReissueForm(VnForm):
+class ReissueForm(BaseForm):
     issued_on = _date("Ngày tái đàn")
     seed_money = _money("Tiền mồi (đồng)", default=0)
 
 
-class VoidForm(VnForm):
+class VoidForm(BaseForm):
     reason = TextAreaField("Lý do hủy", validators=[
         DataRequired("Vui lòng nhập lý do hủy."), Length(max=500, message="Quá 500 ký tự.")])
 
 
-class ConfirmForm(VnForm):
-    """An empty form: its CSRF token is what makes a confirmation page safe."""
 
-
-class BatchHeadForm(IdempotentForm, VnForm):
+class BatchHeadForm(IdempotentForm):
     """The header of the batch entry; the rows are read by app.piggybanks.batch."""
 
     opened_on = _date("Ngày mổ heo")

@@ -6,8 +6,8 @@ from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectM
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm
-from app.funds.forms import AmountField
+from app.core.fields import MoneyField
+from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.vn.dates import parse_date, parse_school_year
 
 from .models import CIRCUMSTANCES, GENDERS, PERIODS, SCHOOL_LEVELS, SPONSOR_KINDS
@@ -104,7 +104,7 @@ class SponsorshipForm(BaseForm):
                            render_kw={"type": "date"})
     end_date = DateField("Đến ngày (để trống nếu chưa định)", format="%Y-%m-%d", validators=[Optional()],
                          render_kw={"type": "date"})
-    amount = AmountField("Số tiền hỗ trợ")
+    amount = MoneyField("Số tiền hỗ trợ")
     period = SelectField("Kỳ", choices=list(PERIODS.items()))
     note = StringField("Ghi chú", validators=[Length(max=300)])
 
@@ -121,6 +121,3 @@ class PupilFilterForm(BaseForm):
     hoan_canh = SelectField("Hoàn cảnh", validate_choice=False,
                             choices=[("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items()))
 
-
-class ConfirmForm(BaseForm):
-    """An empty form: its CSRF token is what makes a confirmation page safe."""

@@ -6,7 +6,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 from app.core.fields import MoneyField
-from app.funds.forms import AmountField
 from app.pupils.forms import SchoolYearField
 
 from .models import KINDS, ROUND_STATUS
@@ -21,7 +20,7 @@ class RoundForm(BaseForm):
     name = StringField("Tên đợt học bổng", validators=[DataRequired("Vui lòng nhập tên đợt."), Length(max=200)])
     school_year = SchoolYearField("Năm học", validators=[DataRequired("Vui lòng nhập năm học.")])
     fund_id = SelectField("Chi từ quỹ", coerce=int, validators=[DataRequired("Vui lòng chọn quỹ.")])
-    budget = AmountField("Ngân sách của đợt")
+    budget = MoneyField("Ngân sách của đợt")
     ceremony_date = _date("Ngày trao", required=False)
     decision_number = StringField("Số quyết định", validators=[Length(max=60)])
     status = SelectField("Trạng thái", choices=list(ROUND_STATUS.items()))
@@ -57,7 +56,7 @@ class PayoutForm(IdempotentForm):
     ids = SelectMultipleField("Suất đã ký nhận", coerce=int, validate_choice=False,
                               validators=[DataRequired("Chưa chọn suất nào.")])
     paid_on = _date("Ngày chi trả")
-    control_total = AmountField("Tổng tiền theo danh sách đã ký (tổng kiểm tra)")
+    control_total = MoneyField("Tổng tiền theo danh sách đã ký (tổng kiểm tra)")
 
 
 class PayOneForm(IdempotentForm):
