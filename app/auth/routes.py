@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from app.core.views import attach_error, form_page, go
+from app.core.views import attempt, form_page, go
 from app.extensions import db, limiter
 from app.users import services as user_services
 from app.users.models import User
@@ -76,13 +76,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
-        try:
-            user_services.change_own_password(user, form.current.data, form.password.data)
-            db.session.commit()
-        except user_services.UserError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        saved = attempt(form, user_services.UserError,
+                        lambda: user_services.change_own_password(user, form.current.data, form.password.data))
+        if saved is not None:
             login_user(user)  # this session carries the new version; all others end
             flash("Đã đổi mật khẩu.", "success")
             return go(url_for("dashboard.index"))

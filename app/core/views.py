@@ -31,6 +31,22 @@ def attach_error(form, err, default_field: str | None = None) -> None:
         form.form_errors.append(str(err))
 
 
+def attempt(form, refusals, work, default_field: str | None = None):
+    """Run one service call and commit it; on a refusal (one of `refusals`) roll back, put the
+    message beside its field and return None. Views then answer 303 on a result, 422 on None.
+    """
+    from app.extensions import db
+
+    try:
+        result = work()
+        db.session.commit()
+    except refusals as err:
+        db.session.rollback()
+        attach_error(form, err, default_field)
+        return None
+    return result
+
+
 def page_number() -> int:
     try:
         return max(1, int(request.args.get("trang", "1")))
@@ -38,4 +54,4 @@ def page_number() -> int:
         return 1
 
 
-__all__ = ["go", "form_page", "attach_error", "page_number", "is_htmx", "render"]
+__all__ = ["go", "form_page", "attach_error", "attempt", "page_number", "is_htmx", "render"]

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, render
+from app.core.views import attach_error, attempt, form_page, go, render
 from app.extensions import db
 
 from . import services
@@ -20,18 +20,13 @@ def payment(fund_id):
     fund = get_or_404(Fund, fund_id, "money.write")
     form = PaymentForm(entry_date=services.today())
     if form.validate_on_submit():
-        try:
-            done = idempotency.once(
-                form.idem_key.data,
-                lambda: services.post_payment(fund, form.amount.data, entry_date=form.entry_date.data,
-                                              recipient=form.recipient.data, purpose=form.purpose.data,
-                                              basis=form.basis.data, method=form.method.data),
-                url=lambda entry: url_for(".detail", fund_id=fund.id))
-            db.session.commit()
-        except services.FundError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        done = attempt(form, services.FundError, lambda: idempotency.once(
+            form.idem_key.data,
+            lambda: services.post_payment(fund, form.amount.data, entry_date=form.entry_date.data,
+                                          recipient=form.recipient.data, purpose=form.purpose.data,
+                                          basis=form.basis.data, method=form.method.data),
+            url=lambda entry: url_for(".detail", fund_id=fund.id)))
+        if done is not None:
             if done.created:
                 flash(f"Đã ghi phiếu chi {done.obj.number}.", "success")
             return go(done.url)
@@ -49,17 +44,12 @@ def transfer(fund_id):
     form.to_fund_id.choices = [(f.id, f"{f.name} - {f.unit.name}") for f in targets if f.id != fund.id]
     if form.validate_on_submit():
         target = get_or_404(Fund, form.to_fund_id.data, "money.write")
-        try:
-            done = idempotency.once(
-                form.idem_key.data,
-                lambda: services.transfer(fund, target, form.amount.data, entry_date=form.entry_date.data,
-                                          reason=form.reason.data)[0],
-                url=lambda entry: url_for(".detail", fund_id=fund.id))
-            db.session.commit()
-        except services.FundError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        done = attempt(form, services.FundError, lambda: idempotency.once(
+            form.idem_key.data,
+            lambda: services.transfer(fund, target, form.amount.data, entry_date=form.entry_date.data,
+                                      reason=form.reason.data)[0],
+            url=lambda entry: url_for(".detail", fund_id=fund.id)))
+        if done is not None:
             if done.created:
                 flash(f"Đã chuyển tiền sang “{target.name}” (phiếu chi {done.obj.number}).", "success")
             return go(done.url)

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, render
+from app.core.views import attempt, form_page, go, render
 from app.extensions import db
 from app.vn.text import fold
 
@@ -51,13 +51,9 @@ def create():
     form.parent_id.choices = services.scope_choices(current_user.unit)
     if form.validate_on_submit():
         parent = get_or_404(Unit, form.parent_id.data, "unit.manage")
-        try:
-            unit = services.create_unit(parent, form.name.data, form.kind.data, form.address.data)
-            db.session.commit()
-        except services.UnitError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        unit = attempt(form, services.UnitError,
+                       lambda: services.create_unit(parent, form.name.data, form.kind.data, form.address.data))
+        if unit is not None:
             flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
             return go(url_for(".detail", unit_id=unit.id))
     return form_page("units/form.html", "units/_form.html", form, title="Thêm đơn vị",
@@ -70,13 +66,9 @@ def edit(unit_id):
     unit = get_or_404(Unit, unit_id, "unit.manage")
     form = UnitEditForm(obj=unit)
     if form.validate_on_submit():
-        try:
-            services.update_unit(unit, form.name.data, form.kind.data, form.address.data)
-            db.session.commit()
-        except services.UnitError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        saved = attempt(form, services.UnitError,
+                        lambda: services.update_unit(unit, form.name.data, form.kind.data, form.address.data))
+        if saved is not None:
             flash("Đã lưu thay đổi.", "success")
             return go(url_for(".detail", unit_id=unit.id))
     return form_page("units/form.html", "units/_form.html", form, title=f"Sửa: {unit.name}",
@@ -95,13 +87,7 @@ def move(unit_id):
                               if c[0] != unit.id]
     if form.validate_on_submit():
         new_parent = get_or_404(Unit, form.parent_id.data, "unit.manage")
-        try:
-            services.move_unit(unit, new_parent)
-            db.session.commit()
-        except services.UnitError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        if attempt(form, services.UnitError, lambda: services.move_unit(unit, new_parent)) is not None:
             flash(f"Đã chuyển “{unit.name}” về “{new_parent.name}”.", "success")
             return go(url_for(".detail", unit_id=unit.id))
     return form_page("units/move.html", "units/_move_form.html", form, unit=unit)

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.views import attempt, form_page, go, page_number, render
 from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
@@ -37,15 +37,10 @@ def create():
     form.unit_id.choices = scope_choices(current_user.unit)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "user.manage")
-        try:
-            user = services.create_user(username=form.username.data, full_name=form.full_name.data,
-                                        unit=unit, role=form.role.data, password=form.password.data,
-                                        phone=form.phone.data)
-            db.session.commit()
-        except services.UserError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        user = attempt(form, services.UserError, lambda: services.create_user(
+            username=form.username.data, full_name=form.full_name.data, unit=unit, role=form.role.data,
+            password=form.password.data, phone=form.phone.data))
+        if user is not None:
             flash(f"Đã tạo tài khoản “{user.username}”. Người dùng sẽ phải đổi mật khẩu khi đăng nhập lần đầu.",
                   "success")
             return go(url_for(".detail", user_id=user.id))
@@ -61,14 +56,9 @@ def detail(user_id):
     form.unit_id.choices = scope_choices(current_user.unit)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "user.manage")
-        try:
-            services.update_user(user, actor=current_user, full_name=form.full_name.data, unit=unit,
-                                 role=form.role.data, phone=form.phone.data)
-            db.session.commit()
-        except services.UserError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        if attempt(form, services.UserError, lambda: services.update_user(
+                user, actor=current_user, full_name=form.full_name.data, unit=unit, role=form.role.data,
+                phone=form.phone.data)) is not None:
             flash("Đã lưu thay đổi.", "success")
             return go(url_for(".detail", user_id=user.id))
     return form_page("users/form.html", "users/_form.html", form, title=f"Tài khoản: {user.username}",
@@ -81,13 +71,8 @@ def reset_password(user_id):
     user = get_or_404(User, user_id, "user.manage")
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(user, form.password.data)
-            db.session.commit()
-        except services.UserError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        saved = attempt(form, services.UserError, lambda: services.reset_password(user, form.password.data))
+        if saved is not None:
             flash(f"Đã đặt lại mật khẩu cho “{user.username}”. Hãy báo mật khẩu này trực tiếp cho người dùng.",
                   "success")
             return go(url_for(".detail", user_id=user.id))
