@@ -43,12 +43,15 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     filters.init_app(app)
     templating.init_app(app)
+    from app.core import idempotency
+
+    idempotency.register_cli(app)
 
 
 # Domain packages, in dependency order (demo data is seeded in this order too).
 DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "campaigns",
            "donations", "piggybanks", "pupils", "scholarships",
-           "commendations", "demo")
+           "commendations", "reports", "backups", "disclosure", "demo")
 
 
 def _register_domains(app: Flask) -> None:

@@ -55,6 +55,8 @@ def build_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "VN_TIMEZONE": os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "PAGE_SIZE": 50,
+        "REPORTS_CACHE": os.environ.get("REPORTS_CACHE", "1") == "1",
+        "REPORTS_CACHE_SIZE": int(os.environ.get("REPORTS_CACHE_SIZE", "2000")),
         # Static URLs carry a content hash (see core/templating.asset), so a year is safe.
         "SEND_FILE_MAX_AGE_DEFAULT": 31536000,
     }

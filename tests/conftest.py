@@ -169,3 +169,11 @@ def as_user(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium under Playwright, shared by tests/browser and the browser proofs."""
+    from tests.browser.conftest import chromium_session
+
+    yield from chromium_session()

@@ -29,4 +29,6 @@ class AuditEntry(db.Model):
     __table_args__ = (
         Index("ix_audit_unit_at", "unit_id", "at"),
         Index("ix_audit_object", "object_type", "object_id"),
+        Index("ix_audit_action_id", "action", "id"),  # migration 0011: the log's filters, newest first
+        Index("ix_audit_type_id", "object_type", "id"),
     )

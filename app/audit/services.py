@@ -56,8 +56,9 @@ def record(action: str, obj=None, *, before=None, after=None, unit_id=None,
     return entry
 
 
-def record_many(action: str, object_type: str, items: list[tuple[int, int | None, dict]]) -> None:
-    """Bulk form of record(): items are (object_id, unit_id, after) rows, inserted in one statement.
+def record_many(action: str, object_type: str, items: list[tuple]) -> None:
+    """Bulk form of record(): items are (object_id, unit_id, after) or (object_id, unit_id, after, before)
+    rows, inserted in one statement.
 
     Used by bulk imports, which must leave exactly the trail that one-by-one entry leaves.
     """
@@ -78,8 +79,9 @@ def record_many(action: str, object_type: str, items: list[tuple[int, int | None
 
     now = utcnow()
     db.session.execute(insert(AuditEntry), [
-        {**common, "at": now, "object_id": oid, "unit_id": uid, "before": None, "after": after}
-        for oid, uid, after in items])
+        {**common, "at": now, "object_id": item[0], "unit_id": item[1], "after": item[2],
+         "before": item[3] if len(item) > 3 else None}
+        for item in items])
 
 
 def record_refusal(code: int, method: str, path: str) -> None:
@@ -96,9 +98,15 @@ def scoped_query(user, *, action: str = "", username: str = "", object_type: str
     """Entries about the user's unit and below; root users also see entries with no unit."""
     from app.units.models import Unit
 
+    from sqlalchemy import true
+
+    from app.core.authz import covers_all_units
+
     in_scope = select(Unit.id).where(Unit.path.startswith(user.unit.path))
     cond = AuditEntry.unit_id.in_(in_scope)
-    if user.unit.parent_id is None:
+    if covers_all_units(user.unit):  # the whole log: walk it newest first, no per-unit merge
+        cond = true()
+    elif user.unit.parent_id is None:
         cond = or_(cond, AuditEntry.unit_id.is_(None))
     stmt = select(AuditEntry).where(cond)
     if action:
@@ -106,5 +114,15 @@ def scoped_query(user, *, action: str = "", username: str = "", object_type: str
     if object_type:
         stmt = stmt.where(AuditEntry.object_type == object_type)
     if username:
-        stmt = stmt.where(AuditEntry.username.contains(fold(username).replace(" ", "")))
+        stmt = stmt.where(AuditEntry.username.contains(fold(username).replace(" ", ""), autoescape=True))
     return stmt.order_by(AuditEntry.id.desc())
+
+
+def register_labels(actions: dict | None = None, objects: dict | None = None) -> None:
+    """Let a domain name its own audit actions and object types in the log's Vietnamese filters."""
+    from .routes import OBJECT_LABELS
+
+    for key, label in (actions or {}).items():
+        ACTION_LABELS.setdefault(key, label)
+    for key, label in (objects or {}).items():
+        OBJECT_LABELS.setdefault(key, label)

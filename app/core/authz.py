@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "commendation.write": {"admin", "treasurer", "clerk"},  # drafts, honorees, assessments
     "commendation.issue": {"admin"},  # freeze a decision: register numbers, prize payments
     "criteria.manage": {"admin"},
+    "disclosure.publish": {"admin"},  # put a year's report on the public page, or take it off
+    "backup.download": {"admin"},  # and only an admin whose scope is the whole database (app.backups.access)
 }
 
 
@@ -62,6 +64,27 @@ def scope_unit_ids(root):
     return select(Unit.id).where(Unit.path.startswith(root.path)).scalar_subquery()
 
 
+def covers_all_units(root) -> bool:
+    """True when `root` is the only top unit, so its scope is every unit in the database."""
+    if root.parent_id is not None:
+        return False
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.units.models import Unit
+
+    return db.session.scalar(select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None))) == 1
+
+
+def scope_filter(unit_id_column, root):
+    """`unit_id_column IN scope_unit_ids(root)`, or no condition at all when root's scope is the whole
+    database: a province-wide list then walks its sort index (newest first) and stops after one page,
+    instead of gathering every row of every unit and sorting them (10x on 200,000 donations)."""
+    from sqlalchemy import true
+
+    return true() if covers_all_units(root) else unit_id_column.in_(scope_unit_ids(root))
+
+
 def unit_of(obj):
     from app.units.models import Unit
 
@@ -88,6 +111,15 @@ def authorize(action: str, obj=None, user=None):
     return obj
 
 
+# Ids are 64-bit integers: a larger number typed into a URL or a form names no record, and sent
+# to the database it would fail (SQLite cannot bind it) instead of simply finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def get_or_404(model, ident, action: str = "view"):
     """Load a record by id and check the action on it in one step."""
     from app.extensions import db
@@ -95,6 +127,8 @@ def get_or_404(model, ident, action: str = "view"):
     try:
         ident = int(ident)
     except (TypeError, ValueError):
+        abort(404)
+    if not is_id(ident):
         abort(404)
     obj = db.session.get(model, ident)
     if obj is None:

@@ -33,6 +33,12 @@ def init_app(app):
         def _handle(err):
             if code in (403, 404, 429) or (code == 400 and isinstance(err, CSRFError)):
                 _log_refusal(code)
+            elif code == 500:
+                # The failed request may have left its transaction broken; the error page reads the
+                # signed-in user, which would fail again and end in a bare English 500.
+                from app.extensions import db
+
+                db.session.rollback()
             detail = None
             if isinstance(err, CSRFError):
                 detail = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và gửi lại."

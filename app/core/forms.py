@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
 from app.core.wtforms_vi import TRANSLATIONS
-from app.vn.text import clean, nfc
+from app.vn.text import clean, nfc, strip_controls
 
 
 def _strip_nfc(value):
-    value = nfc(value)
+    value = strip_controls(nfc(value))
     return value.strip() if isinstance(value, str) else value
 
 

@@ -40,16 +40,19 @@ still counts as the first. `once()` never commits; the view commits the key and 
 record together. On PostgreSQL two simultaneous POSTs with one key race on the unique
 index: the loser's INSERT waits for the winner's commit, fails, and `once()` rolls back
 and answers with the winner's result. On SQLite, POSTs are serialised by BEGIN IMMEDIATE.
+
+Keys are pruned after KEEP_DAYS (`prune()`, run daily by the worker and by `flask prune-keys`):
+a form left open longer than that counts as a fresh submission, which is what its user expects.
 """
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from flask import abort, has_request_context
 from flask_login import current_user
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
@@ -60,6 +63,7 @@ from app.extensions import db
 from app.units.models import utcnow
 
 _KEY = re.compile(r"^[0-9a-f]{32}$")
+KEEP_DAYS = 30
 
 
 class IdempotencyKey(db.Model):
@@ -155,3 +159,25 @@ def once(key: str, create: Callable[[], Any], *, url: Callable[[Any], str]) -> O
     row.result_url = url(obj)[:500]
     return Outcome(url=row.result_url, created=True, obj=obj, object_type=row.object_type,
                    object_id=row.object_id)
+
+
+def prune(keep_days: int = KEEP_DAYS, now: datetime | None = None) -> int:
+    """Delete keys older than `keep_days`; return how many went. Does not commit."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    result = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
+    return result.rowcount or 0
+
+
+def register_cli(app) -> None:
+    import click
+
+    @app.cli.command("prune-keys")
+    @click.option("--days", default=KEEP_DAYS, show_default=True, help="Giữ khoá trong bao nhiêu ngày.")
+    def prune_keys(days: int) -> None:
+        """Delete old double-submit keys (they only matter while a form is open)."""
+        from app.core.db import write_mode
+
+        with write_mode():
+            gone = prune(days)
+            db.session.commit()
+        click.echo(f"Đã xoá {gone} khoá chống gửi trùng cũ hơn {days} ngày.")

@@ -2,7 +2,8 @@
 import re
 import secrets
 
-from flask import g, request
+from flask import Request, g, request
+from werkzeug.utils import cached_property
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -12,7 +13,28 @@ CSP = (
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+class CleanRequest(Request):
+    """Query and form values without NUL characters: no field means one, PostgreSQL cannot take one
+    in a text parameter, and a filter or search that passed it on would end the request in a 500."""
+
+    @staticmethod
+    def _clean(pairs):
+        return [(k.replace("\x00", ""), v.replace("\x00", "") if isinstance(v, str) else v) for k, v in pairs]
+
+    @cached_property
+    def args(self):
+        return self.parameter_storage_class(self._clean(super().args.items(multi=True)))
+
+    def _load_form_data(self):
+        # Every way to the form (request.form, .files, .values) loads it here, once.
+        super()._load_form_data()
+        if "form" in self.__dict__:
+            self.__dict__["form"] = self.parameter_storage_class(self._clean(self.__dict__["form"].items(multi=True)))
+
+
 def init_app(app):
+    app.request_class = CleanRequest
+
     @app.before_request
     def _request_id():
         incoming = request.headers.get("X-Request-ID", "")

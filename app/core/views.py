@@ -47,9 +47,12 @@ def attempt(form, refusals, work, default_field: str | None = None):
     return result
 
 
+MAX_PAGE = 1_000_000  # far past any list's end; a larger page number would overflow the SQL OFFSET
+
+
 def page_number() -> int:
     try:
-        return max(1, int(request.args.get("trang", "1")))
+        return min(MAX_PAGE, max(1, int(request.args.get("trang", "1"))))
     except ValueError:
         return 1
 

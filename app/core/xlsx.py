@@ -9,6 +9,8 @@ touches it (zip signature, uncompressed sizes in the zip directory: a 50 KB zip 
 can expand to gigabytes), then read it read-only.
 """
 import io
+import re
+import unicodedata
 import zipfile
 from datetime import date, datetime
 from urllib.parse import quote
@@ -21,6 +23,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED = 60 * 1024 * 1024  # total of all parts once unzipped
 MAX_RATIO = 200  # uncompressed / compressed per part
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (so .xlsx) cannot hold
 
 
 class XlsxError(ValueError):
@@ -28,8 +31,10 @@ class XlsxError(ValueError):
 
 
 def safe_cell(value):
-    """The value as written to a cell: formula-like text neutralised, other types kept."""
+    """The value as written to a cell: formula-like text neutralised, control characters (which
+    openpyxl refuses, failing the whole export) dropped, other types kept."""
     if isinstance(value, str):
+        value = _CONTROL.sub("", value)
         return "'" + value if value.startswith(_DANGEROUS) else value
     if value is None or isinstance(value, (int, float, date, datetime)):
         return value
@@ -67,11 +72,22 @@ def build_workbook(headers: list[str], rows, sheet_title: str = "Dữ liệu") -
     return buf.getvalue()
 
 
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9._ ()-]+")
+
+
+def ascii_filename(name: str, default: str) -> str:
+    """The plain-ASCII file name for old clients' filename="...": diacritics dropped and anything
+    else replaced, so a name typed by a user (a quote, a backslash) cannot break the header."""
+    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return _NOT_PLAIN.sub("_", plain).strip() or default
+
+
 def export_response(filename: str, headers: list[str], rows, sheet_title: str = "Dữ liệu") -> Response:
     """An .xlsx download (Vietnamese file names allowed, sent RFC 5987-encoded)."""
     if not filename.endswith(".xlsx"):
         filename += ".xlsx"
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    ascii_name = ascii_filename(filename, "export.xlsx")
     resp = Response(build_workbook(headers, rows, sheet_title), mimetype=XLSX_MIME)
     resp.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
                                            f"filename*=UTF-8''{quote(filename)}")

@@ -117,7 +117,7 @@ def note_failed_login(username: str, user: User | None) -> None:
 def users_in_scope(root: Unit, *, q: str = "", role: str = "", include_inactive: bool = False):
     stmt = select(User).join(User.unit).where(Unit.path.startswith(root.path))
     if q.strip():
-        stmt = stmt.where(User.search_key.contains(fold(q)))
+        stmt = stmt.where(User.search_key.contains(fold(q), autoescape=True))  # "%", "_" are no wildcards
     if role:
         stmt = stmt.where(User.role == role)
     if not include_inactive:

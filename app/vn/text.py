@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["nfc", "clean", "fold"]
+__all__ = ["nfc", "clean", "fold", "strip_controls"]
 
 # \s in Python's re is Unicode-aware: it also matches NBSP, narrow NBSP, ideographic space...
 _WHITESPACE = re.compile(r"\s+")
+# Control characters nobody types on purpose (the C0 ones \s does not cover, and DEL): a NUL
+# cannot be stored in PostgreSQL text, and any of them makes an .xlsx export fail.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+_CONTROL_KEEP_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def nfc(value):
@@ -28,8 +32,15 @@ def nfc(value):
     return unicodedata.normalize("NFC", value)
 
 
+def strip_controls(value):
+    """``value`` without control characters (line breaks and tabs kept); non-strings unchanged."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL_KEEP_LINES.sub("", value)
+
+
 def clean(value):
-    """NFC-normalise, strip, and collapse inner whitespace runs to a single space.
+    """NFC-normalise, drop control characters, strip, and collapse inner whitespace runs to a single space.
 
     This is the form for names, addresses and titles: a doubled space typed on a phone
     must not make "Nguyễn  Văn An" a different person from "Nguyễn Văn An".
@@ -37,7 +48,7 @@ def clean(value):
     """
     if not isinstance(value, str):
         return value
-    return _WHITESPACE.sub(" ", nfc(value)).strip()
+    return _WHITESPACE.sub(" ", _CONTROL.sub("", nfc(value))).strip()
 
 
 def fold(value) -> str:

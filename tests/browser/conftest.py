@@ -26,8 +26,9 @@ def unique(prefix: str = "") -> str:
     return f"{prefix}{os.getpid() % 1000}{next(_seq)}"
 
 
-@pytest.fixture(scope="session")
-def chromium():
+def chromium_session():
+    """One Chromium for the whole run: the `chromium` fixture lives in tests/conftest.py so that
+    every directory shares it (a second sync_playwright() while one runs is refused)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -187,6 +188,14 @@ def login_ok(page, base: str, username: str, password: str) -> None:
 def logout(page) -> None:
     page.click("header .who button:has-text('Đăng xuất')")
     page.wait_for_url("**/dang-nhap")
+
+
+def settled(page) -> None:
+    """JS on: wait until htmx has finished swapping and settling. A swapped-in form only gets its
+    htmx handlers in the settle step, so a test typing into it before then races htmx."""
+    page.wait_for_function(
+        "() => !window.htmx || !document.querySelector("
+        "'.htmx-added, .htmx-settling, .htmx-swapping, .htmx-request')")
 
 
 def path_of(page) -> str:

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, logout, make_commune, path_of, unique
+from tests.browser.conftest import login, logout, make_commune, path_of, settled, unique
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,6 +19,7 @@ def test_login_errors_then_dashboard_then_logout_refuses_the_old_cookie(browse, 
     expect(page.locator("#username")).to_have_value(world["admin"])
     expect(page.locator("#password")).to_have_value("")
     assert path_of(page) == "/dang-nhap"
+    settled(page)
 
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
