@@ -70,10 +70,21 @@ class Scoreboard:
         self.title, self.rows = title, []
 
     def add(self, figure: str, value: str, target: str = "", ok: bool | None = None):
+        if isinstance(target, bool) and ok is None:  # add(figure, value, ok): no target text
+            target, ok = "", target
+        target = str(target)
         self.rows.append((figure, value, target, "" if ok is None else ("đạt" if ok else "KHÔNG ĐẠT")))
         print(f"  {figure}: {value} {('(mục tiêu ' + target + ')') if target else ''}", flush=True)
 
     def print(self):
+        rows_file = os.environ.get("BENCH_ROWS_FILE")
+        if rows_file:  # `python -m bench` gathers every bench's rows into one scoreboard
+            import json
+
+            with open(rows_file, "a", encoding="utf-8") as fh:
+                for figure, value, target, result in self.rows:
+                    fh.write(json.dumps({"title": self.title, "figure": figure, "value": value, "target": target,
+                                         "result": result}, ensure_ascii=False) + "\n")
         widths = [max(len(str(r[i])) for r in self.rows + [("Chỉ số", "Giá trị", "Mục tiêu", "Kết quả")])
                   for i in range(4)]
         line = "+".join("-" * (w + 2) for w in widths)

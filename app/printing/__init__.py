@@ -1,6 +1,9 @@
 """Print engine: Jinja templates under templates/pdf/ turned into PDF by WeasyPrint (see services).
 
-Long documents: longlist.render_list_pdf (chunked tables), many.render_many (certificates).
+Long documents: longlist.render_list_pdf (chunked tables: chunked.py, page breaks predicted by
+paginate.py, footers by stamps.py, pages joined by pdfmerge.py), many.render_many (certificates).
+Inside print jobs their chunks are rendered side by side (runner.py, render processes from
+procpool.py; parts.py is what each process runs).
 Background jobs: jobs.request_print / register_document, run by `flask print-worker` (worker.py).
 """
 

@@ -41,6 +41,7 @@ from app.core.db import write_mode
 from app.extensions import db
 from app.units.models import utcnow
 
+from . import procpool
 from .longlist import Column, decision_list_columns, render_list_pdf  # re-exported for builders
 from .many import render_many  # re-exported for builders
 from .models import PrintJob
@@ -224,7 +225,9 @@ def run_job(job_id: int) -> None:
     try:
         if doc is None:
             raise PrintError(UNKNOWN_KIND)
-        pdf = doc.builder(dict(job.params or {}), _Reporter(job_id))
+        # Long documents may use the render processes here (procpool.py), never in a web request.
+        with procpool.background(procpool.configured(current_app.config)):
+            pdf = doc.builder(dict(job.params or {}), _Reporter(job_id))
         if not isinstance(pdf, (bytes, bytearray)) or not pdf.startswith(b"%PDF"):
             raise TypeError(f"builder for {job.kind!r} returned no PDF")
         name = f"{job.content_hash}.pdf"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from weasyprint import CSS, HTML
+import cssselect2
+from weasyprint import CSS, HTML, _find_base_url
 from weasyprint.css.counters import CounterStyle
 from weasyprint.html import UA
 
@@ -46,3 +47,14 @@ class LeanHTML(HTML):
 
     def _ua_stylesheets(self, forms=False):
         return [_LEAN_SHEET]
+
+    @classmethod
+    def from_tree(cls, tree, base_url, url_fetcher, media_type="print"):
+        """A document from an already parsed tree (what HTML.__init__ does after parsing)."""
+        document = cls.__new__(cls)
+        document.base_url = _find_base_url(tree, base_url)
+        document.url_fetcher = url_fetcher
+        document.media_type = media_type
+        document.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+        document.etree_element = document.wrapper_element.etree_element
+        return document

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Sequence
 
 __all__ = ["Column", "render_list_pdf", "decision_list_columns", "DEFAULT_CHUNK_ROWS"]
 
-DEFAULT_CHUNK_ROWS = 500
+DEFAULT_CHUNK_ROWS = 200  # rows a chunk: bounds the memory of each process (see chunked.py)
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,13 @@ class Column:
 def decision_list_columns(place_label: str = "Lớp, trường") -> list[Column]:
     """The attached list's usual columns; ``place_label`` e.g. "Thôn, tổ dân phố" for families."""
     return [
-        Column("stt", "STT", 6, "stt"),
+        Column("stt", "STT", 8, "stt"),  # five digits (10,000 names) fit in 8 %, not in 6 %
         Column("full_name", "Họ và tên", 21),
-        Column("birth_date", "Ngày sinh", 12, "date"),
+        Column("birth_date", "Ngày sinh", 11, "date"),
         Column("place", place_label, 19),
         Column("achievement", "Thành tích", 19),
         Column("amount", "Số tiền (đồng)", 12, "money"),
-        Column("note", "Ghi chú", 11),
+        Column("note", "Ghi chú", 10),
     ]
 
 
@@ -65,18 +65,20 @@ def render_list_pdf(template_name: str, rows: Sequence[dict], *, columns: Sequen
                     total_label: str = "Tổng cộng", **ctx) -> bytes:
     """Render the list as one PDF with "Trang x / y" right across the whole document.
 
-    The rows are laid out in chunks of ``chunk_rows`` (default 500), one WeasyPrint document per
-    chunk, so time and memory grow linearly; the pages are then merged. progress(done, total)
+    The rows are laid out in chunks of at most ``chunk_rows`` (default 200) whole pages, one
+    WeasyPrint document per chunk (side by side in print jobs, see chunked.py), so time and memory
+    grow linearly; the pages are then merged. progress(done, total)
     is called after each chunk (total = number of rows). ``amount_key`` adds the total row and
     the amount in words; ``group_key`` adds a heading row whenever that value changes.
     """
-    from .chunked import render_chunked
+    from .chunked import render_chunked, row_fragments
 
     columns = list(columns or decision_list_columns())
-    rows = normalise_rows(rows)
     ctx = {k: _nfc(v) for k, v in ctx.items()}
     amount_index = next((i for i, c in enumerate(columns) if c.key == amount_key), None)
     base = dict(ctx, columns=columns, group_key=group_key, total_label=total_label,
                 amount_key=amount_key if amount_index is not None else None, amount_index=amount_index,
                 total_amount=sum(int(r.get(amount_key) or 0) for r in rows) if amount_index is not None else 0)
-    return render_chunked(template_name, rows, base, chunk_rows or DEFAULT_CHUNK_ROWS, progress, group_key)
+    # Only the rows' HTML is kept while the chunks render (not a normalised copy of the rows).
+    fragments = row_fragments(normalise_rows(rows), base, group_key)
+    return render_chunked(template_name, fragments, base, chunk_rows or DEFAULT_CHUNK_ROWS, progress)

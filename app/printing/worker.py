@@ -5,7 +5,8 @@ Start it next to gunicorn (one per queue; the embedded SQLite queue wants exactl
     FLASK_APP=wsgi.py .venv/bin/flask print-worker
 
 It lowers its own CPU priority (nice), so a 10,000-name list rendering leaves the web workers
-the CPU they ask for. On start it queues again the jobs a dead worker left "running" (every one
+the CPU they ask for; the render processes it starts for long documents (procpool.py,
+PRINT_PROCESSES, default one per CPU) inherit that priority. On start it queues again the jobs a dead worker left "running" (every one
 with the embedded queue; with a shared queue, HUEY_URL, only those without a heartbeat for
 PRINT_STALE_MINUTES, default 10), and repeats that check every minute.
 """
@@ -55,6 +56,11 @@ def register_cli(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         if niceness:
             os.nice(niceness)
+        # Start the render processes' fork server now (inheriting the niceness), fonts warm.
+        from .procpool import configured, warm
+
+        if configured(app.config) > 1:
+            warm()
         with app.app_context():
             # The embedded queue has one worker, this one: whatever is "running" was abandoned.
             shared = bool(queue_url(app))

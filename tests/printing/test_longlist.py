@@ -14,7 +14,7 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from app import create_app
-from app.printing import chunked
+from app.printing import chunked, parts
 from app.printing.longlist import decision_list_columns, render_list_pdf
 from app.printing.many import render_many
 from tests.printing.test_engine import VIETNAMESE
@@ -118,6 +118,7 @@ def test_chunks_flow_like_one_table(app, chunked_pdf, tmp_path):
 
 def test_text_layout_reuse_changes_nothing(app, chunked_pdf, tmp_path, monkeypatch):
     monkeypatch.setattr(chunked, "reuse_text_layouts", nullcontext)
+    monkeypatch.setattr(parts, "reuse_text_layouts", nullcontext)
     plain = render_list_pdf("pdf/_t_list.html", rows(extra=VIETNAMESE), chunk_rows=60,
                             amount_key="amount", group_key="school")
     assert _text(plain, tmp_path, "-layout")[0] == _text(chunked_pdf, tmp_path, "-layout")[0]
