@@ -13,15 +13,12 @@ AUDIT_OBJECTS = {"commendation_decision": "Quyết định khen thưởng", "hon
 
 
 def init_app(app):
-    from app.audit import routes as audit_routes
     from app.audit import services as audit_services
 
-    from . import documents, routes, routes_assess, routes_bulk, routes_print  # noqa: F401  (views on bp)
+    from . import (documents, routes, routes_assess, routes_bulk, routes_export,  # noqa: F401
+                   routes_import, routes_pick, routes_print)
 
-    for key, label in AUDIT_ACTIONS.items():
-        audit_services.ACTION_LABELS.setdefault(key, label)
-    for key, label in AUDIT_OBJECTS.items():
-        audit_routes.OBJECT_LABELS.setdefault(key, label)
+    audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     documents.register()
     app.register_blueprint(routes.bp)
     app.cli.add_command(seed_criteria)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.names import name_sort_key, split_name
@@ -48,8 +49,24 @@ def register(unit: Unit, cset: CriteriaSet, name: str, year: int, village: str =
     return a
 
 
+def honoured_by(a: Assessment) -> str | None:
+    """The number of an issued decision that honours `a`, if any."""
+    from .models import ISSUED, Decision, Honoree
+
+    return db.session.scalar(select(Decision.number).join(Honoree, Honoree.decision_id == Decision.id)
+                             .where(Honoree.assessment_id == a.id, Decision.status == ISSUED).limit(1))
+
+
 def score(a: Assessment, scores: list[int]) -> Assessment:
-    """Store the scores; total and pass/fail come from the set the assessment registered with."""
+    """Store the scores; total and pass/fail come from the set the assessment registered with.
+
+    Once an issued decision honours the assessment its scores are what was signed: rescoring
+    would leave a title standing on a result that no longer passes.
+    """
+    number = honoured_by(a)
+    if number:
+        raise AssessmentError(f"Hồ sơ đã được công nhận tại Quyết định số {number} (đã ban hành) nên không chấm lại "
+                              f"được. Muốn thay đổi, hãy lập quyết định sửa đổi.")
     total, passed = crit.evaluate(a.criteria_set, scores)
     before = a.audit_dict()
     a.scores, a.total, a.passed = list(scores), total, passed
@@ -63,6 +80,7 @@ class VillageRow:
     kind: str
     assessed: int
     passed: int
+    raw: str = ""  # the village as stored ("" when none was written), for the filter link
 
     @property
     def kind_label(self) -> str:
@@ -76,7 +94,7 @@ class VillageRow:
 
 def in_scope(root: Unit, year: int | None = None, kind: str = "", village: str = ""):
     """Assessments of `root` and below, in Vietnamese name order."""
-    stmt = select(Assessment).join(Assessment.unit).where(Unit.path.startswith(root.path))
+    stmt = select(Assessment).where(Assessment.unit_id.in_(scope_unit_ids(root)))
     if year:
         stmt = stmt.where(Assessment.year == year)
     if kind:
@@ -86,13 +104,23 @@ def in_scope(root: Unit, year: int | None = None, kind: str = "", village: str =
     return stmt.order_by(Assessment.village, Assessment.name_key)
 
 
+def villages(root: Unit) -> list[str]:
+    """The villages named on assessments of `root` and below, in Vietnamese order (the filter's choices)."""
+    from app.vn.names import word_key
+
+    names = db.session.scalars(select(Assessment.village).distinct()
+                               .where(Assessment.unit_id.in_(scope_unit_ids(root)), Assessment.village != "")).all()
+    return sorted(names, key=word_key)
+
+
 def village_summary(assessments: list[Assessment]) -> list[VillageRow]:
     """Per village and title: how many were scored and how many passed (and the percentage)."""
     rows: dict[tuple, VillageRow] = {}
     for a in assessments:
         if a.passed is None:
             continue
-        row = rows.setdefault((a.village, a.kind), VillageRow(a.village or "(chưa ghi thôn)", a.kind, 0, 0))
+        row = rows.setdefault((a.village, a.kind), VillageRow(a.village or "(chưa ghi thôn)", a.kind, 0, 0,
+                                                               a.village))
         row.assessed += 1
         row.passed += int(a.passed)
     return sorted(rows.values(), key=lambda r: (fold(r.village), r.kind))

@@ -1,4 +1,5 @@
-"""Adding many honorees at once: approved nominations, a campaign's donors, passed assessments, a pasted list.
+"""Adding many honorees at once: approved nominations, a campaign's donors, passed assessments,
+a pasted list, the checked rows of an imported .xlsx list.
 
 Each source skips what the decision already holds (by its link id, or by name and achievement
 for a pasted list), so pressing the button twice adds nothing the second time.
@@ -6,13 +7,14 @@ for a pasted list), so pressing the button twice adds nothing the second time.
 from sqlalchemy import func, select
 
 from app.audit.services import record
+from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.money import format_vnd
 from app.vn.text import clean, fold
 
 from .models import TITLE_KINDS, Assessment, Decision, Honoree
-from .services import CommendationError, HonoreeData, add_honoree, check_draft
+from .services import CommendationError, HonoreeData, add_honoree, check_draft, preview_honoree, pupil_place
 
 MAX_PASTE_LINES = 5000
 
@@ -41,8 +43,7 @@ def from_nominations(d: Decision, rnd) -> int:
         if n.id in have:
             continue
         p = n.pupil
-        place = ", ".join(x for x in (f"Lớp {p.class_text}" if p.class_text else "",
-                                       p.school.name if p.school else "") if x)
+        place = pupil_place(p)
         achievement = n.achievement or f"{n.category.name} năm học {rnd.school_year}"
         add_honoree(d, HonoreeData(name=p.full_name, kind="pupil", birth_text=p.birth_text, place=place,
                                    achievement=achievement[:300], amount=d.default_amount, pupil_id=p.id,
@@ -83,8 +84,9 @@ def from_assessments(d: Decision, root: Unit, year: int, kind: str = "") -> int:
     """Passed assessments of `year` in `root` and below."""
     check_draft(d)
     have = _existing(d, Honoree.assessment_id)
-    stmt = (select(Assessment).join(Assessment.unit)
-            .where(Unit.path.startswith(root.path), Assessment.year == year, Assessment.passed.is_(True))
+    stmt = (select(Assessment)
+            .where(Assessment.unit_id.in_(scope_unit_ids(root)), Assessment.year == year,
+                   Assessment.passed.is_(True))
             .order_by(Assessment.name_key))
     if kind:
         stmt = stmt.where(Assessment.kind == kind)
@@ -122,3 +124,38 @@ def from_text(d: Decision, text: str, kind: str = "pupil", collective: bool = Fa
         have.add((fold(name), fold(achievement)))
         added += 1
     return _finish(d, "text", added)
+
+
+def from_rows(d: Decision, rows: list[dict], source: str = "xlsx") -> int:
+    """The rows of a confirmed import (importing.parse_rows) without errors, each added once.
+
+    The list may have changed since the preview, so a line it now holds (same name and
+    achievement) is skipped again here; links were checked when previewed and are checked
+    again by add_honoree (the records are loaded in two queries first, not one per line).
+    """
+    from app.donations.models import Donor
+    from app.pupils.models import Pupil
+
+    from .importing import data_of
+
+    check_draft(d)
+    todo = [r for r in rows if not r["errors"] and not r["skip"]]
+    for model, attr in ((Pupil, "pupil_id"), (Donor, "donor_id")):
+        ids = sorted({r[attr] for r in todo if r[attr]})
+        for i in range(0, len(ids), 500):
+            db.session.scalars(select(model).where(model.id.in_(ids[i:i + 500]))).all()
+    have = set(db.session.execute(select(Honoree.search_key, Honoree.achievement_key)
+                                  .where(Honoree.decision_id == d.id)).tuples())
+    added = 0
+    for r in todo:
+        data = data_of(r)
+        try:
+            line = preview_honoree(data)
+            if (line.search_key, line.achievement_key) in have:
+                continue  # the list got this line since the preview
+            add_honoree(d, data, audit=False)
+        except CommendationError as err:
+            raise CommendationError(f"Dòng {r['line']}: {err}", "file") from err
+        have.add((line.search_key, line.achievement_key))
+        added += 1
+    return _finish(d, source, added)

@@ -123,6 +123,9 @@ def update_set(cset: CriteriaSet, *, name, year, criteria, pass_total, min_each=
     if cset.superseded_by_id:
         raise CriteriaError("Bộ tiêu chí này đã có phiên bản mới.")
     name, cleaned = _check(cset.title_kind, name, year, criteria, pass_total, min_each)
+    if name != cset.name and db.session.scalar(select(CriteriaSet.id).where(
+            CriteriaSet.name == name, CriteriaSet.version == cset.version, CriteriaSet.id != cset.id)):
+        raise CriteriaError("Đã có bộ tiêu chí cùng tên và phiên bản.", "name")
     before = cset.audit_dict()
     cset.name, cset.year, cset.criteria = name, year, cleaned
     cset.pass_total, cset.min_each, cset.note = pass_total, min_each, clean(note or "")[:1000]

@@ -47,13 +47,14 @@ def list_columns(place_label: str, with_money: bool = True):
     from app.printing.longlist import Column
 
     if not with_money:
-        return [Column("stt", "STT", 6, "stt"), Column("full_name", "Họ và tên", 24),
+        return [Column("stt", "STT", 8, "stt"), Column("full_name", "Họ và tên", 24),
                 Column("birth", "Ngày sinh", 11, align="c"), Column("place", place_label, 23),
-                Column("achievement", "Thành tích", 26), Column("note", "Ghi chú", 10)]
-    return [Column("stt", "STT", 6, "stt"), Column("full_name", "Họ và tên", 21),
+                Column("achievement", "Thành tích", 25), Column("note", "Ghi chú", 9)]
+    # STT 8 %: five digits (a list of 10,000) stay inside their cell.
+    return [Column("stt", "STT", 8, "stt"), Column("full_name", "Họ và tên", 21),
             Column("birth", "Ngày sinh", 10, align="c"), Column("place", place_label, 19),
-            Column("achievement", "Thành tích", 22), Column("amount", "Số tiền (đồng)", 12, "money"),
-            Column("note", "Ghi chú", 10)]
+            Column("achievement", "Thành tích", 21), Column("amount", "Số tiền (đồng)", 12, "money"),
+            Column("note", "Ghi chú", 9)]
 
 
 def list_pdf(d: Decision, progress=None) -> bytes:

@@ -1,27 +1,19 @@
 """Forms of the commendation domain (every text NFC-normalised by BaseForm)."""
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.core.authz import is_id
+from app.core.fields import MoneyField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.core.idempotency import IdempotentForm
-from app.vn.money import MoneyError, parse_money
 
 from .models import AWARD_FORMS, BORDERS, GROUPINGS, HONOREE_KINDS, PAYMENT_MODES, TITLE_KINDS
 
 
-def _money(form, field):
-    try:
-        field.money = parse_money(field.data) if (field.data or "").strip() else 0
-    except MoneyError as err:
-        raise ValidationError(str(err)) from None
-
-
-class MoneyField(StringField):
-    """Text parsed as whole đồng ("1.250.000", "1,25 triệu"); the value is in `.money`."""
-
-    def __init__(self, label=None, validators=None, **kw):
-        super().__init__(label, validators=list(validators or []) + [_money], **kw)
-        self.money = 0
+def _prize(label):
+    """A prize amount: blank means none (0), 0 is allowed."""
+    return MoneyField(label, required=False, allow_zero=True, empty=0)
 
 
 class DecisionForm(IdempotentForm):
@@ -40,7 +32,7 @@ class DecisionForm(IdempotentForm):
     signer_title = TextAreaField("Chức danh người ký (mỗi dòng một dòng in)", validators=[Length(max=120)])
     signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
     award_form = SelectField("Hình thức khen thưởng", choices=list(AWARD_FORMS.items()))
-    default_amount = MoneyField("Mức thưởng mỗi người (đồng)")
+    default_amount = _prize("Mức thưởng mỗi người (đồng)")
     fund_id = SelectField("Quỹ chi tiền thưởng", coerce=int)
     payment_mode = SelectField("Cách ghi sổ quỹ", choices=list(PAYMENT_MODES.items()))
     school_year = StringField("Năm học (in trên giấy khen)", validators=[Length(max=9)])
@@ -55,8 +47,26 @@ class HonoreeForm(BaseForm):
     birth_text = StringField("Ngày sinh hoặc năm sinh", validators=[Length(max=10)])
     place = StringField("Lớp, trường hoặc thôn, ấp", validators=[Length(max=200)])
     achievement = TextAreaField("Thành tích", validators=[Length(max=300, message="Dài quá 300 ký tự.")])
-    amount = MoneyField("Tiền thưởng (đồng)")
+    amount = _prize("Tiền thưởng (đồng)")
     note = StringField("Ghi chú", validators=[Length(max=200)])
+    # The pupil or donor record picked for this line (ids, checked by the service against the unit).
+    pupil_id = HiddenField()
+    donor_id = HiddenField()
+    unlink = BooleanField("Bỏ liên kết với hồ sơ này")
+
+    def link_ids(self) -> tuple[int | None, int | None]:
+        """(pupil id, donor id) as posted; a tampered value reads as no link."""
+        if self.unlink.data:
+            return None, None
+        return _int(self.pupil_id.data), _int(self.donor_id.data)
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if is_id(number) else None
 
 
 class PasteForm(BaseForm):
@@ -66,19 +76,27 @@ class PasteForm(BaseForm):
     collective = BooleanField("Các dòng là tên tập thể")
 
 
+class ImportForm(BaseForm):
+    file = FileField("Tệp Excel (.xlsx) theo mẫu")
+    kind = SelectField("Đối tượng (cho các dòng để trống cột “Đối tượng”)", choices=list(HONOREE_KINDS.items()))
+
+
+class ConfirmImportForm(IdempotentForm):
+    token = HiddenField(validators=[DataRequired("Phiên nhập đã hết hạn, vui lòng tải tệp lên lại.")])
+
+
 class RoundSourceForm(BaseForm):
     round_id = SelectField("Đợt học bổng", coerce=int, validators=[DataRequired("Vui lòng chọn đợt.")])
 
 
 class CampaignSourceForm(BaseForm):
     campaign_id = SelectField("Đợt vận động", coerce=int, validators=[DataRequired("Vui lòng chọn đợt.")])
-    min_amount = MoneyField("Ủng hộ từ (đồng)", validators=[DataRequired("Vui lòng nhập số tiền.")])
+    min_amount = MoneyField("Ủng hộ từ (đồng)")
 
 
 class AssessmentSourceForm(BaseForm):
     year = IntegerField("Năm", validators=[InputRequired("Vui lòng nhập năm."), NumberRange(1990, 2100)])
     kind = SelectField("Danh hiệu", choices=[("", "Tất cả danh hiệu")] + list(TITLE_KINDS.items()))
-
 
 
 class CriteriaSetForm(BaseForm):

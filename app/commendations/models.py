@@ -215,8 +215,9 @@ class Honoree(db.Model):
     achievement_key: Mapped[str] = mapped_column(String(300), default="")
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
     note: Mapped[str] = mapped_column(String(200), default="")
-    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupil.id"))
-    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donor.id"))
+    # Links to the register (indexed: "already commended this year" looks other decisions up by them).
+    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupil.id"), index=True)
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donor.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("title_assessment.id"))
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     register_number: Mapped[int | None]
@@ -243,7 +244,7 @@ class Honoree(db.Model):
     def audit_dict(self) -> dict:
         return {"decision_id": self.decision_id, "name": self.full_name, "kind": self.kind,
                 "achievement": self.achievement, "amount": self.amount, "place": self.place,
-                "register_number": self.register_number}
+                "register_number": self.register_number, "pupil_id": self.pupil_id, "donor_id": self.donor_id}
 
 
 class CertificateSetting(db.Model):

@@ -1,14 +1,160 @@
-"""Read-only questions about decisions: warnings on a list, totals, the scoped list of decisions."""
+"""Read-only questions about decisions: warnings on a list, totals, the scoped list of decisions.
+
+Warnings never block: they tell the person drafting the list where to look (the law forbids
+rewarding one achievement twice; near-identical names are usually one person typed twice).
+"""
+from collections import defaultdict
+from itertools import combinations
+from typing import NamedTuple
+
 from sqlalchemy import func, select
 
+from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
+from app.vn.text import fold
 
-from .models import Decision, Honoree
+from .models import DRAFT, Decision, Honoree
+
+_CHUNK = 500  # ids per IN (...): far under SQLite's bound-parameter limit
+
+
+class Person(NamedTuple):
+    """What the duplicate checks need of a line, whether already saved (ref = honoree id) or not (ref = file line)."""
+
+    ref: int
+    search_key: str
+    achievement_key: str
+    pupil_id: int | None = None
+    donor_id: int | None = None
+    assessment_id: int | None = None
+    nomination_id: int | None = None
+
+    @classmethod
+    def of(cls, h: Honoree) -> "Person":
+        return cls(h.id, h.search_key, h.achievement_key, h.pupil_id, h.donor_id, h.assessment_id, h.nomination_id)
+
+
+def near_duplicates(people) -> dict:
+    """{ref: {refs}} of names that differ but are probably one person.
+
+    `people` are (ref, họ, đệm, tên) of persons (collectives are compared whole elsewhere).
+    Two names are near when, without diacritics, the tên is the same and either the họ is the
+    same and one middle name is missing or contained in the other ("Nguyễn An" / "Nguyễn Văn
+    An"), or họ + đệm differ by one typing slip ("Trần Văm Bình"). The tên must match so that
+    An / Anh or Thu / Thủy, which are different names, are never flagged.
+    """
+    by_ten: dict[str, dict[tuple, list]] = defaultdict(lambda: defaultdict(list))
+    for ref, ho, dem, ten in people:
+        by_ten[fold(ten)][(fold(ho), fold(dem))].append(ref)
+    out: dict = defaultdict(set)
+    for prefixes in by_ten.values():
+        if len(prefixes) < 2:
+            continue
+        pairs = set()
+        by_ho = defaultdict(list)
+        for key in prefixes:
+            by_ho[key[0]].append(key)
+        for keys in by_ho.values():
+            for a, b in combinations(keys, 2):
+                wa, wb = set(a[1].split()), set(b[1].split())
+                if wa <= wb or wb <= wa:
+                    pairs.add((a, b))
+        # One deletion from each side meets for one letter changed, added, dropped or swapped.
+        variants = defaultdict(set)
+        for key in prefixes:
+            text = f"{key[0]} {key[1]}"
+            variants[text].add(key)
+            for i in range(len(text)):
+                variants[text[:i] + text[i + 1:]].add(key)
+        for keys in variants.values():
+            if 1 < len(keys) <= 20:  # a crowded bucket is a common short prefix, not a slip
+                pairs.update(combinations(sorted(keys), 2))
+        for a, b in pairs:
+            for ra in prefixes[a]:
+                out[ra].update(prefixes[b])
+            for rb in prefixes[b]:
+                out[rb].update(prefixes[a])
+    return dict(out)
+
+
+def _chunks(values):
+    values = sorted(v for v in values if v)
+    for i in range(0, len(values), _CHUNK):
+        yield values[i:i + _CHUNK]
+
+
+def earlier_commendations(d: Decision, people: list[Person]) -> dict[int, list[str]]:
+    """{ref: [warning]} for people already on another decision of `d`'s unit (or a unit below).
+
+    Same year and same achievement: the same name (unless both lines are linked to different
+    pupil or donor records) or the same linked record. A linked pupil or donor honoured this
+    year for another achievement gets a softer note; a passed assessment or an approved
+    nomination already honoured is flagged whatever the year.
+    """
+    if not people:
+        return {}
+    cols = (Honoree.search_key, Honoree.achievement_key, Honoree.achievement, Honoree.pupil_id, Honoree.donor_id,
+            Honoree.assessment_id, Honoree.nomination_id, Decision.number, Decision.status, Decision.year)
+    base = select(*cols).join(Honoree.decision).where(Decision.unit_id.in_(scope_unit_ids(d.unit)),
+                                                      Decision.id != d.id)
+    found = {}
+    this_year = base.where(Decision.year == d.year)
+    for column, values in ((Honoree.search_key, {p.search_key for p in people}),
+                           (Honoree.pupil_id, {p.pupil_id for p in people}),
+                           (Honoree.donor_id, {p.donor_id for p in people})):
+        for chunk in _chunks(values):
+            for row in db.session.execute(this_year.where(column.in_(chunk))):
+                found[tuple(row)] = row
+    for column, values in ((Honoree.assessment_id, {p.assessment_id for p in people}),
+                           (Honoree.nomination_id, {p.nomination_id for p in people})):
+        for chunk in _chunks(values):
+            for row in db.session.execute(base.where(column.in_(chunk))):
+                found[tuple(row)] = row
+    index = defaultdict(list)
+    for row in found.values():
+        index["k", row.search_key].append(row)
+        for kind, value in (("p", row.pupil_id), ("d", row.donor_id), ("a", row.assessment_id),
+                            ("n", row.nomination_id)):
+            if value:
+                index[kind, value].append(row)
+    out: dict[int, list[str]] = {}
+    for p in people:
+        messages: list[str] = []
+
+        def note(text):
+            if text not in messages:
+                messages.append(text)
+
+        for row in index.get(("a", p.assessment_id), []) if p.assessment_id else []:
+            note(f"Danh hiệu này đã được khen ở Quyết định số {_label(row)}.")
+        for row in index.get(("n", p.nomination_id), []) if p.nomination_id else []:
+            note(f"Đề cử học bổng này đã được khen ở Quyết định số {_label(row)}.")
+        same_record = []
+        for kind, value in (("p", p.pupil_id), ("d", p.donor_id)):
+            if value:
+                same_record += [r for r in index.get((kind, value), []) if r.year == d.year]
+        same_name = [r for r in index.get(("k", p.search_key), []) if r.year == d.year
+                     and not (p.pupil_id and r.pupil_id and p.pupil_id != r.pupil_id)
+                     and not (p.donor_id and r.donor_id and p.donor_id != r.donor_id)]
+        for row in same_record + same_name:
+            if row.achievement_key == p.achievement_key:
+                note(f"Đã được khen cùng thành tích trong năm {d.year} (Quyết định số {_label(row)}).")
+        for row in same_record:
+            if row.achievement_key != p.achievement_key:
+                note(f"Đã được khen trong năm {d.year} (Quyết định số {_label(row)}: “{row.achievement}”): "
+                     f"kiểm tra để không khen hai lần một thành tích.")
+        if messages:
+            out[p.ref] = messages
+    return out
+
+
+def _label(row) -> str:
+    return f"{row.number}, dự thảo" if row.status == DRAFT else row.number
 
 
 def warnings_for(d: Decision, rows: list[Honoree]) -> dict[int, list[str]]:
-    """{honoree id: [warning]}: already commended for the same achievement this year, near-duplicate names."""
+    """{honoree id: [warning]}: already commended this year, same or near-identical names in the list."""
     out: dict[int, list[str]] = {}
     by_name: dict[str, list[Honoree]] = {}
     for h in rows:
@@ -17,20 +163,13 @@ def warnings_for(d: Decision, rows: list[Honoree]) -> dict[int, list[str]]:
         if len(same) > 1:
             for h in same:
                 out.setdefault(h.id, []).append(f"Trùng tên với {len(same) - 1} người khác trong danh sách.")
-    keys = {h.search_key for h in rows}
-    if not keys:
-        return out
-    earlier = db.session.execute(
-        select(Honoree.search_key, Honoree.achievement_key, Honoree.pupil_id, Decision.number)
-        .join(Honoree.decision)
-        .where(Decision.unit_id == d.unit_id, Decision.year == d.year, Decision.id != d.id,
-               Honoree.search_key.in_(keys))).all()
-    for h in rows:
-        for key, ach, pupil_id, number in earlier:
-            same_person = key == h.search_key and (h.pupil_id is None or pupil_id in (None, h.pupil_id))
-            if same_person and ach == h.achievement_key:
-                out.setdefault(h.id, []).append(
-                    f"Đã được khen cùng thành tích trong năm {d.year} (Quyết định số {number}).")
+    names = {h.id: h.full_name for h in rows}
+    for ref, others in near_duplicates((h.id, h.ho, h.dem, h.ten) for h in rows if not h.collective).items():
+        shown = sorted({names[o] for o in others})
+        out.setdefault(ref, []).append("Tên gần giống: " + ", ".join(shown[:3])
+                                       + (f" và {len(shown) - 3} người khác" if len(shown) > 3 else "") + ".")
+    for ref, messages in earlier_commendations(d, [Person.of(h) for h in rows]).items():
+        out.setdefault(ref, []).extend(messages)
     return out
 
 
@@ -41,10 +180,15 @@ def totals(d: Decision) -> tuple[int, int]:
     return int(count), int(total)
 
 
+def amendments_of(d: Decision) -> list[Decision]:
+    """Decisions that amend `d`, oldest first (shown on the amended decision)."""
+    return list(db.session.scalars(select(Decision).where(Decision.amends_id == d.id).order_by(Decision.id)))
+
+
 def decisions_in_scope(root: Unit, q: str = "", status: str = ""):
-    stmt = select(Decision).join(Decision.unit).where(Unit.path.startswith(root.path))
+    stmt = select(Decision).where(Decision.unit_id.in_(scope_unit_ids(root)))
     if status:
         stmt = stmt.where(Decision.status == status)
     if q.strip():
-        stmt = stmt.where(func.lower(Decision.number).contains(q.strip().lower()))
+        stmt = stmt.where(func.lower(Decision.number).contains(q.strip().lower(), autoescape=True))
     return stmt.order_by(Decision.decision_date.desc(), Decision.id.desc())

@@ -1,7 +1,8 @@
 """Decision pages: the list, a draft's header, its honorees. Views load, check, call one service, answer.
 
-Bulk sources, issuing and amending live in routes_bulk.py; printing in routes_print.py;
-criteria, assessments and certificate settings in routes_assess.py (same blueprint).
+Bulk sources, issuing and amending live in routes_bulk.py; the .xlsx import in routes_import.py;
+picking a pupil or donor in routes_pick.py; printing in routes_print.py; criteria, assessments
+and certificate settings in routes_assess.py (same blueprint).
 """
 from datetime import date
 
@@ -10,14 +11,14 @@ from flask_login import current_user, login_required
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.views import attach_error, attempt, form_page, go, page_number, render
 from app.extensions import db
 from app.funds.models import Fund
 from app.funds.services import funds_in_scope
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import queries, services
+from . import pickers, queries, services
 from .forms import ConfirmForm, DecisionForm, HonoreeForm
 from .models import DECISION_STATUS, Decision, Honoree
 
@@ -36,8 +37,16 @@ def _data(form: DecisionForm, unit: Unit) -> services.DecisionData:
         place=form.place.data, list_title=form.list_title.data, bases=form.bases.data,
         proposal=form.proposal.data, executors=form.executors.data, recipients=form.recipients.data,
         signer_title=form.signer_title.data, signer_name=form.signer_name.data, award_form=form.award_form.data,
-        default_amount=form.default_amount.money, fund=fund, payment_mode=form.payment_mode.data,
+        default_amount=form.default_amount.data, fund=fund, payment_mode=form.payment_mode.data,
         school_year=form.school_year.data, group_by=form.group_by.data)
+
+
+def frozen_page(d: Decision):
+    """An issued decision's edit pages send the user back to it (saving would be refused anyway)."""
+    if d.frozen and request.method == "GET":
+        flash(services.FROZEN_MESSAGE, "error")
+        return go(url_for("commendations.detail", decision_id=d.id))
+    return None
 
 
 @bp.get("/")
@@ -91,7 +100,8 @@ def detail(decision_id):
     rows = services.honorees(d)
     count, total = queries.totals(d)
     return render("commendations/detail.html", partial="commendations/_honoree_rows.html", d=d, rows=rows,
-                  warnings=queries.warnings_for(d, rows), count=count, total=total)
+                  warnings=queries.warnings_for(d, rows), count=count, total=total,
+                  amendments=queries.amendments_of(d))
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/sua", methods=["GET", "POST"])
@@ -99,7 +109,9 @@ def detail(decision_id):
 def edit(decision_id):
     """Edit a draft's header (number, date, bases, signer, fund ...)."""
     d = get_or_404(Decision, decision_id, "commendation.write")
-    form = DecisionForm(obj=d, fund_id=d.fund_id or 0, default_amount=str(d.default_amount or ""))
+    if (back := frozen_page(d)) is not None:
+        return back
+    form = DecisionForm(obj=d, fund_id=d.fund_id or 0)
     del form.unit_id
     form.fund_id.choices = _fund_choices(d.unit)
     if form.validate_on_submit():
@@ -117,53 +129,58 @@ def edit(decision_id):
 
 
 def _honoree_data(form: HonoreeForm, keep: Honoree | None = None) -> services.HonoreeData:
+    pupil_id, donor_id = form.link_ids()
     data = services.HonoreeData(
         name=form.name.data, kind=form.kind.data, collective=form.collective.data, birth_text=form.birth_text.data,
-        place=form.place.data, achievement=form.achievement.data, amount=form.amount.money, note=form.note.data)
-    if keep is not None:  # links to the pupil, donor, assessment or nomination stay
-        data.pupil_id, data.donor_id = keep.pupil_id, keep.donor_id
+        place=form.place.data, achievement=form.achievement.data, amount=form.amount.data, note=form.note.data,
+        pupil_id=pupil_id, donor_id=donor_id)
+    if keep is not None:  # links to the assessment or nomination the line came from stay
         data.assessment_id, data.nomination_id = keep.assessment_id, keep.nomination_id
     return data
+
+
+def _honoree_page(form, d: Decision, title: str, action: str, honoree: Honoree | None = None):
+    pupil_id, donor_id = form.link_ids()
+    return form_page("commendations/honoree_form.html", "commendations/_honoree_form.html", form, d=d,
+                     title=title, action=action, honoree=honoree, linked=pickers.linked(d, pupil_id, donor_id),
+                     pick_kinds=pickers.KINDS)
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/them", methods=["GET", "POST"])
 @login_required
 def add(decision_id):
-    """Add one honoree by hand."""
+    """Add one honoree by hand, or from a pupil or donor picked in the register (?hoc_sinh=, ?nha_hao_tam=)."""
     d = get_or_404(Decision, decision_id, "commendation.write")
-    form = HonoreeForm(amount=str(d.default_amount or ""))
+    if (back := frozen_page(d)) is not None:
+        return back
+    form = HonoreeForm(amount=d.default_amount)
+    picked = pickers.from_args(d, request.args)
+    if picked and not form.is_submitted():
+        pickers.fill(form, picked)
     if form.validate_on_submit():
-        try:
-            h = services.add_honoree(d, _honoree_data(form))
-            db.session.commit()
-        except services.CommendationError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        h = attempt(form, services.CommendationError, lambda: services.add_honoree(d, _honoree_data(form)))
+        if h is not None:
             flash(f"Đã thêm {h.full_name}.", "success")
             return go(url_for(".detail", decision_id=d.id))
-    return form_page("commendations/honoree_form.html", "commendations/_honoree_form.html", form, d=d,
-                     title="Thêm người được khen", action=url_for(".add", decision_id=d.id))
+    return _honoree_page(form, d, "Thêm người được khen", url_for(".add", decision_id=d.id))
 
 
 @bp.route("/nguoi/<int:honoree_id>/sua", methods=["GET", "POST"])
 @login_required
 def edit_honoree(honoree_id):
-    """Correct one line of a draft's list."""
+    """Correct one line of a draft's list (or link it to a pupil or donor picked in the register)."""
     h = get_or_404(Honoree, honoree_id, "commendation.write")
-    form = HonoreeForm(obj=h, name=h.full_name, amount=str(h.amount or ""))
+    if (back := frozen_page(h.decision)) is not None:
+        return back
+    form = HonoreeForm(obj=h, name=h.full_name, amount=h.amount)
+    picked = pickers.from_args(h.decision, request.args)
+    if picked and not form.is_submitted():
+        pickers.fill(form, picked)
     if form.validate_on_submit():
-        try:
-            services.update_honoree(h, _honoree_data(form, keep=h))
-            db.session.commit()
-        except services.CommendationError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
+        if attempt(form, services.CommendationError, lambda: services.update_honoree(h, _honoree_data(form, keep=h))):
             flash("Đã lưu.", "success")
             return go(url_for(".detail", decision_id=h.decision_id))
-    return form_page("commendations/honoree_form.html", "commendations/_honoree_form.html", form, d=h.decision,
-                     title=f"Sửa: {h.full_name}", action=url_for(".edit_honoree", honoree_id=h.id))
+    return _honoree_page(form, h.decision, f"Sửa: {h.full_name}", url_for(".edit_honoree", honoree_id=h.id), h)
 
 
 @bp.route("/nguoi/<int:honoree_id>/xoa", methods=["GET", "POST"])
@@ -171,6 +188,8 @@ def edit_honoree(honoree_id):
 def remove(honoree_id):
     """Take a line off a draft; GET is the confirmation page for browsers without JavaScript."""
     h = get_or_404(Honoree, honoree_id, "commendation.write")
+    if (back := frozen_page(h.decision)) is not None:
+        return back
     form = ConfirmForm()
     if form.validate_on_submit():
         decision_id = h.decision_id
@@ -183,6 +202,7 @@ def remove(honoree_id):
         else:
             flash("Đã bỏ khỏi danh sách.", "success")
         return go(url_for(".detail", decision_id=decision_id))
-    return render("commendations/confirm.html", partial="commendations/_confirm.html", form=form, heading=f"Bỏ “{h.full_name}” khỏi danh sách?",
+    return render("commendations/confirm.html", partial="commendations/_confirm.html", form=form,
+                  heading=f"Bỏ “{h.full_name}” khỏi danh sách?",
                   action=url_for(".remove", honoree_id=h.id), button="Bỏ khỏi danh sách", danger=True,
                   back=url_for(".detail", decision_id=h.decision_id))

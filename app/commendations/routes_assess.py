@@ -16,7 +16,7 @@ from app.units.services import scope_choices
 from . import assessments as assess
 from . import certificates as certs
 from . import criteria as crit
-from .forms import AssessmentForm, CriteriaSetForm, SettingForm, score_form
+from .forms import AssessmentForm, ConfirmForm, CriteriaSetForm, SettingForm, score_form
 from .models import TITLE_KINDS, Assessment, CriteriaSet
 from .routes import bp
 
@@ -42,7 +42,27 @@ def criteria_index():
     authorize("view")
     sets = db.session.scalars(db.select(CriteriaSet).order_by(CriteriaSet.title_kind, CriteriaSet.name,
                                                                CriteriaSet.version.desc())).all()
-    return render("commendations/criteria_index.html", partial="commendations/_criteria_rows.html", sets=sets)
+    names = {s.name for s in sets}
+    return render("commendations/criteria_index.html", partial="commendations/_criteria_rows.html", sets=sets,
+                  seeds_missing=[x["name"] for x in crit.SEEDS if x["name"] not in names])
+
+
+@bp.route("/tieu-chi/them-mau", methods=["GET", "POST"])
+@login_required
+def criteria_seed():
+    """Add the shipped criteria sets that are missing (same as `flask seed-criteria`); GET confirms."""
+    authorize("criteria.manage")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        added = crit.seed_sets()
+        db.session.commit()
+        flash(f"Đã thêm {len(added)} bộ tiêu chí mẫu; có thể sửa trước khi chấm điểm." if added
+              else "Các bộ tiêu chí mẫu đã có sẵn.", "success")
+        return go(url_for(".criteria_index"))
+    return render("commendations/confirm.html", partial="commendations/_confirm.html", form=form,
+                  heading="Thêm các bộ tiêu chí mẫu (Gia đình học tập, Công dân học tập)?",
+                  action=url_for(".criteria_seed"), button="Thêm bộ tiêu chí mẫu", danger=False,
+                  back=url_for(".criteria_index"))
 
 
 @bp.get("/tieu-chi/<int:set_id>")
@@ -51,7 +71,8 @@ def criteria_detail(set_id):
     """A criteria set: its criteria, maximum points and pass rule."""
     cset = _criteria_set(set_id)
     authorize("view")
-    return render("commendations/criteria_detail.html", partial="commendations/_criteria_detail.html", cset=cset, used=crit.in_use(cset))
+    return render("commendations/criteria_detail.html", partial="commendations/_criteria_detail.html", cset=cset,
+                  used=crit.in_use(cset))
 
 
 def _save_set(form, save, title, action, cset=None):
@@ -118,11 +139,14 @@ def assessments():
     """Assessments of the user's unit and below, with the share recognised per village."""
     authorize("view")
     year = request.args.get("nam", type=int)
+    year = year if year and 1900 <= year <= 2100 else None  # a year in words or 20 digits filters nothing
     kind = request.args.get("danh_hieu", "")
     kind = kind if kind in TITLE_KINDS else ""
-    rows = db.session.scalars(assess.in_scope(current_user.unit, year, kind)).all()
+    village = request.args.get("thon", "").strip()[:200]
+    rows = db.session.scalars(assess.in_scope(current_user.unit, year, kind, village)).all()
     return render("commendations/assessments.html", partial="commendations/_assessment_rows.html", rows=rows,
-                  summary=assess.village_summary(rows), year=year, kind=kind, kinds=TITLE_KINDS)
+                  summary=assess.village_summary(rows), year=year, kind=kind, kinds=TITLE_KINDS, village=village,
+                  villages=assess.villages(current_user.unit))
 
 
 @bp.route("/danh-gia/moi", methods=["GET", "POST"])
@@ -158,7 +182,7 @@ def assessment(assessment_id):
     """An assessment and its score sheet (read-only for those who may not score)."""
     a = get_or_404(Assessment, assessment_id)
     return render("commendations/assessment.html", partial="commendations/_score_form.html",
-                  form=score_form(a.criteria_set, scores=a.scores), a=a)
+                  form=score_form(a.criteria_set, scores=a.scores), a=a, honoured=assess.honoured_by(a))
 
 
 @bp.post("/danh-gia/<int:assessment_id>/cham-diem")
@@ -177,7 +201,8 @@ def assessment_score(assessment_id):
         else:
             flash(f"Đã chấm: {a.total} điểm, {a.result_label}.", "success")
             return go(url_for(".assessment", assessment_id=a.id))
-    return form_page("commendations/assessment.html", "commendations/_score_form.html", form, a=a)
+    return form_page("commendations/assessment.html", "commendations/_score_form.html", form, a=a,
+                     honoured=assess.honoured_by(a))
 
 
 @bp.route("/mau-giay-khen", methods=["GET", "POST"])
@@ -200,4 +225,31 @@ def settings():
         else:
             flash("Đã lưu mẫu giấy khen.", "success")
             return go(url_for(".settings", don_vi=unit.id))
-    return form_page("commendations/settings.html", "commendations/_settings_form.html", form, unit=unit)
+    return form_page("commendations/settings.html", "commendations/_settings_form.html", form, unit=unit,
+                     units=scope_choices(current_user.unit))
+
+
+@bp.get("/mau-giay-khen/xem-thu")
+@login_required
+def settings_preview():
+    """A sample certificate with the unit's saved template (the longest realistic name), before any decision."""
+    unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "commendation.issue")
+    return render("commendations/settings_preview.html", partial="commendations/_settings_preview.html",
+                  unit=unit, c=certs.certificate(*_sample(unit), certs.setting_for(unit)))
+
+
+def _sample(unit):
+    """An unsaved decision and honoree to fill the sample certificate (never added to the session)."""
+    from datetime import date
+
+    from .models import Decision, Honoree
+
+    today = date.today()
+    school_year = f"{today.year - 1}-{today.year}"
+    d = Decision(unit=unit, number="15/QĐ-HKH", decision_date=today, place="", school_year=school_year,
+                 signer_title="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH", signer_name="", title="")
+    h = Honoree(ho="Công Tằng Tôn Nữ", dem="Thị Hoàng Phương Quỳnh Ngọc Diễm Lệ Ái", ten="Bích",
+                place="Lớp 9A1, Trường THCS Lai Vung", register_number=1,
+                achievement=f"Đạt giải Nhất kỳ thi học sinh giỏi cấp tỉnh môn Ngữ văn năm học {school_year}, "
+                            "có nhiều đóng góp cho phong trào khuyến học của địa phương")
+    return d, h

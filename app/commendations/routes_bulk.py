@@ -4,29 +4,27 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, render
+from app.core.views import attach_error, attempt, form_page, go, render
 from app.extensions import db
 from app.units.models import Unit
 
 from . import bulk, issuing, queries, services
 from .forms import AssessmentSourceForm, CampaignSourceForm, ConfirmForm, PasteForm, RoundSourceForm
 from .models import Decision
-from .routes import bp
+from .routes import bp, frozen_page
 
 
 def _bulk_page(d, form, source, title, action):
+    if (back := frozen_page(d)) is not None:
+        return back
     return form_page("commendations/bulk.html", "commendations/_bulk_form.html", form, d=d, source=source,
                      title=title, action=action)
 
 
 def _run(d, form, fn):
     """Call a bulk service; on success go back to the decision, on refusal keep the form."""
-    try:
-        added = fn()
-        db.session.commit()
-    except services.CommendationError as err:
-        db.session.rollback()
-        attach_error(form, err)
+    added = attempt(form, services.CommendationError, fn)
+    if added is None:
         return None
     flash(f"Đã thêm {added} người vào danh sách." if added else "Không có ai mới để thêm.", "success")
     return go(url_for(".detail", decision_id=d.id))
@@ -79,7 +77,7 @@ def from_campaign(decision_id):
     form.campaign_id.choices = [(c.id, c.name) for c in campaigns]
     if form.validate_on_submit():
         campaign = get_or_404(Campaign, form.campaign_id.data, "commendation.write")
-        done = _run(d, form, lambda: bulk.from_campaign(d, campaign, form.min_amount.money))
+        done = _run(d, form, lambda: bulk.from_campaign(d, campaign, form.min_amount.data))
         if done:
             return done
     return _bulk_page(d, form, "campaign", "Thêm nhà hảo tâm của đợt vận động",
@@ -117,8 +115,9 @@ def issue(decision_id):
         else:
             flash(f"Đã ban hành Quyết định số {d.number}.", "success")
             return go(url_for(".detail", decision_id=d.id))
+    warned = len(queries.warnings_for(d, services.honorees(d))) if not d.frozen else 0
     return form_page("commendations/issue.html", "commendations/_issue_form.html", form, d=d, count=count,
-                     total=total)
+                     total=total, warned=warned)
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/sua-doi", methods=["GET", "POST"])
@@ -138,6 +137,7 @@ def amend(decision_id):
         flash(f"Đã lập dự thảo quyết định sửa đổi số {new.number}.", "success")
         return go(url_for(".detail", decision_id=new.id))
     authorize("commendation.write", d)
-    return render("commendations/confirm.html", partial="commendations/_confirm.html", form=form, heading=f"Lập quyết định sửa đổi Quyết định {d.number}?",
+    return render("commendations/confirm.html", partial="commendations/_confirm.html", form=form,
+                  heading=f"Lập quyết định sửa đổi Quyết định {d.number}?",
                   action=url_for(".amend", decision_id=d.id), button="Lập dự thảo sửa đổi", danger=False,
                   back=url_for(".detail", decision_id=d.id))

@@ -170,7 +170,11 @@ def update_decision(d: Decision, data: DecisionData) -> Decision:
 
 
 def amending_draft(old: Decision) -> Decision:
-    """A new draft that amends an issued decision, with its header and list copied."""
+    """A new draft that amends an issued decision, with its header copied.
+
+    The list is not copied: an amending decision lists only what it adds or corrects, and the
+    honours of the old decision keep their register numbers (a number is never given twice).
+    """
     if old.status != ISSUED:
         raise CommendationError("Chỉ lập quyết định sửa đổi cho quyết định đã ban hành.")
     data = DecisionData(
@@ -181,8 +185,7 @@ def amending_draft(old: Decision) -> Decision:
         signer_title=old.signer_title, signer_name=old.signer_name, award_form=old.award_form,
         default_amount=old.default_amount, fund=old.fund, payment_mode=old.payment_mode,
         school_year=old.school_year, group_by=old.group_by)
-    new = create_decision(old.unit, data, amends=old)
-    return new
+    return create_decision(old.unit, data, amends=old)
 
 
 # ---- honorees ----------------------------------------------------------------------------------
@@ -228,10 +231,46 @@ def _apply_honoree(h: Honoree, data: HonoreeData) -> None:
     h.assessment_id, h.nomination_id = data.assessment_id, data.nomination_id
 
 
+def preview_honoree(data: HonoreeData) -> Honoree:
+    """The line `data` would make, checked but not saved (an import's preview); CommendationError if refused."""
+    h = Honoree()
+    _apply_honoree(h, data)
+    return h
+
+
+def _check_links(d: Decision, h: Honoree, data: HonoreeData) -> None:
+    """A newly linked pupil or donor must be a record of the decision's unit, a unit below it, or a
+    unit above it (a province's donor who gave to a commune's drive).
+
+    The link is what makes "already commended this year" work across decisions, so it must name
+    the real person: the form only carries ids, and an id from another commune is refused.
+    """
+    from app.donations.models import Donor
+    from app.pupils.models import Pupil
+
+    for model, attr, label in ((Pupil, "pupil_id", "Học sinh"), (Donor, "donor_id", "Nhà hảo tâm")):
+        new = getattr(data, attr)
+        if new is None or new == getattr(h, attr):
+            continue
+        record_ = db.session.get(model, new) if isinstance(new, int) and not isinstance(new, bool) else None
+        path = record_.unit.path if record_ is not None else None
+        if path is None or not (path.startswith(d.unit.path) or d.unit.path.startswith(path)):
+            raise CommendationError(f"{label} được chọn không thuộc đơn vị ra quyết định.", "name")
+
+
+def pupil_place(p) -> str:
+    """What the list prints for a pupil: "Lớp 6A1, Trường THCS Lai Vung", else the village."""
+    place = ", ".join(x for x in (f"Lớp {p.class_text}" if p.class_text else "",
+                                   p.school.name if p.school else "") if x)
+    return place or p.village or ""
+
+
 def add_honoree(d: Decision, data: HonoreeData, *, audit: bool = True) -> Honoree:
     check_draft(d)
-    h = Honoree(decision=d, unit_id=d.unit_id)
-    _apply_honoree(h, data)
+    h = Honoree(unit_id=d.unit_id)
+    _check_links(d, h, data)
+    _apply_honoree(h, data)  # checked before it joins the decision: a refused line is never flushed
+    h.decision = d
     db.session.add(h)
     db.session.flush()
     if audit:
@@ -241,6 +280,7 @@ def add_honoree(d: Decision, data: HonoreeData, *, audit: bool = True) -> Honore
 
 def update_honoree(h: Honoree, data: HonoreeData) -> Honoree:
     check_draft(h.decision)
+    _check_links(h.decision, h, data)
     before = h.audit_dict()
     _apply_honoree(h, data)
     record("update", h, before=before, after=h.audit_dict())

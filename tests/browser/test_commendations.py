@@ -2,6 +2,9 @@
 decision, previews a certificate, issues the decision, asks for all certificates, watches the
 progress page until the print worker has finished, and downloads the certificates and the list.
 
+Then the list's other ways in: an .xlsx list uploaded, previewed row by row and confirmed, and a
+pupil picked from the register for a line added by hand (search, "Chọn", the form prefilled).
+
 The live server of this module runs its print queue for real (HUEY_IMMEDIATE off, a queue file of
 its own), so the progress page is seen queued; the test then does the worker's part itself
 (work_one) and the page must notice the finished job on its own (meta refresh / htmx polling).
@@ -14,7 +17,7 @@ from playwright.sync_api import expect
 from app.vn.names import name_sort_key, split_name
 from tests.browser.commendation_data import (HONOREES, commendation_world, job_status, pdf_fonts, pdf_info,
                                              pdf_pages, pdf_text, register_numbers, save, work_one)
-from tests.browser.conftest import login_ok, path_of, start_live, stop_live, unique
+from tests.browser.conftest import login_ok, make_commune, path_of, start_live, stop_live, unique
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -118,4 +121,120 @@ def test_draft_to_downloaded_certificates_and_list(browse, live, tmp_path):
     positions = [text.find(name) for name in expected]
     assert -1 not in positions, (positions, text)
     assert positions == sorted(positions), text
+    browse.assert_mode()
+
+
+# Honorees from an .xlsx list, and a pupil picked from the register -------------------------------
+
+LINKED = "Lê Văn An"
+
+
+def import_world(tag: str) -> dict:
+    """A commune with a draft decision (one honoree) and a pupil of the register to be linked."""
+    from datetime import date
+
+    from app.extensions import db
+    from app.units.models import Unit
+    from tests.factories_commendations import add, make_decision
+    from tests.factories_scholarships import make_pupil, make_school
+
+    out = make_commune(tag)
+    commune = db.session.get(Unit, out["commune"])
+    d = make_decision(commune, number=f"{tag}/QĐ-HKH", amount=200_000)
+    add(d, "Nguyễn Thị Đào", "Giải Nhất học sinh giỏi", amount=200_000)
+    school = make_school(commune, f"Trường THCS Tân Phú {tag}")
+    pupil = make_pupil(commune, LINKED, birth_date=date(2013, 5, 2), school=school, class_name="7A1")
+    out.update(decision=d.id, number=d.number, pupil=pupil.id, school=school.name)
+    return out
+
+
+def honoree_lines(decision_id: int) -> dict[str, dict]:
+    from app.commendations.models import Decision
+    from app.extensions import db
+
+    return {h.full_name: {"achievement": h.achievement, "amount": h.amount, "pupil_id": h.pupil_id,
+                          "place": h.place} for h in db.session.get(Decision, decision_id).honorees}
+
+
+def test_import_a_filled_template_with_preview_then_confirm(browse, live, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.commendations.importing import HEADERS
+
+    tag = unique("x")
+    w = live.run(import_world, tag)
+    page = browse.page()
+    login_ok(page, browse.base, w["admin"], PASSWORD)
+    detail = f"{browse.base}/khen-thuong/quyet-dinh/{w['decision']}"
+    page.goto(detail)
+    page.get_by_role("link", name="Nhập từ Excel").click()
+    page.wait_for_url(f"{detail}/nhap-excel")
+    with page.expect_download() as got:
+        page.click("main a:has-text('tệp mẫu (.xlsx)')")
+    template = tmp_path / got.value.suggested_filename
+    got.value.save_as(template)
+    assert template.suffix == ".xlsx"
+    book = load_workbook(template)
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == HEADERS
+    sheet.delete_rows(2, sheet.max_row)  # the example rows
+    for row in ([1, "le van an", "Học sinh", "", "02/05/2013", "", "Giải Ba học sinh giỏi cấp xã", None, ""],
+                [2, "Trần Thị Bình", "", "", 2014, "Lớp 6A2", "Học sinh tiêu biểu", 150000, ""],
+                [3, "", "", "", "", "", "Dòng thiếu tên", None, ""],
+                [4, "nguyen thi dao", "", "", "", "", "Giải nhất học sinh giỏi", None, ""]):
+        sheet.append(row)
+    filled = tmp_path / "danh-sach-khen.xlsx"
+    book.save(filled)
+
+    page.set_input_files("#file", str(filled))
+    page.click("#import-form button[type=submit]")
+    preview = page.locator("#import")
+    expect(preview.locator("h2")).to_have_text(
+        "Xem trước: 4 dòng · 2 dòng sẽ thêm (350.000 đ) · 1 dòng có lỗi · 1 dòng bỏ qua")
+    bad = preview.locator("tr.has-problem")
+    expect(bad).to_have_count(1)
+    expect(bad.locator("td").first).to_have_text("4")  # the sheet's own line number
+    expect(bad.locator("p.error")).to_have_text("Thiếu họ và tên.")
+    expect(preview.locator("tr", has_text="le van an")).to_contain_text("Liên kết hồ sơ học sinh: Lê Văn An")
+    expect(preview.locator("tr", has_text="nguyen thi dao")).to_contain_text("Đã có trong danh sách")
+    assert set(live.run(honoree_lines, w["decision"])) == {"Nguyễn Thị Đào"}  # nothing written yet
+
+    with page.expect_navigation(url=detail):
+        page.click("#import-confirm button:has-text('Xác nhận thêm 2 người vào danh sách')")
+    expect(page.locator("#flash")).to_have_text("Đã thêm 2 người từ tệp Excel; bỏ qua 2 dòng.")
+    expect(page.locator("#honorees tbody tr")).to_have_count(3)
+    expect(page.locator("#honorees tr", has_text="le van an")).to_contain_text("hồ sơ học sinh")
+    lines = live.run(honoree_lines, w["decision"])
+    assert lines["le van an"] == {"achievement": "Giải Ba học sinh giỏi cấp xã", "amount": 200_000,
+                                  "pupil_id": w["pupil"], "place": f"Lớp 7A1, {w['school']}"}
+    assert lines["Trần Thị Bình"]["amount"] == 150_000
+    browse.assert_mode()  # JS on: the upload went through htmx (multipart); off: plain forms only
+
+
+def test_pick_a_pupil_from_the_register_for_a_line_added_by_hand(browse, live):
+    tag = unique("p")
+    w = live.run(import_world, tag)
+    page = browse.page()
+    login_ok(page, browse.base, w["admin"], PASSWORD)
+    detail = f"{browse.base}/khen-thuong/quyet-dinh/{w['decision']}"
+    page.goto(detail)
+    page.get_by_role("link", name="+ Thêm một người").click()
+    page.fill("#pick-q", "le van an")
+    if browse.js:  # htmx lists the matches under the search box as the user types
+        expect(page.locator("#pick-results")).to_contain_text("Lê Văn An")
+        assert path_of(page).endswith("/them")
+    else:
+        page.click("#pick-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/chon-nguoi\?"))
+    page.locator("#pick-results tr", has_text="Lê Văn An").get_by_role("button", name="Chọn").click()
+    page.wait_for_url(re.compile(rf"/them\?hoc_sinh={w['pupil']}$"))
+    expect(page.locator("#name")).to_have_value("Lê Văn An")
+    expect(page.locator("#birth_text")).to_have_value("02/05/2013")
+    expect(page.locator("#place")).to_have_value(f"Lớp 7A1, {w['school']}")
+    expect(page.locator(".linked-record")).to_contain_text("Liên kết với hồ sơ học sinh: Lê Văn An")
+    page.fill("#achievement", "Học sinh vượt khó tiêu biểu")
+    with page.expect_navigation(url=detail):
+        page.click("#honoree-form button[type=submit]")
+    expect(page.locator("#flash")).to_have_text("Đã thêm Lê Văn An.")
+    assert live.run(honoree_lines, w["decision"])["Lê Văn An"]["pupil_id"] == w["pupil"]
     browse.assert_mode()

@@ -81,3 +81,25 @@ def test_family_is_split_like_a_person_and_clan_kept_whole(world):
     c = make_assessment(world.branch, clan, "Dòng họ Nguyễn Văn")
     assert (f.ho, f.dem, f.ten) == ("Tôn Nữ", "Thị", "Hà")
     assert (c.ho, c.dem, c.ten) == ("", "", "Dòng họ Nguyễn Văn")
+
+
+def test_an_assessment_honoured_by_an_issued_decision_cannot_be_rescored(world, citizen_set, as_user):
+    from app.commendations import bulk, issuing
+    from tests.factories_commendations import make_decision
+
+    a = make_assessment(world.branch, citizen_set, scores=[9] * 10)
+    d = make_decision(world.commune)
+    bulk.from_assessments(d, world.commune, 2026)
+    assess.score(a, [8] * 10)  # a draft does not freeze it
+    issuing.issue(d)
+    db.session.commit()
+    with pytest.raises(crit.CriteriaError, match=d.number):
+        assess.score(a, [5] * 10)
+    db.session.rollback()
+    client = as_user(world.users["admin"])
+    page = client.get(f"/khen-thuong/danh-gia/{a.id}").get_data(as_text=True)
+    assert f"Đã được công nhận tại Quyết định số {d.number}" in page and "Lưu điểm" not in page
+    resp = client.post(f"/khen-thuong/danh-gia/{a.id}/cham-diem", data={f"c{i}": 5 for i in range(10)}, htmx=True)
+    assert resp.status_code == 422 and "không chấm lại" in resp.get_data(as_text=True)
+    db.session.refresh(a)
+    assert (a.total, a.passed) == (80, True)

@@ -144,3 +144,21 @@ def test_long_list_repeats_the_header_and_numbers_pages_across_the_document(worl
     assert "Số tiền" not in pages[0] and "bằng chữ" not in pages[-1]  # no prize money: no money column
     text = "".join(pages)
     assert text.index("Ấp Hòa Bình") < text.index("Ấp Tân Lộc")  # groups in Vietnamese order
+
+
+def test_every_certificate_has_its_frame_drawn_once_per_document(decision, tmp_path):
+    from PIL import Image
+
+    pdf = documents.certificates_pdf(certs.certificates_of(decision))
+    path = tmp_path / "c.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(tmp_path / "p")], check=True)
+    reds = []
+    for png in sorted(tmp_path.glob("p-*.png")):
+        image = Image.open(png).convert("RGB")
+        # The classic frame's dark red band, 8 mm in from the edge (the text is further inside).
+        band = [image.getpixel((x, y)) for x in range(image.width) for y in range(4, 11)]
+        reds.append(sum(1 for r, g, b in band if r > 120 and g < 90 and b < 90))
+    assert len(reds) == len(NAMES) and min(reds) > image.width // 2 and max(reds) == min(reds)
+    # The frame is one drawing shared by the pages, not one copy per page.
+    assert pdf.count(b"/Subtype /Form") <= 2

@@ -217,3 +217,38 @@ def test_print_job_requested_from_a_form_runs_in_immediate_mode(admin, draft):
     job_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
     job = db.session.get(PrintJob, job_id)
     assert job.status == "done", job.error
+
+
+def test_criteria_seed_button_adds_the_shipped_sets_once(admin):
+    body = admin.get(f"{PREFIX}/tieu-chi").get_data(as_text=True)
+    assert "Thêm bộ tiêu chí mẫu: Tiêu chí Gia đình học tập, Tiêu chí Công dân học tập" in body
+    _both(admin, f"{PREFIX}/tieu-chi/them-mau", "Thêm bộ tiêu chí mẫu")
+    assert admin.post(f"{PREFIX}/tieu-chi/them-mau").status_code == 303
+    assert db.session.scalar(db.select(db.func.count()).select_from(CriteriaSet)) == 2
+    assert admin.post(f"{PREFIX}/tieu-chi/them-mau", htmx=True).headers.get("HX-Redirect")
+    assert db.session.scalar(db.select(db.func.count()).select_from(CriteriaSet)) == 2
+    assert "Thêm bộ tiêu chí mẫu:" not in admin.get(f"{PREFIX}/tieu-chi").get_data(as_text=True)
+
+
+def test_assessments_of_one_village_with_its_share(admin, world):
+    cset = make_set(pass_total=80, min_each=5)
+    make_assessment(world.branch, cset, "Nguyễn Văn Tư", scores=[9] * 10)
+    make_assessment(world.branch, cset, "Lê Văn Năm", scores=[5] * 10)
+    make_assessment(world.branch, cset, "Trần Văn Sáu", village="Ấp Mỹ Hòa", scores=[9] * 10)
+    body = _both(admin, f"{PREFIX}/danh-gia?nam=2026&thon=Ấp+Tân+Lộc", "Nguyễn Văn Tư")
+    assert "Lê Văn Năm" in body and "Trần Văn Sáu" not in body and "50%" in body
+    page = admin.get(f"{PREFIX}/danh-gia?nam=2026").get_data(as_text=True)
+    assert '<option value="Ấp Mỹ Hòa">' in page and "thon=%E1%BA%A4p+M%E1%BB%B9+H%C3%B2a" in page
+
+
+def test_settings_pick_a_unit_below_and_preview_a_sample(admin, world):
+    body = admin.get(f"{PREFIX}/mau-giay-khen").get_data(as_text=True)
+    assert f'<option value="{world.branch.id}">' in body and "Xem thử giấy khen" in body
+    _both(admin, f"{PREFIX}/mau-giay-khen?don_vi={world.branch.id}", "Chi hội ấp Tân Lộc")
+    admin.post(f"{PREFIX}/mau-giay-khen?don_vi={world.branch.id}", data={
+        "issuer_line": "Ban Khuyến học ấp Tân Lộc", "title": "GIẤY KHEN", "border": "simple", "logo": "",
+        "signer_title": "TRƯỞNG BAN", "signer_name": "Lê Văn Ký", "place": "Tân Lộc"})
+    body = _both(admin, f"{PREFIX}/mau-giay-khen/xem-thu?don_vi={world.branch.id}",
+                 "Công Tằng Tôn Nữ Thị Hoàng Phương Quỳnh Ngọc Diễm Lệ Ái Bích")
+    assert "Ban Khuyến học ấp Tân Lộc" in body and "Lê Văn Ký" in body and "TRƯỞNG BAN" in body
+    assert "style=" not in body

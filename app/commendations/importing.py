@@ -1,0 +1,241 @@
+"""Honorees from an .xlsx list: the template, then each row checked for the preview.
+
+Nothing here writes: parse_rows() turns the sheet into plain dicts (kept server-side by
+app.core.imports until the user confirms) with each row's errors (the row is left out),
+warnings (it is added, but look at it) and notes (what the import will do: skip a line the
+list already has, link a pupil or donor found in the register). bulk.from_rows() writes them.
+"""
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.core.authz import scope_unit_ids
+from app.core.imports import cell_text, header_columns
+from app.extensions import db
+from app.vn.dates import parse_date
+from app.vn.money import MoneyError, parse_money
+from app.vn.text import fold
+
+from .models import HONOREE_KINDS, Decision, Honoree
+from .queries import Person, earlier_commendations, near_duplicates
+from .services import CommendationError, HonoreeData, preview_honoree, pupil_place
+
+HEADERS = ["STT", "Họ và tên", "Đối tượng", "Tập thể", "Ngày sinh", "Lớp, trường hoặc thôn", "Thành tích",
+           "Số tiền", "Ghi chú"]
+FIELDS = ["stt", "name", "kind", "collective", "birth", "place", "achievement", "amount", "note"]
+# What people retype or paste from older lists, read as the template's columns.
+ALIASES = {"Họ tên": "name", "Tên": "name", "Họ và tên (hoặc tên tập thể)": "name", "Tên tập thể": "name",
+           "Ngày sinh hoặc năm sinh": "birth", "Năm sinh": "birth", "Lớp, trường": "place", "Lớp/Trường": "place",
+           "Thôn, ấp": "place", "Lớp, trường / thôn": "place", "Địa chỉ": "place", "Tiền thưởng": "amount",
+           "Số tiền thưởng": "amount", "Số tiền (đồng)": "amount", "Loại": "kind",
+           # the columns of the decision's own export (routes_export.py), so a list exported can come back
+           "Lớp, trường hoặc thôn, tổ": "place", "Số tiền thưởng (đồng)": "amount"}
+COLUMNS = dict(zip(HEADERS, FIELDS)) | ALIASES
+MAX_ROWS = 5000
+KIND_WORDS = {fold(label): key for key, label in HONOREE_KINDS.items()} | {k: k for k in HONOREE_KINDS} | {
+    "hoc sinh": "pupil", "sinh vien": "pupil", "hs": "pupil", "giao vien": "teacher", "gv": "teacher",
+    "nha hao tam": "donor", "tinh nguyen vien": "volunteer", "hoi vien": "volunteer", "can bo": "volunteer",
+    "gia dinh": "family", "dong ho": "clan", "cong dong": "community", "thon": "community", "don vi": "unit",
+    "cong dan": "citizen"}
+YES = {"x", "co", "1", "tap the", "v"}
+NO = {"", "khong", "0", "ca nhan"}
+
+
+def template_rows() -> list[list]:
+    return [[1, "Tôn Nữ Thị Minh Khuê", HONOREE_KINDS["pupil"], "", date(2013, 2, 5),
+             "Lớp 7A1, Trường THCS Lai Vung", "Giải Nhất học sinh giỏi cấp xã môn Toán", 300000, ""],
+            [2, "Dòng họ Nguyễn ấp Tân Lộc", HONOREE_KINDS["clan"], "x", "", "Ấp Tân Lộc",
+             "Đạt danh hiệu “Dòng họ học tập” năm 2026", "", ""]]
+
+
+def _birth(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = cell_text(value)
+    if text.isdigit() and len(text) == 4:
+        return text
+    return parse_date(text).strftime("%d/%m/%Y")
+
+
+def _amount(value, default: int) -> int:
+    if value is None or cell_text(value) == "":
+        return default
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise MoneyError("Số tiền phải là số nguyên đồng.")
+        value = int(value)
+    return parse_money(value if isinstance(value, int) else cell_text(value))
+
+
+def _row(n: int, get, d: Decision, default_kind: str) -> dict:
+    """One sheet row checked on its own (no database): values, errors, a transient honoree."""
+    row = {"line": n, "name": cell_text(get("name")), "kind": default_kind, "collective": False, "birth": "",
+           "place": cell_text(get("place")), "achievement": cell_text(get("achievement")), "amount": 0,
+           "note": cell_text(get("note")), "pupil_id": None, "donor_id": None,
+           "errors": [], "warnings": [], "notes": [], "skip": False}
+    errors = row["errors"]
+    kind_text = cell_text(get("kind"))
+    if kind_text:
+        row["kind"] = KIND_WORDS.get(fold(kind_text))
+        if row["kind"] is None:
+            errors.append(f"Đối tượng “{kind_text}” không có trong danh mục (ví dụ: Học sinh, sinh viên; Giáo viên; "
+                          f"Nhà hảo tâm; Gia đình học tập).")
+    flag = fold(cell_text(get("collective")))
+    if flag in YES:
+        row["collective"] = True
+    elif flag not in NO:
+        errors.append("Cột “Tập thể”: ghi “x” nếu là tập thể, để trống nếu là cá nhân.")
+    try:
+        row["birth"] = _birth(get("birth"))
+    except ValueError as err:
+        errors.append(str(err))
+    try:
+        row["amount"] = _amount(get("amount"), d.default_amount)
+    except MoneyError as err:
+        errors.append(f"Cột “Số tiền”: {err}")
+    if len(row["place"]) > 200:
+        errors.append("Lớp, trường hoặc thôn dài quá 200 ký tự.")
+    if len(row["note"]) > 200:
+        errors.append("Ghi chú dài quá 200 ký tự.")
+    if not row["name"]:
+        errors.append("Thiếu họ và tên.")
+    row["h"] = None
+    if not errors:
+        try:
+            row["h"] = preview_honoree(data_of(row))
+        except CommendationError as err:
+            errors.append(str(err))
+    return row
+
+
+def data_of(row: dict) -> HonoreeData:
+    """The honoree a checked row makes (for its preview, and when the import is confirmed)."""
+    return HonoreeData(name=row["name"], kind=row["kind"], collective=row["collective"], birth_text=row["birth"],
+                       place=row["place"], achievement=row["achievement"], amount=row["amount"], note=row["note"],
+                       pupil_id=row["pupil_id"], donor_id=row["donor_id"])
+
+
+def parse_rows(d: Decision, rows: list[list], default_kind: str = "pupil") -> list[dict]:
+    """The sheet (header row first) as checked rows for the preview; CommendationError for a wrong file."""
+    if not rows:
+        raise CommendationError("Tệp không có dữ liệu.", "file")
+    columns = header_columns(rows[0], COLUMNS)
+    if "name" not in columns:
+        raise CommendationError("Không thấy cột “Họ và tên” ở dòng đầu. Vui lòng dùng đúng tệp mẫu.", "file")
+    if len(rows) - 1 > MAX_ROWS:
+        raise CommendationError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS} dòng).", "file")
+    out = []
+    for n, raw in enumerate(rows[1:], start=2):
+        if all(cell_text(v) == "" for v in raw):
+            continue
+        get = lambda f: raw[columns[f]] if f in columns and columns[f] < len(raw) else None  # noqa: E731
+        out.append(_row(n, get, d, default_kind))
+    good = [r for r in out if r["h"] is not None]
+    _link_records(d, good)
+    _duplicates(d, good)
+    for r in out:
+        del r["h"]  # the transient honoree only served the checks; the preview keeps plain data
+    return out
+
+
+def _scoped(model, keys: set[str], d: Decision) -> dict[str, list]:
+    found = defaultdict(list)
+    keys = sorted(keys)
+    for i in range(0, len(keys), 500):
+        stmt = select(model).where(model.search_key.in_(keys[i:i + 500]), model.merged_into_id.is_(None),
+                                   model.unit_id.in_(scope_unit_ids(d.unit)))
+        for rec in db.session.scalars(stmt):
+            found[rec.search_key].append(rec)
+    return found
+
+
+def _link_records(d: Decision, rows: list[dict]) -> None:
+    """Link a pupil by name and date of birth, a donor by a name that only one donor has."""
+    from app.donations.models import Donor
+    from app.pupils.models import Pupil
+
+    pupils = _scoped(Pupil, {r["h"].search_key for r in rows if r["kind"] == "pupil"}, d)
+    donors = _scoped(Donor, {r["h"].search_key for r in rows if r["kind"] in ("donor", "volunteer")}, d)
+    for r in rows:
+        key = r["h"].search_key
+        if r["kind"] == "pupil" and pupils.get(key):
+            same = pupils[key]
+            birth = r["birth"]
+            matches = [p for p in same if birth and (p.birth_text == birth or (
+                len(birth) == 4 and str(p.birth_year or (p.birth_date.year if p.birth_date else "")) == birth)
+                or (len(p.birth_text) == 4 and birth.endswith(p.birth_text)))]
+            if len(matches) == 1:
+                p = matches[0]
+                r["pupil_id"] = p.id
+                r["place"] = r["place"] or pupil_place(p)
+                r["notes"].append(f"Liên kết hồ sơ học sinh: {p.full_name}, {p.birth_text} ({pupil_place(p)}).")
+            elif not birth:
+                r["notes"].append(f"Sổ học sinh có {len(same)} người cùng tên: ghi ngày sinh để liên kết hồ sơ.")
+            elif not matches:
+                r["notes"].append("Sổ học sinh có người cùng tên nhưng khác ngày sinh: chưa liên kết.")
+        elif r["kind"] in ("donor", "volunteer") and donors.get(key):
+            same = donors[key]
+            if len(same) == 1:
+                donor = same[0]
+                r["donor_id"] = donor.id
+                r["place"] = r["place"] or donor.address[:200]
+                r["notes"].append(f"Liên kết nhà hảo tâm trong sổ: {donor.name}"
+                                  + (f", {donor.address}." if donor.address else "."))
+            else:
+                r["notes"].append(f"Sổ có {len(same)} nhà hảo tâm cùng tên: chưa liên kết.")
+
+
+def _duplicates(d: Decision, rows: list[dict]) -> None:
+    """Skip lines the list (or the file, earlier) already has; warn on same or near names and earlier honours."""
+    existing = list(db.session.execute(select(Honoree.id, Honoree.ho, Honoree.dem, Honoree.ten, Honoree.collective,
+                                              Honoree.search_key, Honoree.achievement_key)
+                                       .where(Honoree.decision_id == d.id)))
+    have = {(e.search_key, e.achievement_key) for e in existing}
+    names_in_list = defaultdict(list)
+    for e in existing:
+        names_in_list[e.search_key].append(" ".join(p for p in (e.ho, e.dem, e.ten) if p))
+    seen: dict[tuple, int] = {}
+    seen_name: dict[str, int] = {}
+    for r in rows:
+        h = r["h"]
+        pair = (h.search_key, h.achievement_key)
+        if pair in have:
+            r["skip"] = True
+            r["notes"].append("Đã có trong danh sách (cùng tên, cùng thành tích): bỏ qua.")
+        elif pair in seen:
+            r["skip"] = True
+            r["notes"].append(f"Trùng với dòng {seen[pair]} của tệp: bỏ qua.")
+        else:
+            seen[pair] = r["line"]
+            if h.search_key in names_in_list:
+                r["warnings"].append("Trùng tên với người đã có trong danh sách.")
+            elif h.search_key in seen_name:
+                r["warnings"].append(f"Trùng tên với dòng {seen_name[h.search_key]} của tệp.")
+        seen_name.setdefault(h.search_key, r["line"])
+    fresh = [r for r in rows if not r["skip"]]
+    names = {-e.id: " ".join(p for p in (e.ho, e.dem, e.ten) if p) for e in existing}
+    names |= {r["line"]: r["name"] for r in fresh}
+    people = [(-e.id, e.ho, e.dem, e.ten) for e in existing if not e.collective]
+    people += [(r["line"], r["h"].ho, r["h"].dem, r["h"].ten) for r in fresh if not r["h"].collective]
+    by_line = {r["line"]: r for r in fresh}
+    for ref, others in near_duplicates(people).items():
+        if ref in by_line:
+            shown = sorted({(f"{names[o]} (dòng {o})" if o > 0 else names[o]) for o in others})
+            by_line[ref]["warnings"].append("Tên gần giống: " + ", ".join(shown[:3]) + ".")
+    earlier = earlier_commendations(d, [Person(r["line"], r["h"].search_key, r["h"].achievement_key, r["pupil_id"],
+                                               r["donor_id"]) for r in fresh])
+    for line, messages in earlier.items():
+        by_line[line]["warnings"].extend(messages)
+
+
+def summary(rows: list[dict]) -> dict:
+    """Counts for the preview heading and the confirm button."""
+    ready = [r for r in rows if not r["errors"] and not r["skip"]]
+    return {"total": len(rows), "ready": len(ready), "errors": sum(1 for r in rows if r["errors"]),
+            "skipped": sum(1 for r in rows if r["skip"] and not r["errors"]),
+            "warned": sum(1 for r in ready if r["warnings"]), "amount": sum(r["amount"] for r in ready)}

@@ -1,0 +1,86 @@
+"""Honorees from an .xlsx list: the template, upload → preview (nothing written), confirm."""
+from flask import current_app, flash, request, url_for
+from flask_login import login_required
+
+from app.core import idempotency
+from app.core.authz import get_or_404
+from app.core.imports import discard, load_staged, stage
+from app.core.views import attach_error, form_page, go
+from app.core.xlsx import XlsxError, export_response, read_upload
+from app.extensions import db
+
+from . import bulk, importing, services
+from .forms import ConfirmImportForm, ImportForm
+from .models import HONOREE_KINDS, Decision
+from .routes import bp, frozen_page
+
+STAGE = "kt"  # staged files instance/imports/kt-<token>.json
+
+
+@bp.get("/quyet-dinh/<int:decision_id>/nhap-excel/mau.xlsx")
+@login_required
+def import_template(decision_id):
+    """The .xlsx template (Vietnamese headers, two example rows) to fill in and upload."""
+    get_or_404(Decision, decision_id, "commendation.write")
+    return export_response("Mẫu danh sách khen thưởng.xlsx", importing.HEADERS, importing.template_rows(),
+                           sheet_title="Danh sách")
+
+
+@bp.route("/quyet-dinh/<int:decision_id>/nhap-excel", methods=["GET", "POST"])
+@login_required
+def import_upload(decision_id):
+    """Upload a filled template; the answer previews every row with its problem. Nothing is written yet."""
+    d = get_or_404(Decision, decision_id, "commendation.write")
+    if (back := frozen_page(d)) is not None:
+        return back
+    form = ImportForm()
+    rows = confirm = counts = None
+    if form.validate_on_submit():
+        try:
+            services.check_draft(d)
+            sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS,
+                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"))
+            rows = importing.parse_rows(d, sheet, form.kind.data)
+        except (XlsxError, services.CommendationError) as err:
+            rows = None
+            attach_error(form, err, "file")
+        else:
+            counts = importing.summary(rows)
+            confirm = ConfirmImportForm(token=stage(STAGE, {"rows": rows, "kind": form.kind.data},
+                                                    decision_id=d.id))
+    return form_page("commendations/import.html", "commendations/_import.html", form, d=d, rows=rows,
+                     counts=counts, confirm=confirm, kinds=HONOREE_KINDS)
+
+
+@bp.post("/quyet-dinh/<int:decision_id>/nhap-excel/xac-nhan")
+@login_required
+def import_confirm(decision_id):
+    """Add the previewed rows without errors; a repeated submit adds them once."""
+    d = get_or_404(Decision, decision_id, "commendation.write")
+    form = ConfirmImportForm()
+    token = form.token.data or ""
+    staged = load_staged(STAGE, token, decision_id=d.id) if form.validate_on_submit() else None
+    if staged is None:
+        key = form.idem_key.data or ""
+        if key and idempotency.lookup(key) is not None:
+            # A second click after the first wrote the rows (and forgot the upload): once() sends
+            # the same user where the first went, and creates nothing.
+            return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
+        flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
+        return go(url_for(".import_upload", decision_id=d.id))
+    added = []
+    try:
+        done = idempotency.once(form.idem_key.data,
+                                lambda: (added.append(bulk.from_rows(d, staged["rows"], "xlsx")), d)[1],
+                                url=lambda _: url_for(".detail", decision_id=d.id))
+        db.session.commit()
+    except services.CommendationError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return go(url_for(".detail", decision_id=d.id) if d.frozen else url_for(".import_upload", decision_id=d.id))
+    discard(STAGE, token)
+    if done.created:
+        skipped = sum(1 for r in staged["rows"] if r["errors"] or r["skip"])
+        flash(f"Đã thêm {added[0]} người từ tệp Excel" + (f"; bỏ qua {skipped} dòng." if skipped else "."),
+              "success")
+    return go(done.url)
