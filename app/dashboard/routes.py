@@ -1,12 +1,14 @@
-from flask import Blueprint
+"""The home page of a logged-in user: their unit and everything under it."""
+from flask import Blueprint, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from app.core.authz import authorize
 from app.core.views import render
-from app.extensions import db
-from app.units.models import Unit
-from app.users.models import User
+from app.funds.services import today
+from app.reports import charts, periods
+from app.reports.links import Links
+
+from . import panels
 
 bp = Blueprint("dashboard", __name__)
 
@@ -14,10 +16,38 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 @login_required
 def index():
+    """Money raised vs targets, balances, campaigns, pigs, scholarships, honorees, what needs doing,
+    and four charts; every figure links to the list it counts. `ky` picks the charts' period."""
     authorize("view")
-    root = current_user.unit
-    in_scope = Unit.path.startswith(root.path)
-    unit_count = db.session.scalar(select(func.count()).select_from(Unit).where(in_scope, Unit.active.is_(True)))
-    user_count = db.session.scalar(
-        select(func.count()).select_from(User).join(User.unit).where(in_scope, User.active.is_(True)))
-    return render("dashboard/index.html", unit=root, unit_count=unit_count, user_count=user_count)
+    now = today()
+    period = periods.parse(request.args.get("ky"), now) if request.args.get("ky") else None
+    dash = panels.build(current_user.unit, now, period)
+    links = Links(dash.period)
+    return render("dashboard/index.html", partial="dashboard/_panels.html", unit=current_user.unit, dash=dash,
+                  links=links, lsy=Links(dash.school), lcy=Links(dash.calendar), charts=_charts(dash, links),
+                  today=now)
+
+
+def _charts(dash: panels.Dashboard, links: Links) -> dict:
+    label = dash.period.label
+    months = [charts.Bar(f"Tháng {m}/{y}", v, href=links.donations_month(y, m)) for (y, m), v in dash.monthly]
+    branches = [charts.Bar(name, v, href=links.rollup(uid) if uid and uid != dash.unit_id else links.donations())
+                for uid, name, v in dash.branches]
+    levels = [charts.Bar(name, amount, text=f"{n} suất · {charts.money(amount)}", href=links.scholarships())
+              for name, n, amount in panels.level_bars(dash.awards)]
+    circ = [charts.Bar(name, amount, text=f"{n} suất · {charts.money(amount)}",
+                       href=links.pupils(key) if key else links.scholarships())
+            for key, name, n, amount in panels.circumstance_bars(dash.awards)]
+    return {
+        "months": charts.bar_chart("thu-theo-thang", f"Tiền vận động theo tháng, {label}", months,
+                                   caption="Tiền vận động theo tháng"),
+        "branches": charts.bar_chart("thu-theo-don-vi", f"Tiền vận động theo đơn vị, {label}", branches,
+                                     caption="Tiền vận động theo đơn vị"),
+        "levels": charts.bar_chart("hoc-bong-cap-hoc", f"Học bổng theo cấp học, {label}", levels,
+                                   caption="Học bổng theo cấp học"),
+        "circumstances": charts.bar_chart(
+            "hoc-bong-hoan-canh", f"Học bổng theo hoàn cảnh, {label}", circ, caption="Học bổng theo hoàn cảnh",
+            desc="Một em có thể thuộc nhiều diện hoàn cảnh; "
+                 + "; ".join(f"{name}: {n} suất, {charts.money(a)}" for _k, name, n, a in
+                             panels.circumstance_bars(dash.awards))),
+    }

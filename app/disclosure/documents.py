@@ -1,0 +1,108 @@
+"""The printed disclosure and honour rolls: in the request when short, else a background print job.
+
+A commune's year is a few pages; a province drive with thousands of donors is a hundred, which
+takes WeasyPrint half a minute (about 10 ms a line), so above DIRECT_MAX lines the pages offer
+the print engine's background job (app.printing.jobs) and its progress page instead.
+The fingerprint is the printed content itself, with the date in the header: an unchanged
+document printed twice on a day is rendered once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.extensions import db
+from app.funds.services import today
+from app.units.models import Unit
+
+from . import honour, report
+
+REPORT_KIND = "disclosure.report"
+HONOUR_KIND = "disclosure.honour_roll"
+DIRECT_MAX = 300  # lines printed within the request
+
+
+def parent_name(unit: Unit) -> str:
+    return unit.parent.name if unit.parent else ""
+
+
+def report_lines(rep: report.Report) -> int:
+    return sum(len(g.lines) for g in rep.income) + len(rep.spending) + len(rep.adjustments)
+
+
+def report_pdf(rep: report.Report, progress=None) -> bytes:
+    from app.printing.services import render_pdf
+
+    if progress:
+        progress(0, 1)
+    return render_pdf("pdf/disclosure.html", rep=rep, parent=parent_name(rep.unit), today=today())
+
+
+@dataclass
+class HonourRoll:
+    unit: Unit
+    rows: list[dict]
+    heading: str
+    subtitle: str
+    filename: str
+
+
+def honour_roll(params: dict) -> HonourRoll:
+    """The roll named by params: {"campaign_id": id} or {"unit_id": id, "year": y}."""
+    from app.campaigns.models import Campaign
+    from app.printing.jobs import PrintError
+
+    if params.get("campaign_id"):
+        campaign = db.session.get(Campaign, int(params["campaign_id"]))
+        if campaign is None:
+            raise PrintError("Không tìm thấy đợt vận động.")
+        return HonourRoll(campaign.unit, honour.campaign_rows(campaign), f"Đợt vận động: {campaign.name}",
+                          campaign.purpose, f"Sổ vàng - {campaign.name}.pdf")
+    unit = db.session.get(Unit, int(params["unit_id"]))
+    if unit is None:
+        raise PrintError("Không tìm thấy đơn vị.")
+    year = int(params["year"])
+    return HonourRoll(unit, honour.year_rows(unit, year), f"Năm {year}",
+                      "Các tập thể, cá nhân đóng góp, ủng hộ Quỹ khuyến học", f"Sổ vàng năm {year} - {unit.name}.pdf")
+
+
+def honour_pdf(roll: HonourRoll, progress=None) -> bytes:
+    from app.printing.longlist import render_list_pdf
+
+    return render_list_pdf("pdf/honour_roll.html", roll.rows, columns=honour.COLUMNS, amount_key="amount",
+                           total_label="Tổng cộng", progress=progress, unit_name=roll.unit.name,
+                           parent=parent_name(roll.unit), heading=roll.heading, subtitle=roll.subtitle,
+                           today=today(), count=len(roll.rows))
+
+
+def _report(params) -> report.Report:
+    from app.printing.jobs import PrintError
+
+    unit = db.session.get(Unit, int(params["unit_id"]))
+    if unit is None:
+        raise PrintError("Không tìm thấy đơn vị.")
+    return report.build(unit, int(params["year"]))
+
+
+def _report_fingerprint(params) -> dict:
+    rep = _report(params)
+    return {"today": today().isoformat(), "unit": [rep.unit.name, parent_name(rep.unit)],
+            "funds": [[f.fund.name, f.opening, f.income, f.spending, f.closing] for f in rep.funds],
+            "income": [[g.title, g.note, [[ln.name, ln.amount, ln.in_kind] for ln in g.lines]] for g in rep.income],
+            "spending": [[s.purpose, s.basis, s.count, s.amount, s.kind] for s in rep.spending],
+            "adjustments": [[str(a.entry_date), a.text, a.amount] for a in rep.adjustments]}
+
+
+def _honour_fingerprint(params) -> dict:
+    roll = honour_roll(params)
+    return {"today": today().isoformat(), "unit": [roll.unit.name, parent_name(roll.unit)],
+            "heading": [roll.heading, roll.subtitle], "rows": roll.rows}
+
+
+def register() -> None:
+    """Declare the background documents to the print engine (from init_app)."""
+    from app.printing.jobs import register_document
+
+    register_document(REPORT_KIND, lambda params, progress: report_pdf(_report(params), progress),
+                      fingerprint=_report_fingerprint, version="1")
+    register_document(HONOUR_KIND, lambda params, progress: honour_pdf(honour_roll(params), progress),
+                      fingerprint=_honour_fingerprint, version="1")

@@ -1,0 +1,78 @@
+"""The donors' honour roll (sổ vàng): who gave to a campaign, or to a unit's funds in a year.
+
+One line per donor (several gifts summed), largest gift first and then the Vietnamese name
+order, the way associations read it out at a ceremony. A donor who asked to stay anonymous
+(donor kind "anonymous": the name may be known to the treasurer for the receipt, it is
+never printed) appears as "Nhà hảo tâm ẩn danh". Voided gifts are left out; in-kind gifts
+count at the value they were entered with ("quy ra tiền") and name the goods.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.printing.longlist import Column
+
+COLUMNS = [
+    Column("stt", "STT", 7, "stt"),
+    Column("name", "Họ và tên, tên tập thể", 38),
+    Column("in_kind", "Hiện vật (quy ra tiền)", 22),
+    Column("amount", "Số tiền (đồng)", 17, "money"),
+    Column("note", "Ghi chú", 16),
+]
+
+
+def _rows(where) -> list[dict]:
+    from app.donations.donors import ANONYMOUS, ANONYMOUS_NAME, Donor
+    from app.donations.models import IN_KIND, Donation
+    from app.funds.models import LedgerEntry
+
+    # A voided gift is marked on the donation and reversed in the ledger; either one leaves it out.
+    reversed_entry = select(LedgerEntry.id).where(LedgerEntry.reversal_of_id == Donation.entry_id).exists()
+    where = [*where, ~reversed_entry]
+
+    sums = db.session.execute(select(Donation.donor_id, func.sum(Donation.amount), func.count(Donation.id))
+                              .where(Donation.voided_at.is_(None), *where)
+                              .group_by(Donation.donor_id)).all()
+    if not sums:
+        return []
+    # A subquery rather than an id list: a big drive has more donors than SQLite takes parameters.
+    donors = {d.id: d for d in db.session.scalars(select(Donor).where(Donor.id.in_(
+        select(Donation.donor_id).where(Donation.voided_at.is_(None), *where))))}
+    goods: dict[int, list[str]] = {}
+    for d in db.session.scalars(select(Donation).where(Donation.voided_at.is_(None), Donation.method == IN_KIND,
+                                                       *where).order_by(Donation.donation_date, Donation.id)):
+        goods.setdefault(d.donor_id, []).append(d.in_kind_text or d.item)
+    rows = []
+    for donor_id, total, count in sums:
+        donor = donors[donor_id]
+        anonymous = donor.kind == ANONYMOUS
+        rows.append({"name": ANONYMOUS_NAME if anonymous else donor.name,
+                     "in_kind": "; ".join(g for g in goods.get(donor_id, []) if g),
+                     "amount": int(total), "note": f"{count} lần" if count > 1 else "",
+                     "_key": (-int(total), "~" if anonymous else donor.name_key, donor_id)})
+    rows.sort(key=lambda r: r["_key"])
+    for r in rows:
+        del r["_key"]
+    return rows
+
+
+def campaign_rows(campaign) -> list[dict]:
+    """The honour roll of one campaign (all its gifts, whatever the date)."""
+    from app.donations.models import Donation
+
+    return _rows([Donation.campaign_id == campaign.id])
+
+
+def year_rows(unit, year: int) -> list[dict]:
+    """The honour roll of gifts into `unit`'s own funds dated in `year` (as in its disclosure)."""
+    from app.campaigns.models import Campaign
+    from app.donations.models import Donation
+    from app.funds.models import Fund
+
+    fund_campaigns = (select(Campaign.id).join(Fund, Fund.id == Campaign.fund_id)
+                      .where(Fund.unit_id == unit.id).scalar_subquery())
+    return _rows([Donation.campaign_id.in_(fund_campaigns), Donation.donation_date >= date(year, 1, 1),
+                  Donation.donation_date <= date(year, 12, 31)])

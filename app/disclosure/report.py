@@ -1,0 +1,324 @@
+"""The yearly disclosure (công khai) of one unit's funds, computed from the ledger.
+
+What the association publishes each year (Nghị định 03/2026 for funds under the decree; the
+branches' own rules ask the same): the money received, by campaign, with the donors' names
+unless they asked to stay anonymous (in-kind gifts at their value); the money spent, by
+purpose, with the decision it was paid on; and each fund's opening and closing balance.
+
+How the ledger is read (one calendar year, the unit's own funds):
+- An entry "stands" at the year's end when no reversal of it is dated on or before 31 December.
+  Income and spending lines list the standing, non-reversal entries of the year; an entry
+  voided within the year drops out together with its reversal.
+- A reversal dated in the year of an entry from an earlier year is an adjustment (shown apart).
+- So for every fund: opening + income - spending (+/- adjustments) = closing, exactly the
+  ledger's balances on 1 January and 31 December (tested).
+
+Nothing personal beyond donors' names leaves here: no addresses, no phone numbers, and
+scholarship and prize payments are counted per round and decision, never per pupil
+(spending.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.funds.models import IN, OUT, SOURCE_LABELS, Fund, LedgerEntry
+from app.units.models import Unit
+from app.vn.names import word_key
+
+from . import spending
+from .spending import SpendingLine
+
+
+@dataclass
+class FundLine:
+    fund: Fund
+    opening: int = 0
+    income: int = 0
+    spending: int = 0
+    closing: int = 0
+
+
+@dataclass
+class DonorLine:
+    name: str
+    amount: int
+    gifts: int = 1
+    in_kind: str = ""  # "50 quyển vở; 2 chiếc xe đạp" when part of it came in kind
+    anonymous: bool = False
+    sort_key: str = ""
+    kind: str = "donor"  # donor, piggy_bank (counted openings), transfer, other
+
+
+@dataclass
+class IncomeGroup:
+    title: str
+    note: str = ""  # the campaign's unit and purpose
+    lines: list[DonorLine] = field(default_factory=list)
+    campaign_id: int | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def in_kind_total(self) -> int:
+        return sum(line.amount for line in self.lines if line.in_kind)
+
+
+@dataclass
+class Adjustment:
+    entry_date: date
+    text: str
+    amount: int  # signed: + raises the balance (a payment voided), - lowers it (an income voided)
+
+
+@dataclass
+class Report:
+    unit: Unit
+    year: int
+    funds: list[FundLine]
+    income: list[IncomeGroup]
+    spending: list[SpendingLine]
+    adjustments: list[Adjustment]
+
+    @property
+    def opening(self) -> int:
+        return sum(f.opening for f in self.funds)
+
+    @property
+    def closing(self) -> int:
+        return sum(f.closing for f in self.funds)
+
+    @property
+    def funds_income(self) -> int:
+        """Income of the funds' table: this year's receipts less vouchers of earlier years voided now."""
+        return sum(f.income for f in self.funds)
+
+    @property
+    def funds_spending(self) -> int:
+        return sum(f.spending for f in self.funds)
+
+    @property
+    def income_total(self) -> int:
+        return sum(g.total for g in self.income)
+
+    @property
+    def in_kind_total(self) -> int:
+        return sum(g.in_kind_total for g in self.income)
+
+    @property
+    def spending_total(self) -> int:
+        return sum(s.amount for s in self.spending)
+
+    @property
+    def adjustment_total(self) -> int:
+        return sum(a.amount for a in self.adjustments)
+
+    @property
+    def donor_count(self) -> int:
+        """Donor lines (a donor giving to two campaigns counts twice, as on paper)."""
+        return sum(1 for g in self.income for line in g.lines if line.kind == "donor")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.income or self.spending or self.adjustments or any(f.opening for f in self.funds))
+
+    def figures(self) -> dict:
+        """The headline figures kept with a publication (to notice later changes)."""
+        return {"opening": self.opening, "income": self.income_total, "spending": self.spending_total,
+                "adjustments": self.adjustment_total, "closing": self.closing}
+
+
+def period(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _standing(end: date):
+    """SQL condition: the entry has no reversal dated on or before `end`."""
+    rev = aliased(LedgerEntry)
+    return ~exists(select(rev.id).where(rev.reversal_of_id == LedgerEntry.id, rev.entry_date <= end))
+
+
+def _year_entries(fund_ids, year: int):
+    start, end = period(year)
+    return and_(LedgerEntry.fund_id.in_(fund_ids), LedgerEntry.entry_date >= start, LedgerEntry.entry_date <= end)
+
+
+def unit_funds(unit: Unit) -> list[Fund]:
+    return list(db.session.scalars(select(Fund).where(Fund.unit_id == unit.id)
+                                   .order_by(Fund.is_default.desc(), Fund.search_key, Fund.id)))
+
+
+def build(unit: Unit, year: int) -> Report:
+    """The disclosure report of `unit`'s own funds for calendar year `year`."""
+    funds = unit_funds(unit)
+    ids = [f.id for f in funds]
+    if not ids:
+        return Report(unit, year, [], [], [], [])
+    lines = {f.id: FundLine(f) for f in funds}
+    _balances(lines, ids, year)
+    adjustments = _adjustments(lines, ids, year)
+    income = _income(lines, ids, year)
+    payments = _spending(lines, ids, year)
+    return Report(unit, year, list(lines.values()), income, payments, adjustments)
+
+
+def _balances(lines: dict[int, FundLine], ids, year: int) -> None:
+    start, end = period(year)
+    signed = case((LedgerEntry.direction == IN, LedgerEntry.amount), else_=-LedgerEntry.amount)
+    rows = db.session.execute(
+        select(LedgerEntry.fund_id,
+               func.coalesce(func.sum(case((LedgerEntry.entry_date < start, signed), else_=0)), 0),
+               func.coalesce(func.sum(signed), 0))
+        .where(LedgerEntry.fund_id.in_(ids), LedgerEntry.entry_date <= end)
+        .group_by(LedgerEntry.fund_id))
+    for fund_id, opening, closing in rows:
+        lines[fund_id].opening, lines[fund_id].closing = int(opening), int(closing)
+
+
+def _adjustments(lines: dict[int, FundLine], ids, year: int) -> list[Adjustment]:
+    """Reversals dated this year of entries from earlier years."""
+    start, _ = period(year)
+    orig = aliased(LedgerEntry)
+    rows = db.session.execute(
+        select(LedgerEntry.fund_id, LedgerEntry.entry_date, LedgerEntry.amount, LedgerEntry.direction,
+               orig.number, orig.entry_date, orig.source)
+        .join(orig, orig.id == LedgerEntry.reversal_of_id)
+        .where(_year_entries(ids, year), orig.entry_date < start)
+        .order_by(LedgerEntry.entry_date, LedgerEntry.id)).all()
+    out = []
+    for fund_id, day, amount, direction, number, orig_day, source in rows:
+        signed = amount if direction == IN else -amount
+        # A voided income lowers this year's income; a voided payment lowers this year's spending.
+        if direction == OUT:
+            lines[fund_id].income -= amount
+        else:
+            lines[fund_id].spending -= amount
+        what = "phiếu thu" if direction == OUT else "phiếu chi"
+        out.append(Adjustment(day, f"Hủy {what} {number or ''} ngày {orig_day.strftime('%d/%m/%Y')} "
+                                   f"({SOURCE_LABELS.get(source, source).lower()})", signed))
+    return out
+
+
+# ---- income --------------------------------------------------------------------------------------
+
+def _income(lines: dict[int, FundLine], ids, year: int) -> list[IncomeGroup]:
+    _, end = period(year)
+    standing = and_(_year_entries(ids, year), LedgerEntry.direction == IN, LedgerEntry.reversal_of_id.is_(None),
+                    _standing(end))
+    for fund_id, total in db.session.execute(select(LedgerEntry.fund_id, func.sum(LedgerEntry.amount))
+                                             .where(standing).group_by(LedgerEntry.fund_id)):
+        lines[fund_id].income += int(total)
+    groups: dict[int | str, IncomeGroup] = {}
+    _donations(groups, standing)
+    _piggy_banks(groups, standing)
+    _other_income(groups, standing)
+    for g in groups.values():
+        g.lines.sort(key=lambda line: (-line.amount, line.sort_key))
+    campaigns = sorted((g for k, g in groups.items() if isinstance(k, int)), key=lambda g: word_key(g.title))
+    return campaigns + [g for k, g in groups.items() if not isinstance(k, int)]
+
+
+def _campaign_group(groups, campaign) -> IncomeGroup:
+    group = groups.get(campaign.id)
+    if group is None:
+        note = campaign.unit.name + (f" · {campaign.purpose}" if campaign.purpose else "")
+        group = groups[campaign.id] = IncomeGroup(campaign.name, note, campaign_id=campaign.id)
+    return group
+
+
+def _donations(groups, standing) -> None:
+    from app.campaigns.models import Campaign
+    from app.donations.donors import ANONYMOUS, ANONYMOUS_NAME, Donor
+    from app.donations.models import IN_KIND, Donation
+
+    rows = db.session.execute(
+        select(Donation.campaign_id, Donation.donor_id, func.sum(LedgerEntry.amount), func.count(Donation.id))
+        .join(LedgerEntry, LedgerEntry.id == Donation.entry_id).where(standing)
+        .group_by(Donation.campaign_id, Donation.donor_id)).all()
+    if not rows:
+        return
+    kinds: dict[tuple[int, int], list[str]] = {}
+    for d in db.session.scalars(select(Donation).join(LedgerEntry, LedgerEntry.id == Donation.entry_id)
+                                .where(standing, Donation.method == IN_KIND).order_by(Donation.donation_date)):
+        kinds.setdefault((d.campaign_id, d.donor_id), []).append(d.in_kind_text or d.item)
+    # Subqueries rather than id lists: a big drive has more donors than SQLite takes parameters.
+    gifts = select(Donation.donor_id, Donation.campaign_id).join(LedgerEntry, LedgerEntry.id == Donation.entry_id) \
+        .where(standing).subquery()
+    donors = {d.id: d for d in db.session.scalars(select(Donor).where(Donor.id.in_(select(gifts.c.donor_id))))}
+    campaigns = {c.id: c for c in db.session.scalars(select(Campaign).where(
+        Campaign.id.in_(select(gifts.c.campaign_id))))}
+    for campaign_id, donor_id, total, count in rows:
+        donor = donors[donor_id]
+        anonymous = donor.kind == ANONYMOUS
+        _campaign_group(groups, campaigns[campaign_id]).lines.append(DonorLine(
+            ANONYMOUS_NAME if anonymous else donor.name, int(total), int(count),
+            "; ".join(k for k in kinds.get((campaign_id, donor_id), []) if k), anonymous,
+            "~" if anonymous else donor.name_key))
+
+
+def _piggy_banks(groups, standing) -> None:
+    from app.campaigns.models import Campaign
+    from app.piggybanks.models import PiggyBank, PiggyBankOpening
+
+    rows = db.session.execute(
+        select(PiggyBank.campaign_id, func.sum(LedgerEntry.amount), func.count(PiggyBankOpening.id))
+        .select_from(PiggyBankOpening)
+        .join(LedgerEntry, LedgerEntry.id == PiggyBankOpening.ledger_entry_id)
+        .join(PiggyBank, PiggyBank.id == PiggyBankOpening.piggy_bank_id)
+        .where(standing).group_by(PiggyBank.campaign_id)).all()
+    for campaign_id, total, count in rows:
+        # Holders are often pupils: counted, never named.
+        line = DonorLine(f"Heo đất khuyến học ({count} lần mổ heo)", int(total), int(count), sort_key="~~",
+                         kind="piggy_bank")
+        if campaign_id:
+            _campaign_group(groups, db.session.get(Campaign, campaign_id)).lines.append(line)
+        else:
+            groups.setdefault("piggy_bank", IncomeGroup("Heo đất khuyến học")).lines.append(line)
+
+
+def _other_income(groups, standing) -> None:
+    """Incomes with no donation or piggy-bank opening behind them: transfers in and the rest."""
+    from app.donations.models import Donation
+    from app.piggybanks.models import PiggyBankOpening
+
+    rows = db.session.execute(
+        select(LedgerEntry.source, LedgerEntry.counterparty, LedgerEntry.description,
+               func.sum(LedgerEntry.amount), func.count(LedgerEntry.id))
+        .where(standing, ~exists(select(Donation.id).where(Donation.entry_id == LedgerEntry.id)),
+               ~exists(select(PiggyBankOpening.id).where(PiggyBankOpening.ledger_entry_id == LedgerEntry.id)))
+        .group_by(LedgerEntry.source, LedgerEntry.counterparty, LedgerEntry.description)).all()
+    for source, counterparty, description, total, count in rows:
+        if source == "transfer":
+            # The counterparty of a transfer is a fund and its unit, not a person.
+            group = groups.setdefault("transfer", IncomeGroup("Nhận chuyển từ quỹ khác"))
+            name, kind = counterparty + (f": {description}" if description else ""), "transfer"
+        else:
+            # Entered straight into the ledger: the payer's name is not known to be public.
+            group = groups.setdefault("other", IncomeGroup("Các khoản thu khác"))
+            name, kind = description or SOURCE_LABELS.get(source, source), "other"
+        # Rows differ by payer too; without the payer, equal purposes make one line.
+        line = next((ln for ln in group.lines if ln.name == name), None)
+        if line is None:
+            group.lines.append(DonorLine(name, int(total), int(count), sort_key=word_key(name), kind=kind))
+        else:
+            line.amount += int(total)
+            line.gifts += int(count)
+
+
+# ---- spending ------------------------------------------------------------------------------------
+
+def _spending(lines: dict[int, FundLine], ids, year: int) -> list[SpendingLine]:
+    _, end = period(year)
+    standing = and_(_year_entries(ids, year), LedgerEntry.direction == OUT, LedgerEntry.reversal_of_id.is_(None),
+                    _standing(end))
+    for fund_id, total in db.session.execute(select(LedgerEntry.fund_id, func.sum(LedgerEntry.amount))
+                                             .where(standing).group_by(LedgerEntry.fund_id)):
+        lines[fund_id].spending += int(total)
+    out = spending.scholarships(standing) + spending.prizes(standing) + spending.other(standing)
+    return sorted(out, key=lambda s: (s.first_date or date.max, s.purpose.lower()))

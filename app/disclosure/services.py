@@ -1,0 +1,127 @@
+"""Publishing a unit's yearly disclosure, and the deadline that applies to it.
+
+Services never commit; the caller commits. Each change is audited in the same transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.extensions import db
+from app.units.models import Unit, utcnow
+
+from . import report
+from .models import Publication
+
+# Funds under the decree publish last year's figures by 31 March (Nghị định 03/2026, which
+# replaced 93/2019). Branch funds follow the association's rules and are nudged the same way.
+DEADLINE_MONTH, DEADLINE_DAY = 3, 31
+FIRST_YEAR = 2000
+
+
+class DisclosureError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def deadline(year: int) -> date:
+    return date(year + 1, DEADLINE_MONTH, DEADLINE_DAY)
+
+
+@dataclass
+class DeadlineHint:
+    text: str
+    level: str  # "info", "warn" or "done"
+
+
+def deadline_hint(year: int, today: date, pub: Publication | None) -> DeadlineHint:
+    """What an admin should know about the 31 March rule for this year's figures."""
+    due = deadline(year)
+    due_text = due.strftime("%d/%m/%Y")
+    if pub is not None and pub.published:
+        return DeadlineHint(f"Đã công khai. Hạn công khai số liệu năm {year} là ngày {due_text}.", "done")
+    if year >= today.year:
+        return DeadlineHint(f"Năm {year} chưa kết thúc: số liệu còn thay đổi. Hạn công khai là ngày {due_text}.",
+                            "info")
+    if today > due:
+        return DeadlineHint(f"Đã quá hạn công khai số liệu năm {year} (hạn ngày {due_text}).", "warn")
+    left = (due - today).days
+    return DeadlineHint(f"Hạn công khai số liệu năm {year}: ngày {due_text} (còn {left} ngày).",
+                        "warn" if left <= 30 else "info")
+
+
+def check_year(year: int, today: date) -> None:
+    if not FIRST_YEAR <= year <= today.year:
+        raise DisclosureError(f"Năm không hợp lệ: chỉ từ {FIRST_YEAR} đến {today.year}.", "nam")
+
+
+def publication(unit: Unit, year: int) -> Publication | None:
+    return db.session.scalar(select(Publication).where(Publication.unit_id == unit.id, Publication.year == year))
+
+
+def published(unit: Unit, year: int) -> Publication | None:
+    pub = publication(unit, year)
+    return pub if pub is not None and pub.published else None
+
+
+def published_years(unit: Unit) -> list[Publication]:
+    return list(db.session.scalars(select(Publication).where(Publication.unit_id == unit.id,
+                                                             Publication.published.is_(True))
+                                   .order_by(Publication.year.desc())))
+
+
+def publications_in_scope(root: Unit) -> list[Publication]:
+    """Published (or once published) disclosures of `root` and the units below it."""
+    from app.core.authz import scope_unit_ids
+
+    return list(db.session.scalars(select(Publication).where(Publication.unit_id.in_(scope_unit_ids(root)))
+                                   .order_by(Publication.year.desc(), Publication.unit_id)))
+
+
+def _actor_id():
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id
+    return None
+
+
+def publish(unit: Unit, year: int, today: date) -> Publication:
+    """Open the year's disclosure to the public (again: the figures are taken anew)."""
+    check_year(year, today)
+    pub = publication(unit, year)
+    if pub is None:
+        pub = Publication(unit=unit, year=year, published=False)
+        db.session.add(pub)
+        db.session.flush()
+    before = pub.audit_dict()
+    pub.published = True
+    pub.published_at = utcnow()
+    pub.published_by_id = _actor_id()
+    pub.figures = report.build(unit, year).figures()
+    pub.updated_at = utcnow()
+    db.session.flush()
+    record("publish", pub, before=before, after=pub.audit_dict())
+    return pub
+
+
+def unpublish(unit: Unit, year: int) -> Publication:
+    """Take the year's disclosure off the public page (it answers 404 again)."""
+    pub = publication(unit, year)
+    if pub is None or not pub.published:
+        raise DisclosureError(f"Báo cáo công khai năm {year} của {unit.name} đang không được công khai.")
+    before = pub.audit_dict()
+    pub.published = False
+    pub.updated_at = utcnow()
+    db.session.flush()
+    record("unpublish", pub, before=before, after=pub.audit_dict())
+    return pub
+
+
+def changed_since_published(pub: Publication | None, rep: report.Report) -> bool:
+    """True when the books moved after publishing (a late gift, a voided receipt)."""
+    return bool(pub and pub.published and pub.figures is not None and pub.figures != rep.figures())

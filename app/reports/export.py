@@ -1,0 +1,111 @@
+"""The year report as an .xlsx workbook: one sheet per table, amounts as numbers (đồng).
+
+Cells go through app.core.xlsx.safe_cell, so a branch or campaign named "=..." stays text.
+"""
+import io
+from urllib.parse import quote
+
+from flask import Response
+
+from app.core.xlsx import XLSX_MIME, safe_cell
+
+from .yearreport import YearReport
+
+BRANCH_HEADERS = ["Đơn vị", "Lượt ủng hộ", "Tiền ủng hộ (đồng)", "Trong đó hiện vật (đồng)",
+                  "Heo đất nộp quỹ (đồng)", "Thu khác (đồng)", "Tổng vận động (đồng)", "Đã chi (đồng)",
+                  "Số dư cuối kỳ (đồng)", "Suất học bổng", "Tiền học bổng (đồng)", "Khen thưởng (lượt)",
+                  "Tiền thưởng (đồng)"]
+
+
+def branch_cells(name: str, s) -> list:
+    return [name, s.donation_count, s.donation_amount, s.in_kind_amount, s.pig_to_fund, s.other_income,
+            s.raised, s.spent, s.closing_balance, s.awards, s.award_amount, s.honorees, s.honoree_amount]
+
+
+def row_name(r, unit_name: str) -> str:
+    return f"{unit_name} (trực tiếp)" if r.own else r.name
+
+
+def sheets(rep: YearReport) -> list[tuple[str, list[str], list[list]]]:
+    t = rep.total
+    branches = [branch_cells(row_name(r, rep.unit_name), r.summary) for r in rep.branch_rows]
+    branches.append(branch_cells("Tổng cộng", t))
+    campaigns = [[c.info.name, c.unit_name, c.info.start_date, c.info.end_date, c.info.target or None, c.raised,
+                  c.percent, "Đang mở" if c.info.is_open else "Đã kết thúc"] for c in rep.campaigns]
+    pigs = [[row_name(r, rep.unit_name), r.summary.pigs_active, r.summary.pigs_waiting, r.summary.pig_openings,
+             r.summary.pig_counted, r.summary.pig_to_fund, r.summary.pig_kept] for r in rep.branch_rows]
+    pigs.append(["Tổng cộng", t.pigs_active, t.pigs_waiting, t.pig_openings, t.pig_counted, t.pig_to_fund,
+                 t.pig_kept])
+    rounds = [[r.info.name, r.unit_name, r.info.school_year, r.info.decision_number, r.info.day, r.awards,
+               r.amount, r.paid, r.paid_amount] for r in rep.rounds]
+    rounds.append(["Tổng cộng", "", "", "", None, rep.awards.awards, rep.awards.amount, t.awards_paid,
+                   t.paid_amount])
+    breakdown = ([["Theo cấp học", "", None, None]] + [[label, "", n, amount] for label, n, amount in rep.level_rows()]
+                 + [["Theo hoàn cảnh (một em có thể thuộc nhiều diện)", "", None, None]]
+                 + [[label, "", n, amount] for label, n, amount in rep.circumstance_rows()])
+    decisions = [[d.info.number, d.info.day, d.info.title, d.unit_name, d.honorees, d.amount] for d in rep.decisions]
+    decisions += [[label, None, "", "", n, amount] for label, n, amount in rep.honoree_rows()]
+    funds = [[f.info.name, f.unit_name, f.opening, f.income, f.spent, f.transfer_net, f.closing] for f in rep.funds]
+    funds.append(["Tổng cộng", "", sum(f.opening for f in rep.funds), sum(f.income for f in rep.funds),
+                  sum(f.spent for f in rep.funds), sum(f.transfer_net for f in rep.funds),
+                  sum(f.closing for f in rep.funds)])
+    text = [[rep.paragraph]] + [[c[:1].upper() + c[1:] + "."] for c in rep.clauses] + [[rep.balance_sentence]]
+    return [
+        ("Tổng hợp", BRANCH_HEADERS, branches),
+        ("Đợt vận động", ["Đợt vận động", "Đơn vị", "Từ ngày", "Đến ngày", "Chỉ tiêu (đồng)",
+                          "Vận động được trong kỳ (đồng)", "Đạt (%)", "Trạng thái"], campaigns),
+        ("Heo đất", ["Đơn vị", "Đang nuôi", "Đã mổ chờ tái đàn", "Lần mổ trong kỳ", "Đếm được (đồng)",
+                     "Nộp quỹ (đồng)", "Gia đình giữ lại (đồng)"], pigs),
+        ("Học bổng", ["Đợt học bổng", "Đơn vị", "Năm học", "Quyết định", "Ngày trao", "Số suất", "Số tiền (đồng)",
+                      "Đã chi trả (suất)", "Đã chi trả (đồng)"], rounds),
+        ("Học bổng theo diện", ["Nhóm", "", "Số suất", "Số tiền (đồng)"], breakdown),
+        ("Khen thưởng", ["Số quyết định", "Ngày", "Trích yếu", "Đơn vị", "Số lượt khen thưởng", "Tiền thưởng (đồng)"],
+         decisions),
+        ("Quỹ", ["Quỹ", "Đơn vị", "Số dư đầu kỳ (đồng)", "Thu trong kỳ (đồng)", "Chi trong kỳ (đồng)",
+                 "Chuyển quỹ (đồng)", "Số dư cuối kỳ (đồng)"], funds),
+        ("Nhận định", ["Nội dung"], text),
+    ]
+
+
+def workbook(rep: YearReport) -> bytes:
+    from datetime import date
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in sheets(rep):
+        ws = wb.create_sheet(title[:31])
+        ws.append([safe_cell(f"{rep.unit_name} - {rep.period.title}")])
+        ws.append([safe_cell(h) for h in headers])
+        for cell in ws[1] + ws[2]:
+            cell.font = Font(bold=True)
+        widths = [len(h) for h in headers]
+        for row in rows:
+            values = [safe_cell(v) for v in row]
+            ws.append(values)
+            for i, v in enumerate(values):
+                if isinstance(v, date):
+                    ws.cell(row=ws.max_row, column=i + 1).number_format = "DD/MM/YYYY"
+                elif isinstance(v, int) and not isinstance(v, bool):
+                    ws.cell(row=ws.max_row, column=i + 1).number_format = "#,##0"
+                if i < len(widths):
+                    widths[i] = max(widths[i], len(str(v)) if v is not None else 0)
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 80 if title == "Nhận định" else 50)
+        ws.freeze_panes = "A3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def response(rep: YearReport) -> Response:
+    filename = f"Báo cáo tổng kết {rep.period.key} - {rep.unit_name}.xlsx"
+    ascii_name = f"bao-cao-tong-ket-{rep.period.key}.xlsx"  # old clients read only this one
+    resp = Response(workbook(rep), mimetype=XLSX_MIME)
+    resp.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
+                                           f"filename*=UTF-8''{quote(filename)}")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

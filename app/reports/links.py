@@ -1,0 +1,65 @@
+"""Where each figure leads: the existing list pages, with the filters that reproduce the figure.
+
+Lists scoped to the user's unit cannot be narrowed to one branch unless they have a unit filter
+(piggy banks do); the donation list is narrowed by date (and the collecting branch's name).
+"""
+from flask import url_for
+
+from .periods import Period, month_end
+
+
+class Links:
+    def __init__(self, period: Period):
+        self.period = period
+
+    def _dates(self) -> dict:
+        return {"tu_ngay": self.period.start.isoformat(), "den_ngay": self.period.end.isoformat()}
+
+    def donations(self, collector: str = "") -> str:
+        extra = {"nguoi_thu": collector} if collector else {}
+        return url_for("donations.index", **self._dates(), **extra)
+
+    def donations_month(self, year: int, month: int) -> str:
+        start = f"{year:04d}-{month:02d}-01"
+        return url_for("donations.index", tu_ngay=start, den_ngay=month_end((year, month)).isoformat())
+
+    def piggy_report(self, unit_id: int | None = None) -> str:
+        return url_for("piggybanks.report", **({"don_vi": unit_id} if unit_id else {}), **self._dates())
+
+    def pigs(self, status: str, unit_id: int | None = None) -> str:
+        return url_for("piggybanks.index", trang_thai=status, **({"don_vi": unit_id} if unit_id else {}))
+
+    def funds(self) -> str:
+        return url_for("funds.index")
+
+    def fund(self, fund_id: int) -> str:
+        return url_for("funds.detail", fund_id=fund_id, **self._dates())
+
+    def campaigns(self, status: str = "") -> str:
+        return url_for("campaigns.index", **({"trang_thai": status} if status else {}))
+
+    def campaign(self, campaign_id: int) -> str:
+        return url_for("campaigns.detail", campaign_id=campaign_id)
+
+    def scholarships(self) -> str:
+        return url_for("scholarships.index")
+
+    def round(self, round_id: int, status: str = "") -> str:
+        return url_for("scholarships.round_detail", round_id=round_id, **({"trang_thai": status} if status else {}))
+
+    def pupils(self, circumstance: str = "") -> str:
+        return url_for("pupils.index", **({"hoan_canh": circumstance} if circumstance else {}))
+
+    def decisions(self, status: str = "") -> str:
+        return url_for("commendations.index", **({"trang_thai": status} if status else {}))
+
+    def decision(self, decision_id: int) -> str:
+        return url_for("commendations.detail", decision_id=decision_id)
+
+    def rollup(self, unit_id: int) -> str:
+        return url_for("reports.rollup", don_vi=unit_id, ky=self.period.key)
+
+    def year_report(self, unit_id: int, fmt: str = "") -> str:
+        endpoint = {"pdf": "reports.year_report_pdf", "xlsx": "reports.year_report_xlsx"}.get(fmt,
+                                                                                              "reports.year_report")
+        return url_for(endpoint, don_vi=unit_id, ky=self.period.key)

@@ -1,0 +1,80 @@
+"""The year report as a PDF: rendered directly for a commune, in the background for a big tree.
+
+The background job goes through app.printing.jobs (progress page, reuse of an identical file):
+its fingerprint is the unit's data version and the day, so an unchanged report is not rendered
+twice, and any write under the unit gives a new file.
+"""
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.units.models import Unit
+
+from . import charts, periods
+from .links import Links
+from .yearreport import YearReport, build
+
+KIND = "reports.year"
+DIRECT_MAX_ROWS = 150  # table rows above which the page offers the background print
+
+
+def rows_of(rep: YearReport) -> int:
+    return len(rep.branch_rows) * 2 + len(rep.campaigns) + len(rep.rounds) + len(rep.decisions) + len(rep.funds)
+
+
+def signer(unit: Unit) -> dict:
+    """Signature and place from the unit's certificate settings, when it has some."""
+    from app.commendations.models import CertificateSetting
+
+    s = db.session.scalar(select(CertificateSetting).where(CertificateSetting.unit_id == unit.id))
+    return {"title": (s.signer_title if s and s.signer_title else "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH"),
+            "name": s.signer_name if s else "", "place": s.place if s else ""}
+
+
+def month_chart(rep: YearReport):
+    lk = Links(rep.period)
+    bars = [charts.Bar(f"Tháng {m}/{y}", value, href=lk.donations_month(y, m)) for (y, m), value in rep.monthly]
+    return charts.bar_chart(f"thu-thang-{rep.unit_id}", f"Tiền vận động theo tháng, {rep.period.label}", bars,
+                            caption="Tiền vận động theo tháng")
+
+
+def render(unit: Unit, rep: YearReport, day: date) -> bytes:
+    from app.printing.services import render_pdf
+
+    # On paper the months are a small table, not the phone-shaped chart.
+    return render_pdf("pdf/report_year.html", rep=rep, unit=unit, period=rep.period, today=day, signer=signer(unit))
+
+
+def filename(unit: Unit, period: periods.Period) -> str:
+    return f"Báo cáo tổng kết {period.key} - {unit.name}.pdf"
+
+
+def _build_job(params: dict, progress) -> bytes:
+    from app.funds.services import today
+    from app.printing.jobs import PrintError
+
+    unit = db.session.get(Unit, params["unit_id"])
+    if unit is None:
+        raise PrintError("Đơn vị này không còn tồn tại.")
+    day = today()
+    progress(0, 2)
+    rep = build(unit, periods.parse(params["ky"], day))
+    progress(1, 2)
+    pdf = render(unit, rep, day)
+    progress(2, 2)
+    return pdf
+
+
+def _fingerprint(params: dict):
+    from app.funds.services import today
+
+    from .cache import versions
+
+    return [list(versions(params["unit_id"])), today().isoformat()]
+
+
+def register() -> None:
+    from app.printing.jobs import register_document
+
+    register_document(KIND, _build_job, fingerprint=_fingerprint, version="1")

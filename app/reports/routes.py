@@ -1,0 +1,91 @@
+"""Report pages: the roll-up by unit and the year report (page, PDF, .xlsx).
+
+Every page takes `don_vi` (a unit in the user's scope; another unit answers 404) and `ky`
+(a period key: "2025-2026" for a school year, "2026" for a calendar year).
+"""
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user, login_required
+
+from app.core.authz import authorize, get_or_404
+from app.core.forms import ConfirmForm
+from app.core.views import go, render
+from app.funds.services import today
+from app.printing.services import pdf_response
+from app.units.models import Unit
+
+from . import export, links, pdf, periods, yearreport
+
+bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
+
+
+def _unit_and_period(default_kind: str = periods.SCHOOL):
+    authorize("view")
+    unit_id = request.args.get("don_vi", type=int)
+    unit = get_or_404(Unit, unit_id) if unit_id else current_user.unit
+    period = periods.parse(request.args.get("ky"), today(), default_kind)
+    return unit, period
+
+
+def _context(unit, period):
+    return {"unit": unit, "period": period, "choices": periods.choices(today()),
+            "links": links.Links(period), "crumbs": _crumbs(unit)}
+
+
+def _crumbs(unit: Unit) -> list[Unit]:
+    """The units from the user's own unit down to `unit` (for the drill-down trail)."""
+    trail = []
+    u = unit
+    while u is not None and u.path.startswith(current_user.unit.path):
+        trail.append(u)
+        u = u.parent
+    return list(reversed(trail))
+
+
+@bp.get("/tong-hop")
+@login_required
+def rollup():
+    """Each child unit's totals side by side (its whole subtree), the unit's own row and the total."""
+    unit, period = _unit_and_period()
+    _facts, rows, total = yearreport.rollup_page(unit, period)
+    return render("reports/rollup.html", partial="reports/_rollup_table.html", rows=rows, total=total,
+                  **_context(unit, period))
+
+
+@bp.get("/tong-ket")
+@login_required
+def year_report():
+    """The year report on screen: figures per branch, campaigns, pigs, scholarships, commendations."""
+    unit, period = _unit_and_period()
+    rep = yearreport.build(unit, period)
+    return render("reports/year.html", partial="reports/_year_body.html", rep=rep, chart=pdf.month_chart(rep),
+                  background=pdf.rows_of(rep) > pdf.DIRECT_MAX_ROWS, form=ConfirmForm(), **_context(unit, period))
+
+
+@bp.get("/tong-ket.pdf")
+@login_required
+def year_report_pdf():
+    """The year report as an A4 administrative document (Nghị định 30/2020 layout)."""
+    unit, period = _unit_and_period()
+    return pdf_response(pdf.render(unit, yearreport.build(unit, period), today()), pdf.filename(unit, period))
+
+
+@bp.post("/tong-ket/in")
+@login_required
+def year_report_print():
+    """The PDF rendered in the background (a province's report has hundreds of rows): progress page."""
+    from app.printing.jobs import request_print
+
+    unit, period = _unit_and_period()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job = request_print(pdf.KIND, {"unit_id": unit.id, "ky": period.key}, unit=unit,
+                        title=f"Báo cáo tổng kết {period.label} - {unit.name}", filename=pdf.filename(unit, period))
+    return go(url_for("printing.status", job_id=job.id))
+
+
+@bp.get("/tong-ket.xlsx")
+@login_required
+def year_report_xlsx():
+    """The year report's tables as an .xlsx workbook, one sheet per table."""
+    unit, period = _unit_and_period()
+    return export.response(yearreport.build(unit, period))

@@ -1,0 +1,116 @@
+"""The sentences associations write in their year reports, generated from the figures.
+
+Modelled on what communes publish, e.g. "cấp học bổng và tập sách cho 183 em học sinh, sinh viên
+có hoàn cảnh khó khăn, tổng số tiền 160.500.000 đồng; mô hình nuôi heo đất khuyến học ở 12 chi hội
+thu được 20.350.000 đồng". Amounts are exact ("160.500.000 đồng"), never rounded to "hơn 160 triệu":
+the report is checked against the books. A clause is left out when its figure is zero.
+"""
+from app.commendations.models import HONOREE_KINDS, TITLE_KINDS
+from app.vn.money import format_number
+
+from .rollup import AwardFacts, Summary
+
+
+def _n(value: int) -> str:
+    return format_number(value)
+
+
+def why(kinds) -> str:
+    """The reason words, as app.scholarships.services.report_sentence words them."""
+    kinds = set(kinds)
+    if kinds <= {"hardship", "sponsorship"}:
+        return "có hoàn cảnh khó khăn"
+    if kinds == {"achievement"}:
+        return "có thành tích tốt trong học tập"
+    return "có hoàn cảnh khó khăn và có thành tích tốt trong học tập"
+
+
+def raised_clause(s: Summary) -> str:
+    if not s.raised:
+        return ""
+    text = f"vận động được {_n(s.raised)} đồng cho Quỹ khuyến học"
+    parts = []
+    if s.donation_count:
+        part = (f"{_n(s.donation_count)} lượt ủng hộ của các tập thể, cá nhân, nhà hảo tâm "
+                f"với {_n(s.donation_amount)} đồng")
+        if s.in_kind_amount:
+            part += f" (hiện vật quy ra tiền {_n(s.in_kind_amount)} đồng)"
+        parts.append(part)
+    if s.pig_to_fund:
+        parts.append(f"{_n(s.pig_to_fund)} đồng từ heo đất khuyến học nộp quỹ")
+    if s.other_income:
+        parts.append(f"{_n(s.other_income)} đồng các khoản thu khác")
+    if len(parts) > 1 or (parts and not s.donation_count):
+        text += ", trong đó " + ", ".join(parts)
+    elif parts:
+        text += " từ " + parts[0]
+    return text
+
+
+def scholarship_clause(a: AwardFacts) -> str:
+    """"cấp học bổng và tập sách cho 183 em học sinh, sinh viên có hoàn cảnh khó khăn, tổng số
+    tiền 160.500.000 đồng"."""
+    if not a.awards:
+        return ""
+    what = "học bổng và tập sách" if a.goods else "học bổng"
+    who = "học sinh, sinh viên" if a.students else "học sinh"
+    text = f"cấp {what} cho {_n(a.pupils)} em {who} {why(a.kinds)}"
+    if a.awards != a.pupils:
+        text += f" ({_n(a.awards)} suất)"
+    if a.amount:
+        text += f", tổng số tiền {_n(a.amount)} đồng"
+    return text
+
+
+def piggy_clause(s: Summary, only_unit: bool) -> str:
+    """"mô hình nuôi heo đất khuyến học ở 12 chi hội thu được 20.350.000 đồng"."""
+    if not s.pig_openings:
+        return ""
+    where = "" if only_unit or s.pig_units <= 1 else f" ở {_n(s.pig_units)} chi hội"
+    text = (f"mô hình nuôi heo đất khuyến học{where} thu được {_n(s.pig_counted)} đồng "
+            f"qua {_n(s.pig_openings)} lần mổ heo")
+    if s.pig_kept and s.pig_to_fund:
+        text += (f" ({_n(s.pig_to_fund)} đồng nộp quỹ, {_n(s.pig_kept)} đồng các gia đình giữ lại "
+                 f"lo cho con em đi học)")
+    elif s.pig_kept:
+        text += " (các gia đình giữ lại lo cho con em đi học)"
+    return text
+
+
+def commendation_clause(by_kind: dict[str, list[int]]) -> str:
+    """"khen thưởng 25 tập thể, cá nhân (...), tổng số tiền thưởng ... đồng; công nhận 9 “Gia đình
+    học tập”"."""
+    people = {k: v for k, v in by_kind.items() if k not in TITLE_KINDS}
+    titles = {k: v for k, v in by_kind.items() if k in TITLE_KINDS}
+    clauses = []
+    if people:
+        count = sum(v[0] for v in people.values())
+        detail = "; ".join(f"{_n(v[0])} {HONOREE_KINDS[k].lower()}" for k, v in people.items() if k in HONOREE_KINDS)
+        text = f"khen thưởng {_n(count)} tập thể, cá nhân"
+        if len(people) > 1 and detail:
+            text += f" ({detail})"
+        clauses.append(text)
+    if titles:
+        listed = ", ".join(f"{_n(v[0])} “{TITLE_KINDS[k]}”" for k, v in
+                           sorted(titles.items(), key=lambda kv: list(TITLE_KINDS).index(kv[0])))
+        clauses.append(f"công nhận {listed}")
+    money = sum(v[1] for v in by_kind.values())
+    if clauses and money:
+        clauses[-1] += f", tổng số tiền thưởng {_n(money)} đồng"
+    return "; ".join(clauses)
+
+
+def balance_sentence(s: Summary, end_text: str) -> str:
+    return f"Số dư Quỹ khuyến học đến {end_text} là {_n(s.closing_balance)} đồng."
+
+
+def clauses(s: Summary, awards: AwardFacts, by_kind: dict[str, list[int]], *, only_unit: bool) -> list[str]:
+    return [c for c in (raised_clause(s), scholarship_clause(awards), piggy_clause(s, only_unit),
+                        commendation_clause(by_kind)) if c]
+
+
+def paragraph(subject: str, period_label: str, parts: list[str]) -> str:
+    """"Năm học 2025-2026, Hội Khuyến học xã Lai Vung đã vận động ...; cấp học bổng ...; ..."."""
+    if not parts:
+        return f"{period_label[:1].upper()}{period_label[1:]}, {subject} chưa có số liệu được ghi nhận."
+    return f"{period_label[:1].upper()}{period_label[1:]}, {subject} đã " + "; ".join(parts) + "."
