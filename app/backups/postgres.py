@@ -1,0 +1,170 @@
+"""PostgreSQL backups with pg_dump (custom format) and restores with pg_restore.
+
+pg_dump reads one consistent snapshot while the app keeps writing. We export that snapshot
+from our own transaction first, count every table's rows in it and hand it to pg_dump
+(--snapshot), so the check compares the dump against exactly the data it was taken from.
+Connection settings go to the tools as PG* environment variables, never on the command line
+(a password there is visible in the process list).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import BackupError
+
+log = logging.getLogger(__name__)
+
+_COPY = re.compile(r'^COPY (?:"?([\w]+)"?\.)?"?([\w]+)"? \(.*\) FROM stdin;$')
+
+
+def libpq_url(url: str) -> str:
+    """postgresql+psycopg://... → postgresql://... (what libpq and psycopg understand)."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def pg_env(url: str) -> dict:
+    parts = urlsplit(libpq_url(url))
+    env = dict(os.environ)
+    for key, value in (("PGHOST", parts.hostname), ("PGPORT", parts.port), ("PGUSER", parts.username),
+                       ("PGPASSWORD", parts.password), ("PGDATABASE", parts.path.lstrip("/"))):
+        if value:
+            env[key] = unquote(str(value))
+    for item in filter(None, parts.query.split("&")):  # e.g. sslmode=require
+        key, _, value = item.partition("=")
+        if key == "sslmode":
+            env["PGSSLMODE"] = value
+    return env
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"Không tìm thấy chương trình {name} (cài gói postgresql-client).")
+    return path
+
+
+def _run(args: list[str], url: str, **kw) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, env=pg_env(url), capture_output=True, text=True, **kw)
+    if result.returncode != 0:
+        raise BackupError(f"{Path(args[0]).name} báo lỗi: {result.stderr.strip()[:500]}")
+    return result
+
+
+def _counts(conn) -> dict[str, int]:
+    tables = [r[0] for r in conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name")]
+    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def dump(url: str, target: Path) -> dict:
+    """pg_dump the database into `target`; return the row counts of the dumped snapshot."""
+    import psycopg
+
+    pg_dump = _tool("pg_dump")
+    with psycopg.connect(libpq_url(url), autocommit=False) as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        counts = _counts(conn)
+        revisions = sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version"))
+        # The exporting transaction must stay open while pg_dump imports the snapshot.
+        _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+              f"--file={target}"], url)
+        conn.rollback()
+    return {"tables": counts, "revisions": revisions}
+
+
+def _dumped_counts(path: Path, url: str) -> dict[str, int]:
+    """Rows per table in a dump: the data section streamed through pg_restore, COPY lines counted."""
+    proc = subprocess.Popen([_tool("pg_restore"), "--data-only", "--file=-", str(path)], env=pg_env(url),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    counts: dict[str, int] = {}
+    table = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if table is None:
+            match = _COPY.match(line.rstrip("\n"))
+            if match:
+                table = match.group(2)
+                counts[table] = 0
+        elif line == "\\.\n":
+            table = None
+        else:
+            counts[table] += 1
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if proc.wait() != 0:
+        raise BackupError(f"pg_restore không đọc được bản sao lưu: {stderr.strip()[:500]}")
+    return counts
+
+
+def check(path: Path, url: str, expected: dict | None = None) -> dict:
+    """pg_restore --list reads the archive; each table's rows are counted against the snapshot."""
+    listing = _run([_tool("pg_restore"), "--list", str(path)], url).stdout
+    data_entries = len(re.findall(r"^\d+; \d+ \d+ TABLE DATA ", listing, flags=re.M))
+    if "alembic_version" not in listing:
+        raise BackupError("Tệp không phải là bản sao lưu của Sổ Khuyến Học (thiếu phiên bản cấu trúc).")
+    counts = _dumped_counts(path, url)
+    if expected is not None:
+        wanted = expected.get("tables", {})
+        diff = sorted(t for t in wanted if counts.get(t, 0) != wanted[t])
+        if diff:
+            raise BackupError("Số dòng của bản sao lưu khác cơ sở dữ liệu: " + ", ".join(diff[:10]))
+    return {"pg_restore_list": data_entries, "tables": counts}
+
+
+def _tables(url: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")]
+
+
+def restore(path: Path, url: str, attempts: int = 3) -> None:
+    """Replace the database's content with the archive, in one transaction: all of it, or nothing.
+
+    pg_restore --clean alone, with the app running, deadlocks: it locks one table after another
+    while the app's transactions hold others. So the restore script is run through psql in a
+    transaction that first locks every table at once (requests wait, then carry on with the
+    restored tables); a deadlock that still happens aborts the whole transaction and is retried.
+    """
+    pg_restore, psql = _tool("pg_restore"), _tool("psql")
+    tables = _tables(url)
+    preamble = "SET LOCAL lock_timeout = '120s';"
+    if tables:
+        preamble += f" LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE;"
+    env = pg_env(url)
+    error = ""
+    # The whole script first (a private temporary file): psql must never commit half a restore
+    # because pg_restore stopped midway.
+    fd, name = tempfile.mkstemp(prefix="skh-restore-", suffix=".sql")
+    os.close(fd)
+    script = Path(name)
+    try:
+        _run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", f"--file={script}",
+              str(path)], url)
+        for attempt in range(attempts):
+            applied = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+                                      "-c", preamble, "-f", str(script)], env=env, capture_output=True, text=True)
+            if applied.returncode == 0:
+                return
+            error = applied.stderr.strip()
+            if "deadlock detected" not in error:
+                break
+            log.warning("restore deadlocked with the app's own transactions (attempt %d); retrying", attempt + 1)
+            time.sleep(0.5 * (attempt + 1))
+    finally:
+        script.unlink(missing_ok=True)
+    if "lock timeout" in error:
+        raise BackupError("Cơ sở dữ liệu đang bận quá lâu, chưa khôi phục được (không có gì thay đổi). "
+                          "Hãy dừng ứng dụng rồi chạy lại lệnh.")
+    raise BackupError(f"Không khôi phục được (không có gì thay đổi): {error[:500]}")

@@ -1,0 +1,47 @@
+"""The backups page: what was backed up and when, and the latest backup to download."""
+from flask import Blueprint, abort, current_app, send_file
+from flask_login import current_user, login_required
+
+from app.core.db import write_mode
+from app.core.views import render
+from app.extensions import db
+
+from . import services
+from .access import authorize_backups
+
+bp = Blueprint("backups", __name__, url_prefix="/sao-luu")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The list of backups (newest first) with the retention setting and how to restore."""
+    authorize_backups()
+    backups = services.list_backups()
+    return render("backups/index.html", partial="backups/_list.html", backups=backups,
+                  latest=services.latest(), keep_days=services.keep_days(),
+                  keep_at_least=services.KEEP_AT_LEAST)
+
+
+@bp.get("/tai-ve")
+@login_required
+def download():
+    """The newest daily or manual backup as an attachment; each download is audit-logged."""
+    authorize_backups()
+    backup = services.latest()
+    if backup is None:
+        abort(404)
+    from app.audit.services import record
+
+    db.session.rollback()  # end the read transaction: the audit write takes the lock up front
+    with write_mode():
+        record("download", object_type="backup", unit_id=current_user.unit_id,
+               after={"file": backup.name, "sha256": backup.sha256, "size": backup.size})
+        db.session.commit()
+    mimetype = "application/vnd.sqlite3" if backup.engine == "sqlite" else "application/octet-stream"
+    current_app.logger.info("backup %s downloaded by %s", backup.name, current_user.username)
+    return send_file(backup.path, mimetype=mimetype, as_attachment=True, download_name=backup.name,
+                     max_age=0)
+
+
+__all__ = ["bp"]

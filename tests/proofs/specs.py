@@ -1,0 +1,360 @@
+"""What each state-changing route needs to be submitted successfully (tests/proofs/catalog.py reads
+the rest from the route's page): the role, a fresh record of the user's own commune to act on, the
+values a valid form needs, and where a POST-only route's form lives.
+
+Routes without a Spec get the default: the acting role and URL from tests/authz, the form from
+the route's own GET page (or a page of its blueprint holding it). A route whose default does not
+make a working submission fails its control in every proof, naming the route: add a Spec here.
+"""
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from app.extensions import db
+from tests.factories import PASSWORD, make_unit, make_user
+from tests.proofs import support as S
+
+_seq = itertools.count(1)
+DAY = "2026-03-10"
+STRONG = "Mua-xuan-Lai-Vung-2026"
+
+
+def n() -> int:
+    return next(_seq)
+
+
+@dataclass
+class Spec:
+    role: str | Callable | None = None  # "admin" ... or "anon", or world -> user
+    args: Callable | None = None  # world -> URL arguments naming a fresh own record
+    host: str | None = None  # the page carrying the form, for POST-only routes
+    host_args: Callable | None = None
+    page: Callable | None = None  # (catalog, client, world) -> HTML holding the form, when a GET is not enough
+    data: Callable | None = None  # (world, form) -> {name: value | [values] | None (drop)}
+    files: Callable | None = None  # world -> {name: (bytes, filename)}
+    ok: Callable | None = None  # (resp, changed) -> bool: the control worked
+    late: bool = False  # its control changes what other routes use: run it last
+    ignores: frozenset = frozenset()  # fields the submitted action does not read (bad values there are moot)
+
+
+def _fresh_campaign(w, closed=False):
+    from app.campaigns import services as campaigns
+    from tests.factories_donations import make_campaign
+
+    c = make_campaign(w.commune, name=f"Đợt thử {n()}", fund=w.own.fund)
+    if closed:
+        campaigns.set_status(c, "closed")
+        db.session.commit()
+    return c
+
+
+def _fresh_decision(w, issued=False, honoree=False):
+    from app.commendations import issuing
+    from tests.factories_commendations import add, make_decision
+
+    d = make_decision(w.commune, number=f"{n()}/QĐ-KT", fund=w.own.fund, amount=50_000)
+    h = add(d, f"Nguyễn Thị Mới {n()}", amount=50_000)
+    if issued:
+        issuing.issue(d)
+        db.session.commit()
+    return h if honoree else d
+
+
+def _fresh_pupil(w, name=None):
+    from tests.factories_scholarships import make_pupil
+
+    return make_pupil(w.commune, name or f"Đỗ Văn Mới{chr(97 + n() % 26)} {n()}", school=w.own.school)
+
+
+def _fresh_nomination(w, status="pending"):
+    from app.scholarships import payout, services
+    from tests.factories_scholarships import make_nomination
+
+    nom = make_nomination(w.own.round, _fresh_pupil(w), w.own.category)
+    if status in ("approved", "paid"):
+        services.approve(w.own.round, [nom])
+    if status == "paid":
+        payout.pay(nom, date(2026, 3, 10))
+    db.session.commit()
+    return nom
+
+
+def _fresh_round(w):
+    from tests.factories_scholarships import make_round
+
+    return make_round(w.commune, fund=w.own.fund2, fund_money=0, name=f"Học bổng sửa {n()}")
+
+
+def _fresh_category(w):
+    from tests.factories_scholarships import make_category
+
+    return make_category(w.own.round, 400_000, name=f"Loại sửa {n()}")
+
+
+def _fresh_school(w):
+    from tests.factories_scholarships import make_school
+
+    return make_school(w.commune, f"Trường Tiểu học Sửa {n()}")
+
+
+def _fresh_user(w):
+    return make_user(w.branch, "clerk", username=f"tam{n()}")
+
+
+def _fresh_unit(w):
+    return make_unit(w.branch, f"Tổ thử {n()}", "village")
+
+
+def _pig(w, opened=False, opening=False):
+    from tests.factories_piggybanks import make_opening, make_pig
+
+    pig = make_pig(w.branch, f"Hộ ông Thử {n()}")
+    if opened or opening:
+        done = make_opening(pig)
+        if opening:
+            return done
+    return pig
+
+
+def donation_xlsx(rows=None, name="Trần Văn Nhập") -> bytes:
+    from app.core.xlsx import build_workbook
+    from app.donations import importer
+
+    rows = rows if rows is not None else [[date(2026, 3, 5), name, "Cá nhân", "Ấp Tân Lộc", "", 250000,
+                                           "Tiền mặt", "", "Tháng Khuyến học Hòa Bình", "", ""]]
+    return build_workbook(importer.HEADERS, rows)
+
+
+def scholarship_xlsx(rows=None, name="Võ Thị Nhập") -> bytes:
+    from app.core.xlsx import build_workbook
+    from app.scholarships import importing
+
+    rows = rows if rows is not None else [[1, name, "05/02/2013", "Nữ", "Kinh", "", "7A1", "Ấp Tân Lộc", "",
+                                           "", "Hộ nghèo", "Vượt khó Hòa Bình", "", "Nhà khó khăn"]]
+    return build_workbook(importing.HEADERS, rows)
+
+
+def _donation_import(w):
+    from app.donations import importer
+    from openpyxl import load_workbook
+
+    user = w.users["treasurer"]
+    sheet = load_workbook(io.BytesIO(donation_xlsx()), read_only=True).worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    imp = importer.store(user, user.unit, "dong-gop.xlsx", importer.parse_rows(rows, user.unit))
+    db.session.commit()
+    return {"token": imp.token}
+
+
+def _scholarship_confirm_page(cat, client, w):
+    """The confirm form only exists on the preview that an upload answers with."""
+    resp = client.post(S.url(cat.app, "scholarships.import_upload", round_id=w.own.round.id),
+                       data={"file": (io.BytesIO(scholarship_xlsx(name=f"Võ Thị Nhập {n()}")), "hb.xlsx"),
+                             "proposer": "Trường THCS Hòa Bình"}, content_type="multipart/form-data")
+    return resp.get_data(as_text=True)
+
+
+def commendation_xlsx(rows=None, name="Lâm Thị Nhập") -> bytes:
+    from app.commendations import importing
+    from app.core.xlsx import build_workbook
+
+    rows = rows if rows is not None else [[1, name, "Học sinh", "", "05/02/2013", "Lớp 7A1", "Học sinh giỏi",
+                                           100000, ""]]
+    return build_workbook(importing.HEADERS, rows)
+
+
+def _commendation_confirm_page(cat, client, w):
+    resp = client.post(S.url(cat.app, "commendations.import_upload", decision_id=cat.last_args["decision_id"]),
+                       data={"file": (io.BytesIO(commendation_xlsx(name=f"Lâm Thị Nhập {n()}")), "kt.xlsx"),
+                             "kind": "pupil"}, content_type="multipart/form-data")
+    return resp.get_data(as_text=True)
+
+
+def _first(form, pattern):
+    return next((f.name for f in form.fields if re.fullmatch(pattern, f.name)), None)
+
+
+def _piggy_batch(w, form):
+    """One pig of the sheet opened and split (so every box of its row is read), the rest left blank."""
+    amount = _first(form, r"p\d+-amount")
+    row = amount.removesuffix("amount")
+    return {amount: "50.000", row + "disposition": "split", row + "kept": "10.000", "control_total": "50.000",
+            "witness1": "Trần Văn Bảy", "witness2": "Lê Thị Tám"}
+
+
+def _decide(w, form):
+    return {"ids": str(_fresh_nomination(w).id), "act": "approve"}
+
+
+def _payout(w, form):
+    return {"ids": str(_fresh_nomination(w, "approved").id), "control_total": "500.000"}
+
+
+def _pay_one_host(w):
+    return {"round_id": w.own.round.id}
+
+
+def _ok_preview(resp, changed):
+    return resp.status_code == 200 and "xac-nhan" in resp.get_data(as_text=True)
+
+
+def _ok_login(resp, changed):
+    return resp.status_code in (302, 303)
+
+
+SPECS: dict[str, Spec] = {
+    "auth.login": Spec(role="anon", data=lambda w, f: {"username": "clerk_a", "password": PASSWORD},
+                       ok=_ok_login),
+    "auth.logout": Spec(role=lambda w: w.spare["logout"], host="dashboard.index", late=True),
+    "auth.change_password": Spec(role=lambda w: w.spare["password"], late=True, data=lambda w, f: {
+        "current": PASSWORD, "password": STRONG, "confirm": STRONG}),
+    "campaigns.create": Spec(data=lambda w, f: {"name": f"Đợt mới {n()}"}),
+    "campaigns.edit": Spec(args=lambda w: {"campaign_id": _fresh_campaign(w).id}),
+    "campaigns.close": Spec(args=lambda w: {"campaign_id": _fresh_campaign(w).id}),
+    "campaigns.reopen": Spec(args=lambda w: {"campaign_id": _fresh_campaign(w, closed=True).id}),
+    "commendations.create": Spec(data=lambda w, f: {"number": f"{n()}/QĐ-TN"}),
+    "commendations.edit": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}),
+    "commendations.add": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id},
+                              data=lambda w, f: {"name": f"Lý Thị Khen {n()}"}),
+    "commendations.edit_honoree": Spec(args=lambda w: {"honoree_id": _fresh_decision(w, honoree=True).id}),
+    "commendations.remove": Spec(args=lambda w: {"honoree_id": _fresh_decision(w, honoree=True).id}),
+    "commendations.paste": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id},
+                                data=lambda w, f: {"text": "Nguyễn Văn Dán\tHọc sinh giỏi"}),
+    "commendations.from_round": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id},
+                                     data=lambda w, f: {"round_id": str(w.own.round.id)}),
+    "commendations.from_campaign": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id},
+                                        data=lambda w, f: {"campaign_id": str(w.own.campaign.id),
+                                                           "min_amount": "100.000"}),
+    "commendations.from_assessments": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}),
+    "commendations.issue": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}),
+    "commendations.amend": Spec(args=lambda w: {"decision_id": _fresh_decision(w, issued=True).id}),
+    "commendations.import_upload": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}, ok=_ok_preview,
+                                        files=lambda w: {"file": (commendation_xlsx(), "kt.xlsx")}),
+    "commendations.import_confirm": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id},
+                                         page=_commendation_confirm_page),
+    "commendations.print_list": Spec(host="commendations.detail", host_args=lambda w: {
+        "decision_id": w.own.decision.id}),
+    "commendations.print_certificates": Spec(host="commendations.detail", host_args=lambda w: {
+        "decision_id": w.own.decision.id}),
+    "commendations.criteria_create": Spec(data=lambda w, f: {
+        "name": f"Bộ tiêu chí mới {n()}", "year": "2026", "pass_total": "80",
+        "criteria": "Con em học tập tốt | 50\nNgười lớn học tập | 50"}),
+    "commendations.criteria_edit": Spec(args=lambda w: {"set_id": w.spare_set().id}),
+    "commendations.criteria_new_version": Spec(args=lambda w: {"set_id": w.cset.id}),
+    "commendations.assessment_create": Spec(data=lambda w, f: {"name": f"Hộ ông Đánh Giá {n()}", "year": "2026"}),
+    "commendations.assessment_score": Spec(host="commendations.assessment", host_args=lambda w: {
+        "assessment_id": w.own.assessment.id}),
+    "commendations.settings": Spec(),
+    "donations.entry": Spec(data=lambda w, f: {"campaign_id": str(w.own.campaign.id),
+                                               "donor_name": f"Phan Văn Góp {n()}", "amount": "150.000"}),
+    "donations.batch_entry": Spec(data=lambda w, f: {
+        "campaign_id": str(w.own.campaign.id), "rows-0-name": f"Trần Văn Lô {n()}", "rows-0-amount": "100.000",
+        "control_total": "100.000"}),
+    "donations.void": Spec(args=lambda w: {"donation_id": w.fresh_donation().id}),
+    "donations.donor_edit": Spec(args=lambda w: {"donor_id": w.fresh_donor().id}),
+    "donations.donor_merge": Spec(args=lambda w: {"donor_id": w.fresh_donor_pair()[1].id}),
+    "donations.import_upload": Spec(files=lambda w: {"file": (donation_xlsx(), "dong-gop.xlsx")}),
+    "donations.import_preview": Spec(args=_donation_import),
+    "funds.create": Spec(data=lambda w, f: {"name": f"Quỹ mới {n()}"}),
+    "funds.payment": Spec(args=lambda w: {"fund_id": w.own.fund.id}, data=lambda w, f: {
+        "amount": "100.000", "recipient": "Trần Văn Nhận", "purpose": "Chi học bổng"}),
+    "funds.transfer": Spec(args=lambda w: {"fund_id": w.own.fund.id}, data=lambda w, f: {
+        "to_fund_id": str(w.own.fund2.id), "amount": "100.000", "reason": "Điều chuyển"}),
+    "funds.void": Spec(args=lambda w: {"entry_id": w.fresh_payment().id}),
+    "piggybanks.issue": Spec(data=lambda w, f: {"names": "Hộ ông Một\nHộ bà Hai", "prefix": f"PX{n()}"}),
+    "piggybanks.open_pig": Spec(args=lambda w: {"pig_id": _pig(w).id}, data=lambda w, f: {
+        "amount": "120.000", "witness1": "Trần Văn Bảy", "witness2": "Lê Thị Tám"}),
+    "piggybanks.reissue": Spec(args=lambda w: {"pig_id": _pig(w, opened=True).id}),
+    "piggybanks.retire": Spec(args=lambda w: {"pig_id": _pig(w).id}),
+    "piggybanks.void_opening": Spec(args=lambda w: {"opening_id": _pig(w, opening=True).id}),
+    "piggybanks.batch_entry": Spec(args=lambda w: {"don_vi": (_pig(w), w.branch)[1].id}, data=_piggy_batch),
+    "pupils.create": Spec(data=lambda w, f: {"full_name": f"Đặng Văn Mới {chr(97 + n() % 26)}{n()}"}),
+    "pupils.edit": Spec(args=lambda w: {"pupil_id": _fresh_pupil(w).id}),
+    "pupils.add_result": Spec(args=lambda w: {"pupil_id": _fresh_pupil(w).id}, data=lambda w, f: {
+        "school_year": "2025-2026", "old_text": "Học sinh giỏi"}),
+    "pupils.add_achievement": Spec(args=lambda w: {"pupil_id": _fresh_pupil(w).id}, data=lambda w, f: {
+        "school_year": "2025-2026", "title": "Giải nhất Toán cấp huyện"}),
+    "pupils.add_sponsorship": Spec(args=lambda w: {"pupil_id": _fresh_pupil(w).id}, data=lambda w, f: {
+        "sponsor_name": "Cô Lê Thị Hạnh", "start_date": DAY, "amount": "200.000"}),
+    "pupils.merge": Spec(args=lambda w: {"pupil_id": _fresh_pupil(w, "Bùi Thị Trùng").id,
+                                         "other_id": _fresh_pupil(w, "Bùi Thị Trùng").id}),
+    "pupils.school_create": Spec(data=lambda w, f: {"name": f"Trường Tiểu học Mới {n()}"}),
+    "pupils.school_edit": Spec(args=lambda w: {"school_id": _fresh_school(w).id}),
+    "scholarships.round_create": Spec(data=lambda w, f: {"name": f"Học bổng mới {n()}", "school_year": "2025-2026",
+                                                         "budget": "1.000.000"}),
+    "scholarships.round_edit": Spec(args=lambda w: {"round_id": _fresh_round(w).id}),
+    "scholarships.category_create": Spec(args=lambda w: {"round_id": w.own.round.id}, data=lambda w, f: {
+        "name": f"Loại mới {n()}", "amount": "300.000"}),
+    "scholarships.category_edit": Spec(args=lambda w: {"category_id": _fresh_category(w).id}),
+    "scholarships.nominate": Spec(args=lambda w: {"round_id": w.own.round.id, "hoc_sinh": _fresh_pupil(w).id},
+                                  data=lambda w, f: {"category_id": str(w.own.category.id)}),
+    "scholarships.decide": Spec(role="admin", host="scholarships.round_detail", ignores=frozenset({"reason"}),
+                                host_args=lambda w: {"round_id": w.own.round.id}, data=_decide),
+    "scholarships.reject_one": Spec(args=lambda w: {"nomination_id": _fresh_nomination(w).id}),
+    "scholarships.include_sponsored": Spec(host="scholarships.round_detail", host_args=lambda w: {
+        "round_id": w.own.round.id, "_": w.fresh_sponsored_category().id},
+                                           data=lambda w, f: {"category_id": str(w.sponsored_category.id)}),
+    "scholarships.payout_page": Spec(args=lambda w: {"round_id": w.own.round.id}, data=_payout),
+    "scholarships.pay_one": Spec(args=lambda w: {"nomination_id": _fresh_nomination(w, "approved").id},
+                                 host="scholarships.payout_page", host_args=_pay_one_host),
+    "scholarships.reverse": Spec(args=lambda w: {"nomination_id": _fresh_nomination(w, "paid").id}),
+    "scholarships.import_upload": Spec(args=lambda w: {"round_id": w.own.round.id},
+                                       files=lambda w: {"file": (scholarship_xlsx(), "hb.xlsx")}, ok=_ok_preview),
+    "scholarships.import_confirm": Spec(args=lambda w: {"round_id": w.own.round.id},
+                                        page=_scholarship_confirm_page),
+    "units.create": Spec(data=lambda w, f: {"name": f"Chi hội mới {n()}", "kind": "village"}),
+    "units.edit": Spec(args=lambda w: {"unit_id": _fresh_unit(w).id}),
+    "units.move": Spec(args=lambda w: {"unit_id": _fresh_unit(w).id},
+                       data=lambda w, f: {"parent_id": str(w.commune.id)}),
+    "units.toggle_active": Spec(args=lambda w: {"unit_id": _fresh_unit(w).id}),
+    "users.create": Spec(data=lambda w, f: {"username": f"moi{n()}", "full_name": "Nguyễn Thị Mới",
+                                            "role": "clerk", "password": STRONG}),
+    "users.detail": Spec(args=lambda w: {"user_id": _fresh_user(w).id}),
+    "users.reset_password": Spec(args=lambda w: {"user_id": _fresh_user(w).id},
+                                 data=lambda w, f: {"password": STRONG, "confirm": STRONG}),
+    "users.toggle_active": Spec(args=lambda w: {"user_id": _fresh_user(w).id}),
+}
+
+
+def extend_world(w) -> None:
+    """Helpers the specs use to make fresh records (kept on the world so specs stay one-liners)."""
+    if getattr(w, "spare", None) is not None:
+        return
+    from app.pupils import queries as pupil_queries
+    from tests.factories_commendations import make_set
+    from tests.factories_donations import make_donation, make_donor
+    from tests.factories_funds import pay
+    from tests.factories_scholarships import make_category
+
+    w.spare = {"logout": make_user(w.commune, "viewer", username="spare_logout"),
+               "password": make_user(w.commune, "viewer", username="spare_password")}
+    w.spare_set = lambda: make_set(name=f"Bộ tiêu chí rời {n()}")
+    w.fresh_donation = lambda: make_donation(w.own.campaign, donor=w.own.donor, amount=300_000)
+    w.fresh_donor = lambda: make_donor(w.branch, name=f"Vũ Thị Sửa {n()}")
+
+    def donor_pair():
+        name = f"Hà Văn Gộp {chr(97 + n() % 26)}{n()}"
+        return make_donor(w.branch, name=name, address="Ấp Một"), make_donor(w.branch, name=name, address="Ấp Một")
+
+    w.fresh_donor_pair = donor_pair
+    w.fresh_payment = lambda: pay(w.own.fund, 10_000)
+
+    def sponsored_category():
+        cat = make_category(w.own.round, 250_000, name=f"Đỡ đầu {n()}", kind="sponsorship")
+        pupil = _fresh_pupil(w)
+        pupil_queries.add_sponsorship(pupil, "Thầy Lê Văn Tâm", "teacher", date(2026, 1, 1), None, 200_000, "month")
+        db.session.commit()
+        w.sponsored_category = cat
+        return cat
+
+    w.fresh_sponsored_category = sponsored_category
+    # An assessment that passes, for "add from assessments".
+    from app.commendations import assessments
+
+    assessments.score(w.own.assessment, [9] * len(w.cset.criteria))
+    db.session.commit()

@@ -1,0 +1,201 @@
+"""Shared tools of the proofs: database dumps, logged-in clients and URLs, counting checks, and the
+test settings the proofs run under. Reading responses (forms, links, escaping, headers, the text of
+a page, spreadsheet or PDF) lives in tests/proofs/reading.py and is used through this module.
+"""
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import urlsplit
+
+from flask import url_for
+from sqlalchemy import MetaData, select
+
+from app.extensions import db
+from tests.conftest import login
+from tests.proofs.reading import (Field, Form, forms_of, header_problems, injected_markup,  # noqa: F401
+                                  is_html, links_of, pdf_text, query_params, text_of, verbatim, xlsx_cells)
+
+# ---------------------------------------------------------------------------------------------
+# Database dump: every row of every table, so "nothing was written" is checked, not assumed.
+# ---------------------------------------------------------------------------------------------
+
+# A refused request (400/403/404/429) is written to the audit log by design (app/core/errors.py);
+# that is the only row a refused request may leave behind.
+# A failed login is audited by design too (who was tried, never the password).
+REFUSAL_ACTIONS = ("refused", "login_failed")
+
+
+_TABLES: dict[str, list] = {}
+
+
+def _audit_table() -> str:
+    from app.audit.models import AuditEntry
+
+    return AuditEntry.__tablename__
+
+
+def _tables():
+    """The tables of the database (reflected once per database URL)."""
+    key = str(db.engine.url)
+    if key not in _TABLES:
+        meta = MetaData()
+        meta.reflect(bind=db.engine)
+        _TABLES[key] = [t for t in meta.sorted_tables if t.name != "alembic_version"]
+    return _TABLES[key]
+
+
+def dump() -> dict[str, list[tuple]]:
+    """All rows of all tables (reflected, so tables without a model count too), ordered by key."""
+    out = {}
+    for table in _tables():
+        order = list(table.primary_key.columns) or list(table.columns)
+        stmt = select(table).order_by(*order)
+        if table.name == _audit_table():
+            stmt = stmt.where(table.c.action.not_in(REFUSAL_ACTIONS))
+        rows = db.session.execute(stmt).all()
+        out[table.name] = [tuple(_freeze(v) for v in r) for r in rows]
+    db.session.commit()  # end the read transaction: the next request must see fresh data
+    return out
+
+
+def _freeze(value):
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def diff(before: dict, after: dict) -> list[str]:
+    """Tables whose rows changed, with how many rows appeared and disappeared."""
+    changed = []
+    for name in sorted(set(before) | set(after)):
+        old, new = set(before.get(name, [])), set(after.get(name, []))
+        if old != new:
+            changed.append(f"{name}: +{len(new - old)} -{len(old - new)}")
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Clients and URLs
+# ---------------------------------------------------------------------------------------------
+
+def client_for(app, user=None):
+    """A test client, logged in as `user` (None: nobody)."""
+    client = app.test_client()
+    if user is not None:
+        login(client, user)
+    return client
+
+
+def url(app, endpoint: str, **values) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def match(app, target: str):
+    """(endpoint, view args) of a local URL, or (None, {})."""
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc != "localhost":
+        return None, {}
+    adapter = app.url_map.bind("localhost")
+    for method in ("POST", "GET"):
+        try:
+            return adapter.match(parts.path, method=method)
+        except Exception:  # noqa: BLE001 - werkzeug raises several routing exceptions
+            continue
+    return None, {}
+
+
+def endpoints(app, method: str) -> list[str]:
+    return sorted({r.endpoint for r in app.url_map.iter_rules() if method in r.methods and r.endpoint != "static"})
+
+
+def is_success(resp) -> bool:
+    """A POST that did its work: 303/302 to the next page, or htmx's HX-Redirect."""
+    return resp.status_code in (302, 303) or (resp.status_code == 200 and "HX-Redirect" in resp.headers)
+
+
+def location(resp) -> str | None:
+    return resp.headers.get("HX-Redirect") or resp.headers.get("Location")
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting checks for a proof's figure
+# ---------------------------------------------------------------------------------------------
+
+class Tally:
+    """Checks made and the ones that failed (with what failed), for one figure."""
+
+    def __init__(self):
+        self.checks = 0
+        self.failures: list[str] = []
+
+    def check(self, ok: bool, what: str) -> bool:
+        self.checks += 1
+        if not ok:
+            self.failures.append(what)
+        return ok
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def summary(self, limit: int = int(os.environ.get("PROOF_SHOW", "25"))) -> str:
+        """The first failures (PROOF_SHOW=n shows n of them)."""
+        head = "\n".join(self.failures[:limit])
+        more = f"\n... and {self.failed - limit} more" if self.failed > limit else ""
+        return head + more
+
+
+def quick_commits() -> None:
+    """SQLite only: commit without waiting for the disk (synchronous=OFF) for the rest of this test.
+
+    These proofs send thousands of requests, and every refused one commits an audit row: with the
+    app's synchronous=FULL each commit waits for an fsync, so the run would time the disk. Durability
+    is what the crash proof (tests/reliability) checks, against the real server and its settings.
+    """
+    from sqlalchemy import event
+
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _no_fsync(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA synchronous=OFF")
+        cur.close()
+
+    db.session.remove()
+    engine.dispose()
+
+
+def db_label() -> str:
+    return "PostgreSQL" if db.engine.dialect.name == "postgresql" else "SQLite"
+
+
+def catch_500s(app) -> list[str]:
+    """Answer unhandled errors with the app's 500 page instead of raising into the test, so one run
+    counts every failure; the returned list collects what was raised (last traceback line, where)."""
+    import traceback
+
+    from flask import got_request_exception, request
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    errors: list[str] = []
+
+    def _log(sender, exception, **extra):
+        frames = traceback.extract_tb(exception.__traceback__)
+        where = next((f"{f.filename.split('/main/')[-1]}:{f.lineno}" for f in reversed(frames)
+                      if "/app/" in f.filename), "?")
+        errors.append(f"{request.method} {request.path}: {type(exception).__name__}: {exception!s:.120} at {where}")
+
+    got_request_exception.connect(_log, app, weak=False)
+    return errors
+
+
+def keep_loaded() -> None:
+    """The test's own session keeps its objects loaded across commits (the test client commits around
+    every request): the proofs read ids of the world's records thousands of times, and reloading each
+    one after every request would take longer than the requests."""
+    db.session().expire_on_commit = False

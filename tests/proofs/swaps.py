@@ -1,0 +1,134 @@
+"""Ids swapped for another commune's: in form fields, htmx/query values and URLs.
+
+Every form field that names a record (…_id, ids, keep_id, a staged upload's token, the `act`
+button that carries a nomination id, the per-pig inputs of an opening-day sheet) is listed in
+FIELDS with the kind of record it names. A form field that looks like an id and is not listed
+fails the proof: a new one must be classified before it can be trusted.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from tests.proofs import support as S
+
+# field name -> attribute of a world side (world.own / world.other) naming the record it points at
+FIELDS = {
+    "unit_id": "branch", "parent_id": "branch", "collector_unit_id": "branch",
+    "fund_id": "fund", "to_fund_id": "fund2",
+    "campaign_id": "campaign",
+    "donor_id": "donor", "keep_id": "donor2",
+    "pupil_id": "pupil",
+    "school_id": "school",
+    "category_id": "category",
+    "round_id": "round",
+    "ids": "pending",
+}
+# Shared national data: no unit, nothing to swap.
+NATIONAL = {"criteria_set_id"}
+# Field names that are not record ids although they look like one.
+NOT_IDS = {"idem_key", "csrf_token"}
+_IDISH = re.compile(r"(^|_)ids?$|_id$|^token$|^p\d+-")
+
+
+def side_id(side, attr: str, endpoint: str) -> int:
+    if attr == "pending" and endpoint == "scholarships.payout_page":
+        attr = "approved"
+    return getattr(side, attr).id
+
+
+def unclassified(form: S.Form) -> list[str]:
+    return [name for name in form.names if _IDISH.search(name) and name not in FIELDS
+            and name not in NATIONAL and name not in NOT_IDS and name != "token" and not re.match(r"p\d+-", name)]
+
+
+def other_token(catalog, endpoint: str) -> str | None:
+    """A staged-upload token that belongs to the other commune's clerk (their own upload)."""
+    from tests.proofs.specs import commendation_xlsx, scholarship_xlsx
+
+    w = catalog.world
+    thief = catalog.client(w.other_user)
+    if endpoint == "scholarships.import_confirm":
+        target = S.url(catalog.app, "scholarships.import_upload", round_id=w.other.round.id)
+        data = {"file": (io.BytesIO(scholarship_xlsx()), "hb.xlsx"), "proposer": "Trường khác"}
+    elif endpoint == "commendations.import_confirm":
+        target = S.url(catalog.app, "commendations.import_upload", decision_id=w.other.decision.id)
+        data = {"file": (io.BytesIO(commendation_xlsx()), "kt.xlsx"), "kind": "pupil"}
+    else:
+        return None
+    html = thief.post(target, data=data, content_type="multipart/form-data").get_data(as_text=True)
+    for form in S.forms_of(html):
+        field = form.get("token")
+        if field is not None and field.value:
+            return field.value
+    return None
+
+
+def cases(catalog, sub) -> list[tuple[str, dict, dict]]:
+    """(what, attack overrides, control overrides) for each id-carrying field of a submission.
+
+    The control overrides name the acting user's own record the same way (empty when the valid
+    submission already does): sent after the attack, it must be accepted.
+    """
+    w, ep = catalog.world, sub.endpoint
+    out = []
+    for name in sub.form.names:
+        if name in FIELDS:
+            attr = FIELDS[name]
+            own = sub.data.get(name, [""])[0]
+            control = {} if own not in ("", "0", None) else {name: str(side_id(w.own, attr, ep))}
+            if name == "ids" and not sub.data.get("ids"):
+                control = {name: str(side_id(w.own, attr, ep))}
+            out.append((f"{name}=other commune's {attr}", {name: str(side_id(w.other, attr, ep))}, control))
+        elif name == "token" and ep.endswith("import_confirm"):
+            stolen = other_token(catalog, ep)
+            assert stolen, f"{ep}: could not stage the other commune's upload"
+            out.append(("token of another commune's upload", {"token": stolen}, {}))
+    if ep == "scholarships.decide":
+        out.append(("act=approve-<other commune's nomination>",
+                    {"act": f"approve-{w.other.pending.id}", "ids": None}, {}))
+    pig_fields = [k for k in sub.data if re.fullmatch(r"p\d+-amount", k) and sub.data[k][0]]
+    if pig_fields:
+        mine = pig_fields[0].split("-")[0]
+        theirs = f"p{w.other.pig.id}"
+        rename = {k.replace(mine, theirs, 1): v for k, v in sub.data.items() if k.startswith(mine + "-")}
+        attack = {k: None for k in sub.data if k.startswith(mine + "-")} | rename
+        out.append(("opening-day row of another commune's pig", attack, {}))
+    return out
+
+
+def mixed_urls(catalog) -> list[tuple[str, str, str]]:
+    """(endpoint, URL naming the user's own record and another commune's, what) for routes with two ids."""
+    w, app = catalog.world, catalog.app
+    return [("pupils.merge", S.url(app, "pupils.merge", pupil_id=w.own.pupil2.id, other_id=w.other.pupil.id),
+             "merge own pupil with another commune's"),
+            ("pupils.merge", S.url(app, "pupils.merge", pupil_id=w.other.pupil2.id, other_id=w.own.pupil.id),
+             "merge another commune's pupil into own")]
+
+
+# query parameter -> attributes of a world side it names (unknown parameters get every id)
+QUERY = {"don_vi": ("branch", "unit"), "cap_tren": ("branch", "unit"), "dot": ("campaign",),
+         "hoc_sinh": ("pupil", "pupil2"), "truong": ("school",), "loai": ("category",), "keep_id": ("donor", "donor2"),
+         "quy": ("fund", "fund2"), "dot_hoc_bong": ("round",)}
+
+
+def query_ids(world, name: str, every: bool) -> list[int]:
+    if every or name not in QUERY:
+        return other_ids(world)
+    return sorted({getattr(world.other, a).id for a in QUERY[name]})
+
+
+def other_ids(world) -> list[int]:
+    """Every id of the other commune's records (and the commune itself), for query-value swaps."""
+    side = world.other
+    ids = {world.other_commune.id, world.other_branch.id, world.other_user.id}
+    for value in vars(side).values():
+        if hasattr(value, "id") and isinstance(getattr(value, "id"), int):
+            ids.add(value.id)
+    return sorted(ids)
+
+
+def leaks(text: str) -> list[str]:
+    from tests.proofs.world import LEAKS
+
+    return [m for m in LEAKS if m in text]
