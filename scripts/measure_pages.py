@@ -1,11 +1,12 @@
-"""Print the first-load weight of the login page and the unit list, measured in Debian's Chromium.
+"""Print the first-load weight of the main pages on the demo association, measured in Debian's Chromium.
 
 Run from the checkout:  .venv/bin/python scripts/measure_pages.py
 
 It builds a throw-away SQLite database through the migrations, loads the demo association, serves
 the app on a free port of 127.0.0.1 and weighs each page with the code the browser tests use
 (tests/browser/pageweight.py), so the figures here are the ones the tests hold to their limits.
-Everything it creates lives in one temporary directory, removed at the end.
+Everything it creates lives in one temporary directory, removed at the end. The same pages at
+province size (200,000 donations) are weighed by `make bench` (bench/weight.py).
 """
 import logging
 import os
@@ -16,7 +17,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [("login /dang-nhap", "/dang-nhap", False), ("unit list /don-vi/", "/don-vi/", True)]
+# (label, path, role of the demo login that opens it; None: logged out)
+PAGES = [("login /dang-nhap", "/dang-nhap", None), ("unit list /don-vi/", "/don-vi/", "admin"),
+         ("dashboard /", "/", "admin"), ("donation list /quyen-gop/", "/quyen-gop/", "treasurer"),
+         ("donation entry /quyen-gop/nhap", "/quyen-gop/nhap", "treasurer"),
+         ("pupil list /hoc-sinh/", "/hoc-sinh/", "admin"), ("campaigns /dot-van-dong/", "/dot-van-dong/", "admin"),
+         ("funds /quy/", "/quy/", "treasurer"), ("scholarship rounds /hoc-bong/", "/hoc-bong/", "admin"),
+         ("commendations /khen-thuong/", "/khen-thuong/", "admin")]
 
 
 def _build_app(workdir: Path):
@@ -38,8 +45,10 @@ def _build_app(workdir: Path):
             logins = seed()
             db.session.commit()
         db.session.remove()
-    admin = next((username, password) for username, password, role, _unit in logins if role == "admin")
-    return app, admin
+    by_role = {}
+    for username, password, role, _unit in logins:
+        by_role.setdefault(role, (username, password))
+    return app, by_role
 
 
 def _table(rows) -> str:
@@ -68,14 +77,15 @@ def main() -> int:
         if not Path(CHROMIUM).exists():
             print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
             return 2
-        app, (username, password) = _build_app(workdir)
+        app, by_role = _build_app(workdir)
         server = LiveServer(app)
         with sync_playwright() as p:
             browser = launch(p)
             try:
-                state = login_state(browser, server.url, username, password)
-                rows = [measure(browser, server.url, path, storage_state=state if logged_in else None, label=label)
-                        for label, path, logged_in in PAGES]
+                states = {role: login_state(browser, server.url, *by_role[role])
+                          for role in {r for _l, _p, r in PAGES if r}}
+                rows = [measure(browser, server.url, path, storage_state=states.get(role), label=label)
+                        for label, path, role in PAGES]
             finally:
                 browser.close()
         print(_table(rows))

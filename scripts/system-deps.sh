@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the app needs, only when missing.
-# Usage: scripts/system-deps.sh run|test
+# Usage: scripts/system-deps.sh run|test|bench
+#   bench: what `make bench` drives the app with: Chromium (page weight, Lighthouse), wrk (load),
+#   poppler-utils (PDF checks) and Node.js + npm when missing (Lighthouse is fetched by npm).
 # Not root: prints the apt-get line instead of failing halfway.
 set -euo pipefail
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
-if [ "${1:-run}" = "test" ]; then
-  pkgs+=(chromium poppler-utils)
-fi
+case "${1:-run}" in
+  test) pkgs+=(chromium poppler-utils) ;;
+  bench)
+    pkgs+=(chromium poppler-utils wrk)
+    command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+    ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
