@@ -115,6 +115,7 @@ class Pupil(db.Model):
         Index("ix_pupil_dup_birth", "search_key", "birth_date"),
         Index("ix_pupil_unit_name", "unit_id", "name_key"),
         Index("ix_pupil_search", "unit_id", "merged_into_id", "search_key", "name_key"),
+        Index("ix_pupil_name", "name_key", "id", "merged_into_id", "search_key"),  # migration 0011: whole-tree list
     )
 
     @property
@@ -182,6 +183,10 @@ class Achievement(db.Model):
     search_key: Mapped[str] = mapped_column(String(300))
 
     pupil: Mapped[Pupil] = relationship(back_populates="achievements")
+
+    @property
+    def unit(self):
+        return self.pupil.unit
 
 
 class Sponsorship(db.Model):

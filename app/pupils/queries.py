@@ -1,9 +1,11 @@
 """Reading pupils: the searchable, filterable list, and sponsorships (đỡ đầu)."""
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit.services import record
+from app.core.authz import scope_filter
+from app.core.paging import Page, paginate_ids
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.text import clean, fold
@@ -19,9 +21,7 @@ def pupil_query(root: Unit, *, q: str = "", school_id: int | None = None, grade:
     The name is searched on the stored folded key, so "nguyen thi dao" finds "Nguyễn Thị Đào";
     a query of one word that is the start of the key uses the index as a prefix match.
     """
-    stmt = select(Pupil).where(Pupil.merged_into_id.is_(None))
-    if root.parent_id is not None:  # the root unit sees everything: no join needed
-        stmt = stmt.where(Pupil.unit_id.in_(select(Unit.id).where(Unit.path.startswith(root.path))))
+    stmt = select(Pupil).where(Pupil.merged_into_id.is_(None), scope_filter(Pupil.unit_id, root))
     key = fold(q)
     if key:
         stmt = stmt.where(Pupil.search_key.contains(key, autoescape=True))
@@ -36,30 +36,9 @@ def pupil_query(root: Unit, *, q: str = "", school_id: int | None = None, grade:
     return stmt.order_by(Pupil.name_key, Pupil.id)
 
 
-class Page:
-    """What the pager macro needs, for a list fetched as ids first (see pupil_page)."""
-
-    def __init__(self, items, page, per_page, total):
-        self.items, self.page, self.per_page, self.total = items, page, per_page, total
-        self.pages = max(1, -(-total // per_page))
-        self.has_prev, self.has_next = page > 1, page < self.pages
-        self.prev_num, self.next_num = page - 1, page + 1
-
-
 def pupil_page(root: Unit, page: int = 1, per_page: int = 50, **filters) -> Page:
-    """One page of pupil_query(): ids and count from the covering index, then only those rows."""
-    stmt = pupil_query(root, **filters)
-    # One pass over the index gives both the page and the total (window count over the matches).
-    found = db.session.execute(stmt.with_only_columns(Pupil.id, func.count().over())
-                               .limit(per_page).offset((page - 1) * per_page)).all()
-    ids = [row[0] for row in found]
-    if found:
-        total = found[0][1]
-    else:
-        total = db.session.scalar(select(func.count()).select_from(
-            stmt.with_only_columns(Pupil.id).order_by(None).subquery()))
-    rows = {p.id: p for p in db.session.scalars(select(Pupil).where(Pupil.id.in_(ids)))} if ids else {}
-    return Page([rows[i] for i in ids], page, per_page, total)
+    """One page of pupil_query(): the page's ids from the covering index, the count, then only those rows."""
+    return paginate_ids(pupil_query(root, **filters), Pupil, page, per_page)
 
 
 def villages(root: Unit) -> list[str]:
@@ -72,9 +51,9 @@ def villages(root: Unit) -> list[str]:
 
 # ---- sponsorships ------------------------------------------------------------------------------
 
-def add_sponsorship(pupil: Pupil, sponsor_name: str, sponsor_kind: str, start_date: date,
-                    end_date: date | None, amount: int, period: str, note: str = "") -> Sponsorship:
-    """Đỡ đầu: who supports the pupil, from when to when, how much per month or per year."""
+def sponsorship_values(sponsor_name: str, sponsor_kind: str, start_date: date, end_date: date | None,
+                       amount: int, period: str, note: str = "") -> dict:
+    """Checked values of a sponsorship (shared by adding and correcting one)."""
     sponsor_name = clean(sponsor_name or "")
     if not sponsor_name:
         raise PupilError("Vui lòng nhập tên người đỡ đầu.", "sponsor_name")
@@ -88,9 +67,15 @@ def add_sponsorship(pupil: Pupil, sponsor_name: str, sponsor_kind: str, start_da
         raise PupilError("Ngày kết thúc phải sau ngày bắt đầu.", "end_date")
     if not isinstance(amount, int) or amount < 0:
         raise PupilError("Số tiền không hợp lệ.", "amount")
-    item = Sponsorship(unit_id=pupil.unit_id, pupil=pupil, sponsor_name=sponsor_name, sponsor_kind=sponsor_kind,
-                       start_date=start_date, end_date=end_date, amount=amount, period=period,
-                       note=clean(note or "")[:300])
+    return {"sponsor_name": sponsor_name, "sponsor_kind": sponsor_kind, "start_date": start_date,
+            "end_date": end_date, "amount": amount, "period": period, "note": clean(note or "")[:300]}
+
+
+def add_sponsorship(pupil: Pupil, sponsor_name: str, sponsor_kind: str, start_date: date,
+                    end_date: date | None, amount: int, period: str, note: str = "") -> Sponsorship:
+    """Đỡ đầu: who supports the pupil, from when to when, how much per month or per year."""
+    values = sponsorship_values(sponsor_name, sponsor_kind, start_date, end_date, amount, period, note)
+    item = Sponsorship(unit_id=pupil.unit_id, pupil=pupil, **values)
     db.session.add(item)
     db.session.flush()
     record("create", item, after=item.audit_dict())

@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core.authz import authorize, get_or_404
+from app.core.authz import authorize, get_or_404, is_id
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
 
@@ -19,17 +19,48 @@ def school_choices(blank: str = "— Chưa rõ —") -> list[tuple[int, str]]:
     return [(0, blank)] + [(s.id, s.name) for s in schools]
 
 
+def filtered_pupils(args):
+    """(filter form, keyword filters for queries.pupil_query) from the query string: one reading
+    of the filters for the list and its export."""
+    filters = PupilFilterForm(args)
+    filters.truong.choices = school_choices("Mọi trường")
+    # The filters are read, not validated (a GET): a value no list could hold filters nothing.
+    school_id = filters.truong.data if is_id(filters.truong.data) else None
+    grade = filters.khoi.data if isinstance(filters.khoi.data, int) and 0 < filters.khoi.data <= 16 else None
+    return filters, dict(q=filters.q.data or "", school_id=school_id,
+                         grade=grade, village=filters.thon.data or "",
+                         circumstance=filters.hoan_canh.data or "")
+
+
 @bp.get("/")
 @login_required
 def index():
     """Pupils of the user's unit and below; name search without diacritics, filters, Vietnamese order."""
     authorize("view")
-    filters = PupilFilterForm(request.args)
-    filters.truong.choices = school_choices("Mọi trường")
-    pagination = queries.pupil_page(current_user.unit, page_number(), PER_PAGE, q=filters.q.data or "",
-                                    school_id=filters.truong.data or None, grade=filters.khoi.data or None,
-                                    village=filters.thon.data or "", circumstance=filters.hoan_canh.data or "")
+    filters, found = filtered_pupils(request.args)
+    pagination = queries.pupil_page(current_user.unit, page_number(), PER_PAGE, **found)
     return render("pupils/index.html", partial="pupils/_rows.html", pagination=pagination, filters=filters)
+
+
+@bp.get("/xuat.xlsx")
+@login_required
+def export():
+    """The filtered pupil list (all pages) as .xlsx, or CSV with ?format=csv."""
+    from app.core.export import export_table
+
+    from .models import GENDERS
+
+    authorize("view")
+    _, found = filtered_pupils(request.args)
+    items = db.session.scalars(queries.pupil_query(current_user.unit, **found).limit(100_000))
+    rows = ((i, p.full_name, p.ho, p.dem, p.ten, p.birth_date or p.birth_year, GENDERS.get(p.gender, ""),
+             p.ethnicity, p.class_text, p.school.name if p.school else "", p.school_year, p.village, p.guardian,
+             p.phone, ", ".join(p.circumstances), p.circumstance_note, p.unit.name)
+            for i, p in enumerate(items, start=1))
+    return export_table("Danh sách học sinh.xlsx",
+                        ["STT", "Họ và tên", "Họ", "Tên đệm", "Tên", "Ngày sinh (hoặc năm sinh)", "Giới tính",
+                         "Dân tộc", "Lớp", "Trường", "Năm học", "Thôn, ấp", "Cha mẹ, người giám hộ",
+                         "Điện thoại", "Hoàn cảnh", "Ghi chú hoàn cảnh", "Đơn vị"], rows, "Học sinh")
 
 
 def _data(form: PupilForm) -> services.PupilData:

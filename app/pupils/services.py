@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, literal_column, or_, select, update
 
 from app.audit.services import record
+from app.core.authz import scope_filter
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.names import join_name, name_sort_key, split_name, word_key
@@ -240,15 +241,20 @@ def duplicate_pairs(root: Unit, limit: int = 200) -> list[tuple[Pupil, Pupil]]:
     year_of = func.coalesce(Pupil.birth_year, literal_column("0"))  # literal: PostgreSQL matches GROUP BY text
     groups = db.session.execute(
         select(Pupil.search_key, year_of)
-        .join(Pupil.unit).where(Unit.path.startswith(root.path), Pupil.merged_into_id.is_(None))
+        .where(scope_filter(Pupil.unit_id, root), Pupil.merged_into_id.is_(None))
         .group_by(Pupil.search_key, year_of).having(func.count() > 1)
         .limit(limit)).all()
     pairs = []
+    # Every pupil of every group in one query (not one per group: 200 groups were 200 queries).
+    members: dict[tuple, list[Pupil]] = {}
+    keys = sorted({key for key, _year in groups})
+    for i in range(0, len(keys), 900):  # under SQLite's bound-parameter limit
+        for p in db.session.scalars(select(Pupil).where(
+                scope_filter(Pupil.unit_id, root), Pupil.merged_into_id.is_(None),
+                Pupil.search_key.in_(keys[i:i + 900])).order_by(Pupil.id)):
+            members.setdefault((p.search_key, p.birth_year or 0), []).append(p)
     for key, year in groups:
-        rows = db.session.scalars(
-            select(Pupil).join(Pupil.unit).where(
-                Unit.path.startswith(root.path), Pupil.merged_into_id.is_(None), Pupil.search_key == key,
-                year_of == year).order_by(Pupil.id)).all()
+        rows = members.get((key, year), [])
         for other in rows[1:]:
             if rows[0].birth_date and other.birth_date and rows[0].birth_date != other.birth_date:
                 continue
@@ -288,9 +294,9 @@ def merge_pupils(keep: Pupil, other: Pupil) -> Pupil:
 
 # ---- results and achievements ------------------------------------------------------------------
 
-def add_result(pupil: Pupil, school_year: str, grade_word: str = "", old_text: str = "",
-               note: str = "") -> PupilResult:
-    """A school year's result: a current grading word for the pupil's level, or old words as text."""
+def result_values(pupil: Pupil, school_year: str, grade_word: str = "", old_text: str = "",
+                  note: str = "") -> dict:
+    """Checked values of a school year's result (shared by adding and correcting one)."""
     school_year = _text(school_year, 9, "school_year", "năm học", required=True)
     words = grading_words(pupil.level)
     if grade_word and grade_word not in (words or []):
@@ -298,21 +304,34 @@ def add_result(pupil: Pupil, school_year: str, grade_word: str = "", old_text: s
     old_text = _text(old_text, 100, "old_text", "xếp loại cũ")
     if not grade_word and not old_text:
         raise PupilError("Vui lòng chọn xếp loại hoặc ghi xếp loại cũ.", "grade_word")
-    result = PupilResult(pupil=pupil, school_year=school_year, grade_word=grade_word, old_text=old_text,
-                         note=_text(note, 300, "note", "ghi chú"))
+    return {"school_year": school_year, "grade_word": grade_word, "old_text": old_text,
+            "note": _text(note, 300, "note", "ghi chú")}
+
+
+def add_result(pupil: Pupil, school_year: str, grade_word: str = "", old_text: str = "",
+               note: str = "") -> PupilResult:
+    """A school year's result: a current grading word for the pupil's level, or old words as text."""
+    values = result_values(pupil, school_year, grade_word, old_text, note)
+    result = PupilResult(pupil=pupil, **values)
     db.session.add(result)
     db.session.flush()
     record("create", result, unit_id=pupil.unit_id,
-           after={"pupil_id": pupil.id, "school_year": school_year, "grade": grade_word or old_text})
+           after={"pupil_id": pupil.id, "school_year": values["school_year"],
+                  "grade": values["grade_word"] or values["old_text"]})
     return result
 
 
-def add_achievement(pupil: Pupil, school_year: str, title: str) -> Achievement:
+def achievement_values(school_year: str, title: str) -> dict:
     school_year = _text(school_year, 9, "school_year", "năm học", required=True)
     title = _text(title, 300, "title", "thành tích", required=True)
-    item = Achievement(pupil=pupil, school_year=school_year, title=title, search_key=fold(title)[:300])
+    return {"school_year": school_year, "title": title, "search_key": fold(title)[:300]}
+
+
+def add_achievement(pupil: Pupil, school_year: str, title: str) -> Achievement:
+    values = achievement_values(school_year, title)
+    item = Achievement(pupil=pupil, **values)
     db.session.add(item)
     db.session.flush()
     record("create", item, unit_id=pupil.unit_id,
-           after={"pupil_id": pupil.id, "school_year": school_year, "title": title})
+           after={"pupil_id": pupil.id, "school_year": values["school_year"], "title": values["title"]})
     return item

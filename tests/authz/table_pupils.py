@@ -19,18 +19,41 @@ def pair(world, own):
     return {"pupil_id": side.pupil.id, "other_id": side.pupil2.id}
 
 
+def sponsorship(world, own):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.pupils.models import Sponsorship
+
+    pupil_id = _side(world, own).pupil.id
+    return {"kind": "do-dau", "item_id": db.session.scalar(select(Sponsorship.id).where(Sponsorship.pupil_id == pupil_id))}
+
+
+def fresh_achievement(world, own):
+    """A new achievement per call: an allowed delete removes the one it was given."""
+    from app.extensions import db
+    from app.pupils import services
+
+    item = services.add_achievement(_side(world, own).pupil, "2025-2026", "Học sinh giỏi cấp huyện")
+    db.session.commit()
+    return {"kind": "thanh-tich", "item_id": item.id}
+
+
 def school(world, own):
     return {"school_id": _side(world, own).school.id}
 
 
 TABLE = {
     "pupils.index": Rule(ALL),
+    "pupils.export": Rule(ALL),
     "pupils.create": Rule(WRITE),
     "pupils.detail": Rule(ALL, args=pupil),
     "pupils.edit": Rule(WRITE, args=pupil),
     "pupils.add_result": Rule(WRITE, args=pupil),
     "pupils.add_achievement": Rule(WRITE, args=pupil),
     "pupils.add_sponsorship": Rule(WRITE, args=pupil),
+    "pupils.edit_record": Rule(WRITE, args=sponsorship),
+    "pupils.delete_record": Rule(WRITE, args=fresh_achievement),
     "pupils.duplicates": Rule(WRITE),
     "pupils.merge": Rule(WRITE, args=pair),
     "pupils.schools": Rule(ALL),
