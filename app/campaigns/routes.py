@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
 from app.core.views import attach_error, form_page, go, page_number, render
-from app.core.xlsx import export_response
+from app.core.export import export_table
 from app.extensions import db
 from app.funds.models import Fund
 from app.units.models import Unit
@@ -40,7 +40,7 @@ def index():
 @bp.get("/xuat.xlsx")
 @login_required
 def export():
-    """The campaign list (current filters) as .xlsx."""
+    """The campaign list (current filters) as .xlsx, or CSV with ?format=csv."""
     authorize("view")
     _, stmt = _filtered()
     items = list(db.session.scalars(stmt.limit(5000)))
@@ -48,9 +48,9 @@ def export():
     donors = services.donor_counts(items)
     rows = [(c.name, c.kind_label, c.unit.name, c.fund.name, c.purpose, c.start_date, c.end_date,
              c.target_amount or None, totals[c.id], donors[c.id], c.status_label) for c in items]
-    return export_response("dot-van-dong.xlsx", ["Tên đợt vận động", "Loại", "Đơn vị", "Quỹ", "Mục đích",
-                                                 "Ngày bắt đầu", "Ngày kết thúc", "Mục tiêu (đồng)",
-                                                 "Đã vận động (đồng)", "Số người đóng góp", "Trạng thái"], rows)
+    return export_table("dot-van-dong.xlsx", ["Tên đợt vận động", "Loại", "Đơn vị", "Quỹ", "Mục đích",
+                                              "Ngày bắt đầu", "Ngày kết thúc", "Mục tiêu (đồng)",
+                                              "Đã vận động (đồng)", "Số người đóng góp", "Trạng thái"], rows)
 
 
 @bp.get("/<int:campaign_id>")

@@ -9,13 +9,9 @@ AUDIT_OBJECTS = {"donation": "Khoản đóng góp", "donor": "Người đóng g�
 
 
 def init_app(app):
-    from app.audit import routes as audit_routes
     from app.audit import services as audit_services
 
     from . import routes, routes_batch, routes_donors, routes_import  # noqa: F401  (views on one blueprint)
 
-    for key, label in AUDIT_ACTIONS.items():
-        audit_services.ACTION_LABELS.setdefault(key, label)
-    for key, label in AUDIT_OBJECTS.items():
-        audit_routes.OBJECT_LABELS.setdefault(key, label)
+    audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     app.register_blueprint(routes.bp)

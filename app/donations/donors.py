@@ -46,6 +46,7 @@ class Donor(db.Model):
         Index("ix_donor_unit_search", "unit_id", "search_key"),
         Index("ix_donor_unit_name_key", "unit_id", "name_key"),
         Index("ix_donor_phone_key", "phone_key"),
+        Index("ix_donor_name", "name_key", "id", "merged_into_id", "search_key"),  # migration 0011: whole-tree list
     )
 
     @property

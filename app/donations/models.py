@@ -26,7 +26,7 @@ class Donation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
-    donor_id: Mapped[int] = mapped_column(ForeignKey("donor.id"), index=True)
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donor.id"))
     donation_date: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(BigInteger)  # đồng; for in-kind gifts the value "quy ra tiền"
     method: Mapped[str] = mapped_column(String(10), default=CASH)
@@ -54,6 +54,11 @@ class Donation(db.Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_donation_unit_date", "unit_id", "donation_date", "id"),
         Index("ix_donation_campaign_date", "campaign_id", "donation_date", "id"),
+        # Migration 0011: one index per filter and sort of the donation list (see its docstring).
+        Index("ix_donation_date", "donation_date", "id"),
+        Index("ix_donation_donor_live", "donor_id", "voided_at", "donation_date", "id", "amount"),
+        Index("ix_donation_collector_unit", "collector_unit_id", "donation_date", "id"),
+        Index("ix_donation_created_by", "created_by_id", "donation_date", "id"),
     )
 
     @property

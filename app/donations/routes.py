@@ -3,10 +3,11 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core import idempotency
-from app.core.authz import authorize, get_or_404
+from app.core.authz import authorize, get_or_404, is_id
 from app.core.rendering import is_htmx
+from app.core.paging import Page
 from app.core.views import attach_error, form_page, go, page_number, render
-from app.core.xlsx import export_response
+from app.core.export import export_table
 from app.extensions import db
 from app.vn.money import format_vnd
 from app.campaigns.services import campaigns_in_scope
@@ -88,7 +89,8 @@ def _filters():
     campaigns = list(db.session.scalars(campaigns_in_scope(current_user.unit)))
     filters.dot.choices = [(0, "Mọi đợt vận động")] + [(c.id, c.name) for c in campaigns]
     stmt = services.donation_query(
-        current_user.unit, campaign_id=filters.dot.data or None, date_from=filters.tu_ngay.data,
+        current_user.unit, campaign_id=filters.dot.data if is_id(filters.dot.data) else None,
+        date_from=filters.tu_ngay.data,
         date_to=filters.den_ngay.data, method=filters.hinh_thuc.data or "", donor=filters.nguoi.data or "",
         collector=filters.nguoi_thu.data or "", include_voided=filters.da_huy.data == "1")
     return filters, stmt
@@ -101,9 +103,8 @@ def index():
     authorize("view")
     filters, stmt = _filters()
     count, total = services.totals(stmt)
-    pagination = db.paginate(services.listing(stmt), page=page_number(), per_page=50, error_out=False,
-                             count=False)
-    pagination.total = count
+    page = page_number()
+    pagination = Page(services.page_items(stmt, page, 50), page, 50, count)
     return render("donations/index.html", partial="donations/_list.html", filters=filters,
                   pagination=pagination, count=count, total=total)
 
@@ -111,16 +112,16 @@ def index():
 @bp.get("/xuat.xlsx")
 @login_required
 def export():
-    """The filtered donation list as .xlsx (same filters as the page)."""
+    """The filtered donation list as .xlsx, or CSV with ?format=csv (same filters as the page)."""
     authorize("view")
     _, stmt = _filters()
     items = db.session.scalars(services.listing(stmt).limit(100_000)).unique()
     rows = ((d.donation_date, d.entry.number if d.entry else "", d.donor.name, d.donor.kind_label,
              d.donor.address, d.donor.phone, d.amount, d.method_label, d.in_kind_text, d.campaign.name,
              d.collector_label, d.note, "Đã hủy: " + d.void_reason if d.voided else "") for d in items)
-    return export_response("dong-gop.xlsx", ["Ngày", "Số phiếu thu", "Họ tên người đóng góp", "Loại", "Địa chỉ",
-                                             "Điện thoại", "Số tiền (đồng)", "Hình thức", "Hiện vật",
-                                             "Đợt vận động", "Người thu", "Ghi chú", "Tình trạng"], rows)
+    return export_table("dong-gop.xlsx", ["Ngày", "Số phiếu thu", "Họ tên người đóng góp", "Loại", "Địa chỉ",
+                                          "Điện thoại", "Số tiền (đồng)", "Hình thức", "Hiện vật",
+                                          "Đợt vận động", "Người thu", "Ghi chú", "Tình trạng"], rows)
 
 
 @bp.get("/<int:donation_id>")

@@ -3,9 +3,10 @@ from flask import flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.core.authz import authorize, get_or_404
+from app.core.authz import authorize, can, get_or_404, is_id
+from app.core.paging import paginate_ids
 from app.core.views import attach_error, form_page, go, page_number, render
-from app.core.xlsx import export_response
+from app.core.export import export_table
 from app.extensions import db
 
 from . import donor_services, services
@@ -21,21 +22,20 @@ def donors():
     """Donors of the user's unit and below, in Vietnamese name order; search without diacritics."""
     authorize("view")
     q = request.args.get("q", "")
-    pagination = db.paginate(donor_services.donors_in_scope(current_user.unit, q), page=page_number(),
-                             per_page=50, error_out=False)
+    pagination = paginate_ids(donor_services.donors_in_scope(current_user.unit, q), Donor, page_number(), 50)
     return render("donations/donors.html", partial="donations/_donor_rows.html", pagination=pagination, q=q)
 
 
 @bp.get("/nha-hao-tam/xuat.xlsx")
 @login_required
 def donors_export():
-    """The donor list (current search) as .xlsx."""
+    """The donor list (current search) as .xlsx, or CSV with ?format=csv."""
     authorize("view")
     items = db.session.scalars(donor_services.donors_in_scope(current_user.unit, request.args.get("q", ""))
                                .limit(100_000))
     rows = ((d.name, d.kind_label, d.address, d.phone, d.note, d.unit.name) for d in items)
-    return export_response("nha-hao-tam.xlsx", ["Họ tên", "Loại", "Địa chỉ", "Điện thoại", "Ghi chú", "Đơn vị"],
-                           rows)
+    return export_table("nha-hao-tam.xlsx", ["Họ tên", "Loại", "Địa chỉ", "Điện thoại", "Ghi chú", "Đơn vị"],
+                        rows)
 
 
 @bp.get("/nha-hao-tam/<int:donor_id>")
@@ -59,9 +59,10 @@ def donor_merge(donor_id):
     candidates = [d for d in donor_services.suggest(current_user.unit, donor.name, donor.phone, donor.address, 20)
                   if d.id != donor.id]
     picked = request.values.get("keep_id", type=int)
-    if picked and picked not in [d.id for d in candidates]:
+    if is_id(picked) and picked not in [d.id for d in candidates]:
         other = db.session.get(Donor, picked)
-        if other is not None:
+        # Only a donor the user may see: the list of choices must never describe another commune's.
+        if other is not None and can(current_user, "view", other):
             candidates.append(other)
     form.keep_id.choices = [(d.id, f"{d.name} · {d.address or d.phone or d.kind_label} (#{d.id})")
                             for d in candidates]

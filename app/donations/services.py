@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
-from app.core.authz import scope_unit_ids
+from app.core.authz import scope_filter
 from app.campaigns.models import Campaign
 from app.campaigns.services import CampaignError, ensure_open
 from app.extensions import db
@@ -193,7 +193,7 @@ def void_donation(donation: Donation, reason: str) -> Donation:
 def donation_query(root: Unit, *, campaign_id=None, date_from=None, date_to=None, method="", donor="",
                    collector="", include_voided=False):
     """A select of donations in `root`'s scope matching the filters, newest first."""
-    stmt = select(Donation).where(Donation.unit_id.in_(scope_unit_ids(root)))
+    stmt = select(Donation).where(scope_filter(Donation.unit_id, root))
     if campaign_id:
         stmt = stmt.where(Donation.campaign_id == campaign_id)
     if date_from:
@@ -223,6 +223,18 @@ def listing(stmt):
     return stmt.options(selectinload(Donation.donor), selectinload(Donation.campaign),
                         selectinload(Donation.entry), selectinload(Donation.collector_unit)
                         ).order_by(Donation.donation_date.desc(), Donation.id.desc())
+
+
+def page_items(stmt, page: int, per_page: int) -> list[Donation]:
+    """One page of listing(stmt): the page's ids first, read from an index even deep in the list
+    (page 50 skips 2,450 index entries, not 2,450 sorted rows), then only those rows."""
+    ids = list(db.session.scalars(
+        stmt.with_only_columns(Donation.id).order_by(Donation.donation_date.desc(), Donation.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)))
+    if not ids:
+        return []
+    found = {d.id: d for d in db.session.scalars(listing(select(Donation).where(Donation.id.in_(ids))))}
+    return [found[i] for i in ids]
 
 
 def totals(stmt) -> tuple[int, int]:

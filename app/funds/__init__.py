@@ -8,14 +8,10 @@ AUDIT_OBJECTS = {"fund": "Quỹ", "ledger_entry": "Bút toán quỹ"}
 
 
 def init_app(app):
-    from app.audit import routes as audit_routes
     from app.audit import services as audit_services
 
     from . import routes, routes_money  # noqa: F401  (routes_money adds its views to the blueprint)
 
     # Vietnamese labels for the audit log page, without editing the audit package.
-    for key, label in AUDIT_ACTIONS.items():
-        audit_services.ACTION_LABELS.setdefault(key, label)
-    for key, label in AUDIT_OBJECTS.items():
-        audit_routes.OBJECT_LABELS.setdefault(key, label)
+    audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     app.register_blueprint(routes.bp)

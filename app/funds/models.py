@@ -89,6 +89,9 @@ class LedgerEntry(db.Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("direction IN ('in', 'out')", name="direction_valid"),
         Index("ix_ledger_entry_fund_date", "fund_id", "entry_date"),
+        # Migration 0011: the ledger's direction and source filters; the balance as an index-only sum.
+        Index("ix_ledger_entry_fund_direction", "fund_id", "direction", "entry_date", "id", "amount"),
+        Index("ix_ledger_entry_fund_source", "fund_id", "source", "entry_date", "id"),
     )
 
     @property

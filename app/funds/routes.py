@@ -30,14 +30,34 @@ def index():
     return render("funds/index.html", partial="funds/_fund_rows.html", pagination=pagination, totals=totals)
 
 
+@bp.get("/xuat.xlsx")
+@login_required
+def index_export():
+    """The funds of the user's unit and below with their balances, as .xlsx or CSV (?format=csv)."""
+    from app.core.export import export_table
+
+    authorize("view")
+    found = list(db.session.scalars(services.funds_in_scope(current_user.unit)))
+    totals = services.balances(found)
+    rows = ((f.name, f.unit.name, f.description, totals.get(f.id, 0), "Đang hoạt động" if f.active else
+             "Ngừng hoạt động") for f in found)
+    return export_table("Danh sách quỹ.xlsx", ["Tên quỹ", "Đơn vị", "Mô tả", "Số dư (đồng)", "Trạng thái"], rows,
+                        sheet_title="Quỹ")
+
+
+def filtered_ledger(fund, args):
+    """(filter form, select) for a fund's ledger page and its export: one reading of the filters."""
+    filters = LedgerFilterForm(args)
+    return filters, ledger_query(fund, date_from=filters.tu_ngay.data, date_to=filters.den_ngay.data,
+                                 direction=filters.huong.data or "", source=filters.nguon.data or "")
+
+
 @bp.get("/<int:fund_id>")
 @login_required
 def detail(fund_id):
     """A fund: balance in figures and words, and its ledger (filtered, newest first)."""
     fund = get_or_404(Fund, fund_id)
-    filters = LedgerFilterForm(request.args)
-    stmt = ledger_query(fund, date_from=filters.tu_ngay.data, date_to=filters.den_ngay.data,
-                        direction=filters.huong.data or "", source=filters.nguon.data or "")
+    filters, stmt = filtered_ledger(fund, request.args)
     pagination = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render("funds/detail.html", partial="funds/_entries.html", fund=fund, filters=filters,
                   pagination=pagination, fund_balance=services.balance(fund),
@@ -47,21 +67,20 @@ def detail(fund_id):
 @bp.get("/<int:fund_id>/so-quy.xlsx")
 @login_required
 def export(fund_id):
-    """The fund's ledger (same filters as the page) as .xlsx, oldest first like a paper cash book."""
-    from app.core.xlsx import export_response
+    """The fund's ledger (same filters as the page) as .xlsx, or CSV with ?format=csv; oldest first
+    like a paper cash book."""
+    from app.core.export import export_table
 
     fund = get_or_404(Fund, fund_id)
-    filters = LedgerFilterForm(request.args)
-    stmt = ledger_query(fund, date_from=filters.tu_ngay.data, date_to=filters.den_ngay.data,
-                        direction=filters.huong.data or "", source=filters.nguon.data or "")
+    _, stmt = filtered_ledger(fund, request.args)
     entries = list(db.session.scalars(stmt.order_by(None).order_by(LedgerEntry.entry_date, LedgerEntry.id)))
     rows = ((e.entry_date, e.number or "", e.direction_label, e.source_label, e.counterparty, e.description,
              e.basis, e.amount if e.direction == "in" else None, e.amount if e.direction == "out" else None,
              ("Đã hủy" if e.reversal else ("Hủy phiếu " + (e.original.number or "") if e.original else "")))
             for e in entries)
-    return export_response(f"Sổ quỹ - {fund.name}.xlsx",
-                           ["Ngày", "Số phiếu", "Thu/Chi", "Nguồn", "Người nộp/nhận", "Nội dung", "Căn cứ",
-                            "Thu (đồng)", "Chi (đồng)", "Ghi chú"], rows, sheet_title="Sổ quỹ")
+    return export_table(f"Sổ quỹ - {fund.name}.xlsx",
+                        ["Ngày", "Số phiếu", "Thu/Chi", "Nguồn", "Người nộp/nhận", "Nội dung", "Căn cứ",
+                         "Thu (đồng)", "Chi (đồng)", "Ghi chú"], rows, sheet_title="Sổ quỹ")
 
 
 @bp.route("/moi", methods=["GET", "POST"])

@@ -23,13 +23,12 @@ def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
 
 
 def init_app(app):
-    from app.audit import routes as audit_routes
+    from app.audit import services as audit_services
     from app.campaigns import services as campaign_services
 
     from . import routes, routes_open, routes_report  # noqa: F401  (they add views to the blueprint)
 
-    for key, label in AUDIT_OBJECTS.items():
-        audit_routes.OBJECT_LABELS.setdefault(key, label)
+    audit_services.register_labels(objects=AUDIT_OBJECTS)
     if campaign_totals not in campaign_services.TOTAL_SOURCES:
         campaign_services.TOTAL_SOURCES.append(campaign_totals)
     app.register_blueprint(routes.bp)

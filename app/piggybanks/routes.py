@@ -57,16 +57,16 @@ def index():
 @bp.get("/xuat.xlsx")
 @login_required
 def export():
-    """The filtered list as .xlsx (all pages)."""
+    """The filtered list (all pages) as .xlsx, or CSV with ?format=csv."""
     authorize("view")
-    from app.core.xlsx import export_response
+    from app.core.export import export_table
 
     _, stmt = filtered_pigs(request.args)
     rows = ([p.code, p.holder_name, p.holder_type_label, p.unit.name, p.issued_on, p.seed_money, p.cycle,
              p.status_label] for p in db.session.scalars(stmt))
-    return export_response("Danh sách heo đất.xlsx",
-                           ["Mã heo", "Người nuôi", "Loại", "Đơn vị", "Ngày cấp (lứa hiện tại)",
-                            "Tiền mồi (đồng)", "Lứa", "Trạng thái"], rows, "Heo đất")
+    return export_table("Danh sách heo đất.xlsx",
+                        ["Mã heo", "Người nuôi", "Loại", "Đơn vị", "Ngày cấp (lứa hiện tại)",
+                         "Tiền mồi (đồng)", "Lứa", "Trạng thái"], rows, "Heo đất")
 
 
 @bp.get("/<int:pig_id>")

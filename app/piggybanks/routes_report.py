@@ -78,7 +78,8 @@ def batch_entry():
 
 def _period(filters: ReportFilterForm) -> tuple[date | None, date | None]:
     date_from, date_to = filters.tu_ngay.data, filters.den_ngay.data
-    if filters.nam.data and not (date_from or date_to):
+    # The filter form is read, not validated (a GET): a year outside its range filters nothing.
+    if filters.nam.data and 2000 <= filters.nam.data <= 2100 and not (date_from or date_to):
         date_from, date_to = date(filters.nam.data, 1, 1), date(filters.nam.data, 12, 31)
     return date_from, date_to
 
@@ -104,15 +105,15 @@ def report():
 @bp.get("/bao-cao.xlsx")
 @login_required
 def report_export():
-    """The report as .xlsx."""
+    """The report as .xlsx, or CSV with ?format=csv."""
     authorize("view")
-    from app.core.xlsx import export_response
+    from app.core.export import export_table
 
     _, unit, _, _, data = _report(request.args)
     rows = [[r.unit.name, r.holder_type_label, r.active, r.waiting, r.openings, r.counted, r.to_fund, r.kept]
             for r in data.rows]
     t = data.total
     rows.append(["Tổng cộng", "", t.active, t.waiting, t.openings, t.counted, t.to_fund, t.kept])
-    return export_response(f"Báo cáo heo đất - {unit.name}.xlsx",
-                           ["Đơn vị", "Loại người nuôi", "Đang nuôi", "Đã mổ chờ tái đàn", "Lần mổ",
-                            "Tổng đếm được (đồng)", "Nộp quỹ (đồng)", "Gia đình giữ lại (đồng)"], rows, "Báo cáo")
+    return export_table(f"Báo cáo heo đất - {unit.name}.xlsx",
+                        ["Đơn vị", "Loại người nuôi", "Đang nuôi", "Đã mổ chờ tái đàn", "Lần mổ",
+                         "Tổng đếm được (đồng)", "Nộp quỹ (đồng)", "Gia đình giữ lại (đồng)"], rows, "Báo cáo")

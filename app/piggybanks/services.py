@@ -66,7 +66,7 @@ def next_code_number(unit: Unit, prefix: str) -> int:
     """1 + the highest number already used after `prefix-` in this unit (a suggestion only:
     the unique constraint on (unit, code) is what guarantees no two pigs share a code)."""
     codes = db.session.scalars(select(PiggyBank.code).where(PiggyBank.unit_id == unit.id,
-                                                            PiggyBank.code.startswith(prefix + "-")))
+                                                            PiggyBank.code.startswith(prefix + "-", autoescape=True)))
     numbers = [int(c[len(prefix) + 1:]) for c in codes if c[len(prefix) + 1:].isdigit()]
     return max(numbers, default=0) + 1
 
@@ -195,14 +195,10 @@ def fund_for(pig: PiggyBank):
     return fund or funds.default_fund(pig.unit)
 
 
-def open_pig(pig: PiggyBank, *, opened_on: date, amount: int, disposition: str, witness1: str,
-             witness2: str, to_fund: int | None = None, kept: int | None = None,
-             note: str = "") -> PiggyBankOpening:
-    """Record a count (mổ heo); the fund part posts a phiếu thu, the kept part is only recorded.
-
-    The pig becomes "Đã mổ" until it is re-issued (tái đàn) or retired.
-    """
-    _lock(pig)
+def opening_values(pig: PiggyBank, *, opened_on: date, amount: int, disposition: str, witness1: str,
+                   witness2: str, to_fund: int | None = None, kept: int | None = None, note: str = "") -> dict:
+    """Check one count against the rules and return its column values (shared by open_pig and
+    the bulk path in bulk.py). The caller has locked the pig."""
     if pig.status != ACTIVE:
         raise PiggyBankError(f"Heo {pig.code} không ở trạng thái đang nuôi ({pig.status_label}).", "amount")
     opened_on = _date(opened_on, "opened_on")
@@ -219,10 +215,23 @@ def open_pig(pig: PiggyBank, *, opened_on: date, amount: int, disposition: str, 
         raise PiggyBankError("Cần hai người chứng kiến khác nhau.", "witness2")
     if max(len(witness1), len(witness2)) > 120:
         raise PiggyBankError("Tên người chứng kiến dài quá 120 ký tự.", "witness1")
-    opening = PiggyBankOpening(piggy_bank=pig, unit_id=pig.unit_id, holder_type=pig.holder_type,
-                               cycle=pig.cycle, opened_on=opened_on, amount=amount, to_fund=to_fund, kept=kept,
-                               disposition=disposition, witness1=witness1, witness2=witness2,
-                               note=(clean(note or ""))[:300], created_by_id=_actor_id())
+    return dict(unit_id=pig.unit_id, holder_type=pig.holder_type, cycle=pig.cycle, opened_on=opened_on,
+                amount=amount, to_fund=to_fund, kept=kept, disposition=disposition, witness1=witness1,
+                witness2=witness2, note=(clean(note or ""))[:300], created_by_id=_actor_id())
+
+
+def open_pig(pig: PiggyBank, *, opened_on: date, amount: int, disposition: str, witness1: str,
+             witness2: str, to_fund: int | None = None, kept: int | None = None,
+             note: str = "") -> PiggyBankOpening:
+    """Record a count (mổ heo); the fund part posts a phiếu thu, the kept part is only recorded.
+
+    The pig becomes "Đã mổ" until it is re-issued (tái đàn) or retired.
+    """
+    _lock(pig)
+    values = opening_values(pig, opened_on=opened_on, amount=amount, disposition=disposition, witness1=witness1,
+                            witness2=witness2, to_fund=to_fund, kept=kept, note=note)
+    to_fund = values["to_fund"]
+    opening = PiggyBankOpening(piggy_bank=pig, **values)
     db.session.add(opening)
     db.session.flush()
     if to_fund and pig.campaign_id:

@@ -10,14 +10,10 @@ AUDIT_OBJECTS = {"scholarship_round": "Đợt học bổng", "award_category": "
 
 
 def init_app(app):
-    from app.audit import routes as audit_routes
     from app.audit import services as audit_services
 
     from . import models  # noqa: F401
     from . import routes, routes_import, routes_payout  # noqa: F401  (they add views to the blueprint)
 
-    for key, label in AUDIT_ACTIONS.items():
-        audit_services.ACTION_LABELS.setdefault(key, label)
-    for key, label in AUDIT_OBJECTS.items():
-        audit_routes.OBJECT_LABELS.setdefault(key, label)
+    audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     app.register_blueprint(routes.bp)

@@ -86,7 +86,7 @@ class Nomination(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("scholarship_round.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"))
     category_id: Mapped[int] = mapped_column(ForeignKey("award_category.id"))
     proposer: Mapped[str] = mapped_column(String(200), default="")
     reason: Mapped[str] = mapped_column(String(500), default="")
@@ -109,6 +109,9 @@ class Nomination(db.Model):
 
     __table_args__ = (
         Index("ix_nomination_round_status", "round_id", "status"),
+        # Migration 0011: the selection page's filters read from the index alone; a pupil's nominations.
+        Index("ix_nomination_round_filters", "round_id", "category_id", "status", "pupil_id"),
+        Index("ix_nomination_pupil_round", "pupil_id", "round_id"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
     )
 

@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.core import idempotency
-from app.core.authz import authorize, get_or_404
+from app.core.authz import authorize, get_or_404, is_id
+from app.core.paging import paginate_ids
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
 from app.vn.money import format_vnd
@@ -112,19 +113,28 @@ def round_detail(round_id):
     return _selection_page(rnd, DecideForm())
 
 
-def _selection_page(rnd, form, status_code=200):
-    """The selection page for the current filters. A refused decision comes back with 422: its
-    message beside the reason field or at the top, the ticked rows and the typed reason kept."""
-    status = request.args.get("trang_thai", "")
-    category_id = request.args.get("loai", type=int)
+def filtered_nominations(rnd, args):
+    """(status, category id, select in Vietnamese name order) for the selection page's filters;
+    the export reads the filters through here too."""
+    status = args.get("trang_thai", "")
+    category_id = args.get("loai", type=int)
+    category_id = category_id if is_id(category_id) else None
     stmt = (select(Nomination).join(Pupil, Pupil.id == Nomination.pupil_id)
             .where(Nomination.round_id == rnd.id))
     if status in STATUS_LABELS:
         stmt = stmt.where(Nomination.status == status)
     if category_id:
         stmt = stmt.where(Nomination.category_id == category_id)
-    pagination = db.paginate(stmt.order_by(Pupil.name_key, Nomination.id), page=page_number(),
-                             per_page=PER_PAGE, error_out=False)
+    return status, category_id, stmt.order_by(Pupil.name_key, Nomination.id)
+
+
+def _selection_page(rnd, form, status_code=200):
+    """The selection page for the current filters. A refused decision comes back with 422: its
+    message beside the reason field or at the top, the ticked rows and the typed reason kept."""
+    status, category_id, stmt = filtered_nominations(rnd, request.args)
+    # Counted without the join to pupil, which only orders the page (the WHERE is on nomination alone).
+    pagination = paginate_ids(stmt, Nomination, page_number(), PER_PAGE,
+                              count_stmt=select(Nomination).where(stmt.whereclause))
     return render("scholarships/detail.html", partial="scholarships/_selection.html", status=status_code,
                   rnd=rnd, pagination=pagination, totals=services.totals(rnd), form=form,
                   ticked=set(form.ids.data or []),
@@ -170,6 +180,8 @@ def nominate(round_id):
 def _selected(rnd, ids) -> list[Nomination]:
     if not ids:
         return []
+    if not all(is_id(i) for i in ids):
+        abort(404)
     rows = db.session.scalars(select(Nomination).where(Nomination.id.in_(ids))).all()
     for n in rows:
         if n.round_id != rnd.id:
@@ -238,7 +250,8 @@ def include_sponsored(round_id):
 
     rnd = get_or_404(ScholarshipRound, round_id, "nomination.write")
     back = url_for(".round_detail", round_id=rnd.id)
-    category = db.session.get(AwardCategory, request.form.get("category_id", type=int) or 0)
+    category_id = request.form.get("category_id", type=int)
+    category = db.session.get(AwardCategory, category_id) if is_id(category_id) else None
     if category is None or category.round_id != rnd.id:
         flash("Vui lòng chọn loại học bổng.", "error")
         return go(back)

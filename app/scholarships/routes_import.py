@@ -4,21 +4,20 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import current_app, flash, url_for
+from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.core import idempotency
 from app.core.authz import get_or_404
+from app.core.export import export_table
 from app.core.views import attach_error, form_page, go
 from app.core.xlsx import XlsxError, export_response, read_upload
 from app.extensions import db
-from app.pupils.models import Pupil
 
 from . import importing, services
 from .forms import ConfirmImportForm, ImportForm
-from .models import Nomination, ScholarshipRound
-from .routes import bp
+from .models import ScholarshipRound
+from .routes import bp, filtered_nominations
 
 MAX_AGE = 6 * 3600  # an upload waits this long for its confirmation
 
@@ -73,8 +72,6 @@ def import_upload(round_id):
     rows, token = None, None
     if form.validate_on_submit():
         try:
-            from flask import request
-
             sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS)
             rows = importing.parse_rows(rnd, sheet)
             token = _store(rows, rnd, form.proposer.data or "")
@@ -117,14 +114,15 @@ def import_confirm(round_id):
 @bp.get("/<int:round_id>/xuat-excel")
 @login_required
 def export(round_id):
-    """The round's nominations as .xlsx, in Vietnamese name order."""
+    """The round's nominations (the selection page's filters) as .xlsx, or CSV with ?format=csv,
+    in Vietnamese name order."""
     rnd = get_or_404(ScholarshipRound, round_id)
-    noms = db.session.scalars(select(Nomination).join(Pupil, Pupil.id == Nomination.pupil_id)
-                              .where(Nomination.round_id == rnd.id).order_by(Pupil.name_key)).all()
+    _, _, stmt = filtered_nominations(rnd, request.args)
+    noms = db.session.scalars(stmt).all()
     rows = [[i, n.pupil.full_name, n.pupil.birth_text, n.pupil.class_text,
              n.pupil.school.name if n.pupil.school else "", n.pupil.village, ", ".join(n.pupil.circumstances),
              n.category.name, n.amount if n.status == "approved" else n.category.amount, n.status_label,
              n.decision_reason] for i, n in enumerate(noms, start=1)]
-    return export_response(f"Đề cử - {rnd.name}.xlsx", ["STT", "Họ và tên", "Ngày sinh", "Lớp", "Trường", "Thôn, ấp",
-                                                         "Hoàn cảnh", "Loại học bổng", "Số tiền", "Trạng thái",
-                                                         "Lý do không duyệt"], rows, sheet_title="Đề cử")
+    return export_table(f"Đề cử - {rnd.name}.xlsx", ["STT", "Họ và tên", "Ngày sinh", "Lớp", "Trường", "Thôn, ấp",
+                                                      "Hoàn cảnh", "Loại học bổng", "Số tiền", "Trạng thái",
+                                                      "Lý do không duyệt"], rows, sheet_title="Đề cử")

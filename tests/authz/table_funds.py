@@ -22,6 +22,7 @@ def income_entry(world, own):
 
 TABLE = {
     "funds.index": Rule(ALL),
+    "funds.index_export": Rule(ALL),
     "funds.detail": Rule(ALL, args=fund),
     "funds.export": Rule(ALL, args=fund),
     "funds.create": Rule(TREASURER),

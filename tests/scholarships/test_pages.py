@@ -3,6 +3,16 @@ import pytest
 
 from tests.factories_scholarships import scholarship_world
 
+
+def _sponsorship_id(side):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.pupils.models import Sponsorship
+
+    return db.session.scalar(select(Sponsorship.id).where(Sponsorship.pupil_id == side.pupil.id))
+
+
 # (url builder, role, has a fragment for htmx)
 PAGES = {
     "pupils.index": (lambda s: "/hoc-sinh/?q=khue", "viewer", True),
@@ -12,6 +22,8 @@ PAGES = {
     "pupils.add_result": (lambda s: f"/hoc-sinh/{s.pupil.id}/ket-qua", "clerk", True),
     "pupils.add_achievement": (lambda s: f"/hoc-sinh/{s.pupil.id}/thanh-tich", "clerk", True),
     "pupils.add_sponsorship": (lambda s: f"/hoc-sinh/{s.pupil.id}/do-dau", "clerk", True),
+    "pupils.edit_record": (lambda s: f"/hoc-sinh/do-dau/{_sponsorship_id(s)}/sua", "clerk", True),
+    "pupils.delete_record": (lambda s: f"/hoc-sinh/do-dau/{_sponsorship_id(s)}/xoa", "clerk", False),
     "pupils.duplicates": (lambda s: "/hoc-sinh/trung-lap", "clerk", False),
     "pupils.merge": (lambda s: f"/hoc-sinh/{s.pupil.id}/gop/{s.pupil2.id}", "clerk", False),
     "pupils.schools": (lambda s: "/hoc-sinh/truong/", "viewer", False),
@@ -31,6 +43,7 @@ PAGES = {
     "scholarships.summary": (lambda s: f"/hoc-bong/{s.round.id}/tong-ket", "viewer", False),
 }
 FILES = {
+    "pupils.export": (lambda s: "/hoc-sinh/xuat.xlsx?q=khue", "viewer"),
     "scholarships.template": (lambda s: f"/hoc-bong/{s.round.id}/mau-excel", "clerk"),
     "scholarships.export": (lambda s: f"/hoc-bong/{s.round.id}/xuat-excel", "viewer"),
     "scholarships.sheet_pdf": (lambda s: f"/hoc-bong/{s.round.id}/danh-sach-ky-nhan?truong={s.school.id}", "viewer"),
