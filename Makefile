@@ -40,8 +40,16 @@ test: setup-test
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
 
-# Benchmarks print figures; they are not tests. BENCH_DONATIONS=20000 for a quick run.
+# Benchmarks print figures and end with one scoreboard (figure, target, đạt / KHÔNG ĐẠT); they are not
+# tests. `python -m bench` seeds the province (cached), drives gunicorn with wrk, weighs the pages,
+# runs Lighthouse, then the money, scholarship and print benches. BENCH_QUICK=1 for a short run;
+# BENCH_DATABASE_URL=postgresql+psycopg://... to repeat the load test on PostgreSQL.
 bench: setup
-	$(BIN)/python -m bench.bench_money
-	$(BIN)/python scripts/bench_scholarships.py
-	$(BIN)/python bench/bench_print.py
+	scripts/system-deps.sh bench
+	$(BIN)/python -m bench
+
+# The proofs of reliability and security (crash, concurrency, restore drill, attacks) at full size,
+# on SQLite and, when a server answers on 127.0.0.1:5432, on PostgreSQL; prints one scoreboard.
+.PHONY: prove
+prove: setup-test
+	$(BIN)/python scripts/prove.py $(PROVE_ARGS)
