@@ -7,16 +7,20 @@ as soon as it is switched on again.
 import logging
 
 from flask import Flask
-from huey import crontab
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = "*/10"  # minutes
 
 
 def register_tasks(app: Flask) -> None:
-    huey = app.extensions.get("huey")
-    if huey is None:  # no print queue configured: nothing runs periodic tasks
-        return
+    """Add the backup and maintenance tasks to the print worker's queue when it is built."""
+    from app.printing.queue import on_queue
+
+    on_queue(app, _add_tasks)
+
+
+def _add_tasks(app: Flask, huey) -> None:
+    from huey import crontab
 
     def daily_backup() -> None:
         from . import services

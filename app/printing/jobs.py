@@ -1,6 +1,7 @@
 """Background print jobs: the public API other domains call.
 
     from app.printing.jobs import register_document, request_print, PrintError
+    from app.printing.longlist import render_list_pdf    # inside the builder: WeasyPrint is heavy
 
     def build_list(params, progress):          # runs in the worker, inside an app context
         decision = db.session.get(Decision, params["decision_id"])
@@ -42,13 +43,10 @@ from app.extensions import db
 from app.units.models import utcnow
 
 from . import procpool
-from .longlist import Column, decision_list_columns, render_list_pdf  # re-exported for builders
-from .many import render_many  # re-exported for builders
 from .models import PrintJob
 
 __all__ = ["register_document", "request_print", "PrintError", "Progress", "Builder", "job_file",
-           "requeue_abandoned", "run_job", "content_hash", "registered_kinds",
-           "render_list_pdf", "render_many", "Column", "decision_list_columns"]
+           "requeue_abandoned", "run_job", "content_hash", "registered_kinds"]
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +168,9 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
 
 def enqueue(job_id: int) -> None:
     """Put a job id on the queue (the worker runs run_job)."""
-    current_app.extensions["print_task"](job_id)
+    from .worker import print_task
+
+    print_task(current_app)(job_id)
 
 
 def _set(job_id: int, only_if: str | None = None, **values) -> int:

@@ -22,7 +22,7 @@ from weasyprint.formatting_structure import boxes
 
 from .drawcache import reuse_background_images
 from .lean import LeanHTML
-from .services import BASE_URL, StaticOnlyFetcher, _font_config
+from .engine import BASE_URL, StaticOnlyFetcher, _font_config
 from .sheets import split_stylesheets
 from .textcache import reuse_text_layouts
 

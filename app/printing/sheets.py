@@ -7,7 +7,7 @@ of the HTML and handed to WeasyPrint as already parsed CSS objects, in the same 
 move together from the author to the user origin, so their rules still cascade among themselves
 exactly as before (style="" attributes still win over them, as before). The objects are cached
 per thread, because their @font-face rules are registered in that thread's FontConfiguration
-(app.printing.services._font_config). A linked file is parsed again when its mtime changes.
+(app.printing.engine._font_config). A linked file is parsed again when its mtime changes.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from weasyprint import CSS
 
-from .services import BASE_URL
+from .engine import BASE_URL
 
 __all__ = ["split_stylesheets"]
 

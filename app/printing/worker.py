@@ -18,15 +18,26 @@ from datetime import timedelta
 
 import click
 from flask import Flask
-from huey import crontab
-from huey.consumer import Consumer
 
-from .queue import make_huey, queue_url
+from .queue import huey_for, on_queue, queue_url
 
 
 def init_queue(app: Flask) -> None:
-    """Create the app's Huey, its print task and the periodic re-queue check."""
-    huey = make_huey(app)
+    """Declare the print task and the periodic re-queue check (added when the queue is built)."""
+    on_queue(app, _add_print_tasks)
+
+
+def print_task(app: Flask):
+    """The task that queues a print job id (a test may put its own in app.extensions)."""
+    task = app.extensions.get("print_task")
+    if task is None:
+        huey_for(app)
+        task = app.extensions["print_task"]
+    return task
+
+
+def _add_print_tasks(app: Flask, huey) -> None:
+    from huey import crontab
 
     def run_print_job(job_id: int) -> None:
         from .jobs import run_job
@@ -40,7 +51,6 @@ def init_queue(app: Flask) -> None:
         with app.app_context():
             requeue_abandoned()
 
-    app.extensions["huey"] = huey
     app.extensions["print_task"] = huey.task(name="printing.run_print_job", retries=0)(run_print_job)
     huey.periodic_task(crontab(minute="*"), name="printing.requeue_stale")(requeue_stale)
 
@@ -67,5 +77,7 @@ def register_cli(app: Flask) -> None:
             ids = requeue_abandoned(None if shared else timedelta(0))
             if ids:
                 click.echo(f"Đã đưa lại vào hàng đợi {len(ids)} lệnh in bị dừng giữa chừng: {ids}")
-        huey = app.extensions["huey"]
+        from huey.consumer import Consumer
+
+        huey = huey_for(app)
         Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.backups import services
 from app.donations.models import Donation
 from app.extensions import db
+from app.printing.queue import huey_for
 from tests.backups.helpers import DAY, Writer
 from tests.factories_donations import make_campaign, make_donation
 
@@ -128,7 +129,7 @@ def test_daily_backup_is_made_only_when_the_newest_is_a_day_old(app, campaign):
 
 
 def test_daily_backup_task_is_registered_on_the_print_workers_queue(app, campaign):
-    huey = app.extensions["huey"]
+    huey = huey_for(app)
     due = {t.name for t in huey.read_periodic(datetime(2026, 11, 20, 2, 10))}
     assert "backups.daily" in due  # checked every ten minutes
     assert "backups.daily" not in {t.name for t in huey.read_periodic(datetime(2026, 11, 20, 2, 11))}

@@ -4,6 +4,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+from app.printing.queue import huey_for
 from tests.browser.conftest import make_commune
 
 # Three honorees; the last is exactly 60 characters (a compound surname and many middle names).
@@ -41,7 +42,7 @@ def job_status(job_id: int) -> str:
 
 def work_one(app) -> bool:
     """Do what the print worker does for the next queued task (the live app's queue is not immediate)."""
-    huey = app.extensions["huey"]
+    huey = huey_for(app)
     task = huey.dequeue()
     if task is None:
         return False

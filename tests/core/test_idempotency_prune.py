@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.core.idempotency import IdempotencyKey, new_key, prune
 from app.extensions import db
+from app.printing.queue import huey_for
 from app.units.models import utcnow
 
 
@@ -41,6 +42,7 @@ def test_prune_keys_command_reports_and_deletes(app):
 def test_the_worker_prunes_keys_every_night(app):
     _key(45)
     db.session.commit()
+    huey_for(app)  # the queue, with its periodic tasks, is built on first use
     task = app.extensions["prune_keys_task"]
     due = task.task_class().validate_datetime
     assert due(datetime(2026, 11, 23, 3, 17)) and not due(datetime(2026, 11, 23, 4, 17))

@@ -16,7 +16,8 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from app import create_app
-from app.printing.services import BASE_URL, ResourceRefused, StaticOnlyFetcher, pdf_response, render_pdf
+from app.printing.engine import BASE_URL, ResourceRefused, StaticOnlyFetcher
+from app.printing.services import pdf_response, render_pdf
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfinfo")),
@@ -208,7 +209,7 @@ def test_warm_render_is_fast(app, sample_pdf):
 
 
 def test_font_configuration_cached_per_thread():
-    from app.printing.services import _font_config
+    from app.printing.engine import _font_config
 
     mine = _font_config()
     assert _font_config() is mine

@@ -4,6 +4,7 @@ import pytest
 from app.extensions import db
 from app.printing import jobs
 from app.printing.models import PrintJob
+from app.printing.queue import huey_for
 from app.units.models import utcnow
 from tests.conftest import login
 from tests.factories_printing import TEST_KIND, make_job
@@ -169,7 +170,7 @@ def test_queue_is_persistent_and_a_restarted_worker_runs_the_job(app, world, tmp
         assert db.session.get(PrintJob, job_id).status == "queued"
     assert calls == []
     restarted = create_app(config)  # a new process: only the queue file and the database remain
-    huey = restarted.extensions["huey"]
+    huey = huey_for(restarted)
     assert huey.pending_count() == 1
     huey.execute(huey.dequeue())
     with restarted.app_context():

@@ -161,7 +161,7 @@ def test_many_certificates_one_pdf_landscape(app, tmp_path):
 
 
 def test_stylesheets_parsed_once_per_thread_and_kept_in_order(app):
-    from app.printing.services import StaticOnlyFetcher, _font_config
+    from app.printing.engine import StaticOnlyFetcher, _font_config
     from app.printing.sheets import split_stylesheets
 
     html = ('<html><head><link rel="stylesheet" href="css/print-fonts.css"><style>p { color: red }</style>'
