@@ -1,4 +1,5 @@
 """Flask extensions, created once and bound in create_app()."""
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,5 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+compress = Compress()
 # Limits are declared per route (login); nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
