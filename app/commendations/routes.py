@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404
+from app.core.paging import Page
 from app.core.views import attach_error, attempt, form_page, go, page_number, render
 from app.extensions import db
 from app.funds.models import Fund
@@ -23,6 +24,7 @@ from .forms import ConfirmForm, DecisionForm, HonoreeForm
 from .models import DECISION_STATUS, Decision, Honoree
 
 bp = Blueprint("commendations", __name__, url_prefix="/khen-thuong")
+HONOREES_PER_PAGE = 40  # a decision page stays under 30 KB on a phone, warnings and all
 
 
 def _fund_choices(unit: Unit):
@@ -98,9 +100,20 @@ def detail(decision_id):
     """A decision: header, the list in Vietnamese order with warnings, and what can be done next."""
     d = get_or_404(Decision, decision_id)
     rows = services.honorees(d)
+    # Warnings compare each name with the whole list, so they are found on all rows; a page then
+    # shows 50 of them, numbered as in the printed list (?canh_bao=1: only the rows with a warning).
+    warnings = queries.warnings_for(d, rows)
+    numbered = list(enumerate(rows, 1))
+    only_warned = request.args.get("canh_bao") == "1"
+    if only_warned:
+        numbered = [(n, h) for n, h in numbered if h.id in warnings]
+    page = page_number()
+    pagination = Page(numbered[(page - 1) * HONOREES_PER_PAGE:page * HONOREES_PER_PAGE], page,
+                      HONOREES_PER_PAGE, len(numbered))
     count, total = queries.totals(d)
-    return render("commendations/detail.html", partial="commendations/_honoree_rows.html", d=d, rows=rows,
-                  warnings=queries.warnings_for(d, rows), count=count, total=total,
+    return render("commendations/detail.html", partial="commendations/_honoree_rows.html", d=d,
+                  pagination=pagination, warnings=warnings, only_warned=only_warned,
+                  warned=sum(1 for h in rows if h.id in warnings), count=count, total=total,
                   amendments=queries.amendments_of(d))
 
 
