@@ -1,6 +1,7 @@
 """Helpers shared by the entry views: choices, remembered campaign/date, saving one gift."""
 from flask import abort, session
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from app.campaigns.models import Campaign
 from app.campaigns.services import open_campaigns
@@ -16,13 +17,37 @@ from .donors import Donor
 REMEMBER = "donation_entry"
 
 
-def campaign_choices() -> list[tuple[int, str]]:
-    """Open campaigns in the user's scope (a closed one is not offered, and refused if forged)."""
-    return [(c.id, f"{c.name} - {c.unit.name}") for c in open_campaigns(current_user.unit)]
+CAMPAIGN_CHOICES_MAX = 30
+NARROWED_HINT = ("Chỉ liệt kê các đợt của đơn vị mình. Đợt của đơn vị cấp dưới: mở trang đợt vận động "
+                 "đó và bấm “+ Ghi đóng góp”.")
+
+
+def set_campaign_choices(field) -> None:
+    """Offer the open campaigns in the user's scope (a closed one is not offered, and refused if
+    forged) in the form's campaign select.
+
+    A province has hundreds open (a 20 KB select no one can scroll on a phone): past
+    CAMPAIGN_CHOICES_MAX it offers its own unit's and the one picked, which a campaign page's
+    link brings (?dot=) and the session remembers, and says so under the select.
+    """
+    campaigns = open_campaigns(current_user.unit)
+    field.description = ""
+    if len(campaigns) > CAMPAIGN_CHOICES_MAX:
+        campaigns = [c for c in campaigns if c.unit_id == current_user.unit_id or c.id == field.data]
+        field.description = NARROWED_HINT
+    field.choices = [(c.id, f"{c.name} - {c.unit.name}") for c in campaigns]
+
+
+COLLECTOR_CHOICES_MAX = 60
 
 
 def collector_choices() -> list[tuple[int, str]]:
-    return [(0, "— Không ghi —")] + scope_choices(current_user.unit)
+    """The units that may be named as collector. A province (hundreds of branches) lists itself
+    and its communes only: a 500-line select weighed 55 KB on a phone, and a branch's collection
+    is entered by its commune, whose list does hold its branches."""
+    root = current_user.unit
+    size = db.session.scalar(select(func.count(Unit.id)).where(Unit.path.startswith(root.path), Unit.active.is_(True)))
+    return [(0, "— Không ghi —")] + scope_choices(root, levels=None if size <= COLLECTOR_CHOICES_MAX else 1)
 
 
 def remembered() -> dict:

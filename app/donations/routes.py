@@ -10,6 +10,7 @@ from app.core.views import attach_error, form_page, go, page_number, render
 from app.core.export import export_table
 from app.extensions import db
 from app.vn.money import format_vnd
+from app.campaigns.models import Campaign
 from app.campaigns.services import campaigns_in_scope
 
 from . import entry as ent, services
@@ -18,13 +19,14 @@ from .forms import DonationFilterForm, DonationForm, VoidForm
 from .models import Donation
 
 bp = Blueprint("donations", __name__, url_prefix="/quyen-gop")
+PER_PAGE = 30  # a page of a province's list stays under 30 KB (50 rows weighed 37 KB)
 
 
 def _entry_form(formdata=None):
     form = DonationForm(formdata=formdata, **ent.remembered()) if formdata is None else DonationForm()
     if request.method == "GET" and request.args.get("dot", type=int):
         form.campaign_id.data = request.args.get("dot", type=int)
-    form.campaign_id.choices = ent.campaign_choices()
+    ent.set_campaign_choices(form.campaign_id)
     form.collector_unit_id.choices = ent.collector_choices()
     return form
 
@@ -86,14 +88,18 @@ def donor_suggest():
 
 def _filters():
     filters = DonationFilterForm(request.args)
-    campaigns = list(db.session.scalars(campaigns_in_scope(current_user.unit)))
+    # Only the names for the select: loading whole campaign objects cost a province page 8 ms.
+    campaigns = db.session.execute(campaigns_in_scope(current_user.unit).with_only_columns(Campaign.id, Campaign.name))
     filters.dot.choices = [(0, "Mọi đợt vận động")] + [(c.id, c.name) for c in campaigns]
-    stmt = services.donation_query(
-        current_user.unit, campaign_id=filters.dot.data if is_id(filters.dot.data) else None,
-        date_from=filters.tu_ngay.data,
-        date_to=filters.den_ngay.data, method=filters.hinh_thuc.data or "", donor=filters.nguoi.data or "",
-        collector=filters.nguoi_thu.data or "", include_voided=filters.da_huy.data == "1")
+    stmt = services.donation_query(current_user.unit, **_criteria(filters))
     return filters, stmt
+
+
+def _criteria(filters) -> dict:
+    return {"campaign_id": filters.dot.data if is_id(filters.dot.data) else None,
+            "date_from": filters.tu_ngay.data, "date_to": filters.den_ngay.data,
+            "method": filters.hinh_thuc.data or "", "donor": filters.nguoi.data or "",
+            "collector": filters.nguoi_thu.data or "", "include_voided": filters.da_huy.data == "1"}
 
 
 @bp.get("/")
@@ -102,9 +108,9 @@ def index():
     """Donations in the user's scope: filters, paginated, with the filtered set's totals."""
     authorize("view")
     filters, stmt = _filters()
-    count, total = services.totals(stmt)
+    count, total = services.scope_totals(current_user.unit, _criteria(filters), stmt)
     page = page_number()
-    pagination = Page(services.page_items(stmt, page, 50), page, 50, count)
+    pagination = Page(services.page_items(stmt, page, PER_PAGE), page, PER_PAGE, count)
     return render("donations/index.html", partial="donations/_list.html", filters=filters,
                   pagination=pagination, count=count, total=total)
 

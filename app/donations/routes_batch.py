@@ -44,7 +44,7 @@ def batch_entry():
     if request.args.get("dot", type=int):
         remembered["campaign_id"] = request.args.get("dot", type=int)
     form = BatchForm(**remembered) if request.method == "GET" else BatchForm()
-    form.campaign_id.choices = ent.campaign_choices()
+    ent.set_campaign_choices(form.campaign_id)
     form.collector_unit_id.choices = ent.collector_choices()
     if request.method == "GET":
         count = request.args.get("so_dong", batch.DEFAULT_ROWS, type=int) or batch.DEFAULT_ROWS

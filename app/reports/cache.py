@@ -6,7 +6,8 @@ and openings, campaigns, funds, rounds, categories, nominations, pupils, schools
 honorees) bumps, in the same transaction, the version of that record's unit and of every unit
 above it (a donation also bumps its collecting branch). A change to the unit tree (a unit
 created, renamed, moved, (de)activated) and any bulk UPDATE by criteria on a counted table bump
-the global version, which every key reads. So a report is never served stale, whatever the
+the global version, which every key reads; so does an edited donor (list totals filter on donor
+names). So a report is never served stale, whatever the
 process that wrote (web worker, print worker, CLI), and a write in one commune leaves the
 other communes' cached reports alone.
 
@@ -35,6 +36,9 @@ WATCHED = {"donation", "ledger_entry", "piggy_bank", "piggy_bank_opening", "pigg
            "fund", "scholarship_round", "award_category", "nomination", "pupil", "school",
            "commendation_decision", "honoree"}
 UNIT_COLUMNS = ("unit_id", "collector_unit_id")
+# Searched by name in cached list totals (donations.services.scope_totals) though not counted: an
+# edited or merged donor bumps the global version (a new one changes nothing until it gives).
+RENAMES_GLOBAL = {"donor"}
 _INFO = "reports.touched"  # session.info: {"units": set, "global": bool, "pks": {table: set}}
 
 
@@ -47,7 +51,7 @@ def _touched(session) -> dict:
 def _after_flush(session, _ctx) -> None:
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         table = getattr(getattr(obj, "__table__", None), "name", None)
-        if table == "unit":
+        if table == "unit" or (table in RENAMES_GLOBAL and obj not in session.new):
             _touched(session)["global"] = True
         elif table in WATCHED:
             state = inspect(obj)
@@ -62,7 +66,7 @@ def _do_orm_execute(execute_state) -> None:
     if not (execute_state.is_insert or execute_state.is_update or execute_state.is_delete):
         return
     table = getattr(getattr(execute_state.statement, "table", None), "name", None)
-    if table == "unit":
+    if table == "unit" or (table in RENAMES_GLOBAL and not execute_state.is_insert):
         _touched(execute_state.session)["global"] = True
         return
     if table not in WATCHED:

@@ -103,11 +103,14 @@ def set_active(unit: Unit, active: bool) -> Unit:
     return unit
 
 
-def subtree(root: Unit, include_inactive: bool = True) -> list[Unit]:
-    """The unit and everything under it, in tree order (parents before children, names in order)."""
+def subtree(root: Unit, include_inactive: bool = True, levels: int | None = None) -> list[Unit]:
+    """The unit and everything under it (``levels`` below it at most), in tree order (parents
+    before children, names in order)."""
     stmt = select(Unit).where(Unit.path.startswith(root.path))
     if not include_inactive:
         stmt = stmt.where(Unit.active.is_(True))
+    if levels is not None:
+        stmt = stmt.where(Unit.depth <= root.depth + levels)
     units = list(db.session.scalars(stmt))
     by_parent: dict[int | None, list[Unit]] = {}
     for u in units:
@@ -125,7 +128,7 @@ def subtree(root: Unit, include_inactive: bool = True) -> list[Unit]:
     return ordered
 
 
-def scope_choices(root: Unit, active_only: bool = True) -> list[tuple[int, str]]:
-    """(id, indented name) for select boxes: the tree under `root`."""
+def scope_choices(root: Unit, active_only: bool = True, levels: int | None = None) -> list[tuple[int, str]]:
+    """(id, indented name) for select boxes: the tree under `root` (``levels`` deep at most)."""
     return [(u.id, "\u2003" * (u.depth - root.depth) + u.name)
-            for u in subtree(root, include_inactive=not active_only)]
+            for u in subtree(root, include_inactive=not active_only, levels=levels)]

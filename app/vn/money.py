@@ -11,8 +11,6 @@ import re
 from decimal import Decimal
 from numbers import Integral
 
-from babel.numbers import format_decimal
-
 from .text import nfc
 
 __all__ = ["MoneyError", "format_vnd", "format_number", "amount_in_words", "parse_money", "MAX_DIGITS"]
@@ -47,10 +45,10 @@ def format_number(amount) -> str:
     if amount is None:
         return ""
     value = _as_int(amount)
-    # Babel's vi_VN pattern is "#,##0.###" with "." for grouping; we add the sign ourselves
-    # so it is always an ASCII hyphen whatever the CLDR data says.
-    digits = format_decimal(abs(value), format="#,##0", locale="vi_VN")
-    return ("-" if value < 0 else "") + digits
+    # Whole đồng need only grouping by three with "." (CLDR's vi pattern "#,##0", which
+    # tests/vn checks against Babel); Babel itself took 50 µs a call, 5 ms of a 100-row list.
+    # The sign is always an ASCII hyphen.
+    return ("-" if value < 0 else "") + f"{abs(value):,}".replace(",", ".")
 
 
 def format_vnd(amount) -> str:

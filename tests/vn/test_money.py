@@ -18,6 +18,14 @@ def test_format_number(amount, text):
     assert format_number(amount) == text
 
 
+@given(st.integers(min_value=0, max_value=10**15 - 1))
+def test_format_number_groups_as_the_vietnamese_locale_does(amount):
+    from babel.numbers import format_decimal
+
+    assert format_number(amount) == format_decimal(amount, format="#,##0", locale="vi_VN")
+    assert format_number(-amount) == ("-" if amount else "") + format_number(amount)
+
+
 def test_format_vnd_uses_a_plain_space_before_the_currency():
     assert format_vnd(1250000) == "1.250.000 đ"
     assert format_vnd(0) == "0 đ"
