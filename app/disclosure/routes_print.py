@@ -17,7 +17,7 @@ from .routes import bp, load
 
 
 def _long_page(title: str, lines: int, action: str, back: str):
-    return render("disclosure/print_long.html", partial="disclosure/_print_long.html", form=ConfirmForm(),
+    return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
                   title=title, lines=lines, action=action, back=back)
 
 

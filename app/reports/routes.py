@@ -64,9 +64,17 @@ def year_report():
 @bp.get("/tong-ket.pdf")
 @login_required
 def year_report_pdf():
-    """The year report as an A4 administrative document (Nghị định 30/2020 layout)."""
+    """The year report as an A4 administrative document (Nghị định 30/2020 layout).
+
+    A big one (a province's: 4 s of printing) answers a page whose button queues it instead."""
     unit, period = _unit_and_period()
-    return pdf_response(pdf.render(unit, yearreport.build(unit, period), today()), pdf.filename(unit, period))
+    rep = yearreport.build(unit, period)
+    if pdf.rows_of(rep) > pdf.DIRECT_MAX_ROWS:
+        args = {"don_vi": unit.id, "ky": period.key}
+        return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
+                      title=f"Báo cáo tổng kết {period.label} - {unit.name}", lines=pdf.rows_of(rep),
+                      action=url_for(".year_report_print", **args), back=url_for(".year_report", **args))
+    return pdf_response(pdf.render(unit, rep, today()), pdf.filename(unit, period))
 
 
 @bp.post("/tong-ket/in")

@@ -1,16 +1,16 @@
 """Payout pages: the signing sheet, marking paid (one or many, with a control total), reversal, summary."""
-from flask import flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import login_required
 
 from app.core import idempotency
 from app.core.authz import get_or_404
+from app.core.forms import ConfirmForm
 from app.core.views import attach_error, form_page, go, render
 from app.extensions import db
 from app.funds import services as funds
-from app.printing.longlist import render_list_pdf
 from app.printing.services import pdf_response, render_pdf
 
-from . import payout, services
+from . import payout, services, sheet
 from .forms import PayOneForm, PayoutForm, ReverseForm
 from .models import Nomination, ScholarshipRound
 from .routes import _selected, bp
@@ -106,14 +106,33 @@ def reverse(nomination_id):
 @bp.get("/<int:round_id>/danh-sach-ky-nhan")
 @login_required
 def sheet_pdf(round_id):
-    """Danh sách ký nhận (PDF) for the round or one school, sorted by given name, middle, family name."""
+    """Danh sách ký nhận (PDF) for the round or one school, sorted by given name, middle, family name.
+
+    A long one (sheet.DIRECT_MAX rows) answers a page whose button queues it as a print job."""
     rnd = get_or_404(ScholarshipRound, round_id)
     school = _school_of(rnd)
-    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)).all()
-    pdf = render_list_pdf("scholarships/pdf_sheet.html", payout.sheet_rows(awards), columns=payout.SHEET_COLUMNS,
-                          amount_key="amount", total_label=f"Tổng cộng: {len(awards)} suất", rnd=rnd, school=school,
-                          landscape=True)
-    return pdf_response(pdf, f"Danh sách ký nhận - {rnd.name}{' - ' + school.name if school else ''}.pdf")
+    awards = sheet.awards_of(rnd, school.id if school else None)
+    if len(awards) > sheet.DIRECT_MAX:
+        back = url_for(".payout_page", round_id=rnd.id, truong=school.id if school else None)
+        return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
+                      title=sheet.title(rnd, school), lines=len(awards), back=back,
+                      action=url_for(".sheet_print", round_id=rnd.id, truong=school.id if school else None))
+    return pdf_response(sheet.render(rnd, school, awards), sheet.title(rnd, school) + ".pdf")
+
+
+@bp.post("/<int:round_id>/danh-sach-ky-nhan/in-nen")
+@login_required
+def sheet_print(round_id):
+    """Queue the signing sheet (any length) as a background print job: its progress page."""
+    from app.printing.jobs import request_print
+
+    rnd = get_or_404(ScholarshipRound, round_id)
+    school = _school_of(rnd)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job = request_print(sheet.KIND, {"round_id": rnd.id, "school_id": school.id if school else None}, unit=rnd.unit,
+                        title=sheet.title(rnd, school), filename=sheet.title(rnd, school) + ".pdf")
+    return go(url_for("printing.status", job_id=job.id))
 
 
 @bp.get("/<int:round_id>/tong-ket")

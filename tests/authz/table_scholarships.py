@@ -48,6 +48,7 @@ TABLE = {
     "scholarships.pay_one": Rule(PAY, args=pending),
     "scholarships.reverse": Rule(PAY, args=paid),
     "scholarships.sheet_pdf": Rule(ALL, args=rnd),
+    "scholarships.sheet_print": Rule(ALL, args=rnd),
     "scholarships.summary": Rule(ALL, args=rnd),
     "scholarships.summary_pdf": Rule(ALL, args=rnd),
 }

@@ -131,6 +131,9 @@ def test_a_big_report_is_printed_in_the_background_and_downloads(w, admin, monke
     monkeypatch.setattr(pdf, "DIRECT_MAX_ROWS", 3)  # the test tree is small: call it big
     page = admin.get(f"/bao-cao/tong-ket?don_vi={w.P.id}&ky=2025-2026").get_data(as_text=True)
     assert "In báo cáo (PDF, chạy nền)" in page and "/bao-cao/tong-ket.pdf" not in page
+    # The PDF's own address does not print it in the request either: it offers the same job.
+    direct = admin.get(f"/bao-cao/tong-ket.pdf?don_vi={w.P.id}&ky=2025-2026")
+    assert direct.mimetype == "text/html" and "In trong nền" in direct.get_data(as_text=True)
     resp = admin.post(f"/bao-cao/tong-ket/in?don_vi={w.P.id}&ky=2025-2026")
     assert resp.status_code == 303 and "/in-an/" in resp.headers["Location"]
     status = admin.get(resp.headers["Location"]).get_data(as_text=True)

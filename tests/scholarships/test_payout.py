@@ -153,3 +153,30 @@ def test_summary_page_and_pdf_carry_the_report_sentence(world, as_user):
     pdf = client.get(f"/hoc-bong/{rnd.id}/tong-ket.pdf")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
     assert "tổng số tiền 1.500.000 đồng" in " ".join(text.split())
+
+
+def test_a_long_signing_sheet_is_printed_in_the_background_not_in_the_request(world, as_user, monkeypatch):
+    """No web request prints for more than 2 s: past sheet.DIRECT_MAX rows the GET offers a print job."""
+    from app.printing.models import PrintJob
+    from app.scholarships import sheet
+
+    monkeypatch.setattr(sheet, "DIRECT_MAX", 3)
+    rnd, _ = _approved(world, NAMES[:5])
+    client = as_user(world.users["viewer"])
+    for htmx in (False, True):
+        page = client.get(f"/hoc-bong/{rnd.id}/danh-sach-ky-nhan", htmx=htmx)
+        body = page.get_data(as_text=True)
+        assert page.status_code == 200 and page.mimetype == "text/html"
+        assert "Tài liệu có 5 dòng" in body and "In trong nền" in body and ("<html" in body) != htmx
+    resp = client.post(f"/hoc-bong/{rnd.id}/danh-sach-ky-nhan/in-nen")
+    assert resp.status_code == 303 and "/in-an/" in resp.headers["Location"]
+    job = db.session.get(PrintJob, int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert job.status == "done", job.error  # tests run the queue immediately
+    pdf = client.get(f"/in-an/{job.id}/tai-ve")
+    assert pdf.mimetype == "application/pdf"
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.data, capture_output=True,
+                          check=True).stdout.decode()
+    assert "DANH SÁCH KÝ NHẬN" in text and all(name in text for name in NAMES[:5])
+    # Three rows or fewer still come straight back as the PDF.
+    monkeypatch.setattr(sheet, "DIRECT_MAX", 5)
+    assert client.get(f"/hoc-bong/{rnd.id}/danh-sach-ky-nhan").mimetype == "application/pdf"
