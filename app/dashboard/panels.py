@@ -107,14 +107,19 @@ def _campaigns(dash: Dashboard, facts: Facts, names: dict, today: date) -> None:
 
 
 def _attention(dash: Dashboard, facts: Facts, names: dict, today: date) -> None:
-    for rid, n in sorted(facts.pending.items()):
-        r = facts.rounds.get(rid)
-        if r is not None:
-            dash.attention.append(Attention(f"{n} đề cử học bổng chờ duyệt: {r.name}", "round", rid, n))
+    # A province has a round in every commune: the TOP with most waiting, then one line for the
+    # rest (a hundred lines weighed 14 KB of the page and hid the campaigns below them).
+    waiting = sorted(((n, rid) for rid, n in facts.pending.items() if rid in facts.rounds), key=lambda p: (-p[0], p[1]))
+    for n, rid in waiting[:TOP]:
+        dash.attention.append(Attention(f"{n} đề cử học bổng chờ duyệt: {facts.rounds[rid].name}", "round", rid, n))
+    if len(waiting) > TOP:
+        rest = sum(n for n, _ in waiting[TOP:])
+        dash.attention.append(Attention(f"{rest} đề cử chờ duyệt ở {len(waiting) - TOP} đợt học bổng khác",
+                                        "rounds", 0, rest))
     soon = today + timedelta(days=ENDING_SOON_DAYS)
-    for c in sorted(facts.campaigns.values(), key=lambda c: (c.end_date or date.max, c.name)):
-        if not c.is_open or c.end_date is None or c.end_date > soon:
-            continue
+    ending = [c for c in sorted(facts.campaigns.values(), key=lambda c: (c.end_date or date.max, c.name))
+              if c.is_open and c.end_date is not None and c.end_date <= soon]
+    for c in ending[:TOP]:
         if c.end_date < today:
             text = f"Đợt vận động “{c.name}” đã quá ngày kết thúc ({c.end_date:%d/%m/%Y}) nhưng chưa đóng"
         else:
@@ -122,6 +127,9 @@ def _attention(dash: Dashboard, facts: Facts, names: dict, today: date) -> None:
             text = (f"Đợt vận động “{c.name}” kết thúc "
                     f"{'hôm nay' if left == 0 else f'sau {left} ngày'} ({c.end_date:%d/%m/%Y})")
         dash.attention.append(Attention(text, "campaign", c.id))
+    if len(ending) > TOP:
+        dash.attention.append(Attention(f"{len(ending) - TOP} đợt vận động khác sắp hoặc đã quá ngày kết thúc",
+                                        "campaigns", 0, len(ending) - TOP))
     if facts.drafts:
         n = len(facts.drafts)
         dash.attention.append(Attention(f"{n} quyết định khen thưởng chưa ban hành", "decisions", 0, n))

@@ -97,3 +97,25 @@ def test_an_empty_unit_gets_a_calm_page(app, client, as_user):
     assert "Không có việc cần xử lý." in html and "Chưa có số liệu." in html
     assert "Không có đợt vận động nào đang mở." in html
     assert len(_charts(html)) == 4
+
+
+def test_attention_shows_the_busiest_rounds_then_one_line_for_the_rest(w, client, as_user, monkeypatch):
+    from app.dashboard import panels
+    from tests.factories_scholarships import make_category, make_nomination, make_pupil, make_round, make_school
+
+    monkeypatch.setattr(panels, "TOP", 2)
+    school = make_school(w.A, "Trường THCS Thử")
+    busy = {}
+    for waiting in (1, 3, 2, 1):
+        rnd = make_round(w.A, budget=10_000_000)
+        cat = make_category(rnd, 100_000)
+        for i in range(waiting):
+            make_nomination(rnd, make_pupil(w.A, f"Nguyễn Văn Chờ {len(busy)}{i}", school=school), cat)
+        busy[rnd.id] = waiting
+    as_user(w.admin_p)
+    html = client.get("/").get_data(as_text=True)
+    todo = html[html.index('id="h-todo"'):html.index('id="h-campaigns"')]
+    shown = [int(r) for r in re.findall(r'href="/hoc-bong/(\d+)\?trang_thai=pending"', todo)]
+    assert len(shown) == 2 and [busy.get(r) for r in shown] == [3, 2]
+    # The rest: the world's own round (1) and the two new rounds with 1 each.
+    assert 'href="/hoc-bong/">3 đề cử chờ duyệt ở 3 đợt học bổng khác</a>' in todo
