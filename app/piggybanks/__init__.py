@@ -26,9 +26,10 @@ def init_app(app):
     from app.audit import services as audit_services
     from app.campaigns import services as campaign_services
 
-    from . import routes, routes_open, routes_report  # noqa: F401  (they add views to the blueprint)
+    from . import routes, routes_open, routes_report, sheet  # noqa: F401  (they add views to the blueprint)
 
     audit_services.register_labels(objects=AUDIT_OBJECTS)
     if campaign_totals not in campaign_services.TOTAL_SOURCES:
         campaign_services.TOTAL_SOURCES.append(campaign_totals)
     app.register_blueprint(routes.bp)
+    sheet.register()

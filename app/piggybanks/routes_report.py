@@ -1,18 +1,19 @@
 """Opening day: the printable sheet of pigs due in a branch, batch entry of its counts; the reports."""
 from datetime import date
 
-from flask import flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404
+from app.core.forms import ConfirmForm
 from app.core.views import go, render
 from app.extensions import db
 from app.funds.services import today
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import batch, queries, services
+from . import batch, queries, services, sheet
 from .forms import BatchHeadForm, ReportFilterForm
 from .models import DISPOSITIONS
 from .routes import bp
@@ -25,13 +26,37 @@ def _unit_arg(action: str) -> Unit:
 @bp.get("/phieu-mo-heo.pdf")
 @login_required
 def sheet_pdf():
-    """A4 sheet for opening day: active pigs of a branch, blank columns to fill in by hand."""
+    """A4 sheet for opening day: active pigs of a branch, blank columns to fill in by hand.
+
+    Long ones are printed in the background, too long ones asked for by unit (see sheet.py)."""
     unit = _unit_arg("view")
-    from app.printing.services import pdf_response, render_pdf
+    from app.printing.services import pdf_response
 
     pigs = queries.due_pigs(unit)
-    pdf = render_pdf("piggybanks/pdf_sheet.html", unit=unit, pigs=pigs, today=today())
-    return pdf_response(pdf, f"Phiếu mổ heo đất - {unit.name}.pdf")
+    if len(pigs) > sheet.JOB_MAX:
+        return render("piggybanks/sheet_by_unit.html", partial="piggybanks/_sheet_by_unit.html", unit=unit,
+                      count=len(pigs), limit=sheet.JOB_MAX, children=sheet.children_counts(unit))
+    if len(pigs) > sheet.DIRECT_MAX:
+        return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
+                      title=sheet.title(unit), lines=len(pigs), back=url_for(".report", don_vi=unit.id),
+                      action=url_for(".sheet_print", don_vi=unit.id))
+    return pdf_response(sheet.render(unit, pigs), sheet.title(unit) + ".pdf")
+
+
+@bp.post("/phieu-mo-heo/in-nen")
+@login_required
+def sheet_print():
+    """Queue the opening-day sheet as a background print job: its progress page."""
+    from app.printing.jobs import request_print
+
+    unit = _unit_arg("view")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if len(queries.due_pigs(unit)) > sheet.JOB_MAX:
+        abort(400)
+    job = request_print(sheet.KIND, {"unit_id": unit.id}, unit=unit, title=sheet.title(unit),
+                        filename=sheet.title(unit) + ".pdf")
+    return go(url_for("printing.status", job_id=job.id))
 
 
 @bp.route("/nhap-phieu-mo-heo", methods=["GET", "POST"])

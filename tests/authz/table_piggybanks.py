@@ -42,6 +42,7 @@ TABLE = {
     "piggybanks.reissue": Rule(WRITE, args=opened),
     "piggybanks.retire": Rule(WRITE, args=pig),
     "piggybanks.sheet_pdf": Rule(ALL, query=branch_query),
+    "piggybanks.sheet_print": Rule(ALL, query=branch_query),
     "piggybanks.batch_entry": Rule(WRITE, query=branch_query),
     "piggybanks.report": Rule(ALL),
     "piggybanks.report_export": Rule(ALL),

@@ -41,6 +41,35 @@ def test_sheet_lists_active_pigs_in_order_with_every_diacritic(as_user, world, t
     assert order == sorted(order)
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_a_long_sheet_is_a_print_job_and_a_too_long_one_asks_for_a_unit_below(as_user, world, tmp_path,
+                                                                                monkeypatch):
+    """No web request prints for more than 2 s; no sheet is too big for the print worker's memory."""
+    from app.piggybanks import sheet
+    from app.printing.models import PrintJob
+
+    make_pigs(world.branch, NAMES[:4], prefix="A")
+    make_pigs(world.other_branch, NAMES[4:6], prefix="B")
+    client = as_user(world.province_admin)
+    monkeypatch.setattr(sheet, "DIRECT_MAX", 3)
+    page = client.get(f"/heo-dat/phieu-mo-heo.pdf?don_vi={world.commune.id}")
+    assert page.mimetype == "text/html" and "Tài liệu có 4 dòng" in page.get_data(as_text=True)
+    resp = client.post(f"/heo-dat/phieu-mo-heo/in-nen?don_vi={world.commune.id}")
+    assert resp.status_code == 303 and "/in-an/" in resp.headers["Location"]
+    job = db.session.get(PrintJob, int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert job.status == "done", job.error
+    text = _pdftotext(client.get(f"/in-an/{job.id}/tai-ve").data, tmp_path)
+    assert all(name in text for name in NAMES[:4]) and NAMES[4] not in text
+
+    monkeypatch.setattr(sheet, "JOB_MAX", 5)  # the province's 6 pigs: pick a commune
+    body = client.get(f"/heo-dat/phieu-mo-heo.pdf?don_vi={world.province.id}", htmx=True).get_data(as_text=True)
+    assert "<html" not in body and "có 6 heo đang nuôi" in body
+    assert f'href="/heo-dat/phieu-mo-heo.pdf?don_vi={world.commune.id}">In phiếu' in body
+    assert client.post(f"/heo-dat/phieu-mo-heo/in-nen?don_vi={world.province.id}").status_code == 400
+    short = client.get(f"/heo-dat/phieu-mo-heo.pdf?don_vi={world.other_commune.id}")
+    assert short.mimetype == "application/pdf"
+
+
 def _row(pig, amount="", disposition="fund", kept="", w1="", w2=""):
     p = f"p{pig.id}-"
     return {p + "amount": amount, p + "disposition": disposition, p + "kept": kept, p + "w1": w1, p + "w2": w2}

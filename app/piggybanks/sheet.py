@@ -1,0 +1,62 @@
+"""The opening-day sheet (phiếu mổ heo) as a document: in the request while short, else a print job.
+
+A branch has tens of pigs; a commune asked for all its branches at once can have hundreds, which
+take WeasyPrint seconds (about 10 ms a row): above DIRECT_MAX rows the page offers the background
+job, and above JOB_MAX (a province's ten thousand pigs would need gigabytes for one table) it asks
+for a smaller unit, listing the units below with their counts.
+"""
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.funds.services import today
+from app.units.models import Unit
+
+from . import queries
+from .models import ACTIVE, PiggyBank
+
+KIND = "piggybanks.sheet"
+DIRECT_MAX = 150  # rows printed within the request (about 1.5 s)
+JOB_MAX = 1000    # rows one sheet may hold at all
+
+
+def title(unit: Unit) -> str:
+    return f"Phiếu mổ heo đất - {unit.name}"
+
+
+def render(unit: Unit, pigs, progress=None) -> bytes:
+    from app.printing.services import render_pdf
+
+    pdf = render_pdf("piggybanks/pdf_sheet.html", unit=unit, pigs=pigs, today=today())
+    if progress is not None:
+        progress(len(pigs), len(pigs))
+    return pdf
+
+
+def children_counts(unit: Unit) -> list[tuple[Unit, int]]:
+    """The units right below `unit` with the active pigs in each one's subtree."""
+    children = db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.active.is_(True))
+                                  .order_by(Unit.name)).all()
+    out = []
+    for child in children:
+        n = db.session.scalar(select(func.count(PiggyBank.id)).join(PiggyBank.unit)
+                              .where(Unit.path.startswith(child.path), PiggyBank.status == ACTIVE))
+        out.append((child, int(n or 0)))
+    return out
+
+
+def _build(params: dict, progress) -> bytes:
+    unit = db.session.get(Unit, params["unit_id"])
+    return render(unit, queries.due_pigs(unit), progress)
+
+
+def _fingerprint(params: dict) -> dict:
+    unit = db.session.get(Unit, params["unit_id"])
+    return {"today": today().isoformat(), "unit": [unit.name, unit.parent.name if unit.parent else ""],
+            "pigs": [[p.code, p.holder_name] for p in queries.due_pigs(unit)]}
+
+
+def register() -> None:
+    """Declare the background document to the print engine (from init_app)."""
+    from app.printing.jobs import register_document
+
+    register_document(KIND, _build, fingerprint=_fingerprint, version="1")
