@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from app.vn.names import name_sort_key, split_name
 from tests.browser.commendation_data import (HONOREES, commendation_world, job_status, pdf_fonts, pdf_info,
                                              pdf_pages, pdf_text, register_numbers, save, work_one)
-from tests.browser.conftest import login_ok, make_commune, path_of, start_live, stop_live, unique
+from tests.browser.conftest import login_ok, make_commune, path_of, settled, start_live, stop_live, unique
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -198,6 +198,7 @@ def test_import_a_filled_template_with_preview_then_confirm(browse, live, tmp_pa
     expect(preview.locator("tr", has_text="le van an")).to_contain_text("Liên kết hồ sơ học sinh: Lê Văn An")
     expect(preview.locator("tr", has_text="nguyen thi dao")).to_contain_text("Đã có trong danh sách")
     assert set(live.run(honoree_lines, w["decision"])) == {"Nguyễn Thị Đào"}  # nothing written yet
+    settled(page)
 
     with page.expect_navigation(url=detail):
         page.click("#import-confirm button:has-text('Xác nhận thêm 2 người vào danh sách')")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login_ok, path_of, unique
+from tests.browser.conftest import login_ok, path_of, settled, unique
 from tests.browser.money_data import donation_count, money_world, receipt_of
 from tests.factories import PASSWORD
 
@@ -147,6 +147,7 @@ def test_batch_entry_saves_nothing_until_the_control_total_matches(browse, live)
         expect(page.locator(f"[name=rows-{i}-amount]")).to_have_value(amount)
     assert path_of(page) == "/quyen-gop/nhap-theo-danh-sach"
     assert live.run(donation_count, w["campaign"]) == 0
+    settled(page)
 
     page.fill("#control_total", "1.500.000")
     page.click("#batch-form button.primary")
@@ -224,6 +225,7 @@ def test_piggy_bank_opening_split_between_fund_and_family(browse, live):
     expect(page.locator("#witness1")).to_have_value("Trần Văn Bảy")
     expect(page.locator("#witness2")).to_have_value("Lê Thị Tám")
     assert path_of(page) == f"/heo-dat/{w['pig']}/mo-heo"
+    settled(page)
 
     page.fill("#kept_amount", "200.000")
     page.click("#open-form button[type=submit]")

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, make_commune, start_live, stop_live, unique
+from tests.browser.conftest import login, make_commune, settled, start_live, stop_live, unique
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -34,6 +34,7 @@ def test_sixth_login_attempt_in_a_minute_gets_the_vietnamese_429_page(browse, li
     for attempt in range(5):
         login(page, browse.base, world["admin"], f"sai-lan-thu-{attempt}")
         expect(page.locator("#login-form .error-box")).to_contain_text("không đúng")
+        settled(page)
 
     # The 6th try is refused even with the right password: the limiter answers before the check.
     statuses = []

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login_ok, path_of, unique
+from tests.browser.conftest import login_ok, path_of, settled, unique
 from tests.browser.scholarship_data import SCHOOL, nominations_of, pupil_of_nomination, pupils_of, scholarship_world
 from tests.factories import PASSWORD
 
@@ -46,6 +46,7 @@ def mark_document(page, browse) -> None:
 def assert_swapped_in_place(page, browse) -> None:
     if browse.js:  # htmx swapped the 422 fragment into the page: the document was never reloaded
         assert page.evaluate("window.__sameDocument === true")
+    settled(page)  # the next step types into the swapped form
 
 
 def nomination_row(page, name: str):
@@ -180,6 +181,7 @@ def test_admin_selects_within_the_budget_and_prints_the_signing_sheet(browse, li
     assert live.run(nominations_of, w["round"])["Nguyễn Thị Ẩn"] == "pending"
     assert live.run(nominations_of, w["round"])["Hoàng Phủ Ngọc Tường"] == "pending"
     expect(totals).to_contain_text("Đã duyệt: 3.000.000 đ (3 suất)")
+    settled(page)
 
     submit(page, f"#decide-form button[value=approve-{w['nominations']['Nguyễn Thị Ẩn']}]")
     expect(page.locator("#flash")).to_have_text("Đã duyệt 1 đề cử.")

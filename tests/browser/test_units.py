@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login_ok, make_commune, path_of, unique
+from tests.browser.conftest import login_ok, make_commune, path_of, settled, unique
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,6 +32,7 @@ def test_admin_creates_edits_moves_and_deactivates_a_branch(browse, live):
     expect(page.locator("#kind")).to_have_value("village")
     expect(page.locator("#parent_id")).to_have_value(str(world["commune"]))
     assert path_of(page) == "/don-vi/moi"
+    settled(page)
 
     name = f"Chi hội ấp Bình Thành {unique()}"
     page.fill("#name", name)
