@@ -4,16 +4,16 @@ Short documents render in the request (a decision, one certificate, a list of up
 LIST_DIRECT_MAX lines); a whole decision's certificates and long lists go to the print
 engine's background jobs and the user watches the progress page (/in-an/<id>).
 """
-from flask import abort, flash, url_for
+from flask import flash, url_for
 from flask_login import login_required
 
 from app.core.authz import get_or_404
 from app.core.views import go, render
+from app.printing.offer import queue_from_form
 from app.printing.services import pdf_response, render_pdf
 
 from . import certificates as certs
 from . import documents, queries
-from .forms import ConfirmForm
 from .models import Decision, Honoree
 from .routes import bp
 
@@ -41,13 +41,7 @@ def list_pdf(decision_id):
 
 
 def _queue(d: Decision, kind: str, title: str, filename: str):
-    from app.printing.jobs import request_print
-
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    job = request_print(kind, {"decision_id": d.id}, unit=d.unit, title=title, filename=filename)
-    return go(url_for("printing.status", job_id=job.id))
+    return queue_from_form(kind, {"decision_id": d.id}, unit=d.unit, title=title, filename=filename)
 
 
 @bp.post("/quyet-dinh/<int:decision_id>/in-danh-sach")

@@ -4,30 +4,23 @@ GET answers the PDF directly while it is short (documents.DIRECT_MAX lines); a l
 a page whose button (a real POST form) queues it on the print engine, whose progress page
 then offers the download.
 """
-from flask import abort, url_for
+from flask import url_for
 from flask_login import login_required
 
 from app.core.authz import get_or_404
-from app.core.views import go, render
+from app.printing.offer import long_document_page, queue_from_form
 from app.printing.services import pdf_response
 
 from . import documents, report
-from .forms import ConfirmForm
 from .routes import bp, load
 
 
 def _long_page(title: str, lines: int, action: str, back: str):
-    return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
-                  title=title, lines=lines, action=action, back=back)
+    return long_document_page(title, lines, action, back)
 
 
 def _queue(kind: str, params: dict, unit, title: str, filename: str):
-    from app.printing.jobs import request_print
-
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    job = request_print(kind, params, unit=unit, title=title, filename=filename)
-    return go(url_for("printing.status", job_id=job.id))
+    return queue_from_form(kind, params, unit=unit, title=title, filename=filename)
 
 
 @bp.get("/quan-ly/<int:unit_id>/<int:year>.pdf")

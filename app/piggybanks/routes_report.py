@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404
-from app.core.forms import ConfirmForm
+from app.printing.offer import long_document_page, queue_from_form
 from app.core.views import go, render
 from app.extensions import db
 from app.funds.services import today
@@ -37,9 +37,8 @@ def sheet_pdf():
         return render("piggybanks/sheet_by_unit.html", partial="piggybanks/_sheet_by_unit.html", unit=unit,
                       count=len(pigs), limit=sheet.JOB_MAX, children=sheet.children_counts(unit))
     if len(pigs) > sheet.DIRECT_MAX:
-        return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
-                      title=sheet.title(unit), lines=len(pigs), back=url_for(".report", don_vi=unit.id),
-                      action=url_for(".sheet_print", don_vi=unit.id))
+        return long_document_page(sheet.title(unit), len(pigs), url_for(".sheet_print", don_vi=unit.id),
+                                  url_for(".report", don_vi=unit.id))
     return pdf_response(sheet.render(unit, pigs), sheet.title(unit) + ".pdf")
 
 
@@ -47,16 +46,11 @@ def sheet_pdf():
 @login_required
 def sheet_print():
     """Queue the opening-day sheet as a background print job: its progress page."""
-    from app.printing.jobs import request_print
-
     unit = _unit_arg("view")
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if len(queries.due_pigs(unit)) > sheet.JOB_MAX:
         abort(400)
-    job = request_print(sheet.KIND, {"unit_id": unit.id}, unit=unit, title=sheet.title(unit),
-                        filename=sheet.title(unit) + ".pdf")
-    return go(url_for("printing.status", job_id=job.id))
+    return queue_from_form(sheet.KIND, {"unit_id": unit.id}, unit=unit, title=sheet.title(unit),
+                           filename=sheet.title(unit) + ".pdf")
 
 
 @bp.route("/nhap-phieu-mo-heo", methods=["GET", "POST"])

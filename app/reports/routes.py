@@ -3,13 +3,14 @@
 Every page takes `don_vi` (a unit in the user's scope; another unit answers 404) and `ky`
 (a period key: "2025-2026" for a school year, "2026" for a calendar year).
 """
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
 from app.core.forms import ConfirmForm
-from app.core.views import go, render
+from app.core.views import render
 from app.funds.services import today
+from app.printing.offer import long_document_page, queue_from_form
 from app.printing.services import pdf_response
 from app.units.models import Unit
 
@@ -71,9 +72,8 @@ def year_report_pdf():
     rep = yearreport.build(unit, period)
     if pdf.rows_of(rep) > pdf.DIRECT_MAX_ROWS:
         args = {"don_vi": unit.id, "ky": period.key}
-        return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
-                      title=f"Báo cáo tổng kết {period.label} - {unit.name}", lines=pdf.rows_of(rep),
-                      action=url_for(".year_report_print", **args), back=url_for(".year_report", **args))
+        return long_document_page(f"Báo cáo tổng kết {period.label} - {unit.name}", pdf.rows_of(rep),
+                                  url_for(".year_report_print", **args), url_for(".year_report", **args))
     return pdf_response(pdf.render(unit, rep, today()), pdf.filename(unit, period))
 
 
@@ -81,14 +81,9 @@ def year_report_pdf():
 @login_required
 def year_report_print():
     """The PDF rendered in the background (a province's report has hundreds of rows): progress page."""
-    from app.printing.jobs import request_print
-
     unit, period = _unit_and_period()
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    job = request_print(pdf.KIND, {"unit_id": unit.id, "ky": period.key}, unit=unit,
-                        title=f"Báo cáo tổng kết {period.label} - {unit.name}", filename=pdf.filename(unit, period))
-    return go(url_for("printing.status", job_id=job.id))
+    return queue_from_form(pdf.KIND, {"unit_id": unit.id, "ky": period.key}, unit=unit,
+                           title=f"Báo cáo tổng kết {period.label} - {unit.name}", filename=pdf.filename(unit, period))
 
 
 @bp.get("/tong-ket.xlsx")

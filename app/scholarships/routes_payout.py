@@ -1,13 +1,13 @@
 """Payout pages: the signing sheet, marking paid (one or many, with a control total), reversal, summary."""
-from flask import abort, flash, request, url_for
+from flask import flash, request, url_for
 from flask_login import login_required
 
 from app.core import idempotency
 from app.core.authz import get_or_404
-from app.core.forms import ConfirmForm
 from app.core.views import attach_error, form_page, go, render
 from app.extensions import db
 from app.funds import services as funds
+from app.printing.offer import long_document_page, queue_from_form
 from app.printing.services import pdf_response, render_pdf
 
 from . import payout, services, sheet
@@ -114,9 +114,8 @@ def sheet_pdf(round_id):
     awards = sheet.awards_of(rnd, school.id if school else None)
     if len(awards) > sheet.DIRECT_MAX:
         back = url_for(".payout_page", round_id=rnd.id, truong=school.id if school else None)
-        return render("printing/print_long.html", partial="printing/_print_long.html", form=ConfirmForm(),
-                      title=sheet.title(rnd, school), lines=len(awards), back=back,
-                      action=url_for(".sheet_print", round_id=rnd.id, truong=school.id if school else None))
+        return long_document_page(sheet.title(rnd, school), len(awards),
+                                  url_for(".sheet_print", round_id=rnd.id, truong=school.id if school else None), back)
     return pdf_response(sheet.render(rnd, school, awards), sheet.title(rnd, school) + ".pdf")
 
 
@@ -124,15 +123,10 @@ def sheet_pdf(round_id):
 @login_required
 def sheet_print(round_id):
     """Queue the signing sheet (any length) as a background print job: its progress page."""
-    from app.printing.jobs import request_print
-
     rnd = get_or_404(ScholarshipRound, round_id)
     school = _school_of(rnd)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    job = request_print(sheet.KIND, {"round_id": rnd.id, "school_id": school.id if school else None}, unit=rnd.unit,
-                        title=sheet.title(rnd, school), filename=sheet.title(rnd, school) + ".pdf")
-    return go(url_for("printing.status", job_id=job.id))
+    return queue_from_form(sheet.KIND, {"round_id": rnd.id, "school_id": school.id if school else None},
+                           unit=rnd.unit, title=sheet.title(rnd, school), filename=sheet.title(rnd, school) + ".pdf")
 
 
 @bp.get("/<int:round_id>/tong-ket")
