@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.funds.services import today
 from app.units.models import Unit
+from app.vn.names import word_key
 
 from . import queries
 from .models import ACTIVE, PiggyBank
@@ -34,8 +35,8 @@ def render(unit: Unit, pigs, progress=None) -> bytes:
 
 def children_counts(unit: Unit) -> list[tuple[Unit, int]]:
     """The units right below `unit` with the active pigs in each one's subtree (one grouped query)."""
-    children = db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.active.is_(True))
-                                  .order_by(Unit.name)).all()
+    children = sorted(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.active.is_(True))),
+                      key=lambda u: word_key(u.name))  # Vietnamese order, as the unit tree shows them
     per_unit = db.session.execute(select(Unit.path, func.count(PiggyBank.id)).join(PiggyBank.unit)
                                   .where(Unit.path.startswith(unit.path), PiggyBank.status == ACTIVE)
                                   .group_by(Unit.path)).all()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.funds import services as funds
 from app.piggybanks.models import PiggyBankOpening
+from tests.factories import make_unit
 from tests.factories_piggybanks import make_opening, make_pig, make_pigs
 
 NAMES = ["Hộ ông Đặng Văn Ưng", "Nguyễn Thị Ánh Tuyết", "Lê Ngọc Ẩn", "Trịnh Đức Hưng", "Hồ Xuân Hương",
@@ -62,9 +63,13 @@ def test_a_long_sheet_is_a_print_job_and_a_too_long_one_asks_for_a_unit_below(as
     assert all(name in text for name in NAMES[:4]) and NAMES[4] not in text
 
     monkeypatch.setattr(sheet, "JOB_MAX", 5)  # the province's 6 pigs: pick a commune
+    dong = make_unit(world.province, "Hội Khuyến học xã Đông Hòa", "commune").name
     body = client.get(f"/heo-dat/phieu-mo-heo.pdf?don_vi={world.province.id}", htmx=True).get_data(as_text=True)
     assert "<html" not in body and "có 6 heo đang nuôi" in body
     assert f'href="/heo-dat/phieu-mo-heo.pdf?don_vi={world.commune.id}">In phiếu' in body
+    # Communes in Vietnamese order (Đ after D, before E), not by code point as SQL sorts "Đ" after "T".
+    names = [world.other_commune.name, world.commune.name]
+    assert body.index(dong) < body.index(names[0]) < body.index(names[1])
     assert client.post(f"/heo-dat/phieu-mo-heo/in-nen?don_vi={world.province.id}").status_code == 400
     short = client.get(f"/heo-dat/phieu-mo-heo.pdf?don_vi={world.other_commune.id}")
     assert short.mimetype == "application/pdf"
