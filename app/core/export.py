@@ -11,19 +11,29 @@ as ISO 2026-09-05 (read as dates in every locale; 05/09/2026 would become 9 May 
 English Excel) and amounts as plain digits (no "." thousands separator that a Vietnamese
 locale would read as a decimal point). Formula-like text is neutralised exactly as in the
 .xlsx (app.core.xlsx.safe_cell): a leading "'" keeps "=HYPERLINK(...)" as text.
+
+Long lists (a province's 200,000 donations) are never cut and never held in memory whole: the
+rows may be a generator reading the database in batches (yield_per); CSV is sent as it is
+written (a streamed response), the .xlsx is written row by row by openpyxl's write-only mode into
+a temporary file (on disk past 8 MB) that is then sent in chunks. The only cap is Excel's own
+sheet limit (about a million rows): an .xlsx that reaches it ends with a row saying the list
+holds only the first rows and should be filtered (app.core.xlsx.truncated_note).
 """
 import csv
 import io
+import tempfile
 from datetime import date, datetime
 from urllib.parse import quote
 
-from flask import Response, request
+from flask import Response, request, stream_with_context
 
-from app.core.xlsx import XLSX_MIME, ascii_filename, build_workbook, safe_cell
+from app.core.xlsx import XLSX_MIME, ascii_filename, safe_cell, write_workbook
 
 CSV_MIME = "text/csv"
 BOM = "\ufeff"
 FORMATS = ("xlsx", "csv")
+CHUNK = 64 * 1024  # bytes per piece of a streamed download
+SPOOL = 8 * 1024 * 1024  # an .xlsx up to this size stays in memory, a bigger one goes to a temporary file
 
 
 def wanted_format() -> str:
@@ -45,15 +55,32 @@ def _csv_value(value):
     return value
 
 
-def build_csv(headers: list[str], rows) -> bytes:
-    """UTF-8 (with BOM) CSV bytes for `headers` and `rows`, every cell neutralised."""
+def iter_csv(headers: list[str], rows, flush_every: int = 500):
+    """The CSV (BOM first, every cell neutralised) as UTF-8 pieces of about `flush_every` rows."""
     buf = io.StringIO()
     buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([_csv_value(h) for h in headers])
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         writer.writerow([_csv_value(v) for v in row])
-    return buf.getvalue().encode("utf-8")
+        if n % flush_every == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def build_csv(headers: list[str], rows) -> bytes:
+    """UTF-8 (with BOM) CSV bytes for `headers` and `rows`, every cell neutralised."""
+    return b"".join(iter_csv(headers, rows))
+
+
+def _chunks(fh):
+    try:
+        while piece := fh.read(CHUNK):
+            yield piece
+    finally:
+        fh.close()
 
 
 def _disposition(filename: str) -> str:
@@ -73,11 +100,22 @@ def export_table(filename: str, headers: list[str], rows, sheet_title: str = "Dá
         if stem.lower().endswith(ext):
             stem = stem[: -len(ext)]
     if fmt == "csv":
-        resp = Response(build_csv(headers, rows), mimetype=CSV_MIME)
+        # Streamed: the rows (maybe a database cursor) are read while the response is sent, so the
+        # request context (and its session) is kept until the last row.
+        resp = Response(stream_with_context(iter_csv(headers, rows)), mimetype=CSV_MIME)
         resp.headers["Content-Type"] = f"{CSV_MIME}; charset=utf-8"
         name = stem + ".csv"
     else:
-        resp = Response(build_workbook(headers, rows, sheet_title), mimetype=XLSX_MIME)
+        out = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+        try:
+            write_workbook(out, headers, rows, sheet_title)
+            size = out.tell()
+            out.seek(0)
+        except BaseException:
+            out.close()
+            raise
+        resp = Response(_chunks(out), mimetype=XLSX_MIME, direct_passthrough=True)
+        resp.headers["Content-Length"] = str(size)
         name = stem + ".xlsx"
     resp.headers["Content-Disposition"] = _disposition(name)
     resp.headers["Cache-Control"] = "no-store"
@@ -85,4 +123,4 @@ def export_table(filename: str, headers: list[str], rows, sheet_title: str = "Dá
     return resp
 
 
-__all__ = ["export_table", "build_csv", "wanted_format", "BOM", "CSV_MIME"]
+__all__ = ["export_table", "build_csv", "iter_csv", "wanted_format", "BOM", "CSV_MIME"]

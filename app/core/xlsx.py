@@ -2,7 +2,8 @@
 
 Export: a bold header row, sensible column widths, and every text cell that a
 spreadsheet would run as a formula (= + - @, tab, CR) prefixed with "'" so a
-donor called "=cmd|..." stays text on the treasurer's PC.
+donor called "=cmd|..." stays text on the treasurer's PC. Sheets are written in openpyxl's
+write-only mode (rows streamed to a temporary file), so a 200,000-row export keeps memory flat.
 
 Upload: refuse anything that is not a real, reasonably small .xlsx before openpyxl
 touches it (zip signature, uncompressed sizes in the zip directory: a 50 KB zip bomb
@@ -41,34 +42,96 @@ def safe_cell(value):
     return str(value)
 
 
-def build_workbook(headers: list[str], rows, sheet_title: str = "Dữ liệu") -> bytes:
-    """The .xlsx bytes for `headers` and `rows` (iterables of cell values)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+# An .xlsx sheet holds at most 1,048,576 rows (Excel refuses a longer one): the header, the data
+# and, when the data is longer, one last row saying so. CSV has no such limit and is never cut.
+XLSX_MAX_ROWS = 1_048_576 - 2
+WIDTH_SAMPLE = 500  # rows read ahead to size the columns (write-only sheets take widths first)
 
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = sheet_title[:31]
-    ws.append([safe_cell(h) for h in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    widths = [len(str(h)) for h in headers]
-    for row in rows:
-        values = [safe_cell(v) for v in row]
-        ws.append(values)
-        for i, v in enumerate(values[:len(widths)]):
-            widths[i] = max(widths[i], len(v.strftime("%d/%m/%Y")) if isinstance(v, (date, datetime))
-                            else len(str(v)) if v is not None else 0)
-        for i, v in enumerate(values):
-            if isinstance(v, (date, datetime)):
-                ws.cell(row=ws.max_row, column=i + 1).number_format = "DD/MM/YYYY"
+
+def truncated_note(kept: int) -> str:
+    """The last row of an export cut at `kept` rows."""
+    return f"Danh sách chỉ gồm {format_number(kept)} dòng đầu; hãy lọc hẹp hơn."
+
+
+def _width(v) -> int:
+    if isinstance(v, (date, datetime)):
+        return 10
+    return len(str(v)) if v is not None else 0
+
+
+def write_workbook(out, headers: list[str], rows, sheet_title: str = "Dữ liệu",
+                   max_rows: int | None = None) -> int:
+    """Write the .xlsx for `headers` and `rows` (any iterable, read once) into the binary file `out`.
+
+    openpyxl's write-only mode streams each row to a temporary file, so memory stays flat
+    for 200,000 rows; the column widths come from the header and the first WIDTH_SAMPLE rows.
+    After `max_rows` data rows (default XLSX_MAX_ROWS, Excel's limit) the sheet ends with the
+    row truncated_note(max_rows). Returns the number of data rows written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    limit = XLSX_MAX_ROWS if max_rows is None else max_rows
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title[:31])
+    it = iter(rows)
+    ahead = []
+    for row in it:
+        ahead.append([safe_cell(v) for v in row])
+        if len(ahead) >= WIDTH_SAMPLE:
+            break
+    widths = [len(str(h)) for h in headers]
+    for values in ahead:
+        for i, v in enumerate(values[:len(widths)]):
+            widths[i] = max(widths[i], _width(v))
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
     ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=safe_cell(h))
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+
+    def as_cells(values):
+        if any(isinstance(v, (date, datetime)) for v in values):
+            values = list(values)
+            for i, v in enumerate(values):
+                if isinstance(v, (date, datetime)):
+                    values[i] = cell = WriteOnlyCell(ws, value=v)
+                    cell.number_format = "DD/MM/YYYY"
+        return values
+
+    written = 0
+    for values in ahead:
+        if written >= limit:
+            break
+        ws.append(as_cells(values))
+        written += 1
+    more = len(ahead) > written
+    if not more and len(ahead) >= WIDTH_SAMPLE:
+        for row in it:
+            if written >= limit:
+                more = True
+                break
+            ws.append(as_cells([safe_cell(v) for v in row]))
+            written += 1
+    if more:
+        note = WriteOnlyCell(ws, value=truncated_note(written))
+        note.font = bold
+        ws.append([note])
+    wb.save(out)
+    return written
+
+
+def build_workbook(headers: list[str], rows, sheet_title: str = "Dữ liệu", max_rows: int | None = None) -> bytes:
+    """The .xlsx bytes for `headers` and `rows` (iterables of cell values); see write_workbook."""
     buf = io.BytesIO()
-    wb.save(buf)
+    write_workbook(buf, headers, rows, sheet_title, max_rows)
     return buf.getvalue()
 
 
