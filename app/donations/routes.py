@@ -20,6 +20,7 @@ from .models import Donation
 
 bp = Blueprint("donations", __name__, url_prefix="/quyen-gop")
 PER_PAGE = 25  # a page of a province's list stays under 30 KB (50 rows weighed 37 KB, 30 rows 30.0 KB)
+EXPORT_BATCH = 2000  # donations read (with their donors, campaigns, receipts) per round trip
 
 
 def _entry_form(formdata=None):
@@ -118,10 +119,13 @@ def index():
 @bp.get("/xuat.xlsx")
 @login_required
 def export():
-    """The filtered donation list as .xlsx, or CSV with ?format=csv (same filters as the page)."""
+    """The filtered donation list as .xlsx, or CSV with ?format=csv (same filters as the page).
+
+    Every row, however many: read from the database in batches of EXPORT_BATCH (a province's
+    200,000 donations never sit in memory together), CSV streamed while it is read."""
     authorize("view")
     _, stmt = _filters()
-    items = db.session.scalars(services.listing(stmt).limit(100_000)).unique()
+    items = db.session.scalars(services.listing(stmt).execution_options(yield_per=EXPORT_BATCH))
     rows = ((d.donation_date, d.entry.number if d.entry else "", d.donor.name, d.donor.kind_label,
              d.donor.address, d.donor.phone, d.amount, d.method_label, d.in_kind_text, d.campaign.name,
              d.collector_label, d.note, "Đã hủy: " + d.void_reason if d.voided else "") for d in items)

@@ -46,14 +46,21 @@ def index():
 @bp.get("/xuat.xlsx")
 @login_required
 def export():
-    """The filtered pupil list (all pages) as .xlsx, or CSV with ?format=csv."""
+    """The filtered pupil list (all pages) as .xlsx, or CSV with ?format=csv.
+
+    Every row, however many: read in batches of 2,000 with their schools and units (one IN
+    query per batch, not one per pupil), CSV streamed while it is read."""
+    from sqlalchemy.orm import selectinload
+
     from app.core.export import export_table
 
     from .models import GENDERS
 
     authorize("view")
     _, found = filtered_pupils(request.args)
-    items = db.session.scalars(queries.pupil_query(current_user.unit, **found).limit(100_000))
+    items = db.session.scalars(queries.pupil_query(current_user.unit, **found)
+                               .options(selectinload(Pupil.school), selectinload(Pupil.unit))
+                               .execution_options(yield_per=2000))
     rows = ((i, p.full_name, p.ho, p.dem, p.ten, p.birth_date or p.birth_year, GENDERS.get(p.gender, ""),
              p.ethnicity, p.class_text, p.school.name if p.school else "", p.school_year, p.village, p.guardian,
              p.phone, ", ".join(p.circumstances), p.circumstance_note, p.unit.name)
