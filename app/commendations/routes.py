@@ -51,13 +51,18 @@ def frozen_page(d: Decision):
     return None
 
 
+def decision_filters(args) -> tuple[str, str]:
+    """(number search, status) of the decision list and its export: one reading of the filters."""
+    q, status = args.get("q", ""), args.get("trang_thai", "")
+    return q, status if status in DECISION_STATUS else ""
+
+
 @bp.get("/")
 @login_required
 def index():
     """Decisions of the user's unit and below, newest first."""
     authorize("view")
-    q, status = request.args.get("q", ""), request.args.get("trang_thai", "")
-    status = status if status in DECISION_STATUS else ""
+    q, status = decision_filters(request.args)
     pagination = db.paginate(queries.decisions_in_scope(current_user.unit, q, status), page=page_number(),
                              per_page=50, error_out=False)
     return render("commendations/index.html", partial="commendations/_decision_rows.html",
@@ -94,19 +99,27 @@ def create():
                      title="Lập quyết định khen thưởng", action=url_for(".create"), decision=None)
 
 
+def honoree_rows(d: Decision, args):
+    """(the whole list, {honoree id: [warning]}, the (number, honoree) pairs shown, only_warned) for a
+    decision's page and its export: one reading of the `canh_bao` filter.
+
+    Warnings compare each name with the whole list, so they are found on all rows; the rows keep
+    their numbers in the printed list (?canh_bao=1: only the rows with a warning)."""
+    rows = services.honorees(d)
+    warnings = queries.warnings_for(d, rows)
+    numbered = list(enumerate(rows, 1))
+    only_warned = args.get("canh_bao") == "1"
+    if only_warned:
+        numbered = [(n, h) for n, h in numbered if h.id in warnings]
+    return rows, warnings, numbered, only_warned
+
+
 @bp.get("/quyet-dinh/<int:decision_id>")
 @login_required
 def detail(decision_id):
     """A decision: header, the list in Vietnamese order with warnings, and what can be done next."""
     d = get_or_404(Decision, decision_id)
-    rows = services.honorees(d)
-    # Warnings compare each name with the whole list, so they are found on all rows; a page then
-    # shows 50 of them, numbered as in the printed list (?canh_bao=1: only the rows with a warning).
-    warnings = queries.warnings_for(d, rows)
-    numbered = list(enumerate(rows, 1))
-    only_warned = request.args.get("canh_bao") == "1"
-    if only_warned:
-        numbered = [(n, h) for n, h in numbered if h.id in warnings]
+    rows, warnings, numbered, only_warned = honoree_rows(d, request.args)
     page = page_number()
     pagination = Page(numbered[(page - 1) * HONOREES_PER_PAGE:page * HONOREES_PER_PAGE], page,
                       HONOREES_PER_PAGE, len(numbered))

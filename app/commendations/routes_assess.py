@@ -133,16 +133,21 @@ def criteria_new_version(set_id):
         f"Phiên bản mới: {cset.name}", url_for(".criteria_new_version", set_id=cset.id), cset)
 
 
+def assessment_filters(args) -> tuple[int | None, str, str]:
+    """(year, title kind, village) of the assessment list and its export: one reading of the filters."""
+    year = args.get("nam", type=int)
+    year = year if year and 1900 <= year <= 2100 else None  # a year in words or 20 digits filters nothing
+    kind = args.get("danh_hieu", "")
+    kind = kind if kind in TITLE_KINDS else ""
+    return year, kind, args.get("thon", "").strip()[:200]
+
+
 @bp.get("/danh-gia")
 @login_required
 def assessments():
     """Assessments of the user's unit and below, with the share recognised per village."""
     authorize("view")
-    year = request.args.get("nam", type=int)
-    year = year if year and 1900 <= year <= 2100 else None  # a year in words or 20 digits filters nothing
-    kind = request.args.get("danh_hieu", "")
-    kind = kind if kind in TITLE_KINDS else ""
-    village = request.args.get("thon", "").strip()[:200]
+    year, kind, village = assessment_filters(request.args)
     rows = db.session.scalars(assess.in_scope(current_user.unit, year, kind, village)).all()
     return render("commendations/assessments.html", partial="commendations/_assessment_rows.html", rows=rows,
                   summary=assess.village_summary(rows), year=year, kind=kind, kinds=TITLE_KINDS, village=village,

@@ -40,6 +40,7 @@ def unit_query(world, own):
 
 TABLE = {
     "commendations.index": Rule(ALL),
+    "commendations.decisions_export": Rule(ALL),
     "commendations.create": Rule(WRITE),
     "commendations.detail": Rule(ALL, args=decision),
     "commendations.edit": Rule(WRITE, args=decision),
@@ -71,6 +72,7 @@ TABLE = {
     "commendations.criteria_edit": Rule(ADMIN, args=criteria_set),
     "commendations.criteria_new_version": Rule(ADMIN, args=criteria_set),
     "commendations.assessments": Rule(ALL),
+    "commendations.assessments_export": Rule(ALL),
     "commendations.assessment_create": Rule(WRITE),
     "commendations.assessment": Rule(ALL, args=assessment),
     "commendations.assessment_score": Rule(WRITE, args=assessment),
