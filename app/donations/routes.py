@@ -137,9 +137,16 @@ def export():
 @bp.get("/<int:donation_id>")
 @login_required
 def detail(donation_id):
-    """One donation with its receipt number and a link to the printable phiếu thu."""
+    """One donation with its receipt number and a link to the printable phiếu thu.
+
+    A branch that collected a gift for a campaign of a unit above sees it in its list, so it may
+    read it here too; the donor, campaign and receipt stay with the campaign's unit (no links)."""
+    authorize("view")
+    donation = db.session.get(Donation, donation_id) if is_id(donation_id) else None
+    if donation is not None and services.in_collector_scope(current_user, donation):
+        return render("donations/detail.html", partial="donations/_detail.html", d=donation, collected_only=True)
     donation = get_or_404(Donation, donation_id)
-    return render("donations/detail.html", partial="donations/_detail.html", d=donation)
+    return render("donations/detail.html", partial="donations/_detail.html", d=donation, collected_only=False)
 
 
 @bp.route("/<int:donation_id>/huy", methods=["GET", "POST"])

@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
-from app.core.authz import scope_filter
+from app.core.authz import scope_filter, scope_unit_ids
 from app.campaigns.models import Campaign
 from app.campaigns.services import CampaignError, ensure_open
 from app.extensions import db
@@ -190,10 +190,41 @@ def void_donation(donation: Donation, reason: str) -> Donation:
     return donation
 
 
+def donation_scope(root: Unit):
+    """The condition "in root's donation scope" (see donation_query)."""
+    own = scope_filter(Donation.unit_id, root)
+    ancestors = ancestor_ids(root)
+    if not ancestors:
+        return own
+    return or_(own, and_(Donation.unit_id.in_(ancestors),
+                         Donation.collector_unit_id.in_(scope_unit_ids(root))))
+
+
+def ancestor_ids(unit: Unit) -> list[int]:
+    """The ids of the units above `unit`, read from its materialised path."""
+    return [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
+
+
+def in_collector_scope(user, donation: Donation) -> bool:
+    """True when `user` may read `donation` because a unit of theirs collected it for a campaign of
+    a unit above them (their list shows it; voiding stays with the campaign's unit)."""
+    from app.core.authz import in_scope
+
+    collector = donation.collector_unit
+    return (collector is not None and in_scope(user, collector)
+            and donation.unit_id in ancestor_ids(user.unit))
+
+
 def donation_query(root: Unit, *, campaign_id=None, date_from=None, date_to=None, method="", donor="",
                    collector="", include_voided=False):
-    """A select of donations in `root`'s scope matching the filters, newest first."""
-    stmt = select(Donation).where(scope_filter(Donation.unit_id, root))
+    """A select of donations in `root`'s scope matching the filters, newest first.
+
+    The scope is the donations recorded by root's subtree plus those its units collected for a
+    campaign of a unit above (a branch collecting for the commune's drive): the reports count that
+    money as the collecting branch's (app.reports.figures._attribute), so the list a dashboard
+    figure links to must show it too.
+    """
+    stmt = select(Donation).where(donation_scope(root))
     if campaign_id:
         stmt = stmt.where(Donation.campaign_id == campaign_id)
     if date_from:
@@ -266,4 +297,4 @@ def recent(campaign: Campaign, limit: int = 10) -> list[Donation]:
 
 
 __all__ = ["DonationError", "DonorError", "record_donation", "void_donation", "donation_query", "listing",
-           "totals", "scope_totals", "recent", "parse_quantity"]
+           "totals", "scope_totals", "recent", "parse_quantity", "donation_scope", "in_collector_scope"]
