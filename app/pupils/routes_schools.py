@@ -21,6 +21,19 @@ def schools():
     return render("pupils/schools.html", schools=db.session.scalars(services.schools_in_scope(current_user.unit)).all())
 
 
+@bp.get("/truong/xuat.xlsx")
+@login_required
+def schools_export():
+    """The school list as .xlsx, or CSV with ?format=csv."""
+    from app.core.export import export_table
+
+    authorize("view")
+    rows = ((s.name, s.level_label, s.commune, s.unit.name)
+            for s in db.session.scalars(services.schools_in_scope(current_user.unit)))
+    return export_table("Danh sách trường học.xlsx", ["Tên trường", "Cấp học", "Xã, phường", "Đơn vị"], rows,
+                        sheet_title="Trường học")
+
+
 @bp.route("/truong/moi", methods=["GET", "POST"])
 @login_required
 def school_create():

@@ -92,3 +92,30 @@ def year_report_xlsx():
     """The year report's tables as an .xlsx workbook, one sheet per table."""
     unit, period = _unit_and_period()
     return export.response(yearreport.build(unit, period))
+
+
+ROLLUP_HEADERS = ["Đơn vị", "Vận động được (đồng)", "Heo đất: số lần mổ", "Heo đất: đếm được (đồng)",
+                  "Đã chi (đồng)", "Số dư cuối kỳ (đồng)", "Học bổng: số suất", "Học bổng: số tiền (đồng)",
+                  "Khen thưởng (người)"]
+
+
+@bp.get("/tong-hop.xlsx")
+@login_required
+def rollup_export():
+    """The roll-up as on its page (same unit and period): each child unit's row, the unit's own row
+    and the total, as .xlsx or CSV (?format=csv)."""
+    from app.core.export import export_table
+
+    unit, period = _unit_and_period()
+    _facts, rows, total = yearreport.rollup_page(unit, period)
+
+    def figures(s):
+        return [s.raised, s.pig_openings, s.pig_counted, s.spent, s.closing_balance, s.awards, s.award_amount,
+                s.honorees]
+
+    def label(r):
+        return r.name + (" (trực tiếp)" if r.own else "" if r.active else " (ngừng hoạt động)")
+
+    table = [[label(r), *figures(r.summary)] for r in rows] + [["Tổng cộng", *figures(total)]]
+    return export_table(f"Tổng hợp {period.label} - {unit.name}.xlsx".replace("/", "-"), ROLLUP_HEADERS, table,
+                        sheet_title="Tổng hợp")

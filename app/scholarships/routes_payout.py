@@ -60,6 +60,25 @@ def payout_page(round_id):
                      new_key=idempotency.new_key)
 
 
+@bp.get("/<int:round_id>/chi-tra/xuat.xlsx")
+@login_required
+def payout_export(round_id):
+    """The payout page's rows (the round, or the school picked with ?truong=) with what was paid,
+    as .xlsx or CSV (?format=csv); the same rights as the page."""
+    from app.core.export import export_table
+
+    rnd = get_or_404(ScholarshipRound, round_id, "scholarship.pay")
+    school = _school_of(rnd)
+    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None))
+    rows = ((i, n.pupil.full_name, n.pupil.class_text, n.pupil.school.name if n.pupil.school else "",
+             n.category.name, n.amount, n.category.goods, "Đã chi" if n.is_paid else "Chưa chi", n.paid_on,
+             n.paid_entry.number if n.paid_entry else "") for i, n in enumerate(awards, start=1))
+    name = f"Chi trả học bổng - {rnd.name}" + (f" - {school.name}" if school else "")
+    return export_table(name.replace("/", "-") + ".xlsx",
+                        ["STT", "Họ và tên", "Lớp", "Trường", "Loại học bổng", "Số tiền (đồng)", "Hiện vật",
+                         "Tình trạng", "Ngày chi", "Số phiếu chi"], rows, sheet_title="Chi trả")
+
+
 @bp.route("/de-cu/<int:nomination_id>/chi", methods=["POST"])
 @login_required
 def pay_one(nomination_id):

@@ -15,21 +15,44 @@ from .models import Unit
 bp = Blueprint("units", __name__, url_prefix="/don-vi")
 
 
+def units_matching(q: str) -> list[Unit]:
+    """The user's unit and everything under it in tree order, those whose name holds `q`
+    (without diacritics): the list page and its export."""
+    units = services.subtree(current_user.unit)
+    if q.strip():
+        key = fold(q)
+        units = [u for u in units if key in u.search_key]
+    return units
+
+
+def active_user_counts() -> dict[int, int]:
+    from app.users.models import User
+
+    return dict(db.session.execute(
+        select(User.unit_id, func.count()).where(User.active.is_(True)).group_by(User.unit_id)).all())
+
+
 @bp.get("/")
 @login_required
 def index():
     authorize("view")
     q = request.args.get("q", "")
-    units = services.subtree(current_user.unit)
-    if q.strip():
-        key = fold(q)
-        units = [u for u in units if key in u.search_key]
-    from app.users.models import User
+    return render("units/index.html", partial="units/_rows.html", units=units_matching(q), q=q,
+                  root=current_user.unit, user_counts=active_user_counts())
 
-    counts = dict(db.session.execute(
-        select(User.unit_id, func.count()).where(User.active.is_(True)).group_by(User.unit_id)).all())
-    return render("units/index.html", partial="units/_rows.html", units=units, q=q,
-                  root=current_user.unit, user_counts=counts)
+
+@bp.get("/xuat.xlsx")
+@login_required
+def export():
+    """The unit list (same search as the page) as .xlsx, or CSV with ?format=csv."""
+    from app.core.export import export_table
+
+    authorize("view")
+    counts = active_user_counts()
+    rows = ((u.name, u.kind_label, u.parent.name if u.parent else "", u.address, counts.get(u.id, 0),
+             "Đang hoạt động" if u.active else "Ngừng hoạt động") for u in units_matching(request.args.get("q", "")))
+    return export_table("Danh sách đơn vị.xlsx", ["Tên đơn vị", "Loại", "Đơn vị cấp trên", "Địa chỉ",
+                                                  "Số người dùng", "Trạng thái"], rows, sheet_title="Đơn vị")
 
 
 @bp.get("/<int:unit_id>")

@@ -18,15 +18,35 @@ from app.units.forms import ConfirmForm
 bp = Blueprint("users", __name__, url_prefix="/nguoi-dung")
 
 
+def filtered_users(args):
+    """(filter form, select) of the user list and its export: one reading of the filters."""
+    filters = UserFilterForm(args)
+    return filters, services.users_in_scope(current_user.unit, q=filters.q.data or "", role=filters.role.data or "",
+                                            include_inactive=bool(filters.inactive.data))
+
+
 @bp.get("/")
 @login_required
 def index():
     authorize("user.manage")
-    filters = UserFilterForm(request.args)
-    stmt = services.users_in_scope(current_user.unit, q=filters.q.data or "", role=filters.role.data or "",
-                                   include_inactive=bool(filters.inactive.data))
+    filters, stmt = filtered_users(request.args)
     pagination = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render("users/index.html", partial="users/_rows.html", filters=filters, pagination=pagination)
+
+
+@bp.get("/xuat.xlsx")
+@login_required
+def export():
+    """The user list (same filters as the page, administrators only) as .xlsx, or CSV with ?format=csv."""
+    from app.core.authz import ROLE_LABELS
+    from app.core.export import export_table
+
+    authorize("user.manage")
+    _, stmt = filtered_users(request.args)
+    rows = ((u.full_name, u.username, ROLE_LABELS.get(u.role, u.role), u.unit.name, u.phone,
+             "Đang hoạt động" if u.active else "Đã khóa") for u in db.session.scalars(stmt))
+    return export_table("Danh sách người dùng.xlsx", ["Họ và tên", "Tên đăng nhập", "Vai trò", "Đơn vị",
+                                                      "Điện thoại", "Trạng thái"], rows, sheet_title="Người dùng")
 
 
 @bp.route("/moi", methods=["GET", "POST"])

@@ -57,6 +57,7 @@ TABLE = {
     "pupils.duplicates": Rule(WRITE),
     "pupils.merge": Rule(WRITE, args=pair),
     "pupils.schools": Rule(ALL),
+    "pupils.schools_export": Rule(ALL),
     "pupils.school_create": Rule(WRITE),
     "pupils.school_edit": Rule(WRITE, args=school),
 }

@@ -10,6 +10,7 @@ def unit_query(world, own):
 
 TABLE = {
     "reports.rollup": Rule(ALL, query=unit_query),
+    "reports.rollup_export": Rule(ALL, query=unit_query),
     "reports.year_report": Rule(ALL, query=unit_query),
     "reports.year_report_pdf": Rule(ALL, query=unit_query),
     "reports.year_report_print": Rule(ALL, query=unit_query),

@@ -31,6 +31,7 @@ def paid(world, own):
 
 TABLE = {
     "scholarships.index": Rule(ALL),
+    "scholarships.rounds_export": Rule(ALL),
     "scholarships.round_create": Rule(MANAGE),
     "scholarships.round_edit": Rule(MANAGE, args=rnd),
     "scholarships.round_detail": Rule(ALL, args=rnd),
@@ -45,6 +46,7 @@ TABLE = {
     "scholarships.import_confirm": Rule(NOMINATE, args=rnd),
     "scholarships.export": Rule(ALL, args=rnd),
     "scholarships.payout_page": Rule(PAY, args=rnd),
+    "scholarships.payout_export": Rule(PAY, args=rnd),
     "scholarships.pay_one": Rule(PAY, args=pending),
     "scholarships.reverse": Rule(PAY, args=paid),
     "scholarships.sheet_pdf": Rule(ALL, args=rnd),
