@@ -74,3 +74,13 @@ class ImportForm(BaseForm):
 
 class ConfirmImportForm(IdempotentForm):
     token = HiddenField(validators=[DataRequired("Phiên nhập đã hết hạn, vui lòng tải tệp lên lại.")])
+
+
+class AwardFilterForm(BaseForm):
+    """The awards list's filters (GET): period, school level, circumstance."""
+    class Meta:
+        csrf = False
+
+    ky = SelectField("Kỳ", validate_choice=False)
+    cap_hoc = SelectField("Cấp học", validate_choice=False)
+    hoan_canh = SelectField("Hoàn cảnh", validate_choice=False)

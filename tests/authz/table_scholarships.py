@@ -32,6 +32,11 @@ def paid(world, own):
 TABLE = {
     "scholarships.index": Rule(ALL),
     "scholarships.rounds_export": Rule(ALL),
+    # The awards list across rounds; `don_vi` names the acting user's commune or the other one (404).
+    "scholarships.awards_list": Rule(ALL, query=lambda world, own: {
+        "don_vi": (world.commune if own else world.other_commune).id}),
+    "scholarships.awards_export": Rule(ALL, query=lambda world, own: {
+        "don_vi": (world.commune if own else world.other_commune).id}),
     "scholarships.round_create": Rule(MANAGE),
     "scholarships.round_edit": Rule(MANAGE, args=rnd),
     "scholarships.round_detail": Rule(ALL, args=rnd),

@@ -1,0 +1,58 @@
+"""The awards list across rounds (what the scholarship figures of the dashboard and reports count),
+with its export. Filters: `ky` (period key), `cap_hoc` (school level), `hoan_canh` (circumstance)
+and `don_vi` (a unit in the user's scope; another unit answers 404)."""
+from flask import request
+from flask_login import current_user, login_required
+
+from app.core.authz import authorize, get_or_404
+from app.core.export import export_table
+from app.core.paging import Page
+from app.core.views import page_number, render
+from app.funds.services import today
+from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT
+from app.reports import periods
+from app.units.models import Unit
+
+from . import awards
+from .forms import AwardFilterForm
+from .routes import bp
+
+
+def _filtered():
+    authorize("view")
+    unit_id = request.args.get("don_vi", type=int)
+    unit = get_or_404(Unit, unit_id) if unit_id else current_user.unit
+    period = periods.parse(request.args.get("ky"), today())
+    filters = AwardFilterForm(request.args)
+    choices = periods.choices(today())
+    if period not in choices:
+        choices.append(period)
+    filters.ky.choices = [(p.key, p.title) for p in choices]
+    filters.ky.data = period.key
+    filters.cap_hoc.choices = [("", "Mọi cấp học")] + list(LEVEL_SHORT.items()) + [("none", "Chưa rõ cấp học")]
+    filters.hoan_canh.choices = ([("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items())
+                                 + [(awards.NO_CIRCUMSTANCE, "Không thuộc diện khó khăn")])
+    stmt = awards.award_query(unit, period, level=filters.cap_hoc.data or "",
+                              circumstance=filters.hoan_canh.data or "")
+    return unit, period, filters, stmt
+
+
+@bp.get("/suat-hoc-bong")
+@login_required
+def awards_list():
+    """Every approved scholarship of the unit's subtree in the period, with the totals."""
+    unit, period, filters, stmt = _filtered()
+    total = awards.totals(stmt)
+    page = page_number()
+    pagination = Page(awards.page_items(stmt, page), page, awards.PER_PAGE, total.awards)
+    return render("scholarships/awards.html", partial="scholarships/_awards.html", unit=unit, period=period,
+                  filters=filters, pagination=pagination, total=total)
+
+
+@bp.get("/suat-hoc-bong/xuat.xlsx")
+@login_required
+def awards_export():
+    """The awards list (current filters) as .xlsx, or CSV with ?format=csv."""
+    unit, period, _filters, stmt = _filtered()
+    return export_table(f"Học bổng - {unit.name} - {period.title}.xlsx", awards.EXPORT_HEADERS,
+                        awards.export_rows(stmt), "Học bổng")
