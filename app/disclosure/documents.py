@@ -8,7 +8,10 @@ document printed twice on a day is rendered once.
 """
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.extensions import db
 from app.funds.services import today
@@ -29,12 +32,92 @@ def report_lines(rep: report.Report) -> int:
     return sum(len(g.lines) for g in rep.income) + len(rep.spending) + len(rep.adjustments)
 
 
-def report_pdf(rep: report.Report, progress=None) -> bytes:
+def report_pdf(rep: report.Report, progress=None, day=None) -> bytes:
+    """The printed report, dated `day` (today by default; the publishing day for the public one)."""
     from app.printing.services import render_pdf
 
     if progress:
         progress(0, 1)
-    return render_pdf("pdf/disclosure.html", rep=rep, parent=parent_name(rep.unit), today=today())
+    return render_pdf("pdf/disclosure.html", rep=rep, parent=parent_name(rep.unit), today=day or today())
+
+
+# ---- the public PDF: the published snapshot, printed once per snapshot ------------------------
+
+PUBLIC_KIND = "disclosure.public_report"
+_public_lock = threading.Lock()
+
+
+def public_params(pub) -> dict:
+    from .snapshot import digest
+
+    return {"publication_id": pub.id, "snapshot": digest(pub.snapshot)}
+
+
+def public_title(pub) -> str:
+    return f"Công khai quỹ năm {pub.year} - {pub.snapshot['unit']['name']}"
+
+
+def public_path(pub) -> Path:
+    """Where the public PDF of `pub`'s snapshot lives (the print engine's name for the same job)."""
+    from app.printing.jobs import content_hash, prints_dir
+
+    return prints_dir() / f"{content_hash(PUBLIC_KIND, public_params(pub))}.pdf"
+
+
+def _public_pdf(pub) -> bytes:
+    from . import services
+
+    return report_pdf(services.public_report(pub), day=services.published_local(pub).date())
+
+
+def public_pdf(pub) -> bytes | None:
+    """The public PDF of a published snapshot: from disk when printed before, printed here when
+    short, None while a long one is still being printed in the background (queue_public_pdf).
+
+    A snapshot never changes, so each is printed once: anonymous readers cannot make the server
+    print the same pages again and again, and one lock keeps them to one print at a time.
+    """
+    path = public_path(pub)
+    if path.is_file():
+        return path.read_bytes()
+    from . import services
+
+    if report_lines(services.public_report(pub)) > DIRECT_MAX:
+        return None
+    with _public_lock:
+        if not path.is_file():
+            pdf = _public_pdf(pub)
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_bytes(pdf)
+            os.replace(tmp, path)  # atomic: a reader never sees half a file
+    return path.read_bytes()
+
+
+def queue_public_pdf(pub) -> None:
+    """After publishing: print a long snapshot's public PDF in the background (a short one is
+    printed on its first download). Commits (the print engine's job must be seen by the worker)."""
+    from app.printing.jobs import request_print
+
+    from . import services
+
+    if report_lines(services.public_report(pub)) <= DIRECT_MAX or public_path(pub).is_file():
+        return
+    title = public_title(pub)
+    request_print(PUBLIC_KIND, public_params(pub), unit=pub.unit, title=title, filename=f"{title}.pdf")
+
+
+def _build_public(params, progress) -> bytes:
+    from app.printing.jobs import PrintError
+
+    from .models import Publication
+    from .snapshot import digest
+
+    pub = db.session.get(Publication, int(params["publication_id"]))
+    if pub is None or pub.snapshot is None or digest(pub.snapshot) != params["snapshot"]:
+        raise PrintError("Báo cáo công khai đã được công khai lại hoặc thu hồi.")
+    if progress:
+        progress(0, 1)
+    return _public_pdf(pub)
 
 
 @dataclass
@@ -104,5 +187,7 @@ def register() -> None:
 
     register_document(REPORT_KIND, lambda params, progress: report_pdf(_report(params), progress),
                       fingerprint=_report_fingerprint, version="1")
+    # The params hold the snapshot's digest: the fingerprint is the frozen content itself.
+    register_document(PUBLIC_KIND, _build_public, version="1")
     register_document(HONOUR_KIND, lambda params, progress: honour_pdf(honour_roll(params), progress),
                       fingerprint=_honour_fingerprint, version="1")

@@ -1,9 +1,10 @@
 """Publication of a unit's yearly disclosure (công khai): off until an admin turns it on.
 
-One row per unit and calendar year. The report itself is computed from the ledger every time
-(app.disclosure.report); the row only says whether the public may see it, since when and by
-whom, and keeps the headline figures at the moment of publishing so the admin page can say
-when the books changed afterwards.
+One row per unit and calendar year: whether the public may see it, since when and by whom, and
+the report as it stood at that moment (snapshot, app.disclosure.snapshot). The public page and
+the public PDF show the snapshot, never the live books, so nothing entered after publishing goes
+public before an admin publishes again; the admin page compares it with the live report to say
+when the books changed afterwards. The headline figures are kept too (audit log, older rows).
 """
 from datetime import datetime
 
@@ -25,6 +26,8 @@ class Publication(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Headline figures when published ({"income": ..., "spending": ..., "closing": ...}).
     figures: Mapped[dict | None] = mapped_column(JSON)
+    # The whole report when published (app.disclosure.snapshot.dump); None before migration 0012.
+    snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()
@@ -33,8 +36,11 @@ class Publication(db.Model):
     __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_disclosure_unit_year"),)
 
     def audit_dict(self) -> dict:
+        from .snapshot import digest
+
+        # The snapshot's fingerprint, not the snapshot: a province's runs to thousands of lines.
         return {"unit_id": self.unit_id, "year": self.year, "published": self.published,
-                "figures": self.figures}
+                "figures": self.figures, "snapshot_sha256": digest(self.snapshot)[:16]}
 
     def __repr__(self) -> str:
         return f"<Publication unit={self.unit_id} {self.year} {'on' if self.published else 'off'}>"

@@ -55,6 +55,7 @@ def report_page(unit_id, year):
                   long=documents.report_lines(rep) > documents.DIRECT_MAX,
                   hint=services.deadline_hint(year, today(), pub),
                   changed=services.changed_since_published(pub, rep),
+                  frozen_at=services.frozen_at_text(pub) if pub and pub.published and pub.snapshot else "",
                   can_publish=can(current_user, "disclosure.publish", unit))
 
 
@@ -73,10 +74,12 @@ def _set_published(unit_id: int, year: int, publishing: bool):
     if form.validate_on_submit():
         try:
             if publishing:
-                services.publish(unit, year, today())
+                pub = services.publish(unit, year, today())
             else:
                 services.unpublish(unit, year)
             db.session.commit()
+            if publishing:
+                documents.queue_public_pdf(pub)
         except services.DisclosureError as err:
             db.session.rollback()
             flash(str(err), "error")

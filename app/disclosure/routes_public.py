@@ -1,5 +1,7 @@
-"""The public disclosure page: no login, 404 until an admin publishes the unit's year.
+"""The public disclosure page and its PDF: no login, 404 until an admin publishes the unit's year.
 
+Both show the report frozen when the admin published (services.public_report), never the live
+books: what is entered afterwards goes public only when the admin publishes again.
 Light on purpose (one small stylesheet, no JavaScript, no personal data beyond the names of
 donors who did not ask to stay anonymous), so it opens on an old phone on slow mobile data.
 """
@@ -7,9 +9,10 @@ from flask import abort
 
 from app.core.views import render
 from app.extensions import db
+from app.printing.services import pdf_response
 from app.units.models import Unit
 
-from . import report, services
+from . import documents, services
 from .routes import bp
 
 
@@ -18,6 +21,13 @@ def _unit(unit_id: int) -> Unit:
     if unit is None:
         abort(404)
     return unit
+
+
+def _published(unit_id: int, year: int):
+    pub = services.published(_unit(unit_id), year)
+    if pub is None:
+        abort(404)
+    return pub
 
 
 @bp.get("/<int:unit_id>")
@@ -32,10 +42,21 @@ def public_index(unit_id):
 
 @bp.get("/<int:unit_id>/<int:year>")
 def public(unit_id, year):
-    """A published year's report for anyone; the same figures as the printed one."""
-    unit = _unit(unit_id)
-    pub = services.published(unit, year)
-    if pub is None:
-        abort(404)
-    return render("disclosure/public.html", partial="disclosure/_public.html", rep=report.build(unit, year),
-                  pub=pub)
+    """A published year's report for anyone, as it stood when published."""
+    pub = _published(unit_id, year)
+    return render("disclosure/public.html", partial="disclosure/_public.html", rep=services.public_report(pub),
+                  pub=pub, frozen_at=services.frozen_at_text(pub))
+
+
+@bp.get("/<int:unit_id>/<int:year>.pdf")
+def public_pdf(unit_id, year):
+    """The same published report as a PDF (printed once per publication; a long one in the
+    background right after publishing, so it may answer "not ready yet" for a few minutes)."""
+    pub = _published(unit_id, year)
+    pdf = documents.public_pdf(pub)
+    if pdf is None:
+        resp = render("disclosure/public_pdf_wait.html", partial="disclosure/_public_pdf_wait.html", status=503,
+                      pub=pub)
+        resp.headers["Retry-After"] = "120"
+        return resp
+    return pdf_response(pdf, f"{documents.public_title(pub)}.pdf")

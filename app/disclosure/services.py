@@ -5,7 +5,8 @@ Services never commit; the caller commits. Each change is audited in the same tr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context
 from flask_login import current_user
@@ -15,7 +16,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.units.models import Unit, utcnow
 
-from . import report
+from . import report, snapshot
 from .models import Publication
 
 # Funds under the decree publish last year's figures by 31 March (Nghị định 03/2026, which
@@ -66,14 +67,42 @@ def publication(unit: Unit, year: int) -> Publication | None:
 
 
 def published(unit: Unit, year: int) -> Publication | None:
+    """The year's publication when the public may see it: published, with its frozen report.
+
+    A publication from before snapshots existed (migration 0012) has none and stays closed until
+    an admin publishes again: showing the live books would show what nobody approved.
+    """
     pub = publication(unit, year)
-    return pub if pub is not None and pub.published else None
+    return pub if pub is not None and pub.published and pub.snapshot is not None else None
 
 
 def published_years(unit: Unit) -> list[Publication]:
     return list(db.session.scalars(select(Publication).where(Publication.unit_id == unit.id,
-                                                             Publication.published.is_(True))
+                                                             Publication.published.is_(True),
+                                                             Publication.snapshot.is_not(None))
                                    .order_by(Publication.year.desc())))
+
+
+def published_local(pub: Publication) -> datetime:
+    """When `pub` was published, in the app's time zone (the moment its figures were frozen)."""
+    from flask import current_app
+
+    from app.vn.dates import DEFAULT_TZ
+
+    zone = ZoneInfo(current_app.config.get("VN_TIMEZONE", DEFAULT_TZ))
+    at = pub.published_at
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+
+
+def frozen_at_text(pub: Publication) -> str:
+    """"Số liệu chốt lúc 14:30 ngày 05/02/2026": the moment the public page's figures stand at."""
+    at = published_local(pub)
+    return f"Số liệu chốt lúc {at:%H:%M} ngày {at:%d/%m/%Y}"
+
+
+def public_report(pub: Publication) -> report.Report:
+    """The report the public sees: as it stood when `pub` was published, whatever came after."""
+    return snapshot.load(pub.snapshot)
 
 
 def publications_in_scope(root: Unit) -> list[Publication]:
@@ -91,7 +120,11 @@ def _actor_id():
 
 
 def publish(unit: Unit, year: int, today: date) -> Publication:
-    """Open the year's disclosure to the public (again: the figures are taken anew)."""
+    """Open the year's disclosure to the public, frozen as it stands now.
+
+    The report is stored whole (snapshot) and the public sees only that; publishing again takes
+    a new snapshot, which is how later gifts, payments and voids reach the public page.
+    """
     check_year(year, today)
     pub = publication(unit, year)
     if pub is None:
@@ -102,7 +135,9 @@ def publish(unit: Unit, year: int, today: date) -> Publication:
     pub.published = True
     pub.published_at = utcnow()
     pub.published_by_id = _actor_id()
-    pub.figures = report.build(unit, year).figures()
+    rep = report.build(unit, year)
+    pub.figures = rep.figures()
+    pub.snapshot = snapshot.dump(rep)
     pub.updated_at = utcnow()
     db.session.flush()
     record("publish", pub, before=before, after=pub.audit_dict())
@@ -123,5 +158,10 @@ def unpublish(unit: Unit, year: int) -> Publication:
 
 
 def changed_since_published(pub: Publication | None, rep: report.Report) -> bool:
-    """True when the books moved after publishing (a late gift, a voided receipt)."""
-    return bool(pub and pub.published and pub.figures is not None and pub.figures != rep.figures())
+    """True when the live report differs from the published one (a late gift, a voided receipt,
+    a donor's name or a gift's anonymity changed): the public page still shows the old one."""
+    if not (pub and pub.published):
+        return False
+    if pub.snapshot is not None:
+        return pub.snapshot != snapshot.dump(rep)
+    return pub.figures is not None and pub.figures != rep.figures()

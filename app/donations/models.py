@@ -6,7 +6,7 @@ marks the row (voided_at, reason); the amounts stay for history.
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.campaigns.models import Campaign
@@ -37,6 +37,9 @@ class Donation(db.Model):
     collector_key: Mapped[str] = mapped_column(String(120), default="")
     collector_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     note: Mapped[str] = mapped_column(String(500), default="")
+    # The donor asked for this gift to stay anonymous in public lists (disclosure, honour roll),
+    # whatever the donor's kind; the receipt still carries the name.
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str] = mapped_column(String(500), default="")
@@ -90,7 +93,8 @@ class Donation(db.Model):
                 "date": self.donation_date.isoformat(), "amount": self.amount, "method": self.method,
                 "item": self.item, "quantity": None if self.quantity is None else str(self.quantity),
                 "item_unit": self.item_unit, "collector_name": self.collector_name,
-                "collector_unit_id": self.collector_unit_id, "note": self.note, "entry_id": self.entry_id,
+                "collector_unit_id": self.collector_unit_id, "note": self.note, "anonymous": self.anonymous,
+                "entry_id": self.entry_id,
                 "voided": self.voided, "void_reason": self.void_reason}
 
     def __repr__(self) -> str:

@@ -47,5 +47,6 @@ TABLE = {
     "disclosure.honour_year": Rule(ALL, args=unit_year),
     "disclosure.honour_year_print": Rule(ALL, args=unit_year),
     "disclosure.public": Rule(public=True, args=published),
+    "disclosure.public_pdf": Rule(public=True, args=published),
     "disclosure.public_index": Rule(public=True, args=published_unit),
 }
