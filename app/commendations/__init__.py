@@ -16,7 +16,7 @@ def init_app(app):
     from app.audit import services as audit_services
 
     from . import (documents, routes, routes_assess, routes_bulk, routes_export,  # noqa: F401
-                   routes_import, routes_pick, routes_print)
+                   routes_honorees, routes_import, routes_pick, routes_print)
 
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     documents.register()

@@ -148,3 +148,12 @@ class SettingForm(BaseForm):
     signer_title = TextAreaField("Chức danh người ký", validators=[Length(max=120)])
     signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
     place = StringField("Địa danh", validators=[Length(max=100)])
+
+
+class HonoreeFilterForm(BaseForm):
+    """The honorees list's filters (GET): period and kind."""
+    class Meta:
+        csrf = False
+
+    ky = SelectField("Kỳ", validate_choice=False)
+    loai = SelectField("Đối tượng", validate_choice=False)

@@ -3,10 +3,9 @@
 Every page takes `don_vi` (a unit in the user's scope; another unit answers 404) and `ky`
 (a period key: "2025-2026" for a school year, "2026" for a calendar year).
 """
-from flask import Blueprint, request, url_for
+from flask import Blueprint, url_for
 from flask_login import current_user, login_required
 
-from app.core.authz import authorize, get_or_404
 from app.core.forms import ConfirmForm
 from app.core.views import render
 from app.funds.services import today
@@ -15,16 +14,13 @@ from app.printing.services import pdf_response
 from app.units.models import Unit
 
 from . import export, links, pdf, periods, yearreport
+from .params import unit_and_period
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 
 
 def _unit_and_period(default_kind: str = periods.SCHOOL):
-    authorize("view")
-    unit_id = request.args.get("don_vi", type=int)
-    unit = get_or_404(Unit, unit_id) if unit_id else current_user.unit
-    period = periods.parse(request.args.get("ky"), today(), default_kind)
-    return unit, period
+    return unit_and_period(default_kind)
 
 
 def _context(unit, period):

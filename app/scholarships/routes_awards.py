@@ -2,16 +2,13 @@
 with its export. Filters: `ky` (period key), `cap_hoc` (school level), `hoan_canh` (circumstance)
 and `don_vi` (a unit in the user's scope; another unit answers 404)."""
 from flask import request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from app.core.authz import authorize, get_or_404
 from app.core.export import export_table
 from app.core.paging import Page
 from app.core.views import page_number, render
-from app.funds.services import today
 from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT
-from app.reports import periods
-from app.units.models import Unit
+from app.reports.params import period_choices, unit_and_period
 
 from . import awards
 from .forms import AwardFilterForm
@@ -19,15 +16,9 @@ from .routes import bp
 
 
 def _filtered():
-    authorize("view")
-    unit_id = request.args.get("don_vi", type=int)
-    unit = get_or_404(Unit, unit_id) if unit_id else current_user.unit
-    period = periods.parse(request.args.get("ky"), today())
+    unit, period = unit_and_period()
     filters = AwardFilterForm(request.args)
-    choices = periods.choices(today())
-    if period not in choices:
-        choices.append(period)
-    filters.ky.choices = [(p.key, p.title) for p in choices]
+    filters.ky.choices = period_choices(period)
     filters.ky.data = period.key
     filters.cap_hoc.choices = [("", "Mọi cấp học")] + list(LEVEL_SHORT.items()) + [("none", "Chưa rõ cấp học")]
     filters.hoan_canh.choices = ([("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items())

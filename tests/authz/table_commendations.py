@@ -39,6 +39,11 @@ def unit_query(world, own):
 
 
 TABLE = {
+    # The honorees list across decisions; `don_vi` names the acting user's commune or the other one (404).
+    "commendations.honorees_all": Rule(ALL, query=lambda world, own: {
+        "don_vi": (world.commune if own else world.other_commune).id}),
+    "commendations.honorees_all_export": Rule(ALL, query=lambda world, own: {
+        "don_vi": (world.commune if own else world.other_commune).id}),
     "commendations.index": Rule(ALL),
     "commendations.decisions_export": Rule(ALL),
     "commendations.create": Rule(WRITE),
