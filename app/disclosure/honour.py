@@ -33,26 +33,36 @@ def _rows(where) -> list[dict]:
     reversed_entry = select(LedgerEntry.id).where(LedgerEntry.reversal_of_id == Donation.entry_id).exists()
     where = [*where, ~reversed_entry]
 
-    sums = db.session.execute(select(Donation.donor_id, func.sum(Donation.amount), func.count(Donation.id))
+    sums = db.session.execute(select(Donation.donor_id, Donation.anonymous, func.sum(Donation.amount),
+                                     func.count(Donation.id))
                               .where(Donation.voided_at.is_(None), *where)
-                              .group_by(Donation.donor_id)).all()
+                              .group_by(Donation.donor_id, Donation.anonymous)).all()
     if not sums:
         return []
     # A subquery rather than an id list: a big drive has more donors than SQLite takes parameters.
     donors = {d.id: d for d in db.session.scalars(select(Donor).where(Donor.id.in_(
         select(Donation.donor_id).where(Donation.voided_at.is_(None), *where))))}
-    goods: dict[int, list[str]] = {}
+
+    def hidden(donor_id, gift_anonymous) -> bool:
+        return bool(gift_anonymous) or donors[donor_id].kind == ANONYMOUS
+
+    goods: dict[tuple[int, bool], list[str]] = {}
     for d in db.session.scalars(select(Donation).where(Donation.voided_at.is_(None), Donation.method == IN_KIND,
                                                        *where).order_by(Donation.donation_date, Donation.id)):
-        goods.setdefault(d.donor_id, []).append(d.in_kind_text or d.item)
+        goods.setdefault((d.donor_id, hidden(d.donor_id, d.anonymous)), []).append(d.in_kind_text or d.item)
+    # Per donor, the gifts kept anonymous (the donor's kind or the gift's own flag) apart from the named ones.
+    totals: dict[tuple[int, bool], list[int]] = {}
+    for donor_id, gift_anonymous, total, count in sums:
+        both = totals.setdefault((donor_id, hidden(donor_id, gift_anonymous)), [0, 0])
+        both[0] += int(total)
+        both[1] += int(count)
     rows = []
-    for donor_id, total, count in sums:
+    for (donor_id, anonymous), (total, count) in totals.items():
         donor = donors[donor_id]
-        anonymous = donor.kind == ANONYMOUS
         rows.append({"name": ANONYMOUS_NAME if anonymous else donor.name,
-                     "in_kind": "; ".join(g for g in goods.get(donor_id, []) if g),
-                     "amount": int(total), "note": f"{count} lần" if count > 1 else "",
-                     "_key": (-int(total), "~" if anonymous else donor.name_key, donor_id)})
+                     "in_kind": "; ".join(g for g in goods.get((donor_id, anonymous), []) if g),
+                     "amount": total, "note": f"{count} lần" if count > 1 else "",
+                     "_key": (-total, "~" if anonymous else donor.name_key, donor_id, anonymous)})
     rows.sort(key=lambda r: r["_key"])
     for r in rows:
         del r["_key"]

@@ -233,33 +233,47 @@ def _campaign_group(groups, campaign) -> IncomeGroup:
 
 
 def _donations(groups, standing) -> None:
+    """One line per campaign and donor; a donor's gifts kept anonymous (the donor's kind, or the
+    gift's own flag) make a line of their own under ANONYMOUS_NAME, counted in the totals."""
     from app.campaigns.models import Campaign
     from app.donations.donors import ANONYMOUS, ANONYMOUS_NAME, Donor
     from app.donations.models import IN_KIND, Donation
 
     rows = db.session.execute(
-        select(Donation.campaign_id, Donation.donor_id, func.sum(LedgerEntry.amount), func.count(Donation.id))
+        select(Donation.campaign_id, Donation.donor_id, Donation.anonymous, func.sum(LedgerEntry.amount),
+               func.count(Donation.id))
         .join(LedgerEntry, LedgerEntry.id == Donation.entry_id).where(standing)
-        .group_by(Donation.campaign_id, Donation.donor_id)).all()
+        .group_by(Donation.campaign_id, Donation.donor_id, Donation.anonymous)).all()
     if not rows:
         return
-    kinds: dict[tuple[int, int], list[str]] = {}
-    for d in db.session.scalars(select(Donation).join(LedgerEntry, LedgerEntry.id == Donation.entry_id)
-                                .where(standing, Donation.method == IN_KIND).order_by(Donation.donation_date)):
-        kinds.setdefault((d.campaign_id, d.donor_id), []).append(d.in_kind_text or d.item)
     # Subqueries rather than id lists: a big drive has more donors than SQLite takes parameters.
     gifts = select(Donation.donor_id, Donation.campaign_id).join(LedgerEntry, LedgerEntry.id == Donation.entry_id) \
         .where(standing).subquery()
     donors = {d.id: d for d in db.session.scalars(select(Donor).where(Donor.id.in_(select(gifts.c.donor_id))))}
     campaigns = {c.id: c for c in db.session.scalars(select(Campaign).where(
         Campaign.id.in_(select(gifts.c.campaign_id))))}
-    for campaign_id, donor_id, total, count in rows:
-        donor = donors[donor_id]
-        anonymous = donor.kind == ANONYMOUS
-        _campaign_group(groups, campaigns[campaign_id]).lines.append(DonorLine(
+
+    def hidden(donor_id, gift_anonymous) -> bool:
+        return bool(gift_anonymous) or donors[donor_id].kind == ANONYMOUS
+
+    kinds: dict[tuple[int, int, bool], list[str]] = {}
+    for d in db.session.scalars(select(Donation).join(LedgerEntry, LedgerEntry.id == Donation.entry_id)
+                                .where(standing, Donation.method == IN_KIND).order_by(Donation.donation_date)):
+        kinds.setdefault((d.campaign_id, d.donor_id, hidden(d.donor_id, d.anonymous)), []).append(
+            d.in_kind_text or d.item)
+    lines: dict[tuple[int, int, bool], DonorLine] = {}
+    for campaign_id, donor_id, gift_anonymous, total, count in rows:
+        donor, anonymous = donors[donor_id], hidden(donor_id, gift_anonymous)
+        key = (campaign_id, donor_id, anonymous)
+        line = lines.get(key)
+        if line is not None:  # an anonymous donor's gifts, flagged and not: one line
+            line.amount += int(total)
+            line.gifts += int(count)
+            continue
+        line = lines[key] = DonorLine(
             ANONYMOUS_NAME if anonymous else donor.name, int(total), int(count),
-            "; ".join(k for k in kinds.get((campaign_id, donor_id), []) if k), anonymous,
-            "~" if anonymous else donor.name_key))
+            "; ".join(k for k in kinds.get(key, []) if k), anonymous, "~" if anonymous else donor.name_key)
+        _campaign_group(groups, campaigns[campaign_id]).lines.append(line)
 
 
 def _piggy_banks(groups, standing) -> None:

@@ -1,4 +1,4 @@
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.fields import MoneyField
@@ -36,6 +36,8 @@ class DonationForm(IdempotentForm):
     collector_name = StringField("Người thu", validators=[_len(120)])
     collector_unit_id = SelectField("Chi hội thu", coerce=int, validators=[Optional()])
     note = StringField("Ghi chú", validators=[_len(500)])
+    # This gift only: a named business may give once under its name and once anonymously.
+    anonymous = BooleanField("Ẩn danh khi công khai")
 
 
 class BatchForm(IdempotentForm):

@@ -65,8 +65,13 @@ def purpose_text(campaign: Campaign, donation: Donation) -> str:
 
 def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_date: date,
                      method: str = "cash", item: str = "", quantity=None, item_unit: str = "",
-                     collector_name: str = "", collector_unit: Unit | None = None, note: str = "") -> dict:
-    """Check one gift against the rules and return its column values (shared by single and bulk entry)."""
+                     collector_name: str = "", collector_unit: Unit | None = None, note: str = "",
+                     anonymous: bool = False) -> dict:
+    """Check one gift against the rules and return its column values (shared by single and bulk entry).
+
+    anonymous: the donor asked for this gift to stay anonymous in public lists (the disclosure
+    and the honour roll show "Nhà hảo tâm ẩn danh"); the receipt and the ledger keep the name.
+    """
     try:
         ensure_open(campaign)
     except CampaignError as err:
@@ -97,17 +102,18 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
                 amount=amount, method=method, item=item, quantity=quantity, item_unit=item_unit,
                 collector_name=collector_name, collector_key=fold(collector_name)[:120],
                 collector_unit_id=collector_unit.id if collector_unit else None, note=note,
-                created_by_id=_actor_id())
+                anonymous=bool(anonymous), created_by_id=_actor_id())
 
 
 def record_donation(campaign: Campaign, donor: Donor, amount: int, *, donation_date: date,
                     method: str = "cash", item: str = "", quantity=None, item_unit: str = "",
-                    collector_name: str = "", collector_unit: Unit | None = None, note: str = "") -> Donation:
+                    collector_name: str = "", collector_unit: Unit | None = None, note: str = "",
+                    anonymous: bool = False) -> Donation:
     """Record a gift and post its phiếu thu to the campaign's fund (same transaction)."""
     donor = resolve(donor)
     fields = _donation_fields(campaign, donor, amount, donation_date=donation_date, method=method, item=item,
                               quantity=quantity, item_unit=item_unit, collector_name=collector_name,
-                              collector_unit=collector_unit, note=note)
+                              collector_unit=collector_unit, note=note, anonymous=anonymous)
     donation = Donation(**fields)
     db.session.add(donation)
     db.session.flush()
@@ -165,7 +171,7 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
     record_many("create", "donation", [
         (d, fields["unit_id"], {"campaign_id": fields["campaign_id"], "donor_id": fields["donor_id"],
                                 "date": fields["donation_date"].isoformat(), "amount": fields["amount"],
-                                "method": fields["method"], "entry_id": e})
+                                "method": fields["method"], "anonymous": fields["anonymous"], "entry_id": e})
         for d, e, (fields, _) in zip(ids, entry_ids, values)])
     return ids
 
