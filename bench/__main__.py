@@ -30,6 +30,7 @@ EARLIER = [
     ("Học bổng (issue 4)", [sys.executable, "scripts/bench_scholarships.py"]),
     ("In ấn (issue 5)", [sys.executable, "bench/bench_print.py"]),
     ("Báo cáo (issue 6)", [sys.executable, "-m", "bench.bench_reports"]),
+    ("Xuất danh sách (issue 6)", [sys.executable, "-m", "bench.bench_exports"]),
 ]
 _LINE = re.compile(r"^(?P<figure>[^:]+): (?P<value>.*?)\s*(?P<verdict>OK|SLOW|FAILED|\(OK\)|\(FAILED\))?$")
 
