@@ -27,3 +27,4 @@ class CampaignFilterForm(BaseForm):
 
     q = StringField("Tìm theo tên")
     trang_thai = SelectField("Trạng thái", choices=[("", "Tất cả"), ("open", "Đang mở"), ("closed", "Đã kết thúc")])
+    ky = SelectField("Bắt đầu trong", validate_choice=False)

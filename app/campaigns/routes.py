@@ -7,6 +7,9 @@ from app.core.views import attach_error, form_page, go, page_number, render
 from app.core.export import export_table
 from app.extensions import db
 from app.funds.models import Fund
+from app.funds.services import today
+from app.reports import periods
+from app.reports.params import period_choices
 from app.units.models import Unit
 from app.units.services import scope_choices
 
@@ -19,8 +22,13 @@ bp = Blueprint("campaigns", __name__, url_prefix="/dot-van-dong")
 
 def _filtered():
     filters = CampaignFilterForm(request.args)
+    key = request.args.get("ky") or ""
+    period = periods.parse(key, today()) if key else None
+    filters.ky.choices = [("", "Mọi thời gian")] + (period_choices(period) if period else
+                                                     period_choices(periods.parse("", today())))
+    filters.ky.data = period.key if period else ""
     stmt = services.campaigns_in_scope(current_user.unit, status=filters.trang_thai.data or "",
-                                       q=filters.q.data or "")
+                                       q=filters.q.data or "", period=period)
     return filters, stmt
 
 
@@ -32,9 +40,10 @@ def index():
     filters, stmt = _filtered()
     pagination = db.paginate(stmt, page=page_number(), per_page=30, error_out=False)
     ids = [c.id for c in pagination.items]
+    targets = services.target_total(stmt) if filters.ky.data else None
     return render("campaigns/index.html", partial="campaigns/_rows.html", pagination=pagination,
                   filters=filters, totals=services.campaign_totals(ids), donors=services.donor_counts(ids),
-                  percent=services.percent)
+                  percent=services.percent, targets=targets)
 
 
 @bp.get("/xuat.xlsx")

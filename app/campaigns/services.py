@@ -106,14 +106,27 @@ def ensure_open(campaign: Campaign, field: str = "campaign_id") -> None:
         raise CampaignError(f"Đợt vận động “{campaign.name}” đã kết thúc, không nhận thêm tiền.", field)
 
 
-def campaigns_in_scope(root: Unit, *, status: str = "", q: str = ""):
-    """A select of the campaigns of `root` and below, open first, newest first."""
+def campaigns_in_scope(root: Unit, *, status: str = "", q: str = "", period=None):
+    """A select of the campaigns of `root` and below, open first, newest first.
+
+    `period` (app.reports.periods.Period) keeps the campaigns that start in it (or, without a start
+    date, end in it): the campaigns whose targets the dashboard and year report add up."""
     stmt = select(Campaign).join(Campaign.unit).where(Unit.path.startswith(root.path))
+    if period is not None:
+        day = func.coalesce(Campaign.start_date, Campaign.end_date)
+        stmt = stmt.where(day >= period.start, day <= period.end)
     if status:
         stmt = stmt.where(Campaign.status == status)
     if q:
         stmt = stmt.where(Campaign.search_key.contains(fold(q), autoescape=True))
     return stmt.order_by(Campaign.status.desc(), Campaign.start_date.desc().nulls_last(), Campaign.id.desc())
+
+
+def target_total(stmt) -> tuple[int, int]:
+    """(campaigns, sum of their targets) of a campaigns_in_scope select."""
+    sub = stmt.order_by(None).with_only_columns(Campaign.target_amount).subquery()
+    n, total = db.session.execute(select(func.count(), func.coalesce(func.sum(sub.c.target_amount), 0))).one()
+    return int(n), int(total)
 
 
 def open_campaigns(root: Unit) -> list[Campaign]:

@@ -12,7 +12,7 @@ from app.campaigns.models import KIND_LABELS
 from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT
 from app.reports.figures import Facts, get_facts
 from app.reports.periods import Period, calendar_year, current_school_year
-from app.reports.rollup import (AwardFacts, Summary, awards_of, balances_now, honorees_of, monthly_raised,
+from app.reports.rollup import (AwardFacts, Summary, awards_of, balances_now, honorees_of, monthly_donations,
                                 own_summaries, rollup)
 from app.units.models import Unit
 
@@ -79,7 +79,7 @@ def _build(unit: Unit, today: date, period: Period) -> Dashboard:
     dash.more_funds = max(0, len(funds) - TOP)
     _campaigns(dash, facts, names, today)
     _attention(dash, facts, names, today)
-    dash.monthly = monthly_raised(facts, period, everything)
+    dash.monthly = monthly_donations(facts, period, everything)
     own = own_summaries(facts, period)
     rows = [(child, names[child], chosen[child].raised) for child in facts.children[unit.id]]
     rows.sort(key=lambda r: -r[2])
@@ -135,9 +135,10 @@ def _attention(dash: Dashboard, facts: Facts, names: dict, today: date) -> None:
         dash.attention.append(Attention(f"{n} quyết định khen thưởng chưa ban hành", "decisions", 0, n))
 
 
-def level_bars(awards: AwardFacts) -> list[tuple[str, int, int]]:
+def level_bars(awards: AwardFacts) -> list[tuple[str, str, int, int]]:
+    """[(level key or "", label, awards, amount)] in school order."""
     order = list(LEVEL_SHORT) + [""]
-    return [(LEVEL_SHORT.get(k, "Chưa rõ"), v[0], v[1])
+    return [(k, LEVEL_SHORT.get(k, "Chưa rõ"), v[0], v[1])
             for k, v in sorted(awards.by_level.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)]
 
 

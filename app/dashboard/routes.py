@@ -7,6 +7,7 @@ from app.core.views import render
 from app.funds.services import today
 from app.reports import charts, periods
 from app.reports.links import Links
+from app.scholarships.awards import NO_CIRCUMSTANCE
 
 from . import panels
 
@@ -31,16 +32,21 @@ def index():
 def _charts(dash: panels.Dashboard, links: Links) -> dict:
     label = dash.period.label
     months = [charts.Bar(f"Tháng {m}/{y}", v, href=links.donations_month(y, m)) for (y, m), v in dash.monthly]
-    branches = [charts.Bar(name, v, href=links.rollup(uid) if uid and uid != dash.unit_id else links.donations())
+    # A branch's bar opens its own roll-up (its figure is that page's total); the unit's own bar and
+    # the "N other units" bar open the unit's roll-up, which lists both.
+    here = links.rollup(dash.unit_id)
+    branches = [charts.Bar(name, v, href=links.rollup(uid) if uid and uid != dash.unit_id else here)
                 for uid, name, v in dash.branches]
-    levels = [charts.Bar(name, amount, text=f"{n} suất · {charts.money(amount)}", href=links.scholarships())
-              for name, n, amount in panels.level_bars(dash.awards)]
+    levels = [charts.Bar(name, amount, text=f"{n} suất · {charts.money(amount)}", href=links.awards(level=key or "none"))
+              for key, name, n, amount in panels.level_bars(dash.awards)]
     circ = [charts.Bar(name, amount, text=f"{n} suất · {charts.money(amount)}",
-                       href=links.pupils(key) if key else links.scholarships())
+                       href=links.awards(circumstance=key or NO_CIRCUMSTANCE))
             for key, name, n, amount in panels.circumstance_bars(dash.awards)]
     return {
-        "months": charts.bar_chart("thu-theo-thang", f"Tiền vận động theo tháng, {label}", months,
-                                   caption="Tiền vận động theo tháng"),
+        "months": charts.bar_chart("thu-theo-thang", f"Tiền ủng hộ theo tháng, {label}", months,
+                                   caption="Tiền ủng hộ theo tháng",
+                                   desc="Tiền, hiện vật quy ra tiền của các khoản ủng hộ; tiền heo đất nộp quỹ "
+                                        "và các khoản thu khác có trong báo cáo tổng kết."),
         "branches": charts.bar_chart("thu-theo-don-vi", f"Tiền vận động theo đơn vị, {label}", branches,
                                      caption="Tiền vận động theo đơn vị"),
         "levels": charts.bar_chart("hoc-bong-cap-hoc", f"Học bổng theo cấp học, {label}", levels,

@@ -44,6 +44,20 @@ class Links:
     def scholarships(self) -> str:
         return url_for("scholarships.index")
 
+    def awards(self, level: str = "", circumstance: str = "", unit_id: int | None = None) -> str:
+        """The awards list of the period (what the scholarship figures count), optionally by level
+        ("none": unknown), circumstance ("khong": none of them) or a unit's subtree."""
+        args = {"ky": self.period.key, "cap_hoc": level, "hoan_canh": circumstance, "don_vi": unit_id}
+        return url_for("scholarships.awards_list", **{k: v for k, v in args.items() if v})
+
+    def honorees(self, unit_id: int | None = None) -> str:
+        """The honorees of the period's issued decisions (what the commendation figures count)."""
+        return url_for("commendations.honorees_all", ky=self.period.key, **({"don_vi": unit_id} if unit_id else {}))
+
+    def campaigns_started(self) -> str:
+        """The campaigns starting in the period (whose targets the figures add up)."""
+        return url_for("campaigns.index", ky=self.period.key)
+
     def round(self, round_id: int, status: str = "") -> str:
         return url_for("scholarships.round_detail", round_id=round_id, **({"trang_thai": status} if status else {}))
 

@@ -35,8 +35,8 @@ def signer(unit: Unit) -> dict:
 def month_chart(rep: YearReport):
     lk = Links(rep.period)
     bars = [charts.Bar(f"Tháng {m}/{y}", value, href=lk.donations_month(y, m)) for (y, m), value in rep.monthly]
-    return charts.bar_chart(f"thu-thang-{rep.unit_id}", f"Tiền vận động theo tháng, {rep.period.label}", bars,
-                            caption="Tiền vận động theo tháng")
+    return charts.bar_chart(f"thu-thang-{rep.unit_id}", f"Tiền ủng hộ theo tháng, {rep.period.label}", bars,
+                            caption="Tiền ủng hộ theo tháng")
 
 
 def render(unit: Unit, rep: YearReport, day: date) -> bytes:

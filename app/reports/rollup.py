@@ -198,19 +198,14 @@ def rows_under(facts: Facts, uid: int, own: dict[int, Summary], total: dict[int,
     return rows
 
 
-def monthly_raised(facts: Facts, period: Period, unit_ids: set[int]) -> list[tuple[tuple[int, int], int]]:
-    """[(month, money raised in the subtree)] for the period's twelve months."""
+def monthly_donations(facts: Facts, period: Period, unit_ids: set[int]) -> list[tuple[tuple[int, int], int]]:
+    """[(month, standing donations of the subtree)] for the period's twelve months: what the
+    donation list shows for each month (the month chart's bars link there). The pigs' fund part
+    and other income are in the money raised too, but no single list holds them by month."""
     per = {ym: 0 for ym in period.months}
     for (uid, ym), row in facts.donations.items():
         if ym in per and uid in unit_ids:
             per[ym] += row[1]
-    for (uid, ym), row in facts.openings.items():
-        if ym in per and uid in unit_ids:
-            per[ym] += row[2]
-    owner = fund_units(facts)
-    for (fid, ym), flow in facts.ledger.items():
-        if ym in per and owner.get(fid) in unit_ids:
-            per[ym] += flow.other_income
     return list(per.items())
 
 

@@ -14,7 +14,7 @@ from app.vn.dates import short_date
 from . import sentences
 from .figures import CampaignInfo, DecisionInfo, Facts, FundInfo, RoundInfo, get_facts
 from .periods import Period
-from .rollup import (AwardFacts, RollupRow, Summary, awards_of, campaign_raised, honorees_of, monthly_raised,
+from .rollup import (AwardFacts, RollupRow, Summary, awards_of, campaign_raised, honorees_of, monthly_donations,
                      own_summaries, rollup, rows_under, subtree_ids)
 
 
@@ -88,7 +88,7 @@ class YearReport:
 
     @property
     def monthly(self):
-        return monthly_raised(self.facts, self.period, subtree_ids(self.facts, self.unit_id))
+        return monthly_donations(self.facts, self.period, subtree_ids(self.facts, self.unit_id))
 
     def level_rows(self) -> list[tuple[str, int, int]]:
         order = list(SCHOOL_LEVELS) + [""]

@@ -15,7 +15,7 @@ from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT, Pupil, School
 from app.reports.periods import Period
 from app.units.models import Unit
 
-from .models import APPROVED, AwardCategory, Nomination, ScholarshipRound
+from .models import APPROVED, Nomination, ScholarshipRound
 
 NO_CIRCUMSTANCE = "khong"  # the filter value for "none of the circumstances"
 PER_PAGE = 50

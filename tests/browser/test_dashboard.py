@@ -45,7 +45,7 @@ def test_dashboard_on_a_phone(browse, live, js):
 
     page.click(".period-switch a:has-text('Năm 2026')")
     page.wait_for_url("**/?ky=2026")
-    page.locator("svg.chart title", has_text="Tiền vận động theo tháng, năm 2026").wait_for(state="attached")
+    page.locator("svg.chart title", has_text="Tiền ủng hộ theo tháng, năm 2026").wait_for(state="attached")
     assert page.locator(".period-switch a[aria-current]").inner_text() == "Năm 2026"
     hx = [u for m, u, is_hx in browse.requests if m == "GET" and is_hx]
     assert bool(hx) == js, hx

@@ -37,13 +37,16 @@ def test_dashboard_page_and_fragment(w, client, as_user):
     assert "Vary" in frag.headers
 
 
-def test_money_cards_show_this_school_year_and_calendar_year_and_link_to_the_donations(w, client, as_user):
+def test_money_cards_show_this_school_year_and_calendar_year_and_link_to_their_lists(w, client, as_user):
     as_user(w.admin_p)
     html = client.get("/").get_data(as_text=True)
     # Calendar 2026: 400.000 donated in ấp Mỹ Hòa, 400.000 from pigs, 1.000.000 direct income of xã Bình Hòa.
-    assert re.search(r'href="/quyen-gop/\?tu_ngay=2026-01-01&amp;den_ngay=2026-12-31"><span>Vận động được năm 2026'
+    assert re.search(rf'href="/bao-cao/tong-hop\?don_vi={w.P.id}&amp;ky=2026"><span>Vận động được năm 2026'
                      r'</span>\s*<strong>1\.800\.000 đ</strong>', html)
-    assert re.search(r'href="/quyen-gop/\?tu_ngay=2026-09-01&amp;den_ngay=2027-08-31"><span>Vận động được năm học '
+    assert 'href="/quyen-gop/?tu_ngay=2026-01-01&amp;den_ngay=2026-12-31">ủng hộ 400.000 đ</a>' in html
+    assert 'href="/heo-dat/bao-cao?tu_ngay=2026-01-01&amp;den_ngay=2026-12-31">heo đất nộp quỹ 400.000 đ</a>' in html
+    assert f'href="/bao-cao/tong-ket?don_vi={w.P.id}&amp;ky=2026">thu khác 1.000.000 đ</a>' in html
+    assert re.search(rf'href="/bao-cao/tong-hop\?don_vi={w.P.id}&amp;ky=2026-2027"><span>Vận động được năm học '
                      r'2026-2027</span>\s*<strong>0 đ</strong>', html)
     balance = sum(funds.balances(f.id for f in (w.fund_p, w.fund_a, w.fund_b)).values())
     others = sum(funds.balance(funds.default_fund(u)) for u in (w.A1, w.A2, w.B1))
@@ -63,8 +66,8 @@ def test_attention_lists_waiting_nominations_drafts_and_campaigns_past_their_end
 def test_charts_parse_and_show_the_period_values(w, client, as_user):
     as_user(w.admin_p)
     charts = _charts(client.get("/?ky=2025-2026").get_data(as_text=True))
-    months = charts["Tiền vận động theo tháng, năm học 2025-2026"]
-    assert months[0] == "Tháng 9/2025: 4.200.000 đ" and months[3] == "Tháng 12/2025: 5.000.000 đ"
+    months = charts["Tiền ủng hộ theo tháng, năm học 2025-2026"]
+    assert months[0] == "Tháng 9/2025: 4.200.000 đ" and months[3] == "Tháng 12/2025: 0 đ"  # Dec: a direct income
     assert charts["Tiền vận động theo đơn vị, năm học 2025-2026"] == [
         "Hội Khuyến học tỉnh Thử Báo Cáo (trực tiếp): 5.000.000 đ",
         "Hội Khuyến học xã An Bình: 4.900.000 đ", "Hội Khuyến học xã Bình Hòa: 1.400.000 đ"]
@@ -79,7 +82,8 @@ def test_chart_bars_link_to_the_list_they_count(w, client, as_user):
     html = client.get("/?ky=2025-2026").get_data(as_text=True)
     assert '<a href="/quyen-gop/?tu_ngay=2025-09-01&amp;den_ngay=2025-09-30">' in html
     assert f'<a href="/bao-cao/tong-hop?don_vi={w.A.id}&amp;ky=2025-2026">' in html
-    assert '<a href="/hoc-sinh/?hoan_canh=poor">' in html
+    assert '<a href="/hoc-bong/suat-hoc-bong?ky=2025-2026&amp;hoan_canh=poor">' in html
+    assert '<a href="/hoc-bong/suat-hoc-bong?ky=2025-2026&amp;cap_hoc=lower_secondary">' in html
 
 
 def test_a_branch_user_sees_only_the_branch_and_below(w, client, as_user):
