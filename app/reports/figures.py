@@ -13,7 +13,7 @@ Which unit a figure belongs to:
 - a piggy-bank opening: the pig's unit; voided openings are left out;
 - ledger money (balances, spending, other income, transfers): the fund's unit. Transfers between
   funds are neither income nor spending: money raised is counted once, where it was raised;
-- a scholarship award (approved nomination): the round's unit, in the month of the round's
+- a scholarship award (approved nomination): its round's unit (nomination.unit_id), in the month of the round's
   ceremony (or of its creation when it has no ceremony date);
 - an honoree: the unit of the issued decision, in the month of the decision.
 

@@ -150,3 +150,19 @@ def test_campaign_targets_link_to_the_campaigns_started_in_the_period(w, client,
     frag = client.get("/dot-van-dong/?ky=2025-2026", htmx=True).get_data(as_text=True)
     assert "<html" not in frag and "tổng chỉ tiêu" in frag
     assert "tổng chỉ tiêu" not in client.get("/dot-van-dong/").get_data(as_text=True)
+
+
+def test_rollup_cells_open_lists_with_the_same_figures(w, client, as_user):
+    as_user(w.admin_p)
+    for unit in (w.P, w.A):
+        page = _get(client, f"/bao-cao/tong-hop?don_vi={unit.id}&ky={PERIOD}")
+        links = re.findall(r'data-label="Học bổng"><a href="([^"]*)">([\d.]+) suất · ([\d.]+) đ</a>', page)
+        assert len(links) == len(unit.children) + 1  # every child row and the total
+        for href, n, amount in links:
+            got = _awards(_get(client, href))
+            assert (got[0], got[2]) == (_money(n), _money(amount)), href
+        honorees = re.findall(r'data-label="Khen thưởng"><a href="([^"]*)">([\d.]+)</a>', page)
+        assert len(honorees) == len(unit.children) + 1
+        for href, n in honorees:
+            found = re.search(r"<strong>([\d.]+) lượt khen thưởng</strong>", _get(client, href))
+            assert _money(found.group(1)) == _money(n), href
