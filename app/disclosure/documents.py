@@ -8,6 +8,7 @@ document printed twice on a day is rendered once.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ def report_pdf(rep: report.Report, progress=None, day=None) -> bytes:
 # ---- the public PDF: the published snapshot, printed once per snapshot ------------------------
 
 PUBLIC_KIND = "disclosure.public_report"
+log = logging.getLogger(__name__)
 _public_lock = threading.Lock()
 
 
@@ -103,7 +105,11 @@ def queue_public_pdf(pub) -> None:
     if report_lines(services.public_report(pub)) <= DIRECT_MAX or public_path(pub).is_file():
         return
     title = public_title(pub)
-    request_print(PUBLIC_KIND, public_params(pub), unit=pub.unit, title=title, filename=f"{title}.pdf")
+    try:
+        request_print(PUBLIC_KIND, public_params(pub), unit=pub.unit, title=title, filename=f"{title}.pdf")
+    except Exception:  # noqa: BLE001 - the publication stands; its PDF waits for the next publish
+        log.exception("could not queue the public PDF of publication %s", pub.id)
+        db.session.rollback()
 
 
 def _build_public(params, progress) -> bytes:

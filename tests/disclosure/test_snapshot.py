@@ -103,6 +103,7 @@ def test_a_publication_without_a_snapshot_stays_closed_until_published_again(wor
     assert anon.get(f"/cong-khai/{s.unit.id}/{YEAR}.pdf").status_code == 404
     assert anon.get(f"/cong-khai/{s.unit.id}").status_code == 404
     assert "chưa chốt số liệu" in admin.get(_admin_url(s)).get_data(as_text=True)
+    assert "chưa chốt số liệu: cần công khai lại" in admin.get("/cong-khai/quan-ly").get_data(as_text=True)
     admin.post(_admin_url(s, "/cong-bo"))
     assert anon.get(f"/cong-khai/{s.unit.id}/{YEAR}").status_code == 200
 
