@@ -7,7 +7,7 @@ from app.vn.text import clean
 from .donors import DONOR_KINDS
 from .models import IN_KIND, METHODS
 
-ROW_FIELDS = ("name", "kind", "address", "amount", "method", "note")
+ROW_FIELDS = ("name", "kind", "address", "amount", "method", "note", "anonymous")
 DEFAULT_ROWS = 10
 MAX_ROWS = 200
 
@@ -31,6 +31,7 @@ def read_rows(formdata, count: int) -> list[Row]:
         values = {k: clean(formdata.get(f"rows-{i}-{k}", "") or "") for k in ROW_FIELDS}
         values["kind"] = values["kind"] or "person"
         values["method"] = values["method"] or "cash"
+        values["anonymous"] = "1" if values["anonymous"] else ""  # a checkbox: "1" when ticked
         rows.append(Row(i, values))
     return rows
 

@@ -102,7 +102,8 @@ def save_one(form) -> "services.Donation":
     return services.record_donation(campaign, donor, form.amount.data, donation_date=form.donation_date.data,
                                     method=form.method.data, item=form.item.data, quantity=quantity,
                                     item_unit=form.item_unit.data, collector_name=form.collector_name.data,
-                                    collector_unit=collector_unit, note=form.note.data)
+                                    collector_unit=collector_unit, note=form.note.data,
+                                    anonymous=form.anonymous.data)
 
 
 def my_recent(limit: int = 10):

@@ -30,7 +30,8 @@ def _save_all(form, rows):
         donor = find_or_create_donor(campaign.unit, v["name"], v["kind"], v["address"])
         saved.append(services.record_donation(campaign, donor, r.amount, donation_date=form.donation_date.data,
                                               method=v["method"], collector_name=form.collector_name.data,
-                                              collector_unit=collector_unit, note=v["note"]))
+                                              collector_unit=collector_unit, note=v["note"],
+                                              anonymous=v["anonymous"] == "1"))
     return saved[0]
 
 
