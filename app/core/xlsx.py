@@ -63,19 +63,23 @@ def write_workbook(out, headers: list[str], rows, sheet_title: str = "Dữ liệ
                    max_rows: int | None = None) -> int:
     """Write the .xlsx for `headers` and `rows` (any iterable, read once) into the binary file `out`.
 
-    openpyxl's write-only mode streams each row to a temporary file, so memory stays flat
-    for 200,000 rows; the column widths come from the header and the first WIDTH_SAMPLE rows.
-    After `max_rows` data rows (default XLSX_MAX_ROWS, Excel's limit) the sheet ends with the
-    row truncated_note(max_rows). Returns the number of data rows written.
+    XlsxWriter in constant-memory mode writes each row to a temporary file as it comes, so memory
+    stays flat for 200,000 rows, and it writes twice as fast as openpyxl's write-only mode (a
+    province's donations: 200,000 rows). Strings are always written as text, never read as
+    formulas, numbers or links (and formula-like text is still neutralised by safe_cell, for
+    whoever edits the cell later). The column widths come from the header and the first
+    WIDTH_SAMPLE rows. After `max_rows` data rows (default XLSX_MAX_ROWS, Excel's limit) the
+    sheet ends with the row truncated_note(max_rows). Returns the number of data rows written.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
     limit = XLSX_MAX_ROWS if max_rows is None else max_rows
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title[:31])
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                   "strings_to_numbers": False, "strings_to_urls": False})
+    ws = wb.add_worksheet(_sheet_name(sheet_title))
+    bold = wb.add_format({"bold": True})
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    moment = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     it = iter(rows)
     ahead = []
     for row in it:
@@ -86,48 +90,49 @@ def write_workbook(out, headers: list[str], rows, sheet_title: str = "Dữ liệ
     for values in ahead:
         for i, v in enumerate(values[:len(widths)]):
             widths[i] = max(widths[i], _width(v))
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=safe_cell(h))
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, min(max(w + 2, 8), 60))
+    ws.freeze_panes(1, 0)
+    for col, h in enumerate(headers):
+        ws.write_string(0, col, str(safe_cell(h)), bold)
 
-    def as_cells(values):
-        # An empty text is written as an empty cell (as Excel saves a blank one): openpyxl skips
-        # it, a third less work on a donation row; dates get their Vietnamese format.
-        for i, v in enumerate(values):
-            if v == "":
-                values[i] = None
-            elif isinstance(v, (date, datetime)):
-                values[i] = cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = "DD/MM/YYYY"
-        return values
+    def put(r: int, values) -> None:
+        for col, v in enumerate(values):
+            if v is None or v == "":
+                continue  # an empty cell, as Excel saves a blank one
+            if isinstance(v, str):
+                ws.write_string(r, col, v)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, col, v)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, col, v)
+            else:  # date or datetime
+                ws.write_datetime(r, col, v, moment if isinstance(v, datetime) else day)
 
     written = 0
     for values in ahead:
         if written >= limit:
             break
-        ws.append(as_cells(values))
         written += 1
+        put(written, values)
     more = len(ahead) > written
     if not more and len(ahead) >= WIDTH_SAMPLE:
         for row in it:
             if written >= limit:
                 more = True
                 break
-            ws.append(as_cells([safe_cell(v) for v in row]))
             written += 1
+            put(written, [safe_cell(v) for v in row])
     if more:
-        note = WriteOnlyCell(ws, value=truncated_note(written))
-        note.font = bold
-        ws.append([note])
-    wb.save(out)
+        ws.write_string(written + 1, 0, truncated_note(written), bold)
+    wb.close()
     return written
+
+
+def _sheet_name(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31]
+    return name or "Dữ liệu"
 
 
 def build_workbook(headers: list[str], rows, sheet_title: str = "Dữ liệu", max_rows: int | None = None) -> bytes:

@@ -230,6 +230,7 @@ def test_xlsx_keeps_bold_headers_widths_frozen_header_and_date_format():
     rows = [["Nguyễn Văn An", date(2026, 9, 5)]] * (WIDTH_SAMPLE + 3) + [["x" * 40, None]]
     ws = load_workbook(io.BytesIO(build_workbook(["Họ tên", "Ngày"], rows))).active
     assert ws["A1"].font.b and ws.freeze_panes == "A2"
-    assert ws.column_dimensions["A"].width == len("Nguyễn Văn An") + 2
-    assert ws["B2"].number_format == "DD/MM/YYYY" and ws.max_row == 1 + WIDTH_SAMPLE + 4
+    # Widths from the sample (+2); XlsxWriter stores a character width with Excel's cell padding.
+    assert len("Nguyễn Văn An") + 2 <= ws.column_dimensions["A"].width < len("Nguyễn Văn An") + 3
+    assert ws["B2"].number_format.upper() == "DD/MM/YYYY" and ws.max_row == 1 + WIDTH_SAMPLE + 4
     assert ws.cell(row=ws.max_row, column=1).value == "x" * 40  # rows past the width sample are all there

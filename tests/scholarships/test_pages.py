@@ -41,6 +41,7 @@ PAGES = {
     "scholarships.payout_page": (lambda s: f"/hoc-bong/{s.round.id}/chi-tra", "treasurer", True),
     "scholarships.reverse": (lambda s: f"/hoc-bong/de-cu/{s.paid.id}/hoan-chi", "treasurer", True),
     "scholarships.summary": (lambda s: f"/hoc-bong/{s.round.id}/tong-ket", "viewer", False),
+    "scholarships.awards_list": (lambda s: "/hoc-bong/suat-hoc-bong?cap_hoc=lower_secondary", "viewer", True),
 }
 FILES = {
     "pupils.export": (lambda s: "/hoc-sinh/xuat.xlsx?q=khue", "viewer"),
@@ -48,6 +49,10 @@ FILES = {
     "scholarships.export": (lambda s: f"/hoc-bong/{s.round.id}/xuat-excel", "viewer"),
     "scholarships.sheet_pdf": (lambda s: f"/hoc-bong/{s.round.id}/danh-sach-ky-nhan?truong={s.school.id}", "viewer"),
     "scholarships.summary_pdf": (lambda s: f"/hoc-bong/{s.round.id}/tong-ket.pdf", "viewer"),
+    "pupils.schools_export": (lambda s: "/hoc-sinh/truong/xuat.xlsx", "viewer"),
+    "scholarships.rounds_export": (lambda s: "/hoc-bong/xuat.xlsx", "viewer"),
+    "scholarships.payout_export": (lambda s: f"/hoc-bong/{s.round.id}/chi-tra/xuat.xlsx", "treasurer"),
+    "scholarships.awards_export": (lambda s: "/hoc-bong/suat-hoc-bong/xuat.xlsx?hoan_canh=poor", "viewer"),
 }
 
 
