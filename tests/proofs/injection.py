@@ -24,6 +24,7 @@ MODELS = {
     "user_id": ("app.users.models", "User"), "job_id": ("app.printing.models", "PrintJob"),
 }
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _MARKER = re.compile(r"xss\d\d")
 # What any injected markup would contain: a payload's marker, an inline handler, a script URL, inline
 # script; a page with none of these cannot hold injected markup and need not be parsed.
@@ -115,7 +116,10 @@ class Checker:
         self.sheets.check(not bad, f"{what}: formula cells {bad[:3]}")
 
     def csv(self, text: str, what: str) -> None:
-        bad = [v for row in csv.reader(io.StringIO(text)) for v in row if v.startswith(_FORMULA)]
+        # A plain number ("-3280000": a negative balance) is a number to Excel, never a formula;
+        # anything else that starts like one must carry the neutralising "'".
+        bad = [v for row in csv.reader(io.StringIO(text)) for v in row
+               if v.startswith(_FORMULA) and not _PLAIN_NUMBER.fullmatch(v)]
         self.sheets.check(not bad, f"{what}: formula-like CSV values {bad[:3]}")
 
 
