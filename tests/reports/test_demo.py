@@ -56,3 +56,14 @@ def test_the_merged_commune_keeps_its_history_under_lai_vung(demo):
     merged = next(r for r in rep.rows if r.unit_id == old.id)
     assert merged.summary.transfer_net < 0 and rep.total.raised == sum(r.summary.raised for r in rep.rows)
     assert rep.total.transfer_net == 86_500_000  # only the former district fund came from outside
+
+
+def test_demo_commune_has_published_last_years_disclosure(demo, app):
+    from app.funds.services import today
+
+    lai_vung = db.session.scalar(select(Unit).where(Unit.name == "Hội Khuyến học xã Lai Vung"))
+    public = app.test_client()
+    year = today().year
+    page = public.get(f"/cong-khai/{lai_vung.id}/{year - 1}")
+    assert page.status_code == 200 and "Số liệu chốt lúc" in page.get_data(as_text=True)
+    assert public.get(f"/cong-khai/{lai_vung.id}/{year}").status_code == 404

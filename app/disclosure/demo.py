@@ -1,0 +1,10 @@
+"""Demo data: the demo commune has published last year's công khai, so the public page shows how
+an association discloses (this year's stays unpublished, as it would be until the books close)."""
+from app.funds.services import today
+
+
+def seed(units: dict) -> None:
+    from .services import publish
+
+    day = today()
+    publish(units["lai_vung"], day.year - 1, day)
