@@ -13,9 +13,12 @@ locale would read as a decimal point). Formula-like text is neutralised exactly 
 .xlsx (app.core.xlsx.safe_cell): a leading "'" keeps "=HYPERLINK(...)" as text.
 
 Long lists (a province's 200,000 donations) are never cut and never held in memory whole: the
-rows may be a generator reading the database in batches (yield_per); CSV is sent as it is
-written (a streamed response), the .xlsx is written row by row by openpyxl's write-only mode into
-a temporary file (on disk past 8 MB) that is then sent in chunks. The only cap is Excel's own
+rows may be a generator reading the database in batches (yield_per). Both formats are written
+row by row inside the view (the .xlsx by XlsxWriter in constant-memory mode) into a temporary file
+(on disk past 8 MB) that is then sent in chunks. Not streamed while the rows are read: Flask ends
+the request's app context, and with it the database session, as soon as the view returns, and on
+PostgreSQL that closes the server-side cursor a batched read is still using (a CSV of more than
+one batch failed there; tests/exports/test_long_exports.py serves one as a WSGI server would). The only cap is Excel's own
 sheet limit (about a million rows): an .xlsx that reaches it ends with a row saying the list
 holds only the first rows and should be filtered (app.core.xlsx.truncated_note).
 """
@@ -25,7 +28,7 @@ import tempfile
 from datetime import date, datetime
 from urllib.parse import quote
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
 
 from app.core.xlsx import XLSX_MIME, ascii_filename, safe_cell, write_workbook
 
@@ -33,7 +36,7 @@ CSV_MIME = "text/csv"
 BOM = "\ufeff"
 FORMATS = ("xlsx", "csv")
 CHUNK = 64 * 1024  # bytes per piece of a streamed download
-SPOOL = 8 * 1024 * 1024  # an .xlsx up to this size stays in memory, a bigger one goes to a temporary file
+SPOOL = 8 * 1024 * 1024  # a download up to this size stays in memory, a bigger one goes to a temporary file
 
 
 def wanted_format() -> str:
@@ -99,24 +102,26 @@ def export_table(filename: str, headers: list[str], rows, sheet_title: str = "Dá
     for ext in (".xlsx", ".csv"):
         if stem.lower().endswith(ext):
             stem = stem[: -len(ext)]
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+    try:
+        if fmt == "csv":
+            for piece in iter_csv(headers, rows):
+                out.write(piece)
+        else:
+            write_workbook(out, headers, rows, sheet_title)
+        size = out.tell()
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
     if fmt == "csv":
-        # Streamed: the rows (maybe a database cursor) are read while the response is sent, so the
-        # request context (and its session) is kept until the last row.
-        resp = Response(stream_with_context(iter_csv(headers, rows)), mimetype=CSV_MIME)
+        resp = Response(_chunks(out), mimetype=CSV_MIME, direct_passthrough=True)
         resp.headers["Content-Type"] = f"{CSV_MIME}; charset=utf-8"
         name = stem + ".csv"
     else:
-        out = tempfile.SpooledTemporaryFile(max_size=SPOOL)
-        try:
-            write_workbook(out, headers, rows, sheet_title)
-            size = out.tell()
-            out.seek(0)
-        except BaseException:
-            out.close()
-            raise
         resp = Response(_chunks(out), mimetype=XLSX_MIME, direct_passthrough=True)
-        resp.headers["Content-Length"] = str(size)
         name = stem + ".xlsx"
+    resp.headers["Content-Length"] = str(size)
     resp.headers["Content-Disposition"] = _disposition(name)
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Content-Type-Options"] = "nosniff"
