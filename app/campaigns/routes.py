@@ -24,8 +24,7 @@ def _filtered():
     filters = CampaignFilterForm(request.args)
     key = request.args.get("ky") or ""
     period = periods.parse(key, today()) if key else None
-    filters.ky.choices = [("", "Mọi thời gian")] + (period_choices(period) if period else
-                                                     period_choices(periods.parse("", today())))
+    filters.ky.choices = [("", "Mọi thời gian")] + period_choices(period or periods.parse("", today()))
     filters.ky.data = period.key if period else ""
     stmt = services.campaigns_in_scope(current_user.unit, status=filters.trang_thai.data or "",
                                        q=filters.q.data or "", period=period)

@@ -18,9 +18,10 @@ row by row inside the view (the .xlsx by XlsxWriter in constant-memory mode) int
 (on disk past 8 MB) that is then sent in chunks. Not streamed while the rows are read: Flask ends
 the request's app context, and with it the database session, as soon as the view returns, and on
 PostgreSQL that closes the server-side cursor a batched read is still using (a CSV of more than
-one batch failed there; tests/exports/test_long_exports.py serves one as a WSGI server would). The only cap is Excel's own
-sheet limit (about a million rows): an .xlsx that reaches it ends with a row saying the list
-holds only the first rows and should be filtered (app.core.xlsx.truncated_note).
+one batch failed there; tests/exports/test_long_exports.py serves one as a WSGI server would).
+The only cap is Excel's own sheet limit (about a million rows): an .xlsx that reaches it ends
+with a row saying the list holds only the first rows and should be filtered
+(app.core.xlsx.truncated_note).
 """
 import csv
 import io

@@ -19,10 +19,6 @@ from .params import unit_and_period
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 
 
-def _unit_and_period(default_kind: str = periods.SCHOOL):
-    return unit_and_period(default_kind)
-
-
 def _context(unit, period):
     return {"unit": unit, "period": period, "choices": periods.choices(today()),
             "links": links.Links(period), "crumbs": _crumbs(unit)}
@@ -42,7 +38,7 @@ def _crumbs(unit: Unit) -> list[Unit]:
 @login_required
 def rollup():
     """Each child unit's totals side by side (its whole subtree), the unit's own row and the total."""
-    unit, period = _unit_and_period()
+    unit, period = unit_and_period()
     _facts, rows, total = yearreport.rollup_page(unit, period)
     return render("reports/rollup.html", partial="reports/_rollup_table.html", rows=rows, total=total,
                   **_context(unit, period))
@@ -52,7 +48,7 @@ def rollup():
 @login_required
 def year_report():
     """The year report on screen: figures per branch, campaigns, pigs, scholarships, commendations."""
-    unit, period = _unit_and_period()
+    unit, period = unit_and_period()
     rep = yearreport.build(unit, period)
     return render("reports/year.html", partial="reports/_year_body.html", rep=rep, chart=pdf.month_chart(rep),
                   background=pdf.rows_of(rep) > pdf.DIRECT_MAX_ROWS, form=ConfirmForm(), **_context(unit, period))
@@ -64,7 +60,7 @@ def year_report_pdf():
     """The year report as an A4 administrative document (Nghị định 30/2020 layout).
 
     A big one (a province's: 4 s of printing) answers a page whose button queues it instead."""
-    unit, period = _unit_and_period()
+    unit, period = unit_and_period()
     rep = yearreport.build(unit, period)
     if pdf.rows_of(rep) > pdf.DIRECT_MAX_ROWS:
         args = {"don_vi": unit.id, "ky": period.key}
@@ -77,7 +73,7 @@ def year_report_pdf():
 @login_required
 def year_report_print():
     """The PDF rendered in the background (a province's report has hundreds of rows): progress page."""
-    unit, period = _unit_and_period()
+    unit, period = unit_and_period()
     return queue_from_form(pdf.KIND, {"unit_id": unit.id, "ky": period.key}, unit=unit,
                            title=f"Báo cáo tổng kết {period.label} - {unit.name}", filename=pdf.filename(unit, period))
 
@@ -86,7 +82,7 @@ def year_report_print():
 @login_required
 def year_report_xlsx():
     """The year report's tables as an .xlsx workbook, one sheet per table."""
-    unit, period = _unit_and_period()
+    unit, period = unit_and_period()
     return export.response(yearreport.build(unit, period))
 
 
@@ -102,7 +98,7 @@ def rollup_export():
     and the total, as .xlsx or CSV (?format=csv)."""
     from app.core.export import export_table
 
-    unit, period = _unit_and_period()
+    unit, period = unit_and_period()
     _facts, rows, total = yearreport.rollup_page(unit, period)
 
     def figures(s):
