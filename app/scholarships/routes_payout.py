@@ -1,6 +1,7 @@
 """Payout pages: the signing sheet, marking paid (one or many, with a control total), reversal, summary."""
 from flask import flash, request, url_for
 from flask_login import login_required
+from sqlalchemy.orm import selectinload
 
 from app.core import idempotency
 from app.core.authz import get_or_404
@@ -37,7 +38,9 @@ def payout_page(round_id):
     """Mark paid from the signed sheet: tick the rows, type the sheet's total as a control."""
     rnd = get_or_404(ScholarshipRound, round_id, "scholarship.pay")
     school = _school_of(rnd)
-    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)).all()
+    # The receipts with one IN query, not one query per paid row.
+    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)
+                                .options(selectinload(Nomination.paid_entry))).all()
     form = PayoutForm(paid_on=rnd.ceremony_date or funds.today())
     if form.validate_on_submit():
         chosen = _selected(rnd, form.ids.data)
@@ -69,7 +72,9 @@ def payout_export(round_id):
 
     rnd = get_or_404(ScholarshipRound, round_id, "scholarship.pay")
     school = _school_of(rnd)
-    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None))
+    # The receipts with one IN query, not one query per paid row.
+    awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)
+                                .options(selectinload(Nomination.paid_entry)))
     rows = ((i, n.pupil.full_name, n.pupil.class_text, n.pupil.school.name if n.pupil.school else "",
              n.category.name, n.amount, n.category.goods, "Đã chi" if n.is_paid else "Chưa chi", n.paid_on,
              n.paid_entry.number if n.paid_entry else "") for i, n in enumerate(awards, start=1))
