@@ -25,7 +25,7 @@ COLUMNS = [
 
 
 def _rows(where) -> list[dict]:
-    from app.donations.donors import ANONYMOUS, ANONYMOUS_NAME, Donor
+    from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
     from app.donations.models import IN_KIND, Donation
     from app.funds.models import LedgerEntry
 
@@ -44,7 +44,7 @@ def _rows(where) -> list[dict]:
         select(Donation.donor_id).where(Donation.voided_at.is_(None), *where))))}
 
     def hidden(donor_id, gift_anonymous) -> bool:
-        return bool(gift_anonymous) or donors[donor_id].kind == ANONYMOUS
+        return kept_anonymous(donors[donor_id].kind, gift_anonymous)
 
     goods: dict[tuple[int, bool], list[str]] = {}
     for d in db.session.scalars(select(Donation).where(Donation.voided_at.is_(None), Donation.method == IN_KIND,

@@ -236,7 +236,7 @@ def _donations(groups, standing) -> None:
     """One line per campaign and donor; a donor's gifts kept anonymous (the donor's kind, or the
     gift's own flag) make a line of their own under ANONYMOUS_NAME, counted in the totals."""
     from app.campaigns.models import Campaign
-    from app.donations.donors import ANONYMOUS, ANONYMOUS_NAME, Donor
+    from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
     from app.donations.models import IN_KIND, Donation
 
     rows = db.session.execute(
@@ -254,7 +254,7 @@ def _donations(groups, standing) -> None:
         Campaign.id.in_(select(gifts.c.campaign_id))))}
 
     def hidden(donor_id, gift_anonymous) -> bool:
-        return bool(gift_anonymous) or donors[donor_id].kind == ANONYMOUS
+        return kept_anonymous(donors[donor_id].kind, gift_anonymous)
 
     kinds: dict[tuple[int, int, bool], list[str]] = {}
     for d in db.session.scalars(select(Donation).join(LedgerEntry, LedgerEntry.id == Donation.entry_id)

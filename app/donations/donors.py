@@ -22,6 +22,12 @@ DONOR_KINDS = {
 ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
 
 
+def kept_anonymous(donor_kind: str, gift_anonymous: bool) -> bool:
+    """True when a gift is listed publicly as ANONYMOUS_NAME: the donor is anonymous, or asked for
+    this gift to be (Donation.anonymous). The disclosure report and the honour roll both ask this."""
+    return bool(gift_anonymous) or donor_kind == ANONYMOUS
+
+
 class Donor(db.Model):
     __tablename__ = "donor"
 
