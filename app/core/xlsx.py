@@ -2,8 +2,8 @@
 
 Export: a bold header row, sensible column widths, and every text cell that a
 spreadsheet would run as a formula (= + - @, tab, CR) prefixed with "'" so a
-donor called "=cmd|..." stays text on the treasurer's PC. Sheets are written in openpyxl's
-write-only mode (rows streamed to a temporary file), so a 200,000-row export keeps memory flat.
+donor called "=cmd|..." stays text on the treasurer's PC. Sheets are written by XlsxWriter in
+constant-memory mode (rows flushed to a temporary file), so a 200,000-row export keeps memory flat.
 
 Upload: refuse anything that is not a real, reasonably small .xlsx before openpyxl
 touches it (zip signature, uncompressed sizes in the zip directory: a 50 KB zip bomb

@@ -122,7 +122,7 @@ def export():
     """The filtered donation list as .xlsx, or CSV with ?format=csv (same filters as the page).
 
     Every row, however many: read from the database in batches of EXPORT_BATCH (a province's
-    200,000 donations never sit in memory together), CSV streamed while it is read."""
+    200,000 donations never sit in memory together), written to a file before it is sent."""
     authorize("view")
     _, stmt = _filters()
     items = db.session.scalars(services.listing(stmt).execution_options(yield_per=EXPORT_BATCH))

@@ -49,7 +49,7 @@ def export():
     """The filtered pupil list (all pages) as .xlsx, or CSV with ?format=csv.
 
     Every row, however many: read in batches of 2,000 with their schools and units (one IN
-    query per batch, not one per pupil), CSV streamed while it is read."""
+    query per batch, not one per pupil), written to a temporary file before it is sent."""
     from sqlalchemy.orm import selectinload
 
     from app.core.export import export_table
