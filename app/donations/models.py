@@ -1,6 +1,7 @@
-"""Donations: one row per gift, each posted as one ledger entry (phiếu thu).
+"""Donations: one row per gift; a gift of money posts one ledger entry (phiếu thu), a gift in kind
+one goods entry (biên bản giao nhận hiện vật, app.goods), never cash.
 
-A donation is never deleted. Voiding posts the reversal of its ledger entry and
+A donation is never deleted. Voiding posts the reversal of its ledger (or goods) entry and
 marks the row (voided_at, reason); the amounts stay for history.
 """
 from datetime import date, datetime
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.campaigns.models import Campaign
 from app.extensions import db
 from app.funds.models import METHOD_LABELS, LedgerEntry
+from app.goods.models import GoodsEntry
 from app.units.models import Unit, utcnow
 
 from .donors import Donor  # noqa: F401  (one import point for the domain's models)
@@ -40,7 +42,10 @@ class Donation(db.Model):
     # The donor asked for this gift to stay anonymous in public lists (disclosure, honour roll),
     # whatever the donor's kind; the receipt still carries the name.
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Money gifts: their phiếu thu. Gifts in kind have none (since migration 0013; older ones keep
+    # their reversed phiếu thu, printed ĐÃ HỦY) and post a goods entry (biên bản giao nhận) instead.
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    goods_entry_id: Mapped[int | None] = mapped_column(ForeignKey("goods_entry.id"), unique=True)
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str] = mapped_column(String(500), default="")
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -52,6 +57,7 @@ class Donation(db.Model):
     donor: Mapped[Donor] = relationship()
     collector_unit: Mapped[Unit | None] = relationship(foreign_keys=[collector_unit_id])
     entry: Mapped[LedgerEntry | None] = relationship()
+    goods_entry: Mapped[GoodsEntry | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -94,7 +100,7 @@ class Donation(db.Model):
                 "item": self.item, "quantity": None if self.quantity is None else str(self.quantity),
                 "item_unit": self.item_unit, "collector_name": self.collector_name,
                 "collector_unit_id": self.collector_unit_id, "note": self.note, "anonymous": self.anonymous,
-                "entry_id": self.entry_id,
+                "entry_id": self.entry_id, "goods_entry_id": self.goods_entry_id,
                 "voided": self.voided, "void_reason": self.void_reason}
 
     def __repr__(self) -> str:

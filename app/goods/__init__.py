@@ -1,0 +1,14 @@
+"""Goods domain: the register of gifts in kind (hiện vật), their stock per unit, and their papers.
+
+Goods are never cash: a gift in kind posts a goods entry, not a fund income. Other domains
+receive and hand out goods through app.goods.services (see its docstring for the contract).
+"""
+
+AUDIT_ACTIONS = {"post": "Ghi sổ", "void": "Hủy phiếu"}
+AUDIT_OBJECTS = {"goods_entry": "Phiếu hiện vật"}
+
+
+def init_app(app):
+    from app.audit import services as audit_services
+
+    audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
