@@ -8,7 +8,7 @@ when the books changed afterwards. The headline figures are kept too (audit log,
 """
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -28,6 +28,8 @@ class Publication(db.Model):
     figures: Mapped[dict | None] = mapped_column(JSON)
     # The whole report when published (app.disclosure.snapshot.dump); None before migration 0012.
     snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # sha256 of the snapshot when published (migration 0017): the books check recomputes it.
+    snapshot_digest: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()
