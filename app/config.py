@@ -5,6 +5,7 @@ committed and survives restarts (sessions stay valid across a redeploy).
 """
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 
@@ -55,6 +56,11 @@ def build_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "VN_TIMEZONE": os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "PAGE_SIZE": 50,
+        # The books' bounds (app.core.books): the largest single amount in đồng (100 tỷ), and entry
+        # dates from BOOKS_EARLIEST_DATE to today + BOOKS_DAYS_AHEAD days.
+        "MAX_AMOUNT": int(os.environ.get("MAX_AMOUNT", "100000000000")),
+        "BOOKS_EARLIEST_DATE": date.fromisoformat(os.environ.get("BOOKS_EARLIEST_DATE", "2000-01-01")),
+        "BOOKS_DAYS_AHEAD": int(os.environ.get("BOOKS_DAYS_AHEAD", "31")),
         "REPORTS_CACHE": os.environ.get("REPORTS_CACHE", "1") == "1",
         "REPORTS_CACHE_SIZE": int(os.environ.get("REPORTS_CACHE_SIZE", "2000")),
         # Static URLs carry a content hash (see core/templating.asset), so a year is safe.

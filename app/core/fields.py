@@ -2,6 +2,7 @@
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
+from app.core.books import BooksError, check_amount
 from app.vn.money import MoneyError, format_number, parse_money
 
 
@@ -10,6 +11,7 @@ class MoneyField(StringField):
 
     required: blank is refused ("Vui lòng nhập số tiền."); otherwise blank gives `empty`.
     allow_zero: whether 0 is a valid amount (an empty piggy bank, no target).
+    More than app.core.books.max_amount() is refused ("Số tiền quá lớn: tối đa 100.000.000.000 đ ...").
     What the user typed is shown back unchanged when the form is re-displayed with errors.
     """
 
@@ -32,6 +34,12 @@ class MoneyField(StringField):
         if self.data == 0 and not self.allow_zero:
             self.data = None
             raise ValueError("Số tiền phải lớn hơn 0.")
+        try:
+            # The bound is read from the config now, at request time, not when the form class is made.
+            check_amount(self.data, self.name, allow_zero=True)
+        except BooksError as err:
+            self.data = None
+            raise ValueError(err.message) from err
 
     def pre_validate(self, form):
         if self.required and self.data is None and not self.process_errors:

@@ -2,7 +2,8 @@
 
 Contract for every caller (views, donations, piggy banks, scholarships):
 - Services never commit; the caller commits (or rolls back on FundError).
-- Amounts are whole đồng, int > 0, at most 15 digits; checked here, not only in forms.
+- Amounts are whole đồng, int > 0, at most MAX_AMOUNT (app.core.books); checked here, not only in forms.
+  Entry dates lie in the books' window (app.core.books.check_entry_date), reversals' too.
 - Posted entries are never changed. `reverse()` voids by posting the opposite entry.
 - Every income gets a phiếu thu number (PT-YYYY-NNNN), every payment a phiếu chi number
   (PC-YYYY-NNNN), per unit and year of the entry date, allocated in the same transaction.
@@ -22,9 +23,10 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from app.audit.services import record
+from app.core import books
 from app.extensions import db
 from app.units.models import Unit, utcnow
-from app.vn.money import MAX_DIGITS, format_vnd
+from app.vn.money import format_vnd
 from app.vn.text import clean, fold
 
 from . import numbering
@@ -34,7 +36,6 @@ DEFAULT_FUND_NAME = "Quỹ khuyến học"
 # Entries from these sources are voided from their own page (donation, piggy-bank opening),
 # whose service calls reverse() and updates its own records in the same transaction.
 VOID_ELSEWHERE = {"donation", "piggy_bank"}
-_MAX_AMOUNT = 10**MAX_DIGITS - 1
 
 
 class FundError(ValueError):
@@ -58,13 +59,7 @@ def _actor_id():
 
 
 def _amount(amount) -> int:
-    if isinstance(amount, bool) or not isinstance(amount, int):
-        raise FundError("Số tiền phải là số nguyên đồng.", "amount")
-    if amount <= 0:
-        raise FundError("Số tiền phải lớn hơn 0.", "amount")
-    if amount > _MAX_AMOUNT:
-        raise FundError("Số tiền quá lớn (tối đa 15 chữ số).", "amount")
-    return amount
+    return books.check_amount(amount, "amount", error=FundError)  # whole đồng, 1 .. MAX_AMOUNT
 
 
 def _text(value, limit: int, field: str, label: str, required: bool = False) -> str:
@@ -77,9 +72,7 @@ def _text(value, limit: int, field: str, label: str, required: bool = False) -> 
 
 
 def _date(entry_date) -> date:
-    if isinstance(entry_date, datetime) or not isinstance(entry_date, date):
-        raise FundError("Vui lòng nhập ngày hợp lệ.", "entry_date")
-    return entry_date
+    return books.check_entry_date(entry_date, "entry_date", error=FundError)  # within the books' window
 
 
 def _check_common(fund: Fund, source: str, method: str) -> None:

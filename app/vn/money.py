@@ -126,13 +126,12 @@ def _read(n: int) -> list[str]:
 def amount_in_words(amount) -> str:
     """Read an amount for a receipt: 1250000 -> "Một triệu hai trăm năm mươi nghìn đồng".
 
-    Up to 15 digits (999.999.999.999.999). Negative amounts start with "Âm". None gives "".
+    Any whole number: a report's total may be larger than any single amount (10^15 is "một triệu
+    tỷ", 10^18 "một tỷ tỷ"). Negative amounts start with "Âm". None gives "".
     """
     if amount is None:
         return ""
     value = _as_int(amount)
-    if abs(value) > _MAX_AMOUNT:
-        raise MoneyError("Số tiền quá lớn (tối đa 15 chữ số).")
     words = _read(abs(value)) or ["không"]
     if value < 0:
         words.insert(0, "âm")

@@ -113,13 +113,56 @@ def test_amount_in_words(amount, text):
 
 def test_amount_in_words_limits():
     assert amount_in_words(None) == ""
-    with pytest.raises(MoneyError):
-        amount_in_words(10**15)
     with pytest.raises(TypeError):
         amount_in_words(1.5)
 
 
-@given(st.integers(min_value=0, max_value=10**15 - 1))
+# Totals a report can reach (finding 3 of issue 13: one gift of 999.999.999.999.999 đ made the year
+# report, the campaign page and the public page answer 500, because the total had 16 digits).
+BIG_WORDS = {
+    10**15: "Một triệu tỷ đồng",
+    2 * (10**15 - 1): (
+        "Một triệu chín trăm chín mươi chín nghìn chín trăm chín mươi chín tỷ chín trăm chín mươi chín "
+        "triệu chín trăm chín mươi chín nghìn chín trăm chín mươi tám đồng"),
+    10**15 + 1: "Một triệu tỷ không trăm linh một đồng",
+    25 * 10**15 + 5 * 10**9: "Hai mươi lăm triệu không trăm linh năm tỷ đồng",
+    10**18: "Một tỷ tỷ đồng",
+    10**18 + 1: "Một tỷ tỷ không trăm linh một đồng",
+    10**18 + 10**9: "Một tỷ không trăm linh một tỷ đồng",
+    9_400_000_000_000_000_000: "Chín tỷ bốn trăm triệu tỷ đồng",
+    2**63: ("Chín tỷ hai trăm hai mươi ba triệu ba trăm bảy mươi hai nghìn không trăm ba mươi sáu tỷ tám trăm "
+            "năm mươi tư triệu bảy trăm bảy mươi lăm nghìn tám trăm linh tám đồng"),
+    10**21: "Một nghìn tỷ tỷ đồng",
+    10**27: "Một tỷ tỷ tỷ đồng",
+    -(10**18): "Âm một tỷ tỷ đồng",
+}
+
+
+@pytest.mark.parametrize("amount, text", BIG_WORDS.items(), ids=[str(k) for k in BIG_WORDS])
+def test_amount_in_words_reads_totals_of_16_digits_and_more(amount, text):
+    assert amount_in_words(amount) == text
+
+
+def test_big_totals_format_and_read_from_every_numeric_type_a_database_returns():
+    total = 2 * (10**15 - 1)
+    assert format_vnd(total) == "1.999.999.999.999.998 đ"
+    assert format_vnd(10**30) == "1.000.000.000.000.000.000.000.000.000.000 đ"
+    assert format_vnd(-(10**18)) == "-1.000.000.000.000.000.000 đ"
+    # PostgreSQL's SUM(bigint) is numeric (Decimal); SQLite's overflow-safe sum past 2**63 is a REAL.
+    assert amount_in_words(Decimal(total)) == amount_in_words(total)
+    assert format_vnd(9.4e18) == "9.400.000.000.000.000.000 đ"
+    assert amount_in_words(9.4e18) == "Chín tỷ bốn trăm triệu tỷ đồng"
+
+
+@given(st.integers(min_value=-10**30, max_value=10**30))
+def test_amount_in_words_and_format_never_raise_for_any_total(n):
+    text = amount_in_words(n)
+    assert text.endswith(" đồng") and text[0].isupper() and "  " not in text
+    assert text.startswith("Âm ") == (n < 0)
+    assert format_vnd(n).replace(".", "").replace("-", "") == f"{abs(n)} đ"
+
+
+@given(st.integers(min_value=0, max_value=10**30))
 def test_amount_in_words_follows_the_reading_rules(n):
     text = amount_in_words(n)
     assert text.endswith(" đồng") and text[0].isupper()
