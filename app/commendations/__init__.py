@@ -6,7 +6,8 @@ the attached list and a decision's certificates; see documents.py).
 import click
 
 AUDIT_ACTIONS = {"issue": "Ban hành quyết định", "score": "Chấm điểm", "supersede": "Thay bằng phiên bản mới",
-                 "bulk_add": "Thêm danh sách", "delete": "Xóa"}
+                 "bulk_add": "Thêm danh sách", "delete": "Xóa", "reverse_prize": "Hoàn chi tiền thưởng",
+                 "pay_prize": "Chi lại tiền thưởng"}
 AUDIT_OBJECTS = {"commendation_decision": "Quyết định khen thưởng", "honoree": "Người được khen",
                  "criteria_set": "Bộ tiêu chí", "title_assessment": "Đánh giá danh hiệu học tập",
                  "certificate_setting": "Mẫu giấy khen"}
@@ -16,7 +17,7 @@ def init_app(app):
     from app.audit import services as audit_services
 
     from . import (documents, routes, routes_assess, routes_bulk, routes_export,  # noqa: F401
-                   routes_honorees, routes_import, routes_pick, routes_print)
+                   routes_honorees, routes_import, routes_pick, routes_print, routes_prizes)
 
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     documents.register()

@@ -157,3 +157,15 @@ class HonoreeFilterForm(BaseForm):
 
     ky = SelectField("Kỳ", validate_choice=False)
     loai = SelectField("Đối tượng", validate_choice=False)
+
+
+class PrizeReverseForm(BaseForm):
+    """Hoàn chi tiền thưởng: the reason is written on the ledger's reversal entry."""
+    reason = TextAreaField("Lý do hoàn chi", validators=[
+        DataRequired("Vui lòng nhập lý do hoàn chi."), Length(max=500, message="Quá 500 ký tự.")])
+
+
+class PrizePayForm(IdempotentForm):
+    """Chi lại tiền thưởng after a reversal: a new phiếu chi dated `paid_on`."""
+    paid_on = DateField("Ngày chi", format="%Y-%m-%d", render_kw={"type": "date"},
+                        validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])

@@ -61,20 +61,16 @@ def issue(d: Decision) -> Decision:
 
 
 def _pay(d: Decision, rows, total: int) -> None:
-    basis = f"QĐ {d.number}"[:100]
+    """The prize payments at issue, dated the decision's date: through prizes.hand_over, the one
+    place that pays a prize (paying again after a reversal goes through it too)."""
+    from .prizes import hand_over
+
     if d.payment_mode == "total":
-        entry = funds.post_payment(
-            d.fund, total, entry_date=d.decision_date, source="prize", source_id=d.id, basis=basis,
-            recipient=f"Người được khen theo danh sách kèm Quyết định số {d.number}"[:200],
-            purpose=f"Chi tiền thưởng: {d.title}"[:500])
-        d.payment_entry_id = entry.id
+        hand_over(d, d.decision_date)
         return
     for h in rows:
         if h.amount > 0:
-            entry = funds.post_payment(
-                d.fund, h.amount, entry_date=d.decision_date, source="prize", source_id=h.id, basis=basis,
-                recipient=h.full_name[:200], purpose=f"Tiền thưởng: {h.achievement or d.title}"[:500])
-            h.payment_entry_id = entry.id
+            hand_over(h, d.decision_date)
 
 
 def is_draft(d: Decision) -> bool:

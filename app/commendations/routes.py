@@ -124,10 +124,13 @@ def detail(decision_id):
     pagination = Page(numbered[(page - 1) * HONOREES_PER_PAGE:page * HONOREES_PER_PAGE], page,
                       HONOREES_PER_PAGE, len(numbered))
     count, total = queries.totals(d)
+    from .prizes import vouchers
+
     return render("commendations/detail.html", partial="commendations/_honoree_rows.html", d=d,
                   pagination=pagination, warnings=warnings, only_warned=only_warned,
                   warned=sum(1 for h in rows if h.id in warnings), count=count, total=total,
-                  amendments=queries.amendments_of(d))
+                  amendments=queries.amendments_of(d),
+                  vouchers=vouchers([d] + [h for _, h in pagination.items]) if d.frozen else {})
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/sua", methods=["GET", "POST"])

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "scholarship.pay": {"treasurer"},
     "commendation.write": {"admin", "treasurer", "clerk"},  # drafts, honorees, assessments
     "commendation.issue": {"admin"},  # freeze a decision: register numbers, prize payments
+    "commendation.pay": {"treasurer"},  # reverse a prize payment (hoàn chi) and pay it again
     "criteria.manage": {"admin"},
     "disclosure.publish": {"admin"},  # put a year's report on the public page, or take it off
     "backup.download": {"admin"},  # and only an admin whose scope is the whole database (app.backups.access)

@@ -5,6 +5,7 @@ Payments, transfers and voiding live in routes_money.py (same blueprint).
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
+from app.books.owners import void_link
 from app.core.authz import authorize, get_or_404
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
@@ -60,8 +61,7 @@ def detail(fund_id):
     filters, stmt = filtered_ledger(fund, request.args)
     pagination = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render("funds/detail.html", partial="funds/_entries.html", fund=fund, filters=filters,
-                  pagination=pagination, fund_balance=services.balance(fund),
-                  void_elsewhere=services.VOID_ELSEWHERE)
+                  pagination=pagination, fund_balance=services.balance(fund), void_link=void_link)
 
 
 @bp.get("/<int:fund_id>/so-quy.xlsx")

@@ -57,44 +57,37 @@ def transfer(fund_id):
                      fund_balance=services.balance(fund))
 
 
-def _void_refusal(entry: LedgerEntry) -> str:
-    """Why this page cannot void the entry, or "" when it can."""
-    if entry.source in services.VOID_ELSEWHERE:
-        where = "khoản đóng góp" if entry.source == "donation" else "lần mổ heo đất"
-        return (f"Bút toán này được ghi từ một {where}. Hãy hủy từ trang của {where} đó, "
-                "để sổ quỹ và số liệu vận động luôn khớp nhau.")
-    if entry.reversal_of_id is not None:
-        return "Đây là bút toán hủy, không thể hủy tiếp."
-    if services.is_reversed(entry):
-        return "Bút toán này đã được hủy trước đó."
-    return ""
-
-
 @bp.route("/but-toan/<int:entry_id>/huy", methods=["GET", "POST"])
 @login_required
 def void(entry_id):
-    """Void an entry (a reversal with a reason); GET is the confirmation page without JavaScript."""
+    """Void an entry through its owner (app.books.owners): a payment, transfer or correction here;
+    a gift, a pig's count, an award or a per-person prize here too, through that record's own void,
+    so the record and the ledger change in one transaction; anything else (a list's one voucher)
+    is refused with a link to its owner's page. GET is the confirmation page without JavaScript."""
+    from app.books import owners
+
     entry = get_or_404(LedgerEntry, entry_id, "money.write")
     legs = services.transfer_legs(entry)
     for leg in legs:
         authorize("money.write", leg)  # both legs of a transfer must be within the user's scope
     back = url_for(".detail", fund_id=entry.fund_id)
-    refusal = _void_refusal(entry)
+    plan = owners.void_plan(entry, current_user)
     form = VoidForm()
-    if refusal:
+    if not plan.here:
         if form.is_submitted():
-            flash(refusal, "error")
+            flash(plan.refusal, "error")
             return go(back)
-        return render("funds/void.html", entry=entry, legs=legs, form=form, refusal=refusal, back=back)
+        return render("funds/void.html", entry=entry, legs=legs, form=form, plan=plan, back=back)
     if form.validate_on_submit():
         try:
-            services.reverse(entry, form.reason.data)
+            owners.void(entry, form.reason.data)
             db.session.commit()
-        except services.FundError as err:
+        except owners.VoidRefused as err:
             db.session.rollback()
             attach_error(form, err)
         else:
-            flash(f"Đã hủy bút toán {entry.number or ''}.".replace("  ", " "), "success")
+            what = "" if plan.owner.is_book else f" cùng {plan.owner.label} đã ghi nó"
+            flash(f"Đã hủy bút toán {entry.number or ''}{what}.".replace("  ", " "), "success")
             return go(back)
-    return form_page("funds/void.html", "funds/_void_form.html", form, entry=entry, legs=legs,
-                     refusal="", back=back)
+    return form_page("funds/void.html", "funds/_void_form.html", form, entry=entry, legs=legs, plan=plan,
+                     back=back)

@@ -33,9 +33,6 @@ from . import numbering
 from .models import IN, METHOD_LABELS, OUT, RECEIPT, SOURCE_LABELS, VOUCHER, Fund, LedgerEntry
 
 DEFAULT_FUND_NAME = "Quỹ khuyến học"
-# Entries from these sources are voided from their own page (donation, piggy-bank opening),
-# whose service calls reverse() and updates its own records in the same transaction.
-VOID_ELSEWHERE = {"donation", "piggy_bank"}
 
 
 class FundError(ValueError):

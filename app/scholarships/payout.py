@@ -71,7 +71,11 @@ def reverse_payment(nomination: Nomination, reason: str) -> Nomination:
         try:
             from app.funds.models import LedgerEntry
 
-            funds.reverse(db.session.get(LedgerEntry, nomination.paid_entry_id), reason)
+            entry = db.session.get(LedgerEntry, nomination.paid_entry_id)
+            # A phiếu chi voided from the ledger page by older code left its award paid: it is not
+            # voided twice, the award is only put back in step with the ledger.
+            if not funds.is_reversed(entry):
+                funds.reverse(entry, reason)
         except funds.FundError as err:
             raise RoundError(str(err), "reason") from err
     elif not (reason or "").strip():

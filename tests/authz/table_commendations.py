@@ -4,6 +4,7 @@ from tests.factories_commendations import add, commendation_world
 
 ADMIN = frozenset({"admin"})
 WRITE = frozenset({"admin", "treasurer", "clerk"})
+TREASURER = frozenset({"treasurer"})
 
 
 def decision(world, own):
@@ -62,6 +63,11 @@ TABLE = {
     "commendations.import_confirm": Rule(WRITE, args=decision),
     "commendations.pick": Rule(WRITE, args=decision),
     "commendations.issue": Rule(ADMIN, args=decision),
+    # Prize money after issuing (hoàn chi, chi lại): treasurers; a draft's pages explain and change nothing.
+    "commendations.prize_reverse": Rule(TREASURER, args=honoree),
+    "commendations.prize_pay": Rule(TREASURER, args=honoree),
+    "commendations.decision_prize_reverse": Rule(TREASURER, args=decision),
+    "commendations.decision_prize_pay": Rule(TREASURER, args=decision),
     "commendations.amend": Rule(WRITE, args=decision),
     "commendations.decision_pdf": Rule(ALL, args=decision),
     "commendations.honorees_export": Rule(ALL, args=decision),
