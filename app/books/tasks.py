@@ -1,0 +1,33 @@
+"""The nightly books check, a periodic task of the print worker's queue beside the daily backup.
+
+Like the backup it checks every ten minutes (and when the worker starts) and runs once the newest
+run is a day old, so a machine switched off at night still gets its check soon after it starts.
+"""
+import logging
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+CHECK_EVERY = "*/10"  # minutes
+
+
+def register_tasks(app: Flask) -> None:
+    from app.printing.queue import on_queue
+
+    on_queue(app, _add_tasks)
+
+
+def _add_tasks(app: Flask, huey) -> None:
+    from huey import crontab
+
+    def nightly_books_check() -> None:
+        from . import runs
+
+        with app.app_context():
+            try:
+                runs.run_if_due()
+            except Exception:  # noqa: BLE001 - logged, and tried again at the next check
+                log.exception("books check failed")
+
+    task = huey.periodic_task(crontab(minute=CHECK_EVERY), name="books.nightly_check")(nightly_books_check)
+    app.extensions["books_check_task"] = task
