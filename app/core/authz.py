@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "campaign.manage": {"admin", "treasurer"},
     "donation.write": {"treasurer", "clerk"},
     "donation.void": {"treasurer"},
+    "goods.write": {"treasurer"},  # hand goods out of stock (xuất hiện vật) and void such hand-outs
     "piggybank.write": {"treasurer", "clerk"},
     "pupil.write": {"admin", "treasurer", "clerk"},
     "scholarship.manage": {"admin", "treasurer"},  # rounds, categories, budgets

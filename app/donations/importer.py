@@ -18,13 +18,17 @@ from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
 from app.vn.text import clean, fold
 
+from app.goods import services as goods_services
+
 from . import services
 from .donor_services import find_or_create_donor
 from .donors import DONOR_KINDS
 from .models import METHODS, DonationImport
 
+# "Số lượng" and "Đơn vị tính" (gifts in kind, for the goods register) come last, so files made
+# from the older template still read the same.
 HEADERS = ["Ngày", "Họ tên người đóng góp", "Loại", "Địa chỉ", "Điện thoại", "Số tiền", "Hình thức", "Hiện vật",
-           "Đợt vận động", "Người thu", "Ghi chú"]
+           "Đợt vận động", "Người thu", "Ghi chú", "Số lượng", "Đơn vị tính"]
 MAX_ROWS = 5000
 _KINDS = {fold(label): key for key, label in DONOR_KINDS.items()} | {fold(k): k for k in DONOR_KINDS}
 _METHODS = {fold(label): key for key, label in METHODS.items()} | {fold(k): k for k in METHODS} | {
@@ -33,7 +37,7 @@ _METHODS = {fold(label): key for key, label in METHODS.items()} | {fold(k): k fo
 
 def template_rows():
     return [[date(2026, 9, 5), "Nguyễn Văn An", "Cá nhân", "Ấp Tân Lộc", "0912345678", 500000, "Tiền mặt", "",
-             "Tháng Khuyến học 2026", "Lê Thị Ánh Tuyết", ""]]
+             "Tháng Khuyến học 2026", "Lê Thị Ánh Tuyết", "", "", ""]]
 
 
 def _text(v) -> str:
@@ -54,10 +58,11 @@ def parse_rows(rows: list[list], user_unit) -> list[dict]:
         raw = list(raw) + [None] * (len(HEADERS) - len(raw))
         if all(v is None or _text(v) == "" for v in raw[:len(HEADERS)]):
             continue
-        d_raw, name, kind, address, phone, amount_raw, method, item, camp, collector, note = raw[:len(HEADERS)]
+        (d_raw, name, kind, address, phone, amount_raw, method, item, camp, collector, note, qty_raw,
+         item_unit) = raw[:len(HEADERS)]
         row = {"line": n, "name": _text(name), "address": _text(address), "phone": _text(phone),
                "item": _text(item), "collector": _text(collector), "note": _text(note), "campaign": _text(camp),
-               "errors": []}
+               "item_unit": _text(item_unit), "quantity": "", "errors": []}
         errs = row["errors"]
         try:
             day = d_raw.date() if isinstance(d_raw, datetime) else parse_date(_text(d_raw) if not isinstance(
@@ -87,8 +92,8 @@ def parse_rows(rows: list[list], user_unit) -> list[dict]:
         row["method"] = _METHODS.get(fold(_text(method)) or "tien mat")
         if row["method"] is None:
             errs.append(f"Hình thức “{_text(method)}” không hợp lệ.")
-        elif row["method"] == "in_kind" and not row["item"]:
-            errs.append("Thiếu tên hiện vật.")
+        elif row["method"] == "in_kind":
+            _check_goods(row, qty_raw)
         campaign = campaigns.get(fold(row["campaign"]))
         if campaign is None:
             errs.append(f"Không tìm thấy đợt vận động “{row['campaign']}”." if row["campaign"]
@@ -98,6 +103,26 @@ def parse_rows(rows: list[list], user_unit) -> list[dict]:
         row["campaign_id"] = campaign.id if campaign else None
         out.append(row)
     return out
+
+
+def _check_goods(row: dict, qty_raw) -> None:
+    """A gift in kind needs item, quantity and unit of measure (the goods register counts them)."""
+    errs = row["errors"]
+    if not row["item"]:
+        errs.append("Thiếu tên hiện vật.")
+    if not row["item_unit"]:
+        errs.append("Thiếu đơn vị tính của hiện vật.")
+    if len(row["item_unit"]) > 30:
+        errs.append("Đơn vị tính quá 30 ký tự.")
+    if _text(qty_raw) == "":
+        errs.append("Thiếu số lượng hiện vật.")
+        return
+    try:
+        quantity = services.parse_quantity(str(qty_raw) if isinstance(qty_raw, (int, float)) else _text(qty_raw))
+        row["quantity"] = str(goods_services.quantity_of(quantity))
+    except (ValueError, goods_services.GoodsError) as err:
+        row["quantity"] = _text(qty_raw)
+        errs.append(f"Số lượng không hợp lệ: {err}")
 
 
 def store(user, unit, filename: str, rows: list[dict]) -> DonationImport:
@@ -130,7 +155,8 @@ def confirm(imp: DonationImport, authorize_campaign) -> int:
         campaign = authorize_campaign(db.session.get(Campaign, row["campaign_id"]))
         donor = find_or_create_donor(campaign.unit, row["name"], row["kind"], row["address"], row["phone"])
         services.record_donation(campaign, donor, row["amount"], donation_date=date.fromisoformat(row["date"]),
-                                 method=row["method"], item=row["item"], collector_name=row["collector"],
+                                 method=row["method"], item=row["item"], quantity=row.get("quantity") or None,
+                                 item_unit=row.get("item_unit", ""), collector_name=row["collector"],
                                  note=row["note"])
         count += 1
     imp.confirmed_at = utcnow()

@@ -75,6 +75,26 @@ class Donation(db.Model):
         return self.voided_at is not None
 
     @property
+    def in_kind(self) -> bool:
+        return self.method == IN_KIND
+
+    @property
+    def number(self) -> str:
+        """The number of the gift's paper: its biên bản giao nhận (GN-...) for goods, else its phiếu thu."""
+        if self.goods_entry_id is not None:
+            return self.goods_entry.number or ""
+        return self.entry.number if self.entry is not None and self.entry.number else ""
+
+    @property
+    def paper_name(self) -> str:
+        return "biên bản giao nhận hiện vật" if self.goods_entry_id is not None else "phiếu thu"
+
+    @property
+    def moved_receipt(self):
+        """The old phiếu thu of a gift in kind recorded as cash before migration 0013 (voided there)."""
+        return self.entry if self.goods_entry_id is not None else None
+
+    @property
     def method_label(self) -> str:
         return METHODS.get(self.method, METHOD_LABELS.get(self.method, self.method))
 

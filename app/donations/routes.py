@@ -65,7 +65,7 @@ def entry():
                 if not is_htmx():
                     if done.created:
                         d = done.obj
-                        flash(f"Đã ghi {format_vnd(d.amount)} của {d.donor.name}, phiếu thu {d.entry.number}.",
+                        flash(f"Đã ghi {format_vnd(d.amount)} của {d.donor.name}, {d.paper_name} {d.number}.",
                               "success")
                     return go(done.url)
                 blank = _entry_form()
@@ -126,7 +126,7 @@ def export():
     authorize("view")
     _, stmt = _filters()
     items = db.session.scalars(services.listing(stmt).execution_options(yield_per=EXPORT_BATCH))
-    rows = ((d.donation_date, d.entry.number if d.entry else "", d.donor.name, d.donor.kind_label,
+    rows = ((d.donation_date, d.number, d.donor.name, d.donor.kind_label,
              d.donor.address, d.donor.phone, d.amount, d.method_label, d.in_kind_text, d.campaign.name,
              d.collector_label, d.note, "Đã hủy: " + d.void_reason if d.voided else "") for d in items)
     return export_table("dong-gop.xlsx", ["Ngày", "Số phiếu thu", "Họ tên người đóng góp", "Loại", "Địa chỉ",
@@ -169,6 +169,6 @@ def void(donation_id):
             db.session.rollback()
             attach_error(form, err)
         else:
-            flash(f"Đã hủy khoản đóng góp (phiếu thu {donation.entry.number}).", "success")
+            flash(f"Đã hủy khoản đóng góp ({donation.paper_name} {donation.number}).", "success")
             return go(back)
     return form_page("donations/void.html", "donations/_void_form.html", form, d=donation)

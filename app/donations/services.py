@@ -1,8 +1,10 @@
-"""Donation rules: record (one ledger entry each), void (reverse the entry), list queries.
+"""Donation rules: record (one ledger or goods entry each), void (reverse the entry), list queries.
 
 Services never commit; the caller commits (or rolls back on DonationError).
-Every donation posts one income to its campaign's fund through
-app.funds.services.post_income(source="donation", source_id=donation.id).
+A gift of money posts one income to its campaign's fund through
+app.funds.services.post_income(source="donation", source_id=donation.id). A gift in kind is not
+cash: it posts one goods entry (biên bản giao nhận, GN-...) at the campaign's unit through
+app.goods.services.receive(source="donation", source_id=donation.id); its entry_id stays NULL.
 """
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,6 +20,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.services import CampaignError, ensure_open
 from app.extensions import db
 from app.funds import services as funds
+from app.goods import services as goods
 from app.units.models import Unit, utcnow
 from app.vn.text import clean, fold
 
@@ -89,6 +92,16 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
             quantity = parse_quantity(quantity)
         except ValueError as err:
             raise DonationError(str(err), "quantity") from None
+    if method == IN_KIND:
+        # The goods register counts stock by item, unit of measure and quantity.
+        if quantity is None:
+            raise DonationError("Vui lòng nhập số lượng hiện vật (ví dụ: 50).", "quantity")
+        if not item_unit:
+            raise DonationError("Vui lòng nhập đơn vị tính (ví dụ: quyển, chiếc, kg).", "item_unit")
+        try:
+            quantity = goods.quantity_of(quantity)
+        except goods.GoodsError as err:
+            raise DonationError(str(err), "quantity") from None
     for value, limit, field in ((item, 200, "item"), (item_unit, 30, "item_unit"),
                                 (collector_name, 120, "collector_name"), (note, 500, "note")):
         if len(value) > limit:
@@ -117,17 +130,37 @@ def record_donation(campaign: Campaign, donor: Donor, amount: int, *, donation_d
     donation = Donation(**fields)
     db.session.add(donation)
     db.session.flush()
-    try:
-        entry = funds.post_income(campaign.fund, amount, entry_date=donation_date, source="donation",
-                                  source_id=donation.id, counterparty=donor.name,
-                                  counterparty_address=donor.address,
-                                  description=purpose_text(campaign, donation), method=method)
-    except funds.FundError as err:
-        raise DonationError(str(err), "amount" if err.field == "amount" else None) from None
-    donation.entry = entry
+    if donation.method == IN_KIND:
+        donation.goods_entry = _receive_goods(campaign, donor, donation)
+    else:
+        try:
+            entry = funds.post_income(campaign.fund, amount, entry_date=donation_date, source="donation",
+                                      source_id=donation.id, counterparty=donor.name,
+                                      counterparty_address=donor.address,
+                                      description=purpose_text(campaign, donation), method=method)
+        except funds.FundError as err:
+            raise DonationError(str(err), _FIELDS.get(err.field)) from None
+        donation.entry = entry
     db.session.flush()
     record("create", donation, after=donation.audit_dict())
     return donation
+
+
+# Service fields -> the donation forms' fields, so an error shows beside the right input.
+_FIELDS = {"amount": "amount", "value": "amount", "quantity": "quantity", "item": "item", "item_unit": "item_unit",
+           "entry_date": "donation_date"}
+
+
+def _receive_goods(campaign: Campaign, donor: Donor, donation):
+    """The goods entry of a gift in kind: stock of the campaign's unit, valued at the gift's amount."""
+    try:
+        return goods.receive(campaign.unit, item=donation.item, item_unit=donation.item_unit,
+                             quantity=donation.quantity, value=donation.amount, entry_date=donation.donation_date,
+                             giver=donor.name or "Nhà hảo tâm", giver_address=donor.address, campaign=campaign,
+                             source="donation", source_id=donation.id,
+                             description=purpose_text(campaign, donation))
+    except goods.GoodsError as err:
+        raise DonationError(str(err), _FIELDS.get(err.field)) from None
 
 
 def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
@@ -135,7 +168,8 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
 
     rows: dicts with `donor` and the keyword arguments of record_donation. All or nothing:
     the first bad row raises DonationError (with `.row`, its index) and the caller rolls back.
-    Each donation still gets its own ledger entry, receipt number and audit entry.
+    Each donation still gets its own ledger entry, receipt number and audit entry; a gift in kind
+    its own goods entry (biên bản giao nhận number) instead, never a ledger entry.
     """
     from sqlalchemy import insert, update
 
@@ -153,41 +187,66 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
         return []
     ids = list(db.session.scalars(insert(Donation).returning(Donation.id, sort_by_parameter_order=True),
                                   [fields for fields, _ in values]))
+    items, money_ids = [], []
+    goods_of = {}
     probe = Donation()
-    items = []
+    # Gifts in kind in date order, so their GN numbers follow the dates like the bulk PT numbers do.
+    for index, donation_id, (fields, donor) in sorted(
+            ((i, d, v) for i, (d, v) in enumerate(zip(ids, values))), key=lambda t: t[2][0]["donation_date"]):
+        if fields["method"] == IN_KIND:
+            try:
+                goods_of[donation_id] = _receive_goods(campaign, donor, Donation(id=donation_id, **fields)).id
+            except DonationError as err:
+                err.row = index
+                raise
     for donation_id, (fields, donor) in zip(ids, values):
-        probe.method, probe.item, probe.quantity, probe.item_unit = (
-            fields["method"], fields["item"], fields["quantity"], fields["item_unit"])
+        if fields["method"] == IN_KIND:
+            continue
+        probe.method = fields["method"]  # purpose_text reads only the method for money gifts
+        money_ids.append(donation_id)
         items.append({"amount": fields["amount"], "entry_date": fields["donation_date"], "source": "donation",
                       "source_id": donation_id, "counterparty": donor.name, "counterparty_address": donor.address,
                       "description": purpose_text(campaign, probe), "method": fields["method"]})
     try:
         entry_ids = funds.post_incomes_bulk(campaign.fund, items)
     except funds.FundError as err:
-        raise DonationError(str(err), "amount" if err.field == "amount" else None) from None
-    db.session.execute(update(Donation), [{"id": d, "entry_id": e} for d, e in zip(ids, entry_ids)])
+        raise DonationError(str(err), _FIELDS.get(err.field)) from None
+    entry_of = dict(zip(money_ids, entry_ids))
+    db.session.execute(update(Donation), [{"id": d, "entry_id": entry_of.get(d), "goods_entry_id": goods_of.get(d)}
+                                          for d in ids])
     from app.audit.services import record_many
 
     record_many("create", "donation", [
         (d, fields["unit_id"], {"campaign_id": fields["campaign_id"], "donor_id": fields["donor_id"],
                                 "date": fields["donation_date"].isoformat(), "amount": fields["amount"],
-                                "method": fields["method"], "anonymous": fields["anonymous"], "entry_id": e})
-        for d, e, (fields, _) in zip(ids, entry_ids, values)])
+                                "method": fields["method"], "anonymous": fields["anonymous"],
+                                "entry_id": entry_of.get(d), "goods_entry_id": goods_of.get(d)})
+        for d, (fields, _) in zip(ids, values)])
     return ids
 
 
 def void_donation(donation: Donation, reason: str) -> Donation:
-    """Void a donation: reverse its ledger entry and mark it; refused when already voided."""
+    """Void a donation: reverse its ledger entry (a gift in kind: its goods entry) and mark it.
+
+    Refused when already voided, or when a gift in kind was partly handed out (its stock would
+    go below zero).
+    """
     if donation.voided:
         raise DonationError("Khoản đóng góp này đã được hủy trước đó.", "reason")
     reason = clean(reason or "")
     if not reason:
         raise DonationError("Vui lòng nhập lý do hủy.", "reason")
     before = donation.audit_dict()
-    try:
-        funds.reverse(donation.entry, reason)
-    except funds.FundError as err:
-        raise DonationError(str(err), "reason") from None
+    if donation.goods_entry_id is not None:
+        try:
+            goods.reverse(donation.goods_entry, reason)
+        except goods.GoodsError as err:
+            raise DonationError(str(err), "reason") from None
+    else:
+        try:
+            funds.reverse(donation.entry, reason)
+        except funds.FundError as err:
+            raise DonationError(str(err), "reason") from None
     donation.voided_at = utcnow()
     donation.void_reason = reason[:500]
     donation.voided_by_id = _actor_id()
@@ -258,7 +317,8 @@ def listing(stmt):
     # index alone, then each relation is fetched with one IN query, instead of sorting wide
     # joined rows of the whole filtered set.
     return stmt.options(selectinload(Donation.donor), selectinload(Donation.campaign),
-                        selectinload(Donation.entry), selectinload(Donation.collector_unit)
+                        selectinload(Donation.entry), selectinload(Donation.goods_entry),
+                        selectinload(Donation.collector_unit)
                         ).order_by(Donation.donation_date.desc(), Donation.id.desc())
 
 

@@ -11,4 +11,10 @@ AUDIT_OBJECTS = {"goods_entry": "Phiếu hiện vật"}
 def init_app(app):
     from app.audit import services as audit_services
 
+    from . import routes
+    from .models import format_quantity
+
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
+    # {{ entry.quantity | quantity }} -> "50", "2,5", "1.200"
+    app.jinja_env.filters.setdefault("quantity", format_quantity)
+    app.register_blueprint(routes.bp)

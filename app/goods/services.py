@@ -145,7 +145,7 @@ def stock(root_unit: Unit, *, unit_id: int | None = None, item_key: str | None =
     is_rev = GoodsEntry.source == "reversal"
     rows = db.session.execute(
         select(GoodsEntry.unit_id, Unit.name, GoodsEntry.item_key, GoodsEntry.item_unit,
-               func.min(GoodsEntry.item),
+               func.min(GoodsEntry.item), func.min(GoodsEntry.id),
                _sum_if((GoodsEntry.direction == IN) & ~is_rev, GoodsEntry.quantity)
                - _sum_if((GoodsEntry.direction == OUT) & is_rev, GoodsEntry.quantity),
                _sum_if((GoodsEntry.direction == OUT) & ~is_rev, GoodsEntry.quantity)
@@ -161,9 +161,11 @@ def stock(root_unit: Unit, *, unit_id: int | None = None, item_key: str | None =
         .group_by(GoodsEntry.unit_id, Unit.name, Unit.path, GoodsEntry.item_key, GoodsEntry.item_unit)
         .order_by(Unit.path, GoodsEntry.item_key, GoodsEntry.item_unit)).all()
     out = []
-    for uid, unit_name, key, item_unit, item, received, given, value_in, value_out in rows:
+    for uid, unit_name, key, item_unit, item, first_id, received, given, value_in, value_out in rows:
         received, given = Decimal(received).quantize(_CENT), Decimal(given).quantize(_CENT)
+        # first_id names the (unit, item, unit of measure) key in forms: the id of its first entry.
         row = {"unit_id": uid, "unit_name": unit_name, "item_key": key, "item_unit": item_unit, "item": item,
+               "first_id": first_id,
                "received": received, "given_out": given, "on_hand": received - given,
                "value_received": int(value_in), "value_given_out": int(value_out),
                "value_on_hand": int(value_in) - int(value_out)}

@@ -1,0 +1,51 @@
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.core.forms import BaseForm
+from app.core.idempotency import IdempotentForm
+from app.funds.forms import DATE_FORMAT
+
+from .models import DIRECTION_LABELS, SOURCE_LABELS
+
+
+class GiveOutForm(IdempotentForm):
+    """Xuất hiện vật: the stock to take from (unit and item in one select), how much, to whom."""
+
+    stock_id = SelectField("Hiện vật trong kho", coerce=int,
+                           validators=[DataRequired("Vui lòng chọn hiện vật còn trong kho.")])
+    quantity = StringField("Số lượng xuất", validators=[DataRequired("Vui lòng nhập số lượng."),
+                                                        Length(max=20, message="Quá 20 ký tự.")],
+                           render_kw={"inputmode": "decimal"})
+    entry_date = DateField("Ngày xuất", format=DATE_FORMAT, render_kw={"type": "date"},
+                           validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
+    recipient = StringField("Người nhận", validators=[DataRequired("Vui lòng nhập người nhận."),
+                                                      Length(max=200, message="Quá 200 ký tự.")])
+    purpose = TextAreaField("Nội dung xuất", validators=[DataRequired("Vui lòng nhập nội dung xuất."),
+                                                         Length(max=500, message="Quá 500 ký tự.")])
+    basis = StringField("Căn cứ (số quyết định)", validators=[Length(max=100, message="Quá 100 ký tự.")])
+
+
+class RegisterFilterForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    don_vi = SelectField("Đơn vị", coerce=int, validators=[Optional()])
+    hang = SelectField("Hiện vật", validators=[Optional()])
+    dvt = SelectField("Đơn vị tính", validators=[Optional()])
+    huong = SelectField("Nhập/xuất", choices=[("", "Cả nhập và xuất")] + list(DIRECTION_LABELS.items()),
+                        validators=[Optional()])
+    nguon = SelectField("Nguồn", choices=[("", "Mọi nguồn")] + [(k, v) for k, v in SOURCE_LABELS.items()
+                                                               if k != "reversal"], validators=[Optional()])
+    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    da_huy = SelectField("Phiếu đã hủy", choices=[("", "Không hiện"), ("1", "Hiện cả phiếu đã hủy")],
+                         validators=[Optional()])
+
+
+class StockFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    don_vi = SelectField("Đơn vị", coerce=int, validators=[Optional()])
+    con = SelectField("Hiện vật", choices=[("", "Mọi hiện vật đã nhập"), ("1", "Chỉ hiện vật còn trong kho")],
+                      validators=[Optional()])
