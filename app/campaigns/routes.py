@@ -40,8 +40,10 @@ def index():
     pagination = db.paginate(stmt, page=page_number(), per_page=30, error_out=False)
     ids = [c.id for c in pagination.items]
     targets = services.target_total(stmt) if filters.ky.data else None
+    parts = services.campaign_parts(ids)
     return render("campaigns/index.html", partial="campaigns/_rows.html", pagination=pagination,
-                  filters=filters, totals=services.campaign_totals(ids), donors=services.donor_counts(ids),
+                  filters=filters, totals={i: sum(p) for i, p in parts.items()},
+                  goods={i: p[1] for i, p in parts.items()}, donors=services.donor_counts(ids),
                   percent=services.percent, targets=targets)
 
 
@@ -52,12 +54,14 @@ def export():
     authorize("view")
     _, stmt = _filtered()
     items = list(db.session.scalars(stmt.limit(5000)))
-    totals = services.campaign_totals(items)
+    parts = services.campaign_parts(items)
     donors = services.donor_counts(items)
     rows = [(c.name, c.kind_label, c.unit.name, c.fund.name, c.purpose, c.start_date, c.end_date,
-             c.target_amount or None, totals[c.id], donors[c.id], c.status_label) for c in items]
+             c.target_amount or None, parts[c.id][0] + parts[c.id][2], parts[c.id][1], sum(parts[c.id]),
+             donors[c.id], c.status_label) for c in items]
     return export_table("dot-van-dong.xlsx", ["Tên đợt vận động", "Loại", "Đơn vị", "Quỹ", "Mục đích",
                                               "Ngày bắt đầu", "Ngày kết thúc", "Mục tiêu (đồng)",
+                                              "Tiền (đồng)", "Hiện vật quy ra tiền (đồng)",
                                               "Đã vận động (đồng)", "Số người đóng góp", "Trạng thái"], rows)
 
 
@@ -68,8 +72,10 @@ def detail(campaign_id):
     from app.donations.services import recent
 
     campaign = get_or_404(Campaign, campaign_id)
-    raised = services.campaign_total(campaign)
+    money, goods, other = services.campaign_parts([campaign.id])[campaign.id]
+    raised = money + goods + other
     return render("campaigns/detail.html", partial="campaigns/_summary.html", campaign=campaign, raised=raised,
+                  money=money + other, donated_money=money, goods=goods, other=other,
                   pct=services.percent(raised, campaign.target_amount),
                   donors_count=services.donors_count(campaign), recent=recent(campaign, 15))
 

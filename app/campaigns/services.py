@@ -6,14 +6,14 @@ Services never commit; the caller commits. A closed campaign takes no new money:
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.audit.services import record
+from app.core import books
 from app.extensions import db
 from app.funds.models import Fund
 from app.funds.services import default_fund
 from app.units.models import Unit, utcnow
-from app.vn.money import MAX_DIGITS
 from app.vn.text import clean, fold
 
 from .models import CLOSED, KIND_LABELS, OPEN, Campaign
@@ -44,9 +44,8 @@ def _fields(unit: Unit, name, kind, purpose, start_date, end_date, target_amount
         raise CampaignError("Mục đích dài quá 500 ký tự.", "purpose")
     if start_date and end_date and end_date < start_date:
         raise CampaignError("Ngày kết thúc phải sau ngày bắt đầu.", "end_date")
-    target_amount = target_amount or 0
-    if not isinstance(target_amount, int) or target_amount < 0 or target_amount >= 10**MAX_DIGITS:
-        raise CampaignError("Số tiền mục tiêu không hợp lệ.", "target_amount")
+    target_amount = books.check_amount(target_amount or 0, "target_amount", allow_zero=True,
+                                       label="Số tiền mục tiêu", error=CampaignError)  # 0: no target
     fund = fund or default_fund(unit)
     if fund.unit_id != unit.id:
         raise CampaignError("Quỹ nhận tiền phải là quỹ của chính đơn vị tổ chức.", "fund_id")
@@ -150,6 +149,27 @@ def campaign_totals(campaign_ids) -> dict[int, int]:
         for cid, amount in source(ids).items():
             totals[cid] = totals.get(cid, 0) + int(amount or 0)
     return totals
+
+
+def campaign_parts(campaign_ids) -> dict[int, tuple[int, int, int]]:
+    """{campaign_id: (donations in cash or by transfer, donations in kind at their value, other
+    registered sources such as pigs' fund part)}: campaign_totals() split, since goods are not cash
+    (they sit in the goods register, not the fund) and pages show money and goods apart."""
+    from app.donations.models import IN_KIND, Donation
+
+    ids = [c.id if isinstance(c, Campaign) else c for c in campaign_ids]
+    if not ids:
+        return {}
+    goods = case((Donation.method == IN_KIND, Donation.amount), else_=0)
+    found = {cid: (int(total or 0), int(kind or 0)) for cid, total, kind in db.session.execute(
+        select(Donation.campaign_id, func.sum(Donation.amount), func.sum(goods))
+        .where(Donation.campaign_id.in_(ids), Donation.voided_at.is_(None)).group_by(Donation.campaign_id))}
+    whole = campaign_totals(ids)
+    out = {}
+    for cid in ids:
+        total, kind = found.get(cid, (0, 0))
+        out[cid] = (total - kind, kind, whole[cid] - total)
+    return out
 
 
 def campaign_total(campaign: Campaign) -> int:

@@ -12,8 +12,8 @@ from app.campaigns.models import KIND_LABELS
 from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT
 from app.reports.figures import Facts, get_facts
 from app.reports.periods import Period, calendar_year, current_school_year
-from app.reports.rollup import (AwardFacts, Summary, awards_of, balances_now, honorees_of, monthly_donations,
-                                own_summaries, rollup)
+from app.reports.rollup import (AwardFacts, Summary, awards_of, balances_now, goods_on_hand_now, honorees_of,
+                                monthly_donations, own_summaries, rollup)
 from app.units.models import Unit
 
 ENDING_SOON_DAYS = 14
@@ -41,10 +41,11 @@ class Dashboard:
     honorees: int
     facts: Facts
     ps: Summary | None = None  # the chosen period's summary
-    total_balance: int = 0
+    total_balance: int = 0   # cash in the funds
+    goods_on_hand: int = 0   # goods in stock, valued (never in the funds)
     funds: list = field(default_factory=list)        # (FundInfo, unit name, balance)
     more_funds: int = 0
-    campaigns: list = field(default_factory=list)    # (CampaignInfo, unit name, raised, percent)
+    campaigns: list = field(default_factory=list)    # (CampaignInfo, unit name, raised, percent, kind, goods)
     more_campaigns: int = 0
     attention: list[Attention] = field(default_factory=list)
     monthly: list = field(default_factory=list)
@@ -73,6 +74,7 @@ def _build(unit: Unit, today: date, period: Period) -> Dashboard:
     dash.ps = chosen[unit.id]
     balances = balances_now(facts)
     dash.total_balance = sum(balances.values())
+    dash.goods_on_hand = goods_on_hand_now(facts)
     funds = sorted((f for f in facts.funds.values() if f.active or balances.get(f.id)),
                    key=lambda f: (facts.units[f.unit_id].path, not f.is_default, f.name))
     dash.funds = [(f, names[f.unit_id], balances.get(f.id, 0)) for f in funds[:TOP]]
@@ -93,16 +95,17 @@ def _build(unit: Unit, today: date, period: Period) -> Dashboard:
 
 
 def _campaigns(dash: Dashboard, facts: Facts, names: dict, today: date) -> None:
-    from app.campaigns.services import campaign_totals
+    from app.campaigns.services import campaign_parts
 
     open_ = sorted((c for c in facts.campaigns.values() if c.is_open),
                    key=lambda c: (c.end_date or date.max, c.name))
-    # The whole campaign's money (also before this year), as its own page counts it.
-    totals = campaign_totals([c.id for c in open_[:TOP]])
+    # The whole campaign's money and goods (also before this year), as its own page counts them.
+    parts = campaign_parts([c.id for c in open_[:TOP]])
     for c in open_[:TOP]:
-        raised = totals.get(c.id, 0)
+        money, goods, other = parts.get(c.id, (0, 0, 0))
+        raised = money + goods + other
         percent = round(raised * 100 / c.target) if c.target else None
-        dash.campaigns.append((c, names.get(c.unit_id, ""), raised, percent, KIND_LABELS.get(c.kind, c.kind)))
+        dash.campaigns.append((c, names.get(c.unit_id, ""), raised, percent, KIND_LABELS.get(c.kind, c.kind), goods))
     dash.more_campaigns = max(0, len(open_) - TOP)
 
 

@@ -10,6 +10,7 @@ from .donors import DONOR_KINDS
 from .models import METHODS
 
 _LEN = "Quá {max} ký tự."
+MONEY = "tien"  # the list filter value for gifts of money (cash and transfer), apart from goods
 
 
 def _len(n):
@@ -80,8 +81,9 @@ class DonationFilterForm(BaseForm):
     dot = SelectField("Đợt vận động", coerce=int, validators=[Optional()])
     tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
     den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    hinh_thuc = SelectField("Hình thức", choices=[("", "Mọi hình thức")] + list(METHODS.items()),
-                            validators=[Optional()])
+    # MONEY: cash and transfer together (what the reports call money, apart from goods in kind).
+    hinh_thuc = SelectField("Hình thức", choices=[("", "Mọi hình thức"), (MONEY, "Tiền (tiền mặt và chuyển khoản)")]
+                            + list(METHODS.items()), validators=[Optional()])
     nguoi = StringField("Người đóng góp")
     nguoi_thu = StringField("Người/chi hội thu")
     da_huy = SelectField("Khoản đã hủy", choices=[("", "Không hiện"), ("1", "Hiện cả khoản đã hủy")],

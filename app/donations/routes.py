@@ -15,8 +15,8 @@ from app.campaigns.services import campaigns_in_scope
 
 from . import entry as ent, services
 from .donor_services import DonorError, suggest
-from .forms import DonationFilterForm, DonationForm, VoidForm
-from .models import Donation
+from .forms import MONEY, DonationFilterForm, DonationForm, VoidForm
+from .models import IN_KIND, Donation
 
 bp = Blueprint("donations", __name__, url_prefix="/quyen-gop")
 PER_PAGE = 25  # a page of a province's list stays under 30 KB (50 rows weighed 37 KB, 30 rows 30.0 KB)
@@ -92,11 +92,16 @@ def _filters():
     # Only the names for the select: loading whole campaign objects cost a province page 8 ms.
     campaigns = db.session.execute(campaigns_in_scope(current_user.unit).with_only_columns(Campaign.id, Campaign.name))
     filters.dot.choices = [(0, "Mọi đợt vận động")] + [(c.id, c.name) for c in campaigns]
-    stmt = services.donation_query(current_user.unit, **_criteria(filters))
+    criteria = _criteria(filters)
+    money = criteria["method"] == MONEY
+    stmt = services.donation_query(current_user.unit, **{**criteria, "method": "" if money else criteria["method"]})
+    if money:  # cash and transfer: every gift that is not in kind (what the reports count as money)
+        stmt = stmt.where(Donation.method != IN_KIND)
     return filters, stmt
 
 
 def _criteria(filters) -> dict:
+    """The filters as donation_query's arguments ("method" may be MONEY, which _filters applies)."""
     return {"campaign_id": filters.dot.data if is_id(filters.dot.data) else None,
             "date_from": filters.tu_ngay.data, "date_to": filters.den_ngay.data,
             "method": filters.hinh_thuc.data or "", "donor": filters.nguoi.data or "",

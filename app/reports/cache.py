@@ -1,9 +1,9 @@
 """Report cache and its invalidation rule.
 
 The rule: a cached report of unit X is keyed on (X's data version, the global version). Every
-commit that adds, changes or deletes a record that reports count (donations, ledger entries, pigs
-and openings, campaigns, funds, rounds, categories, nominations, pupils, schools, decisions,
-honorees) bumps, in the same transaction, the version of that record's unit and of every unit
+commit that adds, changes or deletes a record that reports count (donations, ledger entries, goods
+entries, pigs and openings, campaigns, funds, rounds, categories, nominations, pupils, schools,
+decisions, honorees) bumps, in the same transaction, the version of that record's unit and of every unit
 above it (a donation also bumps its collecting branch). A change to the unit tree (a unit
 created, renamed, moved, (de)activated) and any bulk UPDATE by criteria on a counted table bump
 the global version, which every key reads; so does an edited donor (list totals filter on donor
@@ -32,8 +32,8 @@ from app.extensions import db
 
 from .models import GLOBAL, ReportVersion
 
-WATCHED = {"donation", "ledger_entry", "piggy_bank", "piggy_bank_opening", "piggy_bank_cycle", "campaign",
-           "fund", "scholarship_round", "award_category", "nomination", "pupil", "school",
+WATCHED = {"donation", "ledger_entry", "goods_entry", "piggy_bank", "piggy_bank_opening", "piggy_bank_cycle",
+           "campaign", "fund", "scholarship_round", "award_category", "nomination", "pupil", "school",
            "commendation_decision", "honoree"}
 UNIT_COLUMNS = ("unit_id", "collector_unit_id")
 # Searched by name in cached list totals (donations.services.scope_totals) though not counted: an

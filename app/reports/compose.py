@@ -75,12 +75,15 @@ def split(facts: Facts, uids: list[int]) -> dict[int, Facts]:
 
     by_unit("donations", lambda k, v: k[0])
     by_unit("campaign_money", lambda k, v: k[0])
+    by_unit("campaign_goods", lambda k, v: k[0])
     by_unit("openings", lambda k, v: k[0])
     by_unit("pigs_now", lambda k, v: k)
     by_unit("funds", lambda k, f: f.unit_id)
     fund_unit = {k: f.unit_id for k, f in facts.funds.items()}
     by_unit("fund_opening", lambda k, v: fund_unit.get(k))
     by_unit("ledger", lambda k, v: fund_unit.get(k[0]))
+    by_unit("goods_opening", lambda k, v: k)
+    by_unit("goods", lambda k, v: k[0])
     by_unit("campaigns", lambda k, c: c.unit_id)
     by_unit("rounds", lambda k, r: r.unit_id)
     round_unit = {k: r.unit_id for k, r in facts.rounds.items()}
@@ -100,8 +103,8 @@ def split(facts: Facts, uids: list[int]) -> dict[int, Facts]:
 def merge(own: Facts, parts: list[Facts]) -> Facts:
     """The root's own facts plus its children's parts (keys never overlap: each has one unit)."""
     out = Facts(own.root_id, own.first, own.last, own.units, own.children)
-    names = ("donations", "campaign_money", "openings", "pigs_now", "funds", "fund_opening", "ledger",
-             "campaigns", "rounds", "pending", "decisions", "honorees")
+    names = ("donations", "campaign_money", "campaign_goods", "openings", "pigs_now", "funds", "fund_opening",
+             "ledger", "goods_opening", "goods", "campaigns", "rounds", "pending", "decisions", "honorees")
     for name in names:
         merged = dict(getattr(own, name))
         for p in parts:

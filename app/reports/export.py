@@ -11,15 +11,17 @@ from app.core.xlsx import XLSX_MIME, safe_cell
 
 from .yearreport import YearReport
 
-BRANCH_HEADERS = ["Đơn vị", "Lượt ủng hộ", "Tiền ủng hộ (đồng)", "Trong đó hiện vật (đồng)",
-                  "Heo đất nộp quỹ (đồng)", "Thu khác (đồng)", "Tổng vận động (đồng)", "Đã chi (đồng)",
-                  "Số dư cuối kỳ (đồng)", "Suất học bổng", "Tiền học bổng (đồng)", "Khen thưởng (lượt)",
-                  "Tiền thưởng (đồng)"]
+BRANCH_HEADERS = ["Đơn vị", "Lượt ủng hộ", "Ủng hộ bằng tiền (đồng)", "Ủng hộ bằng hiện vật, quy ra tiền (đồng)",
+                  "Heo đất nộp quỹ (đồng)", "Thu khác (đồng)", "Vận động bằng tiền (đồng)",
+                  "Tổng vận động, tiền và hiện vật (đồng)", "Đã chi tiền (đồng)", "Hiện vật đã trao (đồng)",
+                  "Số dư quỹ cuối kỳ (đồng)", "Hiện vật còn trong kho (đồng)", "Suất học bổng",
+                  "Tiền học bổng (đồng)", "Khen thưởng (lượt)", "Tiền thưởng (đồng)"]
 
 
 def branch_cells(name: str, s) -> list:
-    return [name, s.donation_count, s.donation_amount, s.in_kind_amount, s.pig_to_fund, s.other_income,
-            s.raised, s.spent, s.closing_balance, s.awards, s.award_amount, s.honorees, s.honoree_amount]
+    return [name, s.donation_count, s.donation_money, s.goods_raised, s.pig_to_fund, s.other_income,
+            s.money_raised, s.raised, s.spent, s.goods_given, s.closing_balance, s.goods_closing, s.awards,
+            s.award_amount, s.honorees, s.honoree_amount]
 
 
 def row_name(r, unit_name: str) -> str:
@@ -30,8 +32,8 @@ def sheets(rep: YearReport) -> list[tuple[str, list[str], list[list]]]:
     t = rep.total
     branches = [branch_cells(row_name(r, rep.unit_name), r.summary) for r in rep.branch_rows]
     branches.append(branch_cells("Tổng cộng", t))
-    campaigns = [[c.info.name, c.unit_name, c.info.start_date, c.info.end_date, c.info.target or None, c.raised,
-                  c.percent, "Đang mở" if c.info.is_open else "Đã kết thúc"] for c in rep.campaigns]
+    campaigns = [[c.info.name, c.unit_name, c.info.start_date, c.info.end_date, c.info.target or None, c.money,
+                  c.goods, c.raised, c.percent, "Đang mở" if c.info.is_open else "Đã kết thúc"] for c in rep.campaigns]
     pigs = [[row_name(r, rep.unit_name), r.summary.pigs_active, r.summary.pigs_waiting, r.summary.pig_openings,
              r.summary.pig_counted, r.summary.pig_to_fund, r.summary.pig_kept] for r in rep.branch_rows]
     pigs.append(["Tổng cộng", t.pigs_active, t.pigs_waiting, t.pig_openings, t.pig_counted, t.pig_to_fund,
@@ -53,6 +55,7 @@ def sheets(rep: YearReport) -> list[tuple[str, list[str], list[list]]]:
     return [
         ("Tổng hợp", BRANCH_HEADERS, branches),
         ("Đợt vận động", ["Đợt vận động", "Đơn vị", "Từ ngày", "Đến ngày", "Chỉ tiêu (đồng)",
+                          "Tiền trong kỳ (đồng)", "Hiện vật quy ra tiền trong kỳ (đồng)",
                           "Vận động được trong kỳ (đồng)", "Đạt (%)", "Trạng thái"], campaigns),
         ("Heo đất", ["Đơn vị", "Đang nuôi", "Đã mổ chờ tái đàn", "Lần mổ trong kỳ", "Đếm được (đồng)",
                      "Nộp quỹ (đồng)", "Gia đình giữ lại (đồng)"], pigs),

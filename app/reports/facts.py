@@ -83,6 +83,14 @@ class Flow:
 
 
 @dataclass
+class GoodsFlow:
+    """One unit's goods register movements in one month, valued in đồng (reversals netted into what
+    they void): goods are not cash, so they never enter a Flow."""
+    received: dict = field(default_factory=dict)  # source -> value taken into stock: donation, ...
+    given: dict = field(default_factory=dict)     # source -> value handed out: scholarship, prize, issue
+
+
+@dataclass
 class Facts:
     root_id: int
     first: date
@@ -96,11 +104,17 @@ class Facts:
     donations: dict[tuple[int, Ym], list[int]] = field(default_factory=dict)  # [count, amount, in kind]
     # (owner unit, campaign, month) -> money raised for the campaign (donations, pigs' fund part)
     campaign_money: dict[tuple[int, int, Ym], int] = field(default_factory=dict)
+    # (owner unit, campaign, month) -> the part of campaign_money given in kind (valued)
+    campaign_goods: dict[tuple[int, int, Ym], int] = field(default_factory=dict)
     openings: dict[tuple[int, Ym], list[int]] = field(default_factory=dict)  # [n, counted, to fund, kept]
     pigs_now: dict[int, dict[str, int]] = field(default_factory=dict)
     funds: dict[int, FundInfo] = field(default_factory=dict)
     fund_opening: dict[int, int] = field(default_factory=dict)  # balance before `first`
     ledger: dict[tuple[int, Ym], Flow] = field(default_factory=dict)
+    # The goods register (app.goods), by the unit holding the stock: value on hand before `first`
+    # (received minus given out) and each month's movements.
+    goods_opening: dict[int, int] = field(default_factory=dict)
+    goods: dict[tuple[int, Ym], GoodsFlow] = field(default_factory=dict)
     campaigns: dict[int, CampaignInfo] = field(default_factory=dict)
     rounds: dict[int, RoundInfo] = field(default_factory=dict)
     awards: list[Award] = field(default_factory=list)

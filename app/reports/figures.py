@@ -12,7 +12,11 @@ Which unit a figure belongs to:
   what it collected for its old commune's campaign there, with the money); voided ones are left out;
 - a piggy-bank opening: the pig's unit; voided openings are left out;
 - ledger money (balances, spending, other income, transfers): the fund's unit. Transfers between
-  funds are neither income nor spending: money raised is counted once, where it was raised;
+  funds are neither income nor spending: money raised is counted once, where it was raised.
+  The ledger holds cash only: gifts in kind are goods (app.reports.goodsfacts), counted apart.
+  A gift in kind recorded before the goods register posted a ledger income that the goods
+  migration reversed: the pair nets out of income (a reversal of an income is never spending);
+- goods in kind (app.reports.goodsfacts): the unit holding the stock;
 - a scholarship award (approved nomination): its round's unit (nomination.unit_id), in the month of the round's
   ceremony (or of its creation when it has no ceremony date);
 - an honoree: the unit of the issued decision, in the month of the decision.
@@ -103,6 +107,9 @@ def load_facts(root: Unit, first: date, last: date | None = None, *, own_only: b
     _donations(facts, root)
     _piggy_banks(facts, root)
     _ledger(facts, root)
+    from .goodsfacts import read_goods
+
+    read_goods(facts, root)
     _campaigns(facts, root)
     _scholarships(facts, root)
     _commendations(facts, root)
@@ -152,6 +159,8 @@ def _donations(facts: Facts, root: Unit) -> None:
             row[2] += int(kind_amount or 0)
             key = (owner, campaign_id, ym)
             facts.campaign_money[key] = facts.campaign_money.get(key, 0) + int(amount or 0)
+            if kind_amount:
+                facts.campaign_goods[key] = facts.campaign_goods.get(key, 0) + int(kind_amount)
 
 
 def _piggy_banks(facts: Facts, root: Unit) -> None:
@@ -199,14 +208,28 @@ def _ledger(facts: Facts, root: Unit) -> None:
     where = [_scope(LedgerEntry.unit_id, root, facts), _in_range(LedgerEntry.entry_date, facts)]
     # coalesce(): "IS NULL" alone would walk the unique index on reversal_of_id, row by row.
     plain = (select(*cols, literal_column("0"), func.sum(LedgerEntry.amount))
-             .where(func.coalesce(LedgerEntry.reversal_of_id, 0) == 0, *where).group_by(*cols))
+             .where(func.coalesce(LedgerEntry.reversal_of_id, 0) == 0, LedgerEntry.source != "adjustment", *where)
+             .group_by(*cols))
     orig = aliased(LedgerEntry)
     rcols = (LedgerEntry.fund_id, _month(LedgerEntry.entry_date), LedgerEntry.direction, orig.source,
              case((orig.source_id.is_(None), one), else_=zero))
     reversals = (select(*rcols, literal_column("1"), func.sum(LedgerEntry.amount))
                  .join(orig, orig.id == LedgerEntry.reversal_of_id)
-                 .where(LedgerEntry.reversal_of_id > 0, *where).group_by(*rcols))  # "> 0": walks its index
-    for stmt in (plain, reversals):
+                 .where(LedgerEntry.reversal_of_id > 0, orig.source != "adjustment", *where)
+                 .group_by(*rcols))  # "> 0": walks its index
+    # A correction of a closed period's entry (source "adjustment", app.periods) counts, in its own
+    # month, as a reversal of the entry it corrects: correcting a gift lowers income, never adds
+    # spending. A voided correction puts that entry's effect back, counted as the entry itself was.
+    fixed = aliased(LedgerEntry)
+    fcols = (LedgerEntry.fund_id, _month(LedgerEntry.entry_date), LedgerEntry.direction, fixed.source,
+             case((fixed.source_id.is_(None), one), else_=zero))
+    corrections = (select(*fcols, literal_column("1"), func.sum(LedgerEntry.amount))
+                   .join(fixed, fixed.id == LedgerEntry.corrects_id)
+                   .where(LedgerEntry.corrects_id > 0, *where).group_by(*fcols))
+    undone = (select(*fcols, literal_column("0"), func.sum(LedgerEntry.amount))
+              .join(orig, orig.id == LedgerEntry.reversal_of_id).join(fixed, fixed.id == orig.corrects_id)
+              .where(LedgerEntry.reversal_of_id > 0, orig.source == "adjustment", *where).group_by(*fcols))
+    for stmt in (plain, reversals, corrections, undone):
         for fund_id, month_text, direction, source, is_direct, rev, amount in db.session.execute(stmt):
             _flow(facts.ledger.setdefault((fund_id, _ym(month_text)), Flow()), direction == IN, source,
                   bool(rev), bool(is_direct), int(amount or 0))

@@ -15,8 +15,12 @@ class Links:
     def _dates(self) -> dict:
         return {"tu_ngay": self.period.start.isoformat(), "den_ngay": self.period.end.isoformat()}
 
-    def donations(self, collector: str = "") -> str:
+    def donations(self, collector: str = "", method: str = "") -> str:
+        """The period's donations; method "tien" (cash and transfer: app.donations.forms.MONEY) or
+        "in_kind" keeps the money or the goods apart."""
         extra = {"nguoi_thu": collector} if collector else {}
+        if method:
+            extra["hinh_thuc"] = method
         return url_for("donations.index", **self._dates(), **extra)
 
     def donations_month(self, year: int, month: int) -> str:

@@ -20,7 +20,7 @@ DIRECT_MAX_ROWS = 150  # table rows above which the page offers the background p
 
 
 def rows_of(rep: YearReport) -> int:
-    return len(rep.branch_rows) * 2 + len(rep.campaigns) + len(rep.rounds) + len(rep.decisions) + len(rep.funds)
+    return len(rep.branch_rows) * (3 if rep.has_goods else 2) + len(rep.campaigns) + len(rep.rounds) + len(rep.decisions) + len(rep.funds)
 
 
 def signer(unit: Unit) -> dict:
@@ -77,4 +77,5 @@ def _fingerprint(params: dict):
 def register() -> None:
     from app.printing.jobs import register_document
 
-    register_document(KIND, _build_job, fingerprint=_fingerprint, version="1")
+    # version 2: money and goods apart (issue 13)
+    register_document(KIND, _build_job, fingerprint=_fingerprint, version="2")

@@ -39,12 +39,43 @@ class Summary:
     honoree_amount: int = 0
     campaigns: int = 0         # campaigns starting in the period
     campaign_target: int = 0
-    campaign_raised: int = 0   # what those campaigns raised in the period
+    campaign_raised: int = 0   # what those campaigns raised in the period (money and goods)
+    campaign_goods: int = 0    # the part of it given in kind (valued)
+    # The goods register (valued in đồng; never in the fund balances above, which are cash):
+    goods_received: int = 0    # taken into stock in the period
+    goods_given_scholarship: int = 0  # handed out with scholarships
+    goods_given_prize: int = 0        # handed out with prizes
+    goods_given_other: int = 0        # other hand-outs
+    goods_opening: int = 0     # value on hand at the period's start
+    goods_closing: int = 0     # value on hand at its end
+
+    @property
+    def donation_money(self) -> int:
+        """Standing donations in cash or by transfer."""
+        return self.donation_amount - self.in_kind_amount
+
+    @property
+    def money_raised(self) -> int:
+        """Money raised: donations in cash or by transfer, pigs' fund part, other direct income."""
+        return self.donation_money + self.pig_to_fund + self.other_income
+
+    @property
+    def goods_raised(self) -> int:
+        """Goods raised: donations in kind at their value ("quy ra tiền")."""
+        return self.in_kind_amount
 
     @property
     def raised(self) -> int:
-        """Money raised: standing donations (in kind valued), pigs' fund part, other direct income."""
-        return self.donation_amount + self.pig_to_fund + self.other_income
+        """Raised in all: money and goods (valued)."""
+        return self.money_raised + self.goods_raised
+
+    @property
+    def goods_given(self) -> int:
+        return self.goods_given_scholarship + self.goods_given_prize + self.goods_given_other
+
+    @property
+    def campaign_money(self) -> int:
+        return self.campaign_raised - self.campaign_goods
 
     @property
     def spent(self) -> int:
@@ -120,6 +151,7 @@ def own_summaries(facts: Facts, period: Period) -> dict[int, Summary]:
             s.spent_scholarship += flow.spent.get("scholarship", 0)
             s.spent_prize += flow.spent.get("prize", 0)
             s.spent_other += sum(v for k, v in flow.spent.items() if k not in ("scholarship", "prize"))
+    _goods(facts, out, months, first_month)
     for a in facts.awards:
         r = facts.rounds[a.round_id]
         if period.contains(r.day) and a.unit_id in out:
@@ -134,20 +166,45 @@ def own_summaries(facts: Facts, period: Period) -> dict[int, Summary]:
             out[d.unit_id].honorees += n
             out[d.unit_id].honoree_amount += amount
     raised = campaign_raised(facts, period)
+    goods = campaign_raised(facts, period, goods=True)
     for c in facts.campaigns.values():
         if period.contains(_campaign_day(c)) and c.unit_id in out:
             s = out[c.unit_id]
             s.campaigns += 1
             s.campaign_target += c.target
             s.campaign_raised += raised.get(c.id, 0)
+            s.campaign_goods += goods.get(c.id, 0)
     return out
 
 
-def campaign_raised(facts: Facts, period: Period) -> dict[int, int]:
-    """{campaign id: money raised for it in the period}, whoever collected it."""
+def _goods(facts: Facts, out: dict[int, "Summary"], months: set, first_month) -> None:
+    """The goods register's figures: value on hand before and after, received, handed out."""
+    for uid, value in facts.goods_opening.items():
+        if uid in out:
+            out[uid].goods_opening += value
+            out[uid].goods_closing += value
+    for (uid, ym), flow in facts.goods.items():
+        if uid not in out:
+            continue
+        s = out[uid]
+        received, given = sum(flow.received.values()), sum(flow.given.values())
+        if ym < first_month:
+            s.goods_opening += received - given
+            s.goods_closing += received - given
+        elif ym in months:
+            s.goods_closing += received - given
+            s.goods_received += received
+            s.goods_given_scholarship += flow.given.get("scholarship", 0)
+            s.goods_given_prize += flow.given.get("prize", 0)
+            s.goods_given_other += sum(v for k, v in flow.given.items() if k not in ("scholarship", "prize"))
+
+
+def campaign_raised(facts: Facts, period: Period, *, goods: bool = False) -> dict[int, int]:
+    """{campaign id: raised for it in the period (money and goods; goods=True: the goods part)},
+    whoever collected it."""
     months = set(period.months)
     out: dict[int, int] = {}
-    for (_owner, cid, ym), amount in facts.campaign_money.items():
+    for (_owner, cid, ym), amount in (facts.campaign_goods if goods else facts.campaign_money).items():
         if ym in months:
             out[cid] = out.get(cid, 0) + amount
     return out
@@ -266,8 +323,14 @@ def honorees_of(facts: Facts, period: Period, unit_ids: set[int]) -> dict[str, l
     return out
 
 
+def goods_on_hand_now(facts: Facts) -> int:
+    """Value of the goods on hand in the whole scope (facts loaded without an end date)."""
+    return sum(facts.goods_opening.values()) + sum(sum(f.received.values()) - sum(f.given.values())
+                                                   for f in facts.goods.values())
+
+
 def balances_now(facts: Facts) -> dict[int, int]:
-    """{fund id: balance with every entry} (facts loaded without an end date)."""
+    """{fund id: cash balance with every entry} (facts loaded without an end date)."""
     out = dict.fromkeys(facts.funds, 0)
     for fid, balance in facts.fund_opening.items():
         out[fid] = out.get(fid, 0) + balance

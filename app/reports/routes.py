@@ -86,9 +86,10 @@ def year_report_xlsx():
     return export.response(yearreport.build(unit, period))
 
 
-ROLLUP_HEADERS = ["Đơn vị", "Vận động được (đồng)", "Heo đất: số lần mổ", "Heo đất: đếm được (đồng)",
-                  "Đã chi (đồng)", "Số dư cuối kỳ (đồng)", "Học bổng: số suất", "Học bổng: số tiền (đồng)",
-                  "Khen thưởng (người)"]
+ROLLUP_HEADERS = ["Đơn vị", "Vận động bằng tiền (đồng)", "Hiện vật quy ra tiền (đồng)", "Vận động được (đồng)",
+                  "Heo đất: số lần mổ", "Heo đất: đếm được (đồng)", "Đã chi tiền (đồng)",
+                  "Hiện vật đã trao (đồng)", "Số dư quỹ cuối kỳ (đồng)", "Học bổng: số suất",
+                  "Học bổng: số tiền (đồng)", "Khen thưởng (người)"]
 
 
 @bp.get("/tong-hop.xlsx")
@@ -102,8 +103,8 @@ def rollup_export():
     _facts, rows, total = yearreport.rollup_page(unit, period)
 
     def figures(s):
-        return [s.raised, s.pig_openings, s.pig_counted, s.spent, s.closing_balance, s.awards, s.award_amount,
-                s.honorees]
+        return [s.money_raised, s.goods_raised, s.raised, s.pig_openings, s.pig_counted, s.spent, s.goods_given,
+                s.closing_balance, s.awards, s.award_amount, s.honorees]
 
     def label(r):
         return r.name + (" (trực tiếp)" if r.own else "" if r.active else " (ngừng hoạt động)")

@@ -26,24 +26,48 @@ def why(kinds) -> str:
 
 
 def raised_clause(s: Summary) -> str:
+    """"vận động được 11.300.000 đồng, trong đó tiền mặt và chuyển khoản 10.800.000 đồng, hiện vật
+    quy ra tiền 500.000 đồng (gồm ...)": money and goods apart and together (goods are not in the
+    fund, so "cho Quỹ khuyến học" is said only of money alone)."""
     if not s.raised:
         return ""
-    text = f"vận động được {_n(s.raised)} đồng cho Quỹ khuyến học"
     parts = []
     if s.donation_count:
-        part = (f"{_n(s.donation_count)} lượt ủng hộ của các tập thể, cá nhân, nhà hảo tâm "
-                f"với {_n(s.donation_amount)} đồng")
-        if s.in_kind_amount:
-            part += f" (hiện vật quy ra tiền {_n(s.in_kind_amount)} đồng)"
-        parts.append(part)
+        parts.append(f"{_n(s.donation_count)} lượt ủng hộ của các tập thể, cá nhân, nhà hảo tâm "
+                     f"với {_n(s.donation_amount)} đồng")
     if s.pig_to_fund:
         parts.append(f"{_n(s.pig_to_fund)} đồng từ heo đất khuyến học nộp quỹ")
     if s.other_income:
         parts.append(f"{_n(s.other_income)} đồng các khoản thu khác")
-    if len(parts) > 1 or (parts and not s.donation_count):
-        text += ", trong đó " + ", ".join(parts)
-    elif parts:
-        text += " từ " + parts[0]
+    if not s.goods_raised:
+        text = f"vận động được {_n(s.raised)} đồng cho Quỹ khuyến học"
+        if len(parts) > 1 or (parts and not s.donation_count):
+            return text + ", trong đó " + ", ".join(parts)
+        return text + (" từ " + parts[0] if parts else "")
+    if s.money_raised:
+        text = (f"vận động được {_n(s.raised)} đồng, trong đó tiền mặt và chuyển khoản {_n(s.money_raised)} đồng, "
+                f"hiện vật quy ra tiền {_n(s.goods_raised)} đồng")
+    else:
+        text = f"vận động được hiện vật quy ra tiền {_n(s.goods_raised)} đồng"
+    if len(parts) > 1:
+        text += " (gồm " + ", ".join(parts) + ")"
+    elif parts and s.money_raised:
+        text += " (từ " + parts[0] + ")"
+    return text
+
+
+def goods_clause(s: Summary) -> str:
+    """"trao hiện vật quy ra tiền 900.000 đồng (kèm học bổng 600.000 đồng, ...)": goods handed out."""
+    if not s.goods_given:
+        return ""
+    parts = [(s.goods_given_scholarship, "kèm học bổng"), (s.goods_given_prize, "kèm khen thưởng"),
+             (s.goods_given_other, "trao tặng khác")]
+    parts = [(v, label) for v, label in parts if v]
+    text = f"trao hiện vật quy ra tiền {_n(s.goods_given)} đồng"
+    if len(parts) > 1:
+        return text + " (" + ", ".join(f"{label} {_n(v)} đồng" for v, label in parts) + ")"
+    if len(parts) == 1 and parts[0][1] != "trao tặng khác":
+        text += " " + parts[0][1]
     return text
 
 
@@ -101,12 +125,16 @@ def commendation_clause(by_kind: dict[str, list[int]]) -> str:
 
 
 def balance_sentence(s: Summary, end_text: str) -> str:
-    return f"Số dư Quỹ khuyến học đến {end_text} là {_n(s.closing_balance)} đồng."
+    """The fund's cash, and the goods still in stock (valued) when there are or were any."""
+    text = f"Số dư Quỹ khuyến học đến {end_text} là {_n(s.closing_balance)} đồng."
+    if s.goods_closing or s.goods_opening or s.goods_received or s.goods_given:
+        text += f" Hiện vật còn trong kho quy ra tiền {_n(s.goods_closing)} đồng."
+    return text
 
 
 def clauses(s: Summary, awards: AwardFacts, by_kind: dict[str, list[int]], *, only_unit: bool) -> list[str]:
     return [c for c in (raised_clause(s), scholarship_clause(awards), piggy_clause(s, only_unit),
-                        commendation_clause(by_kind)) if c]
+                        commendation_clause(by_kind), goods_clause(s)) if c]
 
 
 def paragraph(subject: str, period_label: str, parts: list[str]) -> str:

@@ -22,7 +22,12 @@ from .rollup import (AwardFacts, RollupRow, Summary, awards_of, campaign_raised,
 class CampaignRow:
     info: CampaignInfo
     unit_name: str
-    raised: int  # in the period
+    raised: int  # in the period, money and goods
+    goods: int = 0  # the part of it given in kind (valued)
+
+    @property
+    def money(self) -> int:
+        return self.raised - self.goods
 
     @property
     def percent(self) -> int | None:
@@ -87,6 +92,12 @@ class YearReport:
         return [r for r in self.rows if not r.own or not r.summary.is_empty()]
 
     @property
+    def has_goods(self) -> bool:
+        """Goods in the register at any time of the period (the goods table is printed)."""
+        t = self.total
+        return bool(t.goods_opening or t.goods_received or t.goods_given or t.goods_closing)
+
+    @property
     def monthly(self):
         return monthly_donations(self.facts, self.period, subtree_ids(self.facts, self.unit_id))
 
@@ -135,9 +146,11 @@ def _build(unit: Unit, period: Period) -> YearReport:
     report = YearReport(unit.id, unit.name, parent.name if parent else "", period, facts,
                         rows_under(facts, unit.id, own, total), total[unit.id], awards, honorees)
     raised = campaign_raised(facts, period)
+    goods = campaign_raised(facts, period, goods=True)
     for c in sorted(facts.campaigns.values(), key=lambda c: (c.start_date or period.end, c.name)):
         if _overlaps(c, period):
-            report.campaigns.append(CampaignRow(c, names.get(c.unit_id, ""), raised.get(c.id, 0)))
+            report.campaigns.append(CampaignRow(c, names.get(c.unit_id, ""), raised.get(c.id, 0),
+                                                goods.get(c.id, 0)))
     for rid, (n, amount, paid, paid_amount) in awards.by_round.items():
         r = facts.rounds[rid]
         report.rounds.append(RoundRow(r, names.get(r.unit_id, ""), n, amount, paid, paid_amount))

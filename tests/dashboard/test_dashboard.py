@@ -43,7 +43,7 @@ def test_money_cards_show_this_school_year_and_calendar_year_and_link_to_their_l
     # Calendar 2026: 400.000 donated in ấp Mỹ Hòa, 400.000 from pigs, 1.000.000 direct income of xã Bình Hòa.
     assert re.search(rf'href="/bao-cao/tong-hop\?don_vi={w.P.id}&amp;ky=2026"><span>Vận động được năm 2026'
                      r'</span>\s*<strong>1\.800\.000 đ</strong>', html)
-    assert 'href="/quyen-gop/?tu_ngay=2026-01-01&amp;den_ngay=2026-12-31">ủng hộ 400.000 đ</a>' in html
+    assert 'href="/quyen-gop/?tu_ngay=2026-01-01&amp;den_ngay=2026-12-31&amp;hinh_thuc=tien">ủng hộ 400.000 đ</a>' in html
     assert 'href="/heo-dat/bao-cao?tu_ngay=2026-01-01&amp;den_ngay=2026-12-31">heo đất nộp quỹ 400.000 đ</a>' in html
     assert f'href="/bao-cao/tong-ket?don_vi={w.P.id}&amp;ky=2026">thu khác 1.000.000 đ</a>' in html
     assert re.search(rf'href="/bao-cao/tong-hop\?don_vi={w.P.id}&amp;ky=2026-2027"><span>Vận động được năm học '

@@ -47,9 +47,9 @@ def test_the_year_report_sentences_match_the_data(app):
     w = report_world()
     rep = build(w.P, school_year(2025))
     assert rep.clauses == [
-        "vận động được 11.300.000 đồng cho Quỹ khuyến học, trong đó 6 lượt ủng hộ của các tập thể, cá nhân, "
-        "nhà hảo tâm với 4.900.000 đồng (hiện vật quy ra tiền 500.000 đồng), 400.000 đồng từ heo đất khuyến học "
-        "nộp quỹ, 6.000.000 đồng các khoản thu khác",
+        "vận động được 11.300.000 đồng, trong đó tiền mặt và chuyển khoản 10.800.000 đồng, hiện vật quy ra tiền "
+        "500.000 đồng (gồm 6 lượt ủng hộ của các tập thể, cá nhân, nhà hảo tâm với 4.900.000 đồng, 400.000 đồng "
+        "từ heo đất khuyến học nộp quỹ, 6.000.000 đồng các khoản thu khác)",
         "cấp học bổng và tập sách cho 3 em học sinh có hoàn cảnh khó khăn và có thành tích tốt trong học tập "
         "(4 suất), tổng số tiền 4.000.000 đồng",
         "mô hình nuôi heo đất khuyến học ở 2 chi hội thu được 650.000 đồng qua 3 lần mổ heo (400.000 đồng nộp "
@@ -58,6 +58,8 @@ def test_the_year_report_sentences_match_the_data(app):
     ]
     assert rep.paragraph.startswith("Năm học 2025-2026, Hội Khuyến học tỉnh Thử Báo Cáo đã vận động được ")
     assert rep.paragraph.endswith("tổng số tiền thưởng 200.000 đồng.")
-    # 900.000 before the year + 11.300.000 raised - 2.000.000 spent + the voided donation (3.000.000) and
-    # pig count (999.000): both were voided after 31/08/2026, so on that day the books still held them.
-    assert rep.balance_sentence == "Số dư Quỹ khuyến học đến ngày 31/08/2026 là 14.199.000 đồng."
+    # 900.000 before the year + 10.800.000 raised in money - 2.000.000 spent + the voided donation (3.000.000)
+    # and pig count (999.000): both were voided after 31/08/2026, so on that day the books still held them.
+    # The 50 notebooks (500.000 đ) are goods: in stock, not in the fund.
+    assert rep.balance_sentence == ("Số dư Quỹ khuyến học đến ngày 31/08/2026 là 13.699.000 đồng. "
+                                    "Hiện vật còn trong kho quy ra tiền 500.000 đồng.")
