@@ -13,12 +13,13 @@ Contract for every caller (goods pages, donations, scholarships, commendations):
   on PostgreSQL, which does not block inserts referencing the unit; SQLite serialises writers
   with BEGIN IMMEDIATE), then checks that the stock stays >= 0.
 """
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import case, func, select
 
 from app.audit.services import record
+from app.core import books
 from app.extensions import db
 from app.funds import numbering
 from app.funds.services import _actor_id, today
@@ -43,15 +44,6 @@ class GoodsError(ValueError):
 
 # ---- checks -------------------------------------------------------------------------------------
 
-def _max_value() -> int:
-    # The app-wide bound on one amount, once app.core.books (helper BOUNDS) provides it.
-    try:
-        from app.core.books import max_amount
-    except ImportError:
-        return 10**15 - 1
-    return max_amount()
-
-
 def quantity_of(value, field: str = "quantity") -> Decimal:
     """A valid quantity as Decimal with 2 places, or GoodsError."""
     if isinstance(value, bool) or isinstance(value, float):
@@ -72,13 +64,8 @@ def quantity_of(value, field: str = "quantity") -> Decimal:
 
 
 def _value(value, field: str = "value") -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise GoodsError("Giá trị quy ra tiền phải là số nguyên đồng.", field)
-    if value < 0:
-        raise GoodsError("Giá trị quy ra tiền không được âm.", field)
-    if value > _max_value():
-        raise GoodsError("Giá trị quy ra tiền quá lớn.", field)
-    return value
+    """Whole đồng, 0 allowed (a gift of work days may be left unvalued), at most the books' bound."""
+    return books.check_amount(value, field, allow_zero=True, label="Giá trị quy ra tiền", error=GoodsError)
 
 
 def _text(value, limit: int, field: str, label: str, required: bool = False) -> str:
@@ -91,9 +78,8 @@ def _text(value, limit: int, field: str, label: str, required: bool = False) -> 
 
 
 def _date(entry_date, field: str = "entry_date") -> date:
-    if isinstance(entry_date, datetime) or not isinstance(entry_date, date):
-        raise GoodsError("Vui lòng nhập ngày hợp lệ.", field)
-    return entry_date
+    """A date inside the books' window (app.core.books), else GoodsError beside `field`."""
+    return books.check_entry_date(entry_date, field, error=GoodsError)
 
 
 def _item(item, item_unit) -> tuple[str, str, str]:

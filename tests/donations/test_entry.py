@@ -97,7 +97,9 @@ def test_in_kind_gift_needs_an_item_and_shows_it(world, as_user):
                                                       item="vở", quantity="50", item_unit="quyển"))
     assert resp.status_code == 303
     d = db.session.scalars(select(Donation)).one()
-    assert d.in_kind_text == "50 quyển vở" and d.entry.method == "in_kind" and "50 quyển vở" in d.entry.description
+    # Goods are not cash: no phiếu thu, a goods entry (biên bản giao nhận) instead (issue 13).
+    assert d.in_kind_text == "50 quyển vở" and d.entry is None
+    assert d.goods_entry.number == "GN-2026-0001" and "50 quyển vở" in d.goods_entry.description
 
 
 def test_closed_campaign_refuses_money(world, as_user):
