@@ -20,7 +20,7 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, literal_column,
 from app.extensions import db
 from app.funds.models import DocumentCounter, LedgerEntry
 
-from .checks import Finding, capped, count, listed, money
+from .checks import Finding, capped, listed, money
 
 PATTERN = r"^[A-Z]{2}-[0-9]{4}-[0-9]{4,}$"
 _PATTERN = re.compile(PATTERN)
@@ -69,7 +69,7 @@ def _series_of(model, kinds: dict[str, str], seen: dict, label: str) -> tuple[li
         and_(num.is_not(None), ~ok),
         and_(num.is_not(None), ok, or_(kind != direction_kind,
                                         cast(year, Integer) != extract("year", model.entry_date))),
-        and_(num.is_(None), model.reversal_of_id.is_(None)))).order_by(model.id))
+        and_(num.is_(None), model.reversal_of_id.is_(None), model.source != "adjustment"))).order_by(model.id))
     for eid, unit_id, number, day, rev in bad:
         if number is None:
             text = f"Chứng từ #{eid} (ngày {day:%d/%m/%Y}) không có số"
