@@ -49,11 +49,25 @@ def make_round(unit, *, budget: int = 10_000_000, fund_money: int = 20_000_000, 
 
 
 def make_category(rnd, amount: int = 1_000_000, *, name: str | None = None, kind: str = "hardship",
-                  goods: str = "", quota=None, commit: bool = True):
-    cat = services.save_category(rnd, name or f"Học bổng vượt khó {next(_seq)}", kind, amount, goods, quota)
+                  goods: str = "", quota=None, commit: bool = True, **goods_fields):
+    """goods: free text (older categories, not taken from the stock); goods_item / goods_unit /
+    goods_quantity: goods handed out of the round's unit stock with each award."""
+    cat = services.save_category(rnd, name or f"Học bổng vượt khó {next(_seq)}", kind, amount, goods, quota,
+                                 **goods_fields)
     if commit:
         db.session.commit()
     return cat
+
+
+def give_goods(unit, quantity, value: int, *, item: str = "vở", item_unit: str = "quyển", day: date = date(2026, 3, 1),
+               commit: bool = True):
+    """A gift in kind to a campaign of `unit` (record_donation, method in_kind): goods into its stock."""
+    from tests.factories_donations import make_campaign, make_donation
+
+    campaign = make_campaign(unit, f"Tiếp sức đến trường {next(_seq)}", start_date=date(2026, 2, 1),
+                             end_date=date(2026, 3, 31), commit=False)
+    return make_donation(campaign, value, day=day, method="in_kind", item=item, quantity=quantity,
+                         item_unit=item_unit, name="Nhà sách Phương Nam", commit=commit)
 
 
 def make_nomination(rnd, pupil, category, *, achievement: str = "", commit: bool = True):

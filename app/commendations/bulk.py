@@ -47,7 +47,7 @@ def from_nominations(d: Decision, rnd) -> int:
         achievement = n.achievement or f"{n.category.name} năm học {rnd.school_year}"
         add_honoree(d, HonoreeData(name=p.full_name, kind="pupil", birth_text=p.birth_text, place=place,
                                    achievement=achievement[:300], amount=d.default_amount, pupil_id=p.id,
-                                   nomination_id=n.id), audit=False)
+                                   nomination_id=n.id).with_goods_of(d), audit=False)
         added += 1
     return _finish(d, f"nominations:{rnd.id}", added)
 
@@ -75,7 +75,7 @@ def from_campaign(d: Decision, campaign, min_amount: int) -> int:
         add_honoree(d, HonoreeData(
             name=donor.name, kind="donor", collective=donor.kind != "person", place=donor.address[:200],
             achievement=f"Đã ủng hộ {format_vnd(int(amount))} cho {campaign.name}"[:300],
-            amount=d.default_amount, donor_id=donor.id), audit=False)
+            amount=d.default_amount, donor_id=donor.id).with_goods_of(d), audit=False)
         added += 1
     return _finish(d, f"campaign:{campaign.id}", added)
 
@@ -97,7 +97,7 @@ def from_assessments(d: Decision, root: Unit, year: int, kind: str = "") -> int:
         add_honoree(d, HonoreeData(
             name=a.full_name, kind=a.kind, place=a.village,
             achievement=f"Đạt danh hiệu “{TITLE_KINDS.get(a.kind, a.kind)}” năm {a.year} ({a.total} điểm)",
-            amount=d.default_amount, assessment_id=a.id), audit=False)
+            amount=d.default_amount, assessment_id=a.id).with_goods_of(d), audit=False)
         added += 1
     return _finish(d, f"assessments:{year}:{kind}", added)
 
@@ -118,7 +118,7 @@ def from_text(d: Decision, text: str, kind: str = "pupil", collective: bool = Fa
             continue
         try:
             add_honoree(d, HonoreeData(name=name, kind=kind, collective=collective, achievement=achievement,
-                                       amount=d.default_amount), audit=False)
+                                       amount=d.default_amount).with_goods_of(d), audit=False)
         except CommendationError as err:
             raise CommendationError(f"Dòng {n}: {err}", "text") from err
         have.add((fold(name), fold(achievement)))
@@ -148,7 +148,7 @@ def from_rows(d: Decision, rows: list[dict], source: str = "xlsx") -> int:
                                   .where(Honoree.decision_id == d.id)).tuples())
     added = 0
     for r in todo:
-        data = data_of(r)
+        data = data_of(r).with_goods_of(d)  # the decision's default prize in goods
         try:
             line = preview_honoree(data)
             if (line.search_key, line.achievement_key) in have:

@@ -9,6 +9,7 @@ from app.printing.services import render_pdf
 from app.vn.dates import short_date
 
 from . import certificates as certs
+from . import prize_goods
 from .models import TITLE_KINDS, Decision
 from .queries import totals
 from .services import honorees
@@ -19,7 +20,8 @@ CERTS_KIND = "commendation.certificates"
 
 def decision_context(d: Decision) -> dict:
     count, total = totals(d)
-    return {"d": d, "count": count, "total": total, "parent": d.unit.parent.name if d.unit.parent else "",
+    return {"d": d, "count": count, "total": total, "goods": prize_goods.totals_text(d),
+            "parent": d.unit.parent.name if d.unit.parent else "",
             "recipients": d.recipient_lines or ["Như Điều 3;", "Lưu: VT."]}
 
 
@@ -31,7 +33,7 @@ def decision_pdf(d: Decision) -> bytes:
 def list_rows(d: Decision) -> list[dict]:
     """The attached list's rows in print order (Vietnamese name order, grouped by place if asked)."""
     return [{"full_name": h.full_name, "birth": h.birth_text, "place": h.place or "",
-             "achievement": h.achievement, "amount": h.amount, "note": h.note,
+             "achievement": h.achievement, "amount": h.amount, "goods": h.goods, "note": h.note,
              "group": h.place or "(Chưa ghi)"} for h in honorees(d)]
 
 
@@ -42,10 +44,17 @@ def _place_label(rows, d: Decision) -> str:
     return "Lớp, trường / thôn"
 
 
-def list_columns(place_label: str, with_money: bool = True):
-    """The attached list's columns; without prize money the amount column (and total) is left out."""
+def list_columns(place_label: str, with_money: bool = True, with_goods: bool = False):
+    """The attached list's columns; without prize money the amount column (and total) is left out,
+    with prizes in goods a "Hiện vật" column is added."""
     from app.printing.longlist import Column
 
+    if with_goods:
+        return [Column("stt", "STT", 8, "stt"), Column("full_name", "Họ và tên", 19 if with_money else 22),
+                Column("birth", "Ngày sinh", 10, align="c"), Column("place", place_label, 16 if with_money else 20),
+                Column("achievement", "Thành tích", 17 if with_money else 21),
+                *([Column("amount", "Số tiền (đồng)", 11, "money")] if with_money else []),
+                Column("goods", "Hiện vật", 12), Column("note", "Ghi chú", 7)]
     if not with_money:
         return [Column("stt", "STT", 8, "stt"), Column("full_name", "Họ và tên", 24),
                 Column("birth", "Ngày sinh", 11, align="c"), Column("place", place_label, 23),
@@ -63,11 +72,13 @@ def list_pdf(d: Decision, progress=None) -> bytes:
 
     rows = list_rows(d)
     with_money = any(r["amount"] for r in rows)
+    goods = prize_goods.totals_text(d)  # prizes in goods added up per item: the total row and a line below
     return render_list_pdf("commendations/pdf/list.html", rows,
-                           columns=list_columns(_place_label(rows, d), with_money),
+                           columns=list_columns(_place_label(rows, d), with_money, bool(goods)),
                            group_key="group" if d.group_by == "place" else None,
                            amount_key="amount" if with_money else None,
                            total_label=f"Tổng cộng: {len(rows)} người", progress=progress,
+                           total_cells={"goods": goods} if goods else None, goods_total=goods,
                            **decision_context(d), date_text=short_date(d.decision_date))
 
 
@@ -92,7 +103,7 @@ def snapshot(params) -> dict:
     d = _decision(params)
     return {"decision": d.audit_dict(), "bases": d.bases, "recipients": d.recipients,
             "rows": [[h.id, h.full_name, h.birth_text, h.place, h.achievement, h.amount, h.note,
-                      h.register_number] for h in honorees(d)],
+                      h.register_number] + ([h.goods] if h.goods else []) for h in honorees(d)],
             "setting": certs.setting_for(d.unit).audit_dict()}
 
 

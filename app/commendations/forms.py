@@ -8,6 +8,8 @@ from app.core.fields import MoneyField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.core.idempotency import IdempotentForm
 
+from app.scholarships.forms import goods_fields
+
 from .models import AWARD_FORMS, BORDERS, GROUPINGS, HONOREE_KINDS, PAYMENT_MODES, TITLE_KINDS
 
 
@@ -39,6 +41,10 @@ class DecisionForm(IdempotentForm):
     group_by = SelectField("Danh sách", choices=list(GROUPINGS.items()))
 
 
+# The prize in goods (AWARD-GOODS): item, unit, quantity; the decision's is the default for new lines.
+goods_fields(DecisionForm, "default_goods", "mỗi người")
+
+
 class HonoreeForm(BaseForm):
     name = StringField("Họ và tên (hoặc tên tập thể)", validators=[DataRequired("Vui lòng nhập họ và tên."),
                                                                    Length(max=250)])
@@ -67,6 +73,9 @@ def _int(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if is_id(number) else None
+
+
+goods_fields(HonoreeForm, "goods", "")
 
 
 class PasteForm(BaseForm):

@@ -13,6 +13,7 @@ from app.audit.services import record
 from app.funds import services as funds
 from app.vn.money import format_vnd
 
+from . import prize_goods
 from .models import DRAFT, ISSUED, Decision
 from .queries import totals
 from .services import CommendationError, check_draft, honorees, next_register_number
@@ -44,11 +45,14 @@ def issue(d: Decision) -> Decision:
                 f"Quỹ “{fund.name}” không đủ tiền thưởng: hiện có {format_vnd(available)}, "
                 f"cần {format_vnd(total)} cho {count} người. Hãy nộp thêm vào quỹ hoặc giảm mức thưởng.",
                 "fund_id")
+    goods = prize_goods.tally(rows)
+    if goods:  # prizes in goods: the unit's stock must cover the whole list (one message, nothing written)
+        prize_goods.check_stock(d, rows)
     before = d.audit_dict()
     for h in rows:
         h.register_number = next_register_number(d.unit_id)
     try:
-        if total > 0:
+        if total > 0 or goods:
             _pay(d, rows, total)
     except funds.FundError as err:
         raise CommendationError(str(err), "fund_id") from err
@@ -56,6 +60,7 @@ def issue(d: Decision) -> Decision:
     d.issued_at = datetime.now(timezone.utc).replace(tzinfo=None)
     d.issued_by_id = _actor_id()
     record("issue", d, before=before, after={**d.audit_dict(), "count": count, "total": total,
+                                             "goods": goods.text(),
                                              "register": [rows[0].register_number, rows[-1].register_number]})
     return d
 
@@ -69,7 +74,7 @@ def _pay(d: Decision, rows, total: int) -> None:
         hand_over(d, d.decision_date)
         return
     for h in rows:
-        if h.amount > 0:
+        if h.amount > 0 or h.goods_quantity is not None:  # money and/or goods (AWARD-GOODS)
             hand_over(h, d.decision_date)
 
 

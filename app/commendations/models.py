@@ -8,12 +8,15 @@ A decision is a draft until it is issued; issuing freezes it (the services refus
 change), assigns register numbers (số sổ vàng) and posts the prize money to the fund ledger.
 """
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.funds.models import Fund, LedgerEntry
+from app.goods.models import GoodsEntry
 from app.units.models import Unit, utcnow
 from app.vn.names import join_name
 
@@ -148,6 +151,10 @@ class Decision(db.Model):
     signer_name: Mapped[str] = mapped_column(String(120), default="")
     award_form: Mapped[str] = mapped_column(String(20), default="giay_khen")
     default_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The prize in goods each new line gets by default ("5 quyển vở"), from the unit's stock (0016).
+    default_goods_item: Mapped[str] = mapped_column(String(200), default="")
+    default_goods_unit: Mapped[str] = mapped_column(String(30), default="")
+    default_goods_quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     fund_id: Mapped[int | None] = mapped_column(ForeignKey("fund.id"))
     payment_mode: Mapped[str] = mapped_column(String(6), default="each")
     school_year: Mapped[str] = mapped_column(String(9), default="")
@@ -165,7 +172,9 @@ class Decision(db.Model):
     payment_entry: Mapped[LedgerEntry | None] = relationship()
     honorees: Mapped[list["Honoree"]] = relationship(back_populates="decision", order_by="Honoree.name_key")
 
-    __table_args__ = (UniqueConstraint("unit_id", "number", name="uq_decision_unit_number"),)
+    __table_args__ = (UniqueConstraint("unit_id", "number", name="uq_decision_unit_number"),
+                      CheckConstraint("default_goods_quantity IS NULL OR default_goods_quantity > 0",
+                                      name="default_goods_quantity_positive"))
 
     @property
     def frozen(self) -> bool:
@@ -187,11 +196,18 @@ class Decision(db.Model):
     def recipient_lines(self) -> list[str]:
         return [line.strip() for line in (self.recipients or "").splitlines() if line.strip()]
 
+    @property
+    def default_goods(self) -> str:
+        """"5 quyển vở" or ""."""
+        from app.scholarships.award_goods import goods_text
+
+        return goods_text(self.default_goods_quantity, self.default_goods_unit, self.default_goods_item)
+
     def audit_dict(self) -> dict:
         return {"number": self.number, "date": self.decision_date.isoformat(), "title": self.title,
                 "place": self.place, "signer": self.signer_name, "award_form": self.award_form,
                 "fund_id": self.fund_id, "payment_mode": self.payment_mode, "status": self.status,
-                "amends_id": self.amends_id}
+                "amends_id": self.amends_id, "default_goods": self.default_goods}
 
 
 class Honoree(db.Model):
@@ -222,15 +238,22 @@ class Honoree(db.Model):
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     register_number: Mapped[int | None]
     payment_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    # A prize in goods (migration 0016): what, per honoree, and its phiếu xuất while handed out.
+    goods_item: Mapped[str] = mapped_column(String(200), default="")
+    goods_unit: Mapped[str] = mapped_column(String(30), default="")
+    goods_quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    goods_entry_id: Mapped[int | None] = mapped_column(ForeignKey("goods_entry.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     decision: Mapped[Decision] = relationship(back_populates="honorees")
     unit: Mapped[Unit] = relationship()
+    goods_entry: Mapped[GoodsEntry | None] = relationship()
 
     __table_args__ = (
         Index("ix_honoree_decision_name", "decision_id", "name_key"),
         # Register numbers (sổ vàng) are unique per unit for ever: a number names one honour.
         UniqueConstraint("unit_id", "register_number", name="uq_honoree_register"),
+        CheckConstraint("goods_quantity IS NULL OR goods_quantity > 0", name="goods_quantity_positive"),
     )
 
     @property
@@ -241,10 +264,25 @@ class Honoree(db.Model):
     def kind_label(self) -> str:
         return HONOREE_KINDS.get(self.kind, self.kind)
 
+    @property
+    def goods(self) -> str:
+        """The prize in goods: "5 quyển vở" or ""."""
+        from app.scholarships.award_goods import goods_text
+
+        return goods_text(self.goods_quantity, self.goods_unit, self.goods_item)
+
+    @property
+    def prize_text(self) -> str:
+        """"200.000 đ và 5 quyển vở", "5 quyển vở", "200.000 đ" or "" (no prize)."""
+        from app.scholarships.award_goods import award_text
+
+        return award_text(self.amount, self.goods) if self.amount or self.goods else ""
+
     def audit_dict(self) -> dict:
         return {"decision_id": self.decision_id, "name": self.full_name, "kind": self.kind,
                 "achievement": self.achievement, "amount": self.amount, "place": self.place,
-                "register_number": self.register_number, "pupil_id": self.pupil_id, "donor_id": self.donor_id}
+                "register_number": self.register_number, "pupil_id": self.pupil_id, "donor_id": self.donor_id,
+                "goods": self.goods, "goods_entry_id": self.goods_entry_id}
 
 
 class CertificateSetting(db.Model):

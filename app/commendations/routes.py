@@ -19,7 +19,7 @@ from app.funds.services import funds_in_scope
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import pickers, queries, services
+from . import pickers, prize_goods, queries, services
 from .forms import ConfirmForm, DecisionForm, HonoreeForm
 from .models import DECISION_STATUS, Decision, Honoree
 
@@ -40,7 +40,16 @@ def _data(form: DecisionForm, unit: Unit) -> services.DecisionData:
         proposal=form.proposal.data, executors=form.executors.data, recipients=form.recipients.data,
         signer_title=form.signer_title.data, signer_name=form.signer_name.data, award_form=form.award_form.data,
         default_amount=form.default_amount.data, fund=fund, payment_mode=form.payment_mode.data,
-        school_year=form.school_year.data, group_by=form.group_by.data)
+        school_year=form.school_year.data, group_by=form.group_by.data,
+        default_goods_item=form.default_goods_item.data, default_goods_unit=form.default_goods_unit.data,
+        default_goods_quantity=form.default_goods_quantity.data)
+
+
+def _stock_items(unit: Unit) -> list[dict]:
+    """Items on hand in the unit's goods stock, suggested in the prize-in-goods fields."""
+    from app.scholarships.award_goods import stock_items
+
+    return stock_items(unit)
 
 
 def frozen_page(d: Decision):
@@ -96,7 +105,8 @@ def create():
                 flash("Đã lập dự thảo quyết định. Hãy thêm người được khen.", "success")
             return go(done.url)
     return form_page("commendations/decision_form.html", "commendations/_decision_form.html", form,
-                     title="Lập quyết định khen thưởng", action=url_for(".create"), decision=None)
+                     title="Lập quyết định khen thưởng", action=url_for(".create"), decision=None,
+                     stock_items=_stock_items(unit))
 
 
 def honoree_rows(d: Decision, args):
@@ -130,7 +140,8 @@ def detail(decision_id):
                   pagination=pagination, warnings=warnings, only_warned=only_warned,
                   warned=sum(1 for h in rows if h.id in warnings), count=count, total=total,
                   amendments=queries.amendments_of(d),
-                  vouchers=vouchers([d] + [h for _, h in pagination.items]) if d.frozen else {})
+                  vouchers=vouchers([d] + [h for _, h in pagination.items]) if d.frozen else {},
+                  goods=prize_goods.totals_text(d), goods_out=d.frozen and prize_goods.handed_out(d))
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/sua", methods=["GET", "POST"])
@@ -154,7 +165,8 @@ def edit(decision_id):
             flash("Đã lưu quyết định.", "success")
             return go(url_for(".detail", decision_id=d.id))
     return form_page("commendations/decision_form.html", "commendations/_decision_form.html", form,
-                     title=f"Sửa quyết định {d.number}", action=url_for(".edit", decision_id=d.id), decision=d)
+                     title=f"Sửa quyết định {d.number}", action=url_for(".edit", decision_id=d.id), decision=d,
+                     stock_items=_stock_items(d.unit))
 
 
 def _honoree_data(form: HonoreeForm, keep: Honoree | None = None) -> services.HonoreeData:
@@ -162,7 +174,8 @@ def _honoree_data(form: HonoreeForm, keep: Honoree | None = None) -> services.Ho
     data = services.HonoreeData(
         name=form.name.data, kind=form.kind.data, collective=form.collective.data, birth_text=form.birth_text.data,
         place=form.place.data, achievement=form.achievement.data, amount=form.amount.data, note=form.note.data,
-        pupil_id=pupil_id, donor_id=donor_id)
+        pupil_id=pupil_id, donor_id=donor_id, goods_item=form.goods_item.data, goods_unit=form.goods_unit.data,
+        goods_quantity=form.goods_quantity.data)
     if keep is not None:  # links to the assessment or nomination the line came from stay
         data.assessment_id, data.nomination_id = keep.assessment_id, keep.nomination_id
     return data
@@ -172,7 +185,7 @@ def _honoree_page(form, d: Decision, title: str, action: str, honoree: Honoree |
     pupil_id, donor_id = form.link_ids()
     return form_page("commendations/honoree_form.html", "commendations/_honoree_form.html", form, d=d,
                      title=title, action=action, honoree=honoree, linked=pickers.linked(d, pupil_id, donor_id),
-                     pick_kinds=pickers.KINDS)
+                     pick_kinds=pickers.KINDS, stock_items=_stock_items(d.unit))
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/them", methods=["GET", "POST"])
@@ -182,7 +195,8 @@ def add(decision_id):
     d = get_or_404(Decision, decision_id, "commendation.write")
     if (back := frozen_page(d)) is not None:
         return back
-    form = HonoreeForm(amount=d.default_amount)
+    form = HonoreeForm(amount=d.default_amount, goods_item=d.default_goods_item, goods_unit=d.default_goods_unit,
+                       goods_quantity=d.default_goods_quantity)
     picked = pickers.from_args(d, request.args)
     if picked and not form.is_submitted():
         pickers.fill(form, picked)

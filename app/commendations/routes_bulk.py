@@ -116,8 +116,10 @@ def issue(decision_id):
             flash(f"Đã ban hành Quyết định số {d.number}.", "success")
             return go(url_for(".detail", decision_id=d.id))
     warned = len(queries.warnings_for(d, services.honorees(d))) if not d.frozen else 0
+    from . import prize_goods
+
     return form_page("commendations/issue.html", "commendations/_issue_form.html", form, d=d, count=count,
-                     total=total, warned=warned)
+                     total=total, warned=warned, goods=prize_goods.totals_text(d))
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/sua-doi", methods=["GET", "POST"])

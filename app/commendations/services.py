@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.audit.services import record
 from app.extensions import db
 from app.funds.models import Fund
+from app.scholarships.award_goods import check_goods
 from app.units.models import Unit
 from app.vn.names import name_sort_key
 from app.vn.text import clean, fold
@@ -101,6 +102,9 @@ class DecisionData:
     payment_mode: str = "each"
     school_year: str = ""
     group_by: str = ""
+    default_goods_item: str = ""  # a prize in goods for each line by default (AWARD-GOODS)
+    default_goods_unit: str = ""
+    default_goods_quantity: object = None
 
 
 def _lines(text: str, limit: int) -> str:
@@ -129,6 +133,9 @@ def _apply(d: Decision, data: DecisionData) -> None:
         raise CommendationError("Cách nhóm danh sách không hợp lệ.", "group_by")
     if not isinstance(data.default_amount, int) or data.default_amount < 0:
         raise CommendationError("Mức thưởng không hợp lệ.", "default_amount")
+    goods = check_goods(data.default_goods_item, data.default_goods_unit, data.default_goods_quantity,
+                        CommendationError, "default_goods")
+    d.default_goods_item, d.default_goods_unit, d.default_goods_quantity = goods
     if data.fund is not None and not data.fund.unit.path.startswith(d.unit.path if d.unit else ""):
         raise CommendationError("Quỹ chi thưởng phải thuộc đơn vị ra quyết định.", "fund_id")
     d.number, d.decision_date, d.year, d.title = number, data.decision_date, data.decision_date.year, title[:300]
@@ -184,7 +191,8 @@ def amending_draft(old: Decision) -> Decision:
         proposal=old.proposal, executors=old.executors, recipients=old.recipients,
         signer_title=old.signer_title, signer_name=old.signer_name, award_form=old.award_form,
         default_amount=old.default_amount, fund=old.fund, payment_mode=old.payment_mode,
-        school_year=old.school_year, group_by=old.group_by)
+        school_year=old.school_year, group_by=old.group_by, default_goods_item=old.default_goods_item,
+        default_goods_unit=old.default_goods_unit, default_goods_quantity=old.default_goods_quantity)
     return create_decision(old.unit, data, amends=old)
 
 
@@ -204,6 +212,15 @@ class HonoreeData:
     donor_id: int | None = None
     assessment_id: int | None = None
     nomination_id: int | None = None
+    goods_item: str = ""  # a prize in goods, handed out of the unit's stock at issue (AWARD-GOODS)
+    goods_unit: str = ""
+    goods_quantity: object = None
+
+    def with_goods_of(self, d: "Decision") -> "HonoreeData":
+        """This line with the decision's default prize in goods (the bulk paths and the import)."""
+        self.goods_item, self.goods_unit = d.default_goods_item, d.default_goods_unit
+        self.goods_quantity = d.default_goods_quantity
+        return self
 
 
 def _apply_honoree(h: Honoree, data: HonoreeData) -> None:
@@ -227,6 +244,8 @@ def _apply_honoree(h: Honoree, data: HonoreeData) -> None:
     h.place = clean(data.place or "")[:200]
     h.achievement, h.achievement_key = achievement, fold(achievement)[:300]
     h.amount, h.note = data.amount, clean(data.note or "")[:200]
+    h.goods_item, h.goods_unit, h.goods_quantity = check_goods(data.goods_item, data.goods_unit,
+                                                               data.goods_quantity, CommendationError)
     h.pupil_id, h.donor_id = data.pupil_id, data.donor_id
     h.assessment_id, h.nomination_id = data.assessment_id, data.nomination_id
 

@@ -26,11 +26,40 @@ class RoundForm(BaseForm):
     status = SelectField("Trạng thái", choices=list(ROUND_STATUS.items()))
 
 
+class QuantityField(StringField):
+    """A quantity of goods as typed ("10", "1.830", "2,5"): Decimal, None when blank."""
+
+    def process_formdata(self, valuelist):
+        from .award_goods import parse_quantity
+
+        self.data = None
+        raw = (valuelist[0] if valuelist else "") or ""
+        try:
+            self.data = parse_quantity(raw)
+        except ValueError as err:
+            raise ValueError(str(err)) from err
+
+    def _value(self):
+        from .award_goods import format_quantity
+
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_quantity(self.data) if self.data is not None else ""
+
+
+def goods_fields(cls, prefix: str = "goods", what: str = "mỗi suất"):
+    """Add the three goods fields of an award (item, unit, quantity) to the form class `cls`."""
+    setattr(cls, f"{prefix}_item", StringField("Hiện vật", validators=[Length(max=200)]))
+    setattr(cls, f"{prefix}_unit", StringField("Đơn vị tính", validators=[Length(max=30)]))
+    setattr(cls, f"{prefix}_quantity", QuantityField(f"Số lượng {what}".strip(), render_kw={"inputmode": "decimal"}))
+    return cls
+
+
+@goods_fields
 class CategoryForm(BaseForm):
     name = StringField("Tên loại học bổng", validators=[DataRequired("Vui lòng nhập tên."), Length(max=200)])
     kind = SelectField("Diện", choices=list(KINDS.items()))
     amount = MoneyField("Số tiền mỗi suất", required=False, allow_zero=True, empty=0)  # goods-only awards: 0
-    goods = StringField("Hiện vật kèm theo", validators=[Length(max=200)])
     quota = IntegerField("Số suất tối đa", validators=[Optional(), NumberRange(1, 100000, "Số suất từ 1 trở lên.")])
 
 
@@ -56,7 +85,8 @@ class PayoutForm(IdempotentForm):
     ids = SelectMultipleField("Suất đã ký nhận", coerce=int, validate_choice=False,
                               validators=[DataRequired("Chưa chọn suất nào.")])
     paid_on = _date("Ngày chi trả")
-    control_total = MoneyField("Tổng tiền theo danh sách đã ký (tổng kiểm tra)")
+    # 0 is allowed: a batch of awards in goods only has no money to check.
+    control_total = MoneyField("Tổng tiền theo danh sách đã ký (tổng kiểm tra)", allow_zero=True)
 
 
 class PayOneForm(IdempotentForm):

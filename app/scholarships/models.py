@@ -5,12 +5,14 @@ phiếu chi (source "scholarship", source_id = nomination id). A reversal voids 
 and clears the pointer; the ledger keeps both entries, so the history is never lost.
 """
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.funds.models import Fund, LedgerEntry
+from app.goods.models import GoodsEntry
 from app.pupils.models import Pupil
 from app.units.models import Unit, utcnow
 
@@ -63,21 +65,42 @@ class AwardCategory(db.Model):
     search_key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(12))
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Shown text: derived from the three goods_* fields ("10 quyển vở"); free text in older categories.
     goods: Mapped[str] = mapped_column(String(200), default="")
     quota: Mapped[int | None]
+    # Goods handed out with each award, taken from the round's unit stock (migration 0016).
+    goods_item: Mapped[str] = mapped_column(String(200), default="")
+    goods_unit: Mapped[str] = mapped_column(String(30), default="")
+    goods_quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
 
     round: Mapped[ScholarshipRound] = relationship(back_populates="categories")
     unit: Mapped[Unit] = relationship()
 
-    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),
+                      CheckConstraint("goods_quantity IS NULL OR goods_quantity > 0",
+                                      name="goods_quantity_positive"))
 
     @property
     def kind_label(self) -> str:
         return KINDS.get(self.kind, self.kind)
 
+    @property
+    def stock_goods(self) -> bool:
+        """Whether each award takes goods from the stock (older free-text goods do not)."""
+        return self.goods_quantity is not None
+
+    @property
+    def award_text(self) -> str:
+        """"300.000 đ và 10 quyển vở", "10 quyển vở" or "300.000 đ"."""
+        from .award_goods import award_text
+
+        return award_text(self.amount, self.goods)
+
     def audit_dict(self) -> dict:
         return {"round_id": self.round_id, "name": self.name, "kind": self.kind, "amount": self.amount,
-                "goods": self.goods, "quota": self.quota}
+                "goods": self.goods, "quota": self.quota, "goods_item": self.goods_item,
+                "goods_unit": self.goods_unit,
+                "goods_quantity": None if self.goods_quantity is None else str(self.goods_quantity)}
 
 
 class Nomination(db.Model):
@@ -99,6 +122,8 @@ class Nomination(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     paid_on: Mapped[date | None] = mapped_column(Date)
     paid_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    # The goods register's "out" entry (phiếu xuất) when the award's goods were handed out.
+    goods_entry_id: Mapped[int | None] = mapped_column(ForeignKey("goods_entry.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     round: Mapped[ScholarshipRound] = relationship()
@@ -106,6 +131,7 @@ class Nomination(db.Model):
     pupil: Mapped[Pupil] = relationship(lazy="joined")
     category: Mapped[AwardCategory] = relationship(lazy="joined")
     paid_entry: Mapped[LedgerEntry | None] = relationship()
+    goods_entry: Mapped[GoodsEntry | None] = relationship()
 
     __table_args__ = (
         Index("ix_nomination_round_status", "round_id", "status"),
@@ -129,4 +155,4 @@ class Nomination(db.Model):
         return {"round_id": self.round_id, "pupil_id": self.pupil_id, "category_id": self.category_id,
                 "status": self.status, "amount": self.amount, "reason": self.reason,
                 "decision_reason": self.decision_reason, "paid_on": str(self.paid_on or ""),
-                "paid_entry_id": self.paid_entry_id}
+                "paid_entry_id": self.paid_entry_id, "goods_entry_id": self.goods_entry_id}

@@ -7,7 +7,7 @@ never "un-paid": reverse_payment() voids the phiếu chi with a reason (a revers
 from collections import OrderedDict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.extensions import db
@@ -15,28 +15,42 @@ from app.funds import services as funds
 from app.pupils.models import LEVEL_SHORT, Pupil
 from app.vn.money import format_vnd
 
+from . import award_goods
 from .models import APPROVED, Nomination, ScholarshipRound
 from .services import RoundError, report_sentence
 
 
-def pay(nomination: Nomination, paid_on: date) -> Nomination:
-    """Mark one approved award paid; a cash award posts its phiếu chi (FundError becomes RoundError)."""
-    rnd = nomination.round
+def _recipient(nomination: Nomination) -> str:
+    pupil = nomination.pupil
+    return (pupil.full_name + (f" (PH: {pupil.guardian})" if pupil.guardian else ""))[:200]
+
+
+def pay(nomination: Nomination, paid_on: date, field: str | None = None) -> Nomination:
+    """Mark one approved award paid: a cash award posts its phiếu chi, an award with goods hands
+    them out of the round's unit stock (a phiếu xuất); FundError and GoodsError become RoundError."""
+    rnd, cat = nomination.round, nomination.category
     if nomination.status != APPROVED:
         raise RoundError(f"{nomination.pupil.full_name}: đề cử chưa được duyệt, không thể chi trả.")
     if nomination.is_paid:
         raise RoundError(f"{nomination.pupil.full_name}: suất này đã chi trả rồi.")
+    purpose = f"{cat.name} - {rnd.name}"[:500]
     if nomination.amount:
-        pupil = nomination.pupil
-        recipient = pupil.full_name + (f" (PH: {pupil.guardian})" if pupil.guardian else "")
         try:
             entry = funds.post_payment(
-                rnd.fund, nomination.amount, entry_date=paid_on, recipient=recipient[:200],
-                purpose=f"{nomination.category.name} - {rnd.name}"[:500], basis=rnd.decision_number[:100],
-                source="scholarship", source_id=nomination.id)
+                rnd.fund, nomination.amount, entry_date=paid_on, recipient=_recipient(nomination),
+                purpose=purpose, basis=rnd.decision_number[:100], source="scholarship", source_id=nomination.id)
         except funds.FundError as err:
             raise RoundError(str(err)) from err
         nomination.paid_entry_id = entry.id
+    if cat.stock_goods:
+        try:
+            entry = award_goods.hand_out(
+                rnd.unit, item=cat.goods_item, unit=cat.goods_unit, quantity=cat.goods_quantity, entry_date=paid_on,
+                recipient=_recipient(nomination), purpose=purpose, basis=rnd.decision_number, source="scholarship",
+                source_id=nomination.id, error=RoundError, field=field)
+        except RoundError as err:
+            raise RoundError(f"{nomination.pupil.full_name}: {err}", err.field) from err
+        nomination.goods_entry_id = entry.id
     before = nomination.audit_dict()
     nomination.paid_on = paid_on
     db.session.flush()
@@ -44,9 +58,24 @@ def pay(nomination: Nomination, paid_on: date) -> Nomination:
     return nomination
 
 
+def goods_of(nominations) -> award_goods.GoodsTally:
+    """The goods (taken from the stock) the awards hand out, added up per item."""
+    tally = award_goods.GoodsTally()
+    for n in nominations:
+        if n.category.stock_goods:
+            tally.add(n.category.goods_item, n.category.goods_unit, n.category.goods_quantity)
+    return tally
+
+
+def batch_text(nominations) -> str:
+    """"183 suất: 54.900.000 đ và 1.830 quyển vở"."""
+    return award_goods.totals_text(sum(n.amount for n in nominations), goods_of(nominations), len(nominations))
+
+
 def pay_many(rnd: ScholarshipRound, nominations: list[Nomination], paid_on: date, control_total: int) -> int:
     """Mark several awards paid from the signed sheet; the control total must equal their sum.
 
+    The stock must cover the goods of the whole batch (checked before anything is written).
     All or nothing: the caller rolls back on RoundError. Returns the amount paid.
     """
     if not nominations:
@@ -54,19 +83,25 @@ def pay_many(rnd: ScholarshipRound, nominations: list[Nomination], paid_on: date
     total = sum(n.amount for n in nominations)
     if control_total != total:
         raise RoundError(f"Tổng kiểm tra {format_vnd(control_total)} không khớp tổng các suất đã chọn "
-                         f"{format_vnd(total)}. Hãy đối chiếu lại danh sách ký nhận.", "control_total")
+                         f"{format_vnd(total)} ({batch_text(nominations)}). Hãy đối chiếu lại danh sách ký nhận.",
+                         "control_total")
     for n in nominations:
         if n.round_id != rnd.id:
             raise RoundError("Suất không thuộc đợt này.", "ids")
-        pay(n, paid_on)
+    award_goods.check_stock(rnd.unit, goods_of([n for n in nominations if not n.is_paid]), RoundError, "ids")
+    for n in nominations:
+        pay(n, paid_on, "ids")
     return total
 
 
 def reverse_payment(nomination: Nomination, reason: str) -> Nomination:
-    """Void the award's phiếu chi with a reason; the award goes back to approved, not paid."""
+    """Void the award's phiếu chi and its phiếu xuất with a reason, in the caller's one transaction;
+    the award goes back to approved, not paid (its money back in the fund, its goods in the stock)."""
     if not nomination.is_paid:
         raise RoundError("Suất này chưa chi trả.", "reason")
     before = nomination.audit_dict()
+    if not (reason or "").strip():
+        raise RoundError("Vui lòng nhập lý do hủy.", "reason")
     if nomination.paid_entry_id:
         try:
             from app.funds.models import LedgerEntry
@@ -78,9 +113,8 @@ def reverse_payment(nomination: Nomination, reason: str) -> Nomination:
                 funds.reverse(entry, reason)
         except funds.FundError as err:
             raise RoundError(str(err), "reason") from err
-    elif not (reason or "").strip():
-        raise RoundError("Vui lòng nhập lý do hủy.", "reason")
-    nomination.paid_on, nomination.paid_entry_id = None, None
+    award_goods.take_back(nomination.goods_entry_id, reason, RoundError, "reason")
+    nomination.paid_on, nomination.paid_entry_id, nomination.goods_entry_id = None, None, None
     db.session.flush()
     record("reverse_payment", nomination, before=before, after={**nomination.audit_dict(), "reason": reason})
     return nomination
@@ -105,17 +139,29 @@ def summary(rnd: ScholarshipRound) -> dict:
         out: OrderedDict = OrderedDict()
         for n in awards:
             for key in key_of(n):
-                row = out.setdefault(key, {"count": 0, "total": 0, "paid": 0})
+                row = out.setdefault(key, {"count": 0, "total": 0, "paid": 0, "goods": award_goods.GoodsTally(),
+                                           "goods_paid": award_goods.GoodsTally()})
                 row["count"] += 1
                 row["total"] += n.amount
                 row["paid"] += n.amount if n.is_paid else 0
+                if n.category.stock_goods:
+                    args = (n.category.goods_item, n.category.goods_unit, n.category.goods_quantity)
+                    row["goods"].add(*args)
+                    if n.is_paid:
+                        row["goods_paid"].add(*args)
         return sorted(out.items(), key=lambda kv: (-kv[1]["count"], kv[0]))
 
     levels = {n.pupil.level for n in awards}
     total = sum(n.amount for n in awards)
+    paid = [n for n in awards if n.is_paid]
+    goods, goods_paid = goods_of(awards), goods_of(paid)
     return {
-        "count": len(awards), "total": total, "paid": sum(n.amount for n in awards if n.is_paid),
-        "paid_count": sum(1 for n in awards if n.is_paid),
+        "count": len(awards), "total": total, "paid": sum(n.amount for n in paid),
+        "paid_count": len(paid),
+        # Goods from the stock: approved and handed out ("1.830 quyển vở"); "" when none.
+        "goods": goods.text(), "goods_paid": goods_paid.text(),
+        "total_text": award_goods.totals_text(total, goods),
+        "paid_text": award_goods.totals_text(sum(n.amount for n in paid), goods_paid),
         "by_category": group(lambda n: [n.category.name]),
         "by_school": group(lambda n: [n.pupil.school.name if n.pupil.school else "Chưa rõ trường"]),
         "by_level": group(lambda n: [LEVEL_SHORT.get(n.pupil.level, "Chưa rõ cấp học")]),
@@ -124,6 +170,24 @@ def summary(rnd: ScholarshipRound) -> dict:
                                     students=bool(levels & {"university", "vocational"}) or not levels,
                                     goods_count=sum(1 for n in awards if n.category.goods)),
     }
+
+
+def goods_needs(rnd: ScholarshipRound) -> list[dict]:
+    """Goods the approved, unpaid awards still need against the round's unit stock, per item:
+    needed, on_hand, short and the text "Cần 1.830 quyển vở, trong kho còn 1.500 quyển"."""
+    cats = {c.id: c for c in rnd.categories if c.stock_goods}
+    if not cats:
+        return []
+    rows = db.session.execute(
+        select(Nomination.category_id, func.count())
+        .where(Nomination.round_id == rnd.id, Nomination.status == APPROVED, Nomination.paid_on.is_(None),
+               Nomination.category_id.in_(cats))
+        .group_by(Nomination.category_id)).all()
+    tally = award_goods.GoodsTally()
+    for category_id, count in rows:
+        c = cats[category_id]
+        tally.add(c.goods_item, c.goods_unit, c.goods_quantity, times=count)
+    return award_goods.needs(rnd.unit, tally)
 
 
 def _sheet_columns():

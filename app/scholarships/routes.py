@@ -8,14 +8,13 @@ from app.core.authz import authorize, get_or_404, is_id
 from app.core.paging import paginate_ids
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
-from app.vn.money import format_vnd
 from app.funds import services as funds
 from app.funds.models import Fund
 from app.pupils import queries as pupil_queries
 from app.pupils.models import Pupil
 from app.units.models import Unit
 
-from . import services
+from . import payout, services
 from .forms import CategoryForm, DecideForm, NominationForm, RejectForm, RoundForm
 from .models import STATUS_LABELS, AwardCategory, Nomination, ScholarshipRound
 
@@ -106,8 +105,9 @@ def category_edit(category_id):
 def _category_form(form, rnd, category):
     if form.validate_on_submit():
         try:
-            services.save_category(rnd, form.name.data, form.kind.data, form.amount.data, form.goods.data,
-                                   form.quota.data, category)
+            services.save_category(rnd, form.name.data, form.kind.data, form.amount.data, None,
+                                   form.quota.data, category, goods_item=form.goods_item.data,
+                                   goods_unit=form.goods_unit.data, goods_quantity=form.goods_quantity.data)
             db.session.commit()
         except services.RoundError as err:
             db.session.rollback()
@@ -117,8 +117,12 @@ def _category_form(form, rnd, category):
             return go(url_for(".round_detail", round_id=rnd.id))
     action = (url_for(".category_edit", category_id=category.id) if category
               else url_for(".category_create", round_id=rnd.id))
+    from .award_goods import stock_items
+
     return form_page("scholarships/form.html", "scholarships/_form.html", form, action=action, rnd=rnd,
-                     title="Sửa loại học bổng" if category else "Thêm loại học bổng")
+                     title="Sửa loại học bổng" if category else "Thêm loại học bổng",
+                     stock_items=stock_items(rnd.unit),
+                     legacy_goods=category.goods if category and not category.stock_goods else "")
 
 
 @bp.get("/<int:round_id>")
@@ -153,6 +157,7 @@ def _selection_page(rnd, form, status_code=200):
                               count_stmt=select(Nomination).where(stmt.whereclause))
     return render("scholarships/detail.html", partial="scholarships/_selection.html", status=status_code,
                   rnd=rnd, pagination=pagination, totals=services.totals(rnd), form=form,
+                  goods_needs=payout.goods_needs(rnd),
                   ticked=set(form.ids.data or []),
                   warnings=services.warnings_for(pagination.items), status_filter=status, category_id=category_id,
                   statuses=STATUS_LABELS,
@@ -165,7 +170,7 @@ def nominate(round_id):
     """Nominate one pupil: find them by name (no diacritics needed), pick the category."""
     rnd = get_or_404(ScholarshipRound, round_id, "nomination.write")
     form = NominationForm(pupil_id=request.args.get("hoc_sinh", ""))
-    form.category_id.choices = [(c.id, f"{c.name} ({format_vnd(c.amount)})") for c in rnd.categories]
+    form.category_id.choices = [(c.id, f"{c.name} ({c.award_text})") for c in rnd.categories]
     q = request.args.get("q", "")
     found = []
     if q.strip():

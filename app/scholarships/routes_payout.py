@@ -40,7 +40,8 @@ def payout_page(round_id):
     school = _school_of(rnd)
     # The receipts with one IN query, not one query per paid row.
     awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)
-                                .options(selectinload(Nomination.paid_entry))).all()
+                                .options(selectinload(Nomination.paid_entry),
+                                         selectinload(Nomination.goods_entry))).all()
     form = PayoutForm(paid_on=rnd.ceremony_date or funds.today())
     if form.validate_on_submit():
         chosen = _selected(rnd, form.ids.data)
@@ -55,12 +56,13 @@ def payout_page(round_id):
             attach_error(form, err, "ids")
         else:
             if done.created:
-                flash(f"Đã ghi chi trả {len(chosen)} suất.", "success")
+                flash(f"Đã ghi chi trả {payout.batch_text(chosen)}.", "success")
             return go(done.url)
     return form_page("scholarships/payout.html", "scholarships/_payout_form.html", form, rnd=rnd, awards=awards,
                      school=school, schools=_schools(db.session.scalars(payout.approved_query(rnd)).all()),
                      totals=services.totals(rnd), one_form=PayOneForm(paid_on=rnd.ceremony_date or funds.today()),
-                     new_key=idempotency.new_key)
+                     new_key=idempotency.new_key, goods_needs=payout.goods_needs(rnd),
+                     unpaid_text=payout.batch_text([n for n in awards if not n.is_paid]))
 
 
 @bp.get("/<int:round_id>/chi-tra/xuat.xlsx")
@@ -74,14 +76,15 @@ def payout_export(round_id):
     school = _school_of(rnd)
     # The receipts with one IN query, not one query per paid row.
     awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)
-                                .options(selectinload(Nomination.paid_entry)))
+                                .options(selectinload(Nomination.paid_entry), selectinload(Nomination.goods_entry)))
     rows = ((i, n.pupil.full_name, n.pupil.class_text, n.pupil.school.name if n.pupil.school else "",
              n.category.name, n.amount, n.category.goods, "Đã chi" if n.is_paid else "Chưa chi", n.paid_on,
-             n.paid_entry.number if n.paid_entry else "") for i, n in enumerate(awards, start=1))
+             n.paid_entry.number if n.paid_entry else "", n.goods_entry.number if n.goods_entry else "")
+            for i, n in enumerate(awards, start=1))
     name = f"Chi trả học bổng - {rnd.name}" + (f" - {school.name}" if school else "")
     return export_table(name.replace("/", "-") + ".xlsx",
                         ["STT", "Họ và tên", "Lớp", "Trường", "Loại học bổng", "Số tiền (đồng)", "Hiện vật",
-                         "Tình trạng", "Ngày chi", "Số phiếu chi"], rows, sheet_title="Chi trả")
+                         "Tình trạng", "Ngày chi", "Số phiếu chi", "Số phiếu xuất"], rows, sheet_title="Chi trả")
 
 
 @bp.route("/de-cu/<int:nomination_id>/chi", methods=["POST"])

@@ -84,13 +84,26 @@ def save_round(fund: Fund, name: str, school_year: str, budget: int, *, ceremony
     return rnd
 
 
-def save_category(rnd: ScholarshipRound, name: str, kind: str, amount: int, goods: str = "",
-                  quota: int | None = None, category: AwardCategory | None = None) -> AwardCategory:
-    """An award category: cash amount and/or goods, optional quota (number of awards)."""
+def save_category(rnd: ScholarshipRound, name: str, kind: str, amount: int, goods: str | None = None,
+                  quota: int | None = None, category: AwardCategory | None = None, *, goods_item: str = "",
+                  goods_unit: str = "", goods_quantity=None) -> AwardCategory:
+    """An award category: cash amount and/or goods, optional quota (number of awards).
+
+    Goods taken from the stock are goods_item / goods_unit / goods_quantity per award ("10 quyển vở"),
+    and `goods` is then their text. `goods` alone is the free text of older categories (shown on the
+    papers, not taken from the stock); None keeps what the category had.
+    """
+    from .award_goods import check_goods, goods_text
+
     name = _text(name, 200, "name", "tên loại học bổng", required=True)
     if kind not in KINDS:
         raise RoundError("Vui lòng chọn loại.", "kind")
     amount = _money(amount or 0, "amount", "Số tiền")
+    item, unit, quantity = check_goods(goods_item, goods_unit, goods_quantity, RoundError)
+    if quantity is not None:
+        goods = goods_text(quantity, unit, item)
+    elif goods is None:
+        goods = category.goods if category is not None and category.goods_quantity is None else ""
     goods = _text(goods, 200, "goods", "hiện vật")
     if not amount and not goods:
         raise RoundError("Mỗi suất cần có số tiền hoặc hiện vật.", "amount")
@@ -100,10 +113,15 @@ def save_category(rnd: ScholarshipRound, name: str, kind: str, amount: int, good
     if category is None:
         category = AwardCategory(round_id=rnd.id, unit_id=rnd.unit_id)
         db.session.add(category)
-    elif category.amount != amount and _count(Nomination.category_id == category.id, Nomination.status == APPROVED):
-        raise RoundError("Đã có suất được duyệt theo mức này; hãy tạo loại mới thay vì đổi số tiền.", "amount")
+    elif _count(Nomination.category_id == category.id, Nomination.status == APPROVED):
+        if category.amount != amount:
+            raise RoundError("Đã có suất được duyệt theo mức này; hãy tạo loại mới thay vì đổi số tiền.", "amount")
+        if (category.goods_item, category.goods_unit, category.goods_quantity) != (item, unit, quantity):
+            raise RoundError("Đã có suất được duyệt theo mức này; hãy tạo loại mới thay vì đổi hiện vật.",
+                             "goods_quantity" if category.goods_quantity != quantity else "goods_item")
     category.name, category.search_key, category.kind = name, fold(name), kind
     category.amount, category.goods, category.quota = amount, goods, quota
+    category.goods_item, category.goods_unit, category.goods_quantity = item, unit, quantity
     db.session.flush()
     record("update" if before else "create", category, before=before, after=category.audit_dict())
     return category

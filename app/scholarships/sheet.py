@@ -23,9 +23,12 @@ def title(rnd: ScholarshipRound, school) -> str:
 def render(rnd: ScholarshipRound, school, awards, progress=None) -> bytes:
     from app.printing.longlist import render_list_pdf
 
+    goods = payout.goods_of(awards).text()
+    # The goods column's total ("1.830 quyển vở") and a line "Tổng: 54.900.000 đ; 1.830 quyển vở".
     return render_list_pdf("scholarships/pdf_sheet.html", payout.sheet_rows(awards), columns=payout.SHEET_COLUMNS,
                            amount_key="amount", total_label=f"Tổng cộng: {len(awards)} suất", rnd=rnd,
-                           school=school, landscape=True, progress=progress)
+                           school=school, landscape=True, progress=progress,
+                           total_cells={"goods": goods} if goods else None, goods_total=goods)
 
 
 def _load(params: dict):
@@ -44,13 +47,14 @@ def _build(params: dict, progress) -> bytes:
 def _fingerprint(params: dict) -> dict:
     rnd, school = _load(params)
     unit = rnd.unit
+    awards = awards_of(rnd, school.id if school else None)
     return {"round": [rnd.name, rnd.school_year, rnd.decision_number],
             "unit": [unit.name, unit.parent.name if unit.parent else ""], "school": school.name if school else "",
-            "rows": payout.sheet_rows(awards_of(rnd, school.id if school else None))}
+            "rows": payout.sheet_rows(awards), "goods": payout.goods_of(awards).text()}
 
 
 def register() -> None:
     """Declare the background document to the print engine (from init_app)."""
     from app.printing.jobs import register_document
 
-    register_document(KIND, _build, fingerprint=_fingerprint, version="1")
+    register_document(KIND, _build, fingerprint=_fingerprint, version="2")  # 2: goods totals
