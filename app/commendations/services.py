@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit.services import record
+from app.core import books
 from app.extensions import db
 from app.funds.models import Fund
 from app.scholarships.award_goods import check_goods
@@ -122,6 +123,8 @@ def _apply(d: Decision, data: DecisionData) -> None:
         raise CommendationError(f"Đơn vị đã có quyết định số {number}.", "number")
     if not isinstance(data.decision_date, date):
         raise CommendationError("Vui lòng nhập ngày quyết định.", "decision_date")
+    # Prizes are paid on the decision's date: it lies in the books' window (app.core.books).
+    books.check_entry_date(data.decision_date, "decision_date", error=CommendationError)
     title = clean(data.title or "")
     if not title:
         raise CommendationError("Vui lòng nhập trích yếu (Về việc khen thưởng ...).", "title")
@@ -131,8 +134,8 @@ def _apply(d: Decision, data: DecisionData) -> None:
         raise CommendationError("Cách chi tiền thưởng không hợp lệ.", "payment_mode")
     if data.group_by not in GROUPINGS:
         raise CommendationError("Cách nhóm danh sách không hợp lệ.", "group_by")
-    if not isinstance(data.default_amount, int) or data.default_amount < 0:
-        raise CommendationError("Mức thưởng không hợp lệ.", "default_amount")
+    books.check_amount(data.default_amount, "default_amount", allow_zero=True, label="Mức thưởng",
+                       error=CommendationError)
     goods = check_goods(data.default_goods_item, data.default_goods_unit, data.default_goods_quantity,
                         CommendationError, "default_goods")
     d.default_goods_item, d.default_goods_unit, d.default_goods_quantity = goods
@@ -235,8 +238,7 @@ def _apply_honoree(h: Honoree, data: HonoreeData) -> None:
     achievement = clean(data.achievement or "")
     if len(achievement) > 300:
         raise CommendationError("Thành tích dài quá 300 ký tự.", "achievement")
-    if isinstance(data.amount, bool) or not isinstance(data.amount, int) or data.amount < 0:
-        raise CommendationError("Số tiền thưởng không hợp lệ.", "amount")
+    books.check_amount(data.amount, "amount", allow_zero=True, label="Số tiền thưởng", error=CommendationError)
     h.kind, h.collective, h.ho, h.dem, h.ten = data.kind, collective, ho, dem, ten
     h.name_key = name_sort_key(ho, dem, ten)
     h.search_key = fold(" ".join(p for p in (ho, dem, ten) if p))[:300]

@@ -192,7 +192,9 @@ def _summable(fn, kw) -> bool:
     return len(args) == 1 and getattr(args[0], "operator", None) is not operators.distinct_op
 
 
-def _split(compiler, fn, where: str, **kw) -> str:
+def _split(compiler, fn, where: str, add_to_result_map=None, **kw) -> str:
+    if add_to_result_map is not None:  # as visit_function does; the argument is no result column
+        add_to_result_map(fn.name, fn.name, (fn.name,), fn.type)
     arg = compiler.process(fn.clauses.clauses[0], **kw)
     return (f"(SUM(({arg}) >> {_HALF}){where} * {1 << _HALF} "
             f"+ SUM(({arg}) & {(1 << _HALF) - 1}){where})")
@@ -210,7 +212,8 @@ def _sqlite_sum(element, compiler, **kw):
 def _sqlite_sum_filter(element, compiler, **kw):
     if not _summable(element.func, kw):
         return compiler.visit_funcfilter(element, **kw)
-    where = f" FILTER (WHERE {compiler.process(element.criterion, **kw)})"
+    criterion = {k: v for k, v in kw.items() if k != "add_to_result_map"}
+    where = f" FILTER (WHERE {compiler.process(element.criterion, **criterion)})"
     return _split(compiler, element.func, where, **kw)
 
 

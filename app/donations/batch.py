@@ -1,6 +1,7 @@
 """Batch entry of a paper collection sheet: all rows or nothing, checked against the paper's total."""
 from dataclasses import dataclass, field
 
+from app.core import books
 from app.vn.money import MoneyError, parse_money
 from app.vn.text import clean
 
@@ -56,6 +57,9 @@ def check(rows: list[Row]) -> list[Row]:
             if r.amount <= 0:
                 r.amount = None
                 r.errors.append("Số tiền phải lớn hơn 0.")
+            elif r.amount > books.max_amount():
+                r.errors.append(books.amount_message())
+                r.amount = None
         except MoneyError as err:
             r.errors.append(str(err))
     return filled

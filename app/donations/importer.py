@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.campaigns.models import Campaign
 from app.campaigns.services import campaigns_in_scope
+from app.core import books
 from app.extensions import db
 from app.units.models import utcnow
 from app.vn.dates import parse_date
@@ -67,10 +68,10 @@ def parse_rows(rows: list[list], user_unit) -> list[dict]:
         try:
             day = d_raw.date() if isinstance(d_raw, datetime) else parse_date(_text(d_raw) if not isinstance(
                 d_raw, date) else d_raw)
-            row["date"] = day.isoformat()
-        except ValueError:
+            row["date"] = books.check_entry_date(day, "date").isoformat()
+        except ValueError as err:
             row["date"] = _text(d_raw)
-            errs.append("Ngày không hợp lệ.")
+            errs.append(err.message if isinstance(err, books.BooksError) else "Ngày không hợp lệ.")
         row["kind"] = _KINDS.get(fold(_text(kind)) or "ca nhan")
         if row["kind"] is None:
             errs.append(f"Loại “{_text(kind)}” không hợp lệ.")
@@ -84,7 +85,7 @@ def parse_rows(rows: list[list], user_unit) -> list[dict]:
                 amount = int(amount_raw)
             if amount <= 0:
                 raise MoneyError("Số tiền phải lớn hơn 0.")
-            row["amount"] = amount
+            row["amount"] = books.check_amount(amount, "amount")  # at most MAX_AMOUNT
         except (MoneyError, ValueError) as err:
             row["amount"] = None
             row["amount_text"] = _text(amount_raw)

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
+from app.core import books
 from app.core.authz import scope_filter, scope_unit_ids
 from app.campaigns.models import Campaign
 from app.campaigns.services import CampaignError, ensure_open
@@ -109,8 +110,8 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
     if collector_unit is not None and not collector_unit.is_under(campaign.unit) \
             and not campaign.unit.is_under(collector_unit):
         raise DonationError("Chi hội thu phải thuộc đơn vị tổ chức đợt vận động.", "collector_unit_id")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise DonationError("Số tiền phải lớn hơn 0.", "amount")
+    books.check_amount(amount, "amount", error=DonationError)  # 1 .. MAX_AMOUNT (app.core.books)
+    books.check_entry_date(donation_date, "donation_date", error=DonationError)
     return dict(unit_id=campaign.unit_id, campaign_id=campaign.id, donor_id=donor.id, donation_date=donation_date,
                 amount=amount, method=method, item=item, quantity=quantity, item_unit=item_unit,
                 collector_name=collector_name, collector_key=fold(collector_name)[:120],

@@ -6,15 +6,16 @@ transaction. The fund part of an opening goes through app.funds.services.post_in
 goes through reverse(), so the ledger and the pig records always move together.
 """
 import re
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
 from app.audit.services import record
+from app.core import books
 from app.extensions import db
 from app.funds import services as funds
 from app.units.models import Unit, utcnow
-from app.vn.money import MAX_DIGITS, format_vnd
+from app.vn.money import format_vnd
 from app.vn.names import name_sort_key, split_name
 from app.vn.text import clean, fold
 
@@ -22,7 +23,6 @@ from .models import (ACTIVE, DISPOSITIONS, HOLDER_TYPES, KEPT, OPENED, RETIRED, 
                      PiggyBankCycle, PiggyBankOpening)
 
 MAX_BATCH = 200  # lines in one issue form: a whole school list, not a whole commune
-_MAX_AMOUNT = 10**MAX_DIGITS - 1
 _PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,20}$")
 
 
@@ -39,19 +39,11 @@ def _actor_id():
 
 
 def _money(value, field: str, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PiggyBankError(f"{label} phải là số nguyên đồng.", field)
-    if value < 0:
-        raise PiggyBankError(f"{label} không được âm.", field)
-    if value > _MAX_AMOUNT:
-        raise PiggyBankError(f"{label} quá lớn (tối đa 15 chữ số).", field)
-    return value
+    return books.check_amount(value, field, allow_zero=True, label=label, error=PiggyBankError)  # 0 .. MAX_AMOUNT
 
 
 def _date(value, field: str) -> date:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise PiggyBankError("Vui lòng nhập ngày hợp lệ.", field)
-    return value
+    return books.check_entry_date(value, field, error=PiggyBankError)  # within the books' window
 
 
 def _name_key(name: str) -> str:

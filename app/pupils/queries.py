@@ -4,6 +4,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.core import books
 from app.core.authz import scope_filter
 from app.core.paging import Page, paginate_ids
 from app.extensions import db
@@ -65,8 +66,7 @@ def sponsorship_values(sponsor_name: str, sponsor_kind: str, start_date: date, e
         raise PupilError("Vui lòng chọn kỳ hỗ trợ.", "period")
     if end_date and end_date < start_date:
         raise PupilError("Ngày kết thúc phải sau ngày bắt đầu.", "end_date")
-    if not isinstance(amount, int) or amount < 0:
-        raise PupilError("Số tiền không hợp lệ.", "amount")
+    books.check_amount(amount, "amount", allow_zero=True, error=PupilError)  # at most MAX_AMOUNT
     return {"sponsor_name": sponsor_name, "sponsor_kind": sponsor_kind, "start_date": start_date,
             "end_date": end_date, "amount": amount, "period": period, "note": clean(note or "")[:300]}
 

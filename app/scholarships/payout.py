@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.audit.services import record
+from app.core import books
 from app.extensions import db
 from app.funds import services as funds
 from app.pupils.models import LEVEL_SHORT, Pupil
@@ -33,6 +34,7 @@ def pay(nomination: Nomination, paid_on: date, field: str | None = None) -> Nomi
         raise RoundError(f"{nomination.pupil.full_name}: đề cử chưa được duyệt, không thể chi trả.")
     if nomination.is_paid:
         raise RoundError(f"{nomination.pupil.full_name}: suất này đã chi trả rồi.")
+    books.check_entry_date(paid_on, "paid_on", error=RoundError)  # beside the form's date, before anything posts
     purpose = f"{cat.name} - {rnd.name}"[:500]
     if nomination.amount:
         try:

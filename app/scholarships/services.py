@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from app.audit.services import record
+from app.core import books
 from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import Fund
@@ -39,9 +40,7 @@ def _text(value, limit, field, label, required=False) -> str:
 
 
 def _money(value, field, label, allow_zero=True) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (value == 0 and not allow_zero):
-        raise RoundError(f"{label} không hợp lệ.", field)
-    return value
+    return books.check_amount(value, field, allow_zero=allow_zero, label=label, error=RoundError)  # <= MAX_AMOUNT
 
 
 def _now():
@@ -62,6 +61,8 @@ def save_round(fund: Fund, name: str, school_year: str, budget: int, *, ceremony
     name = _text(name, 200, "name", "tên đợt học bổng", required=True)
     school_year = _text(school_year, 9, "school_year", "năm học", required=True)
     budget = _money(budget, "budget", "Ngân sách")
+    if ceremony_date is not None:
+        books.check_entry_date(ceremony_date, "ceremony_date", error=RoundError)
     if status not in ("open", "closed"):
         raise RoundError("Trạng thái không hợp lệ.", "status")
     if rnd is not None and budget < totals(rnd).approved_total:

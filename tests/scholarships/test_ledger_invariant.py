@@ -15,7 +15,7 @@ class ScholarshipLedgerMachine(LedgerMachine):
     def setup_world(self):
         super().setup_world()
         fund = self.funds[1]  # "Quỹ học bổng" of the first commune
-        self.round = services.save_round(fund, "Học bổng thử", "2025-2026", 10**12)
+        self.round = services.save_round(fund, "Học bổng thử", "2025-2026", 10**11)  # MAX_AMOUNT
         self.category = make_category(self.round, 400_000, commit=False)
         self.noms = [make_nomination(self.round, make_pupil(fund.unit, commit=False), self.category, commit=False)
                      for _ in range(4)]
