@@ -8,7 +8,10 @@ paid again), a voided piggy-bank count reopens its pig.
 
     source        owner record (owner_of)                 owner's void (record, reason)
     ledger:
-    donation      Donation (entry_id)                     app.donations.services.void_donation
+    donation      Donation (entry_id); an income naming   app.donations.services.void_donation
+                  no record (source_id NULL: a balance
+                  handed over, "thu khác") is the ledger's
+                  own, voided by app.funds.services.reverse
     piggy_bank    PiggyBankOpening (ledger_entry_id)      app.piggybanks.services.void_opening
     scholarship   Nomination (source_id)                  app.scholarships.payout.reverse_payment
     prize         Honoree ("each" mode) or Decision       app.commendations.prizes.reverse_prize
@@ -19,7 +22,8 @@ paid again), a voided piggy-bank count reopens its pig.
                   entry in a closed period, app.periods)
     reversal      the entry it voids                      none: a reversal is never voided
     goods:
-    donation      Donation (goods_entry_id / source_id)   void_donation
+    donation      Donation (goods_entry_id / source_id);  void_donation
+                  source_id NULL: the register's own      app.goods.services.reverse
     scholarship   Nomination (source_id)                  reverse_payment
     prize         Honoree (source_id)                     app.commendations.prizes.reverse_for
     issue         the entry itself (the goods register)   app.goods.services.reverse
@@ -74,25 +78,37 @@ class Owner:
     page: Callable  # (entry, record) -> URL of the owner's page holding its void, or None
     action: str = "money.write"  # the right the owner's void needs on the record
     here: Callable = lambda record: True  # noqa: E731  may the ledger page void it itself (one record)?
+    # An entry of this source naming no record (source_id NULL) was posted straight into the book
+    # (an opening balance, "thu khác"): the book owns it, as app.books.checks counts it.
+    direct_ok: bool = False
 
     @property
     def is_book(self) -> bool:
-        """True when the book itself owns the entry (a payment, a transfer, a correction, a goods
-        hand-out): the entry is its own owner record."""
+        """True when the book itself owns every entry of this source (a payment, a transfer, a
+        correction, a goods hand-out): each entry is its own owner record."""
         return self.find is _itself
 
     def void(self, record, reason: str):
+        if type(record).__tablename__ in ("ledger_entry", "goods_entry") and not self.is_book:
+            return _book_void(record, reason)  # a direct entry of a record-owned source
         return _resolve(self.void_path)(record, reason)
+
+
+def _book_void(entry, reason: str):
+    path = "app.goods.services:reverse" if type(entry).__tablename__ == "goods_entry" else "app.funds.services:reverse"
+    return _resolve(path)(entry, reason)
 
 
 # ---- finding owner records -----------------------------------------------------------------------
 
-def _by_pointer(model_path: str, column: str, *, fallback_source_id: bool = True):
+def _by_pointer(model_path: str, column: str, *, fallback_source_id: bool = True, direct_ok: bool = False):
     def find(entry):
         model = _resolve(model_path)
         found = db.session.scalar(select(model).where(getattr(model, column) == entry.id))
         if found is None and fallback_source_id and entry.source_id:
             found = db.session.get(model, entry.source_id)
+        if found is None and direct_ok and entry.source_id is None:
+            return entry  # posted straight into the book: its own
         return found
     return find
 
@@ -140,6 +156,12 @@ def _prize_page(entry, record):
     return _url("commendations.decision_prize_reverse", decision_id=record.id)
 
 
+def _donation_page(entry, record):
+    if record is None or record is entry:
+        return None
+    return _url("donations.void", donation_id=record.id)
+
+
 def _goods_page(entry, record):
     return _url("goods.void", entry_id=entry.id) or _url("goods.detail", entry_id=entry.id)
 
@@ -152,8 +174,8 @@ _HONOREE = "app.commendations.models:Honoree"
 _LEDGER_OWNERS = {
     "donation": Owner(
         "donation", LEDGER, "khoản đóng góp", "Hủy khoản đóng góp",
-        _by_pointer(_DONATION, "entry_id", fallback_source_id=False), "app.donations.services:void_donation",
-        lambda e, r: r and _url("donations.void", donation_id=r.id), "donation.void"),
+        _by_pointer(_DONATION, "entry_id", fallback_source_id=False, direct_ok=True),
+        "app.donations.services:void_donation", _donation_page, "donation.void", direct_ok=True),
     "piggy_bank": Owner(
         "piggy_bank", LEDGER, "lần mổ heo đất", "Hủy lần mổ heo",
         _by_pointer(_OPENING, "ledger_entry_id"), "app.piggybanks.services:void_opening",
@@ -182,8 +204,8 @@ _LEDGER_OWNERS = {
 _GOODS_OWNERS = {
     "donation": Owner(
         "donation", GOODS, "khoản đóng góp bằng hiện vật", "Hủy khoản đóng góp",
-        _by_pointer(_DONATION, "goods_entry_id"), "app.donations.services:void_donation",
-        lambda e, r: r and _url("donations.void", donation_id=r.id), "donation.void"),
+        _by_pointer(_DONATION, "goods_entry_id", direct_ok=True), "app.donations.services:void_donation",
+        _donation_page, "donation.void", direct_ok=True),
     "scholarship": Owner(
         "scholarship", GOODS, "suất học bổng đã trao", "Hoàn chi học bổng",
         _by_source_id(_NOMINATION), "app.scholarships.payout:reverse_payment",
@@ -268,6 +290,7 @@ class VoidPlan:
     link: str | None = None
     link_label: str = ""
     note: str = ""  # what voiding here changes besides the ledger
+    own: bool = False  # the ledger owns the entry: voiding it changes nothing else
 
 
 def void_plan(entry, user) -> VoidPlan:
@@ -289,8 +312,8 @@ def void_plan(entry, user) -> VoidPlan:
     if record is None:
         return VoidPlan(owner, refusal=(f"Bút toán này ghi nguồn “{entry.source_label}” nhưng không gắn với "
                                         f"{owner.label} nào, nên không hủy được ở đây."))
-    if owner.is_book:
-        return VoidPlan(owner, record, here=True)
+    if owner.is_book or record is entry:
+        return VoidPlan(owner, record, here=True, own=True)
     if not owner.here(record):
         return VoidPlan(owner, record, link=link, link_label=label, refusal=(
             f"Bút toán này là phiếu chi chung của cả danh sách ({owner.label}). Hãy hoàn chi ở trang quyết định, "
@@ -313,4 +336,6 @@ def void_link(entry) -> tuple[str, str] | None:
         record = owner.find(entry)
         if record is not None and not owner.here(record):
             return owner.page(entry, record), "Hoàn chi tại quyết định"
+    if owner.direct_ok and entry.source_id is None:  # posted straight into the ledger: its own
+        return url_for("funds.void", entry_id=entry.id), "Hủy"
     return url_for("funds.void", entry_id=entry.id), owner.void_label

@@ -29,9 +29,6 @@ from . import prize_goods
 from .models import ISSUED, Decision, Honoree
 from .services import CommendationError
 
-SOURCE = "prize"
-
-
 # ---- what is paid, and by which voucher -------------------------------------------------------
 
 def target_of(obj):
@@ -110,11 +107,11 @@ def hand_over(target, paid_on: date) -> None:
     if amount > 0:
         if isinstance(target, Honoree):
             entry = funds.post_payment(
-                d.fund, amount, entry_date=paid_on, source=SOURCE, source_id=target.id, basis=_basis(d),
+                d.fund, amount, entry_date=paid_on, source="prize", source_id=target.id, basis=_basis(d),
                 recipient=target.full_name[:200], purpose=f"Tiền thưởng: {target.achievement or d.title}"[:500])
         else:
             entry = funds.post_payment(
-                d.fund, amount, entry_date=paid_on, source=SOURCE, source_id=d.id, basis=_basis(d),
+                d.fund, amount, entry_date=paid_on, source="prize", source_id=d.id, basis=_basis(d),
                 recipient=f"Người được khen theo danh sách kèm Quyết định số {d.number}"[:200],
                 purpose=f"Chi tiền thưởng: {d.title}"[:500])
         target.payment_entry_id = entry.id

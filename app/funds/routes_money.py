@@ -86,7 +86,7 @@ def void(entry_id):
             db.session.rollback()
             attach_error(form, err)
         else:
-            what = "" if plan.owner.is_book else f" cùng {plan.owner.label} đã ghi nó"
+            what = "" if plan.own else f" cùng {plan.owner.label} đã ghi nó"
             flash(f"Đã hủy bút toán {entry.number or ''}{what}.".replace("  ", " "), "success")
             return go(back)
     return form_page("funds/void.html", "funds/_void_form.html", form, entry=entry, legs=legs, plan=plan,

@@ -126,11 +126,14 @@ def test_voided_entry_is_struck_through_with_reason(funds, treasurer):
     assert "Hủy PC-2026-0001" in page and services.balance(funds.own) == 5_000_000
 
 
-def test_donation_entries_are_voided_from_the_donation_not_here(funds, treasurer):
-    page = treasurer.get(f"/quy/but-toan/{funds.own_income.id}/huy").get_data(as_text=True)
-    assert "khoản đóng góp" in page and 'name="reason"' not in page
-    resp = treasurer.post(f"/quy/but-toan/{funds.own_income.id}/huy", data={"reason": "x"})
-    assert resp.status_code == 303 and not services.is_reversed(funds.own_income)
+def test_an_income_posted_straight_to_the_ledger_is_voided_here(funds, treasurer):
+    # No gift behind it (source_id NULL): the ledger owns it. A gift's income is voided here through
+    # the gift (tests/funds/test_void_owners.py).
+    income = give(funds.own, 700_000)
+    page = treasurer.get(f"/quy/but-toan/{income.id}/huy").get_data(as_text=True)
+    assert 'name="reason"' in page and "khoản đóng góp đó" not in page
+    resp = treasurer.post(f"/quy/but-toan/{income.id}/huy", data={"reason": "Nhập nhầm quỹ"})
+    assert resp.status_code == 303 and services.is_reversed(income)
 
 
 def test_create_fund(world, treasurer):
