@@ -65,6 +65,22 @@ def _fresh_decision(w, issued=False, honoree=False):
     return h if honoree else d
 
 
+def _fresh_prize(w, mode="each", reversed_=False):
+    """An issued decision's prize: the honoree ("each") or the decision ("total"), paid, or reversed
+    (then it can be paid again)."""
+    from app.commendations import issuing, prizes
+    from tests.factories_commendations import add, make_decision
+
+    d = make_decision(w.commune, number=f"{n()}/QĐ-KT", fund=w.own.fund, amount=50_000, payment_mode=mode)
+    h = add(d, f"Nguyễn Thị Thưởng {n()}", amount=50_000)
+    issuing.issue(d)
+    target = d if mode == "total" else h
+    if reversed_:
+        prizes.reverse_prize(target, "Trao nhầm")
+    db.session.commit()
+    return target
+
+
 def _fresh_pupil(w, name=None):
     from tests.factories_scholarships import make_pupil
 
@@ -233,6 +249,11 @@ SPECS: dict[str, Spec] = {
     "commendations.from_assessments": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}),
     "commendations.issue": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}),
     "commendations.amend": Spec(args=lambda w: {"decision_id": _fresh_decision(w, issued=True).id}),
+    "commendations.prize_reverse": Spec(args=lambda w: {"honoree_id": _fresh_prize(w).id}),
+    "commendations.prize_pay": Spec(args=lambda w: {"honoree_id": _fresh_prize(w, reversed_=True).id}),
+    "commendations.decision_prize_reverse": Spec(args=lambda w: {"decision_id": _fresh_prize(w, "total").id}),
+    "commendations.decision_prize_pay": Spec(args=lambda w: {
+        "decision_id": _fresh_prize(w, "total", reversed_=True).id}),
     "commendations.import_upload": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}, ok=_ok_preview,
                                         files=lambda w: {"file": (commendation_xlsx(), "kt.xlsx")}),
     "commendations.import_confirm": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id},
