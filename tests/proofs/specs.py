@@ -287,6 +287,12 @@ SPECS: dict[str, Spec] = {
     "funds.transfer": Spec(args=lambda w: {"fund_id": w.own.fund.id}, data=lambda w, f: {
         "to_fund_id": str(w.own.fund2.id), "amount": "100.000", "reason": "Điều chuyển"}),
     "funds.void": Spec(args=lambda w: {"entry_id": w.fresh_payment().id}),
+    "funds.correct": Spec(args=lambda w: {"entry_id": _closed_entry(w).id}),
+    "periods.close": Spec(args=lambda w: {"unit_id": make_unit(w.commune).id, "year": 2021}),
+    "periods.reopen": Spec(args=lambda w: {"period_id": _closed_period(w).id}),
+    "goods.give_out": Spec(data=lambda w, f: {"stock_id": str(_goods_stock(w).id), "quantity": "1",
+                                              "recipient": "Trường Tiểu học Thử", "purpose": "Phát vở"}),
+    "goods.void": Spec(args=lambda w: {"entry_id": _fresh_hand_out(w).id}),
     "piggybanks.issue": Spec(data=lambda w, f: {"names": "Hộ ông Một\nHộ bà Hai", "prefix": f"PX{n()}"}),
     "piggybanks.open_pig": Spec(args=lambda w: {"pig_id": _pig(w).id}, data=lambda w, f: {
         "amount": "120.000", "witness1": "Trần Văn Bảy", "witness2": "Lê Thị Tám"}),
@@ -340,6 +346,47 @@ SPECS: dict[str, Spec] = {
                                  data=lambda w, f: {"password": STRONG, "confirm": STRONG}),
     "users.toggle_active": Spec(args=lambda w: {"user_id": _fresh_user(w).id}),
 }
+
+
+def _goods_stock(w):
+    """Notebooks in the commune's goods stock (received once per world), for hand-outs."""
+    if getattr(w, "goods_stock", None) is None:
+        from tests.factories_goods import receive
+
+        w.goods_stock = receive(w.commune, 1000, 1_000_000, day=date(2026, 3, 1))
+    return w.goods_stock
+
+
+def _fresh_hand_out(w):
+    from tests.factories_goods import hand_out
+
+    _goods_stock(w)
+    return hand_out(w.commune, 1, day=date(2026, 3, 10))
+
+
+def _closed_period(w):
+    """A fresh branch whose year 2021 is closed (khóa sổ), apart from the dates the other proofs use."""
+    from app.periods import services as periods
+
+    row = periods.close(make_unit(w.commune), 2021, 0)
+    db.session.commit()
+    return row
+
+
+def _closed_entry(w):
+    """A payment of 2021 in a fresh branch's fund, the year then closed: the ledger corrects it."""
+    from app.funds import services as funds
+    from tests.factories_funds import give, pay
+
+    fund = funds.default_fund(make_unit(w.commune))
+    db.session.commit()
+    give(fund, 100_000, entry_date=date(2021, 5, 10))
+    entry = pay(fund, 10_000, entry_date=date(2021, 5, 11))
+    from app.periods import services as periods
+
+    periods.close(fund.unit, 2021, 0)
+    db.session.commit()
+    return entry
 
 
 def extend_world(w) -> None:
