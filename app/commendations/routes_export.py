@@ -18,7 +18,7 @@ from .routes import bp, decision_filters, honoree_rows
 from .routes_assess import assessment_filters
 
 HEADERS = ["STT", "Họ và tên", "Đối tượng", "Ngày sinh", "Lớp, trường hoặc thôn, tổ", "Thành tích",
-           "Số tiền thưởng (đồng)", "Số sổ vàng", "Ghi chú"]
+           "Số tiền thưởng (đồng)", "Hiện vật", "Số sổ vàng", "Ghi chú"]
 DECISION_HEADERS = ["Số quyết định", "Ngày", "Trích yếu", "Đơn vị", "Trạng thái"]
 ASSESSMENT_HEADERS = ["Tên", "Danh hiệu", "Năm", "Thôn, ấp", "Điểm", "Kết quả", "Đơn vị", "Ghi chú"]
 
@@ -30,7 +30,7 @@ def honorees_export(decision_id):
     ?canh_bao=1 (as on the page): only the rows with a warning, the warnings in a last column."""
     d = get_or_404(Decision, decision_id)
     _, warnings, numbered, only_warned = honoree_rows(d, request.args)
-    rows = ((i, h.full_name, h.kind_label, h.birth_text, h.place, h.achievement, h.amount, h.register_number,
+    rows = ((i, h.full_name, h.kind_label, h.birth_text, h.place, h.achievement, h.amount, h.goods, h.register_number,
              h.note) + ((" ".join(warnings.get(h.id, [])),) if only_warned else ()) for i, h in numbered)
     name = f"Khen thưởng - Quyết định {d.number}" + (" - dòng có cảnh báo" if only_warned else "")
     return export_table(name.replace("/", "-") + ".xlsx", HEADERS + (["Cảnh báo"] if only_warned else []), rows,

@@ -43,8 +43,12 @@ def seed(units: dict) -> None:
 
         nxt = services.save_round(fund, "Học bổng Tiếp bước đến trường 2026-2027", "2026-2027", 25_000_000,
                                   ceremony_date=date(2026, 9, 5), decision_number="")
-        cat = services.save_category(nxt, "Học bổng Tiếp bước đến trường", "hardship", 800_000, "1 bộ sách giáo khoa")
-        bike = services.save_category(nxt, "Tặng xe đạp", "hardship", 0, "1 xe đạp", quota=5)
+        # Awards in money and goods from the September gifts in kind (app.donations.demo): the round page
+        # shows the notebooks and bicycles needed against the commune's stock; none handed out yet.
+        cat = services.save_category(nxt, "Học bổng Tiếp bước đến trường", "hardship", 800_000,
+                                     goods_item="vở", goods_unit="quyển", goods_quantity=5)
+        bike = services.save_category(nxt, "Tặng xe đạp", "hardship", 0, quota=5, goods_item="xe đạp",
+                                      goods_unit="chiếc", goods_quantity=1)
         services.save_category(nxt, "Học bổng đỡ đầu", "sponsorship", 1_200_000)
         waiting = [services.nominate(nxt, p, cat, proposer=p.school.name if p.school else "",
                                      reason="Hoàn cảnh khó khăn") for p in poor[5:35]]
