@@ -50,8 +50,9 @@ def _pay(target):
             attach_error(form, err, "paid_on")
         else:
             if done.created:
-                flash(f"Đã chi lại tiền thưởng của {prizes.label_of(target)} "
-                      f"(phiếu chi {prizes.entry_of(target).number}).", "success")
+                entry = prizes.entry_of(target)  # None for a prize in goods only (AWARD-GOODS)
+                flash(f"Đã chi lại tiền thưởng của {prizes.label_of(target)}"
+                      + (f" (phiếu chi {entry.number})." if entry else "."), "success")
             return go(done.url)
     return form_page("commendations/prize_pay.html", "commendations/_prize_pay_form.html", form,
                      action=_action(target, "pay"), **_context(target, d, back, "pay"))
@@ -65,7 +66,10 @@ def _context(target, d, back, what: str) -> dict:
     other_page = None
     if problem:
         other_page = (_action(proper, what) if proper is not target and d.frozen else back, problem)
+    from . import prize_goods
+
     return {"target": target, "d": d, "back": back, "amount": prizes.amount_of(target),
+            "goods": prize_goods.tally(prize_goods.honorees_of(target)).text(),  # the prize in goods, if any
             "paid": prizes.is_paid(target), "label": prizes.label_of(target), "other_page": other_page}
 
 

@@ -161,3 +161,30 @@ def test_decision_form_sets_the_default_prize_in_goods(world, as_user, htmx):
     assert resp.status_code == (200 if htmx else 303)
     db.session.expire_all()
     assert db.session.get(Decision, d.id).default_goods == "1 bộ sách giáo khoa"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_prize_in_goods_only_is_reversed_and_paid_again_from_its_pages(app, world, htmx):
+    give_goods(world.commune, 10, 100_000, day=date(2026, 1, 20))
+    d = make_decision(world.commune)
+    h = add(d, "Lê Văn An", **NOTEBOOKS)
+    issuing.issue(d)
+    db.session.commit()
+    assert _stock(world.commune) == 5 and h.prize_text == "5 quyển vở"
+    treasurer = app.test_client()
+    login(treasurer, world.users["treasurer"])
+    page = treasurer.get(f"{PREFIX}/nguoi/{h.id}/hoan-chi-thuong").get_data(as_text=True)
+    assert "Hiện vật: 5 quyển vở" in page  # the full page (an htmx GET answers the form alone)
+    assert treasurer.get(f"{PREFIX}/nguoi/{h.id}/hoan-chi-thuong", htmx=True).status_code == 200
+    resp = treasurer.post(f"{PREFIX}/nguoi/{h.id}/hoan-chi-thuong", data={"reason": "Hoãn trao"}, htmx=htmx)
+    assert resp.status_code == (200 if htmx else 303)
+    db.session.expire_all()
+    assert _stock(world.commune) == 10 and db.session.get(Honoree, h.id).goods_entry_id is None
+    page = treasurer.get(f"{PREFIX}/nguoi/{h.id}/chi-lai-thuong").get_data(as_text=True)
+    assert "Hiện vật: 5 quyển vở" in page
+    resp = treasurer.post(f"{PREFIX}/nguoi/{h.id}/chi-lai-thuong", htmx=htmx,
+                          data={"idem_key": _key(page), "paid_on": "2026-02-10"})
+    assert resp.status_code == (200 if htmx else 303)
+    db.session.expire_all()
+    assert _stock(world.commune) == 5 and db.session.get(Honoree, h.id).goods_entry_id is not None
+    assert _count(LedgerEntry, LedgerEntry.source == "prize") == 0
