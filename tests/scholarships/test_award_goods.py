@@ -97,6 +97,7 @@ def test_a_year_with_goods_right_cash_right_stock_right_papers(world, as_user, h
     one = noms[0]
     reverse = client.get(f"/hoc-bong/de-cu/{one.id}/hoan-chi", htmx=htmx)
     assert reverse.status_code == 200
+    assert htmx or "Hiện vật: 10 quyển vở · phiếu xuất XK-2026-" in reverse.get_data(as_text=True)
     resp = client.post(f"/hoc-bong/de-cu/{one.id}/hoan-chi", data={"reason": "Ghi nhầm người nhận"}, htmx=htmx)
     assert resp.status_code == (200 if htmx else 303)
     db.session.expire_all()
