@@ -151,9 +151,9 @@ def reversal(world):
     return Case(entry, case.entry, lambda: True, case.fund)
 
 
-LEDGER = {"donation": donation, "donation_direct": donation_direct, "piggy_bank": piggy_bank, "scholarship": scholarship, "prize": prize,
-          "prize_total": prize_total, "payment": payment, "transfer": transfer, "adjustment": adjustment,
-          "reversal": reversal}
+LEDGER = {"donation": donation, "donation_direct": donation_direct, "piggy_bank": piggy_bank,
+          "scholarship": scholarship, "prize": prize, "prize_total": prize_total, "payment": payment,
+          "transfer": transfer, "adjustment": adjustment, "reversal": reversal}
 
 
 # ---- goods -----------------------------------------------------------------------------------
