@@ -81,6 +81,7 @@ class Owner:
     # An entry of this source naming no record (source_id NULL) was posted straight into the book
     # (an opening balance, "thu khác"): the book owns it, as app.books.checks counts it.
     direct_ok: bool = False
+    effect: str = ""  # what a void here does to the owner, for the ledger's page
 
     @property
     def is_book(self) -> bool:
@@ -175,18 +176,22 @@ _LEDGER_OWNERS = {
     "donation": Owner(
         "donation", LEDGER, "khoản đóng góp", "Hủy khoản đóng góp",
         _by_pointer(_DONATION, "entry_id", fallback_source_id=False, direct_ok=True),
-        "app.donations.services:void_donation", _donation_page, "donation.void", direct_ok=True),
+        "app.donations.services:void_donation", _donation_page, "donation.void", direct_ok=True,
+        effect="khoản đóng góp cũng bị hủy (số đã vận động giảm theo)"),
     "piggy_bank": Owner(
         "piggy_bank", LEDGER, "lần mổ heo đất", "Hủy lần mổ heo",
         _by_pointer(_OPENING, "ledger_entry_id"), "app.piggybanks.services:void_opening",
-        lambda e, r: r and _url("piggybanks.void_opening", opening_id=r.id), "donation.void"),
+        lambda e, r: r and _url("piggybanks.void_opening", opening_id=r.id), "donation.void",
+        effect="lần mổ heo cũng bị hủy (heo chưa tái đàn trở lại “Đang nuôi” để đếm lại)"),
     "scholarship": Owner(
         "scholarship", LEDGER, "suất học bổng đã chi trả", "Hoàn chi học bổng",
         _by_source_id(_NOMINATION), "app.scholarships.payout:reverse_payment",
-        lambda e, r: r and _url("scholarships.reverse", nomination_id=r.id), "scholarship.pay"),
+        lambda e, r: r and _url("scholarships.reverse", nomination_id=r.id), "scholarship.pay",
+        effect="suất học bổng được hoàn chi, trở về “Đã duyệt”, chưa chi (có thể chi lại)"),
     "prize": Owner(
         "prize", LEDGER, "tiền thưởng khen thưởng", "Hoàn chi tiền thưởng",
-        _prize_owner, "app.commendations.prizes:reverse_prize", _prize_page, "commendation.pay", _is_honoree),
+        _prize_owner, "app.commendations.prizes:reverse_prize", _prize_page, "commendation.pay", _is_honoree,
+        effect="tiền thưởng được hoàn chi, trở về “Chưa chi” (có thể chi lại)"),
     "payment": Owner(
         "payment", LEDGER, "phiếu chi quỹ", "Hủy", _itself, "app.funds.services:reverse",
         lambda e, r: _url("funds.void", entry_id=e.id)),
@@ -322,8 +327,8 @@ def void_plan(entry, user) -> VoidPlan:
         return VoidPlan(owner, record, link=link, link_label=label, refusal=(
             f"Bút toán này được ghi từ một {owner.label}; bạn không có quyền hủy {owner.label} đó."))
     return VoidPlan(owner, record, here=True, link=link, link_label=label, note=(
-        f"Bút toán này được ghi từ một {owner.label}. Hủy ở đây là hủy {owner.label} đó: "
-        f"sổ quỹ và {owner.label} thay đổi cùng lúc."))
+        f"Bút toán này được ghi từ một {owner.label}. Hủy ở đây thì {owner.effect}: "
+        "sổ quỹ và chứng từ gốc thay đổi cùng lúc, trong một lần ghi."))
 
 
 def void_link(entry) -> tuple[str, str] | None:

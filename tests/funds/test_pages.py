@@ -131,7 +131,7 @@ def test_an_income_posted_straight_to_the_ledger_is_voided_here(funds, treasurer
     # the gift (tests/funds/test_void_owners.py).
     income = give(funds.own, 700_000)
     page = treasurer.get(f"/quy/but-toan/{income.id}/huy").get_data(as_text=True)
-    assert 'name="reason"' in page and "khoản đóng góp đó" not in page
+    assert 'name="reason"' in page and "Hủy ở đây thì" not in page
     resp = treasurer.post(f"/quy/but-toan/{income.id}/huy", data={"reason": "Nhập nhầm quỹ"})
     assert resp.status_code == 303 and services.is_reversed(income)
 

@@ -53,7 +53,7 @@ def test_a_gift_is_voided_from_the_ledger_through_the_donation(world, as_user):
     client = as_user(world.users["treasurer"])
     url = f"/quy/but-toan/{gift.entry_id}/huy"
     page = client.get(url).get_data(as_text=True)
-    assert "Hủy ở đây là hủy khoản đóng góp đó" in page and 'name="reason"' in page
+    assert "Hủy ở đây thì khoản đóng góp cũng bị hủy" in page and 'name="reason"' in page
     assert f"/quyen-gop/{gift.id}/huy" in page  # the gift's own page, for those who prefer it
     frag = client.get(url, htmx=True).get_data(as_text=True)
     assert "<html" not in frag and "Hủy khoản đóng góp" in frag
@@ -91,7 +91,7 @@ def test_a_direct_income_is_the_ledgers_own_and_an_income_naming_a_missing_gift_
     assert client.post(f"/quy/but-toan/{lost.id}/huy", data={"reason": "x"}).status_code == 303
     assert not services.is_reversed(lost)
     page = client.get(f"/quy/but-toan/{direct.id}/huy").get_data(as_text=True)
-    assert 'name="reason"' in page and "Hủy ở đây là hủy" not in page
+    assert 'name="reason"' in page and "Hủy ở đây thì" not in page
     assert client.post(f"/quy/but-toan/{direct.id}/huy", data={"reason": "Nhập nhầm quỹ"}).status_code == 303
     assert services.is_reversed(direct)
 
