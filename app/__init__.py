@@ -50,7 +50,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Domain packages, in dependency order (demo data is seeded in this order too).
-DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "campaigns",
+DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "periods", "campaigns",
            "donations", "goods", "piggybanks", "pupils", "scholarships",
            "commendations", "reports", "backups", "disclosure", "books", "demo")
 

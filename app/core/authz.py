@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "criteria.manage": {"admin"},
     "disclosure.publish": {"admin"},  # put a year's report on the public page, or take it off
     "backup.download": {"admin"},  # and only an admin whose scope is the whole database (app.backups.access)
+    "books.close": {"admin", "treasurer"},  # close a month or a year of the books (khóa sổ)
+    "books.reopen": {"admin"},  # reopen a closed period, with a reason
 }
 
 

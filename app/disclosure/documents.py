@@ -33,13 +33,15 @@ def report_lines(rep: report.Report) -> int:
     return sum(len(g.lines) for g in rep.income) + len(rep.spending) + len(rep.adjustments)
 
 
-def report_pdf(rep: report.Report, progress=None, day=None) -> bytes:
-    """The printed report, dated `day` (today by default; the publishing day for the public one)."""
+def report_pdf(rep: report.Report, progress=None, day=None, revised: str = "") -> bytes:
+    """The printed report, dated `day` (today by default; the publishing day for the public one);
+    `revised` says a republished one replaced an earlier publication (services.revised_text)."""
     from app.printing.services import render_pdf
 
     if progress:
         progress(0, 1)
-    return render_pdf("pdf/disclosure.html", rep=rep, parent=parent_name(rep.unit), today=day or today())
+    return render_pdf("pdf/disclosure.html", rep=rep, parent=parent_name(rep.unit), today=day or today(),
+                      revised=revised)
 
 
 # ---- the public PDF: the published snapshot, printed once per snapshot ------------------------
@@ -52,7 +54,8 @@ _public_lock = threading.Lock()
 def public_params(pub) -> dict:
     from .snapshot import digest
 
-    return {"publication_id": pub.id, "snapshot": digest(pub.snapshot)}
+    # The revision note is printed too: the same figures republished after a change are a new paper.
+    return {"publication_id": pub.id, "snapshot": digest(pub.snapshot), "revised": services.revised_text(pub)}
 
 
 def public_title(pub) -> str:
@@ -69,7 +72,8 @@ def public_path(pub) -> Path:
 def _public_pdf(pub) -> bytes:
     from . import services
 
-    return report_pdf(services.public_report(pub), day=services.published_local(pub).date())
+    return report_pdf(services.public_report(pub), day=services.published_local(pub).date(),
+                      revised=services.revised_text(pub))
 
 
 def public_pdf(pub) -> bytes | None:

@@ -28,6 +28,10 @@ class Publication(db.Model):
     figures: Mapped[dict | None] = mapped_column(JSON)
     # The whole report when published (app.disclosure.snapshot.dump); None before migration 0012.
     snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # The publication this one replaced when an admin published again with different figures
+    # (migration 0015): the public page and PDF say "Đã điều chỉnh ... thay cho bản ngày ...".
+    previous_published_at: Mapped[datetime | None]
+    previous_digest: Mapped[str | None] = mapped_column(String(64))
     # sha256 of the snapshot when published (migration 0017): the books check recomputes it.
     snapshot_digest: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -182,17 +182,21 @@ def _balances(lines: dict[int, FundLine], ids, year: int) -> None:
 
 
 def _adjustments(lines: dict[int, FundLine], ids, year: int) -> list[Adjustment]:
-    """Reversals dated this year of entries from earlier years."""
-    start, _ = period(year)
+    """Reversals dated this year of entries from earlier years, and this year's standing corrections
+    of entries in closed periods (source "adjustment", app.periods), whatever year they correct."""
+    start, end = period(year)
     orig = aliased(LedgerEntry)
     rows = db.session.execute(
-        select(LedgerEntry.fund_id, LedgerEntry.entry_date, LedgerEntry.amount, LedgerEntry.direction,
-               orig.number, orig.entry_date, orig.source)
+        select(*cols, literal("Hủy"))
         .join(orig, orig.id == LedgerEntry.reversal_of_id)
-        .where(_year_entries(ids, year), orig.entry_date < start)
-        .order_by(LedgerEntry.entry_date, LedgerEntry.id)).all()
+        .where(_year_entries(ids, year), orig.entry_date < start)).all()
+    rows += db.session.execute(
+        select(*cols, literal("Điều chỉnh"))
+        .join(orig, orig.id == LedgerEntry.corrects_id)
+        .where(_year_entries(ids, year), _standing(end))).all()
     out = []
-    for fund_id, day, amount, direction, number, orig_day, source in rows:
+    rows.sort(key=lambda r: (r[1], r[7]))  # by date, then as entered
+    for fund_id, day, amount, direction, number, orig_day, source, _id, verb in rows:
         signed = amount if direction == IN else -amount
         # A voided income lowers this year's income; a voided payment lowers this year's spending.
         if direction == OUT:
@@ -200,7 +204,7 @@ def _adjustments(lines: dict[int, FundLine], ids, year: int) -> list[Adjustment]
         else:
             lines[fund_id].spending -= amount
         what = "phiếu thu" if direction == OUT else "phiếu chi"
-        out.append(Adjustment(day, f"Hủy {what} {number or ''} ngày {orig_day.strftime('%d/%m/%Y')} "
+        out.append(Adjustment(day, f"{verb} {what} {number or ''} ngày {orig_day.strftime('%d/%m/%Y')} "
                                    f"({SOURCE_LABELS.get(source, source).lower()})", signed))
     return out
 
@@ -210,7 +214,7 @@ def _adjustments(lines: dict[int, FundLine], ids, year: int) -> list[Adjustment]
 def _income(lines: dict[int, FundLine], ids, year: int) -> list[IncomeGroup]:
     _, end = period(year)
     standing = and_(_year_entries(ids, year), LedgerEntry.direction == IN, LedgerEntry.reversal_of_id.is_(None),
-                    _standing(end))
+                    LedgerEntry.source != "adjustment", _standing(end))
     for fund_id, total in db.session.execute(select(LedgerEntry.fund_id, func.sum(LedgerEntry.amount))
                                              .where(standing).group_by(LedgerEntry.fund_id)):
         lines[fund_id].income += int(total)
@@ -222,6 +226,8 @@ def _income(lines: dict[int, FundLine], ids, year: int) -> list[IncomeGroup]:
         g.lines.sort(key=lambda line: (-line.amount, line.sort_key))
     campaigns = sorted((g for k, g in groups.items() if isinstance(k, int)), key=lambda g: word_key(g.title))
     return campaigns + [g for k, g in groups.items() if not isinstance(k, int)]
+    cols = (LedgerEntry.fund_id, LedgerEntry.entry_date, LedgerEntry.amount, LedgerEntry.direction,
+            orig.number, orig.entry_date, orig.source, LedgerEntry.id)
 
 
 def _campaign_group(groups, campaign) -> IncomeGroup:
@@ -330,7 +336,7 @@ def _other_income(groups, standing) -> None:
 def _spending(lines: dict[int, FundLine], ids, year: int) -> list[SpendingLine]:
     _, end = period(year)
     standing = and_(_year_entries(ids, year), LedgerEntry.direction == OUT, LedgerEntry.reversal_of_id.is_(None),
-                    _standing(end))
+                    LedgerEntry.source != "adjustment", _standing(end))
     for fund_id, total in db.session.execute(select(LedgerEntry.fund_id, func.sum(LedgerEntry.amount))
                                              .where(standing).group_by(LedgerEntry.fund_id)):
         lines[fund_id].spending += int(total)

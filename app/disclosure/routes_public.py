@@ -45,7 +45,7 @@ def public(unit_id, year):
     """A published year's report for anyone, as it stood when published."""
     pub = _published(unit_id, year)
     return render("disclosure/public.html", partial="disclosure/_public.html", rep=services.public_report(pub),
-                  pub=pub, frozen_at=services.frozen_at_text(pub))
+                  pub=pub, frozen_at=services.frozen_at_text(pub), revised=services.revised_text(pub))
 
 
 @bp.get("/<int:unit_id>/<int:year>.pdf")

@@ -100,6 +100,17 @@ def frozen_at_text(pub: Publication) -> str:
     return f"Số liệu chốt lúc {at:%H:%M} ngày {at:%d/%m/%Y}"
 
 
+def revised_text(pub: Publication) -> str:
+    """"Đã điều chỉnh: công khai lại ngày 06/12/2026, thay cho bản ngày 15/01/2026" when the admin
+    published again with different figures (the public must see that the page changed), else ""."""
+    if pub.previous_published_at is None or pub.published_at is None:
+        return ""
+    from app.periods.services import local_day
+
+    return (f"Đã điều chỉnh: công khai lại ngày {local_day(pub.published_at)}, thay cho bản ngày "
+            f"{local_day(pub.previous_published_at)}")
+
+
 def public_report(pub: Publication) -> report.Report:
     """The report the public sees: as it stood when `pub` was published, whatever came after."""
     return snapshot.load(pub.snapshot)
@@ -123,8 +134,14 @@ def publish(unit: Unit, year: int, today: date) -> Publication:
     """Open the year's disclosure to the public, frozen as it stands now.
 
     The report is stored whole (snapshot) and the public sees only that; publishing again takes
-    a new snapshot, which is how later gifts, payments and voids reach the public page.
+    a new snapshot, which is how later corrections reach the public page. When that snapshot
+    differs from the one it replaces, the publication keeps the replaced one's time and digest:
+    the public page and PDF then say "Đã điều chỉnh: công khai lại ngày ..., thay cho bản ngày ...".
+    Publishing an ended year closes that year's books for the unit (app.periods: nothing is then
+    posted, voided or back-dated into what the public was shown; reopening needs an admin).
     """
+    from app.periods.services import close_for_publish
+
     check_year(year, today)
     pub = publication(unit, year)
     if pub is None:
@@ -132,6 +149,7 @@ def publish(unit: Unit, year: int, today: date) -> Publication:
         db.session.add(pub)
         db.session.flush()
     before = pub.audit_dict()
+    old_digest, old_at = snapshot.digest(pub.snapshot), pub.published_at
     pub.published = True
     pub.published_at = utcnow()
     pub.published_by_id = _actor_id()
@@ -139,9 +157,12 @@ def publish(unit: Unit, year: int, today: date) -> Publication:
     pub.figures = rep.figures()
     pub.snapshot = snapshot.dump(rep)
     pub.snapshot_digest = snapshot.digest(pub.snapshot)  # the books check recomputes it (app.books.checks)
+    if old_digest and old_at is not None and pub.snapshot_digest != old_digest:
+        pub.previous_published_at, pub.previous_digest = old_at, old_digest
     pub.updated_at = utcnow()
     db.session.flush()
     record("publish", pub, before=before, after=pub.audit_dict())
+    close_for_publish(unit, year)
     return pub
 
 

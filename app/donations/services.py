@@ -80,6 +80,7 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
         ensure_open(campaign)
     except CampaignError as err:
         raise DonationError(str(err), "campaign_id") from None
+    _period_open(donation_date, campaign.unit_id, collector_unit.id if collector_unit else None, "donation_date")
     if method not in METHODS:
         raise DonationError("Hình thức đóng góp không hợp lệ.", "method")
     item, item_unit = clean(item or ""), clean(item_unit or "")
@@ -226,6 +227,16 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
     return ids
 
 
+def _period_open(day, unit_id, collector_id, field: str, hint: str | None = None) -> None:
+    """Closed periods (khóa sổ, app.periods): no gift recorded, back-dated or voided in one, whether
+    closed by the campaign's unit or by the branch that collected it (the figures count it there)."""
+    from app.periods import services as periods
+
+    for unit_id in (unit_id, collector_id):
+        if unit_id is not None:
+            periods.ensure_open(unit_id, day, field, hint=hint or periods.ENTRY_HINT, error=DonationError)
+
+
 def void_donation(donation: Donation, reason: str) -> Donation:
     """Void a donation: reverse its ledger entry (a gift in kind: its goods entry) and mark it.
 
@@ -237,6 +248,9 @@ def void_donation(donation: Donation, reason: str) -> Donation:
     reason = clean(reason or "")
     if not reason:
         raise DonationError("Vui lòng nhập lý do hủy.", "reason")
+    from app.periods.services import OWNER_HINT
+
+    _period_open(donation.donation_date, donation.unit_id, donation.collector_unit_id, "reason", OWNER_HINT)
     before = donation.audit_dict()
     if donation.goods_entry_id is not None:
         try:

@@ -54,3 +54,10 @@ class LedgerFilterForm(BaseForm):
     den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
     huong = SelectField("Thu/chi", choices=[("", "Cả thu và chi")] + list(DIRECTION_LABELS.items()))
     nguon = SelectField("Nguồn", choices=[("", "Mọi nguồn")] + list(SOURCE_LABELS.items()))
+
+
+class CorrectForm(BaseForm):
+    """The reason of a correction (bút toán điều chỉnh) of an entry in a closed period."""
+
+    reason = TextAreaField("Lý do điều chỉnh", validators=[
+        DataRequired("Vui lòng nhập lý do điều chỉnh."), Length(max=500, message="Quá 500 ký tự.")])

@@ -22,6 +22,7 @@ SOURCE_LABELS = {
     "reversal": "Hủy bút toán",
     "scholarship": "Học bổng",
     "prize": "Khen thưởng",
+    "adjustment": "Điều chỉnh",  # a correction of an entry in a closed period (corrects_id)
 }
 METHOD_LABELS = {"cash": "Tiền mặt", "transfer": "Chuyển khoản", "in_kind": "Hiện vật (quy ra tiền)"}
 RECEIPT, VOUCHER = "PT", "PC"  # phiếu thu, phiếu chi
@@ -73,6 +74,10 @@ class LedgerEntry(db.Model):
     basis: Mapped[str] = mapped_column(String(100), default="")  # e.g. "15/QĐ-HKH"
     transfer_id: Mapped[str | None] = mapped_column(String(32), index=True)
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    # A correction (source "adjustment", no number) of an entry in a closed period, dated in an open
+    # one; not unique: a correction voided by mistake can be followed by a new one (checked under
+    # the fund lock by app.funds.services.correct).
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -83,6 +88,10 @@ class LedgerEntry(db.Model):
         remote_side="LedgerEntry.id", back_populates="reversal", foreign_keys=[reversal_of_id])
     reversal: Mapped["LedgerEntry | None"] = relationship(
         back_populates="original", foreign_keys=[reversal_of_id], uselist=False)
+    corrected: Mapped["LedgerEntry | None"] = relationship(
+        remote_side="LedgerEntry.id", back_populates="corrections", foreign_keys=[corrects_id])
+    corrections: Mapped[list["LedgerEntry"]] = relationship(
+        back_populates="corrected", foreign_keys=[corrects_id], order_by="LedgerEntry.id")
 
     __table_args__ = (
         UniqueConstraint("unit_id", "number", name="uq_ledger_entry_unit_number"),
@@ -120,7 +129,7 @@ class LedgerEntry(db.Model):
                 "amount": self.amount, "direction": self.direction, "source": self.source,
                 "source_id": self.source_id, "counterparty": self.counterparty,
                 "description": self.description, "basis": self.basis, "transfer_id": self.transfer_id,
-                "reversal_of_id": self.reversal_of_id}
+                "reversal_of_id": self.reversal_of_id, "corrects_id": self.corrects_id}
 
     def __repr__(self) -> str:
         return f"<LedgerEntry {self.id} {self.number} {self.direction} {self.amount}>"

@@ -64,6 +64,17 @@ def detail(fund_id):
                   pagination=pagination, fund_balance=services.balance(fund), void_link=void_link)
 
 
+def _note(e) -> str:
+    """The cash book's remark column: voided, a reversal, a correction or corrected."""
+    if e.reversal:
+        return "Đã hủy"
+    if e.original:
+        return "Hủy phiếu " + (e.original.number or "")
+    if e.corrected:
+        return "Điều chỉnh phiếu " + (e.corrected.number or "")
+    return "Đã điều chỉnh" if any(c.reversal is None for c in e.corrections) else ""
+
+
 @bp.get("/<int:fund_id>/so-quy.xlsx")
 @login_required
 def export(fund_id):
@@ -76,7 +87,7 @@ def export(fund_id):
     entries = list(db.session.scalars(stmt.order_by(None).order_by(LedgerEntry.entry_date, LedgerEntry.id)))
     rows = ((e.entry_date, e.number or "", e.direction_label, e.source_label, e.counterparty, e.description,
              e.basis, e.amount if e.direction == "in" else None, e.amount if e.direction == "out" else None,
-             ("Đã hủy" if e.reversal else ("Hủy phiếu " + (e.original.number or "") if e.original else "")))
+             _note(e))
             for e in entries)
     return export_table(f"Sổ quỹ - {fund.name}.xlsx",
                         ["Ngày", "Số phiếu", "Thu/Chi", "Nguồn", "Người nộp/nhận", "Nội dung", "Căn cứ",

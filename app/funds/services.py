@@ -146,12 +146,16 @@ def balances(funds) -> dict[int, int]:
 
 def _post(fund: Fund, amount: int, direction: str, kind: str | None, *, entry_date: date,
           **fields) -> LedgerEntry:
+    from app.periods.services import ensure_open  # closed periods (khóa sổ): nothing is posted into one
+
+    ensure_open(fund.unit, entry_date, "entry_date")
     number = numbering.next_number(fund.unit_id, kind, entry_date.year) if kind else None
     entry = LedgerEntry(fund=fund, unit_id=fund.unit_id, amount=amount, direction=direction, number=number,
                         entry_date=entry_date, created_by_id=_actor_id(), **fields)
     db.session.add(entry)
     db.session.flush()
-    record("void" if entry.reversal_of_id else "post", entry, after=entry.audit_dict())
+    action = "void" if entry.reversal_of_id else "correct" if entry.corrects_id else "post"
+    record(action, entry, after=entry.audit_dict())
     return entry
 
 
@@ -198,6 +202,9 @@ def post_incomes_bulk(fund: Fund, items: list[dict]) -> list[int]:
         })
     if not rows:
         return []
+    from app.periods.services import ensure_open_many
+
+    ensure_open_many(fund.unit, [r["entry_date"] for r in rows], "entry_date")
     by_year: dict[int, list[dict]] = {}
     for row in sorted(rows, key=lambda r: r["entry_date"]):
         by_year.setdefault(row["entry_date"].year, []).append(row)
@@ -298,6 +305,13 @@ def reverse(entry: LedgerEntry, reason: str, *, entry_date: date | None = None) 
     _lock(*(leg.fund for leg in legs))
     if any(is_reversed(leg) for leg in legs):
         raise FundError("Bút toán này đã được hủy trước đó.", "reason")
+    from app.periods.services import VOID_HINT, ensure_open
+
+    for leg in legs:  # a record of a closed period is not voided: it is corrected (correct())
+        ensure_open(leg.unit, leg.entry_date, "reason", hint=VOID_HINT)
+        if correction_of(leg) is not None:
+            raise FundError("Bút toán này đã được điều chỉnh; muốn hủy, hãy hủy bút toán điều chỉnh trước.",
+                            "reason")
     for leg in legs:
         if leg.direction == IN and balance(leg.fund) - leg.amount < 0:
             raise FundError(f"Không thể hủy: quỹ “{leg.fund.name}” chỉ còn {format_vnd(balance(leg.fund))}, "
@@ -310,3 +324,71 @@ def reverse(entry: LedgerEntry, reason: str, *, entry_date: date | None = None) 
         for leg in legs
     ]
     return reversals if entry.transfer_id else reversals[0]
+
+
+# ---- correcting an entry of a closed period -----------------------------------------------------
+
+# Sources the ledger itself owns: their entries can be corrected here. An entry with an owner
+# record elsewhere (a gift, a pig count, an award, a prize) cannot: correcting the money alone
+# would leave that record saying otherwise (the award still "paid", the gift still counted).
+LEDGER_OWNED = {"payment", "transfer"}
+
+
+def correction_of(entry: LedgerEntry) -> LedgerEntry | None:
+    """The standing (not voided) correction of `entry`, or None."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import aliased
+
+    rev = aliased(LedgerEntry)
+    return db.session.scalar(select(LedgerEntry).where(
+        LedgerEntry.corrects_id == entry.id, ~exists(select(rev.id).where(rev.reversal_of_id == LedgerEntry.id))))
+
+
+def correction_refusal(entry: LedgerEntry) -> str:
+    """Why `entry` cannot be corrected from the ledger, or "" when it can (period aside)."""
+    if entry.reversal_of_id is not None or entry.source == "reversal":
+        return "Đây là bút toán hủy, không thể điều chỉnh."
+    if entry.corrects_id is not None or entry.source == "adjustment":
+        return "Đây là bút toán điều chỉnh, không thể điều chỉnh tiếp."
+    if entry.source_id is not None and entry.source not in LEDGER_OWNED:
+        label = SOURCE_LABELS.get(entry.source, entry.source).lower()
+        return (f"Bút toán này được ghi từ một khoản {label} và thuộc về khoản đó: điều chỉnh riêng sổ quỹ sẽ "
+                "làm lệch số liệu. Nếu thật sự cần sửa, quản trị viên mở lại kỳ đã khóa (ghi rõ lý do) "
+                "rồi hủy từ trang của khoản đó.")
+    return ""
+
+
+def correct(entry: LedgerEntry, reason: str) -> LedgerEntry | list:
+    """Correct an entry of a closed period: its opposite, dated today, source "adjustment", NO number
+    (the PT/PC series stay gap-free), linked through corrects_id, basis = the old number.
+
+    Both legs of a transfer are corrected together (one new transfer id). FundError when the
+    entry is not in a closed period (void it instead), is a reversal or a correction, belongs to
+    a record elsewhere, is voided or corrected already, or when the fund would go below zero.
+    """
+    from app.periods.services import closing_period
+
+    reason = _text(reason, 500, "reason", "lý do điều chỉnh", required=True)
+    refusal = correction_refusal(entry)
+    if refusal:
+        raise FundError(refusal, "reason")
+    legs = transfer_legs(entry)
+    _lock(*(leg.fund for leg in legs))
+    for leg in legs:
+        if is_reversed(leg):
+            raise FundError("Bút toán này đã được hủy trước đó.", "reason")
+        if correction_of(leg) is not None:
+            raise FundError("Bút toán này đã được điều chỉnh trước đó.", "reason")
+    if not any(closing_period(leg.unit, leg.entry_date) for leg in legs):
+        raise FundError("Kỳ của bút toán này chưa khóa sổ: hãy hủy bút toán thay vì ghi điều chỉnh.", "reason")
+    for leg in legs:
+        if leg.direction == IN and balance(leg.fund) - leg.amount < 0:
+            raise FundError(f"Không thể điều chỉnh: quỹ “{leg.fund.name}” chỉ còn {format_vnd(balance(leg.fund))}, "
+                            f"điều chỉnh giảm {format_vnd(leg.amount)} sẽ làm quỹ bị âm.", "reason")
+    day, tid = today(), uuid.uuid4().hex if entry.transfer_id else None
+    made = [_post(leg.fund, leg.amount, OUT if leg.direction == IN else IN, None, entry_date=day,
+                  source="adjustment", source_id=leg.id, corrects_id=leg.id, transfer_id=tid, method=leg.method,
+                  counterparty=leg.counterparty, counterparty_address=leg.counterparty_address,
+                  description=reason, basis=leg.number or "")
+            for leg in legs]
+    return made if entry.transfer_id else made[0]

@@ -164,6 +164,12 @@ def stock(root_unit: Unit, *, unit_id: int | None = None, item_key: str | None =
 
 def _post(unit: Unit, direction: str, kind: str | None, *, entry_date: date, **fields) -> GoodsEntry:
     """Insert one goods entry (every posting and reversal passes here), numbered when `kind` is given."""
+    from app.periods import services as periods  # closed periods (khóa sổ): nothing posted or voided in one
+
+    periods.ensure_open(unit, entry_date, "entry_date", error=GoodsError)
+    if fields.get("reversal_of_id"):
+        original = db.session.get(GoodsEntry, fields["reversal_of_id"])
+        periods.ensure_open(unit, original.entry_date, "reason", hint=periods.OWNER_HINT, error=GoodsError)
     number = numbering.next_number(unit.id, kind, entry_date.year) if kind else None
     entry = GoodsEntry(unit_id=unit.id, direction=direction, number=number, entry_date=entry_date,
                        created_by_id=_actor_id(), **fields)

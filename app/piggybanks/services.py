@@ -194,6 +194,9 @@ def opening_values(pig: PiggyBank, *, opened_on: date, amount: int, disposition:
     if pig.status != ACTIVE:
         raise PiggyBankError(f"Heo {pig.code} không ở trạng thái đang nuôi ({pig.status_label}).", "amount")
     opened_on = _date(opened_on, "opened_on")
+    from app.periods import services as periods  # closed periods (khóa sổ): no count dated into one
+
+    periods.ensure_open(pig.unit_id, opened_on, "opened_on", hint=periods.ENTRY_HINT, error=PiggyBankError)
     if opened_on < pig.issued_on:
         raise PiggyBankError("Ngày mổ heo không được trước ngày cấp heo "
                              f"({pig.issued_on.strftime('%d/%m/%Y')}).", "opened_on")
@@ -254,6 +257,9 @@ def void_opening(opening: PiggyBankOpening, reason: str) -> PiggyBankOpening:
     db.session.refresh(opening)
     if opening.voided:
         raise PiggyBankError("Lần mổ heo này đã được hủy trước đó.", "reason")
+    from app.periods import services as periods  # a count of a closed period is not voided
+
+    periods.ensure_open(opening.unit_id, opening.opened_on, "reason", hint=periods.OWNER_HINT, error=PiggyBankError)
     before = opening.audit_dict()
     if opening.ledger_entry is not None:
         try:

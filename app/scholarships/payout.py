@@ -35,6 +35,9 @@ def pay(nomination: Nomination, paid_on: date, field: str | None = None) -> Nomi
     if nomination.is_paid:
         raise RoundError(f"{nomination.pupil.full_name}: suất này đã chi trả rồi.")
     books.check_entry_date(paid_on, "paid_on", error=RoundError)  # beside the form's date, before anything posts
+    from app.periods import services as periods  # closed periods (khóa sổ): no payment dated into one
+
+    periods.ensure_open(nomination.unit_id, paid_on, "paid_on", hint=periods.ENTRY_HINT, error=RoundError)
     purpose = f"{cat.name} - {rnd.name}"[:500]
     if nomination.amount:
         try:
@@ -104,6 +107,9 @@ def reverse_payment(nomination: Nomination, reason: str) -> Nomination:
     before = nomination.audit_dict()
     if not (reason or "").strip():
         raise RoundError("Vui lòng nhập lý do hủy.", "reason")
+    from app.periods import services as periods  # an award paid in a closed period stays paid
+
+    periods.ensure_open(nomination.unit_id, nomination.paid_on, "reason", hint=periods.OWNER_HINT, error=RoundError)
     if nomination.paid_entry_id:
         try:
             from app.funds.models import LedgerEntry

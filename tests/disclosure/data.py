@@ -25,6 +25,14 @@ SECRET_NAME = "Trần Văn Kín Tiếng"
 PUPIL_BIRTH = date(2012, 3, 4)
 
 
+def reopen(s, reason="Nhập bổ sung chứng từ năm cũ"):
+    """Publishing closed the year's books (app.periods): an admin reopens it before late entries."""
+    from app.periods import services as periods
+
+    periods.reopen(periods.closing_period(s.unit, d(1, 1)), reason)
+    db.session.commit()
+
+
 def d(month, day, year=YEAR):
     return date(year, month, day)
 

@@ -1,0 +1,18 @@
+"""Forms of the closing pages: picking a unit and a year (GET), confirming a close, reopening."""
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (ConfirmForm re-exported for the views)
+
+
+class PickForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    don_vi = SelectField("Đơn vị", coerce=int, validate_choice=False)
+    nam = IntegerField("Năm", validators=[Optional(), NumberRange(min=2000, max=2100, message="Năm không hợp lệ.")])
+
+
+class ReopenForm(BaseForm):
+    reason = TextAreaField("Lý do mở lại", validators=[
+        DataRequired("Vui lòng nhập lý do mở lại kỳ đã khóa."), Length(max=500, message="Quá 500 ký tự.")])

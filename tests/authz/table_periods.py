@@ -1,0 +1,41 @@
+"""Closed periods (khóa sổ) and the ledger's correction of a closed period's entry."""
+from tests.authz import ALL, Rule
+
+CLOSERS = frozenset({"admin", "treasurer"})
+ADMIN = frozenset({"admin"})
+TREASURER = frozenset({"treasurer"})
+
+
+def unit_year(world, own):
+    from app.funds.services import today
+
+    return {"unit_id": (world.commune if own else world.other_commune).id, "year": today().year - 1}
+
+
+def closed_period(world, own):
+    """Last year closed in the world's commune (own) or the other commune."""
+    from app.extensions import db
+    from app.funds.services import today
+    from app.periods import services
+
+    unit = world.commune if own else world.other_commune
+    row = services.own_row(unit, today().year - 1, 0)
+    if row is None or not row.closed:
+        row = services.close(unit, today().year - 1, 0)
+        db.session.commit()
+    return {"period_id": row.id}
+
+
+def payment_entry(world, own):
+    from tests.factories_funds import fund_world
+
+    f = fund_world(world)
+    return {"entry_id": (f.own_payment if own else f.other_payment).id}
+
+
+TABLE = {
+    "periods.index": Rule(ALL),
+    "periods.close": Rule(CLOSERS, args=unit_year),
+    "periods.reopen": Rule(ADMIN, args=closed_period),
+    "funds.correct": Rule(TREASURER, args=payment_entry),
+}
