@@ -30,7 +30,8 @@ def parent_name(unit: Unit) -> str:
 
 
 def report_lines(rep: report.Report) -> int:
-    return sum(len(g.lines) for g in rep.income) + len(rep.spending) + len(rep.adjustments)
+    return (sum(len(g.lines) for g in rep.income) + len(rep.spending) + len(rep.adjustments)
+            + sum(len(g.lines) for g in rep.goods_income) + len(rep.goods_given))
 
 
 def report_pdf(rep: report.Report, progress=None, day=None, revised: str = "") -> bytes:
@@ -52,6 +53,7 @@ _public_lock = threading.Lock()
 
 
 def public_params(pub) -> dict:
+    from . import services
     from .snapshot import digest
 
     # The revision note is printed too: the same figures republished after a change are a new paper.
@@ -164,7 +166,9 @@ def honour_pdf(roll: HonourRoll, progress=None) -> bytes:
     return render_list_pdf("pdf/honour_roll.html", roll.rows, columns=honour.COLUMNS, amount_key="amount",
                            total_label="Tổng cộng", progress=progress, unit_name=roll.unit.name,
                            parent=parent_name(roll.unit), heading=roll.heading, subtitle=roll.subtitle,
-                           today=today(), count=len(roll.rows))
+                           today=today(), count=len(roll.rows),
+                           goods_total=sum(r.get("goods_value", 0) for r in roll.rows),
+                           money_total=sum(r["amount"] - r.get("goods_value", 0) for r in roll.rows))
 
 
 def _report(params) -> report.Report:
@@ -182,7 +186,10 @@ def _report_fingerprint(params) -> dict:
             "funds": [[f.fund.name, f.opening, f.income, f.spending, f.closing] for f in rep.funds],
             "income": [[g.title, g.note, [[ln.name, ln.amount, ln.in_kind] for ln in g.lines]] for g in rep.income],
             "spending": [[s.purpose, s.basis, s.count, s.amount, s.kind] for s in rep.spending],
-            "adjustments": [[str(a.entry_date), a.text, a.amount] for a in rep.adjustments]}
+            "adjustments": [[str(a.entry_date), a.text, a.amount] for a in rep.adjustments],
+            "goods": [rep.goods_opening, rep.goods_closing, rep.goods_adjustment, rep.moved_in_kind,
+                      [[g.title, [[ln.name, ln.amount, ln.in_kind] for ln in g.lines]] for g in rep.goods_income],
+                      [[s.purpose, s.basis, s.count, s.amount, s.items] for s in rep.goods_given]]}
 
 
 def _honour_fingerprint(params) -> dict:

@@ -4,7 +4,8 @@ One line per donor (several gifts summed), largest gift first and then the Vietn
 order, the way associations read it out at a ceremony. A donor who asked to stay anonymous
 (donor kind "anonymous": the name may be known to the treasurer for the receipt, it is
 never printed) appears as "Nhà hảo tâm ẩn danh". Voided gifts are left out; in-kind gifts
-count at the value they were entered with ("quy ra tiền") and name the goods.
+count at the value they were entered with ("quy ra tiền") and name the goods; each row keeps
+that value apart too ("goods_value"), so the roll's total says how much of it was money.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from app.printing.longlist import Column
 COLUMNS = [
     Column("stt", "STT", 7, "stt"),
     Column("name", "Họ và tên, tên tập thể", 38),
-    Column("in_kind", "Hiện vật (quy ra tiền)", 22),
-    Column("amount", "Số tiền (đồng)", 17, "money"),
+    Column("in_kind", "Hiện vật", 22),
+    Column("amount", "Tiền, hiện vật quy ra tiền (đồng)", 17, "money"),
     Column("note", "Ghi chú", 16),
 ]
 
@@ -29,9 +30,16 @@ def _rows(where) -> list[dict]:
     from app.donations.models import IN_KIND, Donation
     from app.funds.models import LedgerEntry
 
-    # A voided gift is marked on the donation and reversed in the ledger; either one leaves it out.
+    from app.reports.goodsfacts import goods_model
+
+    # A voided gift is marked on the donation and reversed in its ledger (or goods) entry; either one
+    # leaves it out. A gift in kind moved to the goods register had its old phiếu thu reversed for
+    # that reason alone: it stands while its goods entry does.
     reversed_entry = select(LedgerEntry.id).where(LedgerEntry.reversal_of_id == Donation.entry_id).exists()
-    where = [*where, ~reversed_entry]
+    where = [*where, ~(reversed_entry & Donation.goods_entry_id.is_(None))]
+    GoodsEntry = goods_model()
+    if GoodsEntry is not None:
+        where.append(~select(GoodsEntry.id).where(GoodsEntry.reversal_of_id == Donation.goods_entry_id).exists())
 
     sums = db.session.execute(select(Donation.donor_id, Donation.anonymous, func.sum(Donation.amount),
                                      func.count(Donation.id))
@@ -47,9 +55,12 @@ def _rows(where) -> list[dict]:
         return kept_anonymous(donors[donor_id].kind, gift_anonymous)
 
     goods: dict[tuple[int, bool], list[str]] = {}
+    goods_value: dict[tuple[int, bool], int] = {}
     for d in db.session.scalars(select(Donation).where(Donation.voided_at.is_(None), Donation.method == IN_KIND,
                                                        *where).order_by(Donation.donation_date, Donation.id)):
-        goods.setdefault((d.donor_id, hidden(d.donor_id, d.anonymous)), []).append(d.in_kind_text or d.item)
+        key = (d.donor_id, hidden(d.donor_id, d.anonymous))
+        goods.setdefault(key, []).append(d.in_kind_text or d.item)
+        goods_value[key] = goods_value.get(key, 0) + d.amount
     # Per donor, the gifts kept anonymous (the donor's kind or the gift's own flag) apart from the named ones.
     totals: dict[tuple[int, bool], list[int]] = {}
     for donor_id, gift_anonymous, total, count in sums:
@@ -61,7 +72,8 @@ def _rows(where) -> list[dict]:
         donor = donors[donor_id]
         rows.append({"name": ANONYMOUS_NAME if anonymous else donor.name,
                      "in_kind": "; ".join(g for g in goods.get((donor_id, anonymous), []) if g),
-                     "amount": total, "note": f"{count} lần" if count > 1 else "",
+                     "amount": total, "goods_value": goods_value.get((donor_id, anonymous), 0),
+                     "note": f"{count} lần" if count > 1 else "",
                      "_key": (-total, "~" if anonymous else donor.name_key, donor_id, anonymous)})
     rows.sort(key=lambda r: r["_key"])
     for r in rows:

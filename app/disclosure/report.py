@@ -30,7 +30,7 @@ from app.funds.models import IN, OUT, SOURCE_LABELS, Fund, LedgerEntry
 from app.units.models import Unit
 from app.vn.names import word_key
 
-from . import spending
+from . import goods, spending
 from .spending import SpendingLine
 
 
@@ -85,6 +85,15 @@ class Report:
     income: list[IncomeGroup]
     spending: list[SpendingLine]
     adjustments: list[Adjustment]
+    # Goods in kind (goods.py), never in the funds above: valued in đồng ("quy ra tiền").
+    goods_income: list[IncomeGroup] = field(default_factory=list)
+    goods_given: list = field(default_factory=list)  # goods.GoodsLine
+    goods_opening: int = 0     # value on hand on 1 January
+    goods_closing: int = 0     # on 31 December
+    goods_adjustment: int = 0  # goods entries of earlier years voided this year (signed)
+    # Gifts in kind recorded as fund income before the goods register, standing at the year's end:
+    # in the funds' income (the ledger then held them) but listed among the goods, not the money.
+    moved_in_kind: int = 0
 
     @property
     def opening(self) -> int:
@@ -120,18 +129,41 @@ class Report:
         return sum(a.amount for a in self.adjustments)
 
     @property
+    def goods_income_total(self) -> int:
+        return sum(g.total for g in self.goods_income)
+
+    @property
+    def goods_given_total(self) -> int:
+        return sum(s.amount for s in self.goods_given)
+
+    @property
+    def received_total(self) -> int:
+        """Everything received: money and goods (valued)."""
+        return self.income_total + self.goods_income_total
+
+    @property
+    def has_goods(self) -> bool:
+        return bool(self.goods_income or self.goods_given or self.goods_opening or self.goods_closing
+                    or self.goods_adjustment or self.moved_in_kind)
+
+    @property
     def donor_count(self) -> int:
         """Donor lines (a donor giving to two campaigns counts twice, as on paper)."""
         return sum(1 for g in self.income for line in g.lines if line.kind == "donor")
 
     @property
     def empty(self) -> bool:
-        return not (self.income or self.spending or self.adjustments or any(f.opening for f in self.funds))
+        return not (self.income or self.spending or self.adjustments or any(f.opening for f in self.funds)
+                    or self.has_goods)
 
     def figures(self) -> dict:
         """The headline figures kept with a publication (to notice later changes)."""
-        return {"opening": self.opening, "income": self.income_total, "spending": self.spending_total,
-                "adjustments": self.adjustment_total, "closing": self.closing}
+        figures = {"opening": self.opening, "income": self.income_total, "spending": self.spending_total,
+                   "adjustments": self.adjustment_total, "closing": self.closing}
+        if self.has_goods:  # only then: a year without goods keeps the figures it always had
+            figures.update(goods_income=self.goods_income_total, goods_given=self.goods_given_total,
+                           goods_closing=self.goods_closing)
+        return figures
 
 
 def period(year: int) -> tuple[date, date]:
@@ -159,13 +191,18 @@ def build(unit: Unit, year: int) -> Report:
     funds = unit_funds(unit)
     ids = [f.id for f in funds]
     if not ids:
-        return Report(unit, year, [], [], [], [])
+        rep = Report(unit, year, [], [], [], [])
+        goods.fill(rep, unit, year)
+        return rep
     lines = {f.id: FundLine(f) for f in funds}
     _balances(lines, ids, year)
     adjustments = _adjustments(lines, ids, year)
     income = _income(lines, ids, year)
     payments = _spending(lines, ids, year)
-    return Report(unit, year, list(lines.values()), income, payments, adjustments)
+    rep = Report(unit, year, list(lines.values()), income, payments, adjustments)
+    rep.moved_in_kind = _moved_in_kind(ids, year)
+    goods.fill(rep, unit, year)
+    return rep
 
 
 def _balances(lines: dict[int, FundLine], ids, year: int) -> None:
@@ -186,6 +223,8 @@ def _adjustments(lines: dict[int, FundLine], ids, year: int) -> list[Adjustment]
     of entries in closed periods (source "adjustment", app.periods), whatever year they correct."""
     start, end = period(year)
     orig = aliased(LedgerEntry)
+    cols = (LedgerEntry.fund_id, LedgerEntry.entry_date, LedgerEntry.amount, LedgerEntry.direction,
+            orig.number, orig.entry_date, orig.source, LedgerEntry.id)
     rows = db.session.execute(
         select(*cols, literal("Hủy"))
         .join(orig, orig.id == LedgerEntry.reversal_of_id)
@@ -226,8 +265,6 @@ def _income(lines: dict[int, FundLine], ids, year: int) -> list[IncomeGroup]:
         g.lines.sort(key=lambda line: (-line.amount, line.sort_key))
     campaigns = sorted((g for k, g in groups.items() if isinstance(k, int)), key=lambda g: word_key(g.title))
     return campaigns + [g for k, g in groups.items() if not isinstance(k, int)]
-    cols = (LedgerEntry.fund_id, LedgerEntry.entry_date, LedgerEntry.amount, LedgerEntry.direction,
-            orig.number, orig.entry_date, orig.source, LedgerEntry.id)
 
 
 def _campaign_group(groups, campaign) -> IncomeGroup:
@@ -245,6 +282,8 @@ def _donations(groups, standing) -> None:
     from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
     from app.donations.models import IN_KIND, Donation
 
+    # A gift in kind moved to the goods register (its old phiếu thu reversed) is listed with the goods.
+    standing = and_(standing, _not_moved(Donation, IN_KIND))
     rows = db.session.execute(
         select(Donation.campaign_id, Donation.donor_id, Donation.anonymous, func.sum(LedgerEntry.amount),
                func.count(Donation.id))
@@ -280,6 +319,27 @@ def _donations(groups, standing) -> None:
             ANONYMOUS_NAME if anonymous else donor.name, int(total), int(count),
             "; ".join(k for k in kinds.get(key, []) if k), anonymous, "~" if anonymous else donor.name_key)
         _campaign_group(groups, campaigns[campaign_id]).lines.append(line)
+
+
+def _not_moved(Donation, in_kind: str):
+    """SQL condition: the donation is not a gift in kind that has its goods entry (the gifts in kind
+    recorded as fund income before the goods register: their income is shown among the goods)."""
+    from sqlalchemy import or_
+
+    return or_(Donation.method != in_kind, Donation.goods_entry_id.is_(None))
+
+
+def _moved_in_kind(ids, year: int) -> int:
+    """The funds' income of the year that came from gifts in kind now in the goods register."""
+    from app.donations.models import IN_KIND, Donation
+
+    _, end = period(year)
+    standing = and_(_year_entries(ids, year), LedgerEntry.direction == IN, LedgerEntry.reversal_of_id.is_(None),
+                    _standing(end))
+    total = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+                              .join(Donation, Donation.entry_id == LedgerEntry.id)
+                              .where(standing, Donation.method == IN_KIND, Donation.goods_entry_id.is_not(None)))
+    return int(total or 0)
 
 
 def _piggy_banks(groups, standing) -> None:

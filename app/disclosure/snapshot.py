@@ -47,7 +47,7 @@ def _undate(value: str | None) -> date | None:
 def dump(rep: report.Report) -> dict:
     """The report as plain JSON data (stable key order, no objects)."""
     parent = rep.unit.parent
-    return {
+    data = {
         "version": VERSION,
         "year": rep.year,
         "unit": {"id": rep.unit.id, "name": rep.unit.name, "parent": parent.name if parent else None},
@@ -62,6 +62,46 @@ def dump(rep: report.Report) -> dict:
         "adjustments": [{"entry_date": _day(a.entry_date), "text": a.text, "amount": a.amount}
                         for a in rep.adjustments],
     }
+    if rep.has_goods:
+        data["goods"] = _dump_goods(rep)
+    return data
+
+
+def _dump_goods(rep: report.Report) -> dict:
+    """Goods in kind (issue 13), under a key of their own that only a report with goods has: a
+    snapshot taken before goods existed, or of a year without any, stays exactly as it was (same
+    digest, and not "changed since published" for that reason alone)."""
+    return {"opening": rep.goods_opening, "closing": rep.goods_closing, "adjustment": rep.goods_adjustment,
+            "moved_in_kind": rep.moved_in_kind,
+            "income": [_dump_group(g) for g in rep.goods_income],
+            "given": [{"purpose": s.purpose, "basis": s.basis, "count": s.count, "amount": s.amount,
+                       "items": s.items, "kind": s.kind, "first_date": _day(s.first_date)}
+                      for s in rep.goods_given]}
+
+
+def _dump_group(g) -> dict:
+    return {"title": g.title, "note": g.note, "campaign_id": g.campaign_id,
+            "lines": [{"name": ln.name, "amount": ln.amount, "gifts": ln.gifts, "in_kind": ln.in_kind,
+                       "anonymous": ln.anonymous, "kind": ln.kind} for ln in g.lines]}
+
+
+def _load_group(g) -> report.IncomeGroup:
+    return report.IncomeGroup(g["title"], g["note"], [
+        report.DonorLine(ln["name"], ln["amount"], ln["gifts"], ln["in_kind"], ln["anonymous"], kind=ln["kind"])
+        for ln in g["lines"]], campaign_id=g["campaign_id"])
+
+
+def _load_goods(rep: report.Report, data: dict | None) -> None:
+    """The goods of a snapshot; none in one taken before goods existed (its pages show no goods)."""
+    from .goods import GoodsLine
+
+    if not data:
+        return
+    rep.goods_opening, rep.goods_closing = data.get("opening", 0), data.get("closing", 0)
+    rep.goods_adjustment, rep.moved_in_kind = data.get("adjustment", 0), data.get("moved_in_kind", 0)
+    rep.goods_income = [_load_group(g) for g in data.get("income", [])]
+    rep.goods_given = [GoodsLine(s["purpose"], s["basis"], s["count"], s["amount"], s.get("items", ""),
+                                 s.get("kind", "issue"), _undate(s.get("first_date"))) for s in data.get("given", [])]
 
 
 def load(data: dict) -> report.Report:
@@ -76,7 +116,9 @@ def load(data: dict) -> report.Report:
     spending = [SpendingLine(s["purpose"], s["basis"], s["count"], s["amount"], s["kind"], _undate(s["first_date"]))
                 for s in data["spending"]]
     adjustments = [report.Adjustment(_undate(a["entry_date"]), a["text"], a["amount"]) for a in data["adjustments"]]
-    return report.Report(unit, data["year"], funds, income, spending, adjustments)
+    rep = report.Report(unit, data["year"], funds, income, spending, adjustments)
+    _load_goods(rep, data.get("goods"))
+    return rep
 
 
 def digest(data: dict | None) -> str:

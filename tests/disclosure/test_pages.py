@@ -65,8 +65,9 @@ def test_public_page_is_light_and_needs_no_javascript(world, as_user, app):
     assert "<script" not in html and "hx-" not in html
     assert "Đăng xuất" not in html and "csrf" not in html.lower()
     assert 'name="viewport"' in html and len(resp.data) < 40_000
-    assert "Số dư các quỹ đến ngày 31/12/2025" in html and "5.550.000 đ" in html
-    assert "Năm triệu năm trăm năm mươi nghìn đồng" in html
+    assert "Số dư các quỹ đến ngày 31/12/2025" in html and "4.550.000 đ" in html
+    assert "Hiện vật còn trong kho, quy ra tiền: <strong>1.000.000 đ</strong>" in html
+    assert "Bốn triệu năm trăm năm mươi nghìn đồng" in html
     assert "Quyết định số 15/QĐ-HKH" in html and "Quyết định số 30/QĐ-HKH" in html
     fragment = anon.get(_public_url(s), htmx=True)
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
@@ -84,7 +85,7 @@ def test_publishing_asks_for_confirmation_is_audited_and_can_be_withdrawn(world,
     assert db.session.scalar(select(Publication)) is None  # a GET changes nothing
     assert client.post(_admin_url(s, "/cong-bo"), htmx=True).headers["HX-Redirect"].endswith(_admin_url(s))
     pub = services.published(s.unit, YEAR)
-    assert pub.published_by_id == world.users["admin"].id and pub.figures["closing"] == 5_550_000
+    assert pub.published_by_id == world.users["admin"].id and pub.figures["closing"] == 4_550_000
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "publish"))
     assert entry.after["published"] is True and entry.before["published"] is False
     assert entry.unit_id == s.unit.id
@@ -122,7 +123,7 @@ def test_admin_report_page_shows_the_deadline_hint_and_figures(world, as_user, a
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<html" in html
     assert "31/03/2026" in html and "Chưa công khai" in html
-    assert "Cộng các quỹ" not in html and "5.550.000 đ" in html
+    assert "Cộng các quỹ" not in html and "4.550.000 đ" in html
     assert _admin_url(s, "/cong-bo") not in html  # a viewer reads, an admin publishes
     admin = app.test_client()
     login(admin, world.users["admin"])
@@ -167,6 +168,6 @@ def test_admin_sees_when_the_books_changed_after_publishing(world, as_user):
     s = data.build(world)
     client = as_user(world.users["admin"])
     _publish(client, s)
-    give(s.fund, 100_000, entry_date=date(YEAR, 12, 31))
     data.reopen(s)  # publishing closed 2025: late entries need the year reopened
+    give(s.fund, 100_000, entry_date=date(YEAR, 12, 31))
     assert "Số liệu đã thay đổi sau khi công khai" in client.get(_admin_url(s)).get_data(as_text=True)

@@ -42,7 +42,11 @@ def test_disclosure_pdf_has_the_administrative_header_figures_and_words(world, a
     # Decision numbers are never broken after "/" in the narrow "Căn cứ" column.
     table = _text(pdf, layout=True)
     assert "Quyết định số" in table and all(n in table for n in ("15/QĐ-HKH", "30/QĐ-HKH", "45/QĐ-HKH"))
-    assert "5.550.000" in text and "Năm triệu năm trăm năm mươi nghìn đồng" in text
+    assert "4.550.000" in text and "Bốn triệu năm trăm năm mươi nghìn đồng" in text
+    # Money and goods apart and together: 4.250.000 in money, the notebooks 1.000.000, 5.250.000 in all.
+    assert "Tiền đã tiếp nhận: 4.250.000 đ" in text and "Hiện vật đã tiếp nhận, quy ra tiền: 1.000.000 đ" in text
+    assert "Tổng số đã tiếp nhận (tiền và hiện vật): 5.250.000 đ" in text
+    assert "HIỆN VẬT TRONG KHO (QUY RA TIỀN)" in text
     assert "Hủy phiếu thu PT-2024-0002" in text
     assert "CHỦ TỊCH" in text
     fonts = _fonts(pdf)

@@ -22,32 +22,39 @@ def test_each_fund_opening_plus_income_minus_spending_is_its_closing_balance(wor
     assert line.opening + line.income - line.spending == line.closing
     assert line.income == rep.income_total + rep.adjustment_total  # the 2024 receipt voided in 2025
     assert line.spending == rep.spending_total
-    assert rep.figures() == {"opening": 3_400_000, "income": 5_250_000, "spending": 2_700_000,
-                             "adjustments": -400_000, "closing": 5_550_000}
+    # The notebooks given in kind (1.000.000 đ) are goods: in the goods register, not the fund.
+    assert rep.figures() == {"opening": 3_400_000, "income": 4_250_000, "spending": 2_700_000,
+                             "adjustments": -400_000, "closing": 4_550_000, "goods_income": 1_000_000,
+                             "goods_given": 0, "goods_closing": 1_000_000}
 
 
 def test_next_year_opens_with_this_years_closing(world):
     s = data.build(world)
-    assert report.build(s.unit, data.YEAR + 1).opening == report.build(s.unit, data.YEAR).closing == 5_550_000
+    assert report.build(s.unit, data.YEAR + 1).opening == report.build(s.unit, data.YEAR).closing == 4_550_000
+    assert report.build(s.unit, data.YEAR + 1).goods_opening == report.build(s.unit, data.YEAR).goods_closing \
+        == 1_000_000
 
 
 def test_donors_are_listed_per_campaign_largest_first_and_anonymous_by_the_label_only(world):
     s = data.build(world)
     rep = report.build(s.unit, data.YEAR)
     campaign = next(g for g in rep.income if g.campaign_id == s.campaign.id)
-    # Equal amounts: names first (Vietnamese order), the anonymous donor after them.
-    assert _names(campaign) == ["Nguyễn Văn An", ANONYMOUS_NAME, "Nhà sách Phương Nam"]
+    # Equal amounts: names first (Vietnamese order), the anonymous donor after them; the shop gave goods.
+    assert _names(campaign) == ["Nguyễn Văn An", ANONYMOUS_NAME]
     assert campaign.lines[0].amount == 2_000_000 and campaign.lines[0].gifts == 2
-    assert campaign.total == 5_000_000
+    assert campaign.total == 4_000_000
     assert all(data.SECRET_NAME not in line.name for g in rep.income for line in g.lines)
 
 
-def test_in_kind_gifts_count_at_their_value_and_name_the_goods(world):
+def test_in_kind_gifts_count_at_their_value_and_name_the_goods_apart_from_the_money(world):
     s = data.build(world)
-    campaign = next(g for g in report.build(s.unit, data.YEAR).income if g.campaign_id == s.campaign.id)
-    shop = campaign.lines[-1]
-    assert shop.in_kind == "50 quyển vở" and shop.amount == 1_000_000
-    assert campaign.in_kind_total == 1_000_000
+    rep = report.build(s.unit, data.YEAR)
+    money = next(g for g in rep.income if g.campaign_id == s.campaign.id)
+    assert "Nhà sách Phương Nam" not in _names(money) and money.in_kind_total == 0
+    [goods] = rep.goods_income
+    assert goods.campaign_id == s.campaign.id and _names(goods) == ["Nhà sách Phương Nam"]
+    assert goods.lines[0].in_kind == "50 quyển vở" and goods.lines[0].amount == 1_000_000
+    assert (rep.income_total, rep.goods_income_total, rep.received_total) == (4_250_000, 1_000_000, 5_250_000)
 
 
 def test_a_gift_voided_within_the_year_drops_out_with_its_reversal(world):
@@ -61,7 +68,7 @@ def test_a_gift_voided_after_the_year_stays_in_that_year_and_is_an_adjustment_of
     entry = give(s.fund, 600_000, entry_date=date(data.YEAR, 12, 30), counterparty="Thu cuối năm")
     funds.reverse(entry, "Nhập sai số tiền", entry_date=date(data.YEAR + 1, 1, 5))
     db.session.commit()
-    assert report.build(s.unit, data.YEAR).income_total == 5_250_000 + 600_000
+    assert report.build(s.unit, data.YEAR).income_total == 4_250_000 + 600_000
     nxt = report.build(s.unit, data.YEAR + 1)
     assert [a.amount for a in nxt.adjustments] == [-600_000]
     assert nxt.funds[0].income == -600_000 and nxt.closing == nxt.opening - 600_000
