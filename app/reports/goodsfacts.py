@@ -9,9 +9,7 @@ receipt voided in the same month leaves nothing.
 Money raised in kind is still read from the donations ("Vận động được", figures._donations):
 that is what the donation list filtered to "Hiện vật" totals, whatever unit keeps the goods.
 """
-import weakref
-
-from sqlalchemy import case, func, inspect, literal_column, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -19,23 +17,15 @@ from app.extensions import db
 from .facts import Facts, GoodsFlow
 from .figures import _in_range, _month, _scope, _ym
 
-_READY: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
 
 def goods_model():
-    """The GoodsEntry model, or None while the goods register is not installed in this database
-    (an older checkout or a database not yet upgraded): the reports then have no goods figures."""
+    """The GoodsEntry model, or None in a checkout without the goods register (app.goods): the
+    reports then have no goods figures. (A database must be upgraded either way: the donation
+    table itself gained goods_entry_id with the goods_entry table.)"""
     try:
         from app.goods.models import GoodsEntry
     except ImportError:
         return None
-    engine = db.session.get_bind()
-    engine = getattr(engine, "engine", engine)
-    if not _READY.get(engine):
-        # Only a found table is remembered: a database upgraded while we run is seen next time.
-        if not inspect(engine).has_table(GoodsEntry.__tablename__):
-            return None
-        _READY[engine] = True
     return GoodsEntry
 
 

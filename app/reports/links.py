@@ -39,6 +39,10 @@ class Links:
     def fund(self, fund_id: int) -> str:
         return url_for("funds.detail", fund_id=fund_id, **self._dates())
 
+    def goods_stock(self) -> str:
+        """The goods on hand in the user's scope (its total: the value of the goods in stock)."""
+        return url_for("goods.index")
+
     def campaigns(self, status: str = "") -> str:
         return url_for("campaigns.index", **({"trang_thai": status} if status else {}))
 

@@ -64,16 +64,42 @@ def _bars(page: str) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def _check_dashboard(client) -> int:
-    """Follow every figure of the dashboard for PERIOD; returns how many links were checked."""
+def _goods_on_hand(page: str) -> int:
+    """The goods stock page's total value on hand."""
+    return _money(re.search(r'data-label="Tổng giá trị còn lại">([^<]*)<', page).group(1))
+
+
+def _check_dashboard(client, goods: dict | None = None) -> int:
+    """Follow every figure of the dashboard for PERIOD; returns how many links were checked.
+    `goods` collects the goods figures seen (raised, handed out, on hand) for the caller's checks."""
     page = client.get(f"/?ky={PERIOD}").get_data(as_text=True)
+    goods = {} if goods is None else goods
     checked = 0
     # Money raised (school year and calendar year cards): the roll-up's total, and its three parts.
     for href, figure in re.findall(r'<a class="stat" href="([^"]*tong-hop[^"]*)"><span>Vận động được[^<]*</span>\s*'
                                    r"<strong>([^<]*)</strong>", page):
         assert _foot(_get(client, href), "Vận động được") == _money(figure), href
         checked += 1
+    # Money and goods apart: money -> the roll-up's money column, goods -> the donation list in kind.
+    for href, figure in re.findall(r'<a href="([^"]*)">Tiền: ([^<]*)</a>', page):
+        assert _foot(_get(client, href), "Tiền") == _money(figure), href
+        checked += 1
+    for href, figure in re.findall(r'<a href="([^"]*)">Hiện vật \(quy ra tiền\): ([^<]*)</a>', page):
+        assert "hinh_thuc=in_kind" in href
+        assert _donation_total(_get(client, href)) == _money(figure), href
+        goods.setdefault("raised", []).append(_money(figure))
+        checked += 1
+    for href, figure in re.findall(r'<a class="sub" href="([^"]*)">hiện vật đã trao ([^<]*) trong', page):
+        assert _foot(_get(client, href), "Hiện vật đã trao") == _money(figure), href
+        goods.setdefault("given", []).append(_money(figure))
+        checked += 1
+    for href, figure in re.findall(r'<a class="sub" href="([^"]*)">hiện vật còn trong kho \(quy ra tiền\): ([^<]*)</a>',
+                                   page):
+        assert _goods_on_hand(_get(client, href)) == _money(figure), href
+        goods.setdefault("on_hand", []).append(_money(figure))
+        checked += 1
     for href, figure in re.findall(r'<a href="([^"]*)">ủng hộ ([^<]*)</a>', page):
+        assert "hinh_thuc=tien" in href  # the money part: cash and transfer
         assert _donation_total(_get(client, href)) == _money(figure), href
         checked += 1
     for href, figure in re.findall(r'<a href="([^"]*)">heo đất nộp quỹ ([^<]*)</a>', page):
@@ -118,7 +144,40 @@ def _check_dashboard(client) -> int:
 
 def test_province_figures_equal_their_lists(w, client, as_user):
     as_user(w.admin_p)
-    assert _check_dashboard(client) >= 25
+    goods = {}
+    assert _check_dashboard(client, goods) >= 28
+    # The 50 notebooks given in kind (500.000 đ) in September 2025 are still in stock.
+    assert goods["on_hand"] == [500_000] and goods["raised"] == [0, 0]
+
+
+def test_goods_raised_and_handed_out_link_to_lists_with_the_same_figures(w, app, client, as_user):
+    """Goods raised, handed out and on hand: each dashboard figure equals the list it opens, for the
+    province and for the commune that keeps the goods; the roll-up shows money and goods apart."""
+    from app.extensions import db
+    from app.funds.services import today
+    from app.goods import services as goods_services
+    from app.reports.periods import current_school_year
+    from tests.factories_donations import make_donation
+
+    day = today()
+    make_donation(w.cA, 300_000, day=day, method="in_kind", item="bút bi", quantity=30, item_unit="cây")
+    goods_services.give_out(w.A, item="vở", item_unit="quyển", quantity=20, entry_date=day,
+                            recipient="Trường THCS An Bình", purpose="Phát vở cho học sinh khó khăn")
+    db.session.commit()
+    as_user(w.admin_p)
+    seen = {}
+    assert _check_dashboard(client, seen) >= 28
+    # Both cards (school year, calendar year) count today's pens; 20 of the 50 notebooks went out.
+    assert seen["raised"] == [300_000, 300_000] and seen["given"] == [200_000]
+    assert seen["on_hand"] == [300_000 + 300_000]
+    rollup = _get(client, f"/bao-cao/tong-hop?don_vi={w.P.id}&ky={current_school_year(day).key}")
+    assert (_foot(rollup, "Tiền"), _foot(rollup, "Hiện vật"), _foot(rollup, "Vận động được")) == (0, 300_000, 300_000)
+    assert _foot(rollup, "Hiện vật đã trao") == 200_000
+    commune = app.test_client()
+    login(commune, w.viewer_a)
+    seen = {}
+    assert _check_dashboard(commune, seen) >= 20
+    assert seen["raised"] == [300_000, 300_000] and seen["on_hand"] == [600_000]
 
 
 def test_commune_figures_equal_their_lists(w, app):
