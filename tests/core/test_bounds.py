@@ -198,20 +198,25 @@ def test_amounts_over_bound_lists_old_rows_above_the_bound(world):
     assert books.amounts_over_bound() == [books.OverBound("ledger_entry", "amount", old, 999_999_999_999_999)]
 
 
-def test_sums_stay_exact_and_never_fail_past_64_bits(world):
+def test_sums_never_fail_and_stay_exact_below_2_to_the_53(world):
     """9,400 rows of 999.999.999.999.999 đ (the issue's two imports) sum past 2**63: SQLite's SUM()
-    raised "integer overflow"; the split sum (app.core.books) gives the figure, exact below 2**63."""
+    raised "integer overflow"; the sums of app.core.books give the figure (approximate past 2**53)."""
     fund = funds.default_fund(world.commune)
     _raw_income(fund, 999_999_999_999_999, n=4_700)
-    assert funds.balance(fund) == 4_700 * 999_999_999_999_999  # exact: still below 2**63
     _raw_income(fund, 999_999_999_999_999, n=4_700, start=95_000)
-    total = funds.balance(fund)
-    assert abs(total - 9_400 * 999_999_999_999_999) < 10**6  # beyond 2**63 SQLite gives a REAL, no error
+    exact = 9_400 * 999_999_999_999_999
+    assert abs(funds.balance(fund) - exact) < exact * 1e-12  # no error; PostgreSQL's numeric is exact
     filtered = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount)
                                                       .filter(LedgerEntry.fund_id == fund.id), 0)))
-    assert abs(int(filtered) - 9_400 * 999_999_999_999_999) < 10**6
-    # Exact for totals that fit: the split changes nothing for ordinary books.
+    assert abs(int(filtered) - exact) < exact * 1e-12
+    # Exact, and an int, while the sum stays below 2**53 (90,000 amounts of the largest size).
     small = funds.default_fund(world.other_commune)
-    for amount in (1, 4_294_967_295, 4_294_967_296, MAX, 123_456_789):
-        give(small, amount)
-    assert funds.balance(small) == 1 + 4_294_967_295 + 4_294_967_296 + MAX + 123_456_789
+    _raw_income(small, 2**52, start=80_000)
+    _raw_income(small, 2**52 - 1, start=80_001)
+    assert funds.balance(small) == 2**53 - 1 and isinstance(funds.balance(small), int)
+    ordinary = funds.default_fund(world.branch)
+    for amount in (1, 4_294_967_295, MAX, 123_456_789):
+        give(ordinary, amount)
+    funds.post_payment(ordinary, 7, entry_date=date(2026, 3, 11), recipient="A", purpose="B")
+    db.session.commit()
+    assert funds.balance(ordinary) == 1 + 4_294_967_295 + MAX + 123_456_789 - 7
