@@ -75,7 +75,11 @@ def goods_stock(seen: dict) -> list[Finding]:
     seen["phiếu hiện vật"] = sum(int(r[5]) for r in rows)
     seen["mặt hàng tồn kho theo đơn vị"] = len(rows)
     shown = {}
-    for root in db.session.scalars(select(Unit).where(Unit.parent_id.is_(None))):
+    # The goods pages' figures (app.goods.services.stock), for each top unit that holds goods.
+    holding = {uid for uid, *_ in rows}
+    paths = db.session.scalars(select(Unit.path).where(Unit.id.in_(holding))).all() if holding else []
+    top_ids = {int(p.strip("/").split("/")[0]) for p in paths if p.strip("/")}
+    for root in (db.session.scalars(select(Unit).where(Unit.id.in_(top_ids))).all() if top_ids else []):
         for row in goods.stock(root):
             shown[(row["unit_id"], row["item_key"], row["item_unit"])] = row
     out = []
