@@ -16,9 +16,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, event, or_, select
+from sqlalchemy.orm import Session
 
 from app.audit.services import record
 from app.extensions import db
@@ -100,19 +101,32 @@ def covering(rows: list[ClosedPeriod], d: date) -> ClosedPeriod | None:
     return min(found, key=lambda r: (r.month != WHOLE_YEAR, r.closed_at)) if found else None
 
 
+_CACHE = "closed_periods"  # db.session.info: {unit_id: closed rows binding it}, for one transaction
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _end_of_transaction(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_CACHE, None)
+
+
+def binding_rows(unit: Unit | int) -> list[ClosedPeriod]:
+    """Every closed row binding `unit` (any year), read once per transaction: an import of thousands
+    of gifts, or a ledger page of fifty entries, asks the database once."""
+    unit_id = unit if isinstance(unit, int) else unit.id
+    cache = db.session.info.setdefault(_CACHE, {})
+    if unit_id not in cache:
+        cache[unit_id] = closed_rows(unit)
+    return cache[unit_id]
+
+
 def closing_period(unit: Unit | int, d: date) -> ClosedPeriod | None:
     """The closed period `d` falls in for `unit` (its own or one above it), or None when open."""
-    return covering(closed_rows(unit, d.year), d)
+    return covering(binding_rows(unit), d)
 
 
 def is_closed(unit: Unit | int, d: date) -> bool:
-    """True when `d` lies in a closed period of `unit` (memoised per request for list pages)."""
-    unit_id = unit if isinstance(unit, int) else unit.id
-    if has_request_context():
-        cache = g.setdefault("_closed_rows", {})
-        if unit_id not in cache:
-            cache[unit_id] = closed_rows(unit)
-        return covering(cache[unit_id], d) is not None
+    """True when `d` lies in a closed period of `unit` (list pages ask it once per row)."""
     return closing_period(unit, d) is not None
 
 
@@ -146,7 +160,7 @@ def ensure_open(unit: Unit | int, d: date, field: str | None = "entry_date", *, 
 
 def ensure_open_many(unit: Unit | int, days, field: str | None = "entry_date", *, hint: str = POST_HINT) -> None:
     """ensure_open for many dates of one unit with one query (bulk imports)."""
-    rows = closed_rows(unit)
+    rows = binding_rows(unit)
     if not rows:
         return
     for d in sorted({d for d in days if isinstance(d, date)}):
@@ -229,8 +243,7 @@ def reopen(row: ClosedPeriod, reason: str) -> ClosedPeriod:
 
 
 def _forget() -> None:
-    if has_request_context():
-        g.pop("_closed_rows", None)
+    db.session.info.pop(_CACHE, None)
 
 
 # ---- the page ---------------------------------------------------------------------------------------
