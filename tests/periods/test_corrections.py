@@ -59,6 +59,8 @@ def test_the_ledger_offers_a_correction_for_a_closed_entry_and_posts_it_dated_to
     row = page[page.index(f'id="entry-{closed.id}"'):]
     assert "Ghi điều chỉnh" not in row[:row.index("</tr>")]  # corrected once
     assert client.post(url, data={"reason": "Lần nữa"}).status_code == 303  # refused with a flash
+    csv = client.get(f"/quy/{fund.id}/so-quy.xlsx?format=csv").get_data(as_text=True)
+    assert f"Điều chỉnh phiếu {closed.number}" in csv and "Đã điều chỉnh" in csv
     assert len(db.session.scalars(select(LedgerEntry).where(LedgerEntry.corrects_id == closed.id)).all()) == 1
 
 

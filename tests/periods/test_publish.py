@@ -98,6 +98,8 @@ def test_reopening_needs_an_admin_and_a_reason_and_is_audited(world, as_user, ap
     login(admin, world.users["admin"])
     page = admin.get(url).get_data(as_text=True)
     assert "Mở lại năm 2025" in page and "công khai lại" in page
+    fragment = admin.get(url, htmx=True).get_data(as_text=True)
+    assert "<html" not in fragment and 'id="reopen-form"' in fragment
     resp = admin.post(url, data={"reason": ""}, htmx=True)
     assert resp.status_code == 422 and "lý do" in field_errors(resp.get_data(as_text=True))
     db.session.refresh(row)
