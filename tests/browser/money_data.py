@@ -43,7 +43,8 @@ def donation_count(campaign_id: int) -> int:
 
 
 def receipt_of(campaign_id: int, donor_name: str) -> str:
-    """The phiếu thu number of the donor's gift to the campaign."""
+    """The number of the paper of the donor's gift to the campaign: its phiếu thu, or for a gift in
+    kind its biên bản giao nhận hiện vật."""
     from sqlalchemy import select
 
     from app.donations.donors import Donor
@@ -52,4 +53,4 @@ def receipt_of(campaign_id: int, donor_name: str) -> str:
 
     d = db.session.scalars(select(Donation).join(Donation.donor)
                            .where(Donation.campaign_id == campaign_id, Donor.name == donor_name)).one()
-    return d.entry.number
+    return d.number
