@@ -77,7 +77,16 @@ def covers_all_units(root) -> bool:
     from app.extensions import db
     from app.units.models import Unit
 
-    return db.session.scalar(select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None))) == 1
+    from flask import g, has_app_context
+
+    # Asked by several parts of one page (the reports' facts, the panels): one count per request.
+    # A request that adds a top unit writes before it reads any scope, so the answer cannot go stale.
+    if has_app_context() and "top_units" in g:
+        return g.top_units == 1
+    count = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None)))
+    if has_app_context():
+        g.top_units = count
+    return count == 1
 
 
 def scope_filter(unit_id_column, root):

@@ -76,8 +76,11 @@ def test_main_pages_run_the_same_statements_with_10_and_1000_rows(client, world,
     grown = {label: (len(small[label]), len(large[label])) for label in targets
              if not 0 <= len(large[label]) - len(small[label]) <= allowed.get(label, 0)}
     assert not grown, f"statements per page grew with the data (10 rows, 1,000 rows): {grown}"
-    # And the counts stay small: a page is a handful of queries, not one per row.
-    assert max(len(s) for s in large.values()) <= 25, {k: len(v) for k, v in large.items()}
+    # And the counts stay small: a page is a handful of queries, not one per row. The home page with
+    # a cold reports cache is the largest: one aggregate per family of facts (gifts, pigs, the ledger
+    # and its reversals and corrections, the goods register and its reversals, campaigns, rounds,
+    # decisions), 26 since goods and closed periods (issue 13); a warm cache reads none of them.
+    assert max(len(s) for s in large.values()) <= 28, {k: len(v) for k, v in large.items()}
 
 
 def test_an_n_plus_1_on_the_donation_list_would_be_caught(client, world, lists, monkeypatch):
