@@ -108,6 +108,7 @@ _CACHE = "closed_periods"  # db.session.info: {unit_id: closed rows binding it},
 def _end_of_transaction(session, transaction):
     if transaction.parent is None:
         session.info.pop(_CACHE, None)
+        session.info.pop(_GUARDED, None)
 
 
 def binding_rows(unit: Unit | int) -> list[ClosedPeriod]:
@@ -140,6 +141,36 @@ def describe(row: ClosedPeriod, unit: Unit | int | None = None) -> str:
     return f"{row.label} đã khóa sổ{where} ({who}khóa ngày {local_day(row.closed_at)}{how})"
 
 
+_GUARDED = "closed_periods_guarded"  # db.session.info: unit ids whose chain this transaction holds
+
+
+def _guard_against_close(unit: Unit | int) -> None:
+    """PostgreSQL: hold a FOR KEY SHARE lock on `unit` and every unit above it until commit.
+
+    A close takes FOR UPDATE on its unit's row (`_lock_unit`), which conflicts with it: a close waits
+    for the postings already past their check to commit, and a posting that starts while a close is
+    under way waits for it, then reads the closed rows afresh. Without it a gift dated in September
+    could pass its check, a close of September commit, and the gift commit into the closed month.
+    KEY SHARE does not conflict with other postings, nor with the goods register's NO KEY UPDATE on
+    the unit. SQLite needs nothing: its writers are serialised by BEGIN IMMEDIATE."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    unit_id = unit if isinstance(unit, int) else unit.id
+    guarded = db.session.info.setdefault(_GUARDED, set())
+    if unit_id in guarded:
+        return
+    chain = chain_ids(unit)
+    db.session.execute(select(Unit.id).where(Unit.id.in_(chain)).order_by(Unit.id)
+                       .with_for_update(read=True, key_share=True))
+    guarded.add(unit_id)
+    db.session.info.get(_CACHE, {}).pop(unit_id, None)  # read the closed rows again, after the lock
+
+
+def _lock_unit(unit: Unit) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
+
+
 def ensure_open(unit: Unit | int, d: date, field: str | None = "entry_date", *, hint: str = POST_HINT,
                 error: type[Exception] | None = None) -> None:
     """Refuse `d` when it lies in a closed period of `unit` or above it.
@@ -149,6 +180,7 @@ def ensure_open(unit: Unit | int, d: date, field: str | None = "entry_date", *, 
     """
     if not isinstance(d, date):
         return  # the caller's own date check answers for a missing or malformed date
+    _guard_against_close(unit)
     row = closing_period(unit, d)
     if row is None:
         return
@@ -160,6 +192,7 @@ def ensure_open(unit: Unit | int, d: date, field: str | None = "entry_date", *, 
 
 def ensure_open_many(unit: Unit | int, days, field: str | None = "entry_date", *, hint: str = POST_HINT) -> None:
     """ensure_open for many dates of one unit with one query (bulk imports)."""
+    _guard_against_close(unit)
     rows = binding_rows(unit)
     if not rows:
         return
@@ -191,6 +224,7 @@ def check_period(year, month, day: date | None = None) -> tuple[int, int]:
 def close(unit: Unit, year: int, month: int = WHOLE_YEAR, *, via: str = MANUAL) -> ClosedPeriod:
     """Close a month (1..12) or the whole year (0) of `unit`'s books, and of every unit below it."""
     year, month = check_period(year, month)
+    _lock_unit(unit)  # wait for postings in flight below this unit (see _guard_against_close)
     if via == MANUAL:
         if not unit.active:
             raise PeriodError("Đơn vị này đã ngừng hoạt động.", "don_vi")
