@@ -9,10 +9,10 @@
 - honoree.goods_item / goods_unit / goods_quantity / goods_entry_id: a prize in goods and its
   goods entry.
 
-goods_entry is created by 0013_goods (another branch from 0012), hence depends_on.
+goods_entry is created by 0013_goods, hence the revision it follows.
 
 Revision ID: 0016_award_goods
-Revises: 0012_disclosure_snapshot
+Revises: 0013_goods
 Create Date: 2026-12-06 11:00:00
 
 """
@@ -22,9 +22,9 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_award_goods'
-down_revision = '0012_disclosure_snapshot'
+down_revision = '0013_goods'
 branch_labels = None
-depends_on = '0013_goods'
+depends_on = None
 
 POSITIVE = 'goods_quantity IS NULL OR goods_quantity > 0'
 
