@@ -223,7 +223,10 @@ def _begin_read() -> None:
 
 
 def run_all(only: list[str] | None = None) -> Report:
-    """Run every check (or those whose function name is in `only`); nothing is written."""
+    """Run every check (or those whose function name is in `only`); nothing is written.
+
+    The run ends the caller's transaction first (it reads from a snapshot of its own): commit
+    what you wrote before calling it."""
     report = Report(started_at=_now())
     _begin_read()
     try:

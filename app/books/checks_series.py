@@ -31,6 +31,15 @@ def _one(n: int):
     return literal_column(str(n))  # no bind parameter: PostgreSQL must see GROUP BY = SELECT expressions
 
 
+def _well_formed(num):
+    """number matches PATTERN. SQLite's REGEXP calls back into Python for every row (3 s over a
+    province's 200,000 numbers): GLOB says the same natively there."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return num.regexp_match(PATTERN)
+    return and_(num.op("GLOB")(literal_column("'[A-Z][A-Z]-[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]*'")),
+                ~func.substr(num, _one(9)).op("GLOB")(literal_column("'*[^0-9]*'")))
+
+
 def _unit_names(ids) -> dict[int, str]:
     from app.units.models import Unit
 
@@ -43,12 +52,12 @@ def _unit_names(ids) -> dict[int, str]:
 def _series_of(model, kinds: dict[str, str], seen: dict, label: str) -> tuple[list[Finding], dict]:
     """Findings about the numbers of `model`'s entries and {(unit, kind, year): max number}."""
     num = model.number
-    ok = num.regexp_match(PATTERN)
+    ok = _well_formed(num)
     kind = func.substr(num, _one(1), _one(2))
     year = func.substr(num, _one(4), _one(4))
     n = cast(func.substr(num, _one(9)), Integer)
-    rows = db.session.execute(select(model.unit_id, kind, year, func.count(), func.count(func.distinct(n)),
-                                     func.min(n), func.max(n))
+    # No COUNT(DISTINCT): numbers are unique per unit (a constraint), so count = max and min = 1 is gap-free.
+    rows = db.session.execute(select(model.unit_id, kind, year, func.count(), func.count(), func.min(n), func.max(n))
                               .where(num.is_not(None), ok).group_by(model.unit_id, kind, year)).all()
     seen[f"chứng từ đánh số ({label})"] = sum(int(r[3]) for r in rows)
     out, tops = [], {}
