@@ -236,9 +236,7 @@ def test_the_nightly_task_runs_once_a_day_beside_the_backup(app, world):
 
 def test_the_demo_database_has_no_finding(app):
     from app.demo.services import seed
-    from tests.books.world import _warm_goods_reports
 
-    _warm_goods_reports()
     with write_mode():
         seed()
         db.session.commit()

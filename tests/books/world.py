@@ -88,7 +88,6 @@ def books_world(world) -> SimpleNamespace:
         paid = funds.post_payment(fund, 350_000, entry_date=DAY, recipient="Nhà sách Lai Vung", purpose="Mua vở")
         funds.reverse(funds.post_payment(fund, 90_000, entry_date=DAY, recipient="Nhà sách", purpose="Bút"), "Trùng")
         db.session.commit()
-    _warm_goods_reports()
     with write_mode():
         pub = disclosure.publish(unit, funds.today().year - 1, funds.today())
         db.session.commit()
@@ -96,14 +95,3 @@ def books_world(world) -> SimpleNamespace:
                            voided_gift=voided_gift, notebooks=notebooks, bikes=bikes, handed=handed, round=rnd,
                            nominations=noms, each=each, total=total, payment=paid, publication=pub)
 
-
-def _warm_goods_reports() -> None:
-    # Work-around, reported to the lead: app.reports.goodsfacts.goods_model() inspects the schema on
-    # a second connection; inside a write transaction on SQLite that connection waits for the first
-    # one's lock ("database is locked"). Looked up once outside a write, it is remembered.
-    try:
-        from app.reports.goodsfacts import goods_model
-    except ImportError:
-        return
-    goods_model()
-    db.session.rollback()
