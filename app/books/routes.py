@@ -55,6 +55,8 @@ def index():
     grouped: dict[str, list] = {}
     for f in found:
         grouped.setdefault(f.kind, []).append(f)
-    recent = db.session.scalars(select(BooksCheckRun).order_by(BooksCheckRun.id.desc()).limit(10)).all()
+    # Each run's count as this user may see it (another commune's findings are not theirs to count).
+    recent = [(r, len(runs.visible(r, current_user))) for r in
+              db.session.scalars(select(BooksCheckRun).order_by(BooksCheckRun.id.desc()).limit(10))]
     return render("books/index.html", partial="books/_findings.html", run=run, findings=found, grouped=grouped,
                   kinds=checks.KINDS, names=unit_names(found), ref_link=ref_link, recent=recent)

@@ -4,7 +4,8 @@ planted on purpose behind the services' back, found and named.
 The ledger and the goods register refuse UPDATE and DELETE (append-only triggers), so corruption
 is planted by INSERT there, or by UPDATE of the owner tables (donations, awards, prizes, counters).
 """
-from datetime import date, datetime, timedelta
+import re
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -270,6 +271,14 @@ def test_findings_page_shows_the_latest_run_in_the_users_scope(world, books, as_
     assert f"Khoản đóng góp #{books.cash[0].id} đã hủy" in html and "1 vấn đề" in html
     assert f"Khoản đóng góp #{other.id}" not in html  # another commune's finding stays out of sight
     assert f'href="/quyen-gop/{books.cash[0].id}"' in html  # the finding opens its record
+
+
+def test_the_runs_history_counts_only_what_the_user_may_see(world, books, as_user):
+    _plant_in_each_commune(world, books)
+    runs.run_and_store("test")
+    html = as_user(world.users["viewer"]).get("/kiem-tra-so-sach/").get_data(as_text=True)
+    counts = re.findall(r'data-label="Số vấn đề">(\d+)<', html)
+    assert counts == ["1", "1"]  # two runs, each with 2 findings, 1 of them in this commune
 
 
 def test_the_province_admin_sees_every_finding_and_the_dashboard_says_how_many(world, books, client):
