@@ -2,7 +2,8 @@
 
 - stock: per unit and item, on hand = received - given out as the goods pages show it
   (app.goods.services.stock) equals the sum of the entries, and is never below zero, neither
-  now nor right after any entry in the order entries were written;
+  now nor right after any entry in the order entries were written; its value is never below
+  zero and is zero when nothing is left;
 - every goods reversal voids an entry of the same unit and item, in the other direction, for the
   same quantity and value, and carries no number;
 - owners: a live gift in kind has exactly one live goods "in" entry of its value and quantity
@@ -62,7 +63,8 @@ def live_goods(source: str):
 
 
 def goods_stock(seen: dict) -> list[Finding]:
-    """On hand per unit and item = received - given out (as the goods pages compute it), >= 0."""
+    """On hand per unit and item = received - given out (as the goods pages compute it), >= 0; its
+    value ("quy ra tiền") >= 0 and nothing when no goods are left."""
     G = _goods()
     if G is None:
         return []
@@ -70,8 +72,10 @@ def goods_stock(seen: dict) -> list[Finding]:
     from app.units.models import Unit
 
     signed = case((G.direction == "in", G.quantity), else_=-G.quantity)
+    signed_value = case((G.direction == "in", G.value), else_=-G.value)
     rows = db.session.execute(select(G.unit_id, G.item_key, G.item_unit, func.min(G.item), func.sum(signed),
-                                     func.count()).group_by(G.unit_id, G.item_key, G.item_unit)).all()
+                                     func.count(), func.sum(signed_value))
+                              .group_by(G.unit_id, G.item_key, G.item_unit)).all()
     seen["phiếu hiện vật"] = sum(int(r[5]) for r in rows)
     seen["mặt hàng tồn kho theo đơn vị"] = len(rows)
     shown = {}
@@ -83,8 +87,12 @@ def goods_stock(seen: dict) -> list[Finding]:
         for row in goods.stock(root):
             shown[(row["unit_id"], row["item_key"], row["item_unit"])] = row
     out = []
-    for unit_id, key, item_unit, item, on_hand, _n in rows:
-        on_hand = _qty(on_hand)
+    for unit_id, key, item_unit, item, on_hand, _n, value in rows:
+        on_hand, value = _qty(on_hand), int(value or 0)
+        # The value on hand ("quy ra tiền") goes out with the goods: none left when nothing is left.
+        if value < 0 or (on_hand == 0 and value != 0):
+            out.append(Finding("goods", f"Giá trị tồn kho “{item}” ({item_unit}) là {money(value)} khi còn "
+                                        f"{_q(on_hand)} {item_unit}.", unit_id, f"goods_item:{unit_id}:{key}:{item_unit}"))
         page = shown.get((unit_id, key, item_unit))
         if page is None or _qty(page["on_hand"]) != on_hand \
                 or _qty(page["received"]) - _qty(page["given_out"]) != on_hand:
