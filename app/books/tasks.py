@@ -31,3 +31,8 @@ def _add_tasks(app: Flask, huey) -> None:
 
     task = huey.periodic_task(crontab(minute=CHECK_EVERY), name="books.nightly_check")(nightly_books_check)
     app.extensions["books_check_task"] = task
+
+    @huey.on_startup(name="books.on_start")
+    def _queue_check() -> None:
+        # Queued, not run here: the worker thread starting up must not wait for the check.
+        task()
