@@ -17,6 +17,17 @@ def honoree(world, own):
     return {"honoree_id": (c.own_honoree if own else c.other_honoree).id}
 
 
+def _prize(attr, key, fallback):
+    """A prize in the state the page acts on (the proof world's: paid, or reversed and payable again);
+    in a world without them, a draft decision's line or the decision (the page explains, changes nothing)."""
+    def args(world, own):
+        side = getattr(world, "own" if own else "other", None)
+        if side is not None and hasattr(side, attr):
+            return {key: getattr(side, attr).id}
+        return fallback(world, own)
+    return args
+
+
 def fresh_honoree(world, own):
     # Removing deletes the line, so each request in the matrix gets a line of its own.
     c = commendation_world(world)
@@ -64,10 +75,10 @@ TABLE = {
     "commendations.pick": Rule(WRITE, args=decision),
     "commendations.issue": Rule(ADMIN, args=decision),
     # Prize money after issuing (hoàn chi, chi lại): treasurers; a draft's pages explain and change nothing.
-    "commendations.prize_reverse": Rule(TREASURER, args=honoree),
-    "commendations.prize_pay": Rule(TREASURER, args=honoree),
-    "commendations.decision_prize_reverse": Rule(TREASURER, args=decision),
-    "commendations.decision_prize_pay": Rule(TREASURER, args=decision),
+    "commendations.prize_reverse": Rule(TREASURER, args=_prize("prize", "honoree_id", honoree)),
+    "commendations.prize_pay": Rule(TREASURER, args=_prize("prize_back", "honoree_id", honoree)),
+    "commendations.decision_prize_reverse": Rule(TREASURER, args=_prize("total_prize", "decision_id", decision)),
+    "commendations.decision_prize_pay": Rule(TREASURER, args=_prize("total_back", "decision_id", decision)),
     "commendations.amend": Rule(WRITE, args=decision),
     "commendations.decision_pdf": Rule(ALL, args=decision),
     "commendations.honorees_export": Rule(ALL, args=decision),

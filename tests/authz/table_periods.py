@@ -27,6 +27,11 @@ def closed_period(world, own):
 
 
 def payment_entry(world, own):
+    """An entry of a closed year (the proof world's: the page offers the correction), else a payment
+    of an open period (the page explains that it is voided instead)."""
+    side = getattr(world, "own" if own else "other", None)
+    if side is not None and hasattr(side, "closed_entry"):
+        return {"entry_id": side.closed_entry.id}
     from tests.factories_funds import fund_world
 
     f = fund_world(world)

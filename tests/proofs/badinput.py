@@ -20,6 +20,9 @@ REFUSE = {
               ("decimal comma", "1,5")],
     "date": [("31/02 as ISO", "2026-02-31"), ("31/02/2026", "31/02/2026"), ("date in words", "hôm qua")],
     "number": [("number in words", "mười"), ("20-digit number", TWENTY), ("20-digit negative", "-" + TWENTY)],
+    # Goods quantities ("10", "2,5"): a decimal keypad box, at most 2 decimals, above zero.
+    "quantity": [("negative quantity", "-5"), ("quantity in words", "mười"), ("20-digit quantity", TWENTY),
+                 ("zero quantity", "0"), ("three decimals", "2,125")],
     "select": [("choice not offered", "999999999"), ("markup as a choice", "<b>x</b>"), ("20-digit choice", TWENTY)],
     "key": [("forged double-submit key", "khong-hop-le")],
     "multi": [("id list in words", "mot"), ("20-digit id in a list", TWENTY)],
@@ -50,6 +53,8 @@ def kind_of(f: S.Field) -> str | None:
         return "number"
     if f.attrs.get("inputmode") == "numeric" and f.type == "text":
         return "money"
+    if f.attrs.get("inputmode") == "decimal" and f.type == "text":
+        return "quantity"
     if f.type == "password":
         return None
     if f.is_text:
@@ -83,7 +88,7 @@ def field_cases(sub, every: bool) -> list[tuple[str, dict]]:
         values = list(REFUSE.get(kind, []))
         if kind == "text" and f.maxlength:
             values.append(("longer than allowed", "ắ" * (f.maxlength + 1)))
-        if kind in ("select", "text", "date", "money", "number") and f.required:
+        if kind in ("select", "text", "date", "money", "number", "quantity") and f.required:
             values.append(("empty required field", ""))
         if not values:
             continue
@@ -109,7 +114,7 @@ def tolerated_cases(sub, every: bool) -> list[tuple[str, dict]]:
 
 
 def big_text_cases(sub, every: bool) -> list[tuple[str, dict]]:
-    texts = _texts(sub, ("text", "money"))
+    texts = _texts(sub, ("text", "money", "quantity"))
     chosen = texts if every else texts[:1]
     return [(f"{f.name}: {BIG_TEXT // 1024} KB of text", {f.name: "Nguyễn Văn An " * (BIG_TEXT // 14)})
             for f in chosen]

@@ -22,6 +22,9 @@ MODELS = {
     "assessment_id": ("app.commendations.models", "Assessment"),
     "set_id": ("app.commendations.models", "CriteriaSet"), "unit_id": ("app.units.models", "Unit"),
     "user_id": ("app.users.models", "User"), "job_id": ("app.printing.models", "PrintJob"),
+    "period_id": ("app.periods.models", "ClosedPeriod"),
+    # "<blueprint>.<argument>": a blueprint whose argument names another table than the one above.
+    "goods.entry_id": ("app.goods.models", "GoodsEntry"),
 }
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -29,6 +32,12 @@ _MARKER = re.compile(r"xss\d\d")
 # What any injected markup would contain: a payload's marker, an inline handler, a script URL, inline
 # script; a page with none of these cannot hold injected markup and need not be parsed.
 _SUSPECT = re.compile(r"xss|\son[a-z]+\s*=|javascript|<script(?![^>]*\ssrc=)", re.I)
+
+
+def model_key(arg: str, endpoint: str = "") -> str:
+    """The MODELS key of a route's URL argument: its blueprint's own entry, else the argument's."""
+    scoped = f"{endpoint.split('.')[0]}.{arg}"
+    return scoped if scoped in MODELS else arg
 
 
 def model(arg: str):

@@ -23,6 +23,7 @@ FIELDS = {
     "category_id": "category",
     "round_id": "round",
     "ids": "pending",
+    "stock_id": "goods_in",  # a stock (unit and item) is named by its first entry
 }
 # Shared national data: no unit, nothing to swap.
 NATIONAL = {"criteria_set_id"}
@@ -109,7 +110,7 @@ def mixed_urls(catalog) -> list[tuple[str, str, str]]:
 # query parameter -> attributes of a world side it names (unknown parameters get every id)
 QUERY = {"don_vi": ("branch", "unit"), "cap_tren": ("branch", "unit"), "dot": ("campaign",),
          "hoc_sinh": ("pupil", "pupil2"), "truong": ("school",), "loai": ("category",), "keep_id": ("donor", "donor2"),
-         "quy": ("fund", "fund2"), "dot_hoc_bong": ("round",)}
+         "quy": ("fund", "fund2"), "dot_hoc_bong": ("round",), "kho": ("goods_in",)}
 
 
 def query_ids(world, name: str, every: bool) -> list[int]:

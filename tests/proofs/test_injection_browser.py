@@ -71,9 +71,9 @@ def _pages(catalog):
         args = next(iter(app.url_map.iter_rules(endpoint))).arguments
         if not args:
             out.append((role, S.url(app, endpoint)))
-        elif len(args) == 1 and I.model(next(iter(args))) is not None:
+        elif len(args) == 1 and I.model(I.model_key(next(iter(args)), endpoint)) is not None:
             arg = next(iter(args))
-            m = I.model(arg)
+            m = I.model(I.model_key(arg, endpoint))
             newest = db.session.scalars(select(m.id).order_by(m.id.desc()).limit(3 if full_size() else 1)).all()
             out += [(role, S.url(app, endpoint, **{arg: i})) for i in newest]
     db.session.commit()

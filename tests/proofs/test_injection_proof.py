@@ -92,14 +92,15 @@ def _visit_everything(catalog, checker, marks):
         args = next(iter(app.url_map.iter_rules(endpoint))).arguments
         if not args:
             urls = [S.url(app, endpoint)] + [S.url(app, endpoint, trang=p) for p in range(2, 20 if full_size() else 4)]
-        elif all(I.model(a) is not None for a in args) and len(args) == 1:
+        elif len(args) == 1 and I.model(I.model_key(next(iter(args)), endpoint)) is not None:
             arg = next(iter(args))
-            m = I.model(arg)
+            key = I.model_key(arg, endpoint)
+            m = I.model(key)
             from sqlalchemy import select
 
             from app.extensions import db
 
-            ids = db.session.scalars(select(m.id).where(m.id > marks.get(arg, 0)).order_by(m.id.desc())).all()
+            ids = db.session.scalars(select(m.id).where(m.id > marks.get(key, 0)).order_by(m.id.desc())).all()
             db.session.commit()
             urls = [S.url(app, endpoint, **{arg: i}) for i in ids]
         else:

@@ -65,7 +65,49 @@ def _side(unit, branch, user, tag: str, world) -> SimpleNamespace:
     s.donation_import = importer.store(user, user.unit, f"{tag}.xlsx", [])
     s.user = make_user(branch, "clerk", username=f"u{tag.lower()}{unit.id}", full_name=f"Người dùng {tag}")
     db.session.commit()
+    _books_side(s, unit, tag)
     return s
+
+
+def _books_side(s, unit, tag: str) -> None:
+    """Issue 13's records: goods on hand and a hand-out entered on the goods pages (source "issue"),
+    a paid prize of an issued decision, a closed year with a payment in it (the ledger corrects it)."""
+    from app.commendations import issuing, prizes
+    from app.funds import services as funds
+    from app.periods import services as periods
+    from tests.factories import make_unit
+    from tests.factories_commendations import add, make_decision
+    from tests.factories_funds import give, pay
+    from tests.factories_goods import hand_out, receive
+
+    item = f"Vở {tag}"
+    s.goods_in = receive(unit, 500, 5_000_000, item=item, giver=f"Công ty {tag}", day=DAY)
+    s.goods_out = hand_out(unit, 5, item=item, recipient=f"Trường Tiểu học {tag}", day=DAY)
+    # Prizes of issued decisions, paid (hoàn chi is offered) and reversed (chi lại is offered): per
+    # person ("each") and one voucher for the whole list ("total").
+    prizes_each = make_decision(unit, number=f"{unit.id}02/QĐ-PW", title=f"Về việc khen thưởng tiền {tag}",
+                                fund=s.fund, amount=100_000)
+    s.prize = add(prizes_each, f"Đinh Thị {tag}", amount=100_000)
+    s.prize_back = add(prizes_each, f"Đinh Văn {tag}", amount=100_000)
+    s.total_prize = make_decision(unit, number=f"{unit.id}03/QĐ-PW", title=f"Về việc khen thưởng tập thể {tag}",
+                                  fund=s.fund, amount=100_000, payment_mode="total")
+    add(s.total_prize, f"Tổ học tập {tag}", amount=100_000)
+    s.total_back = make_decision(unit, number=f"{unit.id}04/QĐ-PW", title=f"Về việc khen thưởng gia đình {tag}",
+                                 fund=s.fund, amount=100_000, payment_mode="total")
+    add(s.total_back, f"Gia đình ông {tag}", amount=100_000)
+    for d in (prizes_each, s.total_prize, s.total_back):
+        issuing.issue(d)
+    prizes.reverse_prize(s.prize_back, f"Trao nhầm {tag}")
+    prizes.reverse_prize(s.total_back, f"Trao nhầm {tag}")
+    db.session.commit()
+    # 2021: apart from the dates every other record and submission uses (2026).
+    s.closed_unit = make_unit(unit, f"Chi hội khóa sổ {tag}")
+    fund = funds.default_fund(s.closed_unit)
+    db.session.commit()
+    give(fund, 300_000, entry_date=date(2021, 5, 10), counterparty=f"Nhà hảo tâm cũ {tag}")
+    s.closed_entry = pay(fund, 30_000, entry_date=date(2021, 5, 11), recipient=f"Người nhận cũ {tag}")
+    s.closed_period = periods.close(s.closed_unit, 2021)
+    db.session.commit()
 
 
 def proof_world():
