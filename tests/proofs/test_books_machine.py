@@ -11,7 +11,8 @@ random steps across every money domain:
 - decisions issued with prizes per person or as one total (money and goods), prizes reversed from
   the honoree's or decision's page and the ledger, and paid again;
 - payments, transfers between the funds, their voids from the ledger page;
-- closing a month (app.periods) and correcting a closed month's own ledger entries.
+- closing a month (app.periods), reopening it, publishing the year's disclosure (which closes the
+  year), and correcting a closed month's own ledger entries.
 Refusals (fund or stock short, closed period, already voided) are expected; a 500, or any finding
 of app.books.checks.run_all() about this example's units after any step, is a failure.
 
@@ -33,6 +34,7 @@ from app.commendations import issuing, prizes
 from app.commendations.models import Decision, Honoree
 from app.commendations.services import CommendationError
 from app.core.db import write_mode
+from app.disclosure.services import DisclosureError
 from app.donations import services as donations
 from app.donations.models import Donation
 from app.extensions import db
@@ -62,7 +64,7 @@ amounts = st.sampled_from([50_000, 200_000, 300_000, 1_000_000, 2_500_000, 7_000
 picks = st.integers(0, 10_000)
 ITEMS = [("vở", "quyển"), ("bút", "cây")]
 REFUSALS = (funds.FundError, donations.DonationError, pigs.PiggyBankError, scholarships.RoundError,
-            goods.GoodsError, CommendationError)
+            goods.GoodsError, CommendationError, DisclosureError)
 try:  # closed periods (app.periods, issue 13 D)
     from app.periods import services as periods
 
@@ -76,6 +78,7 @@ class BooksMachine(RuleBasedStateMachine):
         super().__init__()
         STATS["runs"] += 1
         self.gifts, self.openings, self.awards, self.targets, self.goods_out, self.book_entries = [], [], [], [], [], []
+        self.published = 0
 
     # ---- helpers ----
     def service(self, fn):
@@ -325,6 +328,28 @@ class BooksMachine(RuleBasedStateMachine):
         if periods is not None and self.service(lambda: periods.close(self.unit, day.year, day.month)) is not None:
             STATS["closed"] += 1
 
+    @precondition(lambda self: periods is not None)
+    @rule(k=picks)
+    def reopen_period(self, k):
+        """An admin reopens a closed month or year (a year closed by publishing, too)."""
+        from app.periods.models import ClosedPeriod
+
+        rows = list(db.session.scalars(select(ClosedPeriod).where(ClosedPeriod.unit_id == self.unit.id,
+                                                                  ClosedPeriod.closed.is_(True))))
+        if rows:
+            self.service(lambda: periods.reopen(self.pick(rows, k), "Sửa sai theo biên bản kiểm tra"))
+
+    @precondition(lambda self: len(self.gifts) > 6 and self.published < 2)
+    @rule()
+    def publish_disclosure(self):
+        """Publishing this year's công khai freezes a snapshot and closes the year's books (at most
+        twice an example: after it nearly everything dated this year is refused until reopened)."""
+        from app.disclosure import services as disclosure
+
+        if self.service(lambda: disclosure.publish(self.unit, TODAY.year, TODAY)) is not None:
+            STATS["published"] += 1
+            self.published += 1
+
     @precondition(lambda self: self.book_entries and periods is not None)
     @rule(k=picks)
     def correct_in_ledger(self, k):
@@ -364,7 +389,7 @@ def test_books_check_finds_nothing_whatever_the_screens_do(app):
     report(name, f"runs: {STATS['runs']}, steps: {STATS['checks']}, invariants checked: {STATS['invariants']}, "
                  f"violations: {STATS['violations']} ({STATS['screens']} voids and reversals through the pages, "
                  f"{STATS['voided']} of them done; {STATS['closed']} months closed, {STATS['corrected']} closed "
-                 f"entries corrected; "
+                 f"entries corrected, {STATS['published']} disclosures published; "
                  f"{STATS['refused']} refusals by the rules)",
            STATS["violations"] == 0 and (STATS["voided"] > 0 or not full_size()), target)
     assert STATS["runs"] >= examples and STATS["checks"] > examples
