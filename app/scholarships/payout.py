@@ -87,9 +87,11 @@ def pay_many(rnd: ScholarshipRound, nominations: list[Nomination], paid_on: date
         raise RoundError("Chưa chọn suất nào.", "ids")
     total = sum(n.amount for n in nominations)
     if control_total != total:
+        # With goods, name them too, so the treasurer counts notebooks against the same sheet;
+        # money alone needs no repeat of the total in brackets.
+        goods = f" ({batch_text(nominations)})" if goods_of(nominations) else ""
         raise RoundError(f"Tổng kiểm tra {format_vnd(control_total)} không khớp tổng các suất đã chọn "
-                         f"{format_vnd(total)} ({batch_text(nominations)}). Hãy đối chiếu lại danh sách ký nhận.",
-                         "control_total")
+                         f"{format_vnd(total)}{goods}. Hãy đối chiếu lại danh sách ký nhận.", "control_total")
     for n in nominations:
         if n.round_id != rnd.id:
             raise RoundError("Suất không thuộc đợt này.", "ids")

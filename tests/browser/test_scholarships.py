@@ -278,7 +278,7 @@ def test_treasurer_marks_awards_paid_against_the_fund_and_reverses_one(browse, l
 
     page.fill("#control_total", "2.100.000")
     submit(page, "#payout-form button.primary")
-    expect(page.locator("#flash")).to_have_text("Đã ghi chi trả 3 suất.")
+    expect(page.locator("#flash")).to_have_text("Đã ghi chi trả 3 suất: 2.100.000 đ.")
     expect(page.locator("#payout-form input[type=checkbox]")).to_have_count(0)
     assert set(live.run(nominations_of, w["round"]).values()) == {"paid"}
     assert fund_balance(page, browse.base, w["fund"]) == before - 5 * 700_000
