@@ -15,10 +15,9 @@ Contract for every caller (views, donations, piggy banks, scholarships):
   balance stays >= 0.
 """
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app, has_app_context, has_request_context
+from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
@@ -44,9 +43,10 @@ class FundError(ValueError):
 
 
 def today() -> date:
-    """Today in the association's time zone (the server runs in UTC)."""
-    tz = current_app.config.get("VN_TIMEZONE", "Asia/Ho_Chi_Minh") if has_app_context() else "Asia/Ho_Chi_Minh"
-    return datetime.now(ZoneInfo(tz)).date()
+    """Today in the association's time zone (the server runs in UTC): app.core.books decides it."""
+    from app.core.books import today as books_today
+
+    return books_today()
 
 
 def _actor_id():

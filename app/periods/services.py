@@ -13,8 +13,7 @@ Contract:
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
@@ -25,6 +24,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.funds.services import FundError, today
 from app.units.models import Unit, utcnow
+from app.vn.dates import local_datetime
 from app.vn.text import clean
 
 from .models import MANUAL, PUBLISH, WHOLE_YEAR, ClosedPeriod, period_label
@@ -60,12 +60,9 @@ def _actor_id():
 
 
 def local_day(at: datetime | None) -> str:
-    """"05/10/2026": the local day of a stored UTC time."""
-    if at is None:
-        return ""
+    """"05/10/2026": the local day of a stored UTC time (app.vn.dates.local_datetime's day part)."""
     tz = current_app.config.get("VN_TIMEZONE", "Asia/Ho_Chi_Minh") if has_app_context() else "Asia/Ho_Chi_Minh"
-    at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
-    return at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+    return local_datetime(at, tz)[:10]
 
 
 def chain_ids(unit: Unit | int) -> list[int]:
