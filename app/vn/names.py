@@ -24,6 +24,9 @@ __all__ = [
     "name_sort_key",
     "sort_people",
     "NAME_KEY_MAX",
+    "same_name_key",
+    "same_name",
+    "birth_year",
 ]
 
 # Genuine two- (or more-) word family names, with the minimum number of words a full name
@@ -206,3 +209,40 @@ def sort_people(items, key=lambda x: (x.ho, x.dem, x.ten)):
     identical names keep their original order.
     """
     return sorted(items, key=lambda item: name_sort_key(*key(item)))
+
+
+# ---------------------------------------------------------------------------------------
+# "The same name".
+#
+# Two people have the same name when their full names are equal WITH their diacritics:
+# Ân and Ẩn, Hà and Hạ, Đức and Thành Đức are different names. Case, NFC/NFD, runs of
+# whitespace and old/new tone placement (hoà/hòa) do not matter. Folding without diacritics
+# (app.vn.text.fold) is for search only: a folded key may serve to narrow a query, never to decide.
+# ---------------------------------------------------------------------------------------
+
+def same_name_key(full) -> str:
+    """The key two names share exactly when they are the same name (see above)."""
+    return word_key(full) if isinstance(full, str) and full.strip() else ""
+
+
+def birth_year(value) -> int | None:
+    """The year of a birth given as a date, a year, or text "dd/mm/yyyy" / "yyyy"; None when unknown."""
+    if value is None or value == "":
+        return None
+    year = getattr(value, "year", None)
+    if isinstance(year, int):
+        return year
+    if isinstance(value, int):
+        return value or None
+    digits = str(value).strip()[-4:]
+    return int(digits) if digits.isdigit() and len(digits) == 4 else None
+
+
+def same_name(name_a, name_b, birth_a=None, birth_b=None) -> bool:
+    """Whether two people count as "Trùng tên": the same name with its diacritics (see
+    same_name_key) and, when both birth years are known, the same birth year."""
+    key = same_name_key(name_a)
+    if not key or key != same_name_key(name_b):
+        return False
+    year_a, year_b = birth_year(birth_a), birth_year(birth_b)
+    return year_a is None or year_b is None or year_a == year_b
