@@ -4,6 +4,7 @@ Contract: services never commit (the view does); every change is audited in the 
 transaction; every change to an issued decision raises CommendationError (a new or an
 amending decision is the only way to change what was signed).
 """
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,15 +65,29 @@ def next_register_number(unit_id: int) -> int:
 
 
 def suggest_number(unit: Unit, year: int, suffix: str = "QĐ-HKH") -> str:
-    """The next free "n/QĐ-HKH" of the unit and year, without taking it."""
+    """The next free "n/QĐ-HKH" of the unit and year, without taking it.
+
+    n follows the highest number the unit used that year, typed ones included (a clerk who typed
+    41 and 45 by hand is offered 46, not the counter's 4): numbers of a year run on, never back.
+    """
     current = db.session.scalar(select(CommendationCounter.next_number).where(
         CommendationCounter.unit_id == unit.id, CommendationCounter.kind == "decision",
         CommendationCounter.year == year)) or 1
+    used = db.session.scalars(select(Decision.number).where(Decision.unit_id == unit.id, Decision.year == year))
+    current = max([current] + [n + 1 for n in map(_leading_number, used) if n is not None])
     while True:
         number = f"{current}/{suffix}"
         if not _number_taken(unit.id, number):
             return number
         current += 1
+
+
+def _leading_number(number: str) -> int | None:
+    """41 of "41/QĐ-HKH" (or of "41-QĐ/HKH"); None when the number does not start with one.
+
+    Runs of five digits, or of four from 1900 up, read as years ("2026/QĐ"), not as sequence numbers."""
+    match = re.match(r"\s*(\d{1,4})(?!\d)", number or "")
+    return int(match.group(1)) if match and int(match.group(1)) < 1900 else None
 
 
 def _number_taken(unit_id: int, number: str, exclude_id: int | None = None) -> bool:

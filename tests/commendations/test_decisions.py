@@ -207,3 +207,16 @@ def test_register_number_is_unique_per_unit_in_the_database(world):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_suggested_number_follows_the_highest_number_of_the_year_typed_ones_included(world):
+    """Issue 14 E: 41 and 45 typed by hand, the counter at 2: the next one offered is 46."""
+    make_decision(world.commune, number="1/QĐ-HKH")
+    make_decision(world.commune, number="41/QĐ-HKH")
+    make_decision(world.commune, number="45/QĐ-KT")  # another suffix shares the year's sequence
+    make_decision(world.commune, number="2026/QĐ")  # a year, not a sequence number
+    make_decision(world.commune, number="CV-7")  # no leading number
+    assert services.suggest_number(world.commune, 2026) == "46/QĐ-HKH"
+    # A new year starts again from its own numbers (1/QĐ-HKH itself is taken: a number is unique per unit).
+    assert services.suggest_number(world.commune, 2027) == "2/QĐ-HKH"
+    assert services.suggest_number(world.other_commune, 2026) == "1/QĐ-HKH"  # per unit
