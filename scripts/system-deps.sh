@@ -2,17 +2,17 @@
 # Installs the Debian packages the app needs, only when missing.
 # Usage: scripts/system-deps.sh run|test|bench
 #   bench: what `make bench` drives the app with: Chromium (page weight, Lighthouse), wrk (load),
-#   poppler-utils (PDF checks) and Node.js + npm when missing (Lighthouse is fetched by npm).
+#   poppler-utils (PDF checks). Every mode adds Node.js + npm when missing (see below).
 # Not root: prints the apt-get line instead of failing halfway.
 set -euo pipefail
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 case "${1:-run}" in
   test) pkgs+=(chromium poppler-utils) ;;
-  bench)
-    pkgs+=(chromium poppler-utils wrk)
-    command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
-    ;;
+  bench) pkgs+=(chromium poppler-utils wrk) ;;
 esac
+# Node.js + npm build static/vendor at setup (htmx rebuilt for old phones, fonts) and run the
+# compatibility gate (es-check, doiuse) and Lighthouse; Debian's nodejs is recent enough (>= 18).
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

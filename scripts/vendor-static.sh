@@ -4,6 +4,8 @@
 # Nothing is downloaded at run time and no page loads anything from another host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A fresh machine may have no npm yet: `make setup` builds this before it installs the system packages.
+command -v npm >/dev/null 2>&1 || scripts/system-deps.sh run
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 dest=static/vendor
 rm -rf "$dest.tmp" && mkdir -p "$dest.tmp/fonts"
