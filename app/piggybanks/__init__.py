@@ -4,6 +4,7 @@ Public read functions for other domains live in app.piggybanks.queries (e.g. ope
 """
 
 AUDIT_OBJECTS = {"piggy_bank": "Heo đất khuyến học", "piggy_bank_opening": "Lần mổ heo đất"}
+AUDIT_ACTIONS = {"change_code": "Sửa mã heo đất"}
 
 
 def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
@@ -28,7 +29,7 @@ def init_app(app):
 
     from . import routes, routes_open, routes_report, sheet  # noqa: F401  (they add views to the blueprint)
 
-    audit_services.register_labels(objects=AUDIT_OBJECTS)
+    audit_services.register_labels(actions=AUDIT_ACTIONS, objects=AUDIT_OBJECTS)
     if campaign_totals not in campaign_services.TOTAL_SOURCES:
         campaign_services.TOTAL_SOURCES.append(campaign_totals)
     app.register_blueprint(routes.bp)

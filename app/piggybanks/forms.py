@@ -32,8 +32,9 @@ class IssueForm(IdempotentForm):
     holder_type = SelectField("Loại người nuôi", choices=list(HOLDER_TYPES.items()), default="household")
     names = TextAreaField("Danh sách người nuôi (mỗi dòng một tên)", validators=[
         DataRequired("Vui lòng nhập ít nhất một tên."), Length(max=20000, message="Danh sách quá dài.")])
+    # Normalised by app.piggybanks.codes (case, spaces, a trailing dash), so no length check on the raw text here.
     prefix = StringField("Tiền tố mã heo", validators=[DataRequired("Vui lòng nhập tiền tố mã, ví dụ LV-TL."),
-                                                       Length(max=20, message="Tiền tố dài quá 20 ký tự.")])
+                                                       Length(max=60, message="Tiền tố dài quá 20 ký tự.")])
     start = IntegerField("Số bắt đầu", validators=[Optional(), NumberRange(1, 99999, "Số bắt đầu từ 1 đến 99999.")],
                          render_kw={"inputmode": "numeric"})
     issued_on = _date("Ngày cấp heo")
@@ -58,6 +59,13 @@ class OpeningForm(IdempotentForm):
         return _required(self.amount, "Vui lòng nhập số tiền đếm được (ghi 0 nếu heo rỗng).") and ok
 
 
+class CodeForm(BaseForm):
+    code = StringField("Mã heo mới", validators=[DataRequired("Vui lòng nhập mã heo mới."),
+                                                 Length(max=60, message="Mã heo dài quá 30 ký tự.")])
+    reason = StringField("Lý do sửa mã", validators=[DataRequired("Vui lòng nhập lý do sửa mã."),
+                                                     Length(max=300, message="Quá 300 ký tự.")])
+
+
 class ReissueForm(BaseForm):
     issued_on = _date("Ngày tái đàn")
     seed_money = _money("Tiền mồi (đồng)", default=0)
@@ -66,7 +74,6 @@ class ReissueForm(BaseForm):
 class VoidForm(BaseForm):
     reason = TextAreaField("Lý do hủy", validators=[
         DataRequired("Vui lòng nhập lý do hủy."), Length(max=500, message="Quá 500 ký tự.")])
-
 
 
 class BatchHeadForm(IdempotentForm):

@@ -15,7 +15,7 @@ from app.funds.services import today
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import queries, services
+from . import codes, queries, services
 from .forms import IssueForm, PigFilterForm
 from .models import PiggyBank
 
@@ -74,7 +74,8 @@ def export():
 def detail(pig_id):
     """A pig: current state and its history, cycle by cycle (issues and openings)."""
     pig = get_or_404(PiggyBank, pig_id)
-    return render("piggybanks/detail.html", pig=pig, history=queries.history(pig))
+    return render("piggybanks/detail.html", pig=pig, history=queries.history(pig),
+                  code_editable=codes.editable(pig))
 
 
 @bp.route("/cap-moi", methods=["GET", "POST"])
@@ -97,14 +98,16 @@ def issue():
                 lambda: services.issue_many(unit, names, holder_type=form.holder_type.data,
                                             prefix=form.prefix.data, start=form.start.data,
                                             issued_on=form.issued_on.data, seed_money=form.seed_money.data or 0,
-                                            campaign=campaign)[0],
-                url=lambda pig: url_for(".index", don_vi=unit.id))
+                                            campaign=campaign),
+                url=lambda pigs: url_for(".index", don_vi=unit.id))
             db.session.commit()
         except services.PiggyBankError as err:
             db.session.rollback()
             attach_error(form, err)
         else:
             if done.created:
-                flash(f"Đã cấp {len(names)} heo đất cho {unit.name}.", "success")
+                first, last = done.obj[0].code, done.obj[-1].code
+                flash(f"Đã cấp {len(names)} heo đất cho {unit.name}: mã "
+                      + (first if first == last else f"{first} đến {last}") + ".", "success")
             return go(done.url)
     return form_page("piggybanks/issue.html", "piggybanks/_issue_form.html", form)

@@ -1,15 +1,15 @@
-"""Opening a pig (mổ heo), voiding an opening, tái đàn and retiring a pig."""
+"""Opening a pig (mổ heo), voiding an opening, tái đàn, retiring a pig and correcting its code."""
 from flask import flash, url_for
 from flask_login import login_required
 
 from app.core import idempotency
 from app.core.authz import get_or_404
-from app.core.views import attach_error, form_page, go, render
+from app.core.views import attach_error, attempt, form_page, go, render
 from app.extensions import db
 from app.funds.services import today
 
-from . import services
-from .forms import ConfirmForm, OpeningForm, ReissueForm, VoidForm
+from . import codes, services
+from .forms import CodeForm, ConfirmForm, OpeningForm, ReissueForm, VoidForm
 from .models import ACTIVE, OPENED, RETIRED, PiggyBank, PiggyBankOpening
 from .routes import bp
 
@@ -112,3 +112,20 @@ def retire(pig_id):
         flash(f"Heo {pig.code} đã ngừng nuôi.", "success")
         return go(back)
     return render("piggybanks/retire.html", pig=pig, form=form)
+
+
+@bp.route("/<int:pig_id>/sua-ma", methods=["GET", "POST"])
+@login_required
+def change_code(pig_id):
+    """Correct a pig's code (with a reason) until its first opening; afterwards the page says why not."""
+    pig = get_or_404(PiggyBank, pig_id, "piggybank.write")
+    back = url_for(".detail", pig_id=pig.id)
+    form = CodeForm(code=pig.code)
+    if form.validate_on_submit():
+        old = pig.code
+        if attempt(form, services.PiggyBankError, lambda: services.change_code(pig, form.code.data, form.reason.data),
+                   "code") is not None:
+            flash(f"Đã sửa mã heo {old} thành {pig.code}.", "success")
+            return go(back)
+    return form_page("piggybanks/code.html", "piggybanks/_code_form.html", form, pig=pig, back=back,
+                     opened=codes.first_opening(pig))

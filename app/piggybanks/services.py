@@ -19,11 +19,11 @@ from app.vn.money import format_vnd
 from app.vn.names import name_sort_key, split_name
 from app.vn.text import clean, fold
 
+from . import codes
 from .models import (ACTIVE, DISPOSITIONS, HOLDER_TYPES, KEPT, OPENED, RETIRED, SPLIT, TO_FUND, PiggyBank,
                      PiggyBankCycle, PiggyBankOpening)
 
 MAX_BATCH = 200  # lines in one issue form: a whole school list, not a whole commune
-_PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,20}$")
 
 
 class PiggyBankError(ValueError):
@@ -50,17 +50,16 @@ def _name_key(name: str) -> str:
     return name_sort_key(*split_name(name))
 
 
-def format_code(prefix: str, number: int) -> str:
-    return f"{prefix}-{number:03d}"
+format_code = codes.format_code
+
+
+def search_key(code: str, holder_name: str) -> str:
+    return f"{fold(code)} {fold(holder_name)}"[:240]
 
 
 def next_code_number(unit: Unit, prefix: str) -> int:
-    """1 + the highest number already used after `prefix-` in this unit (a suggestion only:
-    the unique constraint on (unit, code) is what guarantees no two pigs share a code)."""
-    codes = db.session.scalars(select(PiggyBank.code).where(PiggyBank.unit_id == unit.id,
-                                                            PiggyBank.code.startswith(prefix + "-", autoescape=True)))
-    numbers = [int(c[len(prefix) + 1:]) for c in codes if c[len(prefix) + 1:].isdigit()]
-    return max(numbers, default=0) + 1
+    """1 + the highest number used in the series of `prefix` (typed in any spelling) in this unit."""
+    return codes.next_number(unit.id, codes.normalize(prefix))
 
 
 def _check_campaign(campaign, unit: Unit):
@@ -105,9 +104,10 @@ def issue_many(unit: Unit, names: list[str], *, holder_type: str, prefix: str, s
         raise PiggyBankError("Vui lòng chọn loại người nuôi.", "holder_type")
     if not unit.active:
         raise PiggyBankError("Đơn vị này đã ngừng hoạt động.", "unit_id")
-    prefix = (clean(prefix) or "").upper()
-    if not _PREFIX.match(prefix):
-        raise PiggyBankError("Tiền tố mã chỉ gồm chữ không dấu, số và dấu gạch ngang, ví dụ LV-TL.", "prefix")
+    try:  # "lv-hb-", "LV HB" and "LV-HB" are one series: LV-HB-001, LV-HB-002...
+        prefix = codes.check_prefix(prefix)
+    except codes.CodeError as err:
+        raise PiggyBankError(str(err), err.field) from err
     issued_on = _date(issued_on, "issued_on")
     seed_money = _money(seed_money, "seed_money", "Tiền mồi")
     campaign = _check_campaign(campaign, unit)
@@ -115,8 +115,8 @@ def issue_many(unit: Unit, names: list[str], *, holder_type: str, prefix: str, s
         raise PiggyBankError("Vui lòng nhập ít nhất một tên người nuôi (mỗi dòng một tên).", "names")
     if len(names) > MAX_BATCH:
         raise PiggyBankError(f"Mỗi lần cấp tối đa {MAX_BATCH} heo; danh sách có {len(names)} dòng.", "names")
-    start = start if start else next_code_number(unit, prefix)
-    codes = [format_code(prefix, start + i) for i in range(len(names))]
+    start = start if start else codes.next_number(unit.id, prefix)
+    new_codes = [codes.format_code(prefix, start + i) for i in range(len(names))]
 
     problems, seen = [], {}
     for i, name in enumerate(names, 1):
@@ -132,16 +132,16 @@ def issue_many(unit: Unit, names: list[str], *, holder_type: str, prefix: str, s
         if fold(name) in holding:
             problems.append(f"Dòng {i}: “{name}” đang nuôi một heo đất của đơn vị này.")
     taken = db.session.scalars(select(PiggyBank.code).where(PiggyBank.unit_id == unit.id,
-                                                            PiggyBank.code.in_(codes))).all()
+                                                            PiggyBank.code.in_(new_codes))).all()
     if taken:
         problems.append("Mã đã được dùng: " + ", ".join(sorted(taken)) + ". Hãy đổi số bắt đầu hoặc tiền tố.")
     if problems:
         raise PiggyBankError(" ".join(problems), "names")
 
     pigs = []
-    for name, code in zip(names, codes):
+    for name, code in zip(names, new_codes):
         pig = PiggyBank(unit=unit, campaign_id=campaign.id if campaign else None, code=code,
-                        holder_type=holder_type, holder_name=name, search_key=f"{fold(code)} {fold(name)}"[:240],
+                        holder_type=holder_type, holder_name=name, search_key=search_key(code, name),
                         name_key=_name_key(name), issued_on=issued_on, seed_money=seed_money,
                         status=ACTIVE, cycle=1)
         db.session.add(pig)
@@ -310,5 +310,10 @@ def retire(pig: PiggyBank) -> PiggyBank:
     return pig
 
 
-__all__ = ["PiggyBankError", "issue_many", "open_pig", "void_opening", "reissue", "retire", "split_amounts",
+def change_code(pig: PiggyBank, code, reason) -> PiggyBank:
+    """Correct a pig's code until its first opening (rules in codes.change_code)."""
+    return codes.change_code(pig, code, reason)
+
+
+__all__ = ["PiggyBankError", "change_code", "issue_many", "open_pig", "void_opening", "reissue", "retire", "split_amounts",
            "holder_lines", "next_code_number", "fund_for", "DISPOSITIONS"]
