@@ -11,7 +11,7 @@ from app.vn.dates import short_date
 from . import certificates as certs
 from . import prize_goods
 from .models import TITLE_KINDS, Decision
-from .queries import totals
+from .queries import people_counts, people_text, totals
 from .services import honorees
 
 LIST_KIND = "commendation.list"
@@ -20,7 +20,10 @@ CERTS_KIND = "commendation.certificates"
 
 def decision_context(d: Decision) -> dict:
     count, total = totals(d)
+    counts = people_counts(d)
+    # "183 cá nhân", "2 tập thể và 40 cá nhân": counted from the lines' kinds, never "183 tập thể, cá nhân".
     return {"d": d, "count": count, "total": total, "goods": prize_goods.totals_text(d),
+            "people": people_text(counts), "people_kinds": people_text(counts, numbers=False),
             "parent": d.unit.parent.name if d.unit.parent else "",
             "recipients": d.recipient_lines or ["Như Điều 3;", "Lưu: VT."]}
 
@@ -77,7 +80,7 @@ def list_pdf(d: Decision, progress=None) -> bytes:
                            columns=list_columns(_place_label(rows, d), with_money, bool(goods)),
                            group_key="group" if d.group_by == "place" else None,
                            amount_key="amount" if with_money else None,
-                           total_label=f"Tổng cộng: {len(rows)} người", progress=progress,
+                           total_label=f"Tổng cộng: {people_text(people_counts(d))}", progress=progress,
                            total_cells={"goods": goods} if goods else None, goods_total=goods,
                            **decision_context(d), date_text=short_date(d.decision_date))
 

@@ -180,6 +180,32 @@ def totals(d: Decision) -> tuple[int, int]:
     return int(count), int(total)
 
 
+# What a decision calls the people on its list, in the order its Điều 1 names them.
+PEOPLE_WORDS = (("collective", "tập thể"), ("family", "gia đình"), ("person", "cá nhân"))
+
+
+def people_counts(d: Decision) -> dict[str, int]:
+    """{"collective": n, "family": n, "person": n} of the list, from each line's real kind: a clan,
+    community, unit or group of donors is a tập thể, a learning family a gia đình, anyone else a cá nhân."""
+    rows = db.session.execute(select(Honoree.collective, Honoree.kind, func.count())
+                              .where(Honoree.decision_id == d.id).group_by(Honoree.collective, Honoree.kind))
+    out = {key: 0 for key, _ in PEOPLE_WORDS}
+    for collective, kind, n in rows:
+        out["collective" if collective else "family" if kind == "family" else "person"] += n
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + " và " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def people_text(counts: dict[str, int], *, numbers: bool = True) -> str:
+    """"183 cá nhân", "2 tập thể và 40 cá nhân" (numbers=False: "tập thể và cá nhân"); an empty list
+    reads "tập thể, cá nhân" as the drafts always did."""
+    parts = [f"{counts[key]} {word}" if numbers else word for key, word in PEOPLE_WORDS if counts.get(key)]
+    return _join(parts) or ("0 tập thể, cá nhân" if numbers else "tập thể, cá nhân")
+
+
 def amendments_of(d: Decision) -> list[Decision]:
     """Decisions that amend `d`, oldest first (shown on the amended decision)."""
     return list(db.session.scalars(select(Decision).where(Decision.amends_id == d.id).order_by(Decision.id)))
