@@ -29,10 +29,13 @@ def make_unit(parent=None, name: str | None = None, kind: str | None = None, com
 
 
 def make_user(unit, role: str = "clerk", username: str | None = None, password: str = PASSWORD,
-              full_name: str | None = None, must_change_password: bool = False, commit: bool = True):
+              full_name: str | None = None, must_change_password: bool = False, commit: bool = True,
+              roles=None):
+    """A user with one role (`role`) or several (`roles=["admin", "treasurer"]`)."""
     n = next(_seq)
-    user = create_user(username=username or f"{role}{n}", full_name=full_name or person_name(n), unit=unit,
-                       role=role, password=password, must_change_password=must_change_password)
+    roles = list(roles or [role])
+    user = create_user(username=username or f"{'_'.join(roles)}{n}", full_name=full_name or person_name(n),
+                       unit=unit, roles=roles, password=password, must_change_password=must_change_password)
     if commit:
         db.session.commit()
     return user

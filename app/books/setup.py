@@ -21,7 +21,7 @@ def _panel():
     """(findings visible to the current admin, the latest run) for the dashboard, or None for others."""
     from flask_login import current_user
 
-    if not getattr(current_user, "is_authenticated", False) or current_user.role != "admin":
+    if not getattr(current_user, "is_authenticated", False) or not current_user.has_role("admin"):
         return None
     from . import runs
 

@@ -43,8 +43,42 @@ PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# The roles as people, for sentences such as "Thủ quỹ / kế toán hoặc cán bộ nhập liệu ghi nhận quyên góp."
+ROLE_PEOPLE = {
+    "admin": "quản trị viên",
+    "treasurer": "thủ quỹ / kế toán",
+    "clerk": "cán bộ nhập liệu",
+    "viewer": "ban kiểm tra",
+}
+
+
 def role_can(role: str, action: str) -> bool:
     return role in PERMISSIONS.get(action, set())
+
+
+def roles_can(roles, action: str) -> bool:
+    """True when any of the roles has the action: a user holding several roles gets each one's rights."""
+    allowed = PERMISSIONS.get(action, set())
+    return any(r in allowed for r in roles)
+
+
+def user_roles(user) -> list[str]:
+    return list(getattr(user, "roles", None) or ())
+
+
+def roles_for(action: str) -> list[str]:
+    """The roles that have the action, in ROLE_LABELS' order."""
+    allowed = PERMISSIONS.get(action, set())
+    return [r for r in ROLE_LABELS if r in allowed]
+
+
+def who_can(action: str) -> str:
+    """ "Thủ quỹ / kế toán hoặc cán bộ nhập liệu": the people who may take the action, as a sentence's subject."""
+    people = [ROLE_PEOPLE[r] for r in roles_for(action)]
+    if not people:
+        return ""
+    text = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " hoặc " + people[-1]
+    return text[0].upper() + text[1:]
 
 
 def in_scope(user, unit) -> bool:
@@ -109,7 +143,7 @@ def unit_of(obj):
 def can(user, action: str, obj=None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.active:
         return False
-    if not role_can(user.role, action):
+    if not roles_can(user_roles(user), action):
         return False
     return obj is None or in_scope(user, unit_of(obj))
 
@@ -119,7 +153,7 @@ def authorize(action: str, obj=None, user=None):
     user = user or current_user
     if obj is not None and not in_scope(user, unit_of(obj)):
         abort(404)
-    if not role_can(user.role, action):
+    if not roles_can(user_roles(user), action):
         abort(403)
     return obj
 

@@ -14,12 +14,14 @@ from app.users.models import User
 from app.users.services import create_user
 
 DEMO_USERS = [
-    # username, full name, unit key, role
+    # username, full name, unit key, role (several joined by "+")
     ("quantri", "Trần Thị Thu Hà", "province", "admin"),
     ("thuquy", "Nguyễn Văn Đức", "lai_vung", "treasurer"),
     ("nhaplieu", "Lê Thị Ánh Tuyết", "lai_vung", "clerk"),
     ("kiemtra", "Phạm Quốc Hưng", "lai_vung", "viewer"),
     ("quantrixa", "Huỳnh Minh Tâm", "lai_vung", "admin"),
+    # A small commune: its chair also keeps the books (issue 14 B).
+    ("chutichph", "Võ Thị Kim Loan", "phong_hoa", "admin+treasurer"),
 ]
 
 
@@ -45,7 +47,7 @@ def seed() -> list[tuple[str, str, str, str]]:
     logins = []
     for username, full_name, unit_key, role in DEMO_USERS:
         password = _password()
-        create_user(username=username, full_name=full_name, unit=units[unit_key], role=role,
+        create_user(username=username, full_name=full_name, unit=units[unit_key], roles=role.split("+"),
                     password=password, must_change_password=False)
         logins.append((username, password, role, units[unit_key].name))
     from app import DOMAINS
@@ -72,5 +74,5 @@ def reset_demo_passwords() -> list[tuple[str, str, str, str]]:
         password = _password()
         user.set_password(password)
         user.session_version += 1
-        logins.append((username, password, user.role, user.unit.name))
+        logins.append((username, password, "+".join(user.roles), user.unit.name))
     return logins

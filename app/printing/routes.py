@@ -18,7 +18,7 @@ OVERSEERS = frozenset({"admin", "viewer"})
 def _load(job_id: int) -> PrintJob:
     """A job in the user's scope (else 404) that is theirs or that they oversee (else 403)."""
     job = get_or_404(PrintJob, job_id, "view")
-    if job.user_id != current_user.id and current_user.role not in OVERSEERS:
+    if job.user_id != current_user.id and not current_user.has_role(*OVERSEERS):
         abort(403)
     return job
 

@@ -1,7 +1,8 @@
 import re
 
-from wtforms import BooleanField, PasswordField, SelectField, StringField, ValidationError
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.passwords import password_problem
 from app.core.authz import ROLE_LABELS
@@ -25,13 +26,28 @@ def _strong(form, field):
 ROLE_CHOICES = list(ROLE_LABELS.items())
 
 
+class RoleChecks(SelectMultipleField):
+    """One labelled checkbox per role: a small commune's chair may also keep the books."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _some_role(form, field):
+    # Not DataRequired: its `required` flag would make the browser demand every checkbox.
+    if not field.data:
+        raise ValidationError("Vui lòng chọn ít nhất một vai trò.")
+
+
+ROLES_HINT = "Chọn một hoặc nhiều vai trò; người dùng có mọi quyền của các vai trò đã chọn."
+
+
 class UserCreateForm(BaseForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), _username])
     full_name = StringField("Họ và tên", validators=[
         DataRequired("Vui lòng nhập họ và tên."), Length(max=120, message="Họ tên dài quá 120 ký tự.")])
     phone = StringField("Điện thoại", validators=[Length(max=30, message="Số điện thoại quá dài.")])
     unit_id = SelectField("Đơn vị", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
-    role = SelectField("Vai trò", choices=ROLE_CHOICES, validators=[DataRequired("Vui lòng chọn vai trò.")])
+    roles = RoleChecks("Vai trò", choices=ROLE_CHOICES, validate_choice=False, validators=[_some_role])
     password = PasswordField("Mật khẩu ban đầu", validators=[DataRequired("Vui lòng nhập mật khẩu."), _strong])
 
 
@@ -39,7 +55,7 @@ class UserEditForm(BaseForm):
     full_name = UserCreateForm.full_name
     phone = UserCreateForm.phone
     unit_id = UserCreateForm.unit_id
-    role = UserCreateForm.role
+    roles = UserCreateForm.roles
 
 
 class ResetPasswordForm(BaseForm):

@@ -1,4 +1,10 @@
-"""Users: one person, one unit, one role."""
+"""Users: one person, one unit, one or more roles.
+
+The roles live in `user_role` (one row per user and role), the only place they are stored:
+a chair of a small commune may also keep its books. `User.role` remains as a read-only
+"primary" role (the highest in ROLE_LABELS' order) for display and sorting; every check asks
+`has_role()` or app.core.authz.can(), which grant when any role allows.
+"""
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -11,6 +17,21 @@ from app.extensions import db
 from app.units.models import Unit, utcnow
 
 
+def ordered_roles(roles) -> list[str]:
+    """Known roles once each, in ROLE_LABELS' order (admin first); unknown names dropped."""
+    from app.core.authz import ROLE_LABELS
+
+    wanted = set(roles or ())
+    return [r for r in ROLE_LABELS if r in wanted]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -20,7 +41,6 @@ class User(UserMixin, db.Model):
     name_key: Mapped[str] = mapped_column(String(255), index=True)
     search_key: Mapped[str] = mapped_column(String(120), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(default=False)
@@ -32,6 +52,39 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+    # Loaded with the user (one small query per list of users; the logged-in user joins them).
+    role_rows: Mapped[list[UserRole]] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                                     passive_deletes=True)
+
+    def __init__(self, *, roles=(), role: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.roles = list(roles) or ([role] if role else [])
+
+    @property
+    def roles(self) -> list[str]:
+        return ordered_roles(r.role for r in self.role_rows)
+
+    @roles.setter
+    def roles(self, values) -> None:
+        # Keep the rows that stay, so an unchanged role is not deleted and inserted again.
+        wanted = set(values or ())
+        self.role_rows = [r for r in self.role_rows if r.role in wanted] + [
+            UserRole(role=r) for r in ordered_roles(wanted - {r.role for r in self.role_rows})]
+
+    @property
+    def role(self) -> str:
+        """The primary role, for display and sorting only: never decide a right with it."""
+        roles = self.roles
+        return roles[0] if roles else ""
+
+    @property
+    def role_labels(self) -> list[str]:
+        from app.core.authz import ROLE_LABELS
+
+        return [ROLE_LABELS[r] for r in self.roles]
+
+    def has_role(self, *names: str) -> bool:
+        return any(r.role in names for r in self.role_rows)
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default (scrypt) in production; the test suite may pick a cheaper method.
@@ -51,5 +104,5 @@ class User(UserMixin, db.Model):
     def audit_dict(self) -> dict:
         return {
             "username": self.username, "full_name": self.full_name, "unit_id": self.unit_id,
-            "role": self.role, "active": self.active,
+            "roles": self.roles, "active": self.active,
         }

@@ -43,7 +43,7 @@ def export():
 
     authorize("user.manage")
     _, stmt = filtered_users(request.args)
-    rows = ((u.full_name, u.username, ROLE_LABELS.get(u.role, u.role), u.unit.name, u.phone,
+    rows = ((u.full_name, u.username, ", ".join(ROLE_LABELS.get(r, r) for r in u.roles), u.unit.name, u.phone,
              "Đang hoạt động" if u.active else "Đã khóa") for u in db.session.scalars(stmt))
     return export_table("Danh sách người dùng.xlsx", ["Họ và tên", "Tên đăng nhập", "Vai trò", "Đơn vị",
                                                       "Điện thoại", "Trạng thái"], rows, sheet_title="Người dùng")
@@ -58,7 +58,7 @@ def create():
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "user.manage")
         user = attempt(form, services.UserError, lambda: services.create_user(
-            username=form.username.data, full_name=form.full_name.data, unit=unit, role=form.role.data,
+            username=form.username.data, full_name=form.full_name.data, unit=unit, roles=form.roles.data,
             password=form.password.data, phone=form.phone.data))
         if user is not None:
             flash(f"Đã tạo tài khoản “{user.username}”. Người dùng sẽ phải đổi mật khẩu khi đăng nhập lần đầu.",
@@ -77,7 +77,7 @@ def detail(user_id):
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "user.manage")
         if attempt(form, services.UserError, lambda: services.update_user(
-                user, actor=current_user, full_name=form.full_name.data, unit=unit, role=form.role.data,
+                user, actor=current_user, full_name=form.full_name.data, unit=unit, roles=form.roles.data,
                 phone=form.phone.data)) is not None:
             flash("Đã lưu thay đổi.", "success")
             return go(url_for(".detail", user_id=user.id))

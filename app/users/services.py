@@ -9,7 +9,7 @@ from app.units.models import Unit, utcnow
 from app.vn.names import name_sort_key, split_name
 from app.vn.text import clean, fold
 
-from .models import User
+from .models import User, UserRole, ordered_roles
 
 
 class UserError(ValueError):
@@ -31,17 +31,26 @@ def _check_password(password: str, username: str) -> None:
         raise UserError(problem, "password")
 
 
-def create_user(*, username: str, full_name: str, unit: Unit, role: str, password: str,
-                phone: str = "", must_change_password: bool = True) -> User:
+def _roles(role: str | None, roles) -> list[str]:
+    """The roles asked for (`role` alone is the one-role form), checked and in ROLE_LABELS' order."""
+    asked = list(roles or ()) or ([role] if role else [])
+    if not asked:
+        raise UserError("Vui lòng chọn ít nhất một vai trò.", "roles")
+    if any(r not in ROLE_LABELS for r in asked):
+        raise UserError("Vai trò không hợp lệ.", "roles")
+    return ordered_roles(asked)
+
+
+def create_user(*, username: str, full_name: str, unit: Unit, password: str, role: str | None = None,
+                roles=None, phone: str = "", must_change_password: bool = True) -> User:
     username = (username or "").strip().lower()
-    if role not in ROLE_LABELS:
-        raise UserError("Vai trò không hợp lệ.", "role")
+    roles = _roles(role, roles)
     if not unit.active:
         raise UserError("Đơn vị này đã ngừng hoạt động.", "unit_id")
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise UserError("Tên đăng nhập đã có người dùng.", "username")
     _check_password(password, username)
-    user = User(username=username, unit=unit, role=role, phone=clean(phone or ""),
+    user = User(username=username, unit=unit, roles=roles, phone=clean(phone or ""),
                 must_change_password=must_change_password)
     _set_name(user, full_name)
     user.set_password(password)
@@ -51,19 +60,19 @@ def create_user(*, username: str, full_name: str, unit: Unit, role: str, passwor
     return user
 
 
-def update_user(user: User, *, actor: User, full_name: str, unit: Unit, role: str, phone: str = "") -> User:
-    if role not in ROLE_LABELS:
-        raise UserError("Vai trò không hợp lệ.", "role")
-    if user.id == actor.id and (role != user.role or unit.id != user.unit_id):
-        raise UserError("Bạn không thể tự đổi vai trò hoặc đơn vị của chính mình.", "role")
+def update_user(user: User, *, actor: User, full_name: str, unit: Unit, role: str | None = None, roles=None,
+                phone: str = "") -> User:
+    roles = _roles(role, roles)
+    if user.id == actor.id and (roles != user.roles or unit.id != user.unit_id):
+        raise UserError("Bạn không thể tự đổi vai trò hoặc đơn vị của chính mình.", "roles")
     if not unit.active and unit.id != user.unit_id:
         raise UserError("Đơn vị này đã ngừng hoạt động.", "unit_id")
     before = user.audit_dict()
     _set_name(user, full_name)
     user.phone = clean(phone or "")
-    if role != user.role or unit.id != user.unit_id:
+    if roles != user.roles or unit.id != user.unit_id:
         user.session_version += 1  # new rights: sign in again
-    user.role, user.unit = role, unit
+    user.roles, user.unit = roles, unit
     record("update", user, before=before, after=user.audit_dict())
     return user
 
@@ -119,7 +128,7 @@ def users_in_scope(root: Unit, *, q: str = "", role: str = "", include_inactive:
     if q.strip():
         stmt = stmt.where(User.search_key.contains(fold(q), autoescape=True))  # "%", "_" are no wildcards
     if role:
-        stmt = stmt.where(User.role == role)
+        stmt = stmt.where(User.role_rows.any(UserRole.role == role))
     if not include_inactive:
         stmt = stmt.where(User.active.is_(True))
     return stmt.order_by(User.name_key, User.id)

@@ -343,7 +343,7 @@ SPECS: dict[str, Spec] = {
                        data=lambda w, f: {"parent_id": str(w.commune.id)}),
     "units.toggle_active": Spec(args=lambda w: {"unit_id": _fresh_unit(w).id}),
     "users.create": Spec(data=lambda w, f: {"username": f"moi{n()}", "full_name": "Nguyễn Thị Mới",
-                                            "role": "clerk", "password": STRONG}),
+                                            "roles": "clerk", "password": STRONG}),
     "users.detail": Spec(args=lambda w: {"user_id": _fresh_user(w).id}),
     "users.reset_password": Spec(args=lambda w: {"user_id": _fresh_user(w).id},
                                  data=lambda w, f: {"password": STRONG, "confirm": STRONG}),

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, make_user
 
 
 def _new_user_form(world, **over):
-    data = {"username": "nguyenvana", "full_name": "Nguyễn Văn A", "phone": "", "role": "clerk",
+    data = {"username": "nguyenvana", "full_name": "Nguyễn Văn A", "phone": "", "roles": "clerk",
             "unit_id": world.branch.id, "password": "Hoc-tap-suot-doi"}
     data.update(over)
     return data
@@ -56,7 +56,7 @@ def test_admin_cannot_change_own_role_or_lock_self(as_user, world):
     admin = world.users["admin"]
     client = as_user(admin)
     resp = client.post(f"/nguoi-dung/{admin.id}", data={"full_name": admin.full_name, "phone": "",
-                                                        "unit_id": admin.unit_id, "role": "viewer"})
+                                                        "unit_id": admin.unit_id, "roles": "viewer"})
     assert resp.status_code == 422
     client.post(f"/nguoi-dung/{admin.id}/trang-thai")
     db.session.expire_all()
