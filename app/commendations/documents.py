@@ -34,9 +34,10 @@ def decision_pdf(d: Decision) -> bytes:
 
 
 def list_rows(d: Decision) -> list[dict]:
-    """The attached list's rows in print order (Vietnamese name order, grouped by place if asked)."""
+    """The attached list's rows in print order (Vietnamese name order, grouped by place if asked).
+    A line without prize money leaves its amount cell empty rather than printing 0."""
     return [{"full_name": h.full_name, "birth": h.birth_text, "place": h.place or "",
-             "achievement": h.achievement, "amount": h.amount, "goods": h.goods, "note": h.note,
+             "achievement": h.achievement, "amount": h.amount or None, "goods": h.goods, "note": h.note,
              "group": h.place or "(Chưa ghi)"} for h in honorees(d)]
 
 
@@ -47,26 +48,26 @@ def _place_label(rows, d: Decision) -> str:
     return "Lớp, trường / thôn"
 
 
-def list_columns(place_label: str, with_money: bool = True, with_goods: bool = False):
-    """The attached list's columns; without prize money the amount column (and total) is left out,
-    with prizes in goods a "Hiện vật" column is added."""
+def list_columns(place_label: str, with_money: bool = True, with_goods: bool = False, rows=()):
+    """The attached list's columns, each as wide as its content needs (percent of an A4 portrait
+    table, about 170 mm at 11 pt): a full date "15/12/2012" needs 12.5 % on one line (the cell does
+    not wrap, see pdf/list.html), a birth year 7 %, no birth at all no column; STT takes what its
+    numbers need; the text columns share the rest. Without prize money the amount column (and total)
+    is left out, with prizes in goods a "Hiện vật" column is added."""
     from app.printing.longlist import Column
 
-    if with_goods:
-        return [Column("stt", "STT", 8, "stt"), Column("full_name", "Họ và tên", 19 if with_money else 22),
-                Column("birth", "Ngày sinh", 10, align="c"), Column("place", place_label, 16 if with_money else 20),
-                Column("achievement", "Thành tích", 17 if with_money else 21),
-                *([Column("amount", "Số tiền (đồng)", 11, "money")] if with_money else []),
-                Column("goods", "Hiện vật", 12), Column("note", "Ghi chú", 7)]
-    if not with_money:
-        return [Column("stt", "STT", 8, "stt"), Column("full_name", "Họ và tên", 24),
-                Column("birth", "Ngày sinh", 11, align="c"), Column("place", place_label, 23),
-                Column("achievement", "Thành tích", 25), Column("note", "Ghi chú", 9)]
-    # STT 8 %: five digits (a list of 10,000) stay inside their cell.
-    return [Column("stt", "STT", 8, "stt"), Column("full_name", "Họ và tên", 21),
-            Column("birth", "Ngày sinh", 10, align="c"), Column("place", place_label, 19),
-            Column("achievement", "Thành tích", 21), Column("amount", "Số tiền (đồng)", 12, "money"),
-            Column("note", "Ghi chú", 9)]
+    births = [r["birth"] for r in rows if r.get("birth")]
+    birth = 12.5 if any(len(b) > 4 for b in births) else 7 if births else 0
+    stt = 6 if len(rows) < 10_000 else 8  # four digits fit in 6 %, five need 8 %
+    note = 9 if any(r.get("note") for r in rows) else 7
+    fixed = stt + birth + note + (12 if with_money else 0) + (12 if with_goods else 0)
+    share = (100 - fixed) / 61  # name : place : achievement = 21 : 19 : 21
+    return [Column("stt", "STT", stt, "stt"), Column("full_name", "Họ và tên", round(21 * share, 1)),
+            *([Column("birth", "Ngày sinh", birth, align="c")] if birth else []),
+            Column("place", place_label, round(19 * share, 1)),
+            Column("achievement", "Thành tích", round(21 * share, 1)),
+            *([Column("amount", "Số tiền (đồng)", 12, "money")] if with_money else []),
+            *([Column("goods", "Hiện vật", 12)] if with_goods else []), Column("note", "Ghi chú", note)]
 
 
 def list_pdf(d: Decision, progress=None) -> bytes:
@@ -77,7 +78,7 @@ def list_pdf(d: Decision, progress=None) -> bytes:
     with_money = any(r["amount"] for r in rows)
     goods = prize_goods.totals_text(d)  # prizes in goods added up per item: the total row and a line below
     return render_list_pdf("commendations/pdf/list.html", rows,
-                           columns=list_columns(_place_label(rows, d), with_money, bool(goods)),
+                           columns=list_columns(_place_label(rows, d), with_money, bool(goods), rows),
                            group_key="group" if d.group_by == "place" else None,
                            amount_key="amount" if with_money else None,
                            total_label=f"Tổng cộng: {people_text(people_counts(d))}", progress=progress,
