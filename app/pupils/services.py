@@ -11,7 +11,7 @@ from app.audit.services import record
 from app.core.authz import scope_filter
 from app.extensions import db
 from app.units.models import Unit
-from app.vn.names import join_name, name_sort_key, split_name, word_key
+from app.vn.names import join_name, name_sort_key, same_name, same_name_key, split_name, word_key
 from app.vn.text import clean, fold
 
 from .models import (CIRCUMSTANCES, GENDERS, SCHOOL_LEVELS, Achievement, Pupil, PupilResult, School,
@@ -204,11 +204,17 @@ def update_pupil(pupil: Pupil, data: PupilData) -> Pupil:
     return pupil
 
 
+def check_data(data: PupilData) -> None:
+    """The checks create_pupil makes, writing nothing (an import checks each row before its preview)."""
+    apply_data(_Values(), data)
+
+
 def likely_duplicates(unit: Unit, data: PupilData, exclude_id: int | None = None) -> list[Pupil]:
     """Pupils in the commune tree of `unit` that are probably the same child.
 
-    Same folded name and same date of birth (or birth year when only that is known), or same
-    folded name, same school and same guardian.
+    The same name (with its diacritics: app.vn.names.same_name) and the same date of birth (or
+    birth year when only that is known), or the same name, school and guardian without a
+    different birth year. The folded search_key only narrows the query.
     """
     key = fold(data.full_name)
     if not key:
@@ -224,20 +230,23 @@ def likely_duplicates(unit: Unit, data: PupilData, exclude_id: int | None = None
         return []
     stmt = (select(Pupil).join(Pupil.unit)
             .where(Pupil.search_key == key, Pupil.merged_into_id.is_(None), or_(*conds),
-                   Unit.path.startswith(_commune_path(unit))))
+                   Unit.path.startswith(commune_path(unit))))
     if exclude_id:
         stmt = stmt.where(Pupil.id != exclude_id)
-    return list(db.session.scalars(stmt.limit(10)))
+    year = data.birth_date.year if data.birth_date else data.birth_year
+    return [p for p in db.session.scalars(stmt.limit(50))
+            if same_name(p.full_name, data.full_name, p.birth_year, year)][:10]
 
 
-def _commune_path(unit: Unit) -> str:
+def commune_path(unit: Unit) -> str:
     """Duplicates are looked for across the whole commune, not only one branch."""
     parts = [p for p in unit.path.split("/") if p]
     return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else unit.path
 
 
 def duplicate_pairs(root: Unit, limit: int = 200) -> list[tuple[Pupil, Pupil]]:
-    """Pairs of likely duplicates under `root` (same folded name and birth date or year)."""
+    """Pairs of likely duplicates under `root`: the same name with its diacritics (same_name_key)
+    and the same birth date or year. Groups are found by the folded key, then split by the real name."""
     year_of = func.coalesce(Pupil.birth_year, literal_column("0"))  # literal: PostgreSQL matches GROUP BY text
     groups = db.session.execute(
         select(Pupil.search_key, year_of)
@@ -254,11 +263,14 @@ def duplicate_pairs(root: Unit, limit: int = 200) -> list[tuple[Pupil, Pupil]]:
                 Pupil.search_key.in_(keys[i:i + 900])).order_by(Pupil.id)):
             members.setdefault((p.search_key, p.birth_year or 0), []).append(p)
     for key, year in groups:
-        rows = members.get((key, year), [])
-        for other in rows[1:]:
-            if rows[0].birth_date and other.birth_date and rows[0].birth_date != other.birth_date:
-                continue
-            pairs.append((rows[0], other))
+        by_name: dict[str, list[Pupil]] = {}
+        for p in members.get((key, year), []):
+            by_name.setdefault(same_name_key(p.full_name), []).append(p)
+        for rows in by_name.values():
+            for other in rows[1:]:
+                if rows[0].birth_date and other.birth_date and rows[0].birth_date != other.birth_date:
+                    continue
+                pairs.append((rows[0], other))
     return pairs
 
 

@@ -1,230 +1,99 @@
 """Nominations from a school's .xlsx list: parse, match or create pupils, preview, then write.
 
-Nothing is written by parse_rows(); the preview shows each row's problem. commit_import()
-writes the rows without problems in one transaction with one audit entry, in bulk (the
-same rules as services.nominate(): open round, category of this round, pupil in scope).
+The pupil columns are read and matched by app.pupils.importing (the same reading as the
+pupil list's own import); this module adds the round's columns: category, achievement,
+reason. Nothing is written by parse_rows(); the preview shows each row's problem and the
+category's amount. commit_import() writes the rows without problems in one transaction with
+one audit entry, in bulk (the same rules as services.nominate(): open round, category of this
+round, pupil in scope).
 """
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.core.imports import cell_text
 from app.extensions import db
-from app.pupils import services as pupil_services
-from app.pupils.models import CIRCUMSTANCES, Pupil, School
+from app.pupils import importing as pupil_import
+from app.pupils.models import Pupil
 from app.units.models import Unit
-from app.vn.dates import parse_date
-from app.vn.text import clean, fold, nfc
+from app.vn.text import clean, fold
 
 from .models import Nomination, ScholarshipRound
 from .services import RoundError, check_open
 
-HEADERS = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Trường", "Lớp", "Thôn, ấp",
-           "Phụ huynh", "Điện thoại", "Hoàn cảnh", "Loại học bổng", "Thành tích", "Lý do đề cử"]
-FIELDS = ["stt", "name", "birth", "gender", "ethnicity", "school", "class", "village", "guardian", "phone",
-          "circumstances", "category", "achievement", "reason"]
-_BY_HEADER = {fold(h): f for h, f in zip(HEADERS, FIELDS)}
-_CIRC = {fold(label): key for key, label in CIRCUMSTANCES.items()}
-_CIRC.update({"ngheo": "poor", "can ngheo": "near_poor", "mo coi": "orphan", "khuyet tat": "disabled",
-              "dan toc thieu so": "minority", "dtts": "minority", "kho khan": "other_hardship"})
-_GRADE = re.compile(r"^\s*(\d{1,2})")
-MAX_ROWS = 5000
+HEADERS = pupil_import.HEADERS + ["Loại học bổng", "Thành tích", "Lý do đề cử"]
+FIELDS = pupil_import.FIELDS + ["category", "achievement", "reason"]
+COLUMNS = pupil_import.COLUMNS | dict(zip(HEADERS[-3:], FIELDS[-3:]))
+MAX_ROWS = pupil_import.MAX_ROWS
 
 
 def template_rows() -> list[list]:
-    return [[1, "Tôn Nữ Thị Minh Khuê", "05/02/2013", "Nữ", "Kinh", "Trường THCS Lai Vung", "7A1", "Ấp Tân Lộc",
-             "Tôn Thất Hùng", "0912345678", "Hộ nghèo, Mồ côi", "Học bổng vượt khó", "", "Nhà khó khăn, học tốt"]]
+    return [pupil_import.template_rows()[0] + ["Học bổng vượt khó", "", "Nhà khó khăn, học tốt"]]
 
 
 @dataclass
-class Row:
-    line: int
-    data: pupil_services.PupilData
+class Row(pupil_import.Row):
     category: object = None
     achievement: str = ""
     reason: str = ""
-    pupil_id: int | None = None  # an existing pupil matched
-    same_as: int | None = None  # line of an earlier row of this file for the same new pupil
-    problems: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean(nfc(str(value))) or ""
-
-
-def _birth(value):
-    if value in (None, ""):
-        return None, None
-    if isinstance(value, datetime):
-        return value.date(), value.year
-    if isinstance(value, date):
-        return value, value.year
-    text = _cell(value)
-    if re.fullmatch(r"\d{4}", text):
-        return None, int(text)
-    day = parse_date(text)
-    return day, day.year
 
 
 def parse_rows(rnd: ScholarshipRound, rows: list[list]) -> list[Row]:
     """Read the sheet (header row first) into preview rows, matching pupils already in the register."""
-    if not rows:
-        raise RoundError("Tệp không có dữ liệu.", "file")
-    columns = {}
-    for i, h in enumerate(rows[0]):
-        key = _BY_HEADER.get(fold(_cell(h)))
-        if key:
-            columns[key] = i
-    if "name" not in columns:
-        raise RoundError("Không thấy cột “Họ và tên”. Vui lòng dùng đúng tệp mẫu.", "file")
+    _, data_rows = pupil_import.data_rows(rows, COLUMNS, RoundError)
     categories = {fold(c.name): c for c in rnd.categories}
     only = rnd.categories[0] if len(rnd.categories) == 1 else None
-    commune = db.session.get(Unit, rnd.unit_id)
-    schools = {s.search_key: s for s in db.session.scalars(
-        select(School).join(School.unit).where(Unit.path.startswith(commune.path)))}
-    index = _pupil_index(commune)
+    reader = pupil_import.PupilReader(db.session.get(Unit, rnd.unit_id), rnd.school_year)
     nominated = set(db.session.scalars(select(Nomination.pupil_id).where(Nomination.round_id == rnd.id)))
-    out, seen = [], {}
-    for n, raw in enumerate(rows[1:], start=2):
-        get = lambda f: raw[columns[f]] if f in columns and columns[f] < len(raw) else None  # noqa: E731
-        if all(_cell(v) == "" for v in raw):
-            continue
-        row = Row(line=n, data=pupil_services.PupilData())
-        name = _cell(get("name"))
-        if not name:
-            row.problems.append("Thiếu họ và tên.")
-        ho, dem, ten = pupil_services.split_name(name)
-        d = row.data
-        d.ho, d.dem, d.ten = ho, dem, ten
-        try:
-            d.birth_date, d.birth_year = _birth(get("birth"))
-        except ValueError as err:
-            row.problems.append(str(err))
-        gender = fold(_cell(get("gender")))
-        d.gender = {"nam": "male", "nu": "female"}.get(gender, "")
-        d.ethnicity = _cell(get("ethnicity")) or "Kinh"
-        school_name = _cell(get("school"))
-        if school_name:
-            d.school = schools.get(fold(school_name))
-            if d.school is None:
-                row.problems.append(f"Trường “{school_name}” chưa có trong danh sách trường.")
-        d.class_name = _cell(get("class"))[:20]
-        m = _GRADE.match(d.class_name)
-        d.grade = int(m.group(1)) if m and 0 < int(m.group(1)) <= 12 else None
-        d.school_year = rnd.school_year
-        d.village, d.guardian, d.phone = _cell(get("village")), _cell(get("guardian")), _cell(get("phone"))[:20]
-        for part in re.split(r"[,;]", _cell(get("circumstances"))):
-            if part.strip():
-                key = _CIRC.get(fold(part))
-                d.circumstances.add(key or "other_hardship")
-                if not key:
-                    d.circumstance_note = (d.circumstance_note + "; " + part.strip()).strip("; ")[:300]
-        cat_name = _cell(get("category"))
+    out = []
+    for line, get in data_rows:
+        row = reader.read(line, get, Row)
+        cat_name = cell_text(get("category"))
         row.category = categories.get(fold(cat_name)) if cat_name else only
         if row.category is None:
             row.problems.append(f"Loại học bổng “{cat_name}” không có trong đợt này." if cat_name
                                 else "Thiếu loại học bổng.")
-        row.achievement, row.reason = _cell(get("achievement"))[:300], _cell(get("reason"))[:500]
-        for value, limit, label in ((d.ho, 60, "Họ"), (d.dem, 100, "Tên đệm"), (d.ten, 60, "Tên"),
-                                    (d.village, 120, "Thôn, ấp"), (d.guardian, 120, "Phụ huynh")):
-            if len(value) > limit:
-                row.problems.append(f"{label} dài quá {limit} ký tự.")
-        if name and not row.problems:
-            _match(row, index, seen, nominated)
+        row.achievement, row.reason = cell_text(get("achievement"))[:300], cell_text(get("reason"))[:500]
+        if row.ok:
+            reader.match(row)
+            if row.pupil_id is not None:
+                if row.pupil_id in nominated:
+                    row.notes.append("Học sinh đã có đề cử trong đợt này.")
+                nominated.add(row.pupil_id)
         out.append(row)
-    if len(out) > MAX_ROWS:
-        raise RoundError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS} dòng).", "file")
     return out
 
 
-def _pupil_index(commune: Unit) -> dict:
-    rows = db.session.execute(
-        select(Pupil.id, Pupil.search_key, Pupil.birth_date, Pupil.birth_year, Pupil.school_id, Pupil.guardian_key)
-        .join(Pupil.unit).where(Unit.path.startswith(commune.path), Pupil.merged_into_id.is_(None))).all()
-    index: dict = {}
-    for pid, key, bdate, byear, school_id, gkey in rows:
-        index.setdefault(("b", key, bdate or byear), pid)
-        if school_id and gkey:
-            index.setdefault(("g", key, school_id, gkey), pid)
-    return index
-
-
-def _match(row: Row, index: dict, seen: dict, nominated: set) -> None:
-    d = row.data
-    key = fold(d.full_name)
-    keys = []
-    if d.birth_date or d.birth_year:
-        keys.append(("b", key, d.birth_date or d.birth_year))
-    if d.school and d.guardian:
-        keys.append(("g", key, d.school.id, fold(d.guardian)))
-    for k in keys:
-        if k in index:
-            row.pupil_id = index[k]
-            row.notes.append("Đã có trong sổ: dùng hồ sơ cũ.")
-            if row.pupil_id in nominated:
-                row.notes.append("Học sinh đã có đề cử trong đợt này.")
-            nominated.add(row.pupil_id)
-            return
-    for k in keys:
-        if k in seen:
-            row.same_as = seen[k]
-            row.notes.append(f"Trùng với dòng {seen[k]} trong tệp: dùng chung một hồ sơ.")
-            return
-    for k in keys:
-        seen[k] = row.line
-    row.notes.append("Học sinh mới: sẽ thêm vào sổ.")
+def summary(rows: list[Row]) -> dict:
+    """Counts and money for the preview: each valid row is nominated at its category's amount."""
+    good = [r for r in rows if r.ok]
+    return {"total": len(rows), "good": len(good), "errors": len(rows) - len(good),
+            "amount": sum(r.category.amount for r in good), "warned": sum(1 for r in good if r.warnings)}
 
 
 def dump_rows(rows: list[Row]) -> list[dict]:
     """The checked rows as JSON-able dicts, kept with the upload until the user confirms."""
-    out = []
-    for r in rows:
-        if not r.ok:
-            out.append({"line": r.line, "bad": True})
-            continue
-        d = r.data
-        out.append({"line": r.line, "ho": d.ho, "dem": d.dem, "ten": d.ten,
-                    "birth_date": d.birth_date.isoformat() if d.birth_date else None, "birth_year": d.birth_year,
-                    "gender": d.gender, "ethnicity": d.ethnicity, "school_id": d.school.id if d.school else None,
-                    "grade": d.grade, "class_name": d.class_name, "school_year": d.school_year, "village": d.village,
-                    "guardian": d.guardian, "phone": d.phone, "circumstances": sorted(d.circumstances),
-                    "note": d.circumstance_note, "category_id": r.category.id, "achievement": r.achievement,
-                    "reason": r.reason, "pupil_id": r.pupil_id, "same_as": r.same_as})
-    return out
+    return [{"line": r.line, "bad": True} if not r.ok else
+            {"line": r.line, **pupil_import.dump_data(r.data), "category_id": r.category.id,
+             "achievement": r.achievement, "reason": r.reason, "pupil_id": r.pupil_id, "same_as": r.same_as}
+            for r in rows]
 
 
 def load_rows(rnd: ScholarshipRound, dumped: list[dict]) -> list[Row]:
     """Rows back from dump_rows(); schools and categories are looked up again (and must still exist)."""
     categories = {c.id: c for c in rnd.categories}
-    schools = {s.id: s for s in db.session.scalars(select(School).where(
-        School.id.in_({d["school_id"] for d in dumped if d.get("school_id")})))}
+    schools = pupil_import.schools_of(dumped)
     rows = []
     for d in dumped:
-        row = Row(line=d["line"], data=pupil_services.PupilData())
+        row = Row(line=d["line"], data=pupil_import.services.PupilData())
         if d.get("bad"):
             row.problems.append("Dòng có lỗi.")
             rows.append(row)
             continue
-        row.data = pupil_services.PupilData(
-            ho=d["ho"], dem=d["dem"], ten=d["ten"],
-            birth_date=date.fromisoformat(d["birth_date"]) if d["birth_date"] else None,
-            birth_year=d["birth_year"], gender=d["gender"], ethnicity=d["ethnicity"],
-            school=schools.get(d["school_id"]), grade=d["grade"], class_name=d["class_name"],
-            school_year=d["school_year"], village=d["village"], guardian=d["guardian"], phone=d["phone"],
-            circumstances=set(d["circumstances"]), circumstance_note=d["note"])
+        row.data = pupil_import.load_data(d, schools, RoundError)
         row.category = categories.get(d["category_id"])
-        if row.category is None or (d["school_id"] and row.data.school is None):
+        if row.category is None:
             raise RoundError("Danh sách loại học bổng hoặc trường đã thay đổi, vui lòng tải tệp lên lại.")
         row.achievement, row.reason = d["achievement"], d["reason"]
         row.pupil_id, row.same_as = d["pupil_id"], d["same_as"]
@@ -239,13 +108,10 @@ def commit_import(rnd: ScholarshipRound, rows: list[Row], proposer: str = "") ->
     if not good:
         raise RoundError("Không có dòng hợp lệ nào để nhập.")
     proposer = clean(proposer or "")[:200]
-    fresh = [r for r in good if r.pupil_id is None and r.same_as is None]
-    created = pupil_services.bulk_create_pupils(rnd.unit, [r.data for r in fresh], source=f"round {rnd.id}")
-    by_line = {r.line: pid for r, pid in zip(fresh, created)}
+    by_line = pupil_import.create_new(rnd.unit, good, f"round {rnd.id}")
     noms = bulk_nominate(rnd, [(r.pupil_id or by_line[r.same_as or r.line], r.category, r.achievement, r.reason)
                                for r in good], proposer)
-    new = created
-    result = {"nominations": len(noms), "new_pupils": len(new), "skipped": len(rows) - len(good)}
+    result = {"nominations": len(noms), "new_pupils": len(by_line), "skipped": len(rows) - len(good)}
     record("import", rnd, after={**result, "proposer": proposer})
     return result
 

@@ -1,15 +1,11 @@
 """Importing nominations from a school's .xlsx list: template, upload and preview, confirm; export."""
-import json
-import secrets
-import time
-from pathlib import Path
-
 from flask import current_app, flash, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from app.core import idempotency
 from app.core.authz import get_or_404
 from app.core.export import export_table
+from app.core.imports import discard, load_staged, stage
 from app.core.views import attach_error, form_page, go
 from app.core.xlsx import XlsxError, export_response, read_upload
 from app.extensions import db
@@ -19,39 +15,7 @@ from .forms import ConfirmImportForm, ImportForm
 from .models import ScholarshipRound
 from .routes import bp, filtered_nominations
 
-MAX_AGE = 6 * 3600  # an upload waits this long for its confirmation
-
-
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _store(rows, rnd, proposer: str) -> str:
-    """Keep the checked rows until the user confirms: nothing reaches the database before that."""
-    folder = _folder()
-    for old in folder.glob("hb-*"):
-        if time.time() - old.stat().st_mtime > MAX_AGE:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"hb-{token}.json").write_text(json.dumps(
-        {"user_id": current_user.id, "round_id": rnd.id, "proposer": proposer,
-         "rows": importing.dump_rows(rows)}))
-    return token
-
-
-def _load(token: str, rnd):
-    """The stored preview of this user for this round, or None."""
-    if not token.isalnum() or len(token) != 32:
-        return None
-    meta_path = _folder() / f"hb-{token}.json"
-    if not meta_path.exists():
-        return None
-    meta = json.loads(meta_path.read_text())
-    if meta["user_id"] != current_user.id or meta["round_id"] != rnd.id:
-        return None
-    return meta
+STAGE = "hb"  # staged files instance/imports/hb-<token>.json (app.core.imports)
 
 
 @bp.get("/<int:round_id>/mau-excel")
@@ -69,18 +33,22 @@ def import_upload(round_id):
     """Upload a school's list; the answer is a preview with each row's problem, nothing written yet."""
     rnd = get_or_404(ScholarshipRound, round_id, "nomination.write")
     form = ImportForm()
-    rows, token = None, None
+    rows = token = counts = None
     if form.validate_on_submit():
         try:
-            sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS)
+            sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS,
+                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"))
             rows = importing.parse_rows(rnd, sheet)
-            token = _store(rows, rnd, form.proposer.data or "")
         except (XlsxError, services.RoundError) as err:
             rows = None
             attach_error(form, err, "file")
-    good = sum(1 for r in rows if r.ok) if rows else 0
+        else:
+            counts = importing.summary(rows)
+            token = stage(STAGE, {"proposer": form.proposer.data or "", "rows": importing.dump_rows(rows)},
+                          round_id=rnd.id)
     return form_page("scholarships/import.html", "scholarships/_import.html", form, rnd=rnd, rows=rows,
-                     good=good, confirm=ConfirmImportForm(token=token) if token else None)
+                     counts=counts, good=counts["good"] if counts else 0,
+                     confirm=ConfirmImportForm(token=token) if token else None)
 
 
 @bp.route("/<int:round_id>/nhap-excel/xac-nhan", methods=["POST"])
@@ -90,8 +58,13 @@ def import_confirm(round_id):
     rnd = get_or_404(ScholarshipRound, round_id, "nomination.write")
     form = ConfirmImportForm()
     back = url_for(".round_detail", round_id=rnd.id)
-    meta = _load(form.token.data or "", rnd) if form.validate_on_submit() else None
+    token = form.token.data or ""
+    meta = load_staged(STAGE, token, round_id=rnd.id) if form.validate_on_submit() else None
     if meta is None:
+        key = form.idem_key.data or ""
+        if key and idempotency.lookup(key) is not None:
+            # A second click after the first wrote the rows (and forgot the upload): the same answer.
+            return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload", round_id=rnd.id))
     try:
@@ -105,6 +78,7 @@ def import_confirm(round_id):
         db.session.rollback()
         flash(str(err), "error")
         return go(url_for(".import_upload", round_id=rnd.id))
+    discard(STAGE, token)
     if done.created:
         flash(f"Đã nhập {result['nominations']} đề cử ({result['new_pupils']} học sinh mới); "
               f"bỏ qua {result['skipped']} dòng có lỗi.", "success")
