@@ -35,12 +35,12 @@ def status(job_id):
 @bp.get("/<int:job_id>/tai-ve")
 @login_required
 def download(job_id):
-    """The finished PDF as an attachment; 404 while it is not ready (or was removed)."""
+    """The finished PDF, shown inline like every PDF; 404 while it is not ready (or was removed)."""
     job = _load(job_id)
     path = jobs.job_file(job)
     if path is None:
         abort(404)
-    return pdf_response(path.read_bytes(), job.filename or job.title or "tai-lieu", inline=False)
+    return pdf_response(path.read_bytes(), job.filename or job.title or "tai-lieu")
 
 
 __all__ = ["bp"]

@@ -41,15 +41,19 @@ def _ascii_fallback(name: str) -> str:
     return _NON_ASCII_SAFE.sub("_", plain).strip() or "document.pdf"
 
 
-def pdf_response(pdf_bytes: bytes, filename: str, inline: bool = True) -> Response:
-    """A response for PDF bytes, shown in the browser (inline) or downloaded, never cached."""
+def pdf_response(pdf_bytes: bytes, filename: str) -> Response:
+    """A response for PDF bytes, never cached, always shown in the browser (inline) with its file name.
+
+    Never an attachment: Zalo's in-app browser, where many volunteers open the app, swallows
+    downloads; shown inline, the PDF opens in the viewer, which can still save or share it.
+    Every PDF route answers through here (tests/printing/test_inline.py walks them).
+    """
     name = _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", filename or "")).strip() or "tai-lieu"
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
-    disposition = "inline" if inline else "attachment"
     response = Response(pdf_bytes, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
-        f'{disposition}; filename="{_ascii_fallback(name)}"; '
+        f'inline; filename="{_ascii_fallback(name)}"; '
         f"filename*=UTF-8''{quote(name, safe='')}"
     )
     response.headers["Cache-Control"] = "no-store"

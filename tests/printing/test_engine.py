@@ -229,4 +229,4 @@ def test_pdf_response_headers(app):
     assert 'filename="Quyet dinh 15_QD-HKH khen thuong.pdf"' in disposition
     assert "filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2015_Q%C4%90-HKH" in disposition
     disposition.encode("latin-1")  # header must be encodable
-    assert pdf_response(b"", "a.pdf", inline=False).headers["Content-Disposition"].startswith("attachment; ")
+    assert pdf_response(b"", "").headers["Content-Disposition"].startswith('inline; filename="tai-lieu.pdf"')
