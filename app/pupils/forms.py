@@ -1,13 +1,15 @@
 """Pupil, school, result, achievement and sponsorship forms."""
 import re
 
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.fields import MoneyField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
+from app.core.idempotency import IdempotentForm
 from app.vn.dates import parse_date, parse_school_year
 
 from .models import CIRCUMSTANCES, GENDERS, PERIODS, SCHOOL_LEVELS, SPONSOR_KINDS
@@ -121,3 +123,12 @@ class PupilFilterForm(BaseForm):
     hoan_canh = SelectField("Hoàn cảnh", validate_choice=False,
                             choices=[("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items()))
 
+
+
+class ImportForm(BaseForm):
+    file = FileField("Tệp Excel (.xlsx) theo mẫu")
+    school_year = SchoolYearField("Năm học của danh sách", validators=[Length(max=20)])
+
+
+class ConfirmImportForm(IdempotentForm):
+    token = HiddenField(validators=[DataRequired("Phiên nhập đã hết hạn, vui lòng tải tệp lên lại.")])

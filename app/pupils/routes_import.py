@@ -1,0 +1,89 @@
+"""Pupils from a school's .xlsx list, on the pupil list itself: template, upload → preview, confirm.
+
+No round or scholarship category is needed: the pupils join the register, and a round can
+nominate them later (or import its own list, which reads the same columns).
+"""
+from flask import current_app, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.core import idempotency
+from app.core.authz import authorize
+from app.core.books import today
+from app.core.imports import discard, load_staged, stage
+from app.core.views import attach_error, form_page, go
+from app.core.xlsx import XlsxError, export_response, read_upload
+from app.extensions import db
+from app.vn.dates import school_year_of
+
+from . import importing, services
+from .forms import ConfirmImportForm, ImportForm
+from .routes import bp
+
+STAGE = "hs"  # staged files instance/imports/hs-<token>.json
+
+
+@bp.get("/nhap-excel/mau.xlsx")
+@login_required
+def import_template():
+    """The .xlsx template schools fill in (Vietnamese headers, one example row)."""
+    authorize("pupil.write")
+    return export_response("Mẫu danh sách học sinh.xlsx", importing.HEADERS, importing.template_rows(),
+                           sheet_title="Học sinh")
+
+
+@bp.route("/nhap-excel", methods=["GET", "POST"])
+@login_required
+def import_upload():
+    """Upload a list; the answer previews every row with its problem. Nothing is written yet."""
+    authorize("pupil.write")
+    form = ImportForm()
+    if not form.school_year.data:
+        form.school_year.data = school_year_of(today())
+    rows = counts = confirm = None
+    if form.validate_on_submit():
+        try:
+            sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS,
+                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"))
+            rows = importing.parse_rows(current_user.unit, sheet, form.school_year.data or "")
+        except (XlsxError, importing.ImportError_) as err:
+            rows = None
+            attach_error(form, err, "file")
+        else:
+            counts = importing.summary(rows)
+            confirm = ConfirmImportForm(token=stage(STAGE, {"rows": importing.dump_rows(rows)},
+                                                    unit_id=current_user.unit_id))
+    return form_page("pupils/import.html", "pupils/_import.html", form, rows=rows, counts=counts, confirm=confirm)
+
+
+@bp.post("/nhap-excel/xac-nhan")
+@login_required
+def import_confirm():
+    """Add the previewed new pupils; a repeated submit adds them once."""
+    authorize("pupil.write")
+    form = ConfirmImportForm()
+    token = form.token.data or ""
+    staged = load_staged(STAGE, token, unit_id=current_user.unit_id) if form.validate_on_submit() else None
+    if staged is None:
+        key = form.idem_key.data or ""
+        if key and idempotency.lookup(key) is not None:
+            # A second click after the first wrote the rows (and forgot the upload): the same answer.
+            return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
+        flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
+        return go(url_for(".import_upload"))
+    result = {}
+    try:
+        rows = importing.load_rows(staged["rows"])
+        done = idempotency.once(
+            form.idem_key.data, lambda: result.update(importing.commit_import(current_user.unit, rows)) or True,
+            url=lambda _: url_for(".index"))
+        db.session.commit()
+    except (importing.ImportError_, services.PupilError) as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return go(url_for(".import_upload"))
+    discard(STAGE, token)
+    if done.created:
+        flash(f"Đã thêm {result['new_pupils']} học sinh từ tệp Excel"
+              + (f"; {result['known']} học sinh đã có trong sổ được giữ nguyên" if result["known"] else "")
+              + (f"; bỏ qua {result['skipped']} dòng có lỗi." if result["skipped"] else "."), "success")
+    return go(done.url)
