@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from flask import has_request_context
 from flask_login import current_user
 
+from app.audit.duties import same_person
 from app.audit.services import record
 from app.funds import services as funds
 from app.vn.money import format_vnd
@@ -59,9 +60,12 @@ def issue(d: Decision) -> Decision:
     d.status = ISSUED
     d.issued_at = datetime.now(timezone.utc).replace(tzinfo=None)
     d.issued_by_id = _actor_id()
+    # Issuing pays the prizes in the same step: one person both issued and paid (said, never silent).
+    paid_here = same_person(d.issued_by_id, first="ban hành", second="chi") if (total > 0 or goods) else {}
     record("issue", d, before=before, after={**d.audit_dict(), "count": count, "total": total,
                                              "goods": goods.text(),
-                                             "register": [rows[0].register_number, rows[-1].register_number]})
+                                             "register": [rows[0].register_number, rows[-1].register_number],
+                                             **paid_here})
     return d
 
 

@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.audit.duties import same_person
 from app.audit.services import record
 from app.extensions import db
 from app.funds import services as funds
@@ -208,7 +209,8 @@ def pay_prize(target, paid_on: date):
     except funds.FundError as err:
         raise CommendationError(str(err), "paid_on") from err
     db.session.flush()
-    _audit("pay_prize", target, before, paid_on=paid_on.isoformat())
+    _audit("pay_prize", target, before, paid_on=paid_on.isoformat(),
+           **same_person(d.issued_by_id, first="ban hành", second="chi"))
     return target
 
 

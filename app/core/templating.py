@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import url_for
 from flask_login import current_user
 
-from app.core.authz import ROLE_LABELS, can
+from app.core.authz import ROLE_LABELS, can, who_can
 
 
 def init_app(app):
@@ -23,6 +23,16 @@ def init_app(app):
         """A static URL that changes when the file does, so it can be cached for a year."""
         digest = _digest(filename) if not app.debug else "dev"
         return url_for("static", filename=filename, v=digest)
+
+    def action_help(action: str, obj=None):
+        """For the `who_can` macro: None when the user may take the action, else who may
+        (Vietnamese) and whether this user can grant a role (an admin)."""
+        if can(current_user, action, obj):
+            return None
+        return {"who": who_can(action), "grant": can(current_user, "user.manage")}
+
+    # A global, not a context variable: macros imported without context see it too.
+    app.jinja_env.globals["action_help"] = action_help
 
     @app.context_processor
     def _ctx():

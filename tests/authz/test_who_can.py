@@ -1,0 +1,56 @@
+"""A page whose main action the user may not take says who can, and an admin sees how to grant it."""
+import pytest
+from flask import url_for
+
+from tests.factories import make_user
+
+GRANT = "Cấp thêm vai trò cho một người dùng"
+DONATIONS = "Thủ quỹ / kế toán hoặc cán bộ nhập liệu ghi nhận đóng góp."
+
+
+def _get(app, client, endpoint, htmx=False, **args):
+    with app.test_request_context():
+        url = url_for(endpoint, **args)
+    resp = client.get(url, htmx=htmx)
+    assert resp.status_code == 200, url
+    return resp.get_data(as_text=True)
+
+
+def test_admin_is_told_who_records_gifts_and_how_to_grant_it(app, as_user, world):
+    body = _get(app, as_user(world.users["admin"]), "donations.index")
+    assert DONATIONS in body and GRANT in body and "+ Ghi đóng góp" not in body
+    assert 'href="/nguoi-dung/"' in body
+
+
+def test_viewer_is_told_who_but_not_how_to_grant(app, as_user, world):
+    body = _get(app, as_user(world.users["viewer"]), "donations.index")
+    assert DONATIONS in body and GRANT not in body
+
+
+@pytest.mark.parametrize("roles", [["clerk"], ["admin", "treasurer"]])
+def test_a_user_who_may_act_sees_the_button_and_no_notice(app, as_user, world, roles):
+    body = _get(app, as_user(make_user(world.commune, roles=roles)), "donations.index")
+    assert "+ Ghi đóng góp" in body and 'class="who-can"' not in body
+
+
+@pytest.mark.parametrize("endpoint,sentence", [
+    ("campaigns.index", "Quản trị viên hoặc thủ quỹ / kế toán tạo đợt vận động."),
+    ("piggybanks.index", "Thủ quỹ / kế toán hoặc cán bộ nhập liệu cấp heo đất"),
+    ("goods.index", "Thủ quỹ / kế toán xuất hiện vật."),
+    ("goods.register", "Thủ quỹ / kế toán xuất hiện vật."),
+    ("funds.index", "Thủ quỹ / kế toán thêm quỹ"),
+    ("scholarships.index", "Quản trị viên hoặc thủ quỹ / kế toán tạo đợt học bổng."),
+    ("commendations.index", "lập quyết định khen thưởng."),
+    ("units.index", "Quản trị viên thêm đơn vị."),
+    ("pupils.index", "thêm học sinh"),
+    ("periods.index", "Quản trị viên hoặc thủ quỹ / kế toán khóa sổ."),
+])
+def test_list_pages_name_who_can_for_a_viewer(app, as_user, world, endpoint, sentence):
+    client = as_user(world.users["viewer"])
+    assert sentence in _get(app, client, endpoint)
+
+
+def test_the_notice_is_in_the_htmx_page_too(app, as_user, world):
+    # The list's fragment is swapped below the head; the full page (no HX-Request) carries the notice.
+    body = _get(app, as_user(world.users["admin"]), "goods.index")
+    assert "Thủ quỹ / kế toán xuất hiện vật." in body and GRANT in body
