@@ -176,3 +176,19 @@ def test_text_decoration_is_a_single_keyword():
             for prop, value in decls:
                 if prop == "text-decoration":
                     assert value in ("none", "underline", "line-through"), f"{sheet.name} {selector}: {value}"
+
+
+def test_every_page_shell_that_loads_htmx_turns_its_inline_styles_off():
+    # htmx's indicator styles are an inline <style> the CSP refuses (an error in the console on every
+    # page); pages that do not extend base.html (public disclosure, certificate previews, PDFs) load no
+    # htmx at all. tests/browser/test_old_phones.py checks the same in a real browser.
+    shells = [t for t in (ROOT / "templates").rglob("*.html") if "<html" in t.read_text(encoding="utf-8")]
+    assert len(shells) >= 5 and ROOT / "templates" / "base.html" in shells
+    loading = []
+    for shell in shells:
+        text = shell.read_text(encoding="utf-8")
+        if "htmx" in text:
+            loading.append(shell.name)
+            config = json.loads(re.search(r"name=\"htmx-config\" content='([^']+)'", text).group(1))
+            assert config["includeIndicatorStyles"] is False, shell
+    assert "base.html" in loading
