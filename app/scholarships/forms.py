@@ -1,6 +1,6 @@
 """Scholarship forms: rounds, categories, nominations, decisions, payout, import."""
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.forms import BaseForm
@@ -87,6 +87,19 @@ class PayoutForm(IdempotentForm):
     paid_on = _date("Ngày chi trả")
     # 0 is allowed: a batch of awards in goods only has no money to check.
     control_total = MoneyField("Tổng tiền theo danh sách đã ký (tổng kiểm tra)", allow_zero=True)
+    future_ok = BooleanField("Tôi xác nhận ngày chi ở tương lai")
+
+
+class BulkConfirmForm(IdempotentForm):
+    """The confirm page of a bulk approval: its CSRF token and its double-submit key."""
+
+
+class PayConfirmForm(IdempotentForm):
+    """The confirm page of a bulk payout: the date, the sheet's total typed as a control, and the
+    confirmation a date after today needs (the rows come from app.core.selection)."""
+    paid_on = _date("Ngày chi trả")
+    control_total = MoneyField("Tổng tiền kiểm tra (cộng trên danh sách đã ký)", allow_zero=True)
+    future_ok = BooleanField("Tôi xác nhận ngày chi ở tương lai")
 
 
 class PayOneForm(IdempotentForm):

@@ -14,6 +14,7 @@ from app.core import books
 from app.extensions import db
 from app.funds import services as funds
 from app.pupils.models import LEVEL_SHORT, Pupil
+from app.vn.dates import short_date
 from app.vn.money import format_vnd
 
 from . import award_goods
@@ -26,15 +27,29 @@ def _recipient(nomination: Nomination) -> str:
     return (pupil.full_name + (f" (PH: {pupil.guardian})" if pupil.guardian else ""))[:200]
 
 
-def pay(nomination: Nomination, paid_on: date, field: str | None = None) -> Nomination:
+FUTURE_CONFIRM = "Tôi xác nhận ngày chi ở tương lai"
+
+
+def check_paid_on(paid_on: date, future_ok: bool = False) -> date:
+    """The payout date inside the books' window; a date after today only when the user confirmed it
+    (a ceremony date typed ahead is a common slip: the money is not out yet)."""
+    books.check_entry_date(paid_on, "paid_on", error=RoundError)  # beside the form's date, before anything posts
+    if paid_on > books.today() and not future_ok:
+        raise RoundError(f"Ngày chi {short_date(paid_on)} ở tương lai (hôm nay {short_date(books.today())}). "
+                         f"Nếu đúng, hãy đánh dấu “{FUTURE_CONFIRM}”; nếu không, sửa lại ngày chi.", "paid_on")
+    return paid_on
+
+
+def pay(nomination: Nomination, paid_on: date, field: str | None = None, *, future_ok: bool = False) -> Nomination:
     """Mark one approved award paid: a cash award posts its phiếu chi, an award with goods hands
-    them out of the round's unit stock (a phiếu xuất); FundError and GoodsError become RoundError."""
+    them out of the round's unit stock (a phiếu xuất); FundError and GoodsError become RoundError.
+    A date after today needs future_ok (the user's confirmation)."""
     rnd, cat = nomination.round, nomination.category
     if nomination.status != APPROVED:
         raise RoundError(f"{nomination.pupil.full_name}: đề cử chưa được duyệt, không thể chi trả.")
     if nomination.is_paid:
         raise RoundError(f"{nomination.pupil.full_name}: suất này đã chi trả rồi.")
-    books.check_entry_date(paid_on, "paid_on", error=RoundError)  # beside the form's date, before anything posts
+    check_paid_on(paid_on, future_ok)
     from app.periods import services as periods  # closed periods (khóa sổ): no payment dated into one
 
     periods.ensure_open(nomination.unit_id, paid_on, "paid_on", hint=periods.ENTRY_HINT, error=RoundError)
@@ -59,8 +74,33 @@ def pay(nomination: Nomination, paid_on: date, field: str | None = None) -> Nomi
     before = nomination.audit_dict()
     nomination.paid_on = paid_on
     db.session.flush()
-    record("pay", nomination, before=before, after=nomination.audit_dict())
+    record("pay", nomination, before=before, after={**nomination.audit_dict(), **_same_person_note(nomination)})
     return nomination
+
+
+def _same_person_note(nomination: Nomination) -> dict:
+    """Separation of duties made visible (issue 14 B): the payout's audit entry says when the person
+    paying is the one who approved the award. Allowed (a small association's chair may keep the book
+    too), never silent; the round's summary counts them (bulk.same_person)."""
+    payer = _actor()
+    if payer is None or nomination.decided_by_id != payer.id:
+        return {}
+    return {"same_person": f"Người duyệt và người chi là một: {payer.full_name}"}
+
+
+def _actor():
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user
+    return None
+
+
+def in_sheet_order(nominations) -> list[Nomination]:
+    """The awards in the signing sheet's order (approved_query: given name, middle, family, then id),
+    the order their phiếu chi are numbered in, whatever order they were chosen or loaded in."""
+    return sorted(nominations, key=lambda n: (n.pupil.name_key, n.id))
 
 
 def goods_of(nominations) -> award_goods.GoodsTally:
@@ -77,14 +117,18 @@ def batch_text(nominations) -> str:
     return award_goods.totals_text(sum(n.amount for n in nominations), goods_of(nominations), len(nominations))
 
 
-def pay_many(rnd: ScholarshipRound, nominations: list[Nomination], paid_on: date, control_total: int) -> int:
+def pay_many(rnd: ScholarshipRound, nominations: list[Nomination], paid_on: date, control_total: int, *,
+             future_ok: bool = False) -> int:
     """Mark several awards paid from the signed sheet; the control total must equal their sum.
 
     The stock must cover the goods of the whole batch (checked before anything is written).
+    The phiếu chi are numbered in the sheet's order (in_sheet_order), not the order chosen.
     All or nothing: the caller rolls back on RoundError. Returns the amount paid.
     """
     if not nominations:
         raise RoundError("Chưa chọn suất nào.", "ids")
+    check_paid_on(paid_on, future_ok)
+    nominations = in_sheet_order(nominations)
     total = sum(n.amount for n in nominations)
     if control_total != total:
         # With goods, name them too, so the treasurer counts notebooks against the same sheet;
@@ -97,7 +141,7 @@ def pay_many(rnd: ScholarshipRound, nominations: list[Nomination], paid_on: date
             raise RoundError("Suất không thuộc đợt này.", "ids")
     award_goods.check_stock(rnd.unit, goods_of([n for n in nominations if not n.is_paid]), RoundError, "ids")
     for n in nominations:
-        pay(n, paid_on, "ids")
+        pay(n, paid_on, "ids", future_ok=future_ok)
     return total
 
 

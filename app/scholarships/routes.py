@@ -148,19 +148,22 @@ def filtered_nominations(rnd, args):
     return status, category_id, stmt.order_by(Pupil.name_key, Nomination.id)
 
 
-def _selection_page(rnd, form, status_code=200):
-    """The selection page for the current filters. A refused decision comes back with 422: its
-    message beside the reason field or at the top, the ticked rows and the typed reason kept."""
-    status, category_id, stmt = filtered_nominations(rnd, request.args)
+def _selection_page(rnd, form, status_code=200, args=None):
+    """The selection page for the current filters (`args`: those a bulk form carried, else the
+    query string). A refused decision comes back with 422: its message beside the reason field or
+    at the top, the ticked rows and the typed reason kept."""
+    args = args or request.args
+    status, category_id, stmt = filtered_nominations(rnd, args)
+    page = args.get("trang", 1, type=int) if args is not request.args else page_number()
     # Counted without the join to pupil, which only orders the page (the WHERE is on nomination alone).
-    pagination = paginate_ids(stmt, Nomination, page_number(), PER_PAGE,
+    pagination = paginate_ids(stmt, Nomination, max(1, min(page or 1, 1_000_000)), PER_PAGE,
                               count_stmt=select(Nomination).where(stmt.whereclause))
     return render("scholarships/detail.html", partial="scholarships/_selection.html", status=status_code,
                   rnd=rnd, pagination=pagination, totals=services.totals(rnd), form=form,
                   goods_needs=payout.goods_needs(rnd),
                   ticked=set(form.ids.data or []),
                   warnings=services.warnings_for(pagination.items), status_filter=status, category_id=category_id,
-                  statuses=STATUS_LABELS,
+                  statuses=STATUS_LABELS, list_args=args,
                   sponsored=pupil_queries.sponsored_pupil_ids(rnd.unit, rnd.ceremony_date or funds.today()))
 
 
@@ -208,40 +211,6 @@ def _selected(rnd, ids) -> list[Nomination]:
         if n.round_id != rnd.id:
             abort(404)
     return rows
-
-
-@bp.route("/<int:round_id>/quyet-dinh", methods=["POST"])
-@login_required
-def decide(round_id):
-    """Approve or reject the ticked nominations (or one, from its own button); all or nothing."""
-    rnd = get_or_404(ScholarshipRound, round_id, "nomination.decide")
-    form = DecideForm()
-    back = url_for(".round_detail", round_id=rnd.id, **{k: v for k, v in request.args.items()})
-    if not form.validate_on_submit():
-        flash("Biểu mẫu đã cũ, vui lòng thử lại.", "error")
-        return go(back)
-    act, _, one = (request.form.get("act") or "").partition("-")
-    ids = [int(one)] if one.isdigit() else form.ids.data
-    chosen = _selected(rnd, ids)
-    try:
-        if act == "approve":
-            done = services.approve(rnd, chosen)
-            msg = f"Đã duyệt {len(done)} đề cử."
-        elif act == "reject":
-            done = services.reject(rnd, chosen, form.reason.data)
-            msg = f"Đã ghi không duyệt {len(done)} đề cử."
-        else:
-            raise services.RoundError("Vui lòng chọn Duyệt hoặc Không duyệt.")
-        db.session.commit()
-    except services.RoundError as err:
-        db.session.rollback()
-        if act == "reject" and not (form.reason.data or "").strip():
-            form.reason.errors = [str(err)]
-        else:
-            form.form_errors.append(str(err))
-        return _selection_page(rnd, form, 422)
-    flash(msg, "success")
-    return go(back)
 
 
 @bp.route("/de-cu/<int:nomination_id>/khong-duyet", methods=["GET", "POST"])

@@ -5,7 +5,8 @@ from sqlalchemy.orm import selectinload
 
 from app.core import idempotency
 from app.core.authz import get_or_404
-from app.core.views import attach_error, form_page, go, render
+from app.core.paging import Page
+from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
 from app.funds import services as funds
 from app.printing.offer import long_document_page, queue_from_form
@@ -14,7 +15,9 @@ from app.printing.services import pdf_response, render_pdf
 from . import payout, services, sheet
 from .forms import PayOneForm, PayoutForm, ReverseForm
 from .models import Nomination, ScholarshipRound
-from .routes import _selected, bp
+from .routes import bp
+
+PER_PAGE = 50  # as the selection page: a school at a time, the page stays short on a phone
 
 
 def _school_of(rnd):
@@ -35,34 +38,28 @@ def _schools(awards):
 @bp.route("/<int:round_id>/chi-tra", methods=["GET", "POST"])
 @login_required
 def payout_page(round_id):
-    """Mark paid from the signed sheet: tick the rows, type the sheet's total as a control."""
+    """The signed sheet's rows, 50 a page, in sheet order: pay the ticked rows, this page or all unpaid
+    (a POST answers the confirm page, see routes_bulk.pay_bulk), or one row at once."""
+    from .routes_bulk import default_paid_on, pay_bulk
+
     rnd = get_or_404(ScholarshipRound, round_id, "scholarship.pay")
     school = _school_of(rnd)
+    if request.method == "POST":
+        return pay_bulk(rnd, school)
     # The receipts with one IN query, not one query per paid row.
     awards = db.session.scalars(payout.approved_query(rnd, school.id if school else None)
                                 .options(selectinload(Nomination.paid_entry),
                                          selectinload(Nomination.goods_entry))).all()
-    form = PayoutForm(paid_on=rnd.ceremony_date or funds.today())
-    if form.validate_on_submit():
-        chosen = _selected(rnd, form.ids.data)
-        try:
-            done = idempotency.once(
-                form.idem_key.data,
-                lambda: (payout.pay_many(rnd, chosen, form.paid_on.data, form.control_total.data), rnd)[1],
-                url=lambda r: url_for(".payout_page", round_id=rnd.id, truong=school.id if school else None))
-            db.session.commit()
-        except services.RoundError as err:
-            db.session.rollback()
-            attach_error(form, err, "ids")
-        else:
-            if done.created:
-                flash(f"Đã ghi chi trả {payout.batch_text(chosen)}.", "success")
-            return go(done.url)
-    return form_page("scholarships/payout.html", "scholarships/_payout_form.html", form, rnd=rnd, awards=awards,
-                     school=school, schools=_schools(db.session.scalars(payout.approved_query(rnd)).all()),
-                     totals=services.totals(rnd), one_form=PayOneForm(paid_on=rnd.ceremony_date or funds.today()),
-                     new_key=idempotency.new_key, goods_needs=payout.goods_needs(rnd),
-                     unpaid_text=payout.batch_text([n for n in awards if not n.is_paid]))
+    page = min(page_number(), max(1, -(-len(awards) // PER_PAGE)))
+    pagination = Page(awards[(page - 1) * PER_PAGE:page * PER_PAGE], page, PER_PAGE, len(awards))
+    unpaid = [n for n in awards if not n.is_paid]
+    return render("scholarships/payout.html", partial="scholarships/_payout_form.html", form=PayoutForm(),
+                  rnd=rnd, awards=pagination.items, pagination=pagination, school=school,
+                  schools=_schools(db.session.scalars(payout.approved_query(rnd)).all()),
+                  totals=services.totals(rnd), one_form=PayOneForm(paid_on=default_paid_on(rnd)),
+                  new_key=idempotency.new_key, goods_needs=payout.goods_needs(rnd),
+                  unpaid_count=len(unpaid), page_unpaid=sum(1 for n in pagination.items if not n.is_paid),
+                  unpaid_text=payout.batch_text(unpaid))
 
 
 @bp.get("/<int:round_id>/chi-tra/xuat.xlsx")
@@ -160,7 +157,10 @@ def sheet_print(round_id):
 @login_required
 def summary(round_id):
     rnd = get_or_404(ScholarshipRound, round_id)
-    return render("scholarships/summary.html", rnd=rnd, s=payout.summary(rnd), totals=services.totals(rnd))
+    from .bulk import same_person_text
+
+    return render("scholarships/summary.html", rnd=rnd, s=payout.summary(rnd), totals=services.totals(rnd),
+                  same_person=same_person_text(rnd))
 
 
 @bp.get("/<int:round_id>/tong-ket.pdf")
