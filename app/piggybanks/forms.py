@@ -77,18 +77,15 @@ class VoidForm(BaseForm):
 
 
 class BatchHeadForm(IdempotentForm):
-    """The header of the batch entry; the rows are read by app.piggybanks.batch."""
+    """The header of the batch entry; the rows are read by app.piggybanks.batch. The control total is
+    asked on the confirmation page (the view requires it there)."""
 
     opened_on = _date("Ngày mổ heo")
-    control_total = _money("Tổng số tiền đếm được ghi trên phiếu (đồng)")
+    control_total = _money("Tổng tiền kiểm tra (đồng)")
     witness1 = StringField("Người chứng kiến 1 (dùng cho dòng để trống)",
                            validators=[Length(max=120, message="Quá 120 ký tự.")])
     witness2 = StringField("Người chứng kiến 2 (dùng cho dòng để trống)",
                            validators=[Length(max=120, message="Quá 120 ký tự.")])
-
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
-        return _required(self.control_total, "Vui lòng nhập tổng tiền ghi trên phiếu để đối chiếu.") and ok
 
 
 class PigFilterForm(BaseForm):

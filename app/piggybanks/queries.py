@@ -33,6 +33,20 @@ def pig_list(root: Unit, *, unit: Unit | None = None, holder_type: str = "", sta
     return stmt.order_by(Unit.path, PiggyBank.code, PiggyBank.id)
 
 
+def count(stmt) -> int:
+    """How many rows a list's select gives (0 for None, a filter that can give none)."""
+    if stmt is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def ids(stmt) -> list[int]:
+    """The pig ids of a list's select, in its order (None: none)."""
+    if stmt is None:
+        return []
+    return list(db.session.scalars(stmt.with_only_columns(PiggyBank.id)))
+
+
 def due_pigs(unit: Unit) -> list[PiggyBank]:
     """The active pigs of a branch (and below) for the opening-day sheet: by code, then holder name
     in Vietnamese order (codes differ only across units, where the name settles ties)."""

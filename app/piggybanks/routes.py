@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.core import idempotency
-from app.core.authz import authorize, get_or_404
+from app.core.authz import authorize, can, get_or_404
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
 from app.funds.services import today
@@ -17,7 +17,7 @@ from app.units.services import scope_choices
 
 from . import codes, queries, services
 from .forms import IssueForm, PigFilterForm
-from .models import PiggyBank
+from .models import ACTIVE, PiggyBank
 
 bp = Blueprint("piggybanks", __name__, url_prefix="/heo-dat")
 PER_PAGE = 50
@@ -33,13 +33,17 @@ def piggy_campaigns():
     return [c for c in found if c.unit.path.startswith(path) or path.startswith(c.unit.path)]
 
 
-def filtered_pigs(args):
-    """(filter form, select) for the list and its export."""
+def filtered_pigs(args, *, openable: bool = False):
+    """(filter form, select) for the list and its export. openable: only the pigs of the filter that
+    can be opened now ("Đang nuôi"), for the bulk opening; None when the filter asks for other pigs."""
     filters = PigFilterForm(args)
     filters.don_vi.choices = [(0, "Mọi đơn vị")] + scope_choices(current_user.unit, active_only=False)
     unit = get_or_404(Unit, filters.don_vi.data) if filters.don_vi.data else None
+    status = filters.trang_thai.data or ""
+    if openable and status not in ("", ACTIVE):
+        return filters, None
     stmt = queries.pig_list(current_user.unit, unit=unit, holder_type=filters.loai.data or "",
-                            status=filters.trang_thai.data or "", q=filters.q.data or "")
+                            status=ACTIVE if openable else status, q=filters.q.data or "")
     return filters, stmt
 
 
@@ -50,8 +54,11 @@ def index():
     authorize("view")
     filters, stmt = filtered_pigs(request.args)
     pagination = db.paginate(stmt, page=page_number(), per_page=PER_PAGE, error_out=False)
+    openable = 0  # pigs matching the filter that the bulk form may open ("all N matching")
+    if can(current_user, "piggybank.write"):
+        openable = queries.count(filtered_pigs(request.args, openable=True)[1])
     return render("piggybanks/index.html", partial="piggybanks/_rows.html", filters=filters,
-                  pagination=pagination)
+                  pagination=pagination, openable=openable)
 
 
 @bp.get("/xuat.xlsx")

@@ -1,21 +1,17 @@
-"""Opening day: the printable sheet of pigs due in a branch, batch entry of its counts; the reports."""
+"""Opening day: the printable sheet of pigs due in a branch; the reports (batch entry: routes_batch.py)."""
 from datetime import date
 
-from flask import abort, flash, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
 from app.core.authz import authorize, get_or_404
 from app.printing.offer import long_document_page, queue_from_form
-from app.core.views import go, render
-from app.extensions import db
-from app.funds.services import today
+from app.core.views import render
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import batch, queries, services, sheet
-from .forms import BatchHeadForm, ReportFilterForm
-from .models import DISPOSITIONS
+from . import queries, sheet
+from .forms import ReportFilterForm
 from .routes import bp
 
 
@@ -51,48 +47,6 @@ def sheet_print():
         abort(400)
     return queue_from_form(sheet.KIND, {"unit_id": unit.id}, unit=unit, title=sheet.title(unit),
                            filename=sheet.title(unit) + ".pdf")
-
-
-@bp.route("/nhap-phieu-mo-heo", methods=["GET", "POST"])
-@login_required
-def batch_entry():
-    """Enter a whole opening-day sheet: saved only if every filled row is valid and the rows add up
-    to the control total typed from the paper; otherwise 422 with each bad row marked."""
-    unit = _unit_arg("piggybank.write")
-    pigs = queries.due_pigs(unit)
-    form = BatchHeadForm(opened_on=today())
-    rows = batch.blank_rows(pigs)
-    status = 200
-    if form.is_submitted() and form.idem_key.data and idempotency.lookup(form.idem_key.data):
-        # A resend of a saved sheet: its pigs are no longer due, so answer with the first result.
-        return go(idempotency.once(form.idem_key.data, lambda: None, url=lambda _: "").url)
-    if form.is_submitted():
-        ok = form.validate()
-        rows = batch.read_rows(pigs, request.form, form.witness1.data or "", form.witness2.data or "")
-        if ok and not any(r.errors for r in rows):
-            problem = batch.check_total(rows, form.control_total.data)
-            if problem:
-                form.form_errors.append(problem)
-                form.control_total.errors = list(form.control_total.errors) + ["Không khớp tổng các dòng."]
-            else:
-                try:
-                    done = idempotency.once(
-                        form.idem_key.data,
-                        lambda: batch.save(rows, form.opened_on.data, form.witness1.data, form.witness2.data),
-                        url=lambda _: url_for(".index", don_vi=unit.id, trang_thai="opened"))
-                    db.session.commit()
-                except services.PiggyBankError:
-                    db.session.rollback()
-                    form.form_errors.append("Chưa lưu dòng nào: có dòng bị từ chối, xem lý do bên dưới.")
-                else:
-                    if done.created:
-                        flash(f"Đã ghi {len(done.obj)} lần mổ heo của {unit.name}.", "success")
-                    return go(done.url)
-        elif any(r.errors for r in rows):
-            form.form_errors.append("Chưa lưu dòng nào: vui lòng sửa các dòng được đánh dấu.")
-        status = 422
-    return render("piggybanks/batch.html", partial="piggybanks/_batch_form.html", status=status,
-                  form=form, rows=rows, unit=unit, DISPOSITIONS=DISPOSITIONS)
 
 
 def _period(filters: ReportFilterForm) -> tuple[date | None, date | None]:

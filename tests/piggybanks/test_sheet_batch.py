@@ -80,9 +80,10 @@ def _row(pig, amount="", disposition="fund", kept="", w1="", w2=""):
     return {p + "amount": amount, p + "disposition": disposition, p + "kept": kept, p + "w1": w1, p + "w2": w2}
 
 
-def _post(client, world, rows, control_total, key="f" * 32, htmx=False):
+def _post(client, world, rows, control_total, key="f" * 32, htmx=False, step="confirm"):
+    """The confirmation page's POST (step=confirm) of the unit's sheet, unless `step` says otherwise."""
     data = {"opened_on": "2026-08-20", "control_total": control_total, "witness1": "Trần Văn Bảy",
-            "witness2": "Lê Thị Tám", "idem_key": key}
+            "witness2": "Lê Thị Tám", "idem_key": key, "step": step}
     for r in rows:
         data.update(r)
     return client.post(f"/heo-dat/nhap-phieu-mo-heo?don_vi={world.branch.id}", data=data, htmx=htmx)

@@ -200,7 +200,7 @@ def _piggy_batch(w, form):
     amount = _first(form, r"p\d+-amount")
     row = amount.removesuffix("amount")
     return {amount: "50.000", row + "disposition": "split", row + "kept": "10.000", "control_total": "50.000",
-            "witness1": "Trần Văn Bảy", "witness2": "Lê Thị Tám"}
+            "witness1": "Trần Văn Bảy", "witness2": "Lê Thị Tám", "step": "confirm"}  # the confirmation page's button
 
 
 def _decide(w, form):
