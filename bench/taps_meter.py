@@ -1,0 +1,116 @@
+"""Counting what a volunteer does: taps, typed fields and how long each page took to arrive.
+
+Every action of the tap bench goes through a Meter, so nothing is done that is not counted. A tap is a
+click (a link, a button, a menu entry, a checkbox); a typed field is a fill, a choice in a <select> or
+a file picked. A page load is timed from the tap that asked for it to the browser's `load` event.
+Locators come only from what a user sees: roles with their accessible names, labels, visible text.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Task:
+    name: str
+    taps: int = 0
+    typed: int = 0
+    slowest_ms: float = 0.0
+    slowest_page: str = ""
+    dead_ends: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class DeadEnd(Exception):
+    """A step that cannot be done through the visible labels (recorded, never worked around with a URL)."""
+
+
+class Meter:
+    def __init__(self, page):
+        self.page = page
+        self.tasks: list[Task] = []
+        self.current: Task | None = None
+
+    @contextmanager
+    def task(self, name: str):
+        self.current = Task(name)
+        self.tasks.append(self.current)
+        try:
+            yield self.current
+        except DeadEnd as err:
+            self.current.dead_ends.append(str(err))
+        finally:
+            self.current = None
+
+    @contextmanager
+    def aside(self, name: str):
+        """Count a few actions on another task (logging in again), then come back to the current one."""
+        back = self.current
+        found = [t for t in self.tasks if t.name == name]
+        self.current = found[0] if found else Task(name)
+        if not found:
+            self.tasks.insert(0, self.current)
+        try:
+            yield
+        finally:
+            self.current = back
+
+    def _page_loaded(self, started: float) -> None:
+        ms = (time.perf_counter() - started) * 1000
+        if self.current and ms > self.current.slowest_ms:
+            self.current.slowest_ms, self.current.slowest_page = ms, self.page.url
+
+    def start(self, url: str) -> None:
+        """The only address ever typed: the start page."""
+        t = time.perf_counter()
+        self.page.goto(url, wait_until="load")
+        self._page_loaded(t)
+
+    def tap(self, locator, *, navigates: bool = True, timeout: float = 120_000) -> None:
+        """Click what the user sees; a tap that loads a page is timed until that page's load event."""
+        self._count("taps")
+        if not navigates:
+            locator.click()
+            return
+        t = time.perf_counter()
+        with self.page.expect_navigation(wait_until="load", timeout=timeout):
+            locator.click()
+        self._page_loaded(t)
+
+    def download(self, locator, timeout: float = 120_000):
+        """A tap whose answer is a file (the browser keeps it); returns the Download."""
+        self._count("taps")
+        t = time.perf_counter()
+        with self.page.expect_download(timeout=timeout) as got:
+            locator.click()
+        got.value.path()  # wait until the whole file has arrived
+        self._page_loaded(t)
+        return got.value
+
+    def type(self, locator, value: str) -> None:
+        self._count("typed")
+        locator.fill(value)
+
+    def choose(self, locator, label: str) -> None:
+        """Pick an option of a <select> by its visible text."""
+        self._count("typed")
+        locator.select_option(label=label)
+
+    def tick(self, locator) -> None:
+        self._count("taps")
+        locator.check()
+
+    def upload(self, locator, path) -> None:
+        self._count("typed")
+        locator.set_input_files(str(path))
+
+    def note(self, text: str) -> None:
+        if self.current:
+            self.current.notes.append(text)
+
+    def _count(self, what: str) -> None:
+        if self.current is None:
+            raise RuntimeError("every action belongs to a task")
+        setattr(self.current, what, getattr(self.current, what) + 1)

@@ -1,0 +1,284 @@
+"""The steps of the canonical year, one small function each, written against the visible labels.
+
+When a label changes, only its step changes. Each step names the user who does it (`year.as_user`):
+logging out and in again is counted on its own row, so the other rows count the work itself.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bench.taps_meter import DeadEnd, Meter
+
+NAV = "Chức năng chính"
+LOGIN_TASK = "Đăng nhập, đổi người dùng"
+ADMIN, TREASURER, CLERK = "quantrixa", "thuquy", "nhaplieu"
+
+
+class Year:
+    def __init__(self, meter: Meter, world: dict, n: int, workdir: Path):
+        self.m, self.page, self.world, self.n, self.workdir = meter, meter.page, world, n, workdir
+        self.user: str | None = None
+
+    # What a user sees --------------------------------------------------------------------------
+    def main(self):
+        return self.page.locator("main")
+
+    def menu(self, name: str) -> None:
+        """A section of the main menu (header nav)."""
+        self.m.tap(self.page.get_by_role("navigation", name=NAV).get_by_role("link", name=name, exact=True))
+
+    def link(self, name, *, exact: bool = False, within=None) -> None:
+        where = within or self.main()
+        found = where.get_by_role("link", name=name, exact=exact)
+        if found.count() == 0:
+            raise DeadEnd(f"không thấy liên kết “{getattr(name, 'pattern', name)}” trên {self.where()}")
+        self.m.tap(found.first)
+
+    def button(self, name, *, exact: bool = False, within=None, navigates: bool = True) -> None:
+        where = within or self.main()
+        found = where.get_by_role("button", name=name, exact=exact)
+        if found.count() == 0:
+            raise DeadEnd(f"không thấy nút “{name}” trên {self.where()}")
+        if navigates:
+            self.check_valid()
+        self.m.tap(found.first, navigates=navigates)
+
+    def check_valid(self) -> None:
+        """The browser would refuse to send a form with an empty required field: say which, at once."""
+        invalid = self.page.evaluate("""() => [...document.querySelectorAll('main :invalid')]
+            .filter(e => e.tagName !== 'FORM' && e.tagName !== 'FIELDSET')
+            .map(e => (e.labels && e.labels[0] ? e.labels[0].innerText : e.name || e.id).trim())""")
+        if invalid:
+            raise AssertionError(f"required fields left empty on {self.where()}: {invalid}")
+
+    def field(self, label: str, value: str, *, exact: bool = False) -> None:
+        self.m.type(self.main().get_by_label(label, exact=exact), value)
+
+    def choose(self, label: str, option: str, *, exact: bool = False) -> None:
+        self.m.choose(self.main().get_by_label(label, exact=exact), option)
+
+    def where(self) -> str:
+        return f"“{self.page.title()}”"
+
+    def flash(self) -> str:
+        box = self.page.locator("#flash")
+        return box.inner_text().strip() if box.count() else ""
+
+    def expect_flash(self, pattern: str) -> str:
+        text = self.flash()
+        if not re.search(pattern, text):
+            errors = self.page.locator(".error, .error-box").all_inner_texts()
+            raise AssertionError(f"expected /{pattern}/ on {self.where()}, flash “{text}”, errors {errors}")
+        return text
+
+    def as_user(self, username: str) -> None:
+        """Log out (header button) and in again as `username`; counted on the login row."""
+        if self.user == username:
+            return
+        with self.m.aside(LOGIN_TASK):
+            if self.user is not None:
+                self.m.tap(self.page.locator("header").get_by_role("button", name="Đăng xuất"))
+            self.m.type(self.page.get_by_label("Tên đăng nhập"), username)
+            self.m.type(self.page.get_by_label("Mật khẩu"), self.world["password"])
+            self.m.tap(self.page.get_by_role("button", name="Đăng nhập"))
+        self.user = username
+
+
+# The year --------------------------------------------------------------------------------------
+
+CAMPAIGN = "Vận động khuyến học năm học 2026-2027"
+
+
+def fund_drive(y: Year) -> None:
+    y.as_user(ADMIN)
+    y.menu("Đợt vận động")
+    y.link("Tạo đợt vận động")
+    y.field("Tên đợt vận động", CAMPAIGN)
+    y.field("Mục tiêu (đồng)", "300.000.000")
+    y.button("Lưu", exact=True)
+    y.expect_flash("Đã tạo đợt vận động")
+
+
+GIFTS = [  # donor, amount, method, goods (item, quantity, unit)
+    ("Công ty TNHH Thủy sản Lai Vung", "150.000.000", "Chuyển khoản", None),
+    ("Ông Nguyễn Văn Sáu", "50.000.000", "Tiền mặt", None),
+    ("Nhà sách Phương Nam", "12.000.000", "Hiện vật", ("Vở học sinh", "2.000", "quyển")),
+]
+
+
+def gifts(y: Year) -> None:
+    y.as_user(TREASURER)
+    y.menu("Quyên góp")
+    y.link("Ghi đóng góp")
+    for donor, amount, method, goods in GIFTS:
+        y.field("Họ tên người đóng góp", donor)
+        y.field("Số tiền (đồng)", amount)
+        if method != "Tiền mặt":  # cash is the form's default
+            y.choose("Hình thức", method)
+        if goods:
+            item, quantity, unit = goods
+            y.field("Hiện vật", item, exact=True)
+            y.field("Số lượng", quantity)
+            y.field("Đơn vị tính", unit)
+        y.button("Lưu")
+        y.expect_flash("Đã ghi")
+
+
+PIG_BRANCH = "Chi hội Khuyến học ấp Tân Lộc"
+PIG_HOLDERS = ["Hộ ông Trần Văn Bảy", "Hộ bà Lê Thị Tám", "Hộ ông Phạm Văn Chín", "Hộ bà Võ Thị Mười",
+               "Hộ ông Đặng Văn Út"]
+
+
+def piggy_issue(y: Year) -> None:
+    y.as_user(TREASURER)
+    y.menu("Heo đất")
+    y.link("Cấp heo đất")
+    y.choose("Chi hội / đơn vị nuôi", PIG_BRANCH)
+    y.field("Danh sách người nuôi", "\n".join(PIG_HOLDERS))
+    y.field("Tiền tố mã heo", "LV-TL")
+    y.button("Cấp heo đất")
+    y.expect_flash("Đã cấp")
+
+
+YEAR = [
+    ("Đợt vận động", fund_drive),
+    ("3 khoản đóng góp (1 hiện vật)", gifts),
+    ("Cấp 5 heo đất", piggy_issue),
+]
+
+
+WITNESSES = ("Trần Văn Bảy", "Lê Thị Tám")
+OPENINGS = [(re.compile(r"^LV-TL-+001$"), "1.250.000"), (re.compile(r"^LV-TL-+002$"), "860.000")]
+
+
+def piggy_open(y: Year) -> None:
+    """Two pigs opened one by one from their own pages (the branch's batch sheet has no labels yet)."""
+    y.as_user(TREASURER)
+    for code, amount in OPENINGS:
+        y.menu("Heo đất")
+        y.link(code)
+        y.link("Mổ heo", exact=True)
+        y.field("Số tiền đếm được (đồng)", amount)
+        y.field("Người chứng kiến thứ nhất", WITNESSES[0])
+        y.field("Người chứng kiến thứ hai", WITNESSES[1])
+        y.button("Ghi lần mổ heo")
+        y.expect_flash("Đã ghi|mổ")
+
+
+YEAR.append(("Mổ 2 heo đất", piggy_open))
+
+
+ROUND = "Học bổng Tiếp bước đến trường 2026-2027"
+CATEGORY = "Học bổng vượt khó"
+AWARD = "500.000"
+
+
+def scholarship_round(y: Year) -> None:
+    """A round paid from the commune's fund, with one category."""
+    y.as_user(ADMIN)
+    y.menu("Học bổng")
+    y.link("Tạo đợt học bổng")
+    y.field("Tên đợt học bổng", ROUND)
+    y.field("Năm học", "2026-2027", exact=True)
+    y.field("Ngân sách của đợt", "100.000.000")
+    y.button("Lưu", exact=True)
+    y.expect_flash("Đã")
+    scholarship_category(y)
+
+
+YEAR.append(("Đợt học bổng", scholarship_round))
+
+
+def scholarship_category(y: Year) -> None:
+    y.link("Loại học bổng")
+    y.field("Tên loại học bổng", CATEGORY)
+    y.field("Số tiền mỗi suất", AWARD)
+    y.button("Lưu", exact=True)
+    y.expect_flash("Đã")
+
+
+def add_school(y: Year, name: str) -> None:
+    """The import refuses pupils of a school the register does not know yet."""
+    y.menu("Học sinh")
+    y.link("Trường học", exact=True)
+    y.link("Thêm trường")
+    y.field("Tên trường", name)
+    y.choose("Cấp học", "Trung học cơ sở")
+    y.button("Lưu", exact=True)
+    y.expect_flash("Đã")
+
+
+def import_pupils(y: Year) -> None:
+    """The school's list of N pupils, nominated into the round (the only import there is before issue 14)."""
+    from bench.taps_data import SCHOOL, pupils_xlsx
+
+    sheet = pupils_xlsx(y.workdir / f"hoc-sinh-{y.n}.xlsx", y.n, CATEGORY)
+    y.as_user(ADMIN)  # the admin who made the round may enter nominations too: no change of user
+    add_school(y, SCHOOL)
+    y.menu("Học bổng")
+    y.link(ROUND, exact=True)
+    y.link("Nhập danh sách từ Excel")
+    y.m.upload(y.main().get_by_label("Tệp Excel (.xlsx) theo mẫu"), sheet)
+    y.field("Đơn vị đề cử (trường, chi hội)", SCHOOL)
+    y.button("Tải lên và xem trước")
+    y.button(re.compile(r"^Xác nhận nhập"))
+    y.expect_flash(rf"Đã nhập {y.n} đề cử")
+
+
+YEAR.append(("Nhập N học sinh", import_pupils))
+
+
+def open_round(y: Year) -> None:
+    y.menu("Học bổng")
+    y.link(ROUND, exact=True)
+
+
+def approve_all(y: Year) -> None:
+    """Before issue 14: only pending rows shown, every row ticked, page after page."""
+    y.as_user(ADMIN)
+    open_round(y)
+    y.choose("Trạng thái", "Chờ duyệt")
+    y.button("Lọc", exact=True)
+    while True:
+        boxes = y.main().get_by_role("checkbox", name=re.compile(r"^Chọn "))
+        if boxes.count() == 0:
+            break
+        for i in range(boxes.count()):
+            y.m.tick(boxes.nth(i))
+        y.button("Duyệt các đề cử đã chọn")
+        y.expect_flash(r"Đã duyệt \d+ đề cử")
+    totals = y.page.locator("#round-totals").inner_text()
+    if f"({y.n} suất)" not in totals:
+        raise AssertionError(f"not all {y.n} approved: {totals}")
+
+
+YEAR.append(("Duyệt tất cả", approve_all))
+
+
+def money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def award_total(count: int) -> str:
+    return money(count * int(AWARD.replace(".", "")))
+
+
+def pay_all(y: Year) -> None:
+    """Before issue 14: every row ticked "đã ký nhận" on one long page, then the signed sheet's total."""
+    y.as_user(TREASURER)
+    open_round(y)
+    y.link("Chi trả", exact=True)
+    while True:
+        boxes = y.main().get_by_role("checkbox", name=re.compile(r"đã ký nhận$"))
+        if boxes.count() == 0:
+            break
+        ticked = boxes.count()
+        for i in range(ticked):
+            y.m.tick(boxes.nth(i))
+        y.field("Tổng tiền theo danh sách đã ký (tổng kiểm tra)", award_total(ticked))
+        y.button("Ghi chi trả các suất đã chọn")
+        y.expect_flash(r"Đã ghi chi trả")
+
+
+YEAR.append(("Chi trả tất cả", pay_all))

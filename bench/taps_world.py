@@ -1,0 +1,73 @@
+"""The commune the tap bench starts from: a fresh database holding only what an association has on
+its first day (the province and commune, two branches, the commune's users and its default fund).
+Everything the year needs after that is entered through the browser by bench/taps.py."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+
+PASSWORD = "Khuyen-hoc-2026"
+COMMUNE = "Hội Khuyến học xã Lai Vung"
+# username -> (full name, role); the roles a small commune has today (ROLES may merge them later)
+USERS = {
+    "quantrixa": ("Huỳnh Minh Tâm", "admin"),
+    "thuquy": ("Nguyễn Văn Đức", "treasurer"),
+    "nhaplieu": ("Lê Thị Ánh Tuyết", "clerk"),
+}
+
+
+def seed_world() -> dict:
+    """Call inside an app context in write mode; commits. Returns plain data."""
+    from app.extensions import db
+    from app.funds.services import default_fund
+    from app.units.services import create_unit
+    from app.users.services import create_user
+
+    province = create_unit(None, "Hội Khuyến học tỉnh Đồng Tháp", "province", "Phường Cao Lãnh, tỉnh Đồng Tháp")
+    commune = create_unit(province, COMMUNE, "commune", "Xã Lai Vung, tỉnh Đồng Tháp")
+    for name in ("Chi hội Khuyến học ấp Tân Lộc", "Chi hội Khuyến học ấp Hòa Bình"):
+        create_unit(commune, name, "village")
+    for username, (full_name, role) in USERS.items():
+        create_user(username=username, full_name=full_name, unit=commune, role=role, password=PASSWORD,
+                    must_change_password=False)
+    default_fund(commune)
+    db.session.commit()
+    return {"commune": commune.id, "commune_name": commune.name, "password": PASSWORD,
+            "users": {u: role for u, (_n, role) in USERS.items()}}
+
+
+@contextmanager
+def live_world():
+    """A migrated SQLite database in a scratch folder, the world seeded, the app served on 127.0.0.1.
+
+    Yields (base_url, world). CSRF stays on: the browser sends real forms."""
+    tmp = tempfile.mkdtemp(prefix="skh-taps-")
+    os.environ.setdefault("INSTANCE_PATH", tmp)
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.core.db import write_mode
+    from app.extensions import db
+    from tests.browser.pageweight import LiveServer
+
+    url = f"sqlite:///{tmp}/taps.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SECRET_KEY": "taps-" + "0" * 40,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WTF_CSRF_ENABLED": True,
+                      "SERVER_NAME": None})
+    server = None
+    try:
+        with app.app_context():
+            upgrade(revision="heads")
+            with write_mode():
+                world = seed_world()
+            db.session.remove()
+        server = LiveServer(app)
+        yield server.url, world
+    finally:
+        if server:
+            server.stop()
+        with app.app_context():
+            db.engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
