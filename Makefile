@@ -13,7 +13,7 @@ $(BIN)/.stamp: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-static/vendor/.stamp: package.json package-lock.json scripts/vendor-static.sh
+static/vendor/.stamp: package.json package-lock.json scripts/vendor-static.sh scripts/htmx-old-phones.js
 	scripts/vendor-static.sh
 	touch $@
 

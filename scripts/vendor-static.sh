@@ -11,12 +11,17 @@ dest=static/vendor
 rm -rf "$dest.tmp" && mkdir -p "$dest.tmp/fonts"
 # htmx 2 is written with `?.` and `??` (Chrome/WebView 80+). Android 9's WebView 69 and the Chrome 54
 # that some Cốc Cốc builds report cannot parse that, so the pinned htmx is rebuilt as ES2015 and minified
-# with the pinned esbuild. The guard keeps htmx off browsers without getRootNode (before Chrome 54), which
-# htmx calls unguarded: there the pages work as they do with JavaScript off instead of half-enhanced.
-# tests/core/test_compat.py checks the result parses as ES2015.
-node_modules/.bin/esbuild node_modules/htmx.org/dist/htmx.js --target=es2015 --minify --log-level=warning \
-  --banner:js='/*! htmx (0BSD), rebuilt as ES2015 by scripts/vendor-static.sh */if(window.Node&&"getRootNode"in Node.prototype){' \
-  --footer:js='}' --outfile="$dest.tmp/htmx.min.js"
+# with the pinned esbuild, after two small polyfills for built-ins it calls (scripts/htmx-old-phones.js).
+# The guard keeps htmx off browsers without getRootNode (before Chrome 54), which htmx calls unguarded:
+# there the pages work as they do with JavaScript off instead of half-enhanced.
+# tests/core/test_compat.py checks the result parses as ES2015; tests/browser/test_old_phones.py runs it.
+{
+  echo '/*! htmx 2 (0BSD), rebuilt as ES2015 by scripts/vendor-static.sh */'
+  echo 'if(window.Node&&"getRootNode"in Node.prototype){'
+  node_modules/.bin/esbuild scripts/htmx-old-phones.js --target=es2015 --minify --log-level=warning
+  node_modules/.bin/esbuild node_modules/htmx.org/dist/htmx.js --target=es2015 --minify --log-level=warning
+  echo '}'
+} >"$dest.tmp/htmx.min.js"
 fonts=node_modules/@expo-google-fonts
 cp "$fonts/tinos/400Regular/Tinos_400Regular.ttf" "$dest.tmp/fonts/Tinos-Regular.ttf"
 cp "$fonts/tinos/700Bold/Tinos_700Bold.ttf" "$dest.tmp/fonts/Tinos-Bold.ttf"
