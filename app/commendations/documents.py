@@ -116,12 +116,14 @@ def _build_list(params, progress) -> bytes:
 
 
 def _build_certificates(params, progress) -> bytes:
-    return certificates_pdf(certs.certificates_of(_decision(params)), progress)
+    return certificates_pdf(certs.certificates_of(_decision(params), params.get("honoree_ids")), progress)
 
 
 def register() -> None:
     """Declare the background documents to the print engine (from init_app)."""
     from app.printing.jobs import register_document
 
-    register_document(LIST_KIND, _build_list, fingerprint=snapshot, version="1")
-    register_document(CERTS_KIND, _build_certificates, fingerprint=snapshot, version="1")
+    # Version 2: columns sized to their content, counts of tập thể / cá nhân (issue 14 E).
+    register_document(LIST_KIND, _build_list, fingerprint=snapshot, version="2")
+    # Version 2: certificates worded per kind (issue 14 E), the school year once, a balanced page.
+    register_document(CERTS_KIND, _build_certificates, fingerprint=snapshot, version="2")

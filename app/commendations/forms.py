@@ -157,6 +157,18 @@ class SettingForm(BaseForm):
     signer_title = TextAreaField("Chức danh người ký", validators=[Length(max=120)])
     signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
     place = StringField("Địa danh", validators=[Length(max=100)])
+    # Lời khen per kind (certificates.WORDING_KINDS); "[thành tích]" marks where the line's text goes.
+    wording_scholarship = StringField("Lời khen: học bổng", validators=[Length(max=200)])
+    wording_achievement = StringField("Lời khen: thành tích học tập, giảng dạy", validators=[Length(max=200)])
+    wording_title = StringField("Lời khen: danh hiệu học tập", validators=[Length(max=200)])
+    wording_donor = StringField("Lời khen: nhà hảo tâm", validators=[Length(max=200)])
+    wording_volunteer = StringField("Lời khen: cán bộ, hội viên, tình nguyện viên", validators=[Length(max=200)])
+
+    def wording(self) -> dict:
+        return {k: getattr(self, f"wording_{k}").data for k in WORDING_FIELDS}
+
+
+WORDING_FIELDS = ("scholarship", "achievement", "title", "donor", "volunteer")
 
 
 class HonoreeFilterForm(BaseForm):

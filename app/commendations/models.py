@@ -299,12 +299,16 @@ class CertificateSetting(db.Model):
     signer_title: Mapped[str] = mapped_column(String(120), default="")
     signer_name: Mapped[str] = mapped_column(String(120), default="")
     place: Mapped[str] = mapped_column(String(100), default="")
+    # {wording kind: sentence with "[thành tích]"} chosen by the unit (0019); a missing kind prints
+    # certificates.DEFAULT_WORDING.
+    wording: Mapped[dict | None] = mapped_column(JSON)
 
     unit: Mapped[Unit] = relationship()
 
     def audit_dict(self) -> dict:
         return {"issuer_line": self.issuer_line, "title": self.title, "border": self.border, "logo": self.logo,
-                "signer_title": self.signer_title, "signer_name": self.signer_name, "place": self.place}
+                "signer_title": self.signer_title, "signer_name": self.signer_name, "place": self.place,
+                "wording": self.wording or {}}
 
 
 class CommendationCounter(db.Model):

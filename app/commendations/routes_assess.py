@@ -216,13 +216,13 @@ def settings():
     """The certificate template of a unit (the user's own unless ?don_vi= names one below)."""
     unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "commendation.issue")
     s = certs.setting_for(unit)
-    form = SettingForm(obj=s)
+    form = SettingForm(obj=s, **{f"wording_{k}": certs.wording_of(s, k) for k in certs.WORDING_KINDS})
     form.logo.choices = certs.logo_choices()
     if form.validate_on_submit():
         try:
             certs.save_setting(unit, issuer_line=form.issuer_line.data, title=form.title.data,
                                border=form.border.data, logo=form.logo.data, signer_title=form.signer_title.data,
-                               signer_name=form.signer_name.data, place=form.place.data)
+                               signer_name=form.signer_name.data, place=form.place.data, wording=form.wording())
             db.session.commit()
         except ValueError as err:
             db.session.rollback()
@@ -231,7 +231,7 @@ def settings():
             flash("Đã lưu mẫu giấy khen.", "success")
             return go(url_for(".settings", don_vi=unit.id))
     return form_page("commendations/settings.html", "commendations/_settings_form.html", form, unit=unit,
-                     units=scope_choices(current_user.unit))
+                     units=scope_choices(current_user.unit), defaults=certs.DEFAULT_WORDING)
 
 
 @bp.get("/mau-giay-khen/xem-thu")

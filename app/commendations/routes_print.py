@@ -67,7 +67,7 @@ def print_certificates(decision_id):
 
 def _one(honoree_id):
     h = get_or_404(Honoree, honoree_id)
-    return h, certs.certificate(h.decision, h, certs.setting_for(h.decision.unit))
+    return h, certs.certificate_of(h)
 
 
 @bp.get("/nguoi/<int:honoree_id>/giay-khen.pdf")

@@ -200,6 +200,20 @@ def test_certificate_settings(admin, world):
     assert resp.status_code == 422
 
 
+
+def test_certificate_wording_per_kind_shown_with_its_defaults_and_saved(admin, world):
+    from app.commendations import certificates as certs
+
+    body = _both(admin, f"{PREFIX}/mau-giay-khen", "Lời khen: học bổng")
+    assert 'value="Đã được nhận [thành tích]"' in body and "Mặc định: Đạt danh hiệu [thành tích]" in body
+    resp = admin.post(f"{PREFIX}/mau-giay-khen?don_vi={world.commune.id}", data={
+        "title": "GIẤY KHEN", "border": "classic", "logo": "",
+        "wording_scholarship": "Được trao [thành tích]", "wording_title": "Đạt danh hiệu [thành tích]"})
+    assert resp.status_code == 303
+    assert certs.setting_for(world.commune).wording == {"scholarship": "Được trao [thành tích]"}
+    assert 'value="Được trao [thành tích]"' in admin.get(f"{PREFIX}/mau-giay-khen").get_data(as_text=True)
+
+
 def test_clerk_may_draft_but_not_issue(world, as_user, draft):
     clerk = as_user(world.users["clerk"])
     assert clerk.get(f"{PREFIX}/quyet-dinh/{draft.id}/them").status_code == 200
