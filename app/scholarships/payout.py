@@ -79,22 +79,12 @@ def pay(nomination: Nomination, paid_on: date, field: str | None = None, *, futu
 
 
 def _same_person_note(nomination: Nomination) -> dict:
-    """Separation of duties made visible (issue 14 B): the payout's audit entry says when the person
-    paying is the one who approved the award. Allowed (a small association's chair may keep the book
-    too), never silent; the round's summary counts them (bulk.same_person)."""
-    payer = _actor()
-    if payer is None or nomination.decided_by_id != payer.id:
-        return {}
-    return {"same_person": f"Người duyệt và người chi là một: {payer.full_name}"}
+    """Separation of duties made visible (issue 14 B): the payout's audit entry names the person
+    paying when they approved the award too (allowed in a small association, never silent); the
+    round's summary counts them (bulk.same_person)."""
+    from app.audit.duties import same_person
 
-
-def _actor():
-    from flask import has_request_context
-    from flask_login import current_user
-
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user
-    return None
+    return same_person(nomination.decided_by_id, first="duyệt", second="chi")
 
 
 def in_sheet_order(nominations) -> list[Nomination]:

@@ -103,6 +103,14 @@ def _approve_row(rnd, nomination_id, sel):
     return go(back)
 
 
+def _replayed(form):
+    """A confirm posted again (double tap, resent POST): back to where the first one went, before the
+    rows are read again (they have changed: the first one acted on them)."""
+    if form.validate_on_submit() and idempotency.lookup(form.idem_key.data) is not None:
+        return go(idempotency.once(form.idem_key.data, lambda: None, url=lambda _: "").url)
+    return None
+
+
 def _approval_plan(rnd, sel, budget: bool) -> bulk.Plan:
     if budget:
         category_id = sel.args.get("loai", type=int)
@@ -123,6 +131,8 @@ def _bulk_approve(rnd, sel, *, budget: bool):
         flash("Biểu mẫu đã cũ, vui lòng thử lại.", "error")
         return go(back)
     form = BulkConfirmForm()
+    if sel.confirmed and (done := _replayed(form)):
+        return done
     status, plan = 200, bulk.Plan()
     try:
         plan = _approval_plan(rnd, sel, budget)
@@ -184,6 +194,8 @@ def pay_bulk(rnd, school):
     if not confirming and not DecideForm().validate_on_submit():
         flash("Biểu mẫu đã cũ, vui lòng thử lại.", "error")
         return go(back)
+    if confirming and (done := _replayed(form)):
+        return done
     status, plan = 200, bulk.Plan()
     try:
         ids = sel.resolve(all_ids=lambda: db.session.scalars(bulk.unpaid_ids_stmt(rnd, school_id)))

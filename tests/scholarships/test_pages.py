@@ -29,6 +29,7 @@ PAGES = {
     "pupils.schools": (lambda s: "/hoc-sinh/truong/", "viewer", False),
     "pupils.school_create": (lambda s: "/hoc-sinh/truong/moi", "clerk", True),
     "pupils.school_edit": (lambda s: f"/hoc-sinh/truong/{s.school.id}/sua", "clerk", True),
+    "pupils.import_upload": (lambda s: "/hoc-sinh/nhap-excel", "clerk", True),
     "scholarships.index": (lambda s: "/hoc-bong/", "viewer", False),
     "scholarships.round_create": (lambda s: "/hoc-bong/moi", "treasurer", True),
     "scholarships.round_edit": (lambda s: f"/hoc-bong/{s.round.id}/sua", "treasurer", True),
@@ -45,6 +46,7 @@ PAGES = {
 }
 FILES = {
     "pupils.export": (lambda s: "/hoc-sinh/xuat.xlsx?q=khue", "viewer"),
+    "pupils.import_template": (lambda s: "/hoc-sinh/nhap-excel/mau.xlsx", "clerk"),
     "scholarships.template": (lambda s: f"/hoc-bong/{s.round.id}/mau-excel", "clerk"),
     "scholarships.export": (lambda s: f"/hoc-bong/{s.round.id}/xuat-excel", "viewer"),
     "scholarships.sheet_pdf": (lambda s: f"/hoc-bong/{s.round.id}/danh-sach-ky-nhan?truong={s.school.id}", "viewer"),
