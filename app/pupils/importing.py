@@ -177,20 +177,25 @@ class PupilReader:
         for k in keys:
             self.seen[k] = row.line
         year = d.birth_year or (d.birth_date.year if d.birth_date else None)
-        twins = [label for name, birth, label in self.names.get(key, ()) if same_name(d.full_name, name, year, birth)]
+        folded = fold(d.full_name)  # narrows the candidates; same_name() decides
+        twins = [label for name, birth, label in self.names.get(folded, ())
+                 if same_name(d.full_name, name, year, birth)]
         if twins:
             row.warnings.append("Sổ đã có học sinh trùng tên: " + "; ".join(twins[:2])
                                 + ". Nếu là một người, hãy sửa ngày sinh cho khớp.")
-        earlier = [line for line, name, birth in self.seen_names.get(key, ())
+        earlier = [line for line, name, birth in self.seen_names.get(folded, ())
                    if same_name(d.full_name, name, year, birth)]
         if earlier:
             row.warnings.append(f"Trùng tên với dòng {earlier[0]} trong tệp.")
-        self.seen_names.setdefault(key, []).append((row.line, d.full_name, year))
+        self.seen_names.setdefault(folded, []).append((row.line, d.full_name, year))
         row.notes.append("Học sinh mới: sẽ thêm vào sổ.")
 
 
 def _pupil_index(path: str) -> tuple[dict, dict]:
-    """({match key: pupil id}, {same-name key: [(name, birth year, label)]}) of the pupils under `path`."""
+    """({match key: pupil id}, {folded name: [(name, birth year, label)]}) of the pupils under `path`.
+
+    A row is linked to a pupil only on the exact same name (same_name_key) with the same birth or
+    school and guardian; the folded index only finds the names same_name() then compares."""
     rows = db.session.execute(
         select(Pupil.id, Pupil.ho, Pupil.dem, Pupil.ten, Pupil.birth_date, Pupil.birth_year, Pupil.school_id,
                Pupil.guardian_key, Pupil.class_name)
@@ -205,7 +210,7 @@ def _pupil_index(path: str) -> tuple[dict, dict]:
             index.setdefault(("g", key, school_id, gkey), pid)
         birth = bdate.strftime("%d/%m/%Y") if bdate else (str(byear) if byear else "chưa rõ ngày sinh")
         label = f"{full} ({birth}" + (f", lớp {class_name}" if class_name else "") + ")"
-        names.setdefault(key, []).append((full, byear or (bdate.year if bdate else None), label))
+        names.setdefault(fold(full), []).append((full, byear or (bdate.year if bdate else None), label))
     return index, names
 
 

@@ -11,7 +11,7 @@ from app.audit.services import record
 from app.core.authz import scope_filter
 from app.extensions import db
 from app.units.models import Unit
-from app.vn.names import join_name, name_sort_key, same_name, same_name_key, split_name, word_key
+from app.vn.names import join_name, name_sort_key, same_name, split_name, word_key
 from app.vn.text import clean, fold
 
 from .models import (CIRCUMSTANCES, GENDERS, SCHOOL_LEVELS, Achievement, Pupil, PupilResult, School,
@@ -263,14 +263,13 @@ def duplicate_pairs(root: Unit, limit: int = 200) -> list[tuple[Pupil, Pupil]]:
                 Pupil.search_key.in_(keys[i:i + 900])).order_by(Pupil.id)):
             members.setdefault((p.search_key, p.birth_year or 0), []).append(p)
     for key, year in groups:
-        by_name: dict[str, list[Pupil]] = {}
-        for p in members.get((key, year), []):
-            by_name.setdefault(same_name_key(p.full_name), []).append(p)
-        for rows in by_name.values():
-            for other in rows[1:]:
-                if rows[0].birth_date and other.birth_date and rows[0].birth_date != other.birth_date:
-                    continue
-                pairs.append((rows[0], other))
+        rows = members.get((key, year), [])
+        for i, other in enumerate(rows[1:], start=1):
+            # Paired with the first earlier record that has the same name (with its diacritics).
+            first = next((p for p in rows[:i] if same_name(p.full_name, other.full_name)
+                          and not (p.birth_date and other.birth_date and p.birth_date != other.birth_date)), None)
+            if first is not None:
+                pairs.append((first, other))
     return pairs
 
 

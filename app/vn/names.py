@@ -26,6 +26,7 @@ __all__ = [
     "NAME_KEY_MAX",
     "same_name_key",
     "same_name",
+    "unmarked",
     "birth_year",
 ]
 
@@ -238,11 +239,30 @@ def birth_year(value) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) == 4 else None
 
 
+def unmarked(name) -> bool:
+    """Whether a name was typed without any diacritic at all ("nguyen thi dao", from a phone
+    without a Vietnamese keyboard): its marks are unknown, not absent."""
+    from .text import fold
+
+    return isinstance(name, str) and any(ch.isalpha() for ch in name) and fold(name) == (clean(name) or "").casefold()
+
+
 def same_name(name_a, name_b, birth_a=None, birth_b=None) -> bool:
     """Whether two people count as "Trùng tên": the same name with its diacritics (see
-    same_name_key) and, when both birth years are known, the same birth year."""
+    same_name_key) and, when both birth years are known, the same birth year.
+
+    Like a missing birth year, missing marks are unknown: a name typed wholly without
+    diacritics is the same name as any name it folds to ("nguyen thi dao" and "Nguyễn Thị
+    Đào"), while two names that both carry marks must carry the same ones (Ân is not Ẩn).
+    Callers may narrow candidates by the folded search key, then decide here.
+    """
+    from .text import fold
+
     key = same_name_key(name_a)
-    if not key or key != same_name_key(name_b):
+    if not key:
         return False
+    if key != same_name_key(name_b):
+        if not (unmarked(name_a) or unmarked(name_b)) or fold(name_a) != fold(name_b):
+            return False
     year_a, year_b = birth_year(birth_a), birth_year(birth_b)
     return year_a is None or year_b is None or year_a == year_b
