@@ -3,10 +3,20 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from app.core.authz import ROLE_LABELS, can, who_can
+
+
+# Pages whose blueprint has no menu entry of its own, shown under the entry a user reached them from.
+_NAV_PARENT = {"reports": "dashboard", "books": "dashboard", "printing": "dashboard"}
+
+
+def nav_section() -> str | None:
+    """The menu entry of the current page (its blueprint's name), for aria-current in base.html."""
+    blueprint = request.blueprint if request else None
+    return _NAV_PARENT.get(blueprint, blueprint)
 
 
 def init_app(app):
@@ -41,4 +51,5 @@ def init_app(app):
             "ROLE_LABELS": ROLE_LABELS,
             "asset": asset,
             "has_endpoint": lambda name: name in app.view_functions,
+            "nav_section": nav_section,
         }

@@ -48,8 +48,11 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], desc: str = "", captio
     height = HEAD + max(ROW * len(bars), ROW) + 4
     cid = escape(chart_id)
     desc = desc or "; ".join(f"{b.label}: {t}" for b, t in zip(bars, texts))
+    # An img's children are presentational, so bars that are links make the chart a group instead:
+    # a screen reader then reaches each link (axe's nested-interactive rule).
+    role = "group" if any(b.href for b in bars) else "img"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-           f'width="100%" role="img" aria-labelledby="{cid}-t {cid}-d" font-size="15" fill="#1d2330">',
+           f'width="100%" role="{role}" aria-labelledby="{cid}-t {cid}-d" font-size="15" fill="#1d2330">',
            f'<title id="{cid}-t">{escape(title)}</title>',
            f'<desc id="{cid}-d">{escape(desc)}</desc>',
            f'<text x="0" y="17" font-weight="bold">{escape(_short(caption or title, 38))}</text>']

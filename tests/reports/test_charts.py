@@ -15,7 +15,9 @@ def test_chart_is_valid_svg_with_title_desc_and_one_row_per_bar():
         Bar("Tháng 9/2026", 111_050_000, href="/quyen-gop/?tu_ngay=2026-09-01&den_ngay=2026-09-30"),
         Bar("Tháng 10/2026", 1_500_000), Bar("Tháng 11/2026", 0)]))
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "c1-t c1-d"
+    # A bar is a link, so the chart is a group (an img's links would be hidden from screen readers).
+    assert svg.get("role") == "group" and svg.get("aria-labelledby") == "c1-t c1-d"
+    assert _parse(bar_chart("c2", "Không có liên kết", [Bar("Tháng 9/2026", 1)])).get("role") == "img"
     assert svg.find("s:title", NS).text == "Tiền vận động theo tháng"
     assert svg.find("s:text", NS).text == "Tiền vận động theo tháng"  # also written, not only announced
     assert "Tháng 9/2026: 111.050.000 đ" in svg.find("s:desc", NS).text

@@ -1,0 +1,150 @@
+"""Helpers for the phone check: walk every page a role can reach by links and measure each one.
+
+The walk runs in a context with JavaScript off (what an old phone or a careful user sees). Width
+and controls are measured there with page.evaluate, which Playwright runs through the DevTools
+protocol even when the page's own scripts are disabled. axe-core is different: it needs timers
+and promises of a page with scripts on, so the HTML the JS-off page rendered is replayed in a
+second, JS-on context at the same URL and viewport (its stylesheets load from the live server;
+the page's own scripts are blocked, so the DOM axe sees is exactly the one without JavaScript).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+# Paths never followed: leaving the session, files rather than pages, the app's own static files.
+SKIP = re.compile(r"/static/|/dang-xuat|\.(pdf|xlsx|xls|csv|zip|docx|json|txt|png|jpg|svg)$"
+                  r"|/(xlsx|pdf|csv|tai-ve|tai-xuong|download)(/|$)", re.I)
+
+MEASURE = """() => {
+  const doc = document.documentElement;
+  const skip = new Set(['hidden', 'submit', 'button', 'reset', 'image']);
+  const unlabelled = [...document.querySelectorAll('input, select, textarea')]
+    .filter(el => !skip.has((el.getAttribute('type') || '').toLowerCase()))
+    .filter(el => !(el.labels && el.labels.length)
+                  && !(el.getAttribute('aria-label') || '').trim()
+                  && !(el.getAttribute('aria-labelledby') || '').trim())
+    .map(el => el.outerHTML.slice(0, 160));
+  // The outermost elements that stick out (their parent does not): where to look for the cause.
+  const name = el => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className.trim()
+                     ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const scrolls = el => el && el !== document.body && getComputedStyle(el).overflowX !== 'visible';
+  const inScroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+                               if (scrolls(p)) return true; return false; };
+  const out = el => el.getBoundingClientRect().right > doc.clientWidth + 1 && !inScroller(el);
+  const widest = doc.scrollWidth > doc.clientWidth
+    ? [...document.body.querySelectorAll('*')].filter(el => out(el) && !out(el.parentElement))
+        .slice(0, 3).map(el => name(el) + ' ' + Math.round(el.getBoundingClientRect().right) + 'px')
+    : null;
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+  return {scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, unlabelled, widest, links};
+}"""
+
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')), count: v.nodes.length}));
+}"""
+
+
+def pattern(url: str) -> str:
+    """Pages that differ only by record ids or query values share one pattern and are checked once."""
+    parts = urlsplit(url)
+    path = re.sub(r"\d+", "#", parts.path)  # /khoa-so/2/2026/thang-1/khoa is one page for all months
+    # The page number ("trang") shows the same template with other rows.
+    keys = sorted({k for k, _v in parse_qsl(parts.query, keep_blank_values=True)} - {"trang"})
+    return path + ("?" + "&".join(keys) if keys else "")
+
+
+def internal(url: str, base: str) -> str | None:
+    """The link as an absolute URL without fragment when it is an in-app page worth visiting."""
+    parts = urlsplit(urljoin(base + "/", url))
+    if parts.scheme not in ("http", "https") or parts.netloc != urlsplit(base).netloc:
+        return None
+    if SKIP.search(parts.path):
+        return None
+    return urlunsplit(parts._replace(fragment=""))
+
+
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+
+
+def _page_url(url: str) -> bool:
+    """Documents go through the routes below; stylesheets, fonts and images load as usual."""
+    return "/static/" not in url
+
+
+class AxeReplay:
+    """A JS-on page that shows captured HTML at its own URL, without its scripts, and runs axe on it."""
+
+    def __init__(self, context):
+        self.html = ""
+        # An init script runs in every document of this context, before anything else; the replayed
+        # document comes without the server's CSP header and without its own scripts.
+        context.add_init_script(path=str(AXE))
+        context.route(_page_url, self._route)
+        self.page = context.new_page()
+
+    def _route(self, route):
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.html)
+
+    def violations(self, url: str, html: str) -> list[dict]:
+        self.html = SCRIPT.sub("", html)
+        self.page.goto(url, wait_until="load")
+        return self.page.evaluate(AXE_RUN)
+
+
+def pages_only(route):
+    """Documents that are not HTML (PDFs served inline, spreadsheets) are refused, not opened in a viewer."""
+    response = route.fetch(max_redirects=0)
+    html = "text/html" in (response.headers.get("content-type") or "")
+    if html or 300 <= response.status < 400:
+        route.fulfill(response=response)
+    else:  # a plain-text stand-in: aborting would leave an error page racing the next visit
+        route.fulfill(status=200, content_type="text/plain", body="file, not checked")
+
+
+def crawl(page, replay: AxeReplay, base: str, limit: int) -> tuple[list[str], list[str]]:
+    """Visit every in-app page reachable from the dashboard, one per pattern; return (checked, findings)."""
+    queue, seen, checked, findings = [base + "/"], set(), [], []
+    page.route(_page_url, pages_only)
+    while queue and len(checked) < limit:
+        url = queue.pop(0)
+        key = pattern(url)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            response = page.goto(url, wait_until="load")
+        except Exception as err:  # a file refused by pages_only, or a download starting
+            if "Download is starting" in str(err):
+                continue
+            raise
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        if response.status >= 400:
+            findings.append(f"{url}: HTTP {response.status}")
+            continue
+        if urlsplit(page.url).path == "/dang-nhap":
+            findings.append(f"{url}: sent back to the login page")
+            continue
+        path = urlsplit(page.url).path + (("?" + urlsplit(page.url).query) if urlsplit(page.url).query else "")
+        checked.append(path)
+        seen.add(pattern(page.url))
+        seen_now = page.evaluate(MEASURE)
+        if seen_now["scrollWidth"] > seen_now["clientWidth"]:
+            findings.append(f"{path}: width {seen_now['scrollWidth']} > {seen_now['clientWidth']}"
+                            f" (widest: {seen_now['widest']})")
+        for control in seen_now["unlabelled"]:
+            findings.append(f"{path}: unlabelled control {control}")
+        for v in replay.violations(page.url, page.content()):
+            findings.append(f"{path}: axe {v['impact']} {v['id']} ×{v['count']} ({v['help']}) {v['nodes']}")
+        for link in seen_now["links"]:
+            target = internal(link, base)
+            if target and pattern(target) not in seen:
+                queue.append(target)
+    return checked, findings

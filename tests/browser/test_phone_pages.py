@@ -1,0 +1,48 @@
+"""Every page, as every role, on a 360 px phone with JavaScript off (issue 14, C).
+
+The demo association (`flask seed-demo`) gives each role real lists, reports and forms. From the
+dashboard the check follows every in-app link (one page per URL pattern, downloads skipped) and on
+each page asks: is the document no wider than the screen, has every form control a label, and
+does axe-core (pinned in package.json) find nothing serious or critical? It prints a summary and
+fails listing every finding.
+"""
+import os
+
+import pytest
+
+from tests.browser.conftest import login_ok
+from tests.browser.phone_crawl import AXE, AxeReplay, crawl
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+LIMIT = int(os.environ.get("PHONE_PAGE_LIMIT", "150"))  # pages per role; the walk is deduped by pattern
+ROLES = {"admin": "quantrixa", "treasurer": "thuquy", "clerk": "nhaplieu", "viewer": "kiemtra"}
+
+
+@pytest.fixture(scope="module")
+def demo_logins(live):
+    from app.demo.services import seed
+
+    return {username: password for username, password, _role, _unit in live.run(seed)}
+
+
+@pytest.mark.parametrize("js", [False], ids=["nojs"])
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_fits_a_phone_and_is_labelled(browse, demo_logins, role, js):
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is missing (scripts/vendor-static.sh installs it)")
+    username = ROLES[role]
+    page = browse.page(viewport=PHONE, is_mobile=True, has_touch=True)
+    login_ok(page, browse.base, username, demo_logins[username])
+    replay = AxeReplay(browse.context(js=True, viewport=PHONE, is_mobile=True, has_touch=True))
+    checked, findings = crawl(page, replay, browse.base, LIMIT)
+    summary = f"phone check, {role} ({username}): {len(checked)} pages checked, {len(findings)} findings"
+    print("\n" + summary + "".join("\n  " + f for f in findings))
+    report = os.environ.get("PHONE_REPORT")
+    if report:
+        with open(f"{report}.{role}.txt", "w", encoding="utf-8") as out:
+            out.write(summary + "\n" + "".join(f"  page {p}\n" for p in checked)
+                      + "".join(f"  {f}\n" for f in findings))
+    assert len(checked) >= 10, f"the walk reached only {checked}"
+    assert not findings, summary + "".join("\n  " + f for f in findings)
