@@ -15,6 +15,7 @@ from app.core.imports import cell_text, header_columns
 from app.extensions import db
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
+from app.vn.names import join_name, same_name
 from app.vn.text import fold
 
 from .models import HONOREE_KINDS, Decision, Honoree
@@ -162,9 +163,9 @@ def _link_records(d: Decision, rows: list[dict]) -> None:
     pupils = _scoped(Pupil, {r["h"].search_key for r in rows if r["kind"] == "pupil"}, d)
     donors = _scoped(Donor, {r["h"].search_key for r in rows if r["kind"] in ("donor", "volunteer")}, d)
     for r in rows:
-        key = r["h"].search_key
-        if r["kind"] == "pupil" and pupils.get(key):
-            same = pupils[key]
+        key = r["h"].search_key  # the folded key found the candidates; same_name() decides
+        same = [p for p in pupils.get(key, []) if same_name(r["name"], p.full_name)]
+        if r["kind"] == "pupil" and same:
             birth = r["birth"]
             matches = [p for p in same if birth and (p.birth_text == birth or (
                 len(birth) == 4 and str(p.birth_year or (p.birth_date.year if p.birth_date else "")) == birth)
@@ -178,8 +179,8 @@ def _link_records(d: Decision, rows: list[dict]) -> None:
                 r["notes"].append(f"Sổ học sinh có {len(same)} người cùng tên: ghi ngày sinh để liên kết hồ sơ.")
             elif not matches:
                 r["notes"].append("Sổ học sinh có người cùng tên nhưng khác ngày sinh: chưa liên kết.")
-        elif r["kind"] in ("donor", "volunteer") and donors.get(key):
-            same = donors[key]
+        elif r["kind"] in ("donor", "volunteer") and any(same_name(r["name"], o.name) for o in donors.get(key, [])):
+            same = [o for o in donors[key] if same_name(r["name"], o.name)]
             if len(same) == 1:
                 donor = same[0]
                 r["donor_id"] = donor.id
@@ -193,30 +194,29 @@ def _link_records(d: Decision, rows: list[dict]) -> None:
 def _duplicates(d: Decision, rows: list[dict]) -> None:
     """Skip lines the list (or the file, earlier) already has; warn on same or near names and earlier honours."""
     existing = list(db.session.execute(select(Honoree.id, Honoree.ho, Honoree.dem, Honoree.ten, Honoree.collective,
-                                              Honoree.search_key, Honoree.achievement_key)
+                                              Honoree.search_key, Honoree.achievement_key, Honoree.birth_text)
                                        .where(Honoree.decision_id == d.id)))
-    have = {(e.search_key, e.achievement_key) for e in existing}
-    names_in_list = defaultdict(list)
+    # Candidates by the folded name; "the same name" (with diacritics, and the birth year) is same_name()'s.
+    listed = defaultdict(list)  # search_key -> [(name, birth, achievement key)] already on the list
     for e in existing:
-        names_in_list[e.search_key].append(" ".join(p for p in (e.ho, e.dem, e.ten) if p))
-    seen: dict[tuple, int] = {}
-    seen_name: dict[str, int] = {}
+        listed[e.search_key].append((join_name(e.ho, e.dem, e.ten), e.birth_text, e.achievement_key))
+    in_file = defaultdict(list)  # search_key -> [(name, birth, achievement key, line)] read before
     for r in rows:
         h = r["h"]
-        pair = (h.search_key, h.achievement_key)
-        if pair in have:
+        namesakes = [x for x in listed[h.search_key] if same_name(r["name"], x[0], r["birth"], x[1])]
+        earlier = [x for x in in_file[h.search_key] if same_name(r["name"], x[0], r["birth"], x[1])]
+        twin = next((x for x in earlier if x[2] == h.achievement_key), None)
+        if any(x[2] == h.achievement_key for x in namesakes):
             r["skip"] = True
             r["notes"].append("Đã có trong danh sách (cùng tên, cùng thành tích): bỏ qua.")
-        elif pair in seen:
+        elif twin is not None:
             r["skip"] = True
-            r["notes"].append(f"Trùng với dòng {seen[pair]} của tệp: bỏ qua.")
-        else:
-            seen[pair] = r["line"]
-            if h.search_key in names_in_list:
-                r["warnings"].append("Trùng tên với người đã có trong danh sách.")
-            elif h.search_key in seen_name:
-                r["warnings"].append(f"Trùng tên với dòng {seen_name[h.search_key]} của tệp.")
-        seen_name.setdefault(h.search_key, r["line"])
+            r["notes"].append(f"Trùng với dòng {twin[3]} của tệp: bỏ qua.")
+        elif namesakes:
+            r["warnings"].append("Trùng tên với người đã có trong danh sách.")
+        elif earlier:
+            r["warnings"].append(f"Trùng tên với dòng {earlier[0][3]} của tệp.")
+        in_file[h.search_key].append((r["name"], r["birth"], h.achievement_key, r["line"]))
     fresh = [r for r in rows if not r["skip"]]
     names = {-e.id: " ".join(p for p in (e.ho, e.dem, e.ten) if p) for e in existing}
     names |= {r["line"]: r["name"] for r in fresh}
@@ -228,7 +228,7 @@ def _duplicates(d: Decision, rows: list[dict]) -> None:
             shown = sorted({(f"{names[o]} (dòng {o})" if o > 0 else names[o]) for o in others})
             by_line[ref]["warnings"].append("Tên gần giống: " + ", ".join(shown[:3]) + ".")
     earlier = earlier_commendations(d, [Person(r["line"], r["h"].search_key, r["h"].achievement_key, r["pupil_id"],
-                                               r["donor_id"]) for r in fresh])
+                                               r["donor_id"], name=r["name"], birth=r["birth"]) for r in fresh])
     for line, messages in earlier.items():
         by_line[line]["warnings"].extend(messages)
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
+from app.vn.names import join_name, same_name
 from app.vn.text import fold
 
 from .models import DRAFT, Decision, Honoree
@@ -29,10 +30,16 @@ class Person(NamedTuple):
     donor_id: int | None = None
     assessment_id: int | None = None
     nomination_id: int | None = None
+    name: str = ""  # the full name with its diacritics: "the same name" is decided on it (same_name)
+    birth: str = ""
 
     @classmethod
     def of(cls, h: Honoree) -> "Person":
-        return cls(h.id, h.search_key, h.achievement_key, h.pupil_id, h.donor_id, h.assessment_id, h.nomination_id)
+        return cls(h.id, h.search_key, h.achievement_key, h.pupil_id, h.donor_id, h.assessment_id, h.nomination_id,
+                   h.full_name, h.birth_text)
+
+
+_DROPPED = {"van", "thi"}  # folded middle words a list often leaves out
 
 
 def near_duplicates(people) -> dict:
@@ -40,9 +47,10 @@ def near_duplicates(people) -> dict:
 
     `people` are (ref, họ, đệm, tên) of persons (collectives are compared whole elsewhere).
     Two names are near when, without diacritics, the tên is the same and either the họ is the
-    same and one middle name is missing or contained in the other ("Nguyễn An" / "Nguyễn Văn
-    An"), or họ + đệm differ by one typing slip ("Trần Văm Bình"). The tên must match so that
-    An / Anh or Thu / Thủy, which are different names, are never flagged.
+    same and one middle name is the other with "Văn" or "Thị" left out ("Nguyễn An" / "Nguyễn
+    Văn An": often dropped in lists), or họ + đệm differ by one typing slip ("Trần Văm Bình").
+    The tên must match so that An / Anh or Thu / Thủy, which are different names, are never
+    flagged; another middle word is another name (Đức / Thành Đức).
     """
     by_ten: dict[str, dict[tuple, list]] = defaultdict(lambda: defaultdict(list))
     for ref, ho, dem, ten in people:
@@ -58,7 +66,7 @@ def near_duplicates(people) -> dict:
         for keys in by_ho.values():
             for a, b in combinations(keys, 2):
                 wa, wb = set(a[1].split()), set(b[1].split())
-                if wa <= wb or wb <= wa:
+                if (wa <= wb and wb - wa <= _DROPPED) or (wb <= wa and wa - wb <= _DROPPED):
                     pairs.add((a, b))
         # One deletion from each side meets for one letter changed, added, dropped or swapped.
         variants = defaultdict(set)
@@ -95,7 +103,8 @@ def earlier_commendations(d: Decision, people: list[Person]) -> dict[int, list[s
     if not people:
         return {}
     cols = (Honoree.search_key, Honoree.achievement_key, Honoree.achievement, Honoree.pupil_id, Honoree.donor_id,
-            Honoree.assessment_id, Honoree.nomination_id, Decision.number, Decision.status, Decision.year)
+            Honoree.assessment_id, Honoree.nomination_id, Decision.number, Decision.status, Decision.year,
+            Honoree.ho, Honoree.dem, Honoree.ten, Honoree.birth_text)
     base = select(*cols).join(Honoree.decision).where(Decision.unit_id.in_(scope_unit_ids(d.unit)),
                                                       Decision.id != d.id)
     found = {}
@@ -134,10 +143,12 @@ def earlier_commendations(d: Decision, people: list[Person]) -> dict[int, list[s
         for kind, value in (("p", p.pupil_id), ("d", p.donor_id)):
             if value:
                 same_record += [r for r in index.get((kind, value), []) if r.year == d.year]
-        same_name = [r for r in index.get(("k", p.search_key), []) if r.year == d.year
+        # The folded key found the candidates; the same name with its diacritics decides.
+        namesakes = [r for r in index.get(("k", p.search_key), []) if r.year == d.year
+                     and (not p.name or same_name(p.name, join_name(r.ho, r.dem, r.ten), p.birth, r.birth_text))
                      and not (p.pupil_id and r.pupil_id and p.pupil_id != r.pupil_id)
                      and not (p.donor_id and r.donor_id and p.donor_id != r.donor_id)]
-        for row in same_record + same_name:
+        for row in same_record + namesakes:
             if row.achievement_key == p.achievement_key:
                 note(f"Đã được khen cùng thành tích trong năm {d.year} (Quyết định số {_label(row)}).")
         for row in same_record:
@@ -158,11 +169,13 @@ def warnings_for(d: Decision, rows: list[Honoree]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     by_name: dict[str, list[Honoree]] = {}
     for h in rows:
-        by_name.setdefault(h.search_key, []).append(h)
-    for same in by_name.values():
-        if len(same) > 1:
-            for h in same:
-                out.setdefault(h.id, []).append(f"Trùng tên với {len(same) - 1} người khác trong danh sách.")
+        by_name.setdefault(h.search_key, []).append(h)  # narrows; same_name() decides
+    for group in by_name.values():
+        for h in group:
+            same = [o for o in group if o.id != h.id and same_name(h.full_name, o.full_name, h.birth_text,
+                                                                    o.birth_text)]
+            if same:
+                out.setdefault(h.id, []).append(f"Trùng tên với {len(same)} người khác trong danh sách.")
     names = {h.id: h.full_name for h in rows}
     for ref, others in near_duplicates((h.id, h.ho, h.dem, h.ten) for h in rows if not h.collective).items():
         shown = sorted({names[o] for o in others})

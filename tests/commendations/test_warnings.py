@@ -23,6 +23,8 @@ def test_one_typing_slip_in_the_family_or_middle_name_is_near():
 
 
 def test_different_given_names_or_middle_names_are_not_near():
+    assert _near("Trần Văn Đức", "Trần Văn Thành Đức") == set()  # Thành Đức is another name (issue 14)
+    assert _near("Nguyễn Đức", "Nguyễn Thành Đức") == set()
     assert _near("Nguyễn Văn An", "Nguyễn Văn Anh") == set()
     assert _near("Nguyễn Thị Thu", "Nguyễn Thị Thủy") == set()
     assert _near("Nguyễn Văn An", "Nguyễn Thị An") == set()
@@ -33,11 +35,14 @@ def test_detail_page_shows_near_duplicate_warnings(world, as_user):
     d = make_decision(world.commune)
     a = add(d, "Nguyễn Văn Hùng")
     b = add(d, "Nguyễn Hùng", "Học sinh tiêu biểu")
-    c = add(d, "Nguyễn Văn Hưng")  # folded "hung" too: the same name without diacritics
+    c = add(d, "Nguyễn Văn Hưng")  # folded "hung" too, but Hưng is not Hùng: no "Trùng tên" (issue 14)
+    e = add(d, "nguyễn  văn hùng", "Học sinh tiêu biểu")  # the same name as a, typed otherwise: flagged
     warnings = queries.warnings_for(d, services.honorees(d))
     assert "Tên gần giống: Nguyễn Hùng." in warnings[a.id]
     assert any(w.startswith("Tên gần giống: Nguyễn Văn Hùng, Nguyễn Văn Hưng") for w in warnings[b.id])
-    assert any("Trùng tên" in w for w in warnings[c.id])
+    assert not any("Trùng tên" in w for w in warnings[c.id])
+    assert "Trùng tên với 1 người khác trong danh sách." in warnings[a.id] and any(
+        "Trùng tên" in w for w in warnings[e.id])
     body = as_user(world.users["viewer"]).get(f"{PREFIX}/quyet-dinh/{d.id}", htmx=True).get_data(as_text=True)
     assert "Tên gần giống: Nguyễn Hùng." in body
 
