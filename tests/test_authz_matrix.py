@@ -1,4 +1,5 @@
-"""Every route × every role × own unit / other unit / no login, against tests/authz."""
+"""Every route × every role (and users holding several roles) × own unit / other unit / no login,
+against tests/authz."""
 import pytest
 from flask import url_for
 
@@ -79,6 +80,39 @@ def test_route_answers_each_role_and_unit_as_the_table_says(app, world, endpoint
                     ok = code not in (403, 404) and code < 500
                 if not ok:
                     failures.append(f"{role} {'own' if own else 'other'} {method} {url}: {code}, expected {expected}")
+    assert not failures, "\n".join(failures)
+
+
+# Users holding several roles (issue 14 B): each pair that occurs in a small association, and one
+# pair of the two roles that only read or enter data. A pair gets what either of its roles gets.
+COMBOS = (("admin", "treasurer"), ("treasurer", "clerk"), ("clerk", "viewer"))
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE))
+def test_route_answers_users_with_several_roles_as_the_union_of_their_roles(app, world, endpoint):
+    from tests.factories import make_user
+
+    rule = TABLE[endpoint]
+    if rule.public:
+        return
+    methods = _methods(app, endpoint)
+    failures = []
+    for combo in COMBOS:
+        user = make_user(world.commune, roles=list(combo), username="_".join(combo) + "_multi")
+        client = app.test_client()
+        login(client, user)
+        url = _url(app, endpoint, rule, world, True)
+        allowed = any(role in rule.roles for role in combo)
+        for method in sorted(methods):
+            code = _request(client, method, url).status_code
+            if not allowed:
+                ok, expected = code == 403, "403"
+            elif method == "GET":
+                ok, expected = code in rule.ok_get, f"one of {rule.ok_get}"
+            else:
+                ok, expected = code not in (403, 404) and code < 500, "allowed (not 403/404/5xx)"
+            if not ok:
+                failures.append(f"{'+'.join(combo)} {method} {url}: {code}, expected {expected}")
     assert not failures, "\n".join(failures)
 
 

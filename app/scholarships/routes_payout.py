@@ -1,10 +1,10 @@
 """Payout pages: the signing sheet, marking paid (one or many, with a control total), reversal, summary."""
 from flask import flash, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from app.core import idempotency
-from app.core.authz import get_or_404
+from app.core.authz import can, get_or_404
 from app.core.paging import Page
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
@@ -137,7 +137,9 @@ def sheet_pdf(round_id):
     school = _school_of(rnd)
     awards = sheet.awards_of(rnd, school.id if school else None)
     if len(awards) > sheet.DIRECT_MAX:
-        back = url_for(".payout_page", round_id=rnd.id, truong=school.id if school else None)
+        # Back to the payout page for whoever pays; the round's page for the others (no link to a 403).
+        back = (url_for(".payout_page", round_id=rnd.id, truong=school.id if school else None)
+                if can(current_user, "scholarship.pay", rnd) else url_for(".round_detail", round_id=rnd.id))
         return long_document_page(sheet.title(rnd, school), len(awards),
                                   url_for(".sheet_print", round_id=rnd.id, truong=school.id if school else None), back)
     return pdf_response(sheet.render(rnd, school, awards), sheet.title(rnd, school) + ".pdf")
