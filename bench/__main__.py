@@ -8,7 +8,8 @@
    Flask route of the same size; peak memory of each worker (bench/load.py).
 3. Page weight in Chromium and the htmx swaps (bench/weight.py).
 4. Lighthouse, mobile preset (bench/lighthouse.py).
-5. The earlier benches as they are (money, scholarships, print), their figures gathered here.
+5. The tap budget: the commune's year at 360 px, JavaScript off, through visible labels (bench/taps.py).
+6. The earlier benches as they are (money, scholarships, print), their figures gathered here.
 Every figure lands in one table (figure, value, target, đạt / KHÔNG ĐẠT) printed at the end; the
 raw results go to $BENCH_CACHE/last-results.json. The exit code is 1 when a target is missed.
 """
@@ -112,6 +113,12 @@ def main() -> int:
         weights = _section(board, "Trọng lượng trang", lambda: weight.run(board, url, info, post_swap))
         results["weight"] = {k: (v if isinstance(v, int) else vars(v)) for k, v in (weights or {}).items()}
         results["lighthouse"] = _section(board, "Lighthouse", lambda: lighthouse.run(board, url, info))
+
+    def tap_budget():  # issue 14 G: the commune's year through the visible labels, N = 20 and 183
+        from bench import taps
+
+        taps.score(board, taps.run([20, 183]))
+    _section(board, "Số lần chạm", tap_budget)
     for label, cmd in EARLIER:
         _section(board, label, lambda: _earlier(board, label, cmd))
     minutes = (time.perf_counter() - t0) / 60

@@ -34,10 +34,10 @@ def pupils_xlsx(path: Path, n: int, category: str) -> Path:
     sheet = book.active
     sheet.title = "Danh sách"
     sheet.append(HEADERS)
-    born = date(2012, 1, 3)
+    born = date(2010, 1, 3)  # pupils of 6 to 15: every birth date in the past
     for i, name in enumerate(pupil_names(n), start=1):
         girl = " Thị " in f" {name} "
-        sheet.append([i, name, (born + timedelta(days=37 * i)).strftime("%d/%m/%Y"), "Nữ" if girl else "Nam", "Kinh",
+        sheet.append([i, name, (born + timedelta(days=(37 * i) % 3000)).strftime("%d/%m/%Y"), "Nữ" if girl else "Nam", "Kinh",
                       SCHOOL, f"{6 + i % 4}A{1 + i % 3}", f"Ấp {VILLAGES[i % len(VILLAGES)]}",
                       f"Phụ huynh em {name.split()[-1]}", f"09{i:08d}", "Hộ nghèo", category, "",
                       "Gia đình khó khăn, học khá"])

@@ -79,15 +79,36 @@ class Meter:
             locator.click()
         self._page_loaded(t)
 
-    def download(self, locator, timeout: float = 120_000):
-        """A tap whose answer is a file (the browser keeps it); returns the Download."""
+    def open_file(self, locator, timeout: float = 180_000) -> str:
+        """A tap whose answer is a file: a download, or a PDF shown inline (issue 14 F). Returns its type."""
         self._count("taps")
+        got: list = []
+        pdf: list = []
+        self.page.once("download", lambda d: got.append(d))
+
+        def on_response(resp):
+            if resp.request.resource_type == "document" and "pdf" in resp.headers.get("content-type", ""):
+                pdf.append(resp)
+
+        self.page.on("response", on_response)
         t = time.perf_counter()
-        with self.page.expect_download(timeout=timeout) as got:
-            locator.click()
-        got.value.path()  # wait until the whole file has arrived
+        try:
+            locator.click(no_wait_after=True)
+            deadline = time.monotonic() + timeout / 1000
+            while not got and not pdf:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("no file came back")
+                self.page.wait_for_timeout(50)
+            if got:
+                got[0].path()  # the whole file has arrived
+            else:
+                pdf[0].finished()
+        finally:
+            self.page.remove_listener("response", on_response)
         self._page_loaded(t)
-        return got.value
+        if pdf:  # the viewer replaced the page: come back, as a user does with the back button
+            self.page.go_back(wait_until="load")
+        return "download" if got else "inline"
 
     def type(self, locator, value: str) -> None:
         self._count("typed")

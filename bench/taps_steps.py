@@ -282,3 +282,56 @@ def pay_all(y: Year) -> None:
 
 
 YEAR.append(("Chi trả tất cả", pay_all))
+
+
+DECISION_TITLE = "Về việc khen thưởng học sinh vượt khó năm học 2026-2027"
+
+
+def commendation(y: Year) -> None:
+    """A decision commending the round's pupils, issued."""
+    y.as_user(ADMIN)
+    y.menu("Khen thưởng")
+    y.link("Lập quyết định")
+    y.field("Trích yếu", DECISION_TITLE)
+    y.button("Lưu", exact=True)
+    y.expect_flash("Đã")
+    honorees_from_round(y)
+    issue_decision(y)
+
+
+YEAR.append(("Quyết định khen thưởng", commendation))
+
+
+def issue_decision(y: Year) -> None:
+    y.link("Ban hành", exact=True)
+    y.button("Ban hành")
+    y.expect_flash("Đã ban hành")
+
+
+def honorees_from_round(y: Year) -> None:
+    y.link("Từ đợt học bổng")
+    y.button("Thêm vào danh sách")
+    y.expect_flash(rf"{y.n}")
+
+
+def certificates(y: Year) -> None:
+    """Every certificate of the decision in one PDF, rendered by the print worker."""
+    y.as_user(ADMIN)
+    y.button("In tất cả giấy khen")
+    done = y.main().get_by_role("link", name="Tải về tệp PDF")
+    done.wait_for(timeout=600_000)  # the page refreshes itself (meta refresh) until the PDF is ready
+    y.m.open_file(done)
+
+
+YEAR.append(("Giấy khen", certificates))
+
+
+def year_report(y: Year) -> None:
+    """The year's summary report from the home page, and its PDF."""
+    y.as_user(ADMIN)
+    y.menu("Trang chủ")
+    y.link(re.compile(r"^Báo cáo tổng kết năm học"))
+    y.m.open_file(y.main().get_by_role("link", name="In báo cáo (PDF)"))
+
+
+YEAR.append(("Báo cáo năm", year_report))

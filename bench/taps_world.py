@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 
 PASSWORD = "Khuyen-hoc-2026"
@@ -38,13 +39,38 @@ def seed_world() -> dict:
             "users": {u: role for u, (_n, role) in USERS.items()}}
 
 
+class PrintWorker:
+    """What `flask print-worker` does (long PDFs are rendered in the background), in a thread."""
+
+    def __init__(self, app):
+        from app.printing.queue import huey_for
+
+        self.huey = huey_for(app)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="taps-print-worker", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            task = self.huey.dequeue()
+            if task is None:
+                self.stopping.wait(0.2)
+            else:
+                self.huey.execute(task)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=60)
+
+
 @contextmanager
 def live_world():
     """A migrated SQLite database in a scratch folder, the world seeded, the app served on 127.0.0.1.
 
     Yields (base_url, world). CSRF stays on: the browser sends real forms."""
     tmp = tempfile.mkdtemp(prefix="skh-taps-")
-    os.environ.setdefault("INSTANCE_PATH", tmp)
+    saved_instance = os.environ.get("INSTANCE_PATH")
+    os.environ["INSTANCE_PATH"] = tmp  # the secret key and anything else the app keeps there
     from flask_migrate import upgrade
 
     from app import create_app
@@ -55,8 +81,8 @@ def live_world():
     url = f"sqlite:///{tmp}/taps.db"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SECRET_KEY": "taps-" + "0" * 40,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WTF_CSRF_ENABLED": True,
-                      "SERVER_NAME": None})
-    server = None
+                      "SERVER_NAME": None, "HUEY_URL": f"{tmp}/print-queue.db", "HUEY_IMMEDIATE": False})
+    server = worker = None
     try:
         with app.app_context():
             upgrade(revision="heads")
@@ -64,10 +90,17 @@ def live_world():
                 world = seed_world()
             db.session.remove()
         server = LiveServer(app)
+        worker = PrintWorker(app)
         yield server.url, world
     finally:
+        if worker:
+            worker.stop()
         if server:
             server.stop()
         with app.app_context():
             db.engine.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
+        if saved_instance is None:  # later benches (subprocesses) must not inherit a removed folder
+            os.environ.pop("INSTANCE_PATH", None)
+        else:
+            os.environ["INSTANCE_PATH"] = saved_instance
