@@ -10,7 +10,7 @@ from app.audit.services import record
 from app.core.authz import scope_filter
 from app.extensions import db
 from app.units.models import Unit
-from app.vn.names import name_sort_key, split_name
+from app.vn.names import name_sort_key, same_name, split_name
 from app.vn.text import clean, fold
 
 from .donors import ANONYMOUS, ANONYMOUS_NAME, DONOR_KINDS, Donor
@@ -99,9 +99,11 @@ def update_donor(donor: Donor, *, name: str, kind: str, address: str = "", phone
 
 def find_or_create_donor(unit: Unit, name: str, kind: str = "person", address: str = "",
                          phone: str = "") -> Donor:
-    """The unit's donor with the same folded name and the same phone (or address), else a new one.
+    """The unit's donor with the same name (with its diacritics: app.vn.names.same_name) and the
+    same phone (or address), else a new one.
 
-    Two people with one name in one village are common, so a bare name never matches.
+    Two people with one name in one village are common, so a bare name never matches; nor do
+    Ân and Ẩn, whose folded names are equal (the folded key only narrows the query).
     """
     fields = _clean_fields(name, kind, address, phone, "")
     stmt = select(Donor).where(Donor.unit_id == unit.id, Donor.search_key == fields["search_key"],
@@ -110,7 +112,8 @@ def find_or_create_donor(unit: Unit, name: str, kind: str = "person", address: s
         stmt = stmt.where(Donor.phone_key == fields["phone_key"])
     else:
         stmt = stmt.where(Donor.phone_key == "", Donor.address_key == fields["address_key"])
-    found = db.session.scalars(stmt.order_by(Donor.id).limit(1)).first()
+    found = next((d for d in db.session.scalars(stmt.order_by(Donor.id).limit(20))
+                  if same_name(d.name, fields["name"])), None)
     return found or create_donor(unit, name, kind, address, phone)
 
 

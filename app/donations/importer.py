@@ -17,6 +17,7 @@ from app.extensions import db
 from app.units.models import utcnow
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
+from app.vn.phones import sheet_phone
 from app.vn.text import clean, fold
 
 from app.goods import services as goods_services
@@ -61,10 +62,13 @@ def parse_rows(rows: list[list], user_unit) -> list[dict]:
             continue
         (d_raw, name, kind, address, phone, amount_raw, method, item, camp, collector, note, qty_raw,
          item_unit) = raw[:len(HEADERS)]
-        row = {"line": n, "name": _text(name), "address": _text(address), "phone": _text(phone),
+        row = {"line": n, "name": _text(name), "address": _text(address), "phone": "",
                "item": _text(item), "collector": _text(collector), "note": _text(note), "campaign": _text(camp),
-               "item_unit": _text(item_unit), "quantity": "", "errors": []}
+               "item_unit": _text(item_unit), "quantity": "", "errors": [], "warnings": []}
         errs = row["errors"]
+        row["phone"], phone_warning = sheet_phone(phone)  # Excel's numbers lose their leading 0
+        if phone_warning:
+            row["warnings"].append(phone_warning)
         try:
             day = d_raw.date() if isinstance(d_raw, datetime) else parse_date(_text(d_raw) if not isinstance(
                 d_raw, date) else d_raw)

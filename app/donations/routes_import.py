@@ -75,4 +75,5 @@ def import_preview(token):
     ok = [r for r in rows if not r["errors"]]
     status = 422 if (form.errors or form.form_errors) else 200
     return render("donations/import_preview.html", partial="donations/_import_preview.html", status=status,
-                  imp=imp, mine=mine, rows=rows, ok_count=len(ok), ok_total=sum(r["amount"] for r in ok), form=form)
+                  imp=imp, mine=mine, rows=rows, ok_count=len(ok), ok_total=sum(r["amount"] for r in ok),
+                  ok_goods=sum(1 for r in ok if r.get("method") == "in_kind"), form=form)
