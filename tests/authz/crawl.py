@@ -2,8 +2,8 @@
 
 From the dashboard it follows every internal GET link of each page it reaches (<a href>, hx-get) and
 redirect, the way a user taps through the app, and records the pages that answer 403. Links of the
-same shape (the same path with other ids, the same query keys) are fetched once: /hoc-bong/12 stands
-for every round.
+same shape (the same path with other ids, the same query keys) are fetched a few times only
+(PER_SHAPE: a draft, an issued and a reversed decision offer different links), documents once.
 """
 import re
 from collections import deque
@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 # Paths never fetched: logging out ends the session the crawl runs in, and static files are no pages.
 SKIP_PREFIXES = ("/static/", "/dang-xuat")
 NUMBER = re.compile(r"^\d+$")
+PER_SHAPE = 3
+DOCUMENTS = (".pdf", ".xlsx", ".csv")
 
 
 class _Links(HTMLParser):
@@ -55,18 +57,24 @@ def shape(url: str) -> tuple:
     return path, query
 
 
+def _cap(key: tuple) -> int:
+    return 1 if key[0].endswith(DOCUMENTS) or any(k == "format" for k, _ in key[1]) else PER_SHAPE
+
+
 def crawl(client, start: str = "/", limit: int = 400) -> dict:
     """{"seen": number of pages fetched, "forbidden": [(url, the page that linked it)], "errors": [...]}."""
     queue = deque([(start, "(start)")])
-    shapes: set = set()
+    shapes: dict = {}
+    seen: set = set()
     forbidden, errors = [], []
     fetched = 0
     while queue and fetched < limit:
         url, parent = queue.popleft()
         key = shape(url)
-        if key in shapes:
+        if url in seen or shapes.get(key, 0) >= _cap(key):
             continue
-        shapes.add(key)
+        seen.add(url)
+        shapes[key] = shapes.get(key, 0) + 1
         resp = client.get(url)
         fetched += 1
         if resp.status_code == 403:
@@ -84,6 +92,6 @@ def crawl(client, start: str = "/", limit: int = 400) -> dict:
             continue
         for link in links_of(resp.get_data(as_text=True)):
             target = internal(link)
-            if target and shape(target) not in shapes:
+            if target and target not in seen and shapes.get(shape(target), 0) < _cap(shape(target)):
                 queue.append((target, url))
     return {"seen": fetched, "forbidden": forbidden, "errors": errors, "left": len(queue)}
