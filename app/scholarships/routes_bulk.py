@@ -29,9 +29,11 @@ SHOWN = 30  # rows listed on a confirm page; the rest are counted ("và 153 dòn
 
 
 def _back(sel, endpoint: str, anchor: str | None = "bulk", **view_args) -> str:
-    """The list the POST came from. Older forms carried the filter in the action's query string."""
+    """The list the POST came from. Older forms carried the filter in the action's query string.
+    (Confirm pages post to a URL of their own, `buoc=xac-nhan`: were it the list's URL, htmx's
+    redirect back to it with only a new #anchor would not load the page.)"""
     if not sel.args:
-        sel.args = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k not in ("act", "step")])
+        sel.args = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k not in ("act", "step", "buoc")])
     return sel.back_url(endpoint, anchor=anchor, **view_args)
 
 
@@ -236,6 +238,6 @@ def pay_bulk(rnd, school):
         except selection.SelectionError:
             plan = bulk.Plan()
     future = bool(form.paid_on.data and form.paid_on.data > funds.today())
-    return render("scholarships/pay_confirm.html", status=status, rnd=rnd, school=school, sel=sel, plan=plan,
+    return render("scholarships/pay_confirm.html", partial="scholarships/_pay_confirm.html", status=status, rnd=rnd, school=school, sel=sel, plan=plan,
                   form=form, back=back, shown=plan.rows[:SHOWN], show_future=future or bool(form.future_ok.data),
                   totals=services.totals(rnd), goods_needs=payout.goods_needs(rnd))

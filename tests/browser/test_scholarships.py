@@ -54,6 +54,42 @@ def nomination_row(page, name: str):
     return page.locator("table.selection tbody tr").filter(has=page.get_by_role("link", name=name, exact=True))
 
 
+def approve_row(page, browse, nomination_id: int, name: str) -> None:
+    """One row's "Duyệt". JS on: htmx swaps that row alone, the page neither reloads nor jumps to the
+    top; JS off: a new page, back at the same row (#row-<id>)."""
+    button = f"#decide-form button[value=approve-{nomination_id}]"
+    if browse.js:
+        mark_document(page, browse)
+        page.locator(button).scroll_into_view_if_needed()
+        before = page.evaluate("window.scrollY")
+        page.click(button)
+        expect(page.locator(f"#row-{nomination_id}")).to_contain_text("Đã duyệt")
+        settled(page)
+        assert page.evaluate("window.__sameDocument === true")
+        # The page stays where it was (the swapped row and totals may shift it a line), not at the top.
+        assert abs(page.evaluate("window.scrollY") - before) < 100
+        expect(page.locator(f"#row-{nomination_id}")).to_be_in_viewport()
+    else:
+        submit(page, button)
+        expect(page.locator("#flash")).to_have_text(f"Đã duyệt {name}.")
+        assert page.url.endswith(f"#row-{nomination_id}")
+
+
+def pay_with_control_total(page, browse, wrong: str, right: str, message: str) -> None:
+    """On the payout confirm page: a wrong total is refused beside the field, at the top, the typed
+    value kept (JS on: swapped in place); the right one pays and goes back to the list."""
+    page.fill("#control_total", wrong)
+    mark_document(page, browse)
+    page.click("#pay-confirm button[value=confirm]")
+    expect(page.locator("#control_total-err")).to_have_text(message)
+    assert_swapped_in_place(page, browse)
+    err_top = page.locator("#control_total-err").bounding_box()["y"] + page.evaluate("window.scrollY")
+    assert err_top < 740, err_top  # within the first screen of a phone, not below the list
+    expect(page.locator("#control_total")).to_have_value(wrong)
+    page.fill("#control_total", right)
+    submit(page, "#pay-confirm button[value=confirm]")
+
+
 def payout_row(page, name: str):
     return page.locator("#payout tbody tr").filter(has=page.get_by_text(name, exact=True))
 
@@ -103,7 +139,7 @@ def test_clerk_imports_a_school_list_with_a_preview_of_each_rows_problem(browse,
     submit(page, "#import-form button[type=submit]")
 
     preview = page.locator("#import")
-    expect(preview.locator("h2")).to_have_text("Xem trước: 4 dòng, 3 dòng hợp lệ, 1 dòng có lỗi")
+    expect(preview.locator("h2")).to_have_text("Xem trước: 4 dòng · 3 dòng hợp lệ, tổng 3.000.000 đ · 1 dòng có lỗi")
     bad = preview.locator("tr.has-problem")
     expect(bad).to_have_count(1)
     expect(bad.locator("td").first).to_have_text("4")  # the sheet's line, as the school sees it in Excel
@@ -157,34 +193,34 @@ def test_admin_selects_within_the_budget_and_prints_the_signing_sheet(browse, li
     expect(totals).to_contain_text("Đã duyệt: 0 đ (0 suất) · Ngân sách: 4.000.000 đ (còn 4.000.000 đ) "
                                    "· Số dư quỹ: 20.000.000 đ")
 
-    # One by one, from the row's own button.
-    submit(page, f"#decide-form button[value=approve-{w['nominations']['Lê Thị An']}]")
-    expect(page.locator("#flash")).to_have_text("Đã duyệt 1 đề cử.")
+    # One by one, from the row's own button: with htmx only the row (and the totals) change.
+    approve_row(page, browse, w["nominations"]["Lê Thị An"], "Lê Thị An")
     expect(nomination_row(page, "Lê Thị An")).to_contain_text("Đã duyệt")
 
-    # In bulk, from the ticked rows.
+    # In bulk, from the ticked rows, through the confirm page.
     for name in ("Trần Văn Ánh", "Âu Dương Minh Anh"):
         page.check(f"#decide-form input[aria-label='Chọn {name}']")
-    submit(page, "#decide-form button[value=approve]")
-    expect(page.locator("#flash")).to_have_text("Đã duyệt 2 đề cử.")
+    submit(page, "#decide-form button[name=scope][value=picked]")
+    expect(page.locator(".bulk-count")).to_have_text("2 đề cử sẽ được duyệt")
+    submit(page, "#bulk-confirm button[value=confirm]")
+    expect(page.locator("#flash")).to_have_text("Đã duyệt 2 đề cử, tổng 2.000.000 đ.")
     expect(totals).to_contain_text("Đã duyệt: 3.000.000 đ (3 suất) · Ngân sách: 4.000.000 đ (còn 1.000.000 đ)")
 
-    # Two more would pass the budget: refused, all or nothing.
+    # Two more would pass the budget: refused on the confirm page, at its top, all or nothing.
     for name in ("Nguyễn Thị Ẩn", "Hoàng Phủ Ngọc Tường"):
         page.check(f"#decide-form input[aria-label='Chọn {name}']")
-    submit(page, "#decide-form button[value=approve]")
-    expect(page.locator("#decide-form .error-box")).to_have_text(
+    submit(page, "#decide-form button[name=scope][value=picked]")
+    submit(page, "#bulk-confirm button[value=confirm]")
+    expect(page.locator("#bulk-confirm .error-box")).to_have_text(
         "Không thể duyệt: cần 2.000.000 đ nhưng ngân sách đợt chỉ còn 1.000.000 đ "
         "(ngân sách 4.000.000 đ, đã duyệt 3.000.000 đ).")
-    for name in ("Nguyễn Thị Ẩn", "Hoàng Phủ Ngọc Tường"):  # the ticks survive the refusal
-        expect(page.locator(f"#decide-form input[aria-label='Chọn {name}']")).to_be_checked()
     assert live.run(nominations_of, w["round"])["Nguyễn Thị Ẩn"] == "pending"
     assert live.run(nominations_of, w["round"])["Hoàng Phủ Ngọc Tường"] == "pending"
+    submit(page, "#bulk-confirm a:has-text('Quay lại danh sách')")
     expect(totals).to_contain_text("Đã duyệt: 3.000.000 đ (3 suất)")
     settled(page)
 
-    submit(page, f"#decide-form button[value=approve-{w['nominations']['Nguyễn Thị Ẩn']}]")
-    expect(page.locator("#flash")).to_have_text("Đã duyệt 1 đề cử.")
+    approve_row(page, browse, w["nominations"]["Nguyễn Thị Ẩn"], "Nguyễn Thị Ẩn")
 
     # Rejecting needs a reason: spaces pass the browser's `required`, the server strips them and says so.
     rejected = "Hoàng Phủ Ngọc Tường"
@@ -258,26 +294,16 @@ def test_treasurer_marks_awards_paid_against_the_fund_and_reverses_one(browse, l
         expect(payout_row(page, name)).to_contain_text("Đã chi 10/03/2026 · ")
     assert live.run(nominations_of, w["round"])["Âu Dương Minh Anh"] == "paid"
 
-    # The rest in bulk from the signed sheet; a wrong control total pays nothing.
+    # The rest in bulk from the signed sheet, through the confirm page; a wrong control total pays nothing.
     rest = ["Trần Văn Ánh", "Nguyễn Thị Ẩn", "Bùi Thị Ưng"]
     for name in rest:
         page.check(f"#payout-form input[aria-label='{name} đã ký nhận']")
-    page.fill("#control_total", "2.000.000")
-    mark_document(page, browse)
-    page.click("#payout-form button.primary")
-    expect(page.locator("#control_total-err")).to_have_text(
-        "Tổng kiểm tra 2.000.000 đ không khớp tổng các suất đã chọn 2.100.000 đ. "
-        "Hãy đối chiếu lại danh sách ký nhận.")
-    assert_swapped_in_place(page, browse)
+    submit(page, "#payout-form button[name=scope][value=picked]")
+    expect(page.locator(".bulk-count")).to_have_text("3 suất sẽ ghi chi trả")
+    pay_with_control_total(page, browse, "2.000.000", "2.100.000",
+                           "Tổng kiểm tra 2.000.000 đ không khớp tổng các suất đã chọn 2.100.000 đ. "
+                           "Hãy đối chiếu lại danh sách ký nhận.")
     assert path_of(page) == f"/hoc-bong/{w['round']}/chi-tra"
-    assert {n: s for n, s in live.run(nominations_of, w["round"]).items() if n in rest} == {
-        n: "approved" for n in rest}
-    for name in rest:  # the ticks are kept for the corrected submission
-        expect(page.locator(f"#payout-form input[aria-label='{name} đã ký nhận']")).to_be_checked()
-    expect(page.locator("#control_total")).to_have_value("2.000.000")
-
-    page.fill("#control_total", "2.100.000")
-    submit(page, "#payout-form button.primary")
     expect(page.locator("#flash")).to_have_text("Đã ghi chi trả 3 suất: 2.100.000 đ.")
     expect(page.locator("#payout-form input[type=checkbox]")).to_have_count(0)
     assert set(live.run(nominations_of, w["round"]).values()) == {"paid"}
@@ -295,4 +321,59 @@ def test_treasurer_marks_awards_paid_against_the_fund_and_reverses_one(browse, l
     expect(payout_row(page, reversed_name).locator("input[type=checkbox]")).to_have_count(1)
     assert live.run(nominations_of, w["round"])[reversed_name] == "approved"
     assert fund_balance(page, browse.base, w["fund"]) == before - 4 * 700_000
+    browse.assert_mode()
+
+
+# 5. A whole round at 360 px: approve all matching, pay all against the control total ------------------
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+MANY = ["Lê Thị An", "Âu Dương Minh Anh", "Trần Văn Ánh", "Nguyễn Thị Ẩn", "Bùi Thị Ưng", "Phạm Quỳnh Anh",
+        "Đặng Thị Ngọc Ánh", "Hoàng Phủ Ngọc Tường"]
+
+
+def no_sideways_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path_of(page)} is {width} px wide at 360 px"
+
+
+def vouchers_in_sheet_order(round_id: int) -> list[str]:
+    """The phiếu chi numbers of the round's awards, read in the signing sheet's order."""
+    from app.extensions import db
+    from app.scholarships import payout
+    from app.scholarships.models import ScholarshipRound
+
+    rnd = db.session.get(ScholarshipRound, round_id)
+    return [n.paid_entry.number for n in db.session.scalars(payout.approved_query(rnd))]
+
+
+def test_a_round_on_a_phone_approve_all_matching_then_pay_all_with_the_control_total(browse, live):
+    tag = unique("m")
+    w = live.run(scholarship_world, tag, budget=20_000_000, amount=500_000, pending=MANY)
+    admin = browse.page(**PHONE)
+    login_ok(admin, browse.base, w["admin"], PASSWORD)
+    admin.goto(f"{browse.base}/hoc-bong/{w['round']}?trang_thai=pending")
+    no_sideways_scroll(admin)
+    submit(admin, f"#decide-form button:has-text('Duyệt tất cả {len(MANY)} dòng khớp bộ lọc')")
+    expect(admin.locator(".bulk-count")).to_have_text(f"{len(MANY)} đề cử sẽ được duyệt")
+    expect(admin.locator(".bulk-money")).to_contain_text("4.000.000 đ")
+    no_sideways_scroll(admin)
+    assert set(live.run(nominations_of, w["round"]).values()) == {"pending"}  # nothing before the confirm
+    submit(admin, "#bulk-confirm button[value=confirm]")
+    expect(admin.locator("#flash")).to_have_text(f"Đã duyệt {len(MANY)} đề cử, tổng 4.000.000 đ.")
+    assert path_of(admin) == f"/hoc-bong/{w['round']}" and admin.url.endswith("?trang_thai=pending#bulk")
+    assert set(live.run(nominations_of, w["round"]).values()) == {"approved"}
+
+    treasurer = browse.page(**PHONE)
+    login_ok(treasurer, browse.base, w["treasurer"], PASSWORD)
+    treasurer.goto(f"{browse.base}/hoc-bong/{w['round']}/chi-tra")
+    no_sideways_scroll(treasurer)
+    submit(treasurer, f"#payout-form button:has-text('Chi trả tất cả {len(MANY)} dòng khớp bộ lọc')")
+    expect(treasurer.locator(".bulk-count")).to_have_text(f"{len(MANY)} suất sẽ ghi chi trả")
+    no_sideways_scroll(treasurer)
+    pay_with_control_total(treasurer, browse, "3.500.000", "4.000.000", re.compile(
+        r"^Tổng kiểm tra 3\.500\.000 đ không khớp tổng các suất đã chọn 4\.000\.000 đ"))
+    expect(treasurer.locator("#flash")).to_have_text(f"Đã ghi chi trả {len(MANY)} suất: 4.000.000 đ.")
+    assert set(live.run(nominations_of, w["round"]).values()) == {"paid"}
+    numbers = live.run(vouchers_in_sheet_order, w["round"])
+    assert numbers == sorted(numbers)  # phiếu chi numbered in the order of the printed list
     browse.assert_mode()
