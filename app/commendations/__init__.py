@@ -17,7 +17,7 @@ def init_app(app):
     from app.audit import services as audit_services
 
     from . import (documents, routes, routes_assess, routes_bulk, routes_export,  # noqa: F401
-                   routes_honorees, routes_import, routes_pick, routes_print, routes_prizes)
+                   routes_honorees, routes_import, routes_lines, routes_pick, routes_print, routes_prizes)
 
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     documents.register()

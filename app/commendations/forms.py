@@ -186,6 +186,17 @@ class PrizeReverseForm(BaseForm):
         DataRequired("Vui lòng nhập lý do hoàn chi."), Length(max=500, message="Quá 500 ký tự.")])
 
 
+class LinesConfirmForm(IdempotentForm):
+    """The confirm page of an action on many lines (app.commendations.lines): CSRF and the double-submit key."""
+
+
+class LinesPayForm(IdempotentForm):
+    """Chi lại many prizes: the date and the total typed as a control (app.commendations.lines.pay_many)."""
+    paid_on = DateField("Ngày chi", format="%Y-%m-%d", render_kw={"type": "date"},
+                        validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
+    control_total = MoneyField("Tổng tiền kiểm tra (cộng trên danh sách)", allow_zero=True)
+
+
 class PrizePayForm(IdempotentForm):
     """Chi lại tiền thưởng after a reversal: a new phiếu chi dated `paid_on`."""
     paid_on = DateField("Ngày chi", format="%Y-%m-%d", render_kw={"type": "date"},

@@ -219,6 +219,16 @@ def people_text(counts: dict[str, int], *, numbers: bool = True) -> str:
     return _join(parts) or ("0 tập thể, cá nhân" if numbers else "tập thể, cá nhân")
 
 
+def unpaid_count(d: Decision) -> int:
+    """Lines of a decision paid per person whose prize (money or goods) is not paid now (a reversal):
+    what "Chi lại tiền thưởng" on many lines can act on."""
+    if d.payment_mode == "total":
+        return 0
+    return int(db.session.scalar(select(func.count(Honoree.id)).where(
+        Honoree.decision_id == d.id, Honoree.payment_entry_id.is_(None), Honoree.goods_entry_id.is_(None),
+        (Honoree.amount > 0) | Honoree.goods_quantity.is_not(None))) or 0)
+
+
 def amendments_of(d: Decision) -> list[Decision]:
     """Decisions that amend `d`, oldest first (shown on the amended decision)."""
     return list(db.session.scalars(select(Decision).where(Decision.amends_id == d.id).order_by(Decision.id)))

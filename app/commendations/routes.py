@@ -6,13 +6,13 @@ and certificate settings in routes_assess.py (same blueprint).
 """
 from datetime import date
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404
 from app.core.paging import Page
-from app.core.views import attach_error, attempt, form_page, go, page_number, render
+from app.core.views import attach_error, attempt, form_page, go, is_htmx, page_number, render
 from app.extensions import db
 from app.funds.models import Fund
 from app.funds.services import funds_in_scope
@@ -139,7 +139,7 @@ def detail(decision_id):
     return render("commendations/detail.html", partial="commendations/_honoree_rows.html", d=d,
                   pagination=pagination, warnings=warnings, only_warned=only_warned,
                   warned=sum(1 for h in rows if h.id in warnings), count=count, total=total,
-                  amendments=queries.amendments_of(d),
+                  amendments=queries.amendments_of(d), unpaid=queries.unpaid_count(d) if d.frozen else 0,
                   vouchers=vouchers([d] + [h for _, h in pagination.items]) if d.frozen else {},
                   goods=prize_goods.totals_text(d), goods_out=d.frozen and prize_goods.handed_out(d))
 
@@ -229,23 +229,29 @@ def edit_honoree(honoree_id):
 @bp.route("/nguoi/<int:honoree_id>/xoa", methods=["GET", "POST"])
 @login_required
 def remove(honoree_id):
-    """Take a line off a draft; GET is the confirmation page for browsers without JavaScript."""
+    """Take a line off a draft; GET is the confirmation page for browsers without JavaScript.
+
+    The list's page and filter ride along in the query string, so the user comes back to the same
+    place (#honorees); with htmx only the row is answered (a line saying it was taken off)."""
     h = get_or_404(Honoree, honoree_id, "commendation.write")
     if (back := frozen_page(h.decision)) is not None:
         return back
+    args = {k: v for k, v in request.args.items() if k in ("trang", "canh_bao")}
+    back = url_for(".detail", decision_id=h.decision_id, **args) + "#honorees"
     form = ConfirmForm()
     if form.validate_on_submit():
-        decision_id = h.decision_id
+        error, d, line = "", h.decision, {"id": h.id, "full_name": h.full_name}  # h is gone after the commit
         try:
             services.remove_honoree(h)
             db.session.commit()
         except services.CommendationError as err:
             db.session.rollback()
-            flash(str(err), "error")
-        else:
-            flash("Đã bỏ khỏi danh sách.", "success")
-        return go(url_for(".detail", decision_id=decision_id))
+            error = str(err)
+        if is_htmx():
+            return render_template("commendations/_honoree_removed.html", h=line, error=error, d=d)
+        flash(error or "Đã bỏ khỏi danh sách.", "error" if error else "success")
+        return go(back)
     return render("commendations/confirm.html", partial="commendations/_confirm.html", form=form,
                   heading=f"Bỏ “{h.full_name}” khỏi danh sách?",
-                  action=url_for(".remove", honoree_id=h.id), button="Bỏ khỏi danh sách", danger=True,
-                  back=url_for(".detail", decision_id=h.decision_id))
+                  action=url_for(".remove", honoree_id=h.id, **args), button="Bỏ khỏi danh sách", danger=True,
+                  back=back)

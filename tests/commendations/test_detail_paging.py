@@ -25,7 +25,7 @@ def long_decision(world):
 
 
 def _numbers(body: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<td class="num">(\d+)</td>\s*<td>', body)]
+    return [int(n) for n in re.findall(r'<td class="num" data-label="STT">(\d+)</td>', body)]
 
 
 def test_pages_of_forty_numbered_as_in_the_printed_list(world, as_user, long_decision):
