@@ -60,4 +60,7 @@ TABLE = {
     "pupils.schools_export": Rule(ALL),
     "pupils.school_create": Rule(WRITE),
     "pupils.school_edit": Rule(WRITE, args=school),
+    "pupils.import_template": Rule(WRITE),
+    "pupils.import_upload": Rule(WRITE),
+    "pupils.import_confirm": Rule(WRITE),
 }
