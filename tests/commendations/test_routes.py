@@ -267,3 +267,24 @@ def test_settings_pick_a_unit_below_and_preview_a_sample(admin, world):
                  "Công Tằng Tôn Nữ Thị Hoàng Phương Quỳnh Ngọc Diễm Lệ Ái Bích")
     assert "Ban Khuyến học ấp Tân Lộc" in body and "Lê Văn Ký" in body and "TRƯỞNG BAN" in body
     assert "style=" not in body
+
+
+def test_every_list_cell_carries_its_column_label_for_phones(admin, world):
+    """Issue 14 C: tables in table.list stack on a phone, each cell showing its data-label."""
+    import re
+
+    cset = make_set()
+    a = make_assessment(world.branch, cset, scores=[9] * 10)
+    d = make_decision(world.commune, number="8/QĐ-HKH")
+    add(d, "Nguyễn Thị Đào", "Giải Nhất học sinh giỏi", birth_text="05/02/2013")
+    issuing.issue(d)
+    db.session.commit()
+    pages = [f"{PREFIX}/", f"{PREFIX}/quyet-dinh/{d.id}", f"{PREFIX}/danh-sach-duoc-khen?ky=2026",
+             f"{PREFIX}/tieu-chi", f"{PREFIX}/tieu-chi/{cset.id}", f"{PREFIX}/danh-gia?nam=2026"]
+    for url in pages:
+        body = admin.get(url).get_data(as_text=True)
+        tables = re.findall(r'<table class="list.*?</table>', body, re.S)
+        cells = [c for t in tables for c in re.findall(r"<td[^>]*>", t)]
+        assert cells, url
+        assert all("data-label=" in c for c in cells), (url, [c for c in cells if "data-label" not in c])
+    assert a.passed
