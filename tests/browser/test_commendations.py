@@ -239,3 +239,72 @@ def test_pick_a_pupil_from_the_register_for_a_line_added_by_hand(browse, live):
     expect(page.locator("#flash")).to_have_text("Đã thêm Lê Văn An.")
     assert live.run(honoree_lines, w["decision"])["Lê Văn An"]["pupil_id"] == w["pupil"]
     browse.assert_mode()
+
+
+# Many lines at once (issue 14 A), on a 360 px phone ------------------------------------------------
+
+PHONE = {"viewport": {"width": 360, "height": 740}}
+MANY = 45  # two pages of 40
+
+
+def many_world(tag: str) -> dict:
+    """A commune with a draft decision of MANY lines (100.000 đ each)."""
+    from app.extensions import db
+    from app.units.models import Unit
+    from tests.factories_commendations import add, make_decision
+
+    out = make_commune(tag)
+    d = make_decision(db.session.get(Unit, out["commune"]), number=f"{tag}/QĐ-HKH", amount=100_000)
+    for i in range(MANY):
+        add(d, f"Nguyễn Văn Học{chr(97 + i % 26)}{i:02d}", "Học sinh giỏi", amount=100_000, commit=False)
+    db.session.commit()
+    out.update(decision=d.id, number=d.number)
+    return out
+
+
+def line_count(decision_id: int) -> int:
+    from app.commendations.models import Decision
+    from app.extensions import db
+
+    return len(db.session.get(Decision, decision_id).honorees)
+
+
+def test_take_ticked_lines_off_through_a_confirm_page_and_come_back_to_the_same_page(browse, live):
+    tag = unique("m")
+    w = live.run(many_world, tag)
+    page = browse.page(**PHONE)
+    login_ok(page, browse.base, w["admin"], PASSWORD)
+    detail = f"{browse.base}/khen-thuong/quyet-dinh/{w['decision']}"
+    page.goto(detail + "?trang=2")
+    rows = page.locator("#lines-form tbody tr")
+    expect(rows).to_have_count(MANY - 40)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for row in range(2):
+        rows.nth(row).get_by_role("checkbox").check()
+    page.get_by_role("button", name="Bỏ khỏi danh sách các dòng đã chọn").click()
+    page.wait_for_url("**/danh-sach/bo-nhieu")
+    expect(page.locator(".bulk-summary")).to_contain_text("2 dòng sẽ bị bỏ khỏi danh sách")
+    expect(page.locator(".bulk-summary")).to_contain_text("200.000 đ")
+    assert live.run(line_count, w["decision"]) == MANY  # nothing written before the confirm
+    page.get_by_role("button", name="Xác nhận bỏ khỏi danh sách (2 dòng)").click()
+    page.wait_for_url(re.compile(r"\?trang=2#honorees$"))  # the same page of the list
+    expect(page.locator("#flash")).to_contain_text("Đã bỏ 2 dòng khỏi danh sách.")
+    assert live.run(line_count, w["decision"]) == MANY - 2
+
+    # One row's "Bỏ": with JavaScript only that row changes, the page stays where it was.
+    last = page.locator("#lines-form tbody tr").last
+    name = last.locator("td").nth(2).inner_text().split("\n")[0]
+    if browse.js:
+        last.scroll_into_view_if_needed()
+        y = page.evaluate("window.scrollY")
+        page.evaluate("window.__sameDocument = true")
+        browse.expect_confirm(f"Bỏ “{name}” khỏi danh sách?")
+        last.get_by_role("link", name="Bỏ").click()
+        expect(page.locator("#lines-form tbody tr.removed")).to_contain_text(f"Đã bỏ “{name}” khỏi danh sách.")
+        assert page.evaluate("window.__sameDocument === true") and page.evaluate("window.scrollY") == y
+    else:
+        last.get_by_role("link", name="Bỏ").click()
+        page.get_by_role("button", name="Bỏ khỏi danh sách").click()
+        page.wait_for_url(re.compile(r"\?trang=2#honorees$"))
+    assert live.run(line_count, w["decision"]) == MANY - 3
+    browse.assert_mode()

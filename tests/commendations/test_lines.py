@@ -59,15 +59,15 @@ def _confirm_data(html):
 
 def test_list_is_one_bulk_form_with_labels_on_every_cell(admin, draft):
     html = admin.get(f"{PREFIX}/quyet-dinh/{draft.id}?trang=2").get_data(as_text=True)
-    assert 'id="honoree-form"' in html and len(_page_ids(html)) == 5
+    assert 'id="lines-form"' in html and len(_page_ids(html)) == 5
     assert 'name="f.trang" value="2"' in html  # the place rides along
     assert "Bỏ khỏi danh sách tất cả 45 dòng khớp bộ lọc" in html and "In giấy khen cả trang này (5)" in html
     assert 'aria-label="Chọn Nguyễn Văn Họca00"' not in html  # page 2 shows the last five
-    table = html[html.index('id="honoree-form"'):html.index("</form>", html.index('id="honoree-form"'))]
+    table = html[html.index('id="lines-form"'):html.index("</form>", html.index('id="lines-form"'))]
     cells = re.findall(r"<td([^>]*)>", table)
     assert cells and all("data-label=" in c for c in cells)
     frag = admin.get(f"{PREFIX}/quyet-dinh/{draft.id}?trang=2", htmx=True).get_data(as_text=True)
-    assert "<html" not in frag and 'id="honoree-form"' in frag
+    assert "<html" not in frag and 'id="lines-form"' in frag
 
 
 def test_remove_all_matching_asks_first_then_removes_in_one_go_and_comes_back(admin, draft):
