@@ -11,6 +11,7 @@ from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.money import format_vnd
+from app.vn.names import join_name, same_name
 from app.vn.text import clean, fold
 
 from .models import TITLE_KINDS, Assessment, Decision, Honoree
@@ -102,26 +103,40 @@ def from_assessments(d: Decision, root: Unit, year: int, kind: str = "") -> int:
     return _finish(d, f"assessments:{year}:{kind}", added)
 
 
+def _listed(d: Decision) -> dict[str, list[tuple]]:
+    """{folded name: [(full name, birth, achievement key)]} of the decision's lines."""
+    have: dict[str, list[tuple]] = {}
+    for h in db.session.execute(select(Honoree.search_key, Honoree.ho, Honoree.dem, Honoree.ten, Honoree.birth_text,
+                                       Honoree.achievement_key).where(Honoree.decision_id == d.id)):
+        have.setdefault(h.search_key, []).append((join_name(h.ho, h.dem, h.ten), h.birth_text, h.achievement_key))
+    return have
+
+
+def _holds(have: dict, name: str, birth: str, achievement_key: str) -> bool:
+    """Whether the list already has this line: the same name (with its diacritics: same_name) and achievement."""
+    return any(key == achievement_key and same_name(name, other, birth, other_birth)
+               for other, other_birth, key in have.get(fold(name), ()))
+
+
 def from_text(d: Decision, text: str, kind: str = "pupil", collective: bool = False) -> int:
     """One name per line, optionally a tab and the achievement (pasted from a spreadsheet)."""
     check_draft(d)
     lines = [line for line in (text or "").splitlines() if line.strip()]
     if len(lines) > MAX_PASTE_LINES:
         raise CommendationError(f"Mỗi lần dán tối đa {MAX_PASTE_LINES} dòng.", "text")
-    have = set(db.session.execute(select(Honoree.search_key, Honoree.achievement_key)
-                                  .where(Honoree.decision_id == d.id)).tuples())
+    have = _listed(d)
     added = 0
     for n, line in enumerate(lines, 1):
         name, _, achievement = line.partition("\t")
         name, achievement = clean(name), clean(achievement.replace("\t", " "))
-        if (fold(name), fold(achievement)) in have:
+        if _holds(have, name, "", fold(achievement)):
             continue
         try:
             add_honoree(d, HonoreeData(name=name, kind=kind, collective=collective, achievement=achievement,
                                        amount=d.default_amount).with_goods_of(d), audit=False)
         except CommendationError as err:
             raise CommendationError(f"Dòng {n}: {err}", "text") from err
-        have.add((fold(name), fold(achievement)))
+        have.setdefault(fold(name), []).append((name, "", fold(achievement)))
         added += 1
     return _finish(d, "text", added)
 
@@ -144,18 +159,17 @@ def from_rows(d: Decision, rows: list[dict], source: str = "xlsx") -> int:
         ids = sorted({r[attr] for r in todo if r[attr]})
         for i in range(0, len(ids), 500):
             db.session.scalars(select(model).where(model.id.in_(ids[i:i + 500]))).all()
-    have = set(db.session.execute(select(Honoree.search_key, Honoree.achievement_key)
-                                  .where(Honoree.decision_id == d.id)).tuples())
+    have = _listed(d)
     added = 0
     for r in todo:
         data = data_of(r).with_goods_of(d)  # the decision's default prize in goods
         try:
             line = preview_honoree(data)
-            if (line.search_key, line.achievement_key) in have:
+            if _holds(have, line.full_name, line.birth_text, line.achievement_key):
                 continue  # the list got this line since the preview
             add_honoree(d, data, audit=False)
         except CommendationError as err:
             raise CommendationError(f"Dòng {r['line']}: {err}", "file") from err
-        have.add((line.search_key, line.achievement_key))
+        have.setdefault(line.search_key, []).append((line.full_name, line.birth_text, line.achievement_key))
         added += 1
     return _finish(d, source, added)
