@@ -7,7 +7,7 @@ from app.audit.services import record
 from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
-from app.vn.names import name_sort_key, split_name
+from app.vn.names import join_name, name_sort_key, same_name, split_name
 from app.vn.text import clean, fold
 
 from . import criteria as crit
@@ -35,9 +35,11 @@ def register(unit: Unit, cset: CriteriaSet, name: str, year: int, village: str =
         raise AssessmentError("Năm không hợp lệ.", "year")
     village = clean(village or "")[:200]
     full = " ".join(p for p in (ho, dem, ten) if p)
-    dup = db.session.scalar(select(Assessment.id).where(
-        Assessment.unit_id == unit.id, Assessment.year == year, Assessment.kind == cset.title_kind,
-        Assessment.search_key == fold(full + " " + village)))
+    # The folded key finds the candidates; the same name with its diacritics (same_name) decides.
+    dup = any(same_name(full, join_name(*parts)) for parts in db.session.execute(
+        select(Assessment.ho, Assessment.dem, Assessment.ten).where(
+            Assessment.unit_id == unit.id, Assessment.year == year, Assessment.kind == cset.title_kind,
+            Assessment.search_key == fold(full + " " + village))))
     if dup:
         raise AssessmentError(f"“{full}” đã đăng ký danh hiệu này trong năm {year}.", "name")
     a = Assessment(unit=unit, criteria_set=cset, kind=cset.title_kind, year=year, ho=ho, dem=dem, ten=ten,

@@ -35,3 +35,16 @@ def test_names_that_differ_by_their_marks_are_not_namesakes_and_are_all_added(ad
                  "Phạm Văn Đức", "Phạm Văn Thành Đức", "Hồ Văn Tám"):
         assert not any("Trùng tên" in w for w in by_name[name]), (name, by_name[name])
     assert any("Trùng tên" in w for w in by_name["Võ Văn Bảy"])
+
+
+def test_a_family_registers_beside_another_whose_name_differs_only_by_its_marks(world):
+    import pytest
+
+    from app.commendations.assessments import AssessmentError, register
+    from tests.factories_commendations import make_set
+
+    cset = make_set()
+    register(world.commune, cset, "Gia đình ông Lê Văn Ân", 2026, "Ấp Tân Lộc")
+    register(world.commune, cset, "Gia đình ông Lê Văn Ẩn", 2026, "Ấp Tân Lộc")  # another family
+    with pytest.raises(AssessmentError):
+        register(world.commune, cset, "gia đình ông  lê văn ân", 2026, "Ấp Tân Lộc")
