@@ -28,10 +28,10 @@ FAMILIES = [  # head of household, scores on the 2015 family set (35 / 25 / 20 /
 
 
 def _decision(unit, number, day, title, list_title, **kw):
+    # No Điều 3 text of its own: the decision names "các cá nhân" or "các tập thể và cá nhân" from its list.
     return services.create_decision(unit, services.DecisionData(
         number=number, decision_date=day, title=title, list_title=list_title, place="Lai Vung",
-        signer_name=SIGNER, proposal=kw.pop("proposal", "Văn phòng Hội Khuyến học xã"),
-        executors="Văn phòng, thủ quỹ Hội Khuyến học xã và các tập thể, cá nhân có tên tại Điều 1", **kw))
+        signer_name=SIGNER, proposal=kw.pop("proposal", "Văn phòng Hội Khuyến học xã"), **kw))
 
 
 def seed(units: dict) -> None:

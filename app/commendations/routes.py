@@ -139,6 +139,7 @@ def detail(decision_id):
     return render("commendations/detail.html", partial="commendations/_honoree_rows.html", d=d,
                   pagination=pagination, warnings=warnings, only_warned=only_warned,
                   warned=sum(1 for h in rows if h.id in warnings), count=count, total=total,
+                  people=queries.people_text(queries.people_counts(d)),
                   amendments=queries.amendments_of(d), unpaid=queries.unpaid_count(d) if d.frozen else 0,
                   vouchers=vouchers([d] + [h for _, h in pagination.items]) if d.frozen else {},
                   goods=prize_goods.totals_text(d), goods_out=d.frozen and prize_goods.handed_out(d))

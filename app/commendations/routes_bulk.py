@@ -119,6 +119,7 @@ def issue(decision_id):
     from . import prize_goods
 
     return form_page("commendations/issue.html", "commendations/_issue_form.html", form, d=d, count=count,
+                     people=queries.people_text(queries.people_counts(d)),
                      total=total, warned=warned, goods=prize_goods.totals_text(d))
 
 

@@ -29,11 +29,12 @@ from .routes import bp, honoree_rows
 from .services import CommendationError
 
 SHOWN = 30  # lines listed on a confirm page; the rest are counted ("và 153 dòng nữa")
+PRINT_MAX = 50_000  # certificates of one print job (rendered in chunks by the print worker)
 
 
-def _chosen(d: Decision, sel) -> list:
+def _chosen(d: Decision, sel, limit: int = selection.MAX_BULK) -> list:
     """The chosen lines in list order; "all" re-runs the list's own filter (sel.args: canh_bao)."""
-    ids = sel.resolve(all_ids=lambda: [h.id for _, h in honoree_rows(d, sel.args)[2]])
+    ids = sel.resolve(all_ids=lambda: [h.id for _, h in honoree_rows(d, sel.args)[2]], limit=limit)
     return lines.load(d, ids)
 
 
@@ -125,8 +126,8 @@ def lines_print(decision_id):
     d = get_or_404(Decision, decision_id)
     sel = selection.read_selection(request.form)
     back = sel.back_url(".detail", anchor="honorees", decision_id=d.id)
-    try:
-        rows = _chosen(d, sel)
+    try:  # nothing is written, so a print may take more lines than one transaction would
+        rows = _chosen(d, sel, limit=PRINT_MAX)
     except selection.SelectionError as err:
         flash(str(err), "error")
         return go(back)

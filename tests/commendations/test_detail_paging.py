@@ -37,7 +37,7 @@ def test_pages_of_forty_numbered_as_in_the_printed_list(world, as_user, long_dec
     assert _numbers(first) == list(range(1, 41))
     assert "Trang 1 / 4 · 121 dòng" in first
     assert order[0] in first and order[40] not in first
-    assert "Danh sách kèm theo: 121 người" in first
+    assert "Danh sách kèm theo: 121 cá nhân" in first
 
     last = client.get(url + "?trang=4", htmx=True)
     body = last.get_data(as_text=True)
