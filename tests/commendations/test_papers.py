@@ -95,7 +95,8 @@ def test_attached_list_leaves_out_an_empty_birth_column_and_zero_amounts(world, 
     ("scholarship", "Học bổng khuyến khích năm học 2025-2026", "Đã được nhận Học bổng khuyến khích năm học 2025-2026"),
     ("achievement", "Học sinh giỏi cấp huyện", "Đã có thành tích: Học sinh giỏi cấp huyện"),
     # the assessments write the whole sentence: the lead is not said twice
-    ("title", "Đạt danh hiệu “Dòng họ học tập” năm 2026 (85 điểm)", "Đạt danh hiệu “Dòng họ học tập” năm 2026 (85 điểm)"),
+    ("title", "Đạt danh hiệu “Dòng họ học tập” năm 2026 (85 điểm)",
+     "Đạt danh hiệu “Dòng họ học tập” năm 2026 (85 điểm)"),
     ("title", "“Gia đình học tập” năm 2026", "Đạt danh hiệu “Gia đình học tập” năm 2026"),
     # "Đã có ...: Đã ủng hộ ..." drops the second "Đã"
     ("donor", "Đã ủng hộ 5.000.000 đ cho Đợt vận động Tết 2026",
@@ -184,7 +185,8 @@ def test_a_line_from_a_scholarship_round_names_its_scholarship_not_the_reason(wo
 
     rnd = make_round(world.commune)
     cat = make_category(rnd, 500_000, name="Học bổng vượt khó")
-    n = make_nomination(rnd, make_pupil(world.commune, "Tôn Nữ Thị Minh Khuê"), cat, achievement="Nhà khó khăn, học tốt")
+    n = make_nomination(rnd, make_pupil(world.commune, "Tôn Nữ Thị Minh Khuê"), cat,
+                        achievement="Nhà khó khăn, học tốt")
     scholarships.approve(rnd, [n])
     db.session.commit()
     d = make_decision(world.commune)  # school year 2025-2026, the round's too
