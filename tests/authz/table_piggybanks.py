@@ -41,6 +41,7 @@ TABLE = {
     "piggybanks.void_opening": Rule(VOID, args=opening),
     "piggybanks.reissue": Rule(WRITE, args=opened),
     "piggybanks.retire": Rule(WRITE, args=pig),
+    "piggybanks.change_code": Rule(WRITE, args=pig),
     "piggybanks.sheet_pdf": Rule(ALL, query=branch_query),
     "piggybanks.sheet_print": Rule(ALL, query=branch_query),
     "piggybanks.batch_entry": Rule(WRITE, query=branch_query),

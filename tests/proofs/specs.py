@@ -301,6 +301,8 @@ SPECS: dict[str, Spec] = {
         "amount": "120.000", "witness1": "Trần Văn Bảy", "witness2": "Lê Thị Tám"}),
     "piggybanks.reissue": Spec(args=lambda w: {"pig_id": _pig(w, opened=True).id}),
     "piggybanks.retire": Spec(args=lambda w: {"pig_id": _pig(w).id}),
+    "piggybanks.change_code": Spec(args=lambda w: {"pig_id": _pig(w).id},
+                                   data=lambda w, f: {"code": f"SUA-{n()}", "reason": "Gõ nhầm tiền tố"}),
     "piggybanks.void_opening": Spec(args=lambda w: {"opening_id": _pig(w, opening=True).id}),
     "piggybanks.batch_entry": Spec(args=lambda w: {"don_vi": (_pig(w), w.branch)[1].id}, data=_piggy_batch),
     "pupils.create": Spec(data=lambda w, f: {"full_name": f"Đặng Văn Mới {chr(97 + n() % 26)}{n()}"}),
