@@ -43,9 +43,8 @@ def _unit_of(args) -> Unit:
     return get_or_404(Unit, raw) if raw.isdigit() and int(raw) else current_user.unit
 
 
-def _sheet(form):
+def _sheet(form, unit):
     """GET: the unit's opening-day sheet, as if its active pigs were picked on the list."""
-    unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "piggybank.write")
     pigs = queries.due_pigs(unit)
     sel = selection.Selection(scope=selection.ALL, args=MultiDict({"don_vi": str(unit.id)}))
     chosen = len(pigs)
@@ -73,10 +72,12 @@ def _picked(form):
 @login_required
 def batch_entry():
     """Enter many counts: from the sheet or the list's bulk form, confirmed with a control total."""
-    authorize("piggybank.write")
+    # A unit named in the address is checked first: out of scope is 404 for every role, as everywhere.
+    sheet_unit = (get_or_404(Unit, request.args["don_vi"], "piggybank.write") if "don_vi" in request.args
+                  else authorize("piggybank.write", current_user.unit))
     form = BatchHeadForm(opened_on=today())
     if not form.is_submitted():
-        return _sheet(form)
+        return _sheet(form, sheet_unit)
     step = request.form.get("step", "")
     if not step and request.form.get("scope"):
         return _picked(form)
@@ -86,9 +87,8 @@ def batch_entry():
     sel = selection.read_selection(request.form)
     ids = batch.pig_ids(request.form)
     if "pigs" not in request.form:  # a sheet form from before the "pigs" field: the unit's sheet
-        unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "piggybank.write")
-        sel = selection.Selection(scope=selection.ALL, args=MultiDict({"don_vi": str(unit.id)}))
-        ids = [p.id for p in queries.due_pigs(unit)]
+        sel = selection.Selection(scope=selection.ALL, args=MultiDict({"don_vi": str(sheet_unit.id)}))
+        ids = [p.id for p in queries.due_pigs(sheet_unit)]
     pigs = batch.load_pigs(current_user.unit, ids[:batch.MAX_ROWS])
     ok = form.validate()
     rows = batch.read_rows(pigs, request.form, form.witness1.data or "", form.witness2.data or "")
