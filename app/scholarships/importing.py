@@ -66,10 +66,19 @@ def parse_rows(rnd: ScholarshipRound, rows: list[list]) -> list[Row]:
 
 
 def summary(rows: list[Row]) -> dict:
-    """Counts and money for the preview: each valid row is nominated at its category's amount."""
+    """Counts, money and goods for the preview: each valid row is nominated at its category's award."""
+    from app.goods.models import format_quantity
+
     good = [r for r in rows if r.ok]
+    goods: dict[tuple, object] = {}
+    for r in good:
+        c = r.category
+        if c.goods_quantity is not None:
+            goods[c.goods_item, c.goods_unit] = goods.get((c.goods_item, c.goods_unit), 0) + c.goods_quantity
     return {"total": len(rows), "good": len(good), "errors": len(rows) - len(good),
-            "amount": sum(r.category.amount for r in good), "warned": sum(1 for r in good if r.warnings)}
+            "amount": sum(r.category.amount for r in good), "warned": sum(1 for r in good if r.warnings),
+            "goods": ", ".join(f"{format_quantity(q)} {unit} {item}".replace("  ", " ")
+                               for (item, unit), q in sorted(goods.items()))}
 
 
 def dump_rows(rows: list[Row]) -> list[dict]:

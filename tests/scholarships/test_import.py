@@ -112,15 +112,16 @@ def test_another_users_token_cannot_be_confirmed(app, world, as_user):
 
 def test_preview_shows_each_rows_amount_and_the_total_and_keeps_phones_zero(world, as_user):
     rnd, school = _setup(world)
-    make_category(rnd, 1_000_000, name="Học bổng tài năng")
+    make_category(rnd, 1_000_000, name="Học bổng tài năng", goods_item="vở", goods_unit="quyển", goods_quantity=10)
     make_pupil(world.commune, "Lê Văn Ẩn", birth_date=None, birth_year=2013, school=school)
     data = [row("Lê Văn Ân", birth=2013), row("Trần Thị Hạ", cat="Học bổng tài năng"), row("", cat="Học bổng lạ")]
     data[0][9] = 912345678  # Excel kept the phone as a number: the 0 is gone
     client = as_user(world.users["clerk"])
     page = _upload(client, rnd, xlsx(data)).get_data(as_text=True)
-    assert "2 dòng hợp lệ, tổng 1.500.000 đ" in page and "Xác nhận nhập 2 dòng hợp lệ (1.500.000 đ)" in page
-    assert re.search(r'data-label="Số tiền">500.000 đ</td>', page)
-    assert re.search(r'data-label="Số tiền">1.000.000 đ</td>', page)
+    assert "2 dòng hợp lệ, tổng 1.500.000 đ và 10 quyển vở" in page
+    assert "Xác nhận nhập 2 dòng hợp lệ (1.500.000 đ)" in page
+    assert re.search(r'data-label="Mỗi suất">500.000 đ</td>', page)
+    assert re.search(r'data-label="Mỗi suất">1.000.000 đ và 10 quyển vở</td>', page)
     assert 'data-label="Điện thoại">0912345678<' in page
     # Ân is not Ẩn: a new pupil, not the one in the register
     assert "Đã có trong sổ" not in page and page.count("Học sinh mới: sẽ thêm vào sổ.") == 2
