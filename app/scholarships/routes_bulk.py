@@ -192,7 +192,9 @@ def pay_bulk(rnd, school):
         sel.scope, sel.confirmed = selection.PICKED, True
     back = _back(sel, ".payout_page", round_id=rnd.id)
     confirming = sel.confirmed
-    form = PayConfirmForm() if confirming else PayConfirmForm(formdata=None, paid_on=default_paid_on(rnd))
+    # A POST without a date (the older list form pre-filled it) takes the date that form offered.
+    form = PayConfirmForm(paid_on=default_paid_on(rnd)) if confirming else \
+        PayConfirmForm(formdata=None, paid_on=default_paid_on(rnd))
     if not confirming and not DecideForm().validate_on_submit():
         flash("Biểu mẫu đã cũ, vui lòng thử lại.", "error")
         return go(back)

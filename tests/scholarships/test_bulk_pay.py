@@ -172,3 +172,13 @@ def test_different_people_approving_and_paying_are_not_flagged(world, as_user):
     assert bulk.same_person(rnd) == [] and bulk.same_person_text(rnd) == ""
     assert db.session.scalar(select(LedgerEntry.created_by_id).where(LedgerEntry.source == "scholarship").limit(1)) \
         == world.users["treasurer"].id
+
+
+def test_the_older_one_step_post_still_pays_and_takes_the_offered_date(world, as_user):
+    rnd, noms = _approved(world)
+    client = as_user(world.users["treasurer"])
+    page = client.get(f"/hoc-bong/{rnd.id}/chi-tra").get_data(as_text=True)
+    data = form_fields(page, "payout-form") + [("ids", str(n.id)) for n in noms] + [("control_total", "2.100.000")]
+    assert client.post(f"/hoc-bong/{rnd.id}/chi-tra", data=MultiDict(data)).status_code == 303
+    db.session.expire_all()
+    assert {db.session.get(Nomination, n.id).paid_on for n in noms} == {rnd.ceremony_date}
