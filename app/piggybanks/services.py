@@ -16,7 +16,7 @@ from app.extensions import db
 from app.funds import services as funds
 from app.units.models import Unit, utcnow
 from app.vn.money import format_vnd
-from app.vn.names import name_sort_key, split_name
+from app.vn.names import name_sort_key, same_name, split_name
 from app.vn.text import clean, fold
 
 from . import codes
@@ -118,18 +118,22 @@ def issue_many(unit: Unit, names: list[str], *, holder_type: str, prefix: str, s
     start = start if start else codes.next_number(unit.id, prefix)
     new_codes = [codes.format_code(prefix, start + i) for i in range(len(names))]
 
+    # "The same name" is the name with its diacritics (same_name): Ân and Ẩn may both keep a pig.
+    # The folded key only gathers the candidates.
     problems, seen = [], {}
     for i, name in enumerate(names, 1):
         if len(name) > 200:
             problems.append(f"Dòng {i}: tên dài quá 200 ký tự.")
-        key = fold(name)
-        if key in seen:
-            problems.append(f"Dòng {i}: “{name}” trùng với dòng {seen[key]}.")
-        seen.setdefault(key, i)
-    holding = {fold(n) for n in db.session.scalars(select(PiggyBank.holder_name).where(
-        PiggyBank.unit_id == unit.id, PiggyBank.holder_type == holder_type, PiggyBank.status != RETIRED))}
+        earlier = next((j for j, other in seen.get(fold(name), ()) if same_name(name, other)), None)
+        if earlier is not None:
+            problems.append(f"Dòng {i}: “{name}” trùng với dòng {earlier}.")
+        seen.setdefault(fold(name), []).append((i, name))
+    holding: dict[str, list[str]] = {}
+    for n in db.session.scalars(select(PiggyBank.holder_name).where(
+            PiggyBank.unit_id == unit.id, PiggyBank.holder_type == holder_type, PiggyBank.status != RETIRED)):
+        holding.setdefault(fold(n), []).append(n)
     for i, name in enumerate(names, 1):
-        if fold(name) in holding:
+        if any(same_name(name, other) for other in holding.get(fold(name), ())):
             problems.append(f"Dòng {i}: “{name}” đang nuôi một heo đất của đơn vị này.")
     taken = db.session.scalars(select(PiggyBank.code).where(PiggyBank.unit_id == unit.id,
                                                             PiggyBank.code.in_(new_codes))).all()
