@@ -32,7 +32,8 @@ from flask import url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-__all__ = ["MAX_BULK", "SCOPES", "PICKED", "PAGE", "ALL", "Selection", "SelectionError", "read_selection"]
+__all__ = ["MAX_BULK", "SCOPES", "PICKED", "PAGE", "ALL", "Selection", "SelectionError", "read_selection",
+           "replayed_url", "carried", "fingerprint"]
 
 PICKED, PAGE, ALL = "picked", "page", "all"
 SCOPES = (PICKED, PAGE, ALL)
@@ -164,3 +165,17 @@ def carried(args) -> Markup:
     return Markup("\n").join(Markup('<input type="hidden" name="{}" value="{}">').format(FILTER_PREFIX + k, v)
                              for k, v in args.items(multi=True))
 
+
+
+def replayed_url(idem_key: str | None) -> str | None:
+    """Where a confirm already done with this key went, else None.
+
+    Check it first on a confirm POST, before re-reading the rows: after the first submit they have
+    changed (the first one acted on them), so "all matching" would now find nothing, or
+    check_unchanged() would refuse, and a double tap would show an error instead of the result.
+    Another user's key answers 400 (app.core.idempotency never reveals it)."""
+    from app.core import idempotency
+
+    if not idem_key or idempotency.lookup(idem_key) is None:
+        return None
+    return idempotency.once(idem_key, lambda: None, url=lambda _: "").url

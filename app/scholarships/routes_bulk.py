@@ -108,8 +108,8 @@ def _approve_row(rnd, nomination_id, sel):
 def _replayed(form):
     """A confirm posted again (double tap, resent POST): back to where the first one went, before the
     rows are read again (they have changed: the first one acted on them)."""
-    if form.validate_on_submit() and idempotency.lookup(form.idem_key.data) is not None:
-        return go(idempotency.once(form.idem_key.data, lambda: None, url=lambda _: "").url)
+    if form.validate_on_submit() and (url := selection.replayed_url(form.idem_key.data)):
+        return go(url)
     return None
 
 

@@ -126,3 +126,19 @@ def test_macros_render_buttons_carry_and_confirm(app):
     assert 'name="step" value="confirm"' in html and 'name="expect"' in html
     # One page only: "cả trang này" would say the same as "tất cả".
     assert 'value="page"' not in one_page and "Chi trả tất cả 12 dòng khớp bộ lọc" in one_page
+
+
+def test_replayed_url_answers_a_used_key_only(app, world):
+    from flask_login import login_user
+
+    from app.core import idempotency
+    from app.extensions import db
+    from app.units.models import Unit
+
+    with app.test_request_context():
+        login_user(world.users["admin"])
+        key = idempotency.new_key()
+        assert selection.replayed_url(key) is None and selection.replayed_url("") is None
+        idempotency.once(key, lambda: db.session.get(Unit, world.commune.id), url=lambda _: "/back#bulk")
+        db.session.commit()
+        assert selection.replayed_url(key) == "/back#bulk"
