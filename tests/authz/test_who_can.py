@@ -54,3 +54,33 @@ def test_the_notice_is_in_the_htmx_page_too(app, as_user, world):
     # The list's fragment is swapped below the head; the full page (no HX-Request) carries the notice.
     body = _get(app, as_user(world.users["admin"]), "goods.index")
     assert "Thủ quỹ / kế toán xuất hiện vật." in body and GRANT in body
+
+
+def test_round_page_names_who_approves_and_who_pays(app, as_user, world):
+    from tests.factories_scholarships import make_round
+
+    rnd = make_round(world.commune)
+    treasurer = _get(app, as_user(world.users["treasurer"]), "scholarships.round_detail", round_id=rnd.id)
+    assert "Quản trị viên duyệt hoặc không duyệt đề cử." in treasurer
+    assert "chi trả học bổng." not in treasurer  # the treasurer pays: the button, no notice
+    admin = _get(app, _login(app, world.users["admin"]),
+                 "scholarships.round_detail", round_id=rnd.id)
+    assert "Thủ quỹ / kế toán chi trả học bổng." in admin and GRANT in admin
+    assert "duyệt hoặc không duyệt đề cử." not in admin
+
+
+def test_pig_page_names_who_opens_it_for_an_admin(app, as_user, world):
+    from tests.factories_piggybanks import make_pig
+
+    pig = make_pig(world.branch)
+    body = _get(app, as_user(world.users["admin"]), "piggybanks.detail", pig_id=pig.id)
+    assert "Thủ quỹ / kế toán hoặc cán bộ nhập liệu mổ heo" in body and GRANT in body
+    assert "Mổ heo</a>" not in body
+
+
+def _login(app, user):
+    from tests.conftest import login
+
+    client = app.test_client()
+    login(client, user)
+    return client
