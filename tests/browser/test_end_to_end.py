@@ -64,7 +64,7 @@ def test_admin_sets_up_a_branch_and_clerk_who_then_works_inside_it(browse, live,
     admin.fill("#username", clerk)
     admin.fill("#full_name", CLERK_NAME)
     admin.select_option("#unit_id", branch_id)
-    admin.select_option("#role", "clerk")
+    admin.get_by_label("Cán bộ nhập liệu", exact=True).check()
     admin.fill("#password", first_password)
     admin.click("#user-form button[type=submit]")
     admin.wait_for_url(re.compile(r"/nguoi-dung/\d+$"))
