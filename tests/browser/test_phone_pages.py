@@ -11,7 +11,7 @@ import os
 import pytest
 
 from tests.browser.conftest import login_ok
-from tests.browser.phone_crawl import AXE, AxeReplay, crawl
+from tests.browser.phone_crawl import AXE, MEASURE, AxeReplay, crawl
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +46,20 @@ def test_every_page_fits_a_phone_and_is_labelled(browse, demo_logins, role, js):
                       + "".join(f"  {f}\n" for f in findings))
     assert len(checked) >= 10, f"the walk reached only {checked}"
     assert not findings, summary + "".join("\n  " + f for f in findings)
+
+
+@pytest.mark.parametrize("js", [False], ids=["nojs"])
+def test_the_check_sees_a_wide_page_an_unlabelled_box_and_an_axe_finding(browse, js):
+    """A positive control: the three measures really catch what they look for."""
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is missing (scripts/vendor-static.sh installs it)")
+    bad = ('<!doctype html><html lang="vi"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Thử</title></head><body><main>'
+           '<div style="width:500px">rộng</div><input name="x"><label>Có nhãn <input name="y"></label>'
+           '<img src="/static/img/none.png"></main></body></html>')
+    page = browse.page(viewport=PHONE, is_mobile=True)
+    page.set_content(bad)
+    seen = page.evaluate(MEASURE)
+    assert seen["scrollWidth"] > PHONE["width"] and seen["widest"]
+    assert len(seen["unlabelled"]) == 1 and 'name="x"' in seen["unlabelled"][0]
+    replay = AxeReplay(browse.context(js=True, viewport=PHONE, is_mobile=True))
+    assert "image-alt" in [v["id"] for v in replay.violations(browse.base + "/thu-axe", bad)]
