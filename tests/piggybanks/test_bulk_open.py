@@ -63,6 +63,16 @@ def test_list_offers_the_bulk_buttons_only_to_those_who_may_open(as_user, world,
     assert "<html" not in frag and 'id="bulk-form"' not in frag  # the filter asks for opened pigs only
 
 
+def test_a_page_without_pigs_to_open_offers_only_all_matching(as_user, world, school, monkeypatch):
+    from app.piggybanks import routes
+
+    unit, pigs = school
+    monkeypatch.setattr(routes, "PER_PAGE", 1)
+    body = as_user(world.users["clerk"]).get(f"/heo-dat/?don_vi={unit.id}&trang=4").get_data(as_text=True)
+    assert "Đã mổ" in body and "Mổ heo tất cả 3 dòng khớp bộ lọc" in body  # page 4 holds the opened pig
+    assert "cả trang này" not in body and "các dòng đã chọn" not in body
+
+
 def test_a_viewer_sees_the_list_without_the_bulk_form(as_user, world, school):
     unit, _ = school
     viewer = as_user(world.users["viewer"]).get(f"/heo-dat/?don_vi={unit.id}").get_data(as_text=True)
