@@ -32,7 +32,7 @@ SAME_FOR_ANY_N = ("Duyệt tất cả", "Chi trả tất cả", "Giấy khen")
 def drive(browser, base_url: str, world: dict, n: int, workdir: Path) -> Meter:
     """The whole year once; returns the meter with one Task per step (dead ends recorded in them)."""
     context = browser.new_context(java_script_enabled=False, viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(15_000)  # finding a control; page loads have their own, longer, wait
     try:
         page = context.new_page()
         meter = Meter(page)
@@ -58,7 +58,7 @@ def drive(browser, base_url: str, world: dict, n: int, workdir: Path) -> Meter:
 def table(meter: Meter, n: int) -> str:
     rows = [("Việc", "Chạm", "Ô nhập", "Trang chậm nhất (ms)")]
     for t in meter.tasks:
-        name = t.name + ("  [NGÕ CỤT: " + "; ".join(t.dead_ends) + "]" if t.dead_ends else "")
+        name = t.name + ("  [NGÕ CỤT]" if t.dead_ends else "")
         rows.append((name, str(t.taps), str(t.typed), f"{t.slowest_ms:.0f}"))
     rows.append(("Tổng cộng", str(sum(t.taps for t in meter.tasks)), str(sum(t.typed for t in meter.tasks)),
                  f"{max((t.slowest_ms for t in meter.tasks), default=0):.0f}"))
@@ -70,7 +70,8 @@ def table(meter: Meter, n: int) -> str:
         if i == 0 or i == len(rows) - 2:
             out.append(line)
     notes = [f"  {t.name}: {note}" for t in meter.tasks for note in t.notes]
-    return "\n".join(out + ([line, "Ghi chú:"] + notes if notes else []))
+    dead = [f"  {t.name}: {d}" for t in meter.tasks for d in t.dead_ends]
+    return "\n".join(out + (["Ngõ cụt:"] + dead if dead else []) + (["Ghi chú:"] + notes if notes else []))
 
 
 def taps_of(meter: Meter) -> dict[str, int]:

@@ -12,7 +12,7 @@ from bench.taps_meter import DeadEnd, Meter
 
 NAV = "Chức năng chính"
 LOGIN_TASK = "Đăng nhập, đổi người dùng"
-ADMIN, TREASURER, CLERK = "quantrixa", "thuquy", "nhaplieu"
+ADMIN, TREASURER, CLERK = "admin", "treasurer", "clerk"  # roles; Year.as_user picks who holds one
 
 
 class Year:
@@ -25,8 +25,26 @@ class Year:
         return self.page.locator("main")
 
     def menu(self, name: str) -> None:
-        """A section of the main menu (header nav)."""
-        self.m.tap(self.page.get_by_role("navigation", name=NAV).get_by_role("link", name=name, exact=True))
+        """A section of the main menu (header nav); on a phone the menu first opens behind "Menu"."""
+        nav = self.page.get_by_role("navigation", name=NAV)
+        section = nav.get_by_role("link", name=name, exact=True)
+        if not section.is_visible():
+            self.m.tap(nav.get_by_text(re.compile(r"^Menu\b")), navigates=False)
+        self.m.tap(section)
+
+    def on_page(self, heading: str) -> bool:
+        return self.main().get_by_role("heading", level=1, name=heading, exact=True).count() > 0
+
+    def reach(self, name, section: str, *, exact: bool = False) -> None:
+        """Tap `name` where the page offers it (the next step follows the last), else through the menu."""
+        here = self.main().get_by_role("link", name=name, exact=exact)
+        if not (here.count() and here.first.is_visible()):
+            self.menu(section)
+        self.link(name, exact=exact)
+
+    def home(self) -> None:
+        """The brand at the top opens the home page from anywhere (one tap, the menu stays shut)."""
+        self.m.tap(self.page.locator("header").get_by_role("link", name="Sổ Khuyến Học", exact=True))
 
     def link(self, name, *, exact: bool = False, within=None) -> None:
         where = within or self.main()
@@ -72,10 +90,13 @@ class Year:
             raise AssertionError(f"expected /{pattern}/ on {self.where()}, flash “{text}”, errors {errors}")
         return text
 
-    def as_user(self, username: str) -> None:
-        """Log out (header button) and in again as `username`; counted on the login row."""
-        if self.user == username:
+    def as_user(self, role: str) -> None:
+        """Go on as the current user when they hold `role`, else log out (header button) and in again as
+        the first user who does; counted on the login row."""
+        users = self.world["users"]
+        if self.user is not None and role in users[self.user]:
             return
+        username = next(u for u, roles in users.items() if role in roles)
         with self.m.aside(LOGIN_TASK):
             if self.user is not None:
                 self.m.tap(self.page.locator("header").get_by_role("button", name="Đăng xuất"))
@@ -109,8 +130,7 @@ GIFTS = [  # donor, amount, method, goods (item, quantity, unit)
 
 def gifts(y: Year) -> None:
     y.as_user(TREASURER)
-    y.menu("Quyên góp")
-    y.link("Ghi đóng góp")
+    y.reach("Ghi đóng góp", "Quyên góp")
     for donor, amount, method, goods in GIFTS:
         y.field("Họ tên người đóng góp", donor)
         y.field("Số tiền (đồng)", amount)
@@ -153,10 +173,34 @@ OPENINGS = [(re.compile(r"^LV-TL-+001$"), "1.250.000"), (re.compile(r"^LV-TL-+00
 
 
 def piggy_open(y: Year) -> None:
-    """Two pigs opened one by one from their own pages (the branch's batch sheet has no labels yet)."""
+    """Two pigs opened: ticked on the branch's pig list and counted on one page (issue 14 A) where the
+    list offers it, else one by one from each pig's own page."""
     y.as_user(TREASURER)
-    for code, amount in OPENINGS:
+    if not y.on_page("Heo đất khuyến học"):
         y.menu("Heo đất")
+    bulk = y.main().get_by_role("button", name="Mổ heo các dòng đã chọn")
+    if not bulk.count():
+        return piggy_open_one_by_one(y)
+    for code, _amount in OPENINGS:
+        y.m.tick(y.main().get_by_role("checkbox", name=re.compile(rf"^Chọn heo {code.pattern[1:-1]}")))
+    y.button("Mổ heo các dòng đã chọn")
+    y.field("Người chứng kiến 1 (dùng cho dòng để trống)", WITNESSES[0])
+    y.field("Người chứng kiến 2 (dùng cho dòng để trống)", WITNESSES[1])
+    for code, amount in OPENINGS:
+        y.m.type(y.main().get_by_label(re.compile(rf"^Số đếm được của heo {code.pattern[1:-1]}")), amount)
+    y.button("Xem lại và xác nhận")
+    total = sum(int(a.replace(".", "")) for _c, a in OPENINGS)
+    control = y.main().get_by_label(re.compile(r"^Tổng .*(kiểm tra|phiếu)", re.I))
+    if control.count() and not control.first.input_value():
+        y.m.type(control.first, money(total))
+    y.button(re.compile(rf"^(Xác nhận|Ghi {len(OPENINGS)} lần mổ heo)"))
+    y.expect_flash("Đã ghi|mổ")
+
+
+def piggy_open_one_by_one(y: Year) -> None:
+    for code, amount in OPENINGS:
+        if not y.on_page("Heo đất khuyến học"):
+            y.menu("Heo đất")
         y.link(code)
         y.link("Mổ heo", exact=True)
         y.field("Số tiền đếm được (đồng)", amount)
@@ -216,8 +260,7 @@ def import_pupils(y: Year) -> None:
     sheet = pupils_xlsx(y.workdir / f"hoc-sinh-{y.n}.xlsx", y.n, CATEGORY)
     y.as_user(ADMIN)  # the admin who made the round may enter nominations too: no change of user
     add_school(y, SCHOOL)
-    y.menu("Học bổng")
-    y.link(ROUND, exact=True)
+    open_round(y)
     y.link("Nhập danh sách từ Excel")
     y.m.upload(y.main().get_by_label("Tệp Excel (.xlsx) theo mẫu"), sheet)
     y.field("Đơn vị đề cử (trường, chi hội)", SCHOOL)
@@ -230,14 +273,29 @@ YEAR.append(("Nhập N học sinh", import_pupils))
 
 
 def open_round(y: Year) -> None:
-    y.menu("Học bổng")
-    y.link(ROUND, exact=True)
+    if not y.on_page(ROUND):
+        y.menu("Học bổng")
+        y.link(ROUND, exact=True)
 
 
 def approve_all(y: Year) -> None:
-    """Before issue 14: only pending rows shown, every row ticked, page after page."""
+    """All N nominations approved: in bulk ("all matching", a confirmation page) where the round offers
+    it, else every row ticked, page after page (before issue 14)."""
     y.as_user(ADMIN)
     open_round(y)
+    bulk = y.main().get_by_role("button", name=re.compile(r"^Duyệt tất cả \d+ dòng"))
+    if bulk.count():
+        y.button(re.compile(r"^Duyệt tất cả \d+ dòng"))
+        y.button(re.compile(rf"^Xác nhận duyệt {y.n} đề cử"))
+    else:
+        tick_and_approve(y)
+    y.expect_flash(r"Đã duyệt \d+ đề cử")
+    totals = y.page.locator("#round-totals").inner_text()
+    if f"({y.n} suất)" not in totals:
+        raise AssertionError(f"not all {y.n} approved: {totals}")
+
+
+def tick_and_approve(y: Year) -> None:
     y.choose("Trạng thái", "Chờ duyệt")
     y.button("Lọc", exact=True)
     while True:
@@ -246,11 +304,8 @@ def approve_all(y: Year) -> None:
             break
         for i in range(boxes.count()):
             y.m.tick(boxes.nth(i))
-        y.button("Duyệt các đề cử đã chọn")
+        y.button(re.compile(r"^Duyệt các (đề cử|dòng) đã chọn"))
         y.expect_flash(r"Đã duyệt \d+ đề cử")
-    totals = y.page.locator("#round-totals").inner_text()
-    if f"({y.n} suất)" not in totals:
-        raise AssertionError(f"not all {y.n} approved: {totals}")
 
 
 YEAR.append(("Duyệt tất cả", approve_all))
@@ -264,21 +319,28 @@ def award_total(count: int) -> str:
     return money(count * int(AWARD.replace(".", "")))
 
 
+CONTROL_TOTAL = re.compile(r"^Tổng tiền.*kiểm tra", re.I)
+
+
 def pay_all(y: Year) -> None:
-    """Before issue 14: every row ticked "đã ký nhận" on one long page, then the signed sheet's total."""
+    """All N awards paid from the signed sheet: in bulk (a confirmation page asking the sheet's total)
+    where offered, else every row ticked "đã ký nhận" on one long page (before issue 14)."""
     y.as_user(TREASURER)
     open_round(y)
     y.link("Chi trả", exact=True)
-    while True:
+    bulk = re.compile(r"^Chi trả tất cả \d+ dòng")
+    if y.main().get_by_role("button", name=bulk).count():
+        y.button(bulk)
+        y.m.type(y.main().get_by_label(CONTROL_TOTAL), award_total(y.n))
+        y.button(re.compile(rf"^Xác nhận chi trả {y.n} suất"))
+    else:
         boxes = y.main().get_by_role("checkbox", name=re.compile(r"đã ký nhận$"))
-        if boxes.count() == 0:
-            break
         ticked = boxes.count()
         for i in range(ticked):
             y.m.tick(boxes.nth(i))
-        y.field("Tổng tiền theo danh sách đã ký (tổng kiểm tra)", award_total(ticked))
+        y.m.type(y.main().get_by_label(CONTROL_TOTAL), award_total(ticked))
         y.button("Ghi chi trả các suất đã chọn")
-        y.expect_flash(r"Đã ghi chi trả")
+    y.expect_flash(rf"Đã ghi chi trả {y.n} suất")
 
 
 YEAR.append(("Chi trả tất cả", pay_all))
@@ -318,7 +380,7 @@ def certificates(y: Year) -> None:
     """Every certificate of the decision in one PDF, rendered by the print worker."""
     y.as_user(ADMIN)
     y.button("In tất cả giấy khen")
-    done = y.main().get_by_role("link", name="Tải về tệp PDF")
+    done = y.main().get_by_role("link", name=re.compile(r"^(Tải về|Mở) tệp PDF"))
     done.wait_for(timeout=600_000)  # the page refreshes itself (meta refresh) until the PDF is ready
     y.m.open_file(done)
 
@@ -329,7 +391,7 @@ YEAR.append(("Giấy khen", certificates))
 def year_report(y: Year) -> None:
     """The year's summary report from the home page, and its PDF."""
     y.as_user(ADMIN)
-    y.menu("Trang chủ")
+    y.home()
     y.link(re.compile(r"^Báo cáo tổng kết năm học"))
     y.m.open_file(y.main().get_by_role("link", name="In báo cáo (PDF)"))
 

@@ -3,6 +3,7 @@ its first day (the province and commune, two branches, the commune's users and i
 Everything the year needs after that is entered through the browser by bench/taps.py."""
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import tempfile
@@ -17,6 +18,9 @@ USERS = {
     "thuquy": ("Nguyễn Văn Đức", "treasurer"),
     "nhaplieu": ("Lê Thị Ánh Tuyết", "clerk"),
 }
+# Where the app allows it, the chair also keeps the books (issue 14 B: "a chair who is also the treasurer");
+# before that, every role is a separate login.
+CHAIR, CHAIR_ROLES = "quantrixa", ["admin", "treasurer"]
 
 
 def seed_world() -> dict:
@@ -30,13 +34,17 @@ def seed_world() -> dict:
     commune = create_unit(province, COMMUNE, "commune", "Xã Lai Vung, tỉnh Đồng Tháp")
     for name in ("Chi hội Khuyến học ấp Tân Lộc", "Chi hội Khuyến học ấp Hòa Bình"):
         create_unit(commune, name, "village")
+    several = "roles" in inspect.signature(create_user).parameters  # issue 14 B: a user may hold several roles
+    users = {}
     for username, (full_name, role) in USERS.items():
-        create_user(username=username, full_name=full_name, unit=commune, role=role, password=PASSWORD,
-                    must_change_password=False)
+        roles = CHAIR_ROLES if several and username == CHAIR else [role]
+        extra = {"roles": roles} if several else {"role": role}
+        create_user(username=username, full_name=full_name, unit=commune, password=PASSWORD,
+                    must_change_password=False, **extra)
+        users[username] = roles
     default_fund(commune)
     db.session.commit()
-    return {"commune": commune.id, "commune_name": commune.name, "password": PASSWORD,
-            "users": {u: role for u, (_n, role) in USERS.items()}}
+    return {"commune": commune.id, "commune_name": commune.name, "password": PASSWORD, "users": users}
 
 
 class PrintWorker:
