@@ -169,5 +169,8 @@ def summary(round_id):
 @login_required
 def summary_pdf(round_id):
     rnd = get_or_404(ScholarshipRound, round_id)
-    pdf = render_pdf("scholarships/pdf_summary.html", rnd=rnd, s=payout.summary(rnd), today=funds.today())
+    from .bulk import same_person_text
+
+    pdf = render_pdf("scholarships/pdf_summary.html", rnd=rnd, s=payout.summary(rnd), today=funds.today(),
+                     same_person=same_person_text(rnd))
     return pdf_response(pdf, f"Tổng kết - {rnd.name}.pdf")
