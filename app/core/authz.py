@@ -154,6 +154,10 @@ def authorize(action: str, obj=None, user=None):
     if obj is not None and not in_scope(user, unit_of(obj)):
         abort(404)
     if not roles_can(user_roles(user), action):
+        from flask import g, has_request_context
+
+        if has_request_context():
+            g.refused_action = action  # the 403 page says who may (app.core.errors)
         abort(403)
     return obj
 

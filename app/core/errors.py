@@ -19,7 +19,23 @@ MESSAGES = {
 def error_page(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
-    return render_template(template, code=code, title=title, message=detail or message), code
+    who, grant = _who_may() if code == 403 else ("", False)
+    return render_template(template, code=code, title=title, message=detail or message, who=who,
+                           grant=grant), code
+
+
+def _who_may() -> tuple[str, bool]:
+    """("Thủ quỹ / kế toán hoặc cán bộ nhập liệu", whether this user may grant roles) for the action
+    authorize() refused; ("", False) when the refusal named no action."""
+    from flask import g
+    from flask_login import current_user
+
+    from app.core.authz import can, who_can
+
+    action = g.get("refused_action")
+    if not action:
+        return "", False
+    return who_can(action), can(current_user, "user.manage")
 
 
 def _log_refusal(code: int):

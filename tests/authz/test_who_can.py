@@ -84,3 +84,19 @@ def _login(app, user):
     client = app.test_client()
     login(client, user)
     return client
+
+
+def test_the_403_page_says_who_may_and_an_admin_how_to_grant(app, world):
+    with app.test_request_context():
+        url = url_for("donations.entry")
+    admin = _login(app, world.users["admin"])
+    for htmx in (False, True):
+        resp = admin.get(url, htmx=htmx)
+        body = resp.get_data(as_text=True)
+        assert resp.status_code == 403 and ("<html" in body) != htmx
+        assert "Việc này dành cho: Thủ quỹ / kế toán hoặc cán bộ nhập liệu." in body and GRANT in body
+    viewer = _login(app, world.users["viewer"]).get(url).get_data(as_text=True)
+    assert "Việc này dành cho: Thủ quỹ / kế toán hoặc cán bộ nhập liệu." in viewer and GRANT not in viewer
+    # A 404 names nobody: out of scope, the record's very existence is not told.
+    other = _login(app, world.users["admin"]).get("/nguoi-dung/999999").get_data(as_text=True)
+    assert "Việc này dành cho" not in other
