@@ -55,6 +55,10 @@ TABLE = {
     "pupils.edit_record": Rule(WRITE, args=sponsorship),
     "pupils.delete_record": Rule(WRITE, args=fresh_achievement),
     "pupils.duplicates": Rule(WRITE),
+    # Pupil import on the pupil list (issue 14 D); the confirm is POST only.
+    "pupils.import_template": Rule(WRITE),
+    "pupils.import_upload": Rule(WRITE),
+    "pupils.import_confirm": Rule(WRITE),
     "pupils.merge": Rule(WRITE, args=pair),
     "pupils.schools": Rule(ALL),
     "pupils.schools_export": Rule(ALL),
