@@ -7,8 +7,11 @@ A fresh SQLite database holds the commune and its users (bench/taps_world.py); e
 entered through the visible labels only (roles and accessible names, labels, visible text): the start
 page is the only address ever typed. Taps, typed fields and the slowest page of each task are counted
 by bench/taps_meter.py. A step that the labels cannot reach is printed as a dead end, never worked
-around. Targets (issue 14 G): at most 60 taps for the year with N = 183, and the same taps for
-approving, paying and certifying whatever N is.
+around. Each step uses the bulk action when the page offers it ("… tất cả N dòng khớp bộ lọc", a
+confirmation page) and otherwise ticks row by row as before issue 14, so the same driver measures
+both trees (figures in notes/taps-before.txt and notes/taps-after.txt). Targets (issue 14 G): at
+most 60 taps for the year with N = 183, and the same taps for approving, paying and certifying
+whatever N is.
 """
 from __future__ import annotations
 

@@ -76,7 +76,8 @@ class Meter:
             return
         t = time.perf_counter()
         with self.page.expect_navigation(wait_until="load", timeout=timeout):
-            locator.click()
+            # a form that writes 183 rows may hold the click until the server answers: same patience
+            locator.click(timeout=timeout)
         self._page_loaded(t)
 
     def open_file(self, locator, timeout: float = 180_000) -> str:
