@@ -41,7 +41,10 @@ MEASURE = """() => {
         .slice(0, 3).map(el => name(el) + ' ' + Math.round(el.getBoundingClientRect().right) + 'px')
     : null;
   const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
-  return {scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, unlabelled, widest, links};
+  // The page's main action: the primary button of its heading row, where a list page keeps it.
+  const main = document.querySelector('main .page-head .primary');
+  const mainAction = main ? [main.textContent.trim(), Math.round(main.getBoundingClientRect().bottom + scrollY)] : null;
+  return {scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, unlabelled, widest, links, mainAction};
 }"""
 
 AXE_RUN = """async () => {
@@ -145,6 +148,9 @@ def crawl(page, replay: AxeReplay, base: str, limit: int) -> tuple[list[str], li
         if seen_now["scrollWidth"] > seen_now["clientWidth"]:
             findings.append(f"{path}: width {seen_now['scrollWidth']} > {seen_now['clientWidth']}"
                             f" (widest: {seen_now['widest']})")
+        action = seen_now["mainAction"]
+        if action and action[1] > page.viewport_size["height"]:
+            findings.append(f"{path}: main action “{action[0]}” below the first screen ({action[1]} px)")
         for control in seen_now["unlabelled"]:
             findings.append(f"{path}: unlabelled control {control}")
         for v in replay.violations(page.url, page.content()):
