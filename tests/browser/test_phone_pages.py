@@ -63,3 +63,27 @@ def test_the_check_sees_a_wide_page_an_unlabelled_box_and_an_axe_finding(browse,
     assert len(seen["unlabelled"]) == 1 and 'name="x"' in seen["unlabelled"][0]
     replay = AxeReplay(browse.context(js=True, viewport=PHONE, is_mobile=True))
     assert "image-alt" in [v["id"] for v in replay.violations(browse.base + "/thu-axe", bad)]
+
+
+@pytest.mark.parametrize("js", [False, True], ids=["nojs", "js"])
+def test_the_phone_menu_says_where_you_are_and_opens_on_every_section(browse, demo_logins, js):
+    page = browse.page(viewport=PHONE, is_mobile=True, has_touch=True)
+    login_ok(page, browse.base, "thuquy", demo_logins["thuquy"])
+    page.goto(browse.base + "/hoc-bong/")
+    nav = page.get_by_role("navigation", name="Chức năng chính")
+    toggle = nav.locator("label.menu-toggle")
+    assert " ".join(toggle.inner_text().split()).endswith(": Học bổng")
+    links = nav.locator(".menu-links a")  # get_by_role would skip the folded, hidden links
+    assert links.count() >= 10 and not links.first.is_visible()  # folded: the page starts right below
+    toggle.click()
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    assert all(b and b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] and b["height"] >= 44 for b in boxes)
+    assert nav.locator("a[aria-current=page]").inner_text() == "Học bổng"
+    nav.get_by_role("link", name="Quyên góp", exact=True).click()
+    page.wait_for_url("**/quyen-gop/")
+    assert " ".join(toggle.inner_text().split()).endswith(": Quyên góp")
+    # A report belongs to the home page's section, where its link is.
+    page.goto(browse.base + "/bao-cao/tong-hop")
+    assert nav.locator("a[aria-current=page]").get_attribute("href") == "/"
+    page.set_viewport_size({"width": 1024, "height": 740})  # a wide screen shows the bar, no toggle
+    assert links.first.is_visible() and not toggle.is_visible()
