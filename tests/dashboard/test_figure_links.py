@@ -48,8 +48,8 @@ def _awards(page: str) -> tuple[int, int, int]:
 def _pig_to_fund(page: str) -> int:
     if '<tr class="total">' not in page:  # no pigs in the scope: the report shows no table
         return 0
-    cells = re.findall(r'<th class="num">([^<]*)</th>', page[page.index('<tr class="total">'):])
-    return _money(cells[4])
+    total_row = page[page.index('<tr class="total">'):]
+    return _money(re.search(r'data-label="Nộp quỹ" class="num"><strong>([^<]*)</strong>', total_row).group(1))
 
 
 def _bars(page: str) -> dict[str, list[tuple[str, str]]]:
