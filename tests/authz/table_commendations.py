@@ -75,6 +75,10 @@ TABLE = {
     "commendations.pick": Rule(WRITE, args=decision),
     "commendations.issue": Rule(ADMIN, args=decision),
     # Prize money after issuing (hoàn chi, chi lại): treasurers; a draft's pages explain and change nothing.
+    # Many lines at once (issue 14 A): step 1 answers a confirm page and writes nothing.
+    "commendations.lines_remove": Rule(WRITE, args=decision),
+    "commendations.lines_pay": Rule(TREASURER, args=decision),
+    "commendations.lines_print": Rule(ALL, args=decision),
     "commendations.prize_reverse": Rule(TREASURER, args=_prize("prize", "honoree_id", honoree)),
     "commendations.prize_pay": Rule(TREASURER, args=_prize("prize_back", "honoree_id", honoree)),
     "commendations.decision_prize_reverse": Rule(TREASURER, args=_prize("total_prize", "decision_id", decision)),

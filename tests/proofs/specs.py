@@ -155,6 +155,21 @@ def scholarship_xlsx(rows=None, name="Võ Thị Nhập") -> bytes:
     return build_workbook(importing.HEADERS, rows)
 
 
+def pupil_xlsx(name="Hà Thị Nhập") -> bytes:
+    from app.core.xlsx import build_workbook
+    from app.pupils import importing
+
+    return build_workbook(importing.HEADERS, [[1, name, "05/02/2013", "Nữ", "Kinh", "", "7A1", "Ấp Tân Lộc", "",
+                                               "912345678", "Hộ nghèo"]])
+
+
+def _pupil_confirm_page(cat, client, w):
+    resp = client.post(S.url(cat.app, "pupils.import_upload"),
+                       data={"file": (io.BytesIO(pupil_xlsx(name=f"Hà Thị Nhập {n()}")), "hs.xlsx")},
+                       content_type="multipart/form-data")
+    return resp.get_data(as_text=True)
+
+
 def _donation_import(w):
     from app.donations import importer
     from openpyxl import load_workbook
@@ -203,6 +218,20 @@ def _piggy_batch(w, form):
             "witness1": "Trần Văn Bảy", "witness2": "Lê Thị Tám", "step": "confirm"}  # the confirmation page's button
 
 
+def _lines_confirm_page(endpoint):
+    """A decision list's bulk action (issue 14 A): its form is the confirm page that step 1 answers."""
+    def page(cat, client, w):
+        resp = client.post(S.url(cat.app, endpoint, decision_id=cat.last_args["decision_id"]),
+                           data={"scope": "all"})
+        return resp.get_data(as_text=True)
+    return page
+
+
+def _print_lines_page(cat, client, w):
+    url = S.url(cat.app, "commendations.lines_print", decision_id=cat.last_args["decision_id"])
+    return f'<form method="post" action="{url}"><input type="hidden" name="scope" value="all"></form>'
+
+
 def _decide(w, form):
     return {"ids": str(_fresh_nomination(w).id), "act": "approve"}
 
@@ -249,6 +278,13 @@ SPECS: dict[str, Spec] = {
     "commendations.from_assessments": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}),
     "commendations.issue": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}),
     "commendations.amend": Spec(args=lambda w: {"decision_id": _fresh_decision(w, issued=True).id}),
+    "commendations.lines_remove": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id},
+                                       page=_lines_confirm_page("commendations.lines_remove"),
+                                       data=lambda w, f: {"step": "confirm"}),
+    "commendations.lines_pay": Spec(args=lambda w: {"decision_id": _fresh_prize(w, reversed_=True).decision_id},
+                                    page=_lines_confirm_page("commendations.lines_pay"),
+                                    data=lambda w, f: {"control_total": "50.000", "step": "confirm"}),
+    "commendations.lines_print": Spec(args=lambda w: {"decision_id": _fresh_decision(w).id}, page=_print_lines_page),
     "commendations.prize_reverse": Spec(args=lambda w: {"honoree_id": _fresh_prize(w).id}),
     "commendations.prize_pay": Spec(args=lambda w: {"honoree_id": _fresh_prize(w, reversed_=True).id}),
     "commendations.decision_prize_reverse": Spec(args=lambda w: {"decision_id": _fresh_prize(w, "total").id}),
@@ -335,6 +371,9 @@ SPECS: dict[str, Spec] = {
     "scholarships.pay_one": Spec(args=lambda w: {"nomination_id": _fresh_nomination(w, "approved").id},
                                  host="scholarships.payout_page", host_args=_pay_one_host),
     "scholarships.reverse": Spec(args=lambda w: {"nomination_id": _fresh_nomination(w, "paid").id}),
+    "pupils.import_upload": Spec(files=lambda w: {"file": (pupil_xlsx(f"Hà Thị Nhập {n()}"), "hs.xlsx")},
+                                 ok=_ok_preview),
+    "pupils.import_confirm": Spec(page=_pupil_confirm_page),
     "scholarships.import_upload": Spec(args=lambda w: {"round_id": w.own.round.id},
                                        files=lambda w: {"file": (scholarship_xlsx(), "hb.xlsx")}, ok=_ok_preview),
     "scholarships.import_confirm": Spec(args=lambda w: {"round_id": w.own.round.id},
