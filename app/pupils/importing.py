@@ -47,6 +47,26 @@ class ImportError_(ValueError):
         self.field = field
 
 
+_SCHOOL_WORD = re.compile(r"^(truong\s+)+")
+_LEVEL_WORDS = [("mam non", "preschool"), ("mau giao", "preschool"), ("nha tre", "preschool"),
+                ("tieu hoc", "primary"), ("thcs", "lower_secondary"), ("trung hoc co so", "lower_secondary"),
+                ("thpt", "upper_secondary"), ("trung hoc pho thong", "upper_secondary"), ("dai hoc", "university"),
+                ("cao dang", "university"), ("nghe", "vocational"), ("gdnn", "vocational"), ("th ", "primary")]
+
+
+def school_key(name: str) -> str:
+    """A school's name for matching: no diacritics or case, no leading "Trường" ("THCS Lai Vung"
+    and "trường thcs lai vung" are the register's "Trường THCS Lai Vung")."""
+    return _SCHOOL_WORD.sub("", fold(name or "")).strip()
+
+
+def level_of(name: str) -> str:
+    """The school level a new school's name says (THCS when it says none: the usual list)."""
+    key = school_key(name) + " "
+    return next((level for word, level in _LEVEL_WORDS if key.startswith(word) or f" {word}" in f" {key}"),
+                "lower_secondary")
+
+
 def template_rows() -> list[list]:
     return [[1, "Tôn Nữ Thị Minh Khuê", "05/02/2013", "Nữ", "Kinh", "Trường THCS Lai Vung", "7A1", "Ấp Tân Lộc",
              "Tôn Thất Hùng", "0912345678", "Hộ nghèo, Mồ côi"]]
@@ -58,6 +78,7 @@ class Row:
     data: services.PupilData
     pupil_id: int | None = None  # an existing pupil matched
     same_as: int | None = None  # line of an earlier row of this file for the same new pupil
+    new_school: str = ""  # name of a school the import adds (not in the register yet)
     problems: list = field(default_factory=list)  # the row is left out
     warnings: list = field(default_factory=list)  # the row is written, but look at it
     notes: list = field(default_factory=list)  # what the import does with the row
@@ -109,8 +130,13 @@ class PupilReader:
         """Schools of `unit` and below; pupils matched under `match_path` (default: `unit`'s own tree,
         so a round nominates only pupils it may)."""
         self.school_year = school_year
-        self.schools = {s.search_key: s for s in db.session.scalars(
-            select(School).join(School.unit).where(Unit.path.startswith(unit.path)))}
+        self.schools = {}  # school_key -> School; the exact folded name wins over a near miss
+        self.exact = {}
+        for s in db.session.scalars(select(School).join(School.unit).where(Unit.path.startswith(unit.path))
+                                    .order_by(School.id)):
+            self.exact.setdefault(s.search_key, s)
+            self.schools.setdefault(school_key(s.name), s)
+        self.new_schools: dict[str, str] = {}  # school_key -> the name first written for a school to add
         self.index, self.names = _pupil_index(match_path or unit.path)
         self.seen: dict = {}
         self.seen_names: dict[str, list] = {}
@@ -131,9 +157,7 @@ class PupilReader:
         d.ethnicity = cell_text(get("ethnicity")) or "Kinh"
         school_name = cell_text(get("school"))
         if school_name:
-            d.school = self.schools.get(fold(school_name))
-            if d.school is None:
-                row.problems.append(f"Trường “{school_name}” chưa có trong danh sách trường.")
+            self.place_school(row, school_name)
         d.class_name = cell_text(get("class"))[:20]
         m = _GRADE.match(d.class_name)
         d.grade = int(m.group(1)) if m and 0 < int(m.group(1)) <= 12 else None
@@ -155,6 +179,23 @@ class PupilReader:
                 row.problems.append(str(err))
         return row
 
+    def place_school(self, row: Row, name: str) -> None:
+        """The row's school: the register's (also under a near-miss spelling), else one to add."""
+        d = row.data
+        d.school = self.exact.get(fold(name))
+        if d.school is not None:
+            return
+        key = school_key(name)
+        d.school = self.schools.get(key)
+        if d.school is not None:
+            row.notes.append(f"Trường “{name}” được hiểu là “{d.school.name}” đã có trong danh sách trường.")
+            return
+        if not key or len(name) > 200:
+            row.problems.append("Tên trường dài quá 200 ký tự." if key else f"Tên trường “{name}” không hợp lệ.")
+            return
+        row.new_school = self.new_schools.setdefault(key, name)
+        row.notes.append(f"Trường mới “{row.new_school}”: sẽ thêm vào danh sách trường.")
+
     def match(self, row: Row) -> None:
         """Find the row's pupil in the register or earlier in the file; warn on the same name."""
         d = row.data
@@ -162,8 +203,9 @@ class PupilReader:
         keys = []
         if d.birth_date or d.birth_year:
             keys.append(("b", key, d.birth_date or d.birth_year))
-        if d.school and d.guardian:
-            keys.append(("g", key, d.school.id, fold(d.guardian)))
+        if (d.school or row.new_school) and d.guardian:
+            school = d.school.id if d.school else ("new", school_key(row.new_school))
+            keys.append(("g", key, school, fold(d.guardian)))
         for k in keys:
             if k in self.index:
                 row.pupil_id = self.index[k]
@@ -233,7 +275,57 @@ def summary(rows: list[Row]) -> dict:
     new = [r for r in rows if r.ok and r.pupil_id is None and r.same_as is None]
     return {"total": len(rows), "new": len(new), "errors": sum(1 for r in rows if not r.ok),
             "known": sum(1 for r in rows if r.ok and (r.pupil_id or r.same_as)),
-            "warned": sum(1 for r in rows if r.ok and r.warnings)}
+            "warned": sum(1 for r in rows if r.ok and r.warnings), "schools": new_schools(rows),
+            "schools_text": schools_text(new_schools(rows))}
+
+
+def new_schools(rows: list) -> list[tuple[str, int]]:
+    """[(name, pupils)] of the schools the confirmation adds (rows without problems only)."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r.ok and r.new_school:
+            counts[r.new_school] = counts.get(r.new_school, 0) + 1
+    return sorted(counts.items(), key=lambda t: school_key(t[0]))
+
+
+def schools_text(schools: list[tuple[str, int]]) -> str:
+    """"Sẽ thêm 2 trường mới: Trường THCS A (12 học sinh), …" for the preview."""
+    if not schools:
+        return ""
+    return (f"Sẽ thêm {len(schools)} trường mới: "
+            + ", ".join(f"{name} ({n} học sinh)" for name, n in schools) + ".")
+
+
+def add_schools(unit: Unit, rows: list) -> None:
+    """Add the schools the preview announced (audited by save_school) and put them on their rows.
+
+    A school someone added since the preview (same name) is used rather than added twice."""
+    names = {}
+    for r in rows:
+        if r.ok and r.new_school and r.data.school is None:
+            names.setdefault(school_key(r.new_school), r.new_school)
+    if not names:
+        return
+    known = {school_key(s.name): s for s in db.session.scalars(
+        select(School).join(School.unit).where(Unit.path.startswith(unit.path)).order_by(School.id.desc()))}
+    made = {key: known.get(key) or services.save_school(unit, name, level_of(name)) for key, name in names.items()}
+    for r in rows:
+        if r.ok and r.new_school and r.data.school is None:
+            r.data.school = made[school_key(r.new_school)]
+
+
+def recheck(rows: list) -> bool:
+    """The service's checks again at the confirmation (a staged row may have gone stale: the date
+    moved on, a file was edited); a refused row gets its message. True if any row was refused."""
+    refused = False
+    for r in rows:
+        if r.ok:
+            try:
+                services.check_data(r.data)
+            except services.PupilError as err:
+                r.problems.append(str(err))
+                refused = True
+    return refused
 
 
 # ---- kept between the preview and the confirmation ----------------------------------------------
@@ -244,6 +336,12 @@ def dump_data(d: services.PupilData) -> dict:
             "school_id": d.school.id if d.school else None, "grade": d.grade, "class_name": d.class_name,
             "school_year": d.school_year, "village": d.village, "guardian": d.guardian, "phone": d.phone,
             "circumstances": sorted(d.circumstances), "note": d.circumstance_note}
+
+
+def dump_row(r: Row) -> dict:
+    """A checked row kept with the upload: its data, its match and the school it adds."""
+    return {"line": r.line, "pupil_id": r.pupil_id, "same_as": r.same_as, "new_school": r.new_school,
+            "warnings": r.warnings, "notes": r.notes, **dump_data(r.data)}
 
 
 def schools_of(dumped: list[dict]) -> dict[int, School]:
@@ -265,26 +363,31 @@ def load_data(d: dict, schools: dict[int, School], error=ImportError_) -> servic
 
 
 def dump_rows(rows: list[Row]) -> list[dict]:
-    return [{"line": r.line, "bad": True} if not r.ok else
-            {"line": r.line, "pupil_id": r.pupil_id, "same_as": r.same_as, **dump_data(r.data)} for r in rows]
+    return [{"line": r.line, "bad": True, "problems": r.problems, "name": r.data.full_name} if not r.ok
+            else dump_row(r) for r in rows]
+
+
+def load_row(row: Row, d: dict, schools: dict, error=ImportError_) -> Row:
+    """`row` filled back from dump_rows() (a row that had problems keeps them, without its data)."""
+    if d.get("bad"):
+        row.problems.extend(d.get("problems") or ["Dòng có lỗi."])
+        row.data = services.PupilData.from_full_name(d.get("name", ""))
+        return row
+    row.data = load_data(d, schools, error)
+    row.pupil_id, row.same_as, row.new_school = d["pupil_id"], d["same_as"], d.get("new_school", "")
+    row.warnings, row.notes = list(d.get("warnings", [])), list(d.get("notes", []))
+    return row
 
 
 def load_rows(dumped: list[dict]) -> list[Row]:
     schools = schools_of(dumped)
-    rows = []
-    for d in dumped:
-        row = Row(line=d["line"], data=services.PupilData())
-        if d.get("bad"):
-            row.problems.append("Dòng có lỗi.")
-        else:
-            row.data = load_data(d, schools)
-            row.pupil_id, row.same_as = d["pupil_id"], d["same_as"]
-        rows.append(row)
-    return rows
+    return [load_row(Row(line=d["line"], data=services.PupilData()), d, schools) for d in dumped]
 
 
-def create_new(unit: Unit, rows: list, source: str) -> dict[int, int]:
-    """Write the pupils of rows that are neither in the register nor repeats; {line: new pupil id}."""
+def create_new(unit: Unit, rows: list, source: str, school_unit: Unit | None = None) -> dict[int, int]:
+    """Write the pupils of rows that are neither in the register nor repeats; {line: new pupil id}.
+    The schools the preview announced are added first, in `school_unit` (default `unit`)."""
+    add_schools(school_unit or unit, rows)
     fresh = [r for r in rows if r.ok and r.pupil_id is None and r.same_as is None]
     created = services.bulk_create_pupils(unit, [r.data for r in fresh], source=source)
     return {r.line: pid for r, pid in zip(fresh, created)}

@@ -10,7 +10,7 @@ from app.core import idempotency
 from app.core.authz import authorize
 from app.core.books import today
 from app.core.imports import discard, load_staged, stage
-from app.core.views import attach_error, form_page, go
+from app.core.views import attach_error, form_page, go, render
 from app.core.xlsx import XlsxError, export_response, read_upload
 from app.extensions import db
 from app.vn.dates import school_year_of
@@ -70,20 +70,39 @@ def import_confirm():
             return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload"))
-    result = {}
     try:
         rows = importing.load_rows(staged["rows"])
+    except importing.ImportError_ as err:
+        return _preview_again([], str(err), token)
+    if importing.recheck(rows):  # a staged row the service now refuses: say so, write nothing
+        return _preview_again(rows, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.", token)
+    result = {}
+    try:
         done = idempotency.once(
             form.idem_key.data, lambda: result.update(importing.commit_import(current_user.unit, rows)) or True,
             url=lambda _: url_for(".index"))
         db.session.commit()
     except (importing.ImportError_, services.PupilError) as err:
         db.session.rollback()
-        flash(str(err), "error")
-        return go(url_for(".import_upload"))
+        return _preview_again(rows, str(err), token)
     discard(STAGE, token)
     if done.created:
         flash(f"Đã thêm {result['new_pupils']} học sinh từ tệp Excel"
               + (f"; {result['known']} học sinh đã có trong sổ được giữ nguyên" if result["known"] else "")
               + (f"; bỏ qua {result['skipped']} dòng có lỗi." if result["skipped"] else "."), "success")
     return go(done.url)
+
+
+def _preview_again(rows, message: str, token: str):
+    """The confirmation refused (422, nothing written): the preview again with the message, its rows
+    staged anew so the rows still valid can be confirmed."""
+    discard(STAGE, token)
+    form = ImportForm(formdata=None)
+    form.form_errors.append(message)
+    counts = confirm = None
+    if rows:
+        counts = importing.summary(rows)
+        confirm = ConfirmImportForm(formdata=None, token=stage(STAGE, {"rows": importing.dump_rows(rows)},
+                                                               unit_id=current_user.unit_id))
+    return render("pupils/import.html", partial="pupils/_import.html", status=422, form=form,
+                  rows=rows or None, counts=counts, confirm=confirm)

@@ -75,7 +75,9 @@ def summary(rows: list[Row]) -> dict:
         c = r.category
         if c.goods_quantity is not None:
             goods[c.goods_item, c.goods_unit] = goods.get((c.goods_item, c.goods_unit), 0) + c.goods_quantity
-    return {"total": len(rows), "good": len(good), "errors": len(rows) - len(good),
+    schools = pupil_import.new_schools(rows)
+    return {"total": len(rows), "good": len(good), "errors": len(rows) - len(good), "schools": schools,
+            "schools_text": pupil_import.schools_text(schools),
             "amount": sum(r.category.amount for r in good), "warned": sum(1 for r in good if r.warnings),
             "goods": ", ".join(f"{format_quantity(q)} {unit} {item}".replace("  ", " ")
                                for (item, unit), q in sorted(goods.items()))}
@@ -83,10 +85,9 @@ def summary(rows: list[Row]) -> dict:
 
 def dump_rows(rows: list[Row]) -> list[dict]:
     """The checked rows as JSON-able dicts, kept with the upload until the user confirms."""
-    return [{"line": r.line, "bad": True} if not r.ok else
-            {"line": r.line, **pupil_import.dump_data(r.data), "category_id": r.category.id,
-             "achievement": r.achievement, "reason": r.reason, "pupil_id": r.pupil_id, "same_as": r.same_as}
-            for r in rows]
+    return [{"line": r.line, "bad": True, "problems": r.problems, "name": r.data.full_name} if not r.ok else
+            {**pupil_import.dump_row(r), "category_id": r.category.id, "achievement": r.achievement,
+             "reason": r.reason} for r in rows]
 
 
 def load_rows(rnd: ScholarshipRound, dumped: list[dict]) -> list[Row]:
@@ -95,29 +96,31 @@ def load_rows(rnd: ScholarshipRound, dumped: list[dict]) -> list[Row]:
     schools = pupil_import.schools_of(dumped)
     rows = []
     for d in dumped:
-        row = Row(line=d["line"], data=pupil_import.services.PupilData())
+        row = pupil_import.load_row(Row(line=d["line"], data=pupil_import.services.PupilData()), d, schools,
+                                    RoundError)
         if d.get("bad"):
-            row.problems.append("Dòng có lỗi.")
             rows.append(row)
             continue
-        row.data = pupil_import.load_data(d, schools, RoundError)
         row.category = categories.get(d["category_id"])
         if row.category is None:
             raise RoundError("Danh sách loại học bổng hoặc trường đã thay đổi, vui lòng tải tệp lên lại.")
         row.achievement, row.reason = d["achievement"], d["reason"]
-        row.pupil_id, row.same_as = d["pupil_id"], d["same_as"]
         rows.append(row)
     return rows
 
 
-def commit_import(rnd: ScholarshipRound, rows: list[Row], proposer: str = "") -> dict:
-    """Write the rows without problems: new pupils, then one nomination per row. Returns counts."""
+def commit_import(rnd: ScholarshipRound, rows: list[Row], proposer: str = "",
+                  school_unit: Unit | None = None) -> dict:
+    """Write the rows without problems: new schools (in `school_unit`, the importing user's unit when it
+    is the round's or below it), new pupils, then one nomination per row. Returns counts."""
     check_open(rnd)
     good = [r for r in rows if r.ok]
     if not good:
         raise RoundError("Không có dòng hợp lệ nào để nhập.")
     proposer = clean(proposer or "")[:200]
-    by_line = pupil_import.create_new(rnd.unit, good, f"round {rnd.id}")
+    if school_unit is None or not school_unit.path.startswith(rnd.unit.path):
+        school_unit = rnd.unit  # a school above the round would not be found by its next import
+    by_line = pupil_import.create_new(rnd.unit, good, f"round {rnd.id}", school_unit)
     noms = bulk_nominate(rnd, [(r.pupil_id or by_line[r.same_as or r.line], r.category, r.achievement, r.reason)
                                for r in good], proposer)
     result = {"nominations": len(noms), "new_pupils": len(by_line), "skipped": len(rows) - len(good)}

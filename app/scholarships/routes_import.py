@@ -1,14 +1,17 @@
 """Importing nominations from a school's .xlsx list: template, upload and preview, confirm; export."""
 from flask import current_app, flash, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.core import idempotency
 from app.core.authz import get_or_404
 from app.core.export import export_table
 from app.core.imports import discard, load_staged, stage
+from app.core.rendering import render
 from app.core.views import attach_error, form_page, go
 from app.core.xlsx import XlsxError, export_response, read_upload
 from app.extensions import db
+from app.pupils import importing as pupil_import
+from app.pupils.services import PupilError
 
 from . import importing, services
 from .forms import ConfirmImportForm, ImportForm
@@ -69,20 +72,41 @@ def import_confirm(round_id):
         return go(url_for(".import_upload", round_id=rnd.id))
     try:
         rows = importing.load_rows(rnd, meta["rows"])
-        result = {}
+    except services.RoundError as err:
+        return _preview_again(rnd, [], meta, str(err), token)
+    if pupil_import.recheck(rows):  # a staged row the service now refuses: say so, write nothing
+        return _preview_again(rnd, rows, meta, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.",
+                              token)
+    result = {}
+    try:
         done = idempotency.once(form.idem_key.data,
-                                lambda: (result.update(importing.commit_import(rnd, rows, meta["proposer"])), rnd)[1],
+                                lambda: (result.update(importing.commit_import(rnd, rows, meta["proposer"],
+                                                                               current_user.unit)), rnd)[1],
                                 url=lambda r: back)
         db.session.commit()
-    except (XlsxError, services.RoundError) as err:
+    except (XlsxError, services.RoundError, PupilError) as err:
         db.session.rollback()
-        flash(str(err), "error")
-        return go(url_for(".import_upload", round_id=rnd.id))
+        return _preview_again(rnd, rows, meta, str(err), token)
     discard(STAGE, token)
     if done.created:
         flash(f"Đã nhập {result['nominations']} đề cử ({result['new_pupils']} học sinh mới); "
               f"bỏ qua {result['skipped']} dòng có lỗi.", "success")
     return go(done.url)
+
+
+def _preview_again(rnd, rows, meta, message: str, token: str):
+    """The confirmation refused (422, nothing written): the preview again with the message, its rows
+    staged anew so the rows still valid can be confirmed."""
+    discard(STAGE, token)
+    form = ImportForm(formdata=None, proposer=meta.get("proposer", ""))
+    form.form_errors.append(message)
+    counts = confirm = None
+    if rows:
+        counts = importing.summary(rows)
+        confirm = ConfirmImportForm(formdata=None, token=stage(
+            STAGE, {"proposer": meta.get("proposer", ""), "rows": importing.dump_rows(rows)}, round_id=rnd.id))
+    return render("scholarships/import.html", partial="scholarships/_import.html", status=422, form=form, rnd=rnd,
+                  rows=rows or None, counts=counts, good=counts["good"] if counts else 0, confirm=confirm)
 
 
 @bp.get("/<int:round_id>/xuat-excel")

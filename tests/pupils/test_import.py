@@ -75,13 +75,16 @@ def test_preview_then_confirm_adds_new_pupils_without_any_round(world, as_user):
     assert resp.status_code == 200
     assert "Đã có trong sổ: bỏ qua (hồ sơ cũ giữ nguyên)." in page and "Trùng với dòng 3 trong tệp" in page
     assert "0912345678" in page and "“12345” không giống số Việt Nam" in page
-    assert "Thiếu họ và tên." in page and "Trường “Trường Không Có” chưa có trong danh sách trường." in page
-    assert "2 học sinh mới" in page and 'data-label="Điện thoại"' in page
+    assert "Thiếu họ và tên." in page and "Trường mới “Trường Không Có”: sẽ thêm vào danh sách trường." in page
+    assert "Sẽ thêm 1 trường mới: Trường Không Có (1 học sinh)." in page  # added by the confirmation
+    assert "3 học sinh mới" in page and 'data-label="Điện thoại"' in page
     assert _count() == before  # nothing written by the preview
     fields = _confirm_fields(page)
     for _ in range(2):  # a double submit adds them once
         assert client.post("/hoc-sinh/nhap-excel/xac-nhan", data=fields).status_code == 303
-    assert _count() == before + 2
+    assert _count() == before + 3
+    tam = db.session.scalar(select(Pupil).where(Pupil.ten == "Tám"))
+    assert tam.school.name == "Trường Không Có" and tam.school.unit_id == world.users["clerk"].unit_id
     an = db.session.scalar(select(Pupil).where(Pupil.ten == "Ân"))
     assert an.phone == "0912345678" and an.school_year == "2026-2027" and an.poor and an.school_id == school.id
     assert db.session.get(Pupil, known.id).phone == ""

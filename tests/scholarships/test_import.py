@@ -66,7 +66,7 @@ def test_preview_shows_each_rows_problem_and_writes_nothing_until_confirmed(worl
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert "Thiếu họ và tên." in page and "không có trong lịch" in page
-    assert "Trường “Trường Không Có” chưa có trong danh sách trường." in page
+    assert "Trường mới “Trường Không Có”: sẽ thêm vào danh sách trường." in page
     assert "Loại học bổng “Học bổng lạ” không có trong đợt này." in page
     assert "Đã có trong sổ: dùng hồ sơ cũ." in page and "Trùng với dòng 3 trong tệp" in page
     assert (_count(Pupil), _count(Nomination)) == before
@@ -75,9 +75,9 @@ def test_preview_shows_each_rows_problem_and_writes_nothing_until_confirmed(worl
     for _ in range(2):  # a double submit imports once
         assert client.post(f"/hoc-bong/{rnd.id}/nhap-excel/xac-nhan",
                            data={"token": token, "idem_key": key}).status_code == 303
-    assert _count(Nomination) == before[1] + 3
-    assert _count(Pupil) == before[0] + 1  # one new pupil, the known one matched
-    new = db.session.scalar(select(Pupil).where(Pupil.id != known.id))
+    assert _count(Nomination) == before[1] + 4
+    assert _count(Pupil) == before[0] + 2  # two new pupils (one of a new school), the known one matched
+    new = db.session.scalar(select(Pupil).where(Pupil.id != known.id, Pupil.ten == "Tuyết"))
     assert new.full_name == "Nguyễn Thị Ánh Tuyết" and new.search_key == "nguyen thi anh tuyet"
     assert (new.ho, new.dem, new.ten) == ("Nguyễn", "Thị Ánh", "Tuyết") and new.poor and new.grade == 7
 
