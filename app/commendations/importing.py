@@ -239,3 +239,17 @@ def summary(rows: list[dict]) -> dict:
     return {"total": len(rows), "ready": len(ready), "errors": sum(1 for r in rows if r["errors"]),
             "skipped": sum(1 for r in rows if r["skip"] and not r["errors"]),
             "warned": sum(1 for r in ready if r["warnings"]), "amount": sum(r["amount"] for r in ready)}
+
+
+def recheck(d: Decision, rows: list[dict]) -> bool:
+    """The service's checks again at the confirmation (staged rows may have gone stale); a refused
+    row gets its message and is left out. True if any row was refused."""
+    refused = False
+    for r in rows:
+        if not r["errors"] and not r["skip"]:
+            try:
+                preview_honoree(data_of(r).with_goods_of(d))
+            except CommendationError as err:
+                r["errors"].append(str(err))
+                refused = True
+    return refused

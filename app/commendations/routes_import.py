@@ -5,6 +5,7 @@ from flask_login import login_required
 from app.core import idempotency
 from app.core.authz import get_or_404
 from app.core.imports import discard, load_staged, stage
+from app.core.rendering import render
 from app.core.views import attach_error, form_page, go
 from app.core.xlsx import XlsxError, export_response, read_upload
 from app.extensions import db
@@ -68,6 +69,9 @@ def import_confirm(decision_id):
             return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload", decision_id=d.id))
+    if importing.recheck(d, staged["rows"]):  # a staged row the service now refuses: say so, write nothing
+        return _preview_again(d, staged, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.",
+                              token)
     added = []
     try:
         done = idempotency.once(form.idem_key.data,
@@ -76,11 +80,26 @@ def import_confirm(decision_id):
         db.session.commit()
     except services.CommendationError as err:
         db.session.rollback()
+        if not d.frozen:
+            return _preview_again(d, staged, str(err), token)
         flash(str(err), "error")
-        return go(url_for(".detail", decision_id=d.id) if d.frozen else url_for(".import_upload", decision_id=d.id))
+        return go(url_for(".detail", decision_id=d.id))
     discard(STAGE, token)
     if done.created:
         skipped = sum(1 for r in staged["rows"] if r["errors"] or r["skip"])
         flash(f"Đã thêm {added[0]} người từ tệp Excel" + (f"; bỏ qua {skipped} dòng." if skipped else "."),
               "success")
     return go(done.url)
+
+
+def _preview_again(d, staged: dict, message: str, token: str):
+    """The confirmation refused (422, nothing written): the preview again with the message, its rows
+    staged anew so the rows still valid can be confirmed."""
+    discard(STAGE, token)
+    form = ImportForm(formdata=None, kind=staged.get("kind", "pupil"))
+    form.form_errors.append(message)
+    rows = staged["rows"]
+    confirm = ConfirmImportForm(formdata=None, token=stage(STAGE, {"rows": rows, "kind": staged.get("kind")},
+                                                           decision_id=d.id))
+    return render("commendations/import.html", partial="commendations/_import.html", status=422, form=form, d=d,
+                  rows=rows, counts=importing.summary(rows), confirm=confirm, kinds=HONOREE_KINDS)

@@ -9,6 +9,7 @@ from app.core.xlsx import XlsxError, export_response, read_upload
 from app.extensions import db
 
 from . import importer, services
+from .donor_services import DonorError
 from .forms import ImportForm
 from .routes import bp
 
@@ -65,7 +66,7 @@ def import_preview(token):
                                     lambda: importer.confirm(imp, lambda c: authorize("donation.write", c)) and imp,
                                     url=lambda _: url_for(".index"))
             db.session.commit()
-        except services.DonationError as err:
+        except (services.DonationError, DonorError) as err:  # a row gone stale since the preview
             db.session.rollback()
             attach_error(form, err)
         else:

@@ -223,3 +223,40 @@ def test_commendation_import_flags_refused_rows_and_confirm_writes_only_good_one
     resp = client.post(f"/khen-thuong/quyet-dinh/{d.id}/nhap-excel/xac-nhan", data=fields)
     assert resp.status_code == 303
     assert _count(Honoree) == before + 1
+
+
+def test_donation_confirm_of_a_row_gone_bad_answers_422_and_writes_nothing(app, world, as_user):
+    from app.donations.models import DonationImport
+
+    make_campaign(world.commune, "Tháng Khuyến học 2026")
+    client = as_user(world.users["clerk"])
+    url = client.post("/quyen-gop/nhap-excel", content_type="multipart/form-data",
+                      data={"idem_key": uuid.uuid4().hex, "file": (io.BytesIO(
+                          build_workbook(donation_import.HEADERS, [_gift()])), "dg.xlsx")}).headers["Location"]
+    imp = db.session.scalar(select(DonationImport))
+    rows = json.loads(imp.rows_json)
+    rows[0]["name"] = LONG  # as if the rules changed since the preview
+    imp.rows_json = json.dumps(rows, ensure_ascii=False)
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    key = re.search(r'name="idem_key" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+    for htmx in (False, True):
+        resp = client.post(url, data={"idem_key": key}, htmx=htmx)
+        assert resp.status_code == 422 and "Họ tên dài quá 200 ký tự." in resp.get_data(as_text=True)
+    assert _count(Donation) == 0
+
+
+def test_commendation_confirm_of_a_row_gone_bad_answers_422_and_writes_nothing(app, world, as_user):
+    d = make_decision(world.commune, number="9/QĐ-HKH", amount=0)
+    client = as_user(world.users["admin"])
+    page = client.post(f"/khen-thuong/quyet-dinh/{d.id}/nhap-excel", content_type="multipart/form-data",
+                       data={"kind": "pupil", "file": (io.BytesIO(build_workbook(
+                           ["Họ và tên", "Thành tích", "Số tiền"], [["Lê Văn An", "Giải Ba", 1000]])), "kt.xlsx")}
+                       ).get_data(as_text=True)
+    fields = {"token": _field(page, "token"), "idem_key": _field(page, "idem_key")}
+    _stale(app, "kt", fields["token"], lambda rows: rows[0].update(amount=max_amount() + 1))
+    before = _count(Honoree)
+    resp = client.post(f"/khen-thuong/quyet-dinh/{d.id}/nhap-excel/xac-nhan", data=fields)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Số tiền thưởng" in page and "<html" in page
+    assert _count(Honoree) == before
