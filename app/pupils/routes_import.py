@@ -97,7 +97,7 @@ def _preview_again(rows, message: str, token: str):
     """The confirmation refused (422, nothing written): the preview again with the message, its rows
     staged anew so the rows still valid can be confirmed."""
     discard(STAGE, token)
-    form = ImportForm(formdata=None)
+    form = ImportForm(formdata=None, school_year=rows[0].data.school_year if rows else "")
     form.form_errors.append(message)
     counts = confirm = None
     if rows:
