@@ -232,7 +232,8 @@ def scholarship_category(y: Year) -> None:
 
 
 def add_school(y: Year, name: str) -> None:
-    """The import refuses pupils of a school the register does not know yet."""
+    """Before issue 14 the import refused pupils of a school the register did not know yet; now the
+    import's confirmation adds the school, so the year no longer takes this step."""
     y.menu("Học sinh")
     y.link("Trường học", exact=True)
     y.link("Thêm trường")
@@ -248,7 +249,6 @@ def import_pupils(y: Year) -> None:
 
     sheet = pupils_xlsx(y.workdir / f"hoc-sinh-{y.n}.xlsx", y.n, CATEGORY)
     y.as_user(ADMIN)  # the admin who made the round may enter nominations too: no change of user
-    add_school(y, SCHOOL)
     open_round(y)
     y.link("Nhập danh sách từ Excel")
     y.m.upload(y.main().get_by_label("Tệp Excel (.xlsx) theo mẫu"), sheet)
