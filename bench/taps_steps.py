@@ -257,7 +257,7 @@ def import_pupils(y: Year) -> None:
     y.as_user(ADMIN)  # the admin who made the round may enter nominations too: no change of user
     upload_to_round(y, sheet, SCHOOL)
     if y.main().get_by_text("chưa có trong danh sách trường").count():
-        y.note("trường chưa có: thêm trường rồi tải lên lại")
+        y.m.note("trường chưa có: thêm trường rồi tải lên lại")
         add_school(y, SCHOOL)
         upload_to_round(y, sheet, SCHOOL)
     y.button(re.compile(r"^Xác nhận nhập"))
