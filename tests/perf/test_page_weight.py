@@ -1,9 +1,12 @@
 """Page weight that cannot creep up: the main pages with 1,000 rows in every list stay light.
 
 The full measurement (Chromium, first load with CSS and JS, Lighthouse) is `make bench`; this is
-the small version that runs with the suite: the HTML of each paginated page stays under 30 KB
-however long its list, and each htmx swap under 10 KB gzipped (what travels: the app compresses
-text for a client that accepts it; the raw size of a 50-row fragment is 15 KB).
+the small version that runs with the suite: each paginated page, and each htmx swap, stays under
+10 KB gzipped however long its list (what travels: the app compresses text for a client that
+accepts it), and under 64 KB raw. Issue 14 gave every table cell its column's name (data-label, for
+the stacked phone layout: about 7 KB raw on a 50-row page, under 300 bytes gzipped) and the decision
+list its bulk checkboxes, so the raw bound moved from 30 KB to 64 KB; a list that stopped paginating
+(1,000 rows) still fails both.
 """
 import gzip
 
@@ -13,7 +16,7 @@ from tests.conftest import login
 from tests.perf.data import Lists
 from tests.perf.test_query_counts import pages
 
-HTML_MAX, SWAP_GZIP_MAX = 30 * 1024, 10 * 1024
+HTML_MAX, GZIP_MAX = 64 * 1024, 10 * 1024
 
 
 @pytest.fixture
@@ -32,7 +35,9 @@ def test_paginated_pages_and_swaps_stay_light_with_1000_rows(client, world, list
         assert b"<html" not in swap.data[:300], f"{label}: htmx got a whole page"
         if len(full.data) >= HTML_MAX:
             heavy[label] = f"HTML {len(full.data)} bytes"
-        if len(gzip.compress(swap.data)) >= SWAP_GZIP_MAX:
+        if len(gzip.compress(full.data)) >= GZIP_MAX:
+            heavy[label] = f"HTML {len(gzip.compress(full.data))} bytes gzipped"
+        if len(gzip.compress(swap.data)) >= GZIP_MAX:
             heavy[label] = f"swap {len(gzip.compress(swap.data))} bytes gzipped"
     assert not heavy, heavy
 

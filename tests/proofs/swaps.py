@@ -23,6 +23,7 @@ FIELDS = {
     "category_id": "category",
     "round_id": "round",
     "ids": "pending",
+    "page_ids": "pending",  # a bulk list's rows on this page (issue 14 A): acted on with scope=page
     "stock_id": "goods_in",  # a stock (unit and item) is named by its first entry
 }
 # Shared national data: no unit, nothing to swap.
@@ -45,7 +46,7 @@ def unclassified(form: S.Form) -> list[str]:
 
 def other_token(catalog, endpoint: str) -> str | None:
     """A staged-upload token that belongs to the other commune's clerk (their own upload)."""
-    from tests.proofs.specs import commendation_xlsx, scholarship_xlsx
+    from tests.proofs.specs import commendation_xlsx, pupil_xlsx, scholarship_xlsx
 
     w = catalog.world
     thief = catalog.client(w.other_user)
@@ -55,6 +56,9 @@ def other_token(catalog, endpoint: str) -> str | None:
     elif endpoint == "commendations.import_confirm":
         target = S.url(catalog.app, "commendations.import_upload", decision_id=w.other.decision.id)
         data = {"file": (io.BytesIO(commendation_xlsx()), "kt.xlsx"), "kind": "pupil"}
+    elif endpoint == "pupils.import_confirm":
+        target = S.url(catalog.app, "pupils.import_upload")
+        data = {"file": (io.BytesIO(pupil_xlsx("Hà Thị Khác")), "hs.xlsx")}
     else:
         return None
     html = thief.post(target, data=data, content_type="multipart/form-data").get_data(as_text=True)
@@ -80,7 +84,11 @@ def cases(catalog, sub) -> list[tuple[str, dict, dict]]:
             control = {} if own not in ("", "0", None) else {name: str(side_id(w.own, attr, ep))}
             if name == "ids" and not sub.data.get("ids"):
                 control = {name: str(side_id(w.own, attr, ep))}
-            out.append((f"{name}=other commune's {attr}", {name: str(side_id(w.other, attr, ep))}, control))
+            attack = {name: str(side_id(w.other, attr, ep))}
+            if name == "page_ids":  # "this page" names the rows by page_ids alone
+                attack |= {"scope": "page", "ids": None}
+                control = {}
+            out.append((f"{name}=other commune's {attr}", attack, control))
         elif name == "token" and ep.endswith("import_confirm"):
             stolen = other_token(catalog, ep)
             assert stolen, f"{ep}: could not stage the other commune's upload"
