@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.core.authz import scope_unit_ids
-from app.core.imports import cell_text, header_columns
+from app.core.imports import cell_text, data_rows
 from app.extensions import db
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
@@ -123,19 +123,8 @@ def data_of(row: dict) -> HonoreeData:
 
 def parse_rows(d: Decision, rows: list[list], default_kind: str = "pupil") -> list[dict]:
     """The sheet (header row first) as checked rows for the preview; CommendationError for a wrong file."""
-    if not rows:
-        raise CommendationError("Tệp không có dữ liệu.", "file")
-    columns = header_columns(rows[0], COLUMNS)
-    if "name" not in columns:
-        raise CommendationError("Không thấy cột “Họ và tên” ở dòng đầu. Vui lòng dùng đúng tệp mẫu.", "file")
-    if len(rows) - 1 > MAX_ROWS:
-        raise CommendationError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS} dòng).", "file")
-    out = []
-    for n, raw in enumerate(rows[1:], start=2):
-        if all(cell_text(v) == "" for v in raw):
-            continue
-        get = lambda f: raw[columns[f]] if f in columns and columns[f] < len(raw) else None  # noqa: E731
-        out.append(_row(n, get, d, default_kind))
+    _, lines = data_rows(rows, COLUMNS, CommendationError, MAX_ROWS)
+    out = [_row(n, get, d, default_kind) for n, get in lines]
     good = [r for r in out if r["h"] is not None]
     _link_records(d, good)
     _duplicates(d, good)

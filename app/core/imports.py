@@ -43,6 +43,25 @@ def header_columns(header_row, fields_by_header: dict[str, str]) -> dict[str, in
     return columns
 
 
+def data_rows(sheet: list[list], columns_by_header: dict[str, str], error, max_rows: int):
+    """(columns, [(line, get)]) for the non-empty data rows of `sheet` (header row first); `get(field)`
+    reads that field's cell of the row. A file without data, without a name column or over `max_rows`
+    rows raises `error(message, "file")`, the importing domain's own refusal."""
+    if not sheet:
+        raise error("Tệp không có dữ liệu.", "file")
+    columns = header_columns(sheet[0], columns_by_header)
+    if "name" not in columns:
+        raise error("Không thấy cột “Họ và tên” ở dòng đầu. Vui lòng dùng đúng tệp mẫu.", "file")
+    if len(sheet) - 1 > max_rows:
+        raise error(f"Tệp có quá nhiều dòng (tối đa {max_rows} dòng).", "file")
+    out = []
+    for n, raw in enumerate(sheet[1:], start=2):
+        if all(cell_text(v) == "" for v in raw):
+            continue
+        out.append((n, lambda f, raw=raw: raw[columns[f]] if f in columns and columns[f] < len(raw) else None))
+    return columns, out
+
+
 def _folder() -> Path:
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)

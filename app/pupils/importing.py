@@ -13,7 +13,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.core.imports import cell_text, header_columns
+from app.core import imports
+from app.core.imports import cell_text
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.dates import parse_date
@@ -104,20 +105,8 @@ def birth_of(value):
 
 
 def data_rows(sheet: list[list], columns_by_header: dict[str, str], error=ImportError_):
-    """(columns, [(line, get)]) for the non-empty data rows of `sheet` (header row first)."""
-    if not sheet:
-        raise error("Tệp không có dữ liệu.", "file")
-    columns = header_columns(sheet[0], columns_by_header)
-    if "name" not in columns:
-        raise error("Không thấy cột “Họ và tên” ở dòng đầu. Vui lòng dùng đúng tệp mẫu.", "file")
-    if len(sheet) - 1 > MAX_ROWS:
-        raise error(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS} dòng).", "file")
-    out = []
-    for n, raw in enumerate(sheet[1:], start=2):
-        if all(cell_text(v) == "" for v in raw):
-            continue
-        out.append((n, lambda f, raw=raw: raw[columns[f]] if f in columns and columns[f] < len(raw) else None))
-    return columns, out
+    """The pupil imports' rows (app.core.imports.data_rows with this module's error and row limit)."""
+    return imports.data_rows(sheet, columns_by_header, error, MAX_ROWS)
 
 
 class PupilReader:
