@@ -49,6 +49,9 @@ def build_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # Behind HTTPS a browser must never again try the site over plain HTTP (a café's Wi-Fi could
+        # then read the session); off by default, since an intranet box often serves HTTP only.
+        "HSTS": https,
         "WTF_CSRF_TIME_LIMIT": None,  # volunteers leave a form open for hours
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -2,7 +2,7 @@
 import re
 import secrets
 
-from flask import Request, g, request
+from flask import Request, current_app, g, request
 from werkzeug.utils import cached_property
 
 CSP = (
@@ -47,6 +47,8 @@ def init_app(app):
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Content-Security-Policy", CSP)
+        if current_app.config.get("HSTS"):
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.endpoint != "static":
             # Every page here may carry personal or money data: never keep it in a cache.
             h["Cache-Control"] = "no-store"

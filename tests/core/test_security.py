@@ -163,3 +163,20 @@ def test_production_config_hashes_with_scrypt(app):
     user = User(username="x")
     user.set_password("Mot-mat-khau-dai")
     assert user.password_hash.startswith("scrypt:")
+
+
+def test_hsts_only_when_the_site_is_served_over_https(app, client, monkeypatch):
+    # Off by default (an intranet box often serves plain HTTP; HSTS there would lock browsers out).
+    assert "Strict-Transport-Security" not in client.get("/dang-nhap").headers
+    monkeypatch.setitem(app.config, "HSTS", True)
+    assert client.get("/dang-nhap").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_https_setting_turns_on_hsts_and_secure_cookies(monkeypatch, tmp_path):
+    from app.config import build_config
+
+    monkeypatch.setenv("HTTPS", "1")
+    on = build_config(str(tmp_path))
+    assert on["HSTS"] and on["SESSION_COOKIE_SECURE"] and on["REMEMBER_COOKIE_SECURE"]
+    monkeypatch.setenv("HTTPS", "0")
+    assert not build_config(str(tmp_path))["HSTS"]
