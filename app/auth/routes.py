@@ -1,6 +1,4 @@
 """Login, logout and password change."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from app.users.models import User
 from app.vn.text import fold
 
 from .forms import ChangePasswordForm, LoginForm, LogoutForm
+from .safe_next import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -22,13 +21,6 @@ def _login_limit() -> str:
 
 def _username_key() -> str:
     return "login-user:" + fold(request.form.get("username", ""))[:60]
-
-
-def _safe_next(target: str | None) -> str:
-    """Only local paths: an open redirect after login is a phishing tool."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("dashboard.index")
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -45,7 +37,7 @@ def login():
             user_services.note_login(user)
             db.session.commit()
             login_user(user)
-            return go(_safe_next(request.args.get("next")))
+            return go(safe_next(request.args.get("next")))
         user_services.note_failed_login(username, user)
         db.session.commit()
         form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
