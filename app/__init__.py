@@ -15,6 +15,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from app.core.converters import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added: ids ≤ 2^63-1
     from app.config import build_config
 
     app.config.update(build_config(app.instance_path))
