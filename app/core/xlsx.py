@@ -183,6 +183,31 @@ def _check_zip(data: bytes) -> None:
             raise XlsxError("Tệp Excel có dữ liệu nén bất thường, không thể nhận.")
     if total > MAX_UNCOMPRESSED:
         raise XlsxError("Tệp Excel quá lớn sau khi giải nén, vui lòng chia nhỏ tệp.")
+    _refuse_declarations(zf, infos)
+
+
+# Excel never writes a DTD; one in an upload is an attack (entity expansion, external entities).
+# A DOCTYPE can only stand in a part's prolog, so the start of each part is enough (bounded read);
+# every part is looked at, since openpyxl follows the relationships whatever a part is named.
+# NULs are dropped so a UTF-16 part is caught too.
+DECLARATION_SCAN = 64 * 1024
+_DECLARATIONS = (b"<!doctype", b"<!entity")
+DECLARATION_REFUSED = ("Tệp Excel có phần khai báo không an toàn nên không thể nhận. "
+                       "Vui lòng mở tệp bằng Excel, lưu lại rồi thử lại.")
+
+
+def _refuse_declarations(zf: zipfile.ZipFile, infos) -> None:
+    for info in infos:
+        if info.is_dir():
+            continue
+        try:
+            with zf.open(info) as part:
+                head = part.read(DECLARATION_SCAN)
+        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError):
+            raise XlsxError("Tệp Excel bị hỏng hoặc không đọc được.") from None
+        head = head.replace(b"\x00", b"").lower()
+        if any(d in head for d in _DECLARATIONS):
+            raise XlsxError(DECLARATION_REFUSED)
 
 
 def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None) -> list[list]:
@@ -213,6 +238,10 @@ def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None
             rows.append(list(row))
             if len(rows) > max_rows + 1:
                 raise XlsxError(f"Tệp có quá nhiều dòng (tối đa {format_number(max_rows)} dòng).")
+    except XlsxError:
+        raise
+    except Exception:  # the sheet is parsed only here (read-only mode): a damaged one is refused too
+        raise XlsxError("Không mở được tệp Excel. Vui lòng lưu lại tệp dạng .xlsx rồi thử lại.") from None
     finally:
         wb.close()
     while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
