@@ -9,6 +9,7 @@ lock up front with BEGIN IMMEDIATE. A deferred BEGIN
 that reads first and writes later fails with "database is locked" when another
 writer committed in between, whatever the busy timeout.
 """
+import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -39,6 +40,19 @@ def write_mode():
         _force_write.reset(token)
 
 
+def private_files(database: str | None) -> None:
+    """The database file and its WAL and shared-memory files readable by the app's user only: they
+    hold every household's data, like the backups (0600). SQLite gives new -wal/-shm files the
+    database file's mode, so they follow once it is private."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.chmod(database + suffix, 0o600)
+        except OSError:  # not there yet, or another user's file: nothing to tighten
+            pass
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
@@ -52,6 +66,7 @@ def configure_engine(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
+        private_files(engine.url.database)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 from flask_login import current_user
 
+from app.core.files import write_private
 from app.vn.text import clean, fold, nfc
 
 MAX_AGE = 6 * 3600  # an upload waits this long for its confirmation
@@ -86,7 +87,7 @@ def stage(prefix: str, payload: dict, **owner) -> str:
             pass
     token = secrets.token_hex(16)
     meta = {"user_id": current_user.id, "owner": owner, "payload": payload}
-    _path(prefix, token).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    write_private(_path(prefix, token), json.dumps(meta, ensure_ascii=False))
     return token
 
 

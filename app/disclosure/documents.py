@@ -9,11 +9,11 @@ document printed twice on a day is rendered once.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.files import write_private
 from app.extensions import db
 from app.funds.services import today
 from app.units.models import Unit
@@ -95,9 +95,7 @@ def public_pdf(pub) -> bytes | None:
     with _public_lock:
         if not path.is_file():
             pdf = _public_pdf(pub)
-            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(pdf)
-            os.replace(tmp, path)  # atomic: a reader never sees half a file
+            write_private(path, pdf)  # atomic: a reader never sees half a file
     return path.read_bytes()
 
 

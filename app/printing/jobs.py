@@ -38,6 +38,7 @@ from flask_login import current_user
 from sqlalchemy import select, update
 
 from app.audit.services import record
+from app.core.files import write_private
 from app.core.db import write_mode
 from app.extensions import db
 from app.units.models import utcnow
@@ -232,9 +233,7 @@ def run_job(job_id: int) -> None:
             raise TypeError(f"builder for {job.kind!r} returned no PDF")
         name = f"{job.content_hash}.pdf"
         target = prints_dir() / name
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pdf)
-        os.replace(tmp, target)  # atomic: a reader never sees half a file
+        write_private(target, pdf)  # 0600, atomic: a reader never sees half a file
         _set(job_id, status="done", progress=100, pages=count_pages(pdf), file_path=name,
              finished_at=utcnow(), heartbeat_at=utcnow())
     except PrintError as err:
