@@ -48,3 +48,21 @@ def test_login_errors_then_dashboard_then_logout_refuses_the_old_cookie(browse, 
     expect(again.locator("#login-form")).to_be_visible()
     browse.assert_mode()
 
+
+
+@pytest.mark.parametrize("value", ["/\\127.0.0.1:5999/pwned", "/%5C127.0.0.1:5999/pwned", " //127.0.0.1:5999/x",
+                                   "/／127.0.0.1:5999/x", "/doi-mat-khau"])
+def test_login_next_stays_on_the_site(browse, live, value):
+    # Issue 15, finding 2: Chromium followed `HX-Redirect: /\host` off-site; "/doi-mat-khau" is the control.
+    from urllib.parse import urlencode
+
+    world = live.run(make_commune, unique("n"))
+    page = browse.page()
+    page.goto(browse.base + "/dang-nhap?" + urlencode({"next": value}))
+    page.fill("#username", world["admin"])
+    page.fill("#password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    expected = "/doi-mat-khau" if value == "/doi-mat-khau" else "/"
+    page.wait_for_url(browse.base + expected)
+    assert page.url.startswith(browse.base + "/")
+    browse.assert_mode()
