@@ -203,9 +203,12 @@ def test_render_skips_foreign_images_without_network(app, no_network, tmp_path, 
 
 
 def test_warm_render_is_fast(app, sample_pdf):
+    # A guard against a pathological regression only (say, the fonts set up again on every render):
+    # the speed itself is measured by `make bench` (bench/bench_print.py). The suite shares two
+    # noisy cores with another worker, where this ~1 s render has taken over 4 s, so the bound is loose.
     start = time.perf_counter()
     render_pdf("pdf/sample.html", doc_date=DOC_DATE)
-    assert time.perf_counter() - start < 3.0
+    assert time.perf_counter() - start < 10.0
 
 
 def test_font_configuration_cached_per_thread():
