@@ -52,10 +52,6 @@ ROLE_PEOPLE = {
 }
 
 
-def role_can(role: str, action: str) -> bool:
-    return role in PERMISSIONS.get(action, set())
-
-
 def roles_can(roles, action: str) -> bool:
     """True when any of the roles has the action: a user holding several roles gets each one's rights."""
     allowed = PERMISSIONS.get(action, set())
