@@ -20,9 +20,16 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Thao tác", choices=[("", "Mọi thao tác")] + list(ACTION_LABELS.items()))
-    object_type = SelectField("Đối tượng", choices=list(OBJECT_LABELS.items()))
+    action = SelectField("Thao tác")
+    object_type = SelectField("Đối tượng")
     username = StringField("Người thực hiện")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read per request, not at import: every domain registers its labels while the app is built,
+        # after this module was imported (copied at import, the filter offered 11 of 30 actions).
+        self.action.choices = [("", "Mọi thao tác")] + list(ACTION_LABELS.items())
+        self.object_type.choices = list(OBJECT_LABELS.items())
 
 
 def filtered_log(args):

@@ -12,7 +12,7 @@ def init_app(app):
     from .routes import bp
     from .tasks import register_tasks
 
-    register_labels({"download": "Tải bản sao lưu", "restore": "Khôi phục dữ liệu"})
+    register_labels({"download": "Tải bản sao lưu", "restore": "Khôi phục dữ liệu"}, {"backup": "Bản sao lưu"})
     app.register_blueprint(bp)
 
     @app.context_processor

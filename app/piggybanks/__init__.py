@@ -3,7 +3,8 @@
 Public read functions for other domains live in app.piggybanks.queries (e.g. opening_totals).
 """
 
-AUDIT_OBJECTS = {"piggy_bank": "Heo đất khuyến học", "piggy_bank_opening": "Lần mổ heo đất"}
+AUDIT_OBJECTS = {"piggy_bank": "Heo đất khuyến học", "piggy_bank_opening": "Lần mổ heo đất",
+                 "piggy_bank_cycle": "Lượt nuôi heo đất"}
 AUDIT_ACTIONS = {"change_code": "Sửa mã heo đất"}
 
 

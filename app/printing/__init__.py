@@ -9,10 +9,13 @@ Background jobs: jobs.request_print / register_document, run by `flask print-wor
 
 
 def init_app(app):
+    from app.audit.services import register_labels
+
     from . import models  # noqa: F401 - the print_job table
     from .routes import bp
     from .worker import init_queue, register_cli
 
+    register_labels(objects={"print_job": "Bản in"})
     init_queue(app)
     register_cli(app)
     app.register_blueprint(bp)

@@ -1,7 +1,8 @@
 """Pupils domain: schools, pupils (one record across school years), results, achievements, sponsorships."""
 
 AUDIT_ACTIONS = {"merge": "Gộp hồ sơ trùng"}
-AUDIT_OBJECTS = {"school": "Trường học", "pupil": "Học sinh", "sponsorship": "Đỡ đầu"}
+AUDIT_OBJECTS = {"school": "Trường học", "pupil": "Học sinh", "sponsorship": "Đỡ đầu",
+                 "pupil_result": "Kết quả học tập", "pupil_achievement": "Thành tích học sinh"}
 
 
 def init_app(app):
