@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 _force_write: ContextVar[bool] = ContextVar("force_write", default=False)
+_force_read: ContextVar[bool] = ContextVar("force_read", default=False)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -25,6 +26,8 @@ def wants_write() -> bool:
     """True when the current unit of work may write."""
     if _force_write.get():
         return True
+    if _force_read.get():
+        return False
     if has_request_context():
         return request.method not in SAFE_METHODS
     return False  # outside requests, writers say so with write_mode()
@@ -38,6 +41,18 @@ def write_mode():
         yield
     finally:
         _force_write.reset(token)
+
+
+@contextmanager
+def read_mode():
+    """Make transactions begun inside this block plain BEGIN, even in a POST: a long import checks its
+    rows on a snapshot (WAL) instead of holding the write lock while it reads. Write nothing inside:
+    end the transaction (commit or rollback) before leaving the block."""
+    token = _force_read.set(True)
+    try:
+        yield
+    finally:
+        _force_read.reset(token)
 
 
 def private_files(database: str | None) -> None:

@@ -68,6 +68,7 @@ KEEP_DAYS = 30
 
 class IdempotencyKey(db.Model):
     __tablename__ = "idempotency_key"
+    __system__ = "written by idempotency.once for the user who submitted, never named by a form"  # app.core.owners
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True)
@@ -159,6 +160,17 @@ def once(key: str, create: Callable[[], Any], *, url: Callable[[Any], str]) -> O
     row.result_url = url(obj)[:500]
     return Outcome(url=row.result_url, created=True, obj=obj, object_type=row.object_type,
                    object_id=row.object_id)
+
+
+def remember(key: str, obj: Any, url: str) -> None:
+    """Store `key` as used for `obj` without creating anything: an import written in batches
+    (app.core.imports.write_in_batches) keeps its own progress, and records the form's key with its
+    last batch so that a later click with that key is answered like any repeated submit. Does not
+    commit; a key already stored (by a concurrent click) is left as it is."""
+    if not _KEY.match(key or "") or lookup(key) is not None:
+        return
+    db.session.add(IdempotencyKey(key=key, user_id=_user_id(), object_type=getattr(obj, "__tablename__", "")[:40],
+                                  object_id=getattr(obj, "id", None), result_url=url[:500]))
 
 
 def prune(keep_days: int = KEEP_DAYS, now: datetime | None = None) -> int:

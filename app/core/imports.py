@@ -1,5 +1,6 @@
-"""Spreadsheet imports that wait for a confirmation: reading template cells, and keeping the
-checked rows server-side between the preview and the "Xác nhận" button.
+"""Spreadsheet imports that wait for a confirmation: reading template cells, keeping the
+checked rows server-side between the preview and the "Xác nhận" button, and writing them in
+batches once confirmed (write_in_batches).
 
 The checked rows go to a JSON file under instance/imports/ (never to the database): nothing
 a user uploads touches real data before they confirm, an abandoned preview leaves no row
@@ -10,12 +11,22 @@ import json
 import re
 import secrets
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_login import current_user
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.db import read_mode
 from app.core.files import write_private
+from app.extensions import db
+from app.units.models import utcnow
 from app.vn.text import clean, fold, nfc
 
 MAX_AGE = 6 * 3600  # an upload waits this long for its confirmation
@@ -110,3 +121,162 @@ def discard(prefix: str, token: str) -> None:
     path = _path(prefix, token)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+# ---- writing a confirmed import in batches ------------------------------------------------------
+#
+# One transaction for a 5,000-row import held SQLite's write lock for half a minute: every other
+# commune's save waited and failed with "database is locked" after the busy timeout. So a confirmed
+# import is written in batches of about BATCH_SECONDS each, committed one by one, with a pause
+# between them that lets waiting writers in. SQLite's busy handler is not fair (a waiter sleeps and
+# polls, up to every 100 ms), so the pause is longer than its poll. Each batch records how far the
+# import got (ImportProgress) in the same transaction as its rows: a crash, a refused batch or a
+# worker timeout leaves whole batches behind, never half a batch, and confirming the same upload
+# again continues from the next unwritten row; a double submit writes each row once.
+
+BATCH_SECONDS = 0.3  # the write lock is held about this long per batch
+FIRST_BATCH = 100  # rows in the first batch, before the import's speed is known
+MAX_BATCH = 2000
+PAUSES = {"sqlite": 0.12, "postgresql": 0.005}  # seconds between batches (SQLite polls every 100 ms)
+REQUEST_BUDGET = 40.0  # seconds of writing per request; gunicorn stops a worker after 60
+
+
+class ImportProgress(db.Model):
+    """How far a confirmed import got: `done` of its `total` rows are written (in `batches` commits)."""
+
+    __tablename__ = "import_progress"
+    __system__ = "written by the import's own confirmation, never by a form (app.core.owners)"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)  # "<prefix>-<token>" of the staged upload
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    total: Mapped[int]
+    done: Mapped[int] = mapped_column(default=0)
+    batches: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(Text, default="{}")  # what later batches need (JSON)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+@dataclass
+class Written:
+    """The outcome of write_in_batches for the request that called it."""
+
+    done: int  # rows written so far, by any request
+    total: int
+    wrote: int = 0  # rows this request wrote
+    finished: bool = False  # every row is written
+    by_me: bool = False  # this request wrote the last batch (False: an earlier or concurrent one did)
+    state: dict = field(default_factory=dict)
+    batches: int = 0  # batches this request committed
+    writing: float = 0.0  # seconds spent inside them (the write lock held, on SQLite)
+    longest: float = 0.0  # the longest of them
+
+    @property
+    def left(self) -> int:
+        return self.total - self.done
+
+
+def progress_key(prefix: str, token: str) -> str:
+    return f"{prefix}-{token}"[:60]
+
+
+def progress_of(key: str) -> ImportProgress | None:
+    return db.session.scalar(select(ImportProgress).where(ImportProgress.key == key))
+
+
+@contextmanager
+def checking():
+    """Check the rows to be written on a read snapshot, without the write lock (a POST takes it up
+    front): the request's transaction is committed first, and the reading one ended after."""
+    db.session.commit()
+    with read_mode():
+        try:
+            yield
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()  # read only: ends the snapshot before any batch writes
+
+
+def _user_id():
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id
+    return None
+
+
+def _claim(key: str, total: int) -> ImportProgress:
+    """The import's progress row, locked for this transaction (created by the first batch).
+
+    SQLite: the batch's BEGIN IMMEDIATE already serialises writers. PostgreSQL: FOR UPDATE makes a
+    concurrent confirmation of the same upload wait, then read how far this one got."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(insert(ImportProgress).values(key=key, user_id=_user_id(), total=total, done=0, batches=0,
+                                                     state="{}", started_at=utcnow()).on_conflict_do_nothing())
+    return db.session.scalars(select(ImportProgress).where(ImportProgress.key == key).with_for_update()
+                              .execution_options(populate_existing=True)).one()
+
+
+def _setting(name: str, default):
+    value = current_app.config.get(name)
+    return default if value is None else value
+
+
+def write_in_batches(key: str, total: int, write: Callable[[int, int, dict], None],
+                     finish: Callable[[dict, ImportProgress], None] | None = None) -> Written:
+    """Write rows [0, total) of a checked import with `write(start, stop, state)`, one commit per batch.
+
+    `write` writes rows start..stop-1 and never commits; `state` (JSON-able) carries what later
+    batches need (e.g. {line: new pupil id}) and survives a crash with the progress. `finish(state,
+    progress)` runs in the last batch's transaction (the audit entry, the upload marked done).
+    Check every row before calling this: a refusal raised by `write` rolls back its own batch only,
+    and the earlier batches stay written (the caller says how many; confirming again continues).
+    Returns after the last batch, or after REQUEST_BUDGET seconds with the rest left for the
+    next confirmation.
+    """
+    fixed = current_app.config.get("IMPORT_BATCH_ROWS")  # tests: batches of a known size
+    seconds = _setting("IMPORT_BATCH_SECONDS", BATCH_SECONDS)
+    pause = _setting("IMPORT_BATCH_PAUSE", PAUSES.get(db.session.get_bind().dialect.name, 0.05))
+    budget = _setting("IMPORT_REQUEST_BUDGET", REQUEST_BUDGET)
+    size = fixed or FIRST_BATCH
+    db.session.commit()  # whatever the request holds: each batch is a transaction of its own
+    began_all, wrote, timings = time.monotonic(), 0, []
+
+    def outcome(done, **kw):
+        return Written(done, total, wrote, batches=len(timings), writing=sum(timings), longest=max(timings or [0]),
+                       **kw)
+
+    while True:
+        began = time.monotonic()
+        try:
+            progress = _claim(key, total)
+            state = json.loads(progress.state or "{}")
+            if progress.finished_at is not None:
+                db.session.rollback()
+                return outcome(progress.done, finished=True, state=state)
+            start = progress.done
+            stop = min(total, start + size)
+            write(start, stop, state)
+            last = stop >= total
+            progress.done, progress.batches = stop, progress.batches + 1
+            progress.state, progress.updated_at = json.dumps(state, ensure_ascii=False), utcnow()
+            if last:
+                progress.finished_at = progress.updated_at
+                if finish is not None:
+                    finish(state, progress)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        wrote += stop - start
+        timings.append(time.monotonic() - began)
+        if last:
+            return outcome(stop, finished=True, by_me=True, state=state)
+        if time.monotonic() - began_all > budget:
+            return outcome(stop, state=state)
+        if not fixed:  # aim at BATCH_SECONDS of lock per batch, whatever the rows cost
+            rate = (stop - start) / max(timings[-1], 0.001)
+            size = max(10, min(MAX_BATCH, int(rate * seconds), size * 2))
+        time.sleep(pause)  # let the writers who waited through this batch in

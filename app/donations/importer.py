@@ -13,20 +13,21 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.campaigns.models import Campaign
 from app.campaigns.services import campaigns_in_scope
-from app.core import books
+from app.core import books, idempotency, imports
 from app.extensions import db
 from app.units.models import utcnow
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
 from app.vn.phones import sheet_phone
+from app.vn.names import same_name
 from app.vn.text import clean, fold
 
 from app.goods import services as goods_services
 
 from . import services
-from .donor_services import DonorError, find_or_create_donor
+from .donor_services import DonorError, create_donors_bulk
 from .donor_services import _clean_fields as _clean_donor  # create_donor's checks, writing nothing
-from .donors import DONOR_KINDS
+from .donors import DONOR_KINDS, Donor
 from .models import METHODS, DonationImport
 
 # "Số lượng" and "Đơn vị tính" (gifts in kind, for the goods register) come last, so files made
@@ -174,22 +175,121 @@ def rows_of(imp: DonationImport) -> list[dict]:
     return json.loads(imp.rows_json)
 
 
-def confirm(imp: DonationImport, authorize_campaign) -> int:
-    """Write the rows without problems (one donation and ledger entry each). Returns the count."""
+STAGE = "dg"  # the progress of a confirmed upload: import_progress key "dg-<token>" (app.core.imports)
+
+
+def rows_to_write(imp: DonationImport) -> list[dict]:
+    """The rows the confirmation writes, in file order (the progress counts into this list)."""
+    return [r for r in rows_of(imp) if not r["errors"]]
+
+
+def written(imp: DonationImport) -> int:
+    """How many of rows_to_write(imp) are written (a confirmation stopped half-way shows it)."""
+    progress = imports.progress_of(imports.progress_key(STAGE, imp.token))
+    return progress.done if progress else 0
+
+
+def check_rows(rows: list[dict], authorize_campaign) -> dict[int, Campaign]:
+    """Every row checked again as it will be written, before anything is: its campaign in the
+    user's scope and open, the donor's fields and the gift's rules (the preview may have gone stale).
+    Returns {campaign id: campaign}; DonationError or DonorError ("Dòng N: ...") for a refused row."""
+    campaigns: dict[int, Campaign] = {}
+    for row in rows:
+        cid = row["campaign_id"]
+        if cid not in campaigns:
+            campaigns[cid] = authorize_campaign(db.session.get(Campaign, cid))
+        try:
+            _clean_donor(row["name"], row["kind"], row["address"], row["phone"], "")
+            services._donation_fields(
+                campaigns[cid], SimpleNamespace(id=None), row["amount"], donation_date=date.fromisoformat(row["date"]),
+                method=row["method"], item=row["item"], quantity=row.get("quantity") or None,
+                item_unit=row.get("item_unit", ""), collector_name=row["collector"], note=row["note"])
+        except (services.DonationError, DonorError) as err:
+            err.args = (f"Dòng {row['line']}: {err}",)
+            raise
+    return campaigns
+
+
+def _write(rows: list[dict], state: dict) -> None:
+    """Write `rows` (checked): their donors found or added in bulk, then the gifts of each campaign
+    in one bulk call (each still gets its own receipt number, ledger entry and audit entry)."""
+    by_campaign: dict[int, list[dict]] = {}
+    for row in rows:
+        by_campaign.setdefault(row["campaign_id"], []).append(row)
+    for cid, group in by_campaign.items():
+        campaign = db.session.get(Campaign, cid)
+        donors = donors_for(campaign.unit, group)
+        services.record_donations_bulk(campaign, [
+            dict(donor=donor, amount=row["amount"], donation_date=date.fromisoformat(row["date"]),
+                 method=row["method"], item=row["item"], quantity=row.get("quantity") or None,
+                 item_unit=row.get("item_unit", ""), collector_name=row["collector"], note=row["note"])
+            for row, donor in zip(group, donors)])
+    state["donations"] = state.get("donations", 0) + len(rows)
+
+
+def donors_for(unit, rows: list[dict]) -> list[Donor]:
+    """find_or_create_donor for many rows in three statements: the unit's donor with the same name
+    (same_name) and the same phone (or, without one, the same address), else one new donor per such
+    person of the batch (added in bulk, audited)."""
+    wanted = [_clean_donor(r["name"], r["kind"], r["address"], r["phone"], "") for r in rows]
+    keys = sorted({f["search_key"] for f in wanted})
+    known: dict[str, list[Donor]] = {}
+    for i in range(0, len(keys), 500):
+        for d in db.session.scalars(select(Donor).where(Donor.unit_id == unit.id, Donor.search_key.in_(keys[i:i + 500]),
+                                                        Donor.merged_into_id.is_(None)).order_by(Donor.id)):
+            known.setdefault(d.search_key, []).append(d)
+
+    def same(d, f) -> bool:
+        contact = d.phone_key == f["phone_key"] if f["phone_key"] else (
+            d.phone_key == "" and d.address_key == f["address_key"])
+        return d.kind == f["kind"] and contact and same_name(d.name, f["name"])
+
+    found, new = [], []  # new: (fields, row indexes) of each person to add
+    new_by_key: dict[str, list] = {}  # search_key -> entries of `new`
+    for n, f in enumerate(wanted):
+        donor = next((d for d in known.get(f["search_key"], ()) if same(d, f)), None)
+        if donor is None:
+            twin = next((x for x in new_by_key.get(f["search_key"], ()) if same(SimpleNamespace(**x[0]), f)), None)
+            if twin is None:
+                new.append((f, [n]))
+                new_by_key.setdefault(f["search_key"], []).append(new[-1])
+            else:
+                twin[1].append(n)
+        found.append(donor)
+    if new:
+        ids = create_donors_bulk(unit, [dict(name=f["name"], kind=f["kind"], address=f["address"], phone=f["phone"])
+                                        for f, _ in new])
+        made = {d.id: d for d in db.session.scalars(select(Donor).where(Donor.id.in_(ids)))}
+        for (_, where), donor_id in zip(new, ids):
+            for n in where:
+                found[n] = made[donor_id]
+    return found
+
+
+def confirm(imp: DonationImport, authorize_campaign, key: str = "", url: str = "") -> imports.Written:
+    """Write the rows without problems (one donation and receipt or goods entry each), in batches.
+
+    Every row is checked first, on a snapshot, before the first write; then each batch commits
+    with the import's progress, so another unit's save never waits long for the write lock, and a
+    confirmation that stopped half-way (a crash, a refused batch) continues from the next unwritten
+    row when confirmed again. The last batch marks the upload confirmed, records the form's key
+    and writes the import's audit entry."""
     if imp.confirmed_at is not None:
         raise services.DonationError("Tệp này đã được nhập trước đó.")
-    count = 0
-    for row in rows_of(imp):
-        if row["errors"]:
-            continue
-        campaign = authorize_campaign(db.session.get(Campaign, row["campaign_id"]))
-        donor = find_or_create_donor(campaign.unit, row["name"], row["kind"], row["address"], row["phone"])
-        services.record_donation(campaign, donor, row["amount"], donation_date=date.fromisoformat(row["date"]),
-                                 method=row["method"], item=row["item"], quantity=row.get("quantity") or None,
-                                 item_unit=row.get("item_unit", ""), collector_name=row["collector"],
-                                 note=row["note"])
-        count += 1
-    imp.confirmed_at = utcnow()
-    db.session.flush()
-    record("import", imp, after={"filename": imp.filename, "donations": count})
-    return count
+    rows = rows_to_write(imp)
+    progress_key = imports.progress_key(STAGE, imp.token)
+    with imports.checking():
+        start = written(imp)
+        campaigns = check_rows(rows[start:], authorize_campaign)
+
+    def write(begin: int, end: int, state: dict) -> None:
+        _write(rows[begin:end], state)
+
+    def finish(state: dict, progress) -> None:
+        imp.confirmed_at = utcnow()
+        record("import", imp, after={"filename": imp.filename, "donations": progress.done,
+                                     "batches": progress.batches})
+        if key:
+            idempotency.remember(key, imp, url)
+
+    return imports.write_in_batches(progress_key, len(rows), write, finish)

@@ -2,7 +2,6 @@
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
 from app.core.authz import authorize
 from app.core.views import attach_error, form_page, go, render
 from app.core.xlsx import XlsxError, export_response, read_upload
@@ -62,19 +61,28 @@ def import_preview(token):
         form.form_errors.append("Chỉ người đã tải tệp lên mới xác nhận ghi được.")
     elif form.validate_on_submit() and imp.confirmed_at is None:
         try:
-            done = idempotency.once(form.idem_key.data,
-                                    lambda: importer.confirm(imp, lambda c: authorize("donation.write", c)) and imp,
-                                    url=lambda _: url_for(".index"))
-            db.session.commit()
+            done = importer.confirm(imp, lambda c: authorize("donation.write", c), form.idem_key.data,
+                                    url_for(".index"))
         except (services.DonationError, DonorError) as err:  # a row gone stale since the preview
             db.session.rollback()
             attach_error(form, err)
+            _stopped_at(form, importer.written(imp), len(importer.rows_to_write(imp)))
         else:
-            if done.created:
-                flash(f"Đã nhập {sum(1 for r in rows if not r['errors'])} khoản đóng góp từ tệp Excel.", "success")
-            return go(done.url)
+            if done.by_me:
+                flash(f"Đã nhập {done.total} khoản đóng góp từ tệp Excel.", "success")
+            if done.finished:
+                return go(url_for(".index"))
+            _stopped_at(form, done.done, done.total)
     ok = [r for r in rows if not r["errors"]]
     status = 422 if (form.errors or form.form_errors) else 200
     return render("donations/import_preview.html", partial="donations/_import_preview.html", status=status,
                   imp=imp, mine=mine, rows=rows, ok_count=len(ok), ok_total=sum(r["amount"] for r in ok),
-                  ok_goods=sum(1 for r in ok if r.get("method") == "in_kind"), form=form)
+                  ok_goods=sum(1 for r in ok if r.get("method") == "in_kind"), form=form,
+                  written=importer.written(imp))
+
+
+def _stopped_at(form, done: int, total: int) -> None:
+    """A confirmation that stopped half-way says how far it got: confirming again writes the rest."""
+    if 0 < done < total:
+        form.form_errors.append(f"Đã ghi {done}/{total} khoản vào sổ; còn {total - done} khoản chưa ghi. "
+                                "Bấm “Xác nhận” lần nữa để ghi tiếp phần còn lại (không ghi trùng).")
