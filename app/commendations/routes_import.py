@@ -2,7 +2,7 @@
 from flask import current_app, flash, request, url_for
 from flask_login import login_required
 
-from app.core import idempotency
+from app.core import idempotency, imports
 from app.core.authz import get_or_404
 from app.core.imports import discard, load_staged, stage
 from app.core.rendering import render
@@ -69,27 +69,38 @@ def import_confirm(decision_id):
             return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload", decision_id=d.id))
-    if importing.recheck(d, staged["rows"]):  # a staged row the service now refuses: say so, write nothing
+    with imports.checking():  # every row checked, on a snapshot, before the first write
+        refused = importing.recheck(d, staged["rows"])
+    if refused:  # a staged row the service now refuses: say so, write nothing
         return _preview_again(d, staged, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.",
                               token)
-    added = []
+    # Written in batches (app.core.imports): each batch skips the lines the list already holds, so a
+    # confirmation stopped half-way and confirmed again adds only the rest.
+    todo = [r for r in staged["rows"] if not r["errors"] and not r["skip"]]
+    detail = url_for(".detail", decision_id=d.id)
     try:
-        done = idempotency.once(form.idem_key.data,
-                                lambda: (added.append(bulk.from_rows(d, staged["rows"], "xlsx")), d)[1],
-                                url=lambda _: url_for(".detail", decision_id=d.id))
-        db.session.commit()
+        done = imports.write_in_batches(
+            imports.progress_key(STAGE, token), len(todo),
+            lambda a, b, state: state.update(added=state.get("added", 0) + bulk.from_rows(d, todo[a:b], "xlsx")),
+            lambda state, progress: idempotency.remember(form.idem_key.data, d, detail))
     except services.CommendationError as err:
         db.session.rollback()
+        progress = imports.progress_of(imports.progress_key(STAGE, token))
+        if progress is not None and progress.done:  # the batches before this one stay written
+            err = f"{err} Đã ghi {progress.done}/{progress.total} dòng; xác nhận lần nữa để ghi phần còn lại."
         if not d.frozen:
             return _preview_again(d, staged, str(err), token)
         flash(str(err), "error")
-        return go(url_for(".detail", decision_id=d.id))
+        return go(detail)
+    if not done.finished:  # the request's time ran out: the rest waits for the next click
+        return _preview_again(d, staged, f"Đã ghi {done.done}/{done.total} dòng; bấm “Xác nhận” lần nữa để ghi "
+                                         "tiếp phần còn lại (không ghi trùng).", token)
     discard(STAGE, token)
-    if done.created:
+    if done.by_me:
         skipped = sum(1 for r in staged["rows"] if r["errors"] or r["skip"])
-        flash(f"Đã thêm {added[0]} người từ tệp Excel" + (f"; bỏ qua {skipped} dòng." if skipped else "."),
-              "success")
-    return go(done.url)
+        flash(f"Đã thêm {done.state.get('added', 0)} người từ tệp Excel"
+              + (f"; bỏ qua {skipped} dòng." if skipped else "."), "success")
+    return go(detail)
 
 
 def _preview_again(d, staged: dict, message: str, token: str):
