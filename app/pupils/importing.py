@@ -3,8 +3,8 @@
 The pupil columns are read here for every import that brings pupils (the pupil list's own
 import, and a scholarship round's nominations, which add their columns on top): one reading
 of names, birth dates, schools, circumstances and phones, one matching against the register,
-one "same name" rule (app.vn.names.same_name). parse_rows() writes nothing; commit_import()
-writes the new pupils in one statement with one audit entry. Rows wait between the preview
+one "same name" rule (app.vn.names.same_name). parse_rows() writes nothing; confirm_import()
+writes the new pupils in batches, one statement and one audit entry each. Rows wait between the preview
 and the confirmation in app.core.imports (staged files, never the database).
 """
 import re
@@ -382,11 +382,29 @@ def create_new(unit: Unit, rows: list, source: str, school_unit: Unit | None = N
     return {r.line: pid for r, pid in zip(fresh, created)}
 
 
-def commit_import(unit: Unit, rows: list[Row]) -> dict:
-    """The pupil list's import: new pupils written, pupils already in the register left as they are."""
+def confirm_import(unit: Unit, rows: list[Row], progress_key: str, key: str = "", url: str = "") -> tuple:
+    """The pupil list's import: new pupils written, pupils already in the register left as they are.
+
+    Written in batches (app.core.imports.write_in_batches): each batch adds the schools its rows
+    announce (one an earlier batch added is found, not added again) and its new pupils, with one
+    audit entry (source "xlsx", how many, which ids); confirming the same upload again continues
+    from the next unwritten row. Returns (Written, counts)."""
+    from app.core import idempotency
+
     good = [r for r in rows if r.ok]
-    created = create_new(unit, good, "xlsx")
-    if not created:
+    fresh = [r for r in good if r.pupil_id is None and r.same_as is None]
+    if not fresh:
         raise ImportError_("Không có học sinh mới nào để thêm.")
-    # bulk_create_pupils leaves the audit entry (source "xlsx", how many, which ids).
-    return {"new_pupils": len(created), "known": len(good) - len(created), "skipped": len(rows) - len(good)}
+
+    def write(start: int, stop: int, state: dict) -> None:
+        batch = fresh[start:stop]
+        add_schools(unit, batch)
+        state["new_pupils"] = state.get("new_pupils", 0) + len(
+            services.bulk_create_pupils(unit, [r.data for r in batch], source="xlsx"))
+
+    def finish(state: dict, progress) -> None:
+        if key:
+            idempotency.remember(key, unit, url)
+
+    done = imports.write_in_batches(progress_key, len(fresh), write, finish)
+    return done, {"new_pupils": done.done, "known": len(good) - len(fresh), "skipped": len(rows) - len(good)}

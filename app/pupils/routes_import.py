@@ -6,7 +6,7 @@ nominate them later (or import its own list, which reads the same columns).
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
+from app.core import idempotency, imports
 from app.core.authz import authorize
 from app.core.books import today
 from app.core.imports import discard, load_staged, stage
@@ -71,38 +71,50 @@ def import_confirm():
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload"))
     try:
-        rows = importing.load_rows(staged["rows"])
+        with imports.checking():  # every row checked, on a snapshot, before the first write
+            rows = importing.load_rows(staged["rows"])
+            refused = importing.recheck(rows)
     except importing.ImportError_ as err:
         return _preview_again([], str(err), token)
-    if importing.recheck(rows):  # a staged row the service now refuses: say so, write nothing
+    if refused:  # a staged row the service now refuses: say so, write nothing
         return _preview_again(rows, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.", token)
-    result = {}
+    progress_key = imports.progress_key(STAGE, token)
     try:
-        done = idempotency.once(
-            form.idem_key.data, lambda: result.update(importing.commit_import(current_user.unit, rows)) or True,
-            url=lambda _: url_for(".index"))
-        db.session.commit()
+        done, result = importing.confirm_import(current_user.unit, rows, progress_key, form.idem_key.data,
+                                                url_for(".index"))
     except (importing.ImportError_, services.PupilError) as err:
         db.session.rollback()
+        progress = imports.progress_of(progress_key)
+        if progress is not None and progress.done:  # the batches before stay written: same upload, go on
+            return _preview_again(rows, f"{err} {_stopped(progress.done, progress.total)}", token, keep=True)
         return _preview_again(rows, str(err), token)
+    if not done.finished:  # the request's time ran out: the rest waits for the next click
+        return _preview_again(rows, _stopped(done.done, done.total), token, keep=True)
     discard(STAGE, token)
-    if done.created:
+    if done.by_me:
         flash(f"Đã thêm {result['new_pupils']} học sinh từ tệp Excel"
               + (f"; {result['known']} học sinh đã có trong sổ được giữ nguyên" if result["known"] else "")
               + (f"; bỏ qua {result['skipped']} dòng có lỗi." if result["skipped"] else "."), "success")
-    return go(done.url)
+    return go(url_for(".index"))
 
 
-def _preview_again(rows, message: str, token: str):
-    """The confirmation refused (422, nothing written): the preview again with the message, its rows
-    staged anew so the rows still valid can be confirmed."""
-    discard(STAGE, token)
+def _stopped(done: int, total: int) -> str:
+    return (f"Đã ghi {done}/{total} học sinh mới; bấm “Xác nhận” lần nữa để ghi tiếp phần còn lại "
+            "(không ghi trùng).")
+
+
+def _preview_again(rows, message: str, token: str, keep: bool = False):
+    """The confirmation refused (422): the preview again with the message. Nothing written: its rows
+    staged anew so the rows still valid can be confirmed. Some batches written (`keep`): the same
+    upload, whose progress says where the next confirmation goes on."""
+    if not keep:
+        discard(STAGE, token)
     form = ImportForm(formdata=None, school_year=rows[0].data.school_year if rows else "")
     form.form_errors.append(message)
     counts = confirm = None
     if rows:
         counts = importing.summary(rows)
-        confirm = ConfirmImportForm(formdata=None, token=stage(STAGE, {"rows": importing.dump_rows(rows)},
-                                                               unit_id=current_user.unit_id))
+        confirm = ConfirmImportForm(formdata=None, token=token if keep else stage(
+            STAGE, {"rows": importing.dump_rows(rows)}, unit_id=current_user.unit_id))
     return render("pupils/import.html", partial="pupils/_import.html", status=422, form=form,
                   rows=rows or None, counts=counts, confirm=confirm)

@@ -3,9 +3,9 @@
 The pupil columns are read and matched by app.pupils.importing (the same reading as the
 pupil list's own import); this module adds the round's columns: category, achievement,
 reason. Nothing is written by parse_rows(); the preview shows each row's problem and the
-category's amount. commit_import() writes the rows without problems in one transaction with
-one audit entry, in bulk (the same rules as services.nominate(): open round, category of this
-round, pupil in scope).
+category's amount. confirm_import() checks every row, then writes the rows without problems in
+batches with one audit entry, in bulk (the same rules as services.nominate(): open round,
+category of this round, pupil in scope).
 """
 from dataclasses import dataclass
 
@@ -109,23 +109,68 @@ def load_rows(rnd: ScholarshipRound, dumped: list[dict]) -> list[Row]:
     return rows
 
 
-def commit_import(rnd: ScholarshipRound, rows: list[Row], proposer: str = "",
-                  school_unit: Unit | None = None) -> dict:
-    """Write the rows without problems: new schools (in `school_unit`, the importing user's unit when it
-    is the round's or below it), new pupils, then one nomination per row. Returns counts."""
+def check_confirm(rnd: ScholarshipRound, rows: list[Row]) -> list[Row]:
+    """The rows to write, every one checked before the first is written: the round still open, at
+    least one good row, and each pupil matched in the register still in the round's unit (a new pupil
+    is added there). RoundError otherwise."""
     check_open(rnd)
     good = [r for r in rows if r.ok]
     if not good:
         raise RoundError("Không có dòng hợp lệ nào để nhập.")
+    _check_pupils(rnd, {r.pupil_id for r in good if r.pupil_id is not None})
+    for r in good:
+        if r.category.round_id != rnd.id:
+            raise RoundError("Loại học bổng không thuộc đợt này.")
+    return good
+
+
+def confirm_import(rnd: ScholarshipRound, rows: list[Row], progress_key: str, proposer: str = "",
+                   school_unit: Unit | None = None, key: str = "", url: str = "") -> tuple:
+    """Write the rows without problems (checked first by check_confirm): new schools (in `school_unit`,
+    the importing user's unit when it is the round's or below it), new pupils, then one nomination
+    per row, in batches (app.core.imports.write_in_batches); confirming the same upload again goes
+    on from the next unwritten row. A row naming an earlier line of the file ("same pupil") finds
+    that line's new pupil in the progress state. Returns (Written, counts)."""
+    from app.core import idempotency, imports
+
+    with imports.checking():  # on a snapshot, before the first write
+        good = check_confirm(rnd, rows)
     proposer = clean(proposer or "")[:200]
     if school_unit is None or not school_unit.path.startswith(rnd.unit.path):
         school_unit = rnd.unit  # a school above the round would not be found by its next import
-    by_line = pupil_import.create_new(rnd.unit, good, f"round {rnd.id}", school_unit)
-    noms = bulk_nominate(rnd, [(r.pupil_id or by_line[r.same_as or r.line], r.category, r.achievement, r.reason)
-                               for r in good], proposer)
-    result = {"nominations": len(noms), "new_pupils": len(by_line), "skipped": len(rows) - len(good)}
-    record("import", rnd, after={**result, "proposer": proposer})
-    return result
+    later = {str(r.same_as) for r in good if r.same_as}  # lines whose new pupil a later row names
+
+    def write(start: int, stop: int, state: dict) -> None:
+        batch = good[start:stop]
+        lines = state.setdefault("lines", {})
+        made = pupil_import.create_new(rnd.unit, batch, f"round {rnd.id}", school_unit)
+        lines.update({str(line): pid for line, pid in made.items() if str(line) in later})
+        noms = bulk_nominate(rnd, [(r.pupil_id or made.get(r.line) or lines[str(r.same_as or r.line)], r.category,
+                                    r.achievement, r.reason) for r in batch], proposer)
+        state["nominations"] = state.get("nominations", 0) + len(noms)
+        state["new_pupils"] = state.get("new_pupils", 0) + len(made)
+
+    def finish(state: dict, progress) -> None:
+        result = {"nominations": state["nominations"], "new_pupils": state["new_pupils"],
+                  "skipped": len(rows) - len(good)}
+        record("import", rnd, after={**result, "proposer": proposer, "batches": progress.batches})
+        if key:
+            idempotency.remember(key, rnd, url)
+
+    done = imports.write_in_batches(progress_key, len(good), write, finish)
+    return done, {"nominations": done.state.get("nominations", 0), "new_pupils": done.state.get("new_pupils", 0),
+                  "skipped": len(rows) - len(good)}
+
+
+def _check_pupils(rnd: ScholarshipRound, pupil_ids: set) -> None:
+    ok_ids = set()
+    ids = list(pupil_ids)
+    for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        ok_ids |= set(db.session.scalars(
+            select(Pupil.id).join(Pupil.unit).where(Pupil.id.in_(ids[i:i + 900]), Pupil.merged_into_id.is_(None),
+                                                    Unit.path.startswith(rnd.unit.path))))
+    if ok_ids != pupil_ids:
+        raise RoundError("Có học sinh không thuộc đơn vị của đợt học bổng.")
 
 
 def bulk_nominate(rnd: ScholarshipRound, items, proposer: str = "") -> list[dict]:
@@ -135,15 +180,7 @@ def bulk_nominate(rnd: ScholarshipRound, items, proposer: str = "") -> list[dict
     and every pupil is an unmerged pupil of the round's unit or below.
     """
     check_open(rnd)
-    pupil_ids = {pid for pid, *_ in items}
-    ok_ids = set()
-    ids = list(pupil_ids)
-    for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
-        ok_ids |= set(db.session.scalars(
-            select(Pupil.id).join(Pupil.unit).where(Pupil.id.in_(ids[i:i + 900]), Pupil.merged_into_id.is_(None),
-                                                    Unit.path.startswith(rnd.unit.path))))
-    if ok_ids != pupil_ids:
-        raise RoundError("Có học sinh không thuộc đơn vị của đợt học bổng.")
+    _check_pupils(rnd, {pid for pid, *_ in items})
     from sqlalchemy import insert
 
     from app.units.models import utcnow

@@ -2,7 +2,7 @@
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
+from app.core import idempotency, imports
 from app.core.authz import get_or_404
 from app.core.export import export_table
 from app.core.imports import discard, load_staged, stage
@@ -71,39 +71,50 @@ def import_confirm(round_id):
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload", round_id=rnd.id))
     try:
-        rows = importing.load_rows(rnd, meta["rows"])
+        with imports.checking():  # every row checked, on a snapshot, before the first write
+            rows = importing.load_rows(rnd, meta["rows"])
+            refused = pupil_import.recheck(rows)
     except services.RoundError as err:
         return _preview_again(rnd, [], meta, str(err), token)
-    if pupil_import.recheck(rows):  # a staged row the service now refuses: say so, write nothing
+    if refused:  # a staged row the service now refuses: say so, write nothing
         return _preview_again(rnd, rows, meta, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.",
                               token)
-    result = {}
+    progress_key = imports.progress_key(STAGE, token)
     try:
-        done = idempotency.once(form.idem_key.data,
-                                lambda: (result.update(importing.commit_import(rnd, rows, meta["proposer"],
-                                                                               current_user.unit)), rnd)[1],
-                                url=lambda r: back)
-        db.session.commit()
+        done, result = importing.confirm_import(rnd, rows, progress_key, meta["proposer"], current_user.unit,
+                                                form.idem_key.data, back)
     except (XlsxError, services.RoundError, PupilError) as err:
         db.session.rollback()
+        progress = imports.progress_of(progress_key)
+        if progress is not None and progress.done:  # the batches before stay written: same upload, go on
+            return _preview_again(rnd, rows, meta, f"{err} {_stopped(progress.done, progress.total)}", token,
+                                  keep=True)
         return _preview_again(rnd, rows, meta, str(err), token)
+    if not done.finished:  # the request's time ran out: the rest waits for the next click
+        return _preview_again(rnd, rows, meta, _stopped(done.done, done.total), token, keep=True)
     discard(STAGE, token)
-    if done.created:
+    if done.by_me:
         flash(f"Đã nhập {result['nominations']} đề cử ({result['new_pupils']} học sinh mới); "
               f"bỏ qua {result['skipped']} dòng có lỗi.", "success")
-    return go(done.url)
+    return go(back)
 
 
-def _preview_again(rnd, rows, meta, message: str, token: str):
-    """The confirmation refused (422, nothing written): the preview again with the message, its rows
-    staged anew so the rows still valid can be confirmed."""
-    discard(STAGE, token)
+def _stopped(done: int, total: int) -> str:
+    return f"Đã ghi {done}/{total} đề cử; bấm “Xác nhận” lần nữa để ghi tiếp phần còn lại (không ghi trùng)."
+
+
+def _preview_again(rnd, rows, meta, message: str, token: str, keep: bool = False):
+    """The confirmation refused (422): the preview again with the message. Nothing written: its rows
+    staged anew so the rows still valid can be confirmed. Some batches written (`keep`): the same
+    upload, whose progress says where the next confirmation goes on."""
+    if not keep:
+        discard(STAGE, token)
     form = ImportForm(formdata=None, proposer=meta.get("proposer", ""))
     form.form_errors.append(message)
     counts = confirm = None
     if rows:
         counts = importing.summary(rows)
-        confirm = ConfirmImportForm(formdata=None, token=stage(
+        confirm = ConfirmImportForm(formdata=None, token=token if keep else stage(
             STAGE, {"proposer": meta.get("proposer", ""), "rows": importing.dump_rows(rows)}, round_id=rnd.id))
     return render("scholarships/import.html", partial="scholarships/_import.html", status=422, form=form, rnd=rnd,
                   rows=rows or None, counts=counts, good=counts["good"] if counts else 0, confirm=confirm)
