@@ -20,7 +20,7 @@ from app.vn.text import fold
 
 from .models import HONOREE_KINDS, Decision, Honoree
 from .queries import Person, earlier_commendations, near_duplicates
-from .services import CommendationError, HonoreeData, preview_honoree, pupil_place
+from .services import CommendationError, HonoreeData, _check_links, preview_honoree, pupil_place
 
 HEADERS = ["STT", "Họ và tên", "Đối tượng", "Tập thể", "Ngày sinh", "Lớp, trường hoặc thôn", "Thành tích",
            "Số tiền", "Ghi chú"]
@@ -231,13 +231,17 @@ def summary(rows: list[dict]) -> dict:
 
 
 def recheck(d: Decision, rows: list[dict]) -> bool:
-    """The service's checks again at the confirmation (staged rows may have gone stale); a refused
-    row gets its message and is left out. True if any row was refused."""
+    """The service's checks again at the confirmation (staged rows may have gone stale), all of them
+    before the first row is written: the line itself and its link to a pupil or donor still in the
+    decision's unit (add_honoree checks it again). A refused row gets its message and is left out.
+    True if any row was refused."""
     refused = False
     for r in rows:
         if not r["errors"] and not r["skip"]:
             try:
-                preview_honoree(data_of(r).with_goods_of(d))
+                data = data_of(r).with_goods_of(d)
+                preview_honoree(data)
+                _check_links(d, Honoree(), data)
             except CommendationError as err:
                 r["errors"].append(str(err))
                 refused = True

@@ -26,3 +26,23 @@ def test_a_confirmed_list_is_written_in_batches_once(app, admin, draft):  # noqa
     assert admin.post(url, data=fields).status_code == 303  # the same click again: nothing new
     db.session.rollback()
     assert count(draft) == before + LINES
+
+
+def test_a_link_gone_stale_is_refused_before_the_first_batch_is_written(app, world, admin, draft):  # noqa: F811
+    from datetime import date
+
+    from app.pupils.models import Pupil
+    from tests.factories_scholarships import make_pupil
+
+    app.config.update(IMPORT_BATCH_ROWS=1, IMPORT_BATCH_PAUSE=0)
+    pupil = make_pupil(world.branch, "Lê Văn An", birth_date=date(2013, 5, 2))
+    before = count(draft)
+    lines = [row(f"Lê Văn Giỏi {i}", f"Học sinh giỏi môn {i}") for i in range(3)] + [row("Lê Văn An", birth="02/05/2013")]
+    fields = confirm_fields(upload(admin, draft, xlsx(lines)).get_data(as_text=True))
+    # The linked pupil leaves the decision's unit after the preview (moved to another commune).
+    db.session.execute(db.update(Pupil).where(Pupil.id == pupil.id).values(unit_id=world.other_commune.id))
+    db.session.commit()
+    resp = admin.post(f"{PREFIX}/quyet-dinh/{draft.id}/nhap-excel/xac-nhan", data=fields)
+    assert resp.status_code == 422 and "không thuộc đơn vị ra quyết định" in resp.get_data(as_text=True)
+    db.session.rollback()
+    assert count(draft) == before  # nothing written: the last line was checked before the first
