@@ -7,7 +7,6 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from app.core.db import write_mode
 from app.extensions import db
 from app.vn.text import fold
 
@@ -85,13 +84,25 @@ def record_many(action: str, object_type: str, items: list[tuple]) -> None:
 
 
 def record_refusal(code: int, method: str, path: str) -> None:
-    """Log a refused request in its own transaction: the request's own work is abandoned."""
-    db.session.rollback()
-    actor = _actor()
-    with write_mode():
-        record("refused", unit_id=actor.unit_id if actor else None, object_type="request",
-               after={"status": code, "method": method, "path": path[:300]})
-        db.session.commit()
+    """Note a refused request without ever failing or slowing the refusal (app.audit.refusals).
+
+    The request's own work is abandoned. Anonymous refusals go to the Python logger only; a
+    signed-in user's are audited, one row per user and path a minute, written without waiting for
+    the write lock (queued when it is busy).
+    """
+    from .refusals import log, refusal_log
+
+    try:
+        db.session.rollback()
+        actor = _actor()
+        refusals = refusal_log()
+        if actor is None:
+            refusals.anonymous(code, method, path, request.remote_addr or "")
+            return
+        refusals.user(actor, code, method, path)
+        refusals.flush()
+    except Exception:  # a refusal record is bookkeeping: the refusal itself must still be answered
+        log.exception("could not note a refused request (%s %s: %s)", method, path[:300], code)
 
 
 def scoped_query(user, *, action: str = "", username: str = "", object_type: str = ""):

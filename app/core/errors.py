@@ -1,4 +1,5 @@
-"""Vietnamese error pages, and refused requests written to the audit log."""
+"""Vietnamese error pages, and refused requests noted (app.audit.refusals): a signed-in user's in
+the audit log, throttled and never waiting for the write lock; anonymous ones in the Python log."""
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 
@@ -65,3 +66,16 @@ def init_app(app):
     for code in MESSAGES:
         app.register_error_handler(code, handler(code))
     app.register_error_handler(CSRFError, handler(400))
+
+    @app.teardown_request
+    def _flush_refusals(_exc):
+        # Refusal rows held back while another writer had the lock: written by the next request
+        # that ends with the lock free (a no-wait try; a dict lookup when nothing waits).
+        from app.audit.refusals import log, refusal_log
+
+        refusals = refusal_log(app)
+        if refusals.pending:
+            try:
+                refusals.flush()
+            except Exception:
+                log.exception("could not write held-back refusal records")
