@@ -158,9 +158,10 @@ def authorize(action: str, obj=None, user=None):
     return obj
 
 
-# Ids are 64-bit integers: a larger number typed into a URL or a form names no record, and sent
-# to the database it would fail (SQLite cannot bind it) instead of simply finding nothing.
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns, 32-bit on PostgreSQL: a larger number typed into a URL or a form names
+# no record, and sent to the database it would fail (PostgreSQL: "integer out of range" past
+# 2^31 - 1; SQLite cannot bind past 2^63 - 1) instead of simply finding nothing.
+MAX_ID = 2**31 - 1
 
 
 def is_id(value) -> bool:
