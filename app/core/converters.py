@@ -1,8 +1,8 @@
 """URL converters shared by every route.
 
-`<int:...>` names a database id, and ids are 64-bit integers: a larger number in a URL
-(/cong-khai/99999999999999999999) names no record, yet sent to the database it fails to bind
-(a 500 instead of a 404). The converter refuses it, so the rule does not match and the answer is
+`<int:...>` names a database id, and ids are at most MAX_ID (PostgreSQL's INTEGER, 2^31 - 1): a
+larger number in a URL (/cong-khai/99999999999999999999) names no record, yet sent to the database it
+fails to bind (a 500 instead of a 404). The converter refuses it, so the rule does not match and the answer is
 a plain 404 for every route at once, public and logged in, without a check in each view.
 """
 from werkzeug.routing import IntegerConverter

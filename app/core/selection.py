@@ -32,6 +32,8 @@ from flask import url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from app.core.authz import MAX_ID
+
 __all__ = ["MAX_BULK", "SCOPES", "PICKED", "PAGE", "ALL", "Selection", "SelectionError", "read_selection",
            "replayed_url", "carried", "fingerprint"]
 
@@ -41,7 +43,6 @@ SCOPES = (PICKED, PAGE, ALL)
 # about a thousand; beyond the bound the user narrows the filter (the message says so).
 MAX_BULK = 5000
 FILTER_PREFIX = "f."
-_MAX_ID = 2**63 - 1
 
 
 class SelectionError(ValueError):
@@ -58,7 +59,7 @@ def _ids(values: Iterable[str]) -> list[int]:
     out, seen = [], set()
     for v in values:
         v = (v or "").strip()
-        if v.isdigit() and 0 < int(v) <= _MAX_ID and int(v) not in seen:
+        if v.isascii() and v.isdigit() and 0 < int(v) <= MAX_ID and int(v) not in seen:
             seen.add(int(v))
             out.append(int(v))
     return out

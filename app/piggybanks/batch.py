@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.core.authz import MAX_ID
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.money import MoneyError, format_vnd, parse_money
@@ -58,7 +59,7 @@ def pig_ids(formdata) -> list[int]:
     out = []
     for part in (formdata.get("pigs") or "").split(","):
         part = part.strip()
-        if part.isdigit() and int(part) < 2**63 and int(part) not in out:
+        if part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ID and int(part) not in out:
             out.append(int(part))
     return out[:MAX_ROWS]
 

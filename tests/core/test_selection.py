@@ -142,3 +142,14 @@ def test_replayed_url_answers_a_used_key_only(app, world):
         idempotency.once(key, lambda: db.session.get(Unit, world.commune.id), url=lambda _: "/back#bulk")
         db.session.commit()
         assert selection.replayed_url(key) == "/back#bulk"
+
+
+def test_ids_from_forms_stay_within_what_the_database_holds():
+    """Ids typed into a form are parsed like URL ids: ASCII digits up to MAX_ID (PostgreSQL's INTEGER);
+    a superscript digit ("²".isdigit() is True, int("²") raises) or 2^31 never reaches a query."""
+    from app.core.authz import MAX_ID
+    from app.core.selection import _ids
+    from app.piggybanks.batch import pig_ids
+
+    assert _ids(["7", "²", str(MAX_ID + 1), "١٢", str(MAX_ID), "7"]) == [7, MAX_ID]
+    assert pig_ids({"pigs": f"3,²,{2**31},{MAX_ID},0,3"}) == [3, MAX_ID]
