@@ -20,8 +20,9 @@ from tests.proofs.reading import (Field, Form, forms_of, header_problems, inject
 # Database dump: every row of every table, so "nothing was written" is checked, not assumed.
 # ---------------------------------------------------------------------------------------------
 
-# A refused request (400/403/404/429) is written to the audit log by design (app/core/errors.py);
-# that is the only row a refused request may leave behind.
+# A signed-in user's refused request (400/403/404/429) may be written to the audit log (app/audit/refusals.py:
+# at most one row per user and path a minute; anonymous ones never are); that is the only row a refused
+# request may leave behind.
 # A failed login is audited by design too (who was tried, never the password).
 REFUSAL_ACTIONS = ("refused", "login_failed")
 
@@ -150,7 +151,7 @@ class Tally:
 def quick_commits() -> None:
     """SQLite only: commit without waiting for the disk (synchronous=OFF) for the rest of this test.
 
-    These proofs send thousands of requests, and every refused one commits an audit row: with the
+    These proofs send thousands of requests, and refused ones may commit audit rows: with the
     app's synchronous=FULL each commit waits for an fsync, so the run would time the disk. Durability
     is what the crash proof (tests/reliability) checks, against the real server and its settings.
     """
