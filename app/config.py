@@ -5,7 +5,7 @@ committed and survives restarts (sessions stay valid across a redeploy).
 """
 import os
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 
@@ -38,6 +38,12 @@ def _database_url(instance_path: str) -> str:
 def build_config(instance_path: str) -> dict:
     """Settings for a normal run; tests pass overrides to create_app()."""
     https = os.environ.get("HTTPS", "0") == "1"
+    # A signed-in session ends after SESSION_IDLE_HOURS without a request, and SESSION_MAX_DAYS after
+    # the login whatever happens (app/auth/sessions.py). 8 hours covers a working day with the tab
+    # left open; 7 days means a shared office computer is never signed in for good, while a
+    # volunteer who uses the app daily signs in about once a week.
+    idle_hours = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
+    max_days = float(os.environ.get("SESSION_MAX_DAYS", "7"))
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
@@ -48,6 +54,18 @@ def build_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
+        "SESSION_IDLE_HOURS": idle_hours,
+        "SESSION_MAX_DAYS": max_days,
+        "SESSION_TOUCH_SECONDS": 300,  # last-seen is rewritten at most this often (one Set-Cookie)
+        # The signed cookie itself is refused once older than the absolute lifetime (Flask's default
+        # is 31 days); the app sets no remember-me cookie, and one would not outlive it either.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=max_days),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=max_days),
+        # Behind a reverse proxy every request comes from the proxy's address, and the per-address
+        # login limits would then be one limit for everyone: PROXY_HOPS=1 takes the client's
+        # address from the X-Forwarded-For the (one) trusted proxy sets. Leave 0 when clients
+        # connect directly, or anyone could claim any address.
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         # Behind HTTPS a browser must never again try the site over plain HTTP (a café's Wi-Fi could
         # then read the session); off by default, since an intranet box often serves HTTP only.
@@ -56,7 +74,14 @@ def build_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        # Logins (app/auth/throttle.py): a generous flat limit per address (an office shares one
+        # behind NAT), and per address + username a growing wait: after LOGIN_FREE_ATTEMPTS
+        # failures, LOGIN_DELAY_SECONDS, doubling with each further failure, at most
+        # LOGIN_DELAY_MAX_SECONDS. Never per username alone: a stranger cannot lock anyone out.
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
+        "LOGIN_FREE_ATTEMPTS": int(os.environ.get("LOGIN_FREE_ATTEMPTS", "5")),
+        "LOGIN_DELAY_SECONDS": int(os.environ.get("LOGIN_DELAY_SECONDS", "60")),
+        "LOGIN_DELAY_MAX_SECONDS": int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "900")),
         "VN_TIMEZONE": os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "PAGE_SIZE": 50,
         # The books' bounds (app.core.books): the largest single amount in đồng (100 tỷ), and entry

@@ -1,7 +1,7 @@
 """Auth domain: sessions, login rate limits, the first admin."""
 import click
-from flask import redirect, request, url_for
-from flask_login import current_user
+from flask import flash, g, redirect, request, url_for
+from flask_login import current_user, login_url
 
 from app.extensions import db, login_manager
 
@@ -23,6 +23,14 @@ def load_user(login_id: str):
     return user
 
 
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Flask-Login's own answer, minus its "please sign in" when the expiry note is already shown."""
+    if not g.get("session_expired"):
+        flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
 def init_app(app):
     from .routes import bp
 
@@ -31,6 +39,14 @@ def init_app(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
+
+    @app.before_request
+    def _session_lifetime():
+        """An idle or too old session ends here, before anything reads the signed-in user."""
+        if request.endpoint != "static":
+            from . import sessions
+
+            sessions.check()
 
     @app.before_request
     def _force_password_change():

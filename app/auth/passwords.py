@@ -1,5 +1,8 @@
-"""Password policy: at least 8 characters and not one of the passwords people guess first."""
+"""Password policy: at least 8 characters and not one of the passwords people guess first; and the
+login's password check, which costs the same whether or not the username exists."""
 import re
+
+from werkzeug.security import check_password_hash
 
 from app.vn.text import fold
 
@@ -34,3 +37,28 @@ def password_problem(password: str, username: str = "") -> str | None:
     if re.fullmatch(r"\d+", folded) and folded in "01234567890123456789" + "98765432109876543210":
         return "Mật khẩu là dãy số liên tiếp, dễ bị đoán. Vui lòng chọn mật khẩu khác."
     return None
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password by the method new passwords get, made once per process and method."""
+    import secrets
+
+    from flask import current_app
+    from werkzeug.security import generate_password_hash
+
+    method = current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummy_hashes[method]
+
+
+def password_matches(user, password: str) -> bool:
+    """Whether `password` is this user's, doing the same hashing work when there is no such user,
+    so that the time a login takes does not tell known usernames from unknown ones."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return user.check_password(password)

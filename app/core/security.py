@@ -34,6 +34,12 @@ class CleanRequest(Request):
 
 def init_app(app):
     app.request_class = CleanRequest
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # The client's address (login limits, audit log) from the trusted proxy's X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
     @app.before_request
     def _request_id():
