@@ -10,6 +10,7 @@ from app.units.models import Unit, utcnow
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_log"
+    __system__ = "append-only, written by the services beside each change"  # app.core.owners
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # UTC

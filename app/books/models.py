@@ -15,6 +15,7 @@ class BooksCheckRun(db.Model):
     (app.books.checks.Finding: kind, message, unit_id, ref)."""
 
     __tablename__ = "books_check_run"
+    __system__ = "written by the books check (CLI, nightly), never from a form"  # app.core.owners
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

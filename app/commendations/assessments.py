@@ -26,6 +26,11 @@ def register(unit: Unit, cset: CriteriaSet, name: str, year: int, village: str =
     """Register a family (clan, community, unit, citizen) for the set's title in `year`."""
     if cset.superseded_by_id:
         raise AssessmentError("Bộ tiêu chí này đã có phiên bản mới; hãy chọn phiên bản mới.", "criteria_set_id")
+    # A unit scores against its own copy when it (or a unit above it) made one, else the shared set;
+    # never against another unit's copy.
+    if cset.id not in {s.id for s in crit.sets_for(unit, cset.title_kind)}:
+        raise AssessmentError(f"{unit.name} không dùng bộ tiêu chí này (đơn vị có bản riêng, hoặc đây là bản "
+                              "riêng của đơn vị khác). Hãy chọn bộ tiêu chí của đơn vị.", "criteria_set_id")
     ho, dem, ten = name_parts(name, cset.title_kind in COLLECTIVE_KINDS)
     if not ten:
         raise AssessmentError("Vui lòng nhập tên.", "name")

@@ -10,11 +10,18 @@ The shipped seeds (`SEEDS`) are editable starting points, not law:
   every child in school; adults' learning next; conditions and results share the rest.
   Pass at 70 with no per-criterion floor (set it per province).
 - "Công dân học tập": ten indicators of 10 points, pass at 80/100 with no indicator under 5.
+
+Who owns a set (issue 15, finding 3): a set without a unit is shared by every unit and changed only by
+the top unit's admins (app.core.owners). A unit that needs other criteria makes its own copy
+(`copy_set`), which replaces the shared set it came from for that unit and the units below it
+(`sets_for`); other units never see it (`visible_clause`).
 """
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.audit.services import record
+from app.core.authz import scope_unit_ids
 from app.extensions import db
+from app.units.models import Unit
 from app.vn.text import clean
 
 from .models import TITLE_KINDS, Assessment, CriteriaSet
@@ -102,14 +109,22 @@ def in_use(cset: CriteriaSet) -> bool:
                                   .where(Assessment.criteria_set_id == cset.id)))
 
 
-def create_set(title_kind, name, year, criteria, pass_total, min_each=0, note="", *, version=1) -> CriteriaSet:
-    """A new criteria set (version 1 unless told)."""
+def _same_owner(unit_id):
+    """Sets kept by the same owner: the shared ones (None) or one unit's own."""
+    return CriteriaSet.unit_id.is_(None) if unit_id is None else CriteriaSet.unit_id == unit_id
+
+
+def create_set(title_kind, name, year, criteria, pass_total, min_each=0, note="", *, version=1,
+               unit: Unit | None = None, origin: CriteriaSet | None = None) -> CriteriaSet:
+    """A new criteria set (version 1 unless told): shared without `unit`, else that unit's own."""
     name, cleaned = _check(title_kind, name, year, criteria, pass_total, min_each)
-    if db.session.scalar(select(func.count()).select_from(CriteriaSet)
-                         .where(CriteriaSet.name == name, CriteriaSet.version == version)):
+    unit_id = unit.id if unit is not None else None
+    if db.session.scalar(select(func.count()).select_from(CriteriaSet).where(
+            _same_owner(unit_id), CriteriaSet.name == name, CriteriaSet.version == version)):
         raise CriteriaError("Đã có bộ tiêu chí cùng tên và phiên bản.", "name")
     cset = CriteriaSet(title_kind=title_kind, name=name, year=year, criteria=cleaned, pass_total=pass_total,
-                       min_each=min_each, note=clean(note or "")[:1000], version=version)
+                       min_each=min_each, note=clean(note or "")[:1000], version=version, unit_id=unit_id,
+                       origin_id=origin.id if origin is not None else None)
     db.session.add(cset)
     db.session.flush()
     record("create", cset, after=cset.audit_dict())
@@ -124,7 +139,8 @@ def update_set(cset: CriteriaSet, *, name, year, criteria, pass_total, min_each=
         raise CriteriaError("Bộ tiêu chí này đã có phiên bản mới.")
     name, cleaned = _check(cset.title_kind, name, year, criteria, pass_total, min_each)
     if name != cset.name and db.session.scalar(select(CriteriaSet.id).where(
-            CriteriaSet.name == name, CriteriaSet.version == cset.version, CriteriaSet.id != cset.id)):
+            _same_owner(cset.unit_id), CriteriaSet.name == name, CriteriaSet.version == cset.version,
+            CriteriaSet.id != cset.id)):
         raise CriteriaError("Đã có bộ tiêu chí cùng tên và phiên bản.", "name")
     before = cset.audit_dict()
     cset.name, cset.year, cset.criteria = name, year, cleaned
@@ -137,19 +153,100 @@ def new_version(old: CriteriaSet, *, year, criteria, pass_total, min_each=0, not
     """Supersede `old` with version + 1; assessments scored on `old` keep pointing at it."""
     if old.superseded_by_id:
         raise CriteriaError("Bộ tiêu chí này đã có phiên bản mới; hãy sửa từ phiên bản mới nhất.")
-    latest = db.session.scalar(select(func.max(CriteriaSet.version)).where(CriteriaSet.name == old.name)) or 0
-    cset = create_set(old.title_kind, old.name, year, criteria, pass_total, min_each, note, version=latest + 1)
+    latest = db.session.scalar(select(func.max(CriteriaSet.version)).where(
+        _same_owner(old.unit_id), CriteriaSet.name == old.name)) or 0
+    cset = create_set(old.title_kind, old.name, year, criteria, pass_total, min_each, note, version=latest + 1,
+                      unit=old.unit, origin=old.origin)
     old.superseded_by_id = cset.id
     record("supersede", old, after={"superseded_by_id": cset.id})
     return cset
 
 
 def current_sets(title_kind: str | None = None) -> list[CriteriaSet]:
-    """The sets not superseded (what new registrations use), by title then name."""
-    stmt = select(CriteriaSet).where(CriteriaSet.superseded_by_id.is_(None))
+    """The shared sets not superseded (the default of every unit without its own copy), by title then name."""
+    stmt = select(CriteriaSet).where(CriteriaSet.superseded_by_id.is_(None), CriteriaSet.unit_id.is_(None))
     if title_kind:
         stmt = stmt.where(CriteriaSet.title_kind == title_kind)
     return list(db.session.scalars(stmt.order_by(CriteriaSet.title_kind, CriteriaSet.name)))
+
+
+def chain_ids(unit: Unit) -> list[int]:
+    """`unit` and the units above it, top first (read from its materialised path "/1/4/9/")."""
+    return [int(p) for p in (unit.path or "").strip("/").split("/") if p] or [unit.id]
+
+
+def lineage(cset: CriteriaSet) -> str:
+    """The shared set a set stands for: its own name when shared, its origin's name when a unit's copy."""
+    if cset.unit_id is None or cset.origin is None:
+        return cset.name
+    return cset.origin.name
+
+
+def sets_for(unit: Unit, title_kind: str | None = None) -> list[CriteriaSet]:
+    """What new registrations in `unit` use: each current shared set, replaced by the current copy of
+    the nearest unit on the way up from `unit` (itself first) that made one."""
+    chain = chain_ids(unit)
+    stmt = select(CriteriaSet).where(CriteriaSet.superseded_by_id.is_(None),
+                                     or_(CriteriaSet.unit_id.is_(None), CriteriaSet.unit_id.in_(chain)))
+    if title_kind:
+        stmt = stmt.where(CriteriaSet.title_kind == title_kind)
+    shared, copies = [], {}
+    for s in db.session.scalars(stmt):
+        if s.unit_id is None:
+            shared.append(s)
+            continue
+        depth = chain.index(s.unit_id)
+        key = lineage(s)
+        if key not in copies or copies[key][0] < depth:
+            copies[key] = (depth, s)
+    chosen = [s for s in shared if s.name not in copies] + [s for _, s in copies.values()]
+    return sorted(chosen, key=lambda s: (s.title_kind, s.name))
+
+
+def choices_for(unit: Unit) -> list[CriteriaSet]:
+    """The sets a user of `unit` may register with: what `unit` uses, and the copies of units below it
+    (a registration there must use the copy; `register` checks the set against the chosen unit)."""
+    below = db.session.scalars(select(CriteriaSet).where(
+        CriteriaSet.superseded_by_id.is_(None), CriteriaSet.unit_id.in_(scope_unit_ids(unit)),
+        CriteriaSet.unit_id != unit.id).order_by(CriteriaSet.title_kind, CriteriaSet.name)).all()
+    return sets_for(unit) + list(below)
+
+
+def visible_clause(unit: Unit):
+    """The sets a user of `unit` sees: the shared ones, the copies of the units above it (which it
+    uses) and of its own scope. Another commune's copy is not among them."""
+    return or_(CriteriaSet.unit_id.is_(None), CriteriaSet.unit_id.in_(chain_ids(unit)),
+               CriteriaSet.unit_id.in_(scope_unit_ids(unit)))
+
+
+def visible(cset: CriteriaSet, unit: Unit | None) -> bool:
+    if cset.unit_id is None:
+        return True
+    return unit is not None and (cset.unit_id in chain_ids(unit) or cset.unit.path.startswith(unit.path))
+
+
+def copy_name(source: CriteriaSet, unit: Unit) -> str:
+    base = lineage(source)
+    return f"{base[:200 - len(unit.name) - 3]} – {unit.name}" if len(base) + len(unit.name) + 3 > 200 \
+        else f"{base} – {unit.name}"
+
+
+def copy_set(unit: Unit, source: CriteriaSet) -> CriteriaSet:
+    """The unit's own copy of `source` (a current set the unit uses), version 1, named after the unit.
+
+    From now on the unit and the units below it register against the copy (`sets_for`), which its
+    admins edit and version; the shared set stays as it is for everyone else."""
+    if source.superseded_by_id:
+        raise CriteriaError("Bộ tiêu chí này đã có phiên bản mới; hãy tạo bản riêng từ phiên bản mới nhất.")
+    key = lineage(source)
+    own = [s for s in db.session.scalars(select(CriteriaSet).where(
+        CriteriaSet.unit_id == unit.id, CriteriaSet.superseded_by_id.is_(None))) if lineage(s) == key]
+    if own:
+        raise CriteriaError(f"Đơn vị đã có bản riêng của bộ tiêu chí này: “{own[0].name}”. Hãy sửa bản đó.")
+    origin = source if source.unit_id is None else source.origin
+    note = f"Bản riêng của {unit.name}, sao từ “{source.name}” phiên bản {source.version}."
+    return create_set(source.title_kind, copy_name(source, unit), source.year, source.criteria,
+                      source.pass_total, source.min_each, note, unit=unit, origin=origin)
 
 
 def evaluate(cset: CriteriaSet, scores: list[int]) -> tuple[int, bool]:

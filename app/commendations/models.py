@@ -11,9 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.owners import Shared
 from app.extensions import db
 from app.funds.models import Fund, LedgerEntry
 from app.goods.models import GoodsEntry
@@ -47,11 +48,19 @@ GROUPINGS = {"": "Không nhóm", "place": "Nhóm theo trường / thôn"}
 
 
 class CriteriaSet(db.Model):
-    """A versioned set of criteria for one learning title; national data, shared by every unit."""
+    """A versioned set of criteria for one learning title.
+
+    `unit_id` NULL: the shared set every unit scores against, changed only by the top unit's admins
+    (app.core.owners). A unit's own copy (`unit_id` set, `origin_id` the shared set it was copied
+    from) replaces that shared set for the unit and the units below it, and nobody else sees it
+    (app.commendations.criteria.sets_for)."""
 
     __tablename__ = "criteria_set"
+    __shared__ = Shared("bộ tiêu chí dùng chung", routes=("commendations.criteria_",))
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("criteria_set.id"))
     title_kind: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(default=1)
@@ -64,7 +73,20 @@ class CriteriaSet(db.Model):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("criteria_set.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (UniqueConstraint("name", "version", name="uq_criteria_set_version"),)
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    origin: Mapped["CriteriaSet | None"] = relationship(remote_side="CriteriaSet.id", foreign_keys=[origin_id])
+
+    # Names are unique per version among the shared sets, and within each unit among its own.
+    __table_args__ = (
+        Index("uq_criteria_set_shared_version", "name", "version", unique=True,
+              sqlite_where=text("unit_id IS NULL"), postgresql_where=text("unit_id IS NULL")),
+        Index("uq_criteria_set_unit_version", "unit_id", "name", "version", unique=True,
+              sqlite_where=text("unit_id IS NOT NULL"), postgresql_where=text("unit_id IS NOT NULL")),
+    )
+
+    @property
+    def shared(self) -> bool:
+        return self.unit_id is None
 
     @property
     def max_total(self) -> int:
@@ -81,7 +103,8 @@ class CriteriaSet(db.Model):
 
     def audit_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "year": self.year, "criteria": self.criteria,
-                "pass_total": self.pass_total, "min_each": self.min_each, "title_kind": self.title_kind}
+                "pass_total": self.pass_total, "min_each": self.min_each, "title_kind": self.title_kind,
+                "unit_id": self.unit_id, "origin_id": self.origin_id}
 
 
 class Assessment(db.Model):

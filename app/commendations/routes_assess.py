@@ -1,13 +1,15 @@
 """Criteria sets, learning-title assessments (with the village summary) and certificate settings.
 
-Criteria sets are national data shared by every unit: they have no unit, so their pages check
-only the role; assessments and settings belong to a unit and are scope-checked as usual.
+Criteria sets without a unit are shared by every unit: only the top unit's admins change them
+(app.core.owners.authorize_shared). A unit's own copy is scope-checked like any unit record, and a
+unit sees only the shared sets and the copies above it and within its scope (criteria.visible).
+Assessments and settings belong to a unit and are scope-checked as usual.
 """
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
-from app.core.authz import authorize, get_or_404
+from app.core import idempotency, owners
+from app.core.authz import authorize, can, get_or_404
 from app.core.views import attach_error, form_page, go, render
 from app.extensions import db
 from app.units.models import Unit
@@ -22,13 +24,34 @@ from .routes import bp
 
 
 def _criteria_set(set_id) -> CriteriaSet:
+    """The set, or 404 when it does not exist or is another unit's copy the user may not see."""
     try:
         cset = db.session.get(CriteriaSet, int(set_id))
     except (TypeError, ValueError):
         cset = None
-    if cset is None:
+    if cset is None or not crit.visible(cset, current_user.unit):
         abort(404)
     return cset
+
+
+def _authorize_change(cset: CriteriaSet) -> CriteriaSet:
+    """A shared set: the top unit's admins only (403). A unit's copy: the admins of that unit and above
+    (404 outside their scope, 403 for another role)."""
+    if cset.shared:
+        owners.authorize_shared("criteria.manage")
+    else:
+        authorize("criteria.manage", cset)
+    return cset
+
+
+def may_change(cset: CriteriaSet) -> bool:
+    return owners.may_change_shared(current_user) if cset.shared else can(current_user, "criteria.manage", cset)
+
+
+def may_copy(cset: CriteriaSet) -> bool:
+    """A unit admin (not one who changes the shared sets) may copy a current set the unit uses."""
+    return (can(current_user, "criteria.manage") and not owners.may_change_shared(current_user)
+            and not cset.superseded_by_id and cset.unit_id != current_user.unit_id)
 
 
 def _criteria_text(cset: CriteriaSet) -> str:
@@ -40,18 +63,20 @@ def _criteria_text(cset: CriteriaSet) -> str:
 def criteria_index():
     """Every criteria set, newest versions first within a name."""
     authorize("view")
-    sets = db.session.scalars(db.select(CriteriaSet).order_by(CriteriaSet.title_kind, CriteriaSet.name,
-                                                               CriteriaSet.version.desc())).all()
-    names = {s.name for s in sets}
+    sets = db.session.scalars(db.select(CriteriaSet).where(crit.visible_clause(current_user.unit)).order_by(
+        CriteriaSet.title_kind, CriteriaSet.name, CriteriaSet.version.desc())).all()
+    names = {s.name for s in sets if s.shared}
+    in_use = {s.id for s in crit.sets_for(current_user.unit)}
     return render("commendations/criteria_index.html", partial="commendations/_criteria_rows.html", sets=sets,
-                  seeds_missing=[x["name"] for x in crit.SEEDS if x["name"] not in names])
+                  seeds_missing=[x["name"] for x in crit.SEEDS if x["name"] not in names], in_use=in_use,
+                  manages_shared=owners.may_change_shared(current_user))
 
 
 @bp.route("/tieu-chi/them-mau", methods=["GET", "POST"])
 @login_required
 def criteria_seed():
     """Add the shipped criteria sets that are missing (same as `flask seed-criteria`); GET confirms."""
-    authorize("criteria.manage")
+    owners.authorize_shared("criteria.manage")
     form = ConfirmForm()
     if form.validate_on_submit():
         added = crit.seed_sets()
@@ -72,7 +97,8 @@ def criteria_detail(set_id):
     cset = _criteria_set(set_id)
     authorize("view")
     return render("commendations/criteria_detail.html", partial="commendations/_criteria_detail.html", cset=cset,
-                  used=crit.in_use(cset))
+                  used=crit.in_use(cset), may_change=may_change(cset), may_copy=may_copy(cset),
+                  applies=cset.id in {s.id for s in crit.sets_for(current_user.unit)})
 
 
 def _save_set(form, save, title, action, cset=None):
@@ -93,8 +119,8 @@ def _save_set(form, save, title, action, cset=None):
 @bp.route("/tieu-chi/moi", methods=["GET", "POST"])
 @login_required
 def criteria_create():
-    """A new criteria set (version 1)."""
-    authorize("criteria.manage")
+    """A new shared criteria set (version 1): the top unit's admins only."""
+    owners.authorize_shared("criteria.manage")
     form = CriteriaSetForm()
     return _save_set(form, lambda items: crit.create_set(
         form.title_kind.data, form.name.data, form.year.data, items, form.pass_total.data,
@@ -105,8 +131,7 @@ def criteria_create():
 @login_required
 def criteria_edit(set_id):
     """Edit a set nobody was scored against (the service refuses a set in use)."""
-    cset = _criteria_set(set_id)  # a missing set is 404 before any role check, like other records
-    authorize("criteria.manage")
+    cset = _authorize_change(_criteria_set(set_id))  # a missing set is 404 before any role check
     form = CriteriaSetForm(obj=cset)
     if not form.is_submitted():  # obj would put the criteria list itself in the textarea
         form.criteria.data = _criteria_text(cset)
@@ -121,8 +146,7 @@ def criteria_edit(set_id):
 @login_required
 def criteria_new_version(set_id):
     """A new version superseding this one; old assessments keep the version they used."""
-    cset = _criteria_set(set_id)  # a missing set is 404 before any role check, like other records
-    authorize("criteria.manage")
+    cset = _authorize_change(_criteria_set(set_id))  # a missing set is 404 before any role check
     form = CriteriaSetForm(obj=cset)
     if not form.is_submitted():  # obj would put the criteria list itself in the textarea
         form.criteria.data = _criteria_text(cset)
@@ -131,6 +155,31 @@ def criteria_new_version(set_id):
         cset, year=form.year.data, criteria=items, pass_total=form.pass_total.data,
         min_each=form.min_each.data or 0, note=form.note.data),
         f"Phiên bản mới: {cset.name}", url_for(".criteria_new_version", set_id=cset.id), cset)
+
+
+@bp.route("/tieu-chi/<int:set_id>/ban-rieng", methods=["GET", "POST"])
+@login_required
+def criteria_copy(set_id):
+    """The user's unit makes its own copy of a set it uses; the shared set stays as it is. GET confirms."""
+    cset = _criteria_set(set_id)
+    authorize("criteria.manage", current_user.unit)
+    form = ConfirmForm()
+    error = ""
+    if owners.may_change_shared(current_user):
+        error = "Bạn quản lý bộ tiêu chí dùng chung: hãy sửa hoặc tạo phiên bản mới của chính bộ này."
+    elif form.validate_on_submit():
+        try:
+            copy = crit.copy_set(current_user.unit, cset)
+            db.session.commit()
+        except crit.CriteriaError as err:
+            db.session.rollback()
+            error = str(err)
+        else:
+            flash("Đã tạo bản riêng của đơn vị; các hồ sơ đánh giá mới của đơn vị sẽ chấm theo bản này.", "success")
+            return go(url_for(".criteria_detail", set_id=copy.id))
+    status = 422 if error and request.method == "POST" else 200
+    return render("commendations/criteria_copy.html", partial="commendations/_criteria_copy.html", form=form,
+                  cset=cset, error=error, unit=current_user.unit, status=status)
 
 
 def assessment_filters(args) -> tuple[int | None, str, str]:
@@ -161,7 +210,7 @@ def assessment_create():
     authorize("commendation.write")
     form = AssessmentForm(year=request.args.get("nam", type=int), unit_id=current_user.unit_id)
     form.criteria_set_id.choices = [(s.id, f"{s.name} (phiên bản {s.version}, {s.year})")
-                                    for s in crit.current_sets()]
+                                    for s in crit.choices_for(current_user.unit)]
     form.unit_id.choices = scope_choices(current_user.unit)
     if form.validate_on_submit():
         cset = _criteria_set(form.criteria_set_id.data)
@@ -245,11 +294,11 @@ def settings_preview():
 
 def _sample(unit):
     """An unsaved decision and honoree to fill the sample certificate (never added to the session)."""
-    from datetime import date
+    from app.core.clock import today as vn_today
 
     from .models import Decision, Honoree
 
-    today = date.today()
+    today = vn_today()
     school_year = f"{today.year - 1}-{today.year}"
     d = Decision(unit=unit, number="15/QĐ-HKH", decision_date=today, place="", school_year=school_year,
                  signer_title="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH", signer_name="", title="")

@@ -156,6 +156,7 @@ class PupilResult(db.Model):
     """A school year's result: the current grading word, or old words kept as text."""
 
     __tablename__ = "pupil_result"
+    __owner__ = "pupil"  # app.core.owners: changed with its pupil, in the pupil's unit
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
@@ -175,6 +176,7 @@ class Achievement(db.Model):
     """An achievement in a school year, e.g. "Giải Nhì học sinh giỏi cấp tỉnh môn Toán"."""
 
     __tablename__ = "pupil_achievement"
+    __owner__ = "pupil"  # app.core.owners: changed with its pupil, in the pupil's unit
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)

@@ -26,6 +26,7 @@ UNIT_KINDS = {
 
 class Unit(db.Model):
     __tablename__ = "unit"
+    __owner__ = "itself"  # app.core.owners: a unit is scoped by itself (app.core.authz.unit_of)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)

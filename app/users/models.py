@@ -27,6 +27,7 @@ def ordered_roles(roles) -> list[str]:
 
 class UserRole(db.Model):
     __tablename__ = "user_role"
+    __owner__ = "user"  # app.core.owners: changed with its user, in the user's unit
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -3,6 +3,9 @@ from tests.authz import ALL, Rule
 from tests.factories_commendations import add, commendation_world
 
 ADMIN = frozenset({"admin"})
+# Shared criteria sets are changed only by an admin whose scope is the whole database (the top unit's,
+# tests/commendations/test_criteria_owner.py): every role of a commune, its admin included, gets 403.
+NOBODY_IN_A_COMMUNE = frozenset()
 WRITE = frozenset({"admin", "treasurer", "clerk"})
 TREASURER = frozenset({"treasurer"})
 
@@ -39,11 +42,29 @@ def assessment(world, own):
     return {"assessment_id": (c.own_assessment if own else c.other_assessment).id}
 
 
-def criteria_set(world, own):
-    # Criteria sets are national data without a unit: there is no "other unit's" set, so the
-    # other-unit case names a set that does not exist (404 like any record out of reach).
+def _copies(world):
+    """Each commune's own copy of the shared set, made once per world after its assessments."""
     c = commendation_world(world)
-    return {"set_id": c.cset.id if own else 999_999}
+    if getattr(c, "own_copy", None) is None:
+        from app.commendations.criteria import copy_set
+        from app.extensions import db
+
+        c.own_copy, c.other_copy = copy_set(world.commune, c.cset), copy_set(world.other_commune, c.cset)
+        db.session.commit()
+    return c
+
+
+def criteria_set(world, own):
+    # The shared set (every unit sees it); the other-unit case names the other commune's own copy,
+    # which commune A never sees (404 like any record out of reach).
+    c = _copies(world)
+    return {"set_id": c.cset.id if own else c.other_copy.id}
+
+
+def criteria_copy(world, own):
+    # A commune's own copy: its admin edits and versions it; the other commune's answers 404.
+    c = _copies(world)
+    return {"set_id": (c.own_copy if own else c.other_copy).id}
 
 
 def unit_query(world, own):
@@ -93,10 +114,12 @@ TABLE = {
     "commendations.certificate_preview": Rule(ALL, args=honoree),
     "commendations.criteria_index": Rule(ALL),
     "commendations.criteria_detail": Rule(ALL, args=criteria_set),
-    "commendations.criteria_create": Rule(ADMIN),
-    "commendations.criteria_seed": Rule(ADMIN),
-    "commendations.criteria_edit": Rule(ADMIN, args=criteria_set),
-    "commendations.criteria_new_version": Rule(ADMIN, args=criteria_set),
+    "commendations.criteria_create": Rule(NOBODY_IN_A_COMMUNE),
+    "commendations.criteria_seed": Rule(NOBODY_IN_A_COMMUNE),
+    "commendations.criteria_edit": Rule(ADMIN, args=criteria_copy),
+    "commendations.criteria_new_version": Rule(ADMIN, args=criteria_copy),
+    # The commune's own copy of a shared set it uses (a second one is refused with 422, not 403).
+    "commendations.criteria_copy": Rule(ADMIN, args=criteria_set),
     "commendations.assessments": Rule(ALL),
     "commendations.assessments_export": Rule(ALL),
     "commendations.assessment_create": Rule(WRITE),

@@ -16,6 +16,12 @@ def admin(world, as_user):
 
 
 @pytest.fixture
+def top_admin(world, as_user):
+    """The province's admin: the only top unit, so the one who changes the shared criteria sets."""
+    return as_user(world.province_admin)
+
+
+@pytest.fixture
 def draft(world):
     d = make_decision(world.commune, number="7/QĐ-HKH")
     add(d, "Nguyễn Thị Đào", "Giải Nhất học sinh giỏi")
@@ -147,7 +153,8 @@ def test_background_print_jobs_lead_to_the_progress_page(app, admin, draft, monk
         assert resp.headers["HX-Redirect"].endswith(f"/in-an/{job_id}")
 
 
-def test_criteria_pages(admin):
+def test_criteria_pages(top_admin):
+    admin = top_admin
     _both(admin, f"{PREFIX}/tieu-chi", "flask seed-criteria")
     _both(admin, f"{PREFIX}/tieu-chi/moi", "Tiêu chí")
     resp = admin.post(f"{PREFIX}/tieu-chi/moi", data={
@@ -234,7 +241,8 @@ def test_print_job_requested_from_a_form_runs_in_immediate_mode(admin, draft):
     assert job.status == "done", job.error
 
 
-def test_criteria_seed_button_adds_the_shipped_sets_once(admin):
+def test_criteria_seed_button_adds_the_shipped_sets_once(top_admin):
+    admin = top_admin
     body = admin.get(f"{PREFIX}/tieu-chi").get_data(as_text=True)
     assert "Thêm bộ tiêu chí mẫu: Tiêu chí Gia đình học tập, Tiêu chí Công dân học tập" in body
     _both(admin, f"{PREFIX}/tieu-chi/them-mau", "Thêm bộ tiêu chí mẫu")

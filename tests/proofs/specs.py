@@ -298,11 +298,15 @@ SPECS: dict[str, Spec] = {
         "decision_id": w.own.decision.id}),
     "commendations.print_certificates": Spec(host="commendations.detail", host_args=lambda w: {
         "decision_id": w.own.decision.id}),
-    "commendations.criteria_create": Spec(data=lambda w, f: {
+    # Shared criteria sets: only the top unit's admin (issue 15, finding 3); a commune admin edits and
+    # versions the commune's own copy, and copies a shared set.
+    "commendations.criteria_create": Spec(role=lambda w: w.province_admin, data=lambda w, f: {
         "name": f"Bộ tiêu chí mới {n()}", "year": "2026", "pass_total": "80",
         "criteria": "Con em học tập tốt | 50\nNgười lớn học tập | 50"}),
-    "commendations.criteria_edit": Spec(args=lambda w: {"set_id": w.spare_set().id}),
-    "commendations.criteria_new_version": Spec(args=lambda w: {"set_id": w.cset.id}),
+    "commendations.criteria_seed": Spec(role=lambda w: w.province_admin),
+    "commendations.criteria_edit": Spec(args=lambda w: {"set_id": w.spare_copy().id}),
+    "commendations.criteria_new_version": Spec(args=lambda w: {"set_id": w.spare_copy().id}),
+    "commendations.criteria_copy": Spec(args=lambda w: {"set_id": w.spare_set().id}),
     "commendations.assessment_create": Spec(data=lambda w, f: {"name": f"Hộ ông Đánh Giá {n()}", "year": "2026"}),
     "commendations.assessment_score": Spec(host="commendations.assessment", host_args=lambda w: {
         "assessment_id": w.own.assessment.id}),
@@ -446,6 +450,15 @@ def extend_world(w) -> None:
     w.spare = {"logout": make_user(w.commune, "viewer", username="spare_logout"),
                "password": make_user(w.commune, "viewer", username="spare_password")}
     w.spare_set = lambda: make_set(name=f"Bộ tiêu chí rời {n()}")
+
+    def spare_copy():
+        from app.commendations.criteria import copy_set
+
+        copy = copy_set(w.commune, w.spare_set())
+        db.session.commit()
+        return copy
+
+    w.spare_copy = spare_copy
     w.fresh_donation = lambda: make_donation(w.own.campaign, donor=w.own.donor, amount=300_000)
     w.fresh_donor = lambda: make_donor(w.branch, name=f"Vũ Thị Sửa {n()}")
 

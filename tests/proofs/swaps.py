@@ -25,9 +25,12 @@ FIELDS = {
     "ids": "pending",
     "page_ids": "pending",  # a bulk list's rows on this page (issue 14 A): acted on with scope=page
     "stock_id": "goods_in",  # a stock (unit and item) is named by its first entry
+    # A registration's criteria set: the shared sets are everyone's, but a commune's own copy is
+    # its own (issue 15, finding 3): the other commune's copy must be refused.
+    "criteria_set_id": "criteria_copy",
 }
-# Shared national data: no unit, nothing to swap.
-NATIONAL = {"criteria_set_id"}
+# Shared national data with nothing of a unit's to swap (none left since criteria sets have owners).
+NATIONAL: set[str] = set()
 # Field names that are not record ids although they look like one.
 NOT_IDS = {"idem_key", "csrf_token"}
 _IDISH = re.compile(r"(^|_)ids?$|_id$|^token$|^p\d+-")

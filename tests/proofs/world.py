@@ -118,5 +118,12 @@ def proof_world():
     w.cset = make_set(name="Bộ tiêu chí Công dân học tập")
     w.own = _side(w.commune, w.branch, w.users["clerk"], "Hòa Bình", w)
     w.other = _side(w.other_commune, w.other_branch, w.other_user, LEAK, w)
+    # Each commune's own copy of the shared criteria set (issue 15, finding 3), named after the
+    # commune: the other one's carries "Hòa An", so a page showing it to commune A leaks.
+    from app.commendations.criteria import copy_set
+
+    w.own.criteria_copy = copy_set(w.commune, w.cset)
+    w.other.criteria_copy = copy_set(w.other_commune, w.cset)
+    db.session.commit()
     # The table fixtures of tests/authz read these; share the records instead of making more.
     return w
