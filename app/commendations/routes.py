@@ -4,12 +4,11 @@ Bulk sources, issuing and amending live in routes_bulk.py; the .xlsx import in r
 picking a pupil or donor in routes_pick.py; printing in routes_print.py; criteria, assessments
 and certificate settings in routes_assess.py (same blueprint).
 """
-from datetime import date
 
 from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
+from app.core import clock, idempotency
 from app.core.authz import authorize, get_or_404
 from app.core.paging import Page
 from app.core.views import attach_error, attempt, form_page, go, is_htmx, page_number, render
@@ -84,7 +83,7 @@ def create():
     """A new draft decision; the number is suggested from the unit's counter for the year."""
     authorize("commendation.write")
     unit = current_user.unit
-    today = date.today()
+    today = clock.today()
     form = DecisionForm(unit_id=unit.id, number=services.suggest_number(unit, today.year), decision_date=today,
                         bases=services.DEFAULT_BASES, signer_title=services.DEFAULT_SIGNER_TITLE,
                         title="Về việc khen thưởng ", place="")

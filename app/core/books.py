@@ -47,7 +47,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import BigInteger, or_, select
@@ -56,6 +55,7 @@ from sqlalchemy.sql import functions, operators
 from sqlalchemy.sql.elements import FunctionFilter, Over
 from sqlalchemy.types import Integer
 
+from app.core.clock import today  # noqa: F401 - books.today() is what date checks and forms read
 from app.vn.dates import short_date
 from app.vn.money import MAX_DIGITS, amount_in_words, format_vnd
 
@@ -113,11 +113,6 @@ def check_amount(value, field: str | None = "amount", *, allow_zero: bool = Fals
 
 
 # ---- dates -------------------------------------------------------------------------------------
-
-def today() -> date:
-    """Today in the association's time zone (the server runs in UTC)."""
-    return datetime.now(ZoneInfo(_setting("VN_TIMEZONE", "Asia/Ho_Chi_Minh"))).date()
-
 
 def date_window() -> tuple[date, date]:
     """(earliest, latest) entry date accepted today."""

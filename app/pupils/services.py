@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, literal_column, or_, select, update
 
 from app.audit.services import record
+from app.core import clock
 from app.core.authz import scope_filter
 from app.extensions import db
 from app.units.models import Unit
@@ -104,10 +105,10 @@ def apply_data(pupil: Pupil, data: PupilData) -> None:
     pupil.ten = _text(data.ten, 60, "ten", "tên", required=True)
     if " " in pupil.ten:
         raise PupilError("Tên chỉ gồm một chữ (chữ cuối của họ và tên).", "ten")
-    if data.birth_date and data.birth_date > date.today():
+    if data.birth_date and data.birth_date > clock.today():
         raise PupilError("Ngày sinh không được sau hôm nay.", "birth_date")
     year = data.birth_date.year if data.birth_date else data.birth_year
-    if year is not None and not 1950 <= year <= date.today().year:
+    if year is not None and not 1950 <= year <= clock.today().year:
         raise PupilError("Năm sinh không hợp lệ.", "birth_year")
     if data.gender not in GENDERS:
         raise PupilError("Giới tính không hợp lệ.", "gender")

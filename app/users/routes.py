@@ -1,9 +1,9 @@
 """Account pages for admins, and the printable user list."""
-from datetime import date
 
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
+from app.core import clock
 from app.core.authz import authorize, get_or_404
 from app.core.views import attempt, form_page, go, page_number, render
 from app.extensions import db
@@ -126,5 +126,5 @@ def print_list():
     from app.printing.services import pdf_response, render_pdf
 
     users = db.session.scalars(services.users_in_scope(unit)).all()
-    pdf = render_pdf("users/pdf_list.html", unit=unit, users=users, today=date.today())
+    pdf = render_pdf("users/pdf_list.html", unit=unit, users=users, today=clock.today())
     return pdf_response(pdf, f"Danh sách người dùng - {unit.name}.pdf")

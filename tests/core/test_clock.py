@@ -1,0 +1,52 @@
+"""One clock for the app (app/core/clock.py): dates people see are Vietnam's, not the server's UTC.
+
+Between 00:00 and 07:00 Vietnam time the server's date.today() is yesterday: a decision made at
+06:30 on 7 December defaulted to 6 December (issue 16, finding 5)."""
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from app.core import clock
+
+APP = Path(__file__).resolve().parents[2] / "app"
+# The server's local clock: a date or a naive moment in whatever zone the machine runs.
+SERVER_CLOCK = re.compile(r"\bdate\.today\(\)|\bdatetime\.(?:today|utcnow)\(\)|\bdatetime\.now\(\)")
+
+
+def test_nothing_in_the_app_reads_the_servers_local_clock():
+    found = [f"{p.relative_to(APP)}:{n}: {line.strip()}"
+             for p in sorted(APP.rglob("*.py")) if p.name != "clock.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if SERVER_CLOCK.search(line)]
+    assert found == []
+    # positive control: the pattern sees each shape it must refuse
+    for call in ("date.today()", "datetime.now()", "datetime.utcnow()", "datetime.today()"):
+        assert SERVER_CLOCK.search(f"x = {call}")
+    assert not SERVER_CLOCK.search("datetime.now(timezone.utc)")
+
+
+class _At(datetime):
+    """datetime whose now() is a fixed UTC moment (06:30 on 7 December in Vietnam)."""
+
+    moment = datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.moment.astimezone(tz) if tz else cls.moment.replace(tzinfo=None)
+
+
+@pytest.fixture
+def early_morning(monkeypatch):
+    monkeypatch.setattr(clock, "datetime", _At)
+
+
+def test_today_is_vietnams_date_before_seven_in_the_morning(app, early_morning):
+    assert str(clock.today()) == "2026-12-07"
+    assert clock.utcnow() == datetime(2026, 12, 6, 23, 30)
+
+
+def test_a_new_decision_defaults_to_vietnams_date(as_user, world, early_morning):
+    body = as_user(world.users["admin"]).get("/khen-thuong/quyet-dinh/moi").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="decision_date"[^>]*>', body).group(0)
+    assert 'value="2026-12-07"' in field
