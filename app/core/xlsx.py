@@ -7,12 +7,16 @@ constant-memory mode (rows flushed to a temporary file), so a 200,000-row export
 
 Upload: refuse anything that is not a real, reasonably small .xlsx before openpyxl
 touches it (zip signature, uncompressed sizes in the zip directory: a 50 KB zip bomb
-can expand to gigabytes), then read it read-only.
+can expand to gigabytes; then every part streamed once by app.core.xlsx_scan, which bounds what
+openpyxl would keep: a 5 KB upload once cost 620 MB), then read it read-only, only the template's
+columns and only up to the last row with a value, whatever the sheet declares.
 """
 import io
 import re
+import sys
 import unicodedata
 import zipfile
+import zlib
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -21,8 +25,12 @@ from flask import Response
 from app.vn.money import format_number
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UNCOMPRESSED = 60 * 1024 * 1024  # total of all parts once unzipped
+# A 5,000-row import sheet is 2 to 10 MB unzipped; every part is streamed once before reading.
+MAX_UNCOMPRESSED = 32 * 1024 * 1024  # total of all parts once unzipped
 MAX_RATIO = 200  # uncompressed / compressed per part
+MAX_PARTS = 1000  # Excel writes about ten; each is scanned
+MAX_COLUMNS = 64  # columns read when a caller does not say (the imports pass their template's width)
+MAX_KEPT_BYTES = 32 * 1024 * 1024  # the rows kept, as Python objects (a 5,000-row import: ~8 MB)
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (so .xlsx) cannot hold
 
@@ -165,7 +173,8 @@ def export_response(filename: str, headers: list[str], rows, sheet_title: str = 
     return resp
 
 
-def _check_zip(data: bytes) -> None:
+def _check_zip(data: bytes, max_rows: int):
+    """The zip checked and every part scanned; returns the scan's Plan (see app.core.xlsx_scan)."""
     if not data.startswith(b"PK\x03\x04"):
         raise XlsxError("Tệp không phải là tệp Excel (.xlsx). Vui lòng chọn đúng tệp mẫu đã tải về.")
     try:
@@ -173,6 +182,9 @@ def _check_zip(data: bytes) -> None:
         infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise XlsxError("Tệp Excel bị hỏng hoặc không đọc được.") from None
+    if len(infos) > MAX_PARTS:
+        raise XlsxError("Tệp Excel có quá nhiều thành phần nên không thể nhận. "
+                        "Vui lòng chép dữ liệu sang tệp mẫu rồi thử lại.")
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
         raise XlsxError("Tệp không phải là bảng tính Excel (.xlsx).")
@@ -184,6 +196,18 @@ def _check_zip(data: bytes) -> None:
     if total > MAX_UNCOMPRESSED:
         raise XlsxError("Tệp Excel quá lớn sau khi giải nén, vui lòng chia nhỏ tệp.")
     _refuse_declarations(zf, infos)
+    from app.core import xlsx_scan
+
+    try:
+        return xlsx_scan.scan(zf, infos, max_rows, _too_many_rows(max_rows))
+    except xlsx_scan.Refused as err:
+        raise XlsxError(DECLARATION_REFUSED if str(err) == "declaration" else str(err)) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError, RuntimeError):
+        raise XlsxError("Tệp Excel bị hỏng hoặc không đọc được.") from None
+
+
+def _too_many_rows(max_rows: int) -> str:
+    return f"Tệp có quá nhiều dòng (tối đa {format_number(max_rows)} dòng)."
 
 
 # Excel never writes a DTD; one in an upload is an attack (entity expansion, external entities).
@@ -210,12 +234,16 @@ def _refuse_declarations(zf: zipfile.ZipFile, infos) -> None:
             raise XlsxError(DECLARATION_REFUSED)
 
 
-def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None) -> list[list]:
-    """The rows of the first sheet (header row included) as lists of cell values.
+def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None, *,
+                columns: int = MAX_COLUMNS) -> list[list]:
+    """The rows of the first sheet (header row included) as lists of cell values: at most `columns`
+    cells each (the import's width: what lies further right is never read), trailing empty cells
+    and trailing empty rows dropped.
 
-    Trailing empty rows are dropped. Raises XlsxError (a ValueError) with a Vietnamese
-    message for an empty, oversized, non-xlsx or unreadable file, or more than
-    `max_rows` data rows.
+    The sheet's declared dimension is ignored, and rows are read only up to the last one holding a
+    value (found by the scan, which also refuses an upload that would make the reader keep too
+    much). Raises XlsxError (a ValueError) with a Vietnamese message for an empty, oversized,
+    non-xlsx, unreadable or abusive file, or more than `max_rows` data rows.
     """
     if file_storage is None or not getattr(file_storage, "filename", ""):
         raise XlsxError("Vui lòng chọn tệp Excel (.xlsx).")
@@ -224,26 +252,44 @@ def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None
         raise XlsxError("Tệp tải lên trống.")
     if max_bytes and len(data) > max_bytes:
         raise XlsxError(f"Tệp quá lớn (tối đa {max_bytes // (1024 * 1024) or 1} MB).")
-    _check_zip(data)
+    plan = _check_zip(data, max_rows)
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:  # keep_links=False: external links carry cached copies of other workbooks
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception:  # openpyxl raises many types for a damaged file
         raise XlsxError("Không mở được tệp Excel. Vui lòng lưu lại tệp dạng .xlsx rồi thử lại.") from None
     try:
-        ws = wb.worksheets[0]
-        rows = []
-        for row in ws.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > max_rows + 1:
-                raise XlsxError(f"Tệp có quá nhiều dòng (tối đa {format_number(max_rows)} dòng).")
+        return _sheet_rows(wb, plan, max_rows, max(1, columns))
     except XlsxError:
         raise
     except Exception:  # the sheet is parsed only here (read-only mode): a damaged one is refused too
         raise XlsxError("Không mở được tệp Excel. Vui lòng lưu lại tệp dạng .xlsx rồi thử lại.") from None
     finally:
         wb.close()
+
+
+def _sheet_rows(wb, plan, max_rows: int, columns: int) -> list[list]:
+    if not wb.worksheets:
+        raise XlsxError("Tệp không phải là bảng tính Excel (.xlsx).")
+    ws = wb.worksheets[0]
+    last = plan.last_row(ws._worksheet_path)
+    if last > max_rows + 1:  # the scan refuses this already; kept in case the part was not a sheet
+        raise XlsxError(_too_many_rows(max_rows))
+    if last < 1:
+        return []
+    ws.reset_dimensions()  # a declared A1:XFD5001 must not size anything
+    rows, kept = [], 0
+    for row in ws.iter_rows(max_row=last, max_col=columns, values_only=True):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        kept += 64 + 8 * len(values) + sum(sys.getsizeof(v) for v in values if v is not None)
+        if kept > MAX_KEPT_BYTES:
+            raise XlsxError("Tệp Excel có quá nhiều dữ liệu, vui lòng chia nhỏ tệp.")
+        rows.append(values)
+        if len(rows) > max_rows + 1:
+            raise XlsxError(_too_many_rows(max_rows))
     while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
         rows.pop()
     return rows

@@ -30,7 +30,7 @@ def import_upload():
     if form.validate_on_submit():
         try:
             rows = read_upload(request.files.get("file"), importer.MAX_ROWS,
-                               max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"))
+                               max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importer.HEADERS))
         except XlsxError as err:
             form.form_errors.append(str(err))
         else:

@@ -42,8 +42,9 @@ def import_upload():
     rows = counts = confirm = None
     if form.validate_on_submit():
         try:
+            # As wide as every header the import knows: moved columns and exported lists still read.
             sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS,
-                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"))
+                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importing.COLUMNS))
             rows = importing.parse_rows(current_user.unit, sheet, form.school_year.data or "")
         except (XlsxError, importing.ImportError_) as err:
             rows = None

@@ -39,8 +39,9 @@ def import_upload(round_id):
     rows = token = counts = None
     if form.validate_on_submit():
         try:
+            # As wide as every header the import knows: moved columns and exported lists still read.
             sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS,
-                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"))
+                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importing.COLUMNS))
             rows = importing.parse_rows(rnd, sheet)
         except (XlsxError, services.RoundError) as err:
             rows = None
