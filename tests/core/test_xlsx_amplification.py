@@ -148,3 +148,26 @@ def test_every_import_answers_a_declared_dimension_upload_with_a_page_not_a_500(
             assert resp.status_code in (200, 422), (url, resp.status_code)
             assert any(w in body for w in words), (url, body[:300])
             assert data is not bad or peak < 16 * 2**20, (url, peak)  # 500 rows of 16,384 columns: 65 MB
+
+
+@pytest.mark.parametrize("export, importing", [
+    ("pupils.export", "app.pupils.importing"), ("pupils.export", "app.scholarships.importing"),
+    ("commendations.honorees_export", "app.commendations.importing")])
+def test_the_width_each_import_reads_still_holds_its_own_export(app, world, export, importing):
+    """The header-matched imports read as many columns as they know headers (template and aliases),
+    not just the template's: their own exports, with extra columns, must come back whole."""
+    import importlib
+
+    from app.core.imports import header_columns
+
+    known = importlib.import_module(importing).COLUMNS
+    entry = merged_table()[export]
+    client = app.test_client()
+    login(client, world.users["admin"])
+    with app.test_request_context():
+        url = url_for(export, **(entry.args(world, True) if entry.args else {}))
+    data = client.get(url).data
+    narrow = read_upload(_Upload(data), columns=len(known))[0]
+    wide = read_upload(_Upload(data), columns=200)[0]
+    assert len(header_columns(wide, known)) >= 5
+    assert header_columns(narrow, known) == header_columns(wide, known)
