@@ -224,6 +224,29 @@ def _setting(name: str, default):
     return default if value is None else value
 
 
+RUNNER = "_runner"  # state key: the request writing the import now
+STALE = 5.0  # seconds without a batch after which a confirmation is taken over (its worker died)
+
+
+def _busy_elsewhere(progress: ImportProgress, state: dict, me: str) -> bool:
+    runner = state.get(RUNNER)
+    return (runner not in (None, me) and progress.updated_at is not None
+            and (utcnow() - progress.updated_at).total_seconds() < STALE)
+
+
+def _wait_while_busy(key: str, me: str) -> None:
+    """Look (on a snapshot, no write lock) until the other confirmation finished, stopped or died."""
+    while True:
+        time.sleep(0.25)
+        with read_mode():
+            progress = progress_of(key)
+            busy = progress is not None and progress.finished_at is None and _busy_elsewhere(
+                progress, json.loads(progress.state or "{}"), me)
+            db.session.rollback()
+        if not busy:
+            return
+
+
 def write_in_batches(key: str, total: int, write: Callable[[int, int, dict], None],
                      finish: Callable[[dict, ImportProgress], None] | None = None) -> Written:
     """Write rows [0, total) of a checked import with `write(start, stop, state)`, one commit per batch.
@@ -248,6 +271,7 @@ def write_in_batches(key: str, total: int, write: Callable[[int, int, dict], Non
         return Written(done, total, wrote, batches=len(timings), writing=sum(timings), longest=max(timings or [0]),
                        **kw)
 
+    me = secrets.token_hex(8)
     while True:
         began = time.monotonic()
         try:
@@ -256,10 +280,22 @@ def write_in_batches(key: str, total: int, write: Callable[[int, int, dict], Non
             if progress.finished_at is not None:
                 db.session.rollback()
                 return outcome(progress.done, finished=True, state=state)
+            if _busy_elsewhere(progress, state, me):
+                # A double click: the first confirmation is writing this upload. Two writers of one
+                # import would take turns and shut everyone else out; wait for it instead.
+                db.session.rollback()
+                if time.monotonic() - began_all > budget:
+                    return outcome(progress.done, state=state)
+                _wait_while_busy(key, me)
+                continue
+            state[RUNNER] = me
             start = progress.done
             stop = min(total, start + size)
             write(start, stop, state)
             last = stop >= total
+            stopping = last or time.monotonic() - began_all > budget
+            if stopping:
+                state.pop(RUNNER, None)  # a click now continues at once, without waiting for STALE
             progress.done, progress.batches = stop, progress.batches + 1
             progress.state, progress.updated_at = json.dumps(state, ensure_ascii=False), utcnow()
             if last:
@@ -274,7 +310,7 @@ def write_in_batches(key: str, total: int, write: Callable[[int, int, dict], Non
         timings.append(time.monotonic() - began)
         if last:
             return outcome(stop, finished=True, by_me=True, state=state)
-        if time.monotonic() - began_all > budget:
+        if stopping:
             return outcome(stop, state=state)
         if not fixed:  # aim at BATCH_SECONDS of lock per batch, whatever the rows cost
             rate = (stop - start) / max(timings[-1], 0.001)
