@@ -10,24 +10,6 @@ WRONG = "sai-mat-khau-1"
 ATTACKER, OWNER = "203.0.113.7", "198.51.100.20"
 
 
-class Clock:
-    def __init__(self, start: float = 1_800_000_000.0):
-        self.t = start
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(throttle, "now", c)
-    return c
-
-
 @pytest.fixture
 def limits(app):
     app.config["RATELIMIT_ENABLED"] = True

@@ -10,24 +10,6 @@ HOUR, DAY = 3600, 86400
 EXPIRED = "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại."
 
 
-class Clock:
-    def __init__(self, start: float = 1_800_000_000.0):
-        self.t = start
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(sessions, "now", c)
-    return c
-
-
 # ---- CSRF secret ----------------------------------------------------------------------------------
 
 def test_a_csrf_token_from_before_login_is_refused_after_it(client, world):
