@@ -110,7 +110,8 @@ def queue_public_pdf(pub) -> None:
         return
     title = public_title(pub)
     try:
-        request_print(PUBLIC_KIND, public_params(pub), unit=pub.unit, title=title, filename=f"{title}.pdf")
+        request_print(PUBLIC_KIND, public_params(pub), unit=pub.unit, title=title, filename=f"{title}.pdf",
+                      limit=False)  # queued by the app after publishing, not a print the user asked for
     except Exception:  # noqa: BLE001 - the publication stands; its PDF waits for the next publish
         log.exception("could not queue the public PDF of publication %s", pub.id)
         db.session.rollback()

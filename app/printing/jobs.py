@@ -18,6 +18,10 @@
 The status page (GET /in-an/<id>) shows the progress bar and then the download link.
 A builder that raises PrintError("...") fails the job with that Vietnamese message; any other
 exception fails it with a generic Vietnamese message (and is logged).
+
+A user has at most PRINT_MAX_PENDING_PER_USER (default 3) jobs queued or running: request_print
+raises QueueFull beyond that (offer.queue_from_form answers its message). The worker takes jobs in
+fair order between users, and writes their state in short transactions of its own (jobstate.py).
 """
 from __future__ import annotations
 
@@ -35,19 +39,19 @@ from typing import Any, Callable
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from app.audit.services import record
 from app.core.files import write_private
-from app.core.db import write_mode
 from app.extensions import db
 from app.units.models import utcnow
 
-from . import procpool
+from . import jobstate, procpool
 from .models import PrintJob
 
-__all__ = ["register_document", "request_print", "PrintError", "Progress", "Builder", "job_file",
-           "requeue_abandoned", "run_job", "content_hash", "registered_kinds"]
+__all__ = ["register_document", "request_print", "PrintError", "QueueFull", "Progress", "Builder", "job_file",
+           "requeue_abandoned", "run_job", "run_next", "content_hash", "registered_kinds", "pending_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +62,21 @@ GENERIC_ERROR = "Không in được tài liệu do lỗi hệ thống. Vui lòng
 UNKNOWN_KIND = "Loại tài liệu này không còn được hỗ trợ."
 STALE_AFTER = timedelta(minutes=10)  # default PRINT_STALE_MINUTES
 HEARTBEAT_SECONDS = 2.0
+PROGRESS_SECONDS = 1.0  # at most one progress write a second (the status page polls every second)
+MAX_PENDING_PER_USER = 3  # default PRINT_MAX_PENDING_PER_USER
+PENDING = ("queued", "running")
 
 
 class PrintError(Exception):
     """Raised by a builder to fail its job with a Vietnamese message shown to the user."""
+
+
+class QueueFull(Exception):
+    """Raised by request_print when the user already has the most pending jobs allowed; nothing is queued."""
+
+    def __init__(self, pending: list[PrintJob]):
+        self.pending = pending
+        super().__init__(f"Bạn đang có {len(pending)} bản in chờ xử lý; vui lòng đợi xong rồi in tiếp.")
 
 
 @dataclass(frozen=True)
@@ -118,20 +133,39 @@ def job_file(job: PrintJob) -> Path | None:
     return path if path.is_file() else None
 
 
-def request_print(kind: str, params: dict, *, unit, title: str, filename: str, user=None) -> PrintJob:
+def max_pending() -> int:
+    """PRINT_MAX_PENDING_PER_USER: jobs a user may have queued or running at once (0: no limit)."""
+    value = current_app.config.get("PRINT_MAX_PENDING_PER_USER")
+    if value is None:
+        value = os.environ.get("PRINT_MAX_PENDING_PER_USER") or MAX_PENDING_PER_USER
+    return int(value)
+
+
+def pending_jobs(user_id: int) -> list[PrintJob]:
+    """The user's jobs still queued or running, oldest first."""
+    return list(db.session.scalars(select(PrintJob).where(PrintJob.user_id == user_id, PrintJob.status.in_(PENDING))
+                                   .order_by(PrintJob.id)))
+
+
+def request_print(kind: str, params: dict, *, unit, title: str, filename: str, user=None,
+                  limit: bool = True) -> PrintJob:
     """Queue a document for printing, or reuse an identical one; returns the job (committed).
 
     Reuse: a finished job of the same unit with the same content hash and its file on disk is
     answered with a job that points at that file (the document is not rendered again); a job of
-    the same user still queued or running is returned as is. The job is committed here (with
-    whatever the session holds) because the worker must see it; then it is enqueued. In
-    immediate mode (tests) the job has already run when this returns.
+    the same user still queued or running is returned as is (a double submit makes one job).
+    Otherwise a user who already has max_pending() jobs queued or running gets QueueFull and
+    nothing is queued (``limit=False`` for a job the app queues by itself, e.g. after publishing).
+    The job is committed here (with whatever the session holds) because the worker must see it;
+    then it is enqueued. In immediate mode (tests) the job has already run when this returns.
     """
     user = user if user is not None else (current_user if getattr(current_user, "is_authenticated", False)
                                           else None)
     params = json.loads(json.dumps(params, default=str))  # what the worker will see
     digest = content_hash(kind, params)
     user_id = user.id if user is not None else None
+    if user_id is not None:
+        _lock_user(user_id)
     base = select(PrintJob).where(PrintJob.unit_id == unit.id, PrintJob.content_hash == digest)
 
     done = db.session.scalars(base.where(PrintJob.status == "done")
@@ -152,6 +186,12 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
                                             PrintJob.user_id == user_id)).first()
     if pending is not None:
         return pending
+    most = max_pending() if limit and user_id is not None else 0
+    if most > 0:
+        count = db.session.scalar(select(func.count(PrintJob.id)).where(PrintJob.user_id == user_id,
+                                                                        PrintJob.status.in_(PENDING)))
+        if count >= most:
+            raise QueueFull(pending_jobs(user_id))
 
     job = PrintJob(unit_id=unit.id, user_id=user_id, kind=kind, params=params, content_hash=digest,
                    title=title, filename=filename, status="queued", progress=0)
@@ -167,36 +207,48 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
     return job
 
 
+def _lock_user(user_id: int) -> None:
+    """Serialise one user's print requests, so two at once cannot both pass the limit or both
+    queue the same document: PostgreSQL locks the user's row; SQLite needs nothing (a POST's
+    transaction is BEGIN IMMEDIATE, app.core.db, and FOR UPDATE is not emitted there)."""
+    from app.users.models import User
+
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def enqueue(job_id: int) -> None:
-    """Put a job id on the queue (the worker runs run_job)."""
+    """Put a job on the queue: a task that runs the next job in fair order (run_next)."""
     from .worker import print_task
 
     print_task(current_app)(job_id)
 
 
 def _set(job_id: int, only_if: str | None = None, **values) -> int:
-    """Write job fields in a short transaction of their own (when its status is ``only_if``)."""
-    stmt = update(PrintJob).where(PrintJob.id == job_id)
-    if only_if is not None:
-        stmt = stmt.where(PrintJob.status == only_if)
-    with write_mode():
-        result = db.session.execute(stmt.values(**values))
-        db.session.commit()
-    return result.rowcount
+    """Write job fields in a short write transaction of its own, never inside db.session's read
+    (when its status is ``only_if``); retried while other writers hold the lock (jobstate.py)."""
+    return jobstate.set_fields(job_id, only_if, **values)
 
 
 class _Reporter:
-    """progress(done, total) for builders: writes the percentage and the heartbeat, throttled."""
+    """progress(done, total) for builders: writes the percentage and the heartbeat, throttled
+    (one write a second at most, not one a page). Best effort: when another writer holds the lock
+    past the busy timeout the update is skipped (the next one carries it); the job goes on."""
 
     def __init__(self, job_id: int):
-        self.job_id, self.last_pct, self.last_write = job_id, -1, 0.0
+        self.job_id, self.last_pct, self.last_write = job_id, -1, 0.0  # the first call writes
 
     def __call__(self, done: int, total: int) -> None:
         pct = max(0, min(99, int(100 * done / total))) if total else 0
         now = time.monotonic()
-        if now - self.last_write >= HEARTBEAT_SECONDS or (pct != self.last_pct and now - self.last_write >= 0.5):
+        since = now - self.last_write
+        if since >= HEARTBEAT_SECONDS or (pct != self.last_pct and since >= PROGRESS_SECONDS):
             self.last_pct, self.last_write = pct, now
-            _set(self.job_id, progress=pct, heartbeat_at=utcnow())
+            try:
+                jobstate.set_fields(self.job_id, progress=pct, heartbeat_at=utcnow(), wait=0)
+            except DBAPIError as err:
+                if not jobstate.is_contention(err):
+                    raise
+                log.warning("print job %s: progress not written, database busy", self.job_id)
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -214,33 +266,50 @@ def count_pages(pdf: bytes) -> int:
     return count
 
 
+def run_next() -> int | None:
+    """The worker's task: claim the next job in fair order between users and render it; its id
+    (None when nothing was queued: another worker took it). Never raises for a job's failure."""
+    job_id = jobstate.claim_next()
+    if job_id is not None:
+        _render(job_id)
+    return job_id
+
+
 def run_job(job_id: int) -> None:
-    """Render one job (the worker's task). Never raises: failures are stored on the job."""
+    """Render this job if it is still queued. Never raises: failures are stored on the job."""
     # Claim only a queued job: a copy re-queued after a crash must not render a finished one twice.
     claimed = _set(job_id, "queued", status="running", started_at=utcnow(), heartbeat_at=utcnow(), progress=0,
                    error=None)
+    if claimed:
+        _render(job_id)
+
+
+def _render(job_id: int) -> None:
+    # A fresh read: the session may hold a snapshot from before the claim (SQLite, same transaction).
+    db.session.rollback()
     job = db.session.get(PrintJob, job_id)
-    if not claimed or job is None:
+    if job is None:
         return
-    doc = _DOCUMENTS.get(job.kind)
+    kind, params, digest = job.kind, dict(job.params or {}), job.content_hash
+    doc = _DOCUMENTS.get(kind)
     try:
         if doc is None:
             raise PrintError(UNKNOWN_KIND)
         # Long documents may use the render processes here (procpool.py), never in a web request.
         with procpool.background(procpool.configured(current_app.config)):
-            pdf = doc.builder(dict(job.params or {}), _Reporter(job_id))
+            pdf = doc.builder(params, _Reporter(job_id))
         if not isinstance(pdf, (bytes, bytearray)) or not pdf.startswith(b"%PDF"):
-            raise TypeError(f"builder for {job.kind!r} returned no PDF")
-        name = f"{job.content_hash}.pdf"
-        target = prints_dir() / name
-        write_private(target, pdf)  # 0600, atomic: a reader never sees half a file
+            raise TypeError(f"builder for {kind!r} returned no PDF")
+        name = f"{digest}.pdf"
+        write_private(prints_dir() / name, pdf)  # 0600, atomic: a reader never sees half a file
+        db.session.rollback()  # end the builder's read: reads after this see the finished job
         _set(job_id, status="done", progress=100, pages=count_pages(pdf), file_path=name,
              finished_at=utcnow(), heartbeat_at=utcnow())
     except PrintError as err:
         db.session.rollback()
         _set(job_id, status="failed", error=str(err) or GENERIC_ERROR, finished_at=utcnow())
     except Exception:  # noqa: BLE001 - a job must end as "failed", never stay "running"
-        log.exception("print job %s (%s) failed", job_id, job.kind)
+        log.exception("print job %s (%s) failed", job_id, kind)
         db.session.rollback()
         _set(job_id, status="failed", error=GENERIC_ERROR, finished_at=utcnow())
 
@@ -259,6 +328,7 @@ def requeue_abandoned(older_than: timedelta | None = None) -> list[int]:
     limit = utcnow() - (stale_after() if older_than is None else older_than)
     ids = db.session.scalars(select(PrintJob.id).where(
         PrintJob.status == "running", PrintJob.heartbeat_at <= limit)).all()
+    # The writes below use connections of their own (never this read); each queued job gets a task.
     requeued = []
     for job_id in ids:
         if _set(job_id, "running", status="queued", progress=0):

@@ -3,8 +3,13 @@
 A GET whose document is long answers long_document_page(): how long it is and a button (a real
 POST form, so it works without JavaScript) to a view that calls queue_from_form(), which queues
 the print job and answers its progress page (printing.status).
+
+A user who already has the most pending jobs allowed (jobs.QueueFull) gets the message and links
+to those jobs instead (422, nothing queued), with JavaScript or without.
 """
-from flask import abort, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, request, url_for
 
 from app.core.forms import ConfirmForm
 from app.core.views import go, render
@@ -18,9 +23,22 @@ def long_document_page(title: str, lines: int, action: str, back: str):
 
 def queue_from_form(kind: str, params: dict, *, unit, title: str, filename: str):
     """Queue `kind` with `params` when the confirmation form is valid (else 400): the progress page."""
-    from .jobs import request_print
+    from .jobs import QueueFull, request_print
 
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    job = request_print(kind, params, unit=unit, title=title, filename=filename)
+    try:
+        job = request_print(kind, params, unit=unit, title=title, filename=filename)
+    except QueueFull as full:
+        return render("printing/queue_full.html", partial="printing/_queue_full.html", status=422,
+                      message=str(full), pending=full.pending, back=_same_site_referrer())
     return go(url_for("printing.status", job_id=job.id))
+
+
+def _same_site_referrer() -> str | None:
+    """The page the request came from, as a local path, when it is this site's (else None)."""
+    ref = urlsplit(request.referrer or "")
+    if ref.netloc != request.host or ref.scheme not in ("http", "https") or not ref.path.startswith("/") \
+            or ref.path.startswith("//") or "\\" in ref.path:
+        return None
+    return ref.path + (f"?{ref.query}" if ref.query else "")

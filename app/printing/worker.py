@@ -8,7 +8,8 @@ It lowers its own CPU priority (nice), so a 10,000-name list rendering leaves th
 the CPU they ask for; the render processes it starts for long documents (procpool.py,
 PRINT_PROCESSES, default one per CPU) inherit that priority. On start it queues again the jobs a dead worker left "running" (every one
 with the embedded queue; with a shared queue, HUEY_URL, only those without a heartbeat for
-PRINT_STALE_MINUTES, default 10), and repeats that check every minute.
+PRINT_STALE_MINUTES, default 10), and repeats that check every minute. Jobs are taken in fair
+order between users (jobstate.py), so several workers, threads or processes, may share a queue.
 """
 from __future__ import annotations
 
@@ -40,10 +41,13 @@ def _add_print_tasks(app: Flask, huey) -> None:
     from huey import crontab
 
     def run_print_job(job_id: int) -> None:
-        from .jobs import run_job
+        # One task per queued job, but it renders the next job in fair order between users
+        # (jobs.run_next), not necessarily job_id: a burst of one user's jobs cannot hold back
+        # another user's. Every queued job still has a task, so none is left behind.
+        from .jobs import run_next
 
         with app.app_context():
-            run_job(job_id)
+            run_next()
 
     def requeue_stale() -> None:
         from .jobs import requeue_abandoned
