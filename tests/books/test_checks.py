@@ -14,6 +14,7 @@ from sqlalchemy import insert, select, update
 from app.books import checks, runs
 from app.books.models import BooksCheckRun
 from app.commendations.models import Honoree
+from app.core import clock
 from app.core.db import write_mode
 from app.disclosure.models import Publication
 from app.donations.models import Donation
@@ -228,7 +229,7 @@ def test_the_nightly_task_runs_once_a_day_beside_the_backup(app, world):
     assert "books.nightly_check" not in {t.name for t in huey.read_periodic(datetime(2026, 11, 20, 2, 11))}
     assert runs.run_if_due() is not None
     assert runs.run_if_due() is None  # a run less than a day old
-    later = datetime.utcnow() + timedelta(hours=24)
+    later = clock.utcnow() + timedelta(hours=24)
     run = runs.run_if_due(later)
     assert run is not None and run.trigger == "nightly"
     app.extensions["books_check_task"]()  # immediate mode in tests: the task runs now, not due again

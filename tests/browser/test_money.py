@@ -2,11 +2,12 @@
 keyboard, batch entry against the paper's control total, voiding a donation, opening a piggy bank
 with a split."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from app.core import clock
 from tests.browser.conftest import login_ok, path_of, settled, unique
 from tests.browser.money_data import donation_count, money_world, receipt_of
 from tests.factories import PASSWORD
@@ -54,7 +55,7 @@ def test_quick_entry_by_keyboard_keeps_campaign_and_date(browse, live):
     page.goto(browse.base + "/quyen-gop/nhap")
     # The clerk picks the sheet's campaign (not the first offered) and date once.
     page.select_option("#campaign_id", str(w["campaign"]))
-    day = (date.today() - timedelta(days=3)).isoformat()
+    day = (clock.today() - timedelta(days=3)).isoformat()
     page.fill("#donation_date", day)
     if browse.js:
         page.evaluate("window.__sameDocument = true")

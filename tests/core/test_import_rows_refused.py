@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.commendations.models import Honoree
+from app.core import clock
 from app.core.books import max_amount
 from app.core.xlsx import build_workbook
 from app.donations import importer as donation_import
@@ -26,7 +27,7 @@ from tests.factories_commendations import make_decision
 from tests.factories_donations import make_campaign
 from tests.factories_scholarships import make_category, make_round, make_school
 
-FUTURE = (date.today() + timedelta(days=3)).strftime("%d/%m/%Y")
+FUTURE = (clock.today() + timedelta(days=3)).strftime("%d/%m/%Y")
 LONG = "Nguyễn " + "A" * 293  # 300 characters
 
 
@@ -95,7 +96,7 @@ def test_pupil_list_confirm_of_a_row_gone_bad_answers_422_and_writes_nothing(app
                        data={"file": (io.BytesIO(build_workbook(pupil_import.HEADERS, [PUPIL_ROWS[0][0]])), "ds.xlsx"),
                              "school_year": "2026-2027"}).get_data(as_text=True)
     fields = _confirm_fields(page)
-    _stale(app, "hs", fields["token"], lambda rows: rows[0].update(birth_date=(date.today() + timedelta(days=1))
+    _stale(app, "hs", fields["token"], lambda rows: rows[0].update(birth_date=(clock.today() + timedelta(days=1))
                                                                    .isoformat()))
     before = _count(Pupil)
     resp = client.post("/hoc-sinh/nhap-excel/xac-nhan", data=fields)
@@ -146,7 +147,7 @@ def test_round_confirm_of_a_row_gone_bad_answers_422_and_writes_nothing(app, wor
                        data={"file": (io.BytesIO(build_workbook(round_import.HEADERS, [ROUND_ROWS[0][0]])), "ds.xlsx"),
                              "proposer": ""}).get_data(as_text=True)
     fields = _confirm_fields(page)
-    _stale(app, "hb", fields["token"], lambda rows: rows[0].update(birth_date=(date.today() + timedelta(days=1))
+    _stale(app, "hb", fields["token"], lambda rows: rows[0].update(birth_date=(clock.today() + timedelta(days=1))
                                                                    .isoformat()))
     before = (_count(Pupil), _count(Nomination))
     resp = client.post(f"/hoc-bong/{rnd.id}/nhap-excel/xac-nhan", data=fields)
