@@ -35,3 +35,21 @@ def make_donation(campaign, amount=500_000, donor=None, day=date(2026, 9, 5), me
 
 def fund_of(unit):
     return default_fund(unit)
+
+
+def gifts_xlsx(rows) -> bytes:
+    """The gift import template (app.donations.importer.HEADERS) with `rows` below it, as .xlsx bytes."""
+    import io
+
+    from openpyxl import Workbook
+
+    from app.donations.importer import HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -8,19 +8,17 @@ import uuid
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.campaigns import services as campaign_services
 from app.core.imports import ImportProgress
-from app.donations.importer import HEADERS
 from app.donations.models import Donation, DonationImport
 from app.donations.donors import Donor
 from app.extensions import db
 from app.funds import numbering
 from app.funds.models import LedgerEntry
-from tests.factories_donations import make_campaign
+from tests.factories_donations import gifts_xlsx, make_campaign
 
 ROWS = 30
 BATCH = 7
@@ -32,17 +30,6 @@ def batched(app):
     return app
 
 
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def _rows(n=ROWS, campaign="Tháng Khuyến học 2026", start=0):
     # Every third giver gives twice (same name and phone): one donor, found again in a later batch.
     return [[date(2026, 9, 5), f"Người góp {(i // 3) * 3 if i % 3 == 1 else i}", "Cá nhân", "Ấp Tân Lộc",
@@ -52,7 +39,7 @@ def _rows(n=ROWS, campaign="Tháng Khuyến học 2026", start=0):
 
 def _preview(client, rows) -> tuple[str, str]:
     resp = client.post("/quyen-gop/nhap-excel", data={"idem_key": uuid.uuid4().hex,
-                                                      "file": (io.BytesIO(_xlsx(rows)), "lo.xlsx")},
+                                                      "file": (io.BytesIO(gifts_xlsx(rows)), "lo.xlsx")},
                        content_type="multipart/form-data")
     assert resp.status_code == 303, resp.get_data(as_text=True)[:300]
     url = resp.headers["Location"]

@@ -4,24 +4,11 @@ import io
 import uuid
 from datetime import date
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.donations.donors import Donor
-from app.donations.importer import HEADERS
 from app.extensions import db
-from tests.factories_donations import make_campaign
-
-
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+from tests.factories_donations import gifts_xlsx, make_campaign
 
 
 def _gift(name, phone, amount=100000, method="Tiền mặt", item="", qty="", unit=""):
@@ -34,7 +21,7 @@ def test_phones_keep_their_zero_and_namesakes_by_fold_stay_apart(world, as_user)
     db.session.commit()
     client = as_user(world.users["clerk"])
     assert "/quyen-gop/nhap-excel" in client.get("/quyen-gop/").get_data(as_text=True)
-    data = _xlsx([_gift("Lê Văn Ân", 912345678), _gift("Lê Văn Ẩn", 912345678.0),  # one phone, two people
+    data = gifts_xlsx([_gift("Lê Văn Ân", 912345678), _gift("Lê Văn Ẩn", 912345678.0),  # one phone, two people
                   _gift("Lê Văn Ân", "0912345678"),  # the same person again
                   _gift("Trần Thị Mai", 12345),
                   _gift("Phạm Văn Tư", 386123456, 300000, "Hiện vật", "Vở học sinh", 100, "quyển")])

@@ -9,18 +9,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.donations import services as donations
-from app.donations.importer import HEADERS
 from app.donations.models import Donation
 from app.extensions import db
 from app.funds.models import LedgerEntry
 from app.funds.services import balance, default_fund
 from app.goods import services as goods
 from app.goods.models import GoodsEntry
-from tests.factories_donations import make_campaign, make_donation, make_donor
+from tests.factories_donations import gifts_xlsx, make_campaign, make_donation, make_donor
 from tests.factories_goods import gift_in_kind, hand_out
 
 needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
@@ -131,17 +129,6 @@ def test_bulk_entry_splits_money_and_goods(world):
     assert err.value.row == 0 and err.value.field == "quantity"
 
 
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def test_import_reads_quantity_and_unit_and_posts_goods(world, as_user):
     campaign = make_campaign(world.commune, "Tháng Khuyến học 2026")
     client = as_user(world.users["clerk"])
@@ -149,7 +136,7 @@ def test_import_reads_quantity_and_unit_and_posts_goods(world, as_user):
              60, "quyển"],
             ["05/09/2026", "Ông Năm", "Cá nhân", "", "", 100000, "Hiện vật", "gạo", "Tháng Khuyến học 2026", "", ""]]
     resp = client.post("/quyen-gop/nhap-excel", data={"idem_key": uuid.uuid4().hex,
-                                                      "file": (io.BytesIO(_xlsx(rows)), "x.xlsx")},
+                                                      "file": (io.BytesIO(gifts_xlsx(rows)), "x.xlsx")},
                        content_type="multipart/form-data")
     preview = resp.headers["Location"]
     html = client.get(preview).get_data(as_text=True)
