@@ -128,7 +128,7 @@ class RefusalLog:
 
 
 def _row(actor, code: int, method: str, path: str, count: int) -> dict:
-    from app.units.models import utcnow
+    from app.core.clock import utcnow
 
     return {
         "at": utcnow(),

@@ -74,7 +74,7 @@ def record_many(action: str, object_type: str, items: list[tuple]) -> None:
     }
     from sqlalchemy import insert
 
-    from app.units.models import utcnow
+    from app.core.clock import utcnow
 
     now = utcnow()
     db.session.execute(insert(AuditEntry), [

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import aliased
 
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds.models import IN, OUT, Fund, LedgerEntry
 from app.vn.money import format_vnd
@@ -227,7 +228,7 @@ def run_all(only: list[str] | None = None) -> Report:
 
     The run ends the caller's transaction first (it reads from a snapshot of its own): commit
     what you wrote before calling it."""
-    report = Report(started_at=_now())
+    report = Report(started_at=utcnow())
     _begin_read()
     try:
         for name, check in all_checks():
@@ -244,9 +245,5 @@ def run_all(only: list[str] | None = None) -> Report:
             report.findings += found
     finally:
         db.session.rollback()
-    report.finished_at = _now()
+    report.finished_at = utcnow()
     return report
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)

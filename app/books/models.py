@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import utcnow
 
 TRIGGERS = {"cli": "Chạy bằng lệnh", "nightly": "Tự động hằng đêm", "test": "Kiểm thử"}
 

@@ -6,10 +6,11 @@ gives the findings of a run a user may see (those of units in their scope).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from app.core.clock import utcnow
 from app.core.db import write_mode
 from app.extensions import db
 
@@ -49,7 +50,7 @@ def latest() -> BooksCheckRun | None:
 
 def is_due(now: datetime | None = None) -> bool:
     """True when no run started within the last DUE_AFTER (the nightly task then runs one)."""
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    now = now or utcnow()
     newest = db.session.scalar(select(BooksCheckRun.started_at).order_by(BooksCheckRun.id.desc()).limit(1))
     return newest is None or now - newest >= DUE_AFTER
 

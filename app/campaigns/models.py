@@ -4,9 +4,10 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds.models import Fund
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 FUND_DRIVE, PIGGY_BANK, SPONSORSHIP, OTHER = "fund_drive", "piggy_bank", "sponsorship", "other"
 KIND_LABELS = {

@@ -10,10 +10,11 @@ from sqlalchemy import case, func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds.models import Fund
 from app.funds.services import default_fund
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 from app.vn.text import clean, fold
 
 from .models import CLOSED, KIND_LABELS, OPEN, Campaign

@@ -4,13 +4,12 @@ All of it happens in the caller's one write transaction: if the fund cannot pay,
 issued and no register number is taken (the counter update rolls back with the rest), so the
 register stays gap-free and a number, once issued, names one honour for ever.
 """
-from datetime import datetime, timezone
-
 from flask import has_request_context
 from flask_login import current_user
 
 from app.audit.duties import same_person
 from app.audit.services import record
+from app.core.clock import utcnow
 from app.funds import services as funds
 from app.vn.money import format_vnd
 
@@ -58,7 +57,7 @@ def issue(d: Decision) -> Decision:
     except funds.FundError as err:
         raise CommendationError(str(err), "fund_id") from err
     d.status = ISSUED
-    d.issued_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    d.issued_at = utcnow()
     d.issued_by_id = _actor_id()
     # Issuing pays the prizes in the same step: one person both issued and paid (said, never silent).
     paid_here = same_person(d.issued_by_id, first="ban hành", second="chi") if (total > 0 or goods) else {}

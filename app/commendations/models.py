@@ -14,11 +14,12 @@ from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, ForeignKey, Ind
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.core.owners import Shared
 from app.extensions import db
 from app.funds.models import Fund, LedgerEntry
 from app.goods.models import GoodsEntry
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 from app.vn.names import join_name
 
 # Learning titles (the kinds an assessment can be for), in the order the association lists them.

@@ -58,9 +58,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
+from app.core.clock import utcnow
 from app.core.forms import BaseForm
 from app.extensions import db
-from app.units.models import utcnow
 
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 KEEP_DAYS = 30

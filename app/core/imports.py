@@ -23,10 +23,10 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.core.db import read_mode
 from app.core.files import write_private
 from app.extensions import db
-from app.units.models import utcnow
 from app.vn.text import clean, fold, nfc
 
 MAX_AGE = 6 * 3600  # an upload waits this long for its confirmation

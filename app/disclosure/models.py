@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 
 class Publication(db.Model):

@@ -13,8 +13,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 from . import report, snapshot
 from .models import Publication

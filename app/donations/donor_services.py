@@ -72,7 +72,7 @@ def create_donors_bulk(unit: Unit, rows: list[dict]) -> list[int]:
     from sqlalchemy import insert
 
     from app.audit.services import record_many
-    from app.units.models import utcnow
+    from app.core.clock import utcnow
 
     now = utcnow()
     values = [dict(_clean_fields(r.get("name"), r.get("kind", "person"), r.get("address", ""), r.get("phone", ""),

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 PERSON, HOUSEHOLD, BUSINESS, ORGANISATION, ANONYMOUS = "person", "household", "business", "organisation", "anonymous"
 DONOR_KINDS = {

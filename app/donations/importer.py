@@ -14,8 +14,8 @@ from app.audit.services import record
 from app.campaigns.models import Campaign
 from app.campaigns.services import campaigns_in_scope
 from app.core import books, idempotency, imports
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import utcnow
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
 from app.vn.phones import sheet_phone

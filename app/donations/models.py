@@ -11,10 +11,11 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Num
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.campaigns.models import Campaign
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds.models import METHOD_LABELS, LedgerEntry
 from app.goods.models import GoodsEntry
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 from .donors import Donor  # noqa: F401  (one import point for the domain's models)
 

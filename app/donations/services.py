@@ -19,10 +19,11 @@ from app.core import books
 from app.core.authz import scope_filter, scope_unit_ids
 from app.campaigns.models import Campaign
 from app.campaigns.services import CampaignError, ensure_open
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds import services as funds
 from app.goods import services as goods
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 from app.vn.text import clean, fold
 
 from .donor_services import DonorError, resolve

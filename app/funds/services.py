@@ -23,8 +23,9 @@ from sqlalchemy import case, func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 from app.vn.money import format_vnd
 from app.vn.text import clean, fold
 

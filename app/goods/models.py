@@ -12,8 +12,9 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 IN, OUT = "in", "out"
 DIRECTION_LABELS = {IN: "Nhập", OUT: "Xuất"}

@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 WHOLE_YEAR = 0
 MANUAL, PUBLISH = "manual", "publish"  # how it was closed: by hand, or by publishing the year's disclosure

@@ -21,9 +21,10 @@ from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds.services import FundError, today
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 from app.vn.dates import local_datetime
 from app.vn.text import clean
 

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds import services as funds
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 from app.vn.money import format_vnd
 from app.vn.names import name_sort_key, same_name, split_name
 from app.vn.text import clean, fold

@@ -43,9 +43,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from app.audit.services import record
+from app.core.clock import utcnow
 from app.core.files import write_private
 from app.extensions import db
-from app.units.models import utcnow
 
 from . import jobstate, procpool
 from .models import PrintJob

@@ -30,9 +30,9 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from app.core.clock import utcnow
 from app.core.db import wants_write, write_mode
 from app.extensions import db
-from app.units.models import utcnow
 
 from .models import PrintJob
 

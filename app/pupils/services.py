@@ -169,7 +169,7 @@ def bulk_create_pupils(unit: Unit, items: list[PupilData], *, source: str = "imp
     global _COLUMNS
     from sqlalchemy import insert
 
-    from app.units.models import utcnow
+    from app.core.clock import utcnow
 
     if not items:
         return []

@@ -183,7 +183,7 @@ def bulk_nominate(rnd: ScholarshipRound, items, proposer: str = "") -> list[dict
     _check_pupils(rnd, {pid for pid, *_ in items})
     from sqlalchemy import insert
 
-    from app.units.models import utcnow
+    from app.core.clock import utcnow
 
     now, noms = utcnow(), []
     for pid, category, achievement, reason in items:

@@ -10,11 +10,12 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds.models import Fund, LedgerEntry
 from app.goods.models import GoodsEntry
 from app.pupils.models import Pupil
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 KINDS = {"hardship": "Hoàn cảnh khó khăn", "achievement": "Khuyến tài (thành tích)",
          "sponsorship": "Đỡ đầu"}

@@ -4,7 +4,7 @@ Services never commit; the caller commits (or rolls back on RoundError).
 Public for other domains: report_sentence() (the year report reuses it), totals(), nominations_of().
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import has_request_context
 from flask_login import current_user
@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.clock import utcnow
 from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import Fund
@@ -41,10 +42,6 @@ def _text(value, limit, field, label, required=False) -> str:
 
 def _money(value, field, label, allow_zero=True) -> int:
     return books.check_amount(value, field, allow_zero=allow_zero, label=label, error=RoundError)  # <= MAX_AMOUNT
-
-
-def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _actor_id():
@@ -281,7 +278,7 @@ def approve(rnd: ScholarshipRound, nominations: list[Nomination]) -> list[Nomina
     for n in todo:
         before = n.audit_dict()
         n.status, n.amount, n.decision_reason = APPROVED, n.category.amount, ""
-        n.decided_at, n.decided_by_id = _now(), _actor_id()
+        n.decided_at, n.decided_by_id = utcnow(), _actor_id()
         record("approve", n, before=before, after=n.audit_dict())
     db.session.flush()
     return todo
@@ -300,7 +297,7 @@ def reject(rnd: ScholarshipRound, nominations: list[Nomination], reason: str) ->
             raise RoundError(f"{n.pupil.full_name} đã nhận tiền; hãy hoàn chi trả trước khi đổi quyết định.")
     for n in nominations:
         before = n.audit_dict()
-        n.status, n.decision_reason, n.decided_at, n.decided_by_id = REJECTED, reason, _now(), _actor_id()
+        n.status, n.decision_reason, n.decided_at, n.decided_by_id = REJECTED, reason, utcnow(), _actor_id()
         record("reject", n, before=before, after=n.audit_dict())
     db.session.flush()
     return nominations

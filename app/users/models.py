@@ -13,8 +13,9 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 
 
 def ordered_roles(roles) -> list[str]:

@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.auth.passwords import password_problem
 from app.core.authz import ROLE_LABELS
+from app.core.clock import utcnow
 from app.extensions import db
-from app.units.models import Unit, utcnow
+from app.units.models import Unit
 from app.vn.names import name_sort_key, split_name
 from app.vn.text import clean, fold
 

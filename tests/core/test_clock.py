@@ -53,3 +53,13 @@ def test_a_new_decision_defaults_to_vietnams_date(as_user, world, early_morning)
     body = as_user(world.users["admin"]).get("/khen-thuong/quyet-dinh/moi").get_data(as_text=True)
     field = re.search(r'<input[^>]*name="decision_date"[^>]*>', body).group(0)
     assert 'value="2026-12-07"' in field
+
+
+def test_one_utcnow():
+    """`utcnow` is app.core.clock's: not copied per module, not imported from a domain's models."""
+    copies = re.compile(r"datetime\.now\(timezone\.utc\)\.replace\(tzinfo=None\)|from app\.units\.models import .*\butcnow\b")
+    files = [*APP.rglob("*.py"), *TESTS.rglob("*.py")]
+    found = [f"{p.relative_to(APP.parent)}:{n}" for p in sorted(files) if p.name not in ("clock.py", "test_clock.py")
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if copies.search(line)]
+    assert found == []
+    assert copies.search("from app.units.models import Unit, utcnow")  # positive control

@@ -3,10 +3,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.core.clock import utcnow
 from app.core.idempotency import IdempotencyKey, new_key, prune
 from app.extensions import db
 from app.printing.queue import huey_for
-from app.units.models import utcnow
 
 
 def _key(age_days: float) -> IdempotencyKey:

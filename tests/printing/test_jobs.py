@@ -1,11 +1,11 @@
 """Background print jobs: queue → done, progress page (plain and htmx), reuse by content, scope, failures."""
 import pytest
 
+from app.core.clock import utcnow
 from app.extensions import db
 from app.printing import jobs
 from app.printing.models import PrintJob
 from app.printing.queue import huey_for
-from app.units.models import utcnow
 from tests.conftest import login
 from tests.factories_printing import TEST_KIND, make_job
 
