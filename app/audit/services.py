@@ -4,9 +4,9 @@ Services call `record()` inside the same transaction as the change itself, so
 a change and its log entry are committed together or not at all.
 """
 from flask import g, has_request_context, request
-from flask_login import current_user
 from sqlalchemy import or_, select
 
+from app.core.actor import actor as current_actor
 from app.extensions import db
 from app.vn.text import fold
 
@@ -27,16 +27,10 @@ ACTION_LABELS = {
 }
 
 
-def _actor():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user
-    return None
-
-
 def record(action: str, obj=None, *, before=None, after=None, unit_id=None,
            object_type=None, user=None, username=None) -> AuditEntry:
     """Add an audit entry to the current session (the caller commits)."""
-    actor = user or _actor()
+    actor = user or current_actor()
     if unit_id is None and obj is not None:
         unit_id = getattr(obj, "unit_id", None) or (obj.id if obj.__tablename__ == "unit" else None)
     entry = AuditEntry(
@@ -63,7 +57,7 @@ def record_many(action: str, object_type: str, items: list[tuple]) -> None:
     """
     if not items:
         return
-    actor = _actor()
+    actor = current_actor()
     common = {
         "user_id": actor.id if actor else None,
         "username": actor.username if actor else "",
@@ -94,7 +88,7 @@ def record_refusal(code: int, method: str, path: str) -> None:
 
     try:
         db.session.rollback()
-        actor = _actor()
+        actor = current_actor()
         refusals = refusal_log()
         if actor is None:
             refusals.anonymous(code, method, path, request.remote_addr or "")

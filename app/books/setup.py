@@ -19,11 +19,12 @@ def init_app(app) -> None:
 
 def _panel():
     """(findings visible to the current admin, the latest run) for the dashboard, or None for others."""
-    from flask_login import current_user
+    from app.core.actor import actor
 
-    if not getattr(current_user, "is_authenticated", False) or not current_user.has_role("admin"):
+    user = actor()
+    if user is None or not user.has_role("admin"):
         return None
     from . import runs
 
     run = runs.latest()
-    return {"run": run, "count": len(runs.visible(run, current_user))}
+    return {"run": run, "count": len(runs.visible(run, user))}

@@ -4,11 +4,10 @@ All of it happens in the caller's one write transaction: if the fund cannot pay,
 issued and no register number is taken (the counter update rolls back with the rest), so the
 register stays gap-free and a number, once issued, names one honour for ever.
 """
-from flask import has_request_context
-from flask_login import current_user
 
 from app.audit.duties import same_person
 from app.audit.services import record
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.funds import services as funds
 from app.vn.money import format_vnd
@@ -17,12 +16,6 @@ from . import prize_goods
 from .models import DRAFT, ISSUED, Decision
 from .queries import totals
 from .services import CommendationError, check_draft, honorees, next_register_number
-
-
-def _actor_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
 
 
 def issue(d: Decision) -> Decision:
@@ -58,7 +51,7 @@ def issue(d: Decision) -> Decision:
         raise CommendationError(str(err), "fund_id") from err
     d.status = ISSUED
     d.issued_at = utcnow()
-    d.issued_by_id = _actor_id()
+    d.issued_by_id = actor_id()
     # Issuing pays the prizes in the same step: one person both issued and paid (said, never silent).
     paid_here = same_person(d.issued_by_id, first="ban hành", second="chi") if (total > 0 or goods) else {}
     record("issue", d, before=before, after={**d.audit_dict(), "count": count, "total": total,

@@ -50,14 +50,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from flask import abort, has_request_context
-from flask_login import current_user
+from flask import abort
 from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.core.forms import BaseForm
 from app.extensions import db
@@ -120,14 +120,8 @@ def lookup(key: str) -> IdempotencyKey | None:
     return db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.key == key))
 
 
-def _user_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
-
-
 def _replay(row: IdempotencyKey) -> Outcome:
-    if row.user_id != _user_id():
+    if row.user_id != actor_id():
         abort(400)  # someone else's key: never reveal their result
     return Outcome(url=row.result_url, created=False, object_type=row.object_type, object_id=row.object_id)
 
@@ -142,7 +136,7 @@ def once(key: str, create: Callable[[], Any], *, url: Callable[[Any], str]) -> O
     existing = lookup(key)
     if existing is not None:
         return _replay(existing)
-    row = IdempotencyKey(key=key, user_id=_user_id())
+    row = IdempotencyKey(key=key, user_id=actor_id())
     db.session.add(row)
     try:
         db.session.flush()
@@ -169,7 +163,7 @@ def remember(key: str, obj: Any, url: str) -> None:
     commit; a key already stored (by a concurrent click) is left as it is."""
     if not _KEY.match(key or "") or lookup(key) is not None:
         return
-    db.session.add(IdempotencyKey(key=key, user_id=_user_id(), object_type=getattr(obj, "__tablename__", "")[:40],
+    db.session.add(IdempotencyKey(key=key, user_id=actor_id(), object_type=getattr(obj, "__tablename__", "")[:40],
                                   object_id=getattr(obj, "id", None), result_url=url[:500]))
 
 

@@ -17,12 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from flask import current_app, has_request_context
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.core.db import read_mode
 from app.core.files import write_private
@@ -200,12 +201,6 @@ def checking():
         db.session.commit()  # read only: ends the snapshot before any batch writes
 
 
-def _user_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
-
-
 def _claim(key: str, total: int) -> ImportProgress:
     """The import's progress row, locked for this transaction (created by the first batch).
 
@@ -213,7 +208,7 @@ def _claim(key: str, total: int) -> ImportProgress:
     concurrent confirmation of the same upload wait, then read how far this one got."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(ImportProgress).values(key=key, user_id=_user_id(), total=total, done=0, batches=0,
+    db.session.execute(insert(ImportProgress).values(key=key, user_id=actor_id(), total=total, done=0, batches=0,
                                                      state="{}", started_at=utcnow()).on_conflict_do_nothing())
     return db.session.scalars(select(ImportProgress).where(ImportProgress.key == key).with_for_update()
                               .execution_options(populate_existing=True)).one()

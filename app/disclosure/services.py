@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.extensions import db
 from app.units.models import Unit
@@ -125,12 +124,6 @@ def publications_in_scope(root: Unit) -> list[Publication]:
                                    .order_by(Publication.year.desc(), Publication.unit_id)))
 
 
-def _actor_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
-
-
 def publish(unit: Unit, year: int, today: date) -> Publication:
     """Open the year's disclosure to the public, frozen as it stands now.
 
@@ -153,7 +146,7 @@ def publish(unit: Unit, year: int, today: date) -> Publication:
     old_digest, old_at = snapshot.digest(pub.snapshot), pub.published_at
     pub.published = True
     pub.published_at = utcnow()
-    pub.published_by_id = _actor_id()
+    pub.published_by_id = actor_id()
     rep = report.build(unit, year)
     pub.figures = rep.figures()
     pub.snapshot = snapshot.dump(rep)

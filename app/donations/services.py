@@ -9,13 +9,12 @@ app.goods.services.receive(source="donation", source_id=donation.id); its entry_
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.core import books
+from app.core.actor import actor_id
 from app.core.authz import scope_filter, scope_unit_ids
 from app.campaigns.models import Campaign
 from app.campaigns.services import CampaignError, ensure_open
@@ -37,12 +36,6 @@ class DonationError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def _actor_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
 
 
 def parse_quantity(value) -> Decimal | None:
@@ -118,7 +111,7 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
                 amount=amount, method=method, item=item, quantity=quantity, item_unit=item_unit,
                 collector_name=collector_name, collector_key=fold(collector_name)[:120],
                 collector_unit_id=collector_unit.id if collector_unit else None, note=note,
-                anonymous=bool(anonymous), created_by_id=_actor_id())
+                anonymous=bool(anonymous), created_by_id=actor_id())
 
 
 def record_donation(campaign: Campaign, donor: Donor, amount: int, *, donation_date: date,
@@ -265,7 +258,7 @@ def void_donation(donation: Donation, reason: str) -> Donation:
             raise DonationError(str(err), "reason") from None
     donation.voided_at = utcnow()
     donation.void_reason = reason[:500]
-    donation.voided_by_id = _actor_id()
+    donation.voided_by_id = actor_id()
     db.session.flush()
     record("void", donation, before=before, after=donation.audit_dict())
     return donation

@@ -17,12 +17,11 @@ Contract for every caller (views, donations, piggy banks, scholarships):
 import uuid
 from datetime import date
 
-from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.extensions import db
 from app.units.models import Unit
@@ -48,12 +47,6 @@ def today() -> date:
     from app.core.books import today as books_today
 
     return books_today()
-
-
-def _actor_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
 
 
 def _amount(amount) -> int:
@@ -152,7 +145,7 @@ def _post(fund: Fund, amount: int, direction: str, kind: str | None, *, entry_da
     ensure_open(fund.unit, entry_date, "entry_date")
     number = numbering.next_number(fund.unit_id, kind, entry_date.year) if kind else None
     entry = LedgerEntry(fund=fund, unit_id=fund.unit_id, amount=amount, direction=direction, number=number,
-                        entry_date=entry_date, created_by_id=_actor_id(), **fields)
+                        entry_date=entry_date, created_by_id=actor_id(), **fields)
     db.session.add(entry)
     db.session.flush()
     action = "void" if entry.reversal_of_id else "correct" if entry.corrects_id else "post"
@@ -199,7 +192,7 @@ def post_incomes_bulk(fund: Fund, items: list[dict]) -> list[int]:
             "counterparty_address": _text(item.get("counterparty_address"), 300, "counterparty_address", "địa chỉ"),
             "description": _text(item.get("description"), 500, "description", "nội dung"),
             "basis": _text(item.get("basis"), 100, "basis", "căn cứ"),
-            "created_by_id": _actor_id(), "created_at": utcnow(),
+            "created_by_id": actor_id(), "created_at": utcnow(),
         })
     if not rows:
         return []

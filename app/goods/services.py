@@ -20,9 +20,10 @@ from sqlalchemy import case, func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.actor import actor_id
 from app.extensions import db
 from app.funds import numbering
-from app.funds.services import _actor_id, today
+from app.funds.services import today
 from app.units.models import Unit
 from app.vn.text import clean, fold
 
@@ -172,7 +173,7 @@ def _post(unit: Unit, direction: str, kind: str | None, *, entry_date: date, **f
         periods.ensure_open(unit, original.entry_date, "reason", hint=periods.OWNER_HINT, error=GoodsError)
     number = numbering.next_number(unit.id, kind, entry_date.year) if kind else None
     entry = GoodsEntry(unit_id=unit.id, direction=direction, number=number, entry_date=entry_date,
-                       created_by_id=_actor_id(), **fields)
+                       created_by_id=actor_id(), **fields)
     db.session.add(entry)
     db.session.flush()
     record("void" if entry.reversal_of_id else "post", entry, after=entry.audit_dict())

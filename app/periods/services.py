@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import current_app, has_app_context, has_request_context
-from flask_login import current_user
+from flask import current_app, has_app_context
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.extensions import db
 from app.funds.services import FundError, today
@@ -52,12 +52,6 @@ class PeriodError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def _actor_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
 
 
 def local_day(at: datetime | None) -> str:
@@ -237,7 +231,7 @@ def close(unit: Unit, year: int, month: int = WHOLE_YEAR, *, via: str = MANUAL) 
     if row is None:
         row = ClosedPeriod(unit=unit, year=year, month=month)
         db.session.add(row)
-    row.closed, row.closed_at, row.closed_by_id, row.via = True, utcnow(), _actor_id(), via
+    row.closed, row.closed_at, row.closed_by_id, row.via = True, utcnow(), actor_id(), via
     db.session.flush()
     db.session.refresh(row)  # closed_by, for the messages of this same request
     record("close", row, before=before, after=row.audit_dict())
@@ -267,7 +261,7 @@ def reopen(row: ClosedPeriod, reason: str) -> ClosedPeriod:
     if not row.closed:
         raise PeriodError(f"{row.label} của {row.unit.name} đang mở, không cần mở lại.", "reason")
     before = row.audit_dict()
-    row.closed, row.reopened_at, row.reopened_by_id, row.reopen_reason = False, utcnow(), _actor_id(), reason
+    row.closed, row.reopened_at, row.reopened_by_id, row.reopen_reason = False, utcnow(), actor_id(), reason
     db.session.flush()
     record("reopen", row, before=before, after=row.audit_dict())
     _forget()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.extensions import db
 from app.funds import services as funds
@@ -33,10 +34,6 @@ class PiggyBankError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def _actor_id():
-    return funds._actor_id()
 
 
 def _money(value, field: str, label: str) -> int:
@@ -152,7 +149,7 @@ def issue_many(unit: Unit, names: list[str], *, holder_type: str, prefix: str, s
         db.session.add(pig)
         db.session.flush()
         db.session.add(PiggyBankCycle(piggy_bank_id=pig.id, unit_id=unit.id, cycle=1, issued_on=issued_on,
-                                      seed_money=seed_money, created_by_id=_actor_id()))
+                                      seed_money=seed_money, created_by_id=actor_id()))
         record("create", pig, after=pig.audit_dict())
         pigs.append(pig)
     db.session.flush()
@@ -217,7 +214,7 @@ def opening_values(pig: PiggyBank, *, opened_on: date, amount: int, disposition:
         raise PiggyBankError("Tên người chứng kiến dài quá 120 ký tự.", "witness1")
     return dict(unit_id=pig.unit_id, holder_type=pig.holder_type, cycle=pig.cycle, opened_on=opened_on,
                 amount=amount, to_fund=to_fund, kept=kept, disposition=disposition, witness1=witness1,
-                witness2=witness2, note=(clean(note or ""))[:300], created_by_id=_actor_id())
+                witness2=witness2, note=(clean(note or ""))[:300], created_by_id=actor_id())
 
 
 def open_pig(pig: PiggyBank, *, opened_on: date, amount: int, disposition: str, witness1: str,
@@ -272,7 +269,7 @@ def void_opening(opening: PiggyBankOpening, reason: str) -> PiggyBankOpening:
         except funds.FundError as err:
             raise PiggyBankError(str(err), "reason") from err
     opening.voided, opening.void_reason = True, reason[:500]
-    opening.voided_at, opening.voided_by_id = utcnow(), _actor_id()
+    opening.voided_at, opening.voided_by_id = utcnow(), actor_id()
     pig = opening.piggy_bank
     if pig.status == OPENED and pig.cycle == opening.cycle:
         pig_before = pig.audit_dict()
@@ -298,7 +295,7 @@ def reissue(pig: PiggyBank, *, issued_on: date, seed_money: int = 0) -> PiggyBan
     pig.cycle += 1
     pig.status, pig.issued_on, pig.seed_money = ACTIVE, issued_on, seed_money
     db.session.add(PiggyBankCycle(piggy_bank_id=pig.id, unit_id=pig.unit_id, cycle=pig.cycle,
-                                  issued_on=issued_on, seed_money=seed_money, created_by_id=_actor_id()))
+                                  issued_on=issued_on, seed_money=seed_money, created_by_id=actor_id()))
     db.session.flush()
     record("update", pig, before=before, after=pig.audit_dict())
     return pig

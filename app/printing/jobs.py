@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from flask import current_app
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from app.audit.services import record
+from app.core.actor import actor
 from app.core.clock import utcnow
 from app.core.files import write_private
 from app.extensions import db
@@ -159,8 +159,7 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
     The job is committed here (with whatever the session holds) because the worker must see it;
     then it is enqueued. In immediate mode (tests) the job has already run when this returns.
     """
-    user = user if user is not None else (current_user if getattr(current_user, "is_authenticated", False)
-                                          else None)
+    user = user if user is not None else actor()
     params = json.loads(json.dumps(params, default=str))  # what the worker will see
     digest = content_hash(kind, params)
     user_id = user.id if user is not None else None

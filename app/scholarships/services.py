@@ -6,12 +6,11 @@ Public for other domains: report_sentence() (the year report reuses it), totals(
 from dataclasses import dataclass
 from datetime import date
 
-from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from app.audit.services import record
 from app.core import books
+from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.extensions import db
 from app.funds import services as funds
@@ -42,12 +41,6 @@ def _text(value, limit, field, label, required=False) -> str:
 
 def _money(value, field, label, allow_zero=True) -> int:
     return books.check_amount(value, field, allow_zero=allow_zero, label=label, error=RoundError)  # <= MAX_AMOUNT
-
-
-def _actor_id():
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return None
 
 
 # ---- rounds and categories ---------------------------------------------------------------------
@@ -278,7 +271,7 @@ def approve(rnd: ScholarshipRound, nominations: list[Nomination]) -> list[Nomina
     for n in todo:
         before = n.audit_dict()
         n.status, n.amount, n.decision_reason = APPROVED, n.category.amount, ""
-        n.decided_at, n.decided_by_id = utcnow(), _actor_id()
+        n.decided_at, n.decided_by_id = utcnow(), actor_id()
         record("approve", n, before=before, after=n.audit_dict())
     db.session.flush()
     return todo
@@ -297,7 +290,7 @@ def reject(rnd: ScholarshipRound, nominations: list[Nomination], reason: str) ->
             raise RoundError(f"{n.pupil.full_name} đã nhận tiền; hãy hoàn chi trả trước khi đổi quyết định.")
     for n in nominations:
         before = n.audit_dict()
-        n.status, n.decision_reason, n.decided_at, n.decided_by_id = REJECTED, reason, utcnow(), _actor_id()
+        n.status, n.decision_reason, n.decided_at, n.decided_by_id = REJECTED, reason, utcnow(), actor_id()
         record("reject", n, before=before, after=n.audit_dict())
     db.session.flush()
     return nominations

@@ -63,3 +63,12 @@ def test_one_utcnow():
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if copies.search(line)]
     assert found == []
     assert copies.search("from app.units.models import Unit, utcnow")  # positive control
+
+
+def test_one_actor():
+    """Who acts is app.core.actor's to say: no module keeps its own copy of the current-user check."""
+    copy = re.compile(r'getattr\(current_user, "is_authenticated", False\)')
+    found = [str(p.relative_to(APP.parent)) for p in sorted(APP.rglob("*.py"))
+             if p.name != "actor.py" and copy.search(p.read_text(encoding="utf-8"))]
+    assert found == []
+    assert copy.search((APP / "core" / "actor.py").read_text(encoding="utf-8"))  # positive control
