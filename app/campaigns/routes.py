@@ -3,11 +3,11 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.clock import today
 from app.core.export import export_table
+from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
 from app.funds.models import Fund
-from app.funds.services import today
 from app.reports import periods
 from app.reports.params import period_choices
 from app.units.models import Unit

@@ -13,12 +13,11 @@ The decision page's list is one <form method="post">; its buttons post here (for
 from flask import flash, request
 from flask_login import login_required
 
-from app.core import idempotency, selection
+from app.core import clock, idempotency, selection
 from app.core.authz import get_or_404
 from app.core.forms import ConfirmForm
 from app.core.views import attach_error, go, render
 from app.extensions import db
-from app.funds import services as funds
 from app.printing.offer import queue_from_form
 from app.vn.money import format_vnd
 
@@ -110,7 +109,7 @@ def lines_pay(decision_id):
     """Pay again the chosen lines' reversed prizes (one phiếu chi each), after a confirm page."""
     d = get_or_404(Decision, decision_id, "commendation.pay")
     sel = selection.read_selection(request.form)
-    form = LinesPayForm() if sel.confirmed else LinesPayForm(formdata=None, paid_on=funds.today())
+    form = LinesPayForm() if sel.confirmed else LinesPayForm(formdata=None, paid_on=clock.today())
     return _confirm(d, sel, form, lambda rows: lines.payment_plan(d, rows),
                     lambda rows: lines.pay_many(d, rows, form.paid_on.data, form.control_total.data) and d,
                     title=f"Chi lại tiền thưởng theo Quyết định {d.number}", what="người sẽ được chi lại tiền thưởng",

@@ -4,11 +4,10 @@ for one honoree ("each" mode) or the whole list's one voucher ("total" mode). Tr
 from flask import flash, url_for
 from flask_login import login_required
 
-from app.core import idempotency
+from app.core import clock, idempotency
 from app.core.authz import get_or_404
 from app.core.views import attach_error, form_page, go
 from app.extensions import db
-from app.funds import services as funds
 
 from . import prizes
 from .forms import PrizePayForm, PrizeReverseForm
@@ -39,7 +38,7 @@ def _reverse(target):
 def _pay(target):
     d = prizes.decision_of(target)
     back = url_for(".detail", decision_id=d.id)
-    form = PrizePayForm(paid_on=funds.today())
+    form = PrizePayForm(paid_on=clock.today())
     if form.validate_on_submit():
         try:
             done = idempotency.once(form.idem_key.data, lambda: prizes.pay_prize(target, form.paid_on.data),

@@ -55,7 +55,7 @@ from sqlalchemy.sql import functions, operators
 from sqlalchemy.sql.elements import FunctionFilter, Over
 from sqlalchemy.types import Integer
 
-from app.core.clock import today  # noqa: F401 - books.today() is what date checks and forms read
+from app.core.clock import today
 from app.vn.dates import short_date
 from app.vn.money import MAX_DIGITS, amount_in_words, format_vnd
 

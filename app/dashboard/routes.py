@@ -3,8 +3,8 @@ from flask import Blueprint, request
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize
+from app.core.clock import today
 from app.core.views import render
-from app.funds.services import today
 from app.reports import charts, periods
 from app.reports.links import Links
 from app.scholarships.awards import NO_CIRCUMSTANCE

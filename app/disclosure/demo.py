@@ -1,6 +1,6 @@
 """Demo data: the demo commune has published last year's công khai, so the public page shows how
 an association discloses (this year's stays unpublished, as it would be until the books close)."""
-from app.funds.services import today
+from app.core.clock import today
 
 
 def seed(units: dict) -> None:

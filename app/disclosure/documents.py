@@ -13,9 +13,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.clock import today
 from app.core.files import write_private
 from app.extensions import db
-from app.funds.services import today
 from app.units.models import Unit
 
 from . import honour, report

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from app.campaigns.models import Campaign
 from app.campaigns.services import open_campaigns
 from app.core.authz import get_or_404
+from app.core.clock import today
 from app.extensions import db
-from app.funds.services import today
 from app.units.models import Unit
 from app.units.services import scope_choices
 

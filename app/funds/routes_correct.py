@@ -3,6 +3,7 @@
 from flask import flash, url_for
 from flask_login import login_required
 
+from app.core import clock
 from app.core.authz import authorize, get_or_404
 from app.core.views import attach_error, form_page, go, render
 from app.extensions import db
@@ -46,7 +47,7 @@ def correct(entry_id):
             flash(refusal, "error")
             return go(back)
         return render("funds/correct.html", entry=entry, legs=legs, form=form, refusal=refusal, back=back,
-                      today=services.today())
+                      today=clock.today())
     if form.validate_on_submit():
         try:
             services.correct(entry, form.reason.data)
@@ -58,4 +59,4 @@ def correct(entry_id):
             flash(f"Đã ghi bút toán điều chỉnh {entry.number or 'bút toán'} vào ngày hôm nay.", "success")
             return go(back)
     return form_page("funds/correct.html", "funds/_correct_form.html", form, entry=entry, legs=legs,
-                     refusal="", back=back, today=services.today())
+                     refusal="", back=back, today=clock.today())

@@ -2,7 +2,7 @@
 from flask import flash, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
+from app.core import clock, idempotency
 from app.core.authz import authorize, get_or_404
 from app.core.views import attach_error, attempt, form_page, go, render
 from app.extensions import db
@@ -18,7 +18,7 @@ from .routes import bp
 def payment(fund_id):
     """Phiếu chi: refused beside the amount when the fund would go below zero; one entry per form key."""
     fund = get_or_404(Fund, fund_id, "money.write")
-    form = PaymentForm(entry_date=services.today())
+    form = PaymentForm(entry_date=clock.today())
     if form.validate_on_submit():
         done = attempt(form, services.FundError, lambda: idempotency.once(
             form.idem_key.data,
@@ -39,7 +39,7 @@ def payment(fund_id):
 def transfer(fund_id):
     """Move money to another active fund in the user's scope (e.g. a former district fund handed over)."""
     fund = get_or_404(Fund, fund_id, "money.write")
-    form = TransferForm(entry_date=services.today())
+    form = TransferForm(entry_date=clock.today())
     targets = db.session.scalars(services.funds_in_scope(current_user.unit, active_only=True)).all()
     form.to_fund_id.choices = [(f.id, f"{f.name} - {f.unit.name}") for f in targets if f.id != fund.id]
     if form.validate_on_submit():

@@ -22,7 +22,7 @@ from sqlalchemy import case, func, select
 from app.audit.services import record
 from app.core import books
 from app.core.actor import actor_id
-from app.core.clock import utcnow
+from app.core.clock import today, utcnow
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.money import format_vnd
@@ -40,13 +40,6 @@ class FundError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def today() -> date:
-    """Today in the association's time zone (the server runs in UTC): app.core.books decides it."""
-    from app.core.books import today as books_today
-
-    return books_today()
 
 
 def _amount(amount) -> int:

@@ -5,7 +5,7 @@ Receiving happens through donations (a gift in kind); a hand-out ("Xuất hiện
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
+from app.core import clock, idempotency
 from app.core.authz import authorize, get_or_404, is_id
 from app.core.export import export_table
 from app.core.views import attach_error, attempt, form_page, go, page_number, render
@@ -113,7 +113,7 @@ def give_out():
     """Xuất hiện vật: refused beside the quantity when not enough is on hand (input kept); one record
     per form key."""
     authorize("goods.write")
-    form = GiveOutForm(entry_date=services.today(), stock_id=request.args.get("kho", type=int))
+    form = GiveOutForm(entry_date=clock.today(), stock_id=request.args.get("kho", type=int))
     form.stock_id.choices = _stock_choices()
     if form.validate_on_submit():
         key = get_or_404(GoodsEntry, form.stock_id.data, "goods.write")

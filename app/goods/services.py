@@ -21,9 +21,9 @@ from sqlalchemy import case, func, select
 from app.audit.services import record
 from app.core import books
 from app.core.actor import actor_id
+from app.core.clock import today
 from app.extensions import db
 from app.funds import numbering
-from app.funds.services import today
 from app.units.models import Unit
 from app.vn.text import clean, fold
 

@@ -4,9 +4,9 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, can, get_or_404
+from app.core.clock import today
 from app.core.views import attach_error, go, page_number, render
 from app.extensions import db
-from app.funds.services import today
 from app.units.models import Unit
 from app.units.services import scope_choices
 

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.core.actor import actor_id
 from app.core.clock import utcnow
+from app.core.clock import today
 from app.extensions import db
-from app.funds.services import FundError, today
+from app.funds.services import FundError
 from app.units.models import Unit
 from app.vn.dates import local_datetime
 from app.vn.text import clean

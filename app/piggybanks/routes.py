@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from app.core import idempotency
 from app.core.authz import authorize, can, get_or_404
+from app.core.clock import today
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
-from app.funds.services import today
 from app.units.models import Unit
 from app.units.services import scope_choices
 

@@ -15,9 +15,9 @@ from werkzeug.datastructures import MultiDict
 
 from app.core import idempotency, selection
 from app.core.authz import authorize, get_or_404
+from app.core.clock import today
 from app.core.views import go, render
 from app.extensions import db
-from app.funds.services import today
 from app.units.models import Unit
 from app.vn.money import format_vnd
 

@@ -4,9 +4,9 @@ from flask_login import login_required
 
 from app.core import idempotency
 from app.core.authz import get_or_404
+from app.core.clock import today
 from app.core.views import attach_error, attempt, form_page, go, render
 from app.extensions import db
-from app.funds.services import today
 
 from . import codes, services
 from .forms import CodeForm, ConfirmForm, OpeningForm, ReissueForm, VoidForm

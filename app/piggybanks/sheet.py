@@ -7,8 +7,8 @@ for a smaller unit, listing the units below with their counts.
 """
 from sqlalchemy import func, select
 
+from app.core.clock import today
 from app.extensions import db
-from app.funds.services import today
 from app.units.models import Unit
 from app.vn.names import word_key
 

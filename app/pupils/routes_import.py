@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.core import idempotency, imports
 from app.core.authz import authorize
-from app.core.books import today
+from app.core.clock import today
 from app.core.imports import discard, load_staged, stage
 from app.core.views import attach_error, form_page, go, render
 from app.core.xlsx import XlsxError, export_response, read_upload

@@ -6,7 +6,7 @@ from flask import request
 from flask_login import current_user
 
 from app.core.authz import authorize, get_or_404
-from app.funds.services import today
+from app.core.clock import today
 from app.units.models import Unit
 
 from . import periods

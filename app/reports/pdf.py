@@ -51,7 +51,7 @@ def filename(unit: Unit, period: periods.Period) -> str:
 
 
 def _build_job(params: dict, progress) -> bytes:
-    from app.funds.services import today
+    from app.core.clock import today
     from app.printing.jobs import PrintError
 
     unit = db.session.get(Unit, params["unit_id"])
@@ -67,7 +67,7 @@ def _build_job(params: dict, progress) -> bytes:
 
 
 def _fingerprint(params: dict):
-    from app.funds.services import today
+    from app.core.clock import today
 
     from .cache import versions
 

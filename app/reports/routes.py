@@ -6,9 +6,9 @@ Every page takes `don_vi` (a unit in the user's scope; another unit answers 404)
 from flask import Blueprint, url_for
 from flask_login import current_user, login_required
 
+from app.core.clock import today
 from app.core.forms import ConfirmForm
 from app.core.views import render
-from app.funds.services import today
 from app.printing.offer import long_document_page, queue_from_form
 from app.printing.services import pdf_response
 from app.units.models import Unit

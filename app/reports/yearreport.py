@@ -127,7 +127,7 @@ def _overlaps(c: CampaignInfo, period: Period) -> bool:
 
 def build(unit: Unit, period: Period) -> YearReport:
     """The year report of `unit` for `period`, cached (see app.reports.cache for the rule)."""
-    from app.funds.services import today
+    from app.core.clock import today
 
     from .cache import cached
 
@@ -167,7 +167,7 @@ def _build(unit: Unit, period: Period) -> YearReport:
     report.funds = fund_rows(facts, period)
     report.clauses = sentences.clauses(report.total, awards, honorees, only_unit=not facts.children[unit.id])
     report.paragraph = sentences.paragraph(unit.name, period.label, report.clauses)
-    from app.funds.services import today
+    from app.core.clock import today
 
     # A period still running is reported as of today, not as of its (future) last day.
     as_of = min(period.end, today())

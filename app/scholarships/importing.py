@@ -201,7 +201,7 @@ def bulk_nominate(rnd: ScholarshipRound, items, proposer: str = "") -> list[dict
 def include_sponsored(rnd: ScholarshipRound, category) -> int:
     """Nominate every pupil supported by a sponsorship (đỡ đầu) running on the ceremony day
     who has no nomination in the round yet. Returns how many were added."""
-    from app.funds.services import today
+    from app.core.clock import today
     from app.pupils.queries import sponsored_pupil_ids
 
     if category.round_id != rnd.id:

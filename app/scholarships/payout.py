@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.audit.services import record
-from app.core import books
+from app.core import books, clock
 from app.extensions import db
 from app.funds import services as funds
 from app.pupils.models import LEVEL_SHORT, Pupil
@@ -34,8 +34,8 @@ def check_paid_on(paid_on: date, future_ok: bool = False) -> date:
     """The payout date inside the books' window; a date after today only when the user confirmed it
     (a ceremony date typed ahead is a common slip: the money is not out yet)."""
     books.check_entry_date(paid_on, "paid_on", error=RoundError)  # beside the form's date, before anything posts
-    if paid_on > books.today() and not future_ok:
-        raise RoundError(f"Ngày chi {short_date(paid_on)} ở tương lai (hôm nay {short_date(books.today())}). "
+    if paid_on > clock.today() and not future_ok:
+        raise RoundError(f"Ngày chi {short_date(paid_on)} ở tương lai (hôm nay {short_date(clock.today())}). "
                          f"Nếu đúng, hãy đánh dấu “{FUTURE_CONFIRM}”; nếu không, sửa lại ngày chi.", "paid_on")
     return paid_on
 

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.core import idempotency
+from app.core import clock, idempotency
 from app.core.authz import authorize, get_or_404, is_id
 from app.core.paging import paginate_ids
 from app.core.views import attach_error, form_page, go, page_number, render
@@ -164,7 +164,7 @@ def _selection_page(rnd, form, status_code=200, args=None):
                   ticked=set(form.ids.data or []),
                   warnings=services.warnings_for(pagination.items), status_filter=status, category_id=category_id,
                   statuses=STATUS_LABELS, list_args=args,
-                  sponsored=pupil_queries.sponsored_pupil_ids(rnd.unit, rnd.ceremony_date or funds.today()))
+                  sponsored=pupil_queries.sponsored_pupil_ids(rnd.unit, rnd.ceremony_date or clock.today()))
 
 
 @bp.route("/<int:round_id>/de-cu", methods=["GET", "POST"])

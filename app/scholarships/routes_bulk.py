@@ -12,11 +12,10 @@ from flask import flash, make_response, render_template, request
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from app.core import idempotency, selection
+from app.core import clock, idempotency, selection
 from app.core.authz import get_or_404
 from app.core.views import attach_error, go, is_htmx, render
 from app.extensions import db
-from app.funds import services as funds
 from app.pupils import queries as pupil_queries
 from app.vn.money import format_vnd
 
@@ -96,7 +95,7 @@ def _approve_row(rnd, nomination_id, sel):
                                warnings=services.warnings_for([n]), totals=services.totals(rnd),
                                goods_needs=payout.goods_needs(rnd),
                                sponsored=pupil_queries.sponsored_pupil_ids(rnd.unit,
-                                                                           rnd.ceremony_date or funds.today()))
+                                                                           rnd.ceremony_date or clock.today()))
         return make_response(html, 422 if error else 200)
     if error:
         form.form_errors.append(error)
@@ -176,7 +175,7 @@ def _bulk_approve(rnd, sel, *, budget: bool):
 
 def default_paid_on(rnd):
     """The ceremony day once it has come, else today (a date ahead is only taken when confirmed)."""
-    today = funds.today()
+    today = clock.today()
     return rnd.ceremony_date if rnd.ceremony_date and rnd.ceremony_date <= today else today
 
 
@@ -239,7 +238,7 @@ def pay_bulk(rnd, school):
                 all_ids=lambda: db.session.scalars(bulk.unpaid_ids_stmt(rnd, school_id)))))
         except selection.SelectionError:
             plan = bulk.Plan()
-    future = bool(form.paid_on.data and form.paid_on.data > funds.today())
+    future = bool(form.paid_on.data and form.paid_on.data > clock.today())
     return render("scholarships/pay_confirm.html", partial="scholarships/_pay_confirm.html", status=status, rnd=rnd, school=school, sel=sel, plan=plan,
                   form=form, back=back, shown=plan.rows[:SHOWN], show_future=future or bool(form.future_ok.data),
                   totals=services.totals(rnd), goods_needs=payout.goods_needs(rnd))

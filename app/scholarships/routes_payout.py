@@ -3,12 +3,11 @@ from flask import flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from app.core import idempotency
+from app.core import clock, idempotency
 from app.core.authz import can, get_or_404
 from app.core.paging import Page
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
-from app.funds import services as funds
 from app.printing.offer import long_document_page, queue_from_form
 from app.printing.services import pdf_response, render_pdf
 
@@ -171,6 +170,6 @@ def summary_pdf(round_id):
     rnd = get_or_404(ScholarshipRound, round_id)
     from .bulk import same_person_text
 
-    pdf = render_pdf("scholarships/pdf_summary.html", rnd=rnd, s=payout.summary(rnd), today=funds.today(),
+    pdf = render_pdf("scholarships/pdf_summary.html", rnd=rnd, s=payout.summary(rnd), today=clock.today(),
                      same_person=same_person_text(rnd))
     return pdf_response(pdf, f"Tổng kết - {rnd.name}.pdf")

@@ -5,7 +5,7 @@ ADMIN = frozenset({"admin"})
 
 
 def unit_year(world, own):
-    from app.funds.services import today
+    from app.core.clock import today
 
     return {"unit_id": (world.commune if own else world.other_commune).id, "year": today().year - 1}
 
@@ -14,7 +14,7 @@ def published(world, own):
     """The commune's last year, published (the public page answers 404 before that)."""
     from app.disclosure import services
     from app.extensions import db
-    from app.funds.services import today
+    from app.core.clock import today
 
     year = today().year - 1
     if services.published(world.commune, year) is None:

@@ -7,7 +7,7 @@ TREASURER = frozenset({"treasurer"})
 
 
 def unit_year(world, own):
-    from app.funds.services import today
+    from app.core.clock import today
 
     return {"unit_id": (world.commune if own else world.other_commune).id, "year": today().year - 1}
 
@@ -15,7 +15,7 @@ def unit_year(world, own):
 def closed_period(world, own):
     """Last year closed in the world's commune (own) or the other commune."""
     from app.extensions import db
-    from app.funds.services import today
+    from app.core.clock import today
     from app.periods import services
 
     unit = world.commune if own else world.other_commune

@@ -11,6 +11,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from app.commendations import issuing, prizes
+from app.core import clock
 from app.core.db import write_mode
 from app.disclosure import services as disclosure
 from app.donations import services as donations
@@ -89,7 +90,7 @@ def books_world(world) -> SimpleNamespace:
         funds.reverse(funds.post_payment(fund, 90_000, entry_date=DAY, recipient="Nhà sách", purpose="Bút"), "Trùng")
         db.session.commit()
     with write_mode():
-        pub = disclosure.publish(unit, funds.today().year - 1, funds.today())
+        pub = disclosure.publish(unit, clock.today().year - 1, clock.today())
         db.session.commit()
     return SimpleNamespace(unit=unit, campaign=campaign, fund=fund, other_fund=other, cash=cash, by_bank=by_bank,
                            voided_gift=voided_gift, notebooks=notebooks, bikes=bikes, handed=handed, round=rnd,

@@ -12,7 +12,7 @@ def goods_year_world(tag: str, pupils: list[str]) -> dict:
     "300.000 đ và 10 quyển vở" from its own fund, with every pupil's award already approved.
     The notebooks themselves are not in stock yet: the walkthrough records them as a gift."""
     from app.extensions import db
-    from app.funds.services import today
+    from app.core.clock import today
     from app.scholarships import services
     from app.units.models import Unit
     from tests.factories import make_user

@@ -8,7 +8,7 @@ def money_world(tag: str, *, donations=(), pig: bool = False) -> dict:
     """A commune with a clerk, a treasurer, two open campaigns around today and, if asked,
     standing donations to the second campaign ((name, amount) pairs) and an active piggy bank."""
     from app.extensions import db
-    from app.funds.services import today
+    from app.core.clock import today
     from app.piggybanks.services import fund_for
     from app.units.models import Unit
     from tests.factories import make_user

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, insert, select
 from werkzeug.datastructures import MultiDict
 
-from app.core import books
+from app.core import books, clock
 from app.core.fields import MoneyField
 from app.core.forms import BaseForm
 from app.extensions import db
@@ -19,7 +19,7 @@ MAX = 100_000_000_000
 
 
 def _window_message(app):
-    latest = books.today() + timedelta(days=31)
+    latest = clock.today() + timedelta(days=31)
     return f"Ngày phải từ 01/01/2000 đến {latest:%d/%m/%Y}."
 
 
@@ -112,7 +112,7 @@ def _key(html):
 
 def test_check_entry_date_window(app):
     earliest, latest = books.date_window()
-    assert earliest == date(2000, 1, 1) and latest == books.today() + timedelta(days=31)
+    assert earliest == date(2000, 1, 1) and latest == clock.today() + timedelta(days=31)
     assert books.check_entry_date(earliest) == earliest and books.check_entry_date(latest) == latest
     for bad in (date(1, 1, 1), date(1999, 12, 31), latest + timedelta(days=1), date(9999, 12, 31)):
         with pytest.raises(books.BooksError) as err:
@@ -124,11 +124,11 @@ def test_check_entry_date_window(app):
 
 def test_the_window_is_read_from_the_config(app):
     app.config.update(BOOKS_EARLIEST_DATE=date(2020, 1, 1), BOOKS_DAYS_AHEAD=0)
-    assert books.date_window() == (date(2020, 1, 1), books.today())
+    assert books.date_window() == (date(2020, 1, 1), clock.today())
     with pytest.raises(books.BooksError, match="Ngày phải từ 01/01/2020 đến"):
         books.check_entry_date(date(2019, 12, 31))
     with pytest.raises(books.BooksError):
-        books.check_entry_date(books.today() + timedelta(days=1))
+        books.check_entry_date(clock.today() + timedelta(days=1))
 
 
 @pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31"])

@@ -72,3 +72,11 @@ def test_one_actor():
              if p.name != "actor.py" and copy.search(p.read_text(encoding="utf-8"))]
     assert found == []
     assert copy.search((APP / "core" / "actor.py").read_text(encoding="utf-8"))  # positive control
+
+
+def test_one_today():
+    """"Today in Vietnam" is app.core.clock.today, not forwarded through funds or books."""
+    found = [str(p.relative_to(APP.parent)) for p in sorted(APP.rglob("*.py"))
+             if p.name != "clock.py" and re.search(r"^\s*def today\(", p.read_text(encoding="utf-8"), re.M)]
+    assert found == []
+    assert re.search(r"^def today\(", (APP / "core" / "clock.py").read_text(encoding="utf-8"), re.M)  # control

@@ -154,7 +154,7 @@ def test_goods_raised_and_handed_out_link_to_lists_with_the_same_figures(w, app,
     """Goods raised, handed out and on hand: each dashboard figure equals the list it opens, for the
     province and for the commune that keeps the goods; the roll-up shows money and goods apart."""
     from app.extensions import db
-    from app.funds.services import today
+    from app.core.clock import today
     from app.goods import services as goods_services
     from app.reports.periods import current_school_year
     from tests.factories_donations import make_donation

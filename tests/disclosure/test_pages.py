@@ -4,11 +4,11 @@ import re
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.core.clock import today
 from app.disclosure import services
 from app.disclosure.models import Publication
 from app.donations.donors import ANONYMOUS_NAME
 from app.extensions import db
-from app.funds.services import today
 from tests.conftest import login
 from tests.disclosure import data
 from tests.factories import make_user

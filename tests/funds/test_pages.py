@@ -4,6 +4,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.extensions import db
 from app.funds import services
 from app.funds.models import LedgerEntry
@@ -163,9 +164,9 @@ def test_ledger_exports_to_xlsx_with_filters_and_neutralised_formulas(app, clien
     from tests.conftest import login
 
     fund = default_fund(world.commune)
-    services.post_income(fund, 500_000, entry_date=services.today(), source="donation",
+    services.post_income(fund, 500_000, entry_date=clock.today(), source="donation",
                          counterparty="=HYPERLINK(\"http://x\")", description="Ủng hộ Tháng Khuyến học")
-    services.post_payment(fund, 200_000, entry_date=services.today(), recipient="Trần Thị Đào",
+    services.post_payment(fund, 200_000, entry_date=clock.today(), recipient="Trần Thị Đào",
                           purpose="Học bổng", basis="15/QĐ-HKH")
     db.session.commit()
     login(client, world.users["viewer"])

@@ -6,6 +6,7 @@ and each posting's FOR KEY SHARE on its unit chain do it (app.periods.services._
 import threading
 from datetime import date, timedelta
 
+from app.core import clock
 from app.core.db import write_mode
 from app.extensions import db
 from app.funds import services as funds
@@ -16,7 +17,7 @@ from tests.factories import make_unit
 
 
 def _last_month() -> date:
-    first = funds.today().replace(day=1)
+    first = clock.today().replace(day=1)
     return first - timedelta(days=1)
 
 
@@ -86,6 +87,6 @@ def test_a_posting_into_an_open_month_goes_through_beside_a_close(app):
     funds.post_income(fund, 1_000_000, entry_date=day, source="donation", counterparty="Nhà hảo tâm")
     db.session.commit()
     periods.close(commune, day.year, day.month)
-    funds.post_payment(fund, 100_000, entry_date=funds.today(), recipient="Em An", purpose="Học bổng")
+    funds.post_payment(fund, 100_000, entry_date=clock.today(), recipient="Em An", purpose="Học bổng")
     db.session.commit()
     assert funds.balance(fund) == 900_000

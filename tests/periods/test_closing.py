@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.core import clock
 from app.extensions import db
 from app.funds import services as funds
 from app.periods import services as periods
@@ -39,7 +40,7 @@ def test_closing_a_unit_closes_every_unit_below_it_and_names_where(world):
 
 
 def test_only_ended_periods_can_be_closed_and_not_twice(world):
-    today = funds.today()
+    today = clock.today()
     with pytest.raises(periods.PeriodError, match="chưa kết thúc"):
         periods.close(world.commune, today.year, today.month)
     with pytest.raises(periods.PeriodError, match="chưa kết thúc"):

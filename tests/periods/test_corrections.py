@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.core import clock
 from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import LedgerEntry
@@ -47,7 +48,7 @@ def test_the_ledger_offers_a_correction_for_a_closed_entry_and_posts_it_dated_to
     assert resp.status_code == (200 if htmx else 303)
     fix = db.session.scalar(select(LedgerEntry).where(LedgerEntry.corrects_id == closed.id))
     assert (fix.source, fix.number, fix.direction, fix.amount) == ("adjustment", None, "in", 300_000)
-    assert fix.entry_date == funds.today() and fix.basis == closed.number and fix.description == "Chi trùng phiếu"
+    assert fix.entry_date == clock.today() and fix.basis == closed.number and fix.description == "Chi trùng phiếu"
     assert funds.balance(fund) == 5_000_000 - 200_000
     audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "correct"))
     assert audit.object_id == fix.id and audit.after["corrects_id"] == closed.id
@@ -130,7 +131,7 @@ def test_a_correction_of_an_income_is_negative_income_of_its_month_not_spending(
     close(world.commune, 2026, 8)
     fix = funds.correct(income, "Nhập trùng số dư")
     db.session.commit()
-    now = funds.today().month
+    now = clock.today().month
     flow = _flow(world.commune, fund, now)
     assert flow.income == -3_000_000 and flow.other_income == -3_000_000
     assert sum(flow.spent.values()) == 0 and flow.transfer_net == 0
@@ -145,7 +146,7 @@ def test_a_correction_of_a_payment_gives_the_spending_back(world, book):
     fund, _, closed, _ = book
     funds.correct(closed, "Chi trùng")
     db.session.commit()
-    flow = _flow(world.commune, fund, funds.today().month)
+    flow = _flow(world.commune, fund, clock.today().month)
     assert flow.spent.get("payment", 0) == -300_000 and flow.income == 0
 
 

@@ -4,11 +4,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.core import clock
 from app.extensions import db
 from app.funds import services as funds
 from app.periods.models import ClosedPeriod
-from tests.factories_funds import give, pay
 from tests.conftest import login
+from tests.factories_funds import give, pay
 from tests.periods.helpers import close, field_errors
 
 
@@ -26,7 +27,7 @@ def test_the_page_lists_months_and_closed_periods_with_the_users_actions(world, 
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and ("<html" in html) is not htmx and 'id="periods"' in html
     assert "Tháng 09/2026" in html and f"/khoa-so/{world.commune.id}/2026/thang-9/khoa" in html
-    today = funds.today()
+    today = clock.today()
     assert f"thang-{today.month}/khoa" not in html  # the running month cannot be closed yet
     assert "Năm 2026 đang mở (chưa kết thúc)" in html
     assert world.branch.name in html and "Tháng 03/2026" in html  # the branch's closed month, listed
@@ -79,7 +80,7 @@ def test_closing_shows_what_is_closed_then_closes_on_post(world, as_user, htmx):
 
 
 def test_a_running_period_cannot_be_closed_from_the_page(world, as_user):
-    today = funds.today()
+    today = clock.today()
     client = as_user(world.users["admin"])
     url = f"/khoa-so/{world.commune.id}/{today.year}/thang-{today.month}/khoa"
     assert "chưa kết thúc" in client.get(url).get_data(as_text=True)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.core import clock
 from app.disclosure import services as disclosure
 from app.extensions import db
 from app.funds import services as funds
@@ -62,7 +63,7 @@ def test_entries_cannot_be_back_dated_into_a_year_already_published(world, as_us
 
 
 def test_publishing_closes_the_year_once_audited_and_not_a_running_year(world, fund):
-    today = funds.today()
+    today = clock.today()
     disclosure.publish(world.commune, YEAR, today)
     db.session.commit()
     row = db.session.scalar(select(ClosedPeriod))
@@ -85,7 +86,7 @@ def test_publishing_closes_the_year_once_audited_and_not_a_running_year(world, f
 
 
 def test_reopening_needs_an_admin_and_a_reason_and_is_audited(world, as_user, app, fund):
-    disclosure.publish(world.commune, YEAR, funds.today())
+    disclosure.publish(world.commune, YEAR, clock.today())
     db.session.commit()
     row = db.session.scalar(select(ClosedPeriod))
     url = f"/khoa-so/{row.id}/mo-lai"
@@ -153,7 +154,7 @@ def test_the_demo_still_seeds_and_its_published_year_is_closed(app):
         seed()
         db.session.commit()
     rows = db.session.scalars(select(ClosedPeriod)).all()
-    last = funds.today().year - 1
+    last = clock.today().year - 1
     assert [(r.year, r.month, r.via) for r in rows] == [(last, 0, "publish")]
     unit = db.session.get(Unit, rows[0].unit_id)
     assert disclosure.published(unit, last) is not None

@@ -33,6 +33,7 @@ from app.books import checks
 from app.commendations import issuing, prizes
 from app.commendations.models import Decision, Honoree
 from app.commendations.services import CommendationError
+from app.core import clock
 from app.core.db import write_mode
 from app.disclosure.services import DisclosureError
 from app.donations import services as donations
@@ -56,7 +57,7 @@ from tests.factories_scholarships import make_pupil, make_round
 from tests.proofs.report import full_size, report, size
 
 STATS = Counter()
-TODAY = funds.today()
+TODAY = clock.today()
 FIRST = (TODAY.replace(day=1) - timedelta(days=100)).replace(day=1)  # about four months of history
 days = st.integers(0, max(0, (TODAY.replace(day=1) - timedelta(days=1) - FIRST).days)).map(
     lambda n: FIRST + timedelta(days=n))  # never in the current month: voids are dated today

@@ -59,7 +59,7 @@ def test_the_merged_commune_keeps_its_history_under_lai_vung(demo):
 
 
 def test_demo_commune_has_published_last_years_disclosure(demo, app):
-    from app.funds.services import today
+    from app.core.clock import today
 
     lai_vung = db.session.scalar(select(Unit).where(Unit.name == "Hội Khuyến học xã Lai Vung"))
     public = app.test_client()

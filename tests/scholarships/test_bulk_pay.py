@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.audit.models import AuditEntry
+from app.core import clock
 from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import LedgerEntry
@@ -103,7 +104,7 @@ def test_pay_many_numbers_the_vouchers_in_sheet_order_whatever_order_it_is_given
 
 def test_a_future_payout_date_needs_a_confirmation(world, as_user):
     rnd, noms = _approved(world)
-    ahead = funds.today() + timedelta(days=3)
+    ahead = clock.today() + timedelta(days=3)
     with pytest.raises(services.RoundError, match="ở tương lai") as err:
         payout.pay(noms[0], ahead)
     assert err.value.field == "paid_on"
