@@ -20,8 +20,6 @@ from tests.authz import merged_table
 from tests.conftest import login
 from tests.proofs import crafted_xlsx as crafted
 
-IMPORTS = ("donations.import_upload", "pupils.import_upload", "scholarships.import_upload",
-           "commendations.import_upload")
 
 
 class _Upload:
@@ -123,22 +121,13 @@ def test_a_chartsheet_is_refused(openpyxl_untouched):
 def test_every_import_answers_a_declared_dimension_upload_with_a_page_not_a_500(app, world, htmx):
     """The finding's file, posted to each import: a page with the Vietnamese refusal (the rows are
     numbers, not the template), answered quickly instead of costing the worker 620 MB."""
-    table = merged_table()
     bad = crafted.declared_dimension(scale=0.1)
     too_long = crafted.package([crafted.sheet_xml(crafted.plain_rows(5002), dimension="A1:XFD5002")])
-    clients = {}
-    for endpoint in IMPORTS:
-        entry = table[endpoint]
-        role = next(r for r in ("admin", "treasurer", "clerk") if r in entry.roles)
-        if role not in clients:
-            clients[role] = app.test_client()
-            login(clients[role], world.users[role])
-        with app.test_request_context():
-            url = url_for(endpoint, **(entry.args(world, True) if entry.args else {}))
+    for client, url in crafted.import_targets(app, world):
         for data, words in ((bad, ("không đúng mẫu", "Họ và tên")), (too_long, ("quá nhiều dòng",))):
             tracemalloc.start() if data is bad else None
             try:
-                resp = clients[role].post(url, data={"file": (io.BytesIO(data), "ds.xlsx"), "kind": "pupil",
+                resp = client.post(url, data={"file": (io.BytesIO(data), "ds.xlsx"), "kind": "pupil",
                                                      "idem_key": uuid.uuid4().hex},
                                           content_type="multipart/form-data", htmx=htmx)
                 peak = tracemalloc.get_traced_memory()[1]

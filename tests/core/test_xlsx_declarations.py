@@ -10,14 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from flask import url_for
 
 from app.core.xlsx import DECLARATION_REFUSED, XlsxError, build_workbook, read_upload
-from tests.authz import merged_table
-from tests.conftest import login
+from tests.proofs import crafted_xlsx as crafted
 
-IMPORTS = ("pupils.import_upload", "scholarships.import_upload", "commendations.import_upload",
-           "donations.import_upload")
 DTD = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
 
 
@@ -80,19 +76,8 @@ def test_every_import_refuses_a_dtd_with_422_and_writes_nothing(app, world, htmx
     from app.donations.models import DonationImport
     from app.extensions import db
 
-    table = merged_table()
-    clients = {}
     bad = _with_declaration("xl/worksheets/sheet1.xml")
-    for endpoint in IMPORTS:
-        entry = table[endpoint]
-        role = next(r for r in ("admin", "treasurer", "clerk") if r in entry.roles)
-        if role not in clients:
-            clients[role] = app.test_client()
-            login(clients[role], world.users[role])
-        client = clients[role]
-        args = entry.args(world, True) if entry.args else {}
-        with app.test_request_context():
-            url = url_for(endpoint, **args)
+    for client, url in crafted.import_targets(app, world):
         before, imports = _staged(app), db.session.query(DonationImport).count()
         resp = client.post(url, data={"file": (io.BytesIO(bad), "ds.xlsx"), "kind": "pupil",
                                       "idem_key": uuid.uuid4().hex},

@@ -260,3 +260,27 @@ AT_CAPS = {
     "29,000 cell styles (cap 30,000 elements)": styles_at_cap,
     "29,000 elements and 99,000 empty rows beside 5,000 rows": kept_at_cap,
 }
+
+
+IMPORTS = ("donations.import_upload", "pupils.import_upload", "scholarships.import_upload",
+           "commendations.import_upload")
+
+
+def import_targets(app, world):
+    """(client, url) for each spreadsheet import: the client logged in as a role the authorisation
+    table allows there (one client per role), the url built with that table's arguments."""
+    from flask import url_for
+
+    from tests.authz import merged_table
+    from tests.conftest import login
+
+    table, clients = merged_table(), {}
+    for endpoint in IMPORTS:
+        entry = table[endpoint]
+        role = next(r for r in ("admin", "treasurer", "clerk") if r in entry.roles)
+        if role not in clients:
+            clients[role] = app.test_client()
+            login(clients[role], world.users[role])
+        with app.test_request_context():
+            url = url_for(endpoint, **(entry.args(world, True) if entry.args else {}))
+        yield clients[role], url
