@@ -3,6 +3,7 @@
 Services never commit; the caller commits. A closed campaign takes no new money:
 `ensure_open()` is called by every service that records money for a campaign.
 """
+from app.core.refusal import Refusal
 from datetime import date
 from typing import Callable
 
@@ -24,12 +25,9 @@ from .models import CLOSED, KIND_LABELS, OPEN, Campaign
 TOTAL_SOURCES: list[Callable[[list[int]], dict[int, int]]] = []
 
 
-class CampaignError(ValueError):
+class CampaignError(Refusal):
     """A refused campaign change, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _fields(unit: Unit, name, kind, purpose, start_date, end_date, target_amount, fund) -> dict:

@@ -16,6 +16,7 @@ the top unit's admins (app.core.owners). A unit that needs other criteria makes 
 (`copy_set`), which replaces the shared set it came from for that unit and the units below it
 (`sets_for`); other units never see it (`visible_clause`).
 """
+from app.core.refusal import Refusal
 from sqlalchemy import func, or_, select
 
 from app.audit.services import record
@@ -27,10 +28,8 @@ from app.vn.text import clean
 from .models import TITLE_KINDS, Assessment, CriteriaSet
 
 
-class CriteriaError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class CriteriaError(Refusal):
+    """A refused change; the message is shown beside its field."""
 
 
 SEEDS = [

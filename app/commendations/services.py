@@ -4,6 +4,7 @@ Contract: services never commit (the view does); every change is audited in the 
 transaction; every change to an issued decision raises CommendationError (a new or an
 amending decision is the only way to change what was signed).
 """
+from app.core.refusal import Refusal
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -34,12 +35,9 @@ FROZEN_MESSAGE = ("Quyết định đã ban hành nên không sửa được. "
                   "Hãy lập quyết định mới hoặc quyết định sửa đổi, bổ sung.")
 
 
-class CommendationError(ValueError):
+class CommendationError(Refusal):
     """A refused change, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # ---- counters ----------------------------------------------------------------------------------

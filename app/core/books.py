@@ -45,6 +45,7 @@ A year-1 voucher "PC-1-0001" or a gift dated 9999 is refused beside the date fie
 """
 from __future__ import annotations
 
+from app.core.refusal import Refusal
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -69,16 +70,12 @@ DEFAULT_DAYS_AHEAD = 31
 MSG_BAD_DATE = "Vui lòng nhập ngày hợp lệ."
 
 
-class BooksError(ValueError):
+class BooksError(Refusal):
     """A refused amount or date: a Vietnamese message and the form field it concerns.
 
     Services pass their own error class (FundError, DonationError, ...) as `error=` instead,
     so callers keep catching the error they know; every one of them takes (message, field).
     """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def _setting(name: str, default):

@@ -24,6 +24,7 @@ Nothing here writes to the database.
 """
 from __future__ import annotations
 
+from app.core.refusal import Refusal
 import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -45,12 +46,10 @@ MAX_BULK = 5000
 FILTER_PREFIX = "f."
 
 
-class SelectionError(ValueError):
+class SelectionError(Refusal):
     """A refused choice, with a Vietnamese message and the field it concerns ("ids" by default)."""
 
-    def __init__(self, message: str, field: str | None = "ids"):
-        super().__init__(message)
-        self.field = field
+    default_field = "ids"
 
 
 def _ids(values: Iterable[str]) -> list[int]:

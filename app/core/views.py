@@ -1,5 +1,9 @@
 """Small helpers shared by the thin views of every domain."""
-from flask import make_response, redirect, request
+from typing import Any, Callable
+
+from flask import flash, make_response, redirect, request
+
+from app.core.refusal import Refusal
 
 from app.core.rendering import is_htmx, render
 
@@ -31,20 +35,76 @@ def attach_error(form, err, default_field: str | None = None) -> None:
         form.form_errors.append(str(err))
 
 
-def attempt(form, refusals, work, default_field: str | None = None):
-    """Run one service call and commit it; on a refusal (one of `refusals`) roll back, put the
-    message beside its field and return None. Views then answer 303 on a result, 422 on None.
-    """
+def _commit(work):
     from app.extensions import db
 
     try:
         result = work()
         db.session.commit()
-    except refusals as err:
+    except Refusal:
         db.session.rollback()
+        raise
+    return result
+
+
+def attempt(form, work: Callable[[], Any], *legacy, url=None, once: bool = False, success=None,
+            default_field: str | None = None):
+    """Run one service call and commit it: the one way a form POST writes.
+
+    `work()` is the service call. With `once=True` it runs behind app.core.idempotency.once with the
+    form's `idem_key` (a double submit writes one record and lands where the first did), and `url`
+    must then be a function of the created object.
+
+    On a refusal (any `Refusal`) the session is rolled back, the message is put beside its field
+    (or `default_field`, or the top of the form) and None is returned: the view renders the form
+    again with the input kept (form_page answers 422).
+
+    On success: without `url`, the service's result is returned (the Outcome with `once`). With
+    `url` (a string, or a function of the result) the answer is returned: 303, or HX-Redirect for
+    htmx, after flashing `success` (a string, or a function of the result; with `once` only when
+    something new was written).
+    """
+    from app.core import idempotency
+
+    if legacy:  # TRANSITION (issue 16): attempt(form, ErrorClass, work, default_field) until every caller moves
+        work, default_field = legacy[0], (legacy[1] if len(legacy) > 1 else default_field)
+    if once:
+        if not callable(url):
+            raise TypeError("attempt(once=True) needs url=<function of the created object>")
+        make, where = work, url
+        work = lambda: idempotency.once(form.idem_key.data, make, url=where)  # noqa: E731
+    try:
+        result = _commit(work)
+    except Refusal as err:
         attach_error(form, err, default_field)
         return None
-    return result
+    if url is None:
+        return result
+    obj = result.obj if once else result
+    if success and (not once or result.created):
+        flash(success(obj) if callable(success) else success, "success")
+    return go(result.url if once else (url(result) if callable(url) else url))
+
+
+def confirm_action(form, work: Callable[[], Any], *, back, success, fragment=None):
+    """The one way a confirmation POST (a ConfirmForm: void, remove, close, open ...) writes.
+
+    Runs `work()` and commits; a refusal rolls back and its message is shown instead of `success`
+    (both strings, or functions of the result / the refusal). Answers `back` (a string or a function
+    of the result) with 303 / HX-Redirect and a flash. `fragment(result, error)`, when given, answers
+    an htmx request in place (a row swapped with its new state) instead of redirecting.
+    Returns None when the form did not validate (the view shows the confirmation page)."""
+    if not form.validate_on_submit():
+        return None
+    result, error = None, ""
+    try:
+        result = _commit(work)
+    except Refusal as err:
+        error = str(err)
+    if fragment is not None and is_htmx():
+        return fragment(result, error)
+    flash(error or (success(result) if callable(success) else success), "error" if error else "success")
+    return go(back(result) if callable(back) else back)
 
 
 MAX_PAGE = 1_000_000  # far past any list's end; a larger page number would overflow the SQL OFFSET
@@ -57,4 +117,4 @@ def page_number() -> int:
         return 1
 
 
-__all__ = ["go", "form_page", "attach_error", "attempt", "page_number", "is_htmx", "render"]
+__all__ = ["go", "form_page", "attach_error", "attempt", "confirm_action", "Refusal", "page_number", "is_htmx", "render"]

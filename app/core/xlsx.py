@@ -11,6 +11,7 @@ can expand to gigabytes; then every part streamed once by app.core.xlsx_scan, wh
 openpyxl would keep: a 5 KB upload once cost 620 MB), then read it read-only, only the template's
 columns and only up to the last row with a value, whatever the sheet declares.
 """
+from app.core.refusal import Refusal
 import io
 import re
 import sys
@@ -35,7 +36,7 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (so .xlsx) cannot hold
 
 
-class XlsxError(ValueError):
+class XlsxError(Refusal):
     """A refused upload; str(err) is a Vietnamese message for the user."""
 
 

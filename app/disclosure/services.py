@@ -4,6 +4,7 @@ Services never commit; the caller commits. Each change is audited in the same tr
 """
 from __future__ import annotations
 
+from app.core.refusal import Refusal
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -25,10 +26,8 @@ DEADLINE_MONTH, DEADLINE_DAY = 3, 31
 FIRST_YEAR = 2000
 
 
-class DisclosureError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class DisclosureError(Refusal):
+    """A refused change; the message is shown beside its field."""
 
 
 def deadline(year: int) -> date:

@@ -2,6 +2,7 @@
 
 Services never commit; the caller commits.
 """
+from app.core.refusal import Refusal
 import re
 
 from sqlalchemy import or_, select, update
@@ -16,10 +17,8 @@ from app.vn.text import clean, fold
 from .donors import ANONYMOUS, ANONYMOUS_NAME, DONOR_KINDS, Donor
 
 
-class DonorError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class DonorError(Refusal):
+    """A refused change; the message is shown beside its field."""
 
 
 def phone_key(phone) -> str:

@@ -6,6 +6,7 @@ app.funds.services.post_income(source="donation", source_id=donation.id). A gift
 cash: it posts one goods entry (biên bản giao nhận, GN-...) at the campaign's unit through
 app.goods.services.receive(source="donation", source_id=donation.id); its entry_id stays NULL.
 """
+from app.core.refusal import Refusal
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -30,12 +31,9 @@ from .donors import Donor
 from .models import IN_KIND, METHODS, Donation
 
 
-class DonationError(ValueError):
+class DonationError(Refusal):
     """A refused donation or void, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def parse_quantity(value) -> Decimal | None:

@@ -14,6 +14,7 @@ Contract for every caller (views, donations, piggy banks, scholarships):
   PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE) and then checks that the
   balance stays >= 0.
 """
+from app.core.refusal import Refusal
 import uuid
 from datetime import date
 
@@ -34,12 +35,9 @@ from .models import IN, METHOD_LABELS, OUT, RECEIPT, SOURCE_LABELS, VOUCHER, Fun
 DEFAULT_FUND_NAME = "Quỹ khuyến học"
 
 
-class FundError(ValueError):
+class FundError(Refusal):
     """A refused posting, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _amount(amount) -> int:

@@ -13,6 +13,7 @@ Contract for every caller (goods pages, donations, scholarships, commendations):
   on PostgreSQL, which does not block inserts referencing the unit; SQLite serialises writers
   with BEGIN IMMEDIATE), then checks that the stock stays >= 0.
 """
+from app.core.refusal import Refusal
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -35,12 +36,9 @@ MAX_QUANTITY = Decimal("1000000000")  # exclusive
 _CENT = Decimal("0.01")
 
 
-class GoodsError(ValueError):
+class GoodsError(Refusal):
     """A refused goods posting, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # ---- checks -------------------------------------------------------------------------------------

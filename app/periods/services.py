@@ -13,6 +13,7 @@ Contract:
 """
 from __future__ import annotations
 
+from app.core.refusal import Refusal
 from datetime import date, datetime, timedelta
 
 from flask import current_app, has_app_context
@@ -47,12 +48,9 @@ class PeriodClosed(FundError):
         self.period = period
 
 
-class PeriodError(ValueError):
+class PeriodError(Refusal):
     """A refused close or reopen, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def local_day(at: datetime | None) -> str:

@@ -13,6 +13,7 @@ prefix goes through normalize() before it is checked, stored or compared:
 A code may be corrected (with a reason, audited, still unique in its unit) until the pig's first
 opening: from then on it is on a phiếu thu of the fund's books, which are never rewritten.
 """
+from app.core.refusal import Refusal
 import re
 
 from sqlalchemy import select
@@ -31,10 +32,8 @@ _VALID = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
 _BASE = str.maketrans({"Đ": "D", "đ": "D"})
 
 
-class CodeError(ValueError):
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
+class CodeError(Refusal):
+    """A refused code or prefix, beside the field it was typed in."""
 
 
 def normalize(value) -> str:

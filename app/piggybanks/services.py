@@ -5,6 +5,7 @@ PiggyBankError), amounts are whole đồng checked here, and every change is aud
 transaction. The fund part of an opening goes through app.funds.services.post_income; voiding
 goes through reverse(), so the ledger and the pig records always move together.
 """
+from app.core.refusal import Refusal
 import re
 from datetime import date
 
@@ -28,12 +29,9 @@ from .models import (ACTIVE, DISPOSITIONS, HOLDER_TYPES, KEPT, OPENED, RETIRED, 
 MAX_BATCH = 200  # lines in one issue form: a whole school list, not a whole commune
 
 
-class PiggyBankError(ValueError):
+class PiggyBankError(Refusal):
     """A refused action, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _money(value, field: str, label: str) -> int:

@@ -25,6 +25,7 @@ fair order between users, and writes their state in short transactions of its ow
 """
 from __future__ import annotations
 
+from app.core.refusal import Refusal
 import hashlib
 import json
 import logging
@@ -67,7 +68,7 @@ MAX_PENDING_PER_USER = 3  # default PRINT_MAX_PENDING_PER_USER
 PENDING = ("queued", "running")
 
 
-class PrintError(Exception):
+class PrintError(Refusal):
     """Raised by a builder to fail its job with a Vietnamese message shown to the user."""
 
 

@@ -9,10 +9,29 @@ to those jobs instead (422, nothing queued), with JavaScript or without.
 """
 from urllib.parse import urlsplit
 
+from typing import Callable
+
 from flask import abort, request, url_for
 
 from app.core.forms import ConfirmForm
 from app.core.views import go, render
+
+
+DIRECT_MAX = 150  # rows or lines printed within a web request (about 1.5 s of WeasyPrint); more go to a job
+
+
+def print_or_offer(lines: int, build: Callable[[], bytes], *, filename: str, title: str, action: str, back: str,
+                   limit: int = DIRECT_MAX):
+    """The one cut-off between "print now" and "offer a background job".
+
+    A document of at most `limit` rows or lines is built (`build()`, the PDF bytes) and answered inline;
+    a longer one answers long_document_page(), whose button posts to `action` (a view calling
+    queue_from_form)."""
+    if lines > limit:
+        return long_document_page(title, lines, action, back)
+    from .services import pdf_response
+
+    return pdf_response(build(), filename)
 
 
 def long_document_page(title: str, lines: int, action: str, back: str):

@@ -2,6 +2,7 @@
 
 Services never commit; the caller commits (or rolls back on PupilError).
 """
+from app.core.refusal import Refusal
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,12 +20,9 @@ from .models import (CIRCUMSTANCES, GENDERS, SCHOOL_LEVELS, Achievement, Pupil, 
                      grading_words)
 
 
-class PupilError(ValueError):
+class PupilError(Refusal):
     """A refused change, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _text(value, limit: int, field_name: str, label: str, required: bool = False) -> str:

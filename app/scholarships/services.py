@@ -3,6 +3,7 @@
 Services never commit; the caller commits (or rolls back on RoundError).
 Public for other domains: report_sentence() (the year report reuses it), totals(), nominations_of().
 """
+from app.core.refusal import Refusal
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,12 +23,9 @@ from app.vn.text import clean, fold
 from .models import APPROVED, KINDS, PENDING, REJECTED, AwardCategory, Nomination, ScholarshipRound
 
 
-class RoundError(ValueError):
+class RoundError(Refusal):
     """A refused change, with a Vietnamese message and the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _text(value, limit, field, label, required=False) -> str:

@@ -1,4 +1,5 @@
 """The rules for the unit tree: create, rename, move, deactivate."""
+from app.core.refusal import Refusal
 from sqlalchemy import func, select, update
 
 from app.audit.services import record
@@ -9,12 +10,9 @@ from app.vn.text import clean, fold
 from .models import UNIT_KINDS, Unit
 
 
-class UnitError(ValueError):
+class UnitError(Refusal):
     """A refused change, with a Vietnamese message for the user and the field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _set_path(unit: Unit) -> None:

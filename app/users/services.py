@@ -1,4 +1,5 @@
 """The rules for accounts: creation, role and unit changes, passwords, deactivation."""
+from app.core.refusal import Refusal
 from sqlalchemy import func, select
 
 from app.audit.services import record
@@ -13,10 +14,8 @@ from app.vn.text import clean, fold
 from .models import User, UserRole, ordered_roles
 
 
-class UserError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class UserError(Refusal):
+    """A refused change; the message is shown beside its field."""
 
 
 def _set_name(user: User, full_name: str) -> None:

@@ -7,6 +7,7 @@ guessed at: "12,500" could be twelve and a half or twelve thousand five hundred.
 
 from __future__ import annotations
 
+from app.core.refusal import Refusal
 import re
 from decimal import Decimal
 from numbers import Integral
@@ -19,12 +20,9 @@ MAX_DIGITS = 15
 _MAX_AMOUNT = 10**MAX_DIGITS - 1
 
 
-class MoneyError(ValueError):
+class MoneyError(Refusal):
     """An amount the user typed cannot be taken; ``str(error)`` is a Vietnamese message."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _as_int(amount) -> int:
