@@ -28,7 +28,7 @@ def init_app(app):
     from app.audit import services as audit_services
     from app.campaigns import services as campaign_services
 
-    from . import routes, routes_batch, routes_open, routes_report, sheet  # noqa: F401  (they add views to the blueprint)
+    from . import routes, sheet
 
     audit_services.register_labels(actions=AUDIT_ACTIONS, objects=AUDIT_OBJECTS)
     if campaign_totals not in campaign_services.TOTAL_SOURCES:

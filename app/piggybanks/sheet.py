@@ -27,7 +27,7 @@ def title(unit: Unit) -> str:
 def render(unit: Unit, pigs, progress=None) -> bytes:
     from app.printing.services import render_pdf
 
-    pdf = render_pdf("piggybanks/pdf_sheet.html", unit=unit, pigs=pigs, today=today())
+    pdf = render_pdf("pdf/piggybanks/sheet.html", unit=unit, pigs=pigs, today=today())
     if progress is not None:
         progress(len(pigs), len(pigs))
     return pdf

@@ -9,7 +9,7 @@ def init_app(app):
     from app.audit import services as audit_services
 
     from . import models  # noqa: F401
-    from . import routes, routes_import, routes_records, routes_schools  # noqa: F401  (they add their views to the blueprint)
+    from . import routes
 
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     app.register_blueprint(routes.bp)

@@ -13,7 +13,7 @@ def init_app(app):
     from app.audit import services as audit_services
 
     from . import models  # noqa: F401
-    from . import routes, routes_awards, routes_bulk, routes_import, routes_payout, sheet  # noqa: F401  (they add views to the blueprint)
+    from . import routes, sheet
 
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     app.register_blueprint(routes.bp)

@@ -25,7 +25,7 @@ def render(rnd: ScholarshipRound, school, awards, progress=None) -> bytes:
 
     goods = payout.goods_of(awards).text()
     # The goods column's total ("1.830 quyển vở") and a line "Tổng: 54.900.000 đ; 1.830 quyển vở".
-    return render_list_pdf("scholarships/pdf_sheet.html", payout.sheet_rows(awards), columns=payout.SHEET_COLUMNS,
+    return render_list_pdf("pdf/scholarships/sheet.html", payout.sheet_rows(awards), columns=payout.SHEET_COLUMNS,
                            amount_key="amount", total_label=f"Tổng cộng: {len(awards)} suất", rnd=rnd,
                            school=school, landscape=True, progress=progress,
                            total_cells={"goods": goods} if goods else None, goods_total=goods)

@@ -126,5 +126,5 @@ def print_list():
     from app.printing.services import pdf_response, render_pdf
 
     users = db.session.scalars(services.users_in_scope(unit)).all()
-    pdf = render_pdf("users/pdf_list.html", unit=unit, users=users, today=clock.today())
+    pdf = render_pdf("pdf/users/list.html", unit=unit, users=users, today=clock.today())
     return pdf_response(pdf, f"Danh sách người dùng - {unit.name}.pdf")

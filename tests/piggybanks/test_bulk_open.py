@@ -64,7 +64,7 @@ def test_list_offers_the_bulk_buttons_only_to_those_who_may_open(as_user, world,
 
 
 def test_a_page_without_pigs_to_open_offers_only_all_matching(as_user, world, school, monkeypatch):
-    from app.piggybanks import routes
+    from app.piggybanks.routes import piggybanks as routes
 
     unit, pigs = school
     monkeypatch.setattr(routes, "PER_PAGE", 1)

@@ -10,9 +10,9 @@ from app.core.views import page_number, render
 from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT
 from app.reports.params import period_choices, unit_and_period
 
-from . import awards
-from .forms import AwardFilterForm
-from .routes import bp
+from .. import awards
+from ..forms import AwardFilterForm
+from . import bp
 
 
 def _filtered():

@@ -1,4 +1,4 @@
-"""Opening day: the printable sheet of pigs due in a branch; the reports (batch entry: routes_batch.py)."""
+"""Opening day: the printable sheet of pigs due in a branch; the reports (batch entry: batch.py)."""
 from datetime import date
 
 from flask import abort, request, url_for
@@ -10,9 +10,9 @@ from app.core.views import render
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import queries, sheet
-from .forms import ReportFilterForm
-from .routes import bp
+from .. import queries, sheet
+from ..forms import ReportFilterForm
+from . import bp
 
 
 def _unit_arg(action: str) -> Unit:

@@ -11,10 +11,10 @@ from app.extensions import db
 from app.printing.offer import long_document_page, queue_from_form
 from app.printing.services import pdf_response, render_pdf
 
-from . import payout, services, sheet
-from .forms import PayOneForm, PayoutForm, ReverseForm
-from .models import Nomination, ScholarshipRound
-from .routes import bp
+from .. import payout, services, sheet
+from ..forms import PayOneForm, PayoutForm, ReverseForm
+from ..models import Nomination, ScholarshipRound
+from . import bp
 
 PER_PAGE = 50  # as the selection page: a school at a time, the page stays short on a phone
 
@@ -38,8 +38,8 @@ def _schools(awards):
 @login_required
 def payout_page(round_id):
     """The signed sheet's rows, 50 a page, in sheet order: pay the ticked rows, this page or all unpaid
-    (a POST answers the confirm page, see routes_bulk.pay_bulk), or one row at once."""
-    from .routes_bulk import default_paid_on, pay_bulk
+    (a POST answers the confirm page, see nominations.pay_bulk), or one row at once."""
+    from .nominations import default_paid_on, pay_bulk
 
     rnd = get_or_404(ScholarshipRound, round_id, "scholarship.pay")
     school = _school_of(rnd)
@@ -158,7 +158,7 @@ def sheet_print(round_id):
 @login_required
 def summary(round_id):
     rnd = get_or_404(ScholarshipRound, round_id)
-    from .bulk import same_person_text
+    from ..bulk import same_person_text
 
     return render("scholarships/summary.html", rnd=rnd, s=payout.summary(rnd), totals=services.totals(rnd),
                   same_person=same_person_text(rnd))
@@ -168,8 +168,8 @@ def summary(round_id):
 @login_required
 def summary_pdf(round_id):
     rnd = get_or_404(ScholarshipRound, round_id)
-    from .bulk import same_person_text
+    from ..bulk import same_person_text
 
-    pdf = render_pdf("scholarships/pdf_summary.html", rnd=rnd, s=payout.summary(rnd), today=clock.today(),
+    pdf = render_pdf("pdf/scholarships/summary.html", rnd=rnd, s=payout.summary(rnd), today=clock.today(),
                      same_person=same_person_text(rnd))
     return pdf_response(pdf, f"Tổng kết - {rnd.name}.pdf")

@@ -8,10 +8,10 @@ from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import services
-from .forms import SchoolForm
-from .models import School
-from .routes import bp
+from .. import services
+from ..forms import SchoolForm
+from ..models import School
+from . import bp
 
 
 @bp.get("/truong/")

@@ -7,8 +7,9 @@ from app.core.forms import ConfirmForm
 from app.core.views import go, render
 from app.extensions import db
 
-from . import records
-from .routes import _sub_form, bp
+from .. import records
+from . import bp
+from .pupils import _sub_form
 
 KIND_SLUGS = 'any("ket-qua", "thanh-tich", "do-dau")'
 

@@ -1,5 +1,5 @@
 """Scholarship round pages: rounds, categories, nominations and the selection page."""
-from flask import Blueprint, abort, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,11 +14,11 @@ from app.pupils import queries as pupil_queries
 from app.pupils.models import Pupil
 from app.units.models import Unit
 
-from . import payout, services
-from .forms import CategoryForm, DecideForm, NominationForm, RejectForm, RoundForm
-from .models import STATUS_LABELS, AwardCategory, Nomination, ScholarshipRound
+from .. import payout, services
+from ..forms import CategoryForm, DecideForm, NominationForm, RejectForm, RoundForm
+from ..models import STATUS_LABELS, AwardCategory, Nomination, ScholarshipRound
+from . import bp
 
-bp = Blueprint("scholarships", __name__, url_prefix="/hoc-bong")
 PER_PAGE = 50  # a committee ticks through a school at a time; 100 rows weighed 38 KB
 
 
@@ -117,7 +117,7 @@ def _category_form(form, rnd, category):
             return go(url_for(".round_detail", round_id=rnd.id))
     action = (url_for(".category_edit", category_id=category.id) if category
               else url_for(".category_create", round_id=rnd.id))
-    from .award_goods import stock_items
+    from ..award_goods import stock_items
 
     return form_page("scholarships/form.html", "scholarships/_form.html", form, action=action, rnd=rnd,
                      title="Sửa loại học bổng" if category else "Thêm loại học bổng",
@@ -236,7 +236,7 @@ def reject_one(nomination_id):
 @login_required
 def include_sponsored(round_id):
     """Add every pupil with a running sponsorship (đỡ đầu) to the round, in the chosen category."""
-    from .importing import include_sponsored as add_all
+    from ..importing import include_sponsored as add_all
 
     rnd = get_or_404(ScholarshipRound, round_id, "nomination.write")
     back = url_for(".round_detail", round_id=rnd.id)

@@ -8,10 +8,10 @@ from app.core.clock import today
 from app.core.views import attach_error, attempt, form_page, go, render
 from app.extensions import db
 
-from . import codes, services
-from .forms import CodeForm, ConfirmForm, OpeningForm, ReissueForm, VoidForm
-from .models import ACTIVE, OPENED, RETIRED, PiggyBank, PiggyBankOpening
-from .routes import bp
+from .. import codes, services
+from ..forms import CodeForm, ConfirmForm, OpeningForm, ReissueForm, VoidForm
+from ..models import ACTIVE, OPENED, RETIRED, PiggyBank, PiggyBankOpening
+from . import bp
 
 # Voiding an opening takes money back out of the fund: the same treasurer-only right as voiding a
 # donation, so no new permission is needed.

@@ -1,16 +1,16 @@
 """Pupil pages: list and search, create/edit with duplicate check, results, achievements, merge."""
-from flask import Blueprint, flash, request, url_for
+from flask import flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404, is_id
 from app.core.views import attach_error, form_page, go, page_number, render
 from app.extensions import db
 
-from . import queries, services
-from .forms import (AchievementForm, ConfirmForm, PupilFilterForm, PupilForm, ResultForm, SponsorshipForm)
-from .models import Pupil, School, grading_words
+from .. import queries, services
+from ..forms import (AchievementForm, ConfirmForm, PupilFilterForm, PupilForm, ResultForm, SponsorshipForm)
+from ..models import Pupil, School, grading_words
+from . import bp
 
-bp = Blueprint("pupils", __name__, url_prefix="/hoc-sinh")
 PER_PAGE = 35  # a page stays under 30 KB with long school names (50 rows weighed 33 KB, 40 rows 30.7 KB)
 
 
@@ -54,7 +54,7 @@ def export():
 
     from app.core.export import export_table
 
-    from .models import GENDERS
+    from ..models import GENDERS
 
     authorize("view")
     _, found = filtered_pupils(request.args)

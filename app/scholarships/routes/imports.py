@@ -13,10 +13,11 @@ from app.extensions import db
 from app.pupils import importing as pupil_import
 from app.pupils.services import PupilError
 
-from . import importing, services
-from .forms import ConfirmImportForm, ImportForm
-from .models import ScholarshipRound
-from .routes import bp, filtered_nominations
+from .. import importing, services
+from ..forms import ConfirmImportForm, ImportForm
+from ..models import ScholarshipRound
+from . import bp
+from .rounds import filtered_nominations
 
 STAGE = "hb"  # staged files instance/imports/hb-<token>.json (app.core.imports)
 

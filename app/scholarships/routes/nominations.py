@@ -19,10 +19,11 @@ from app.extensions import db
 from app.pupils import queries as pupil_queries
 from app.vn.money import format_vnd
 
-from . import bulk, payout, services
-from .forms import BulkConfirmForm, DecideForm, PayConfirmForm
-from .models import ScholarshipRound
-from .routes import _selected, _selection_page, bp, filtered_nominations
+from .. import bulk, payout, services
+from ..forms import BulkConfirmForm, DecideForm, PayConfirmForm
+from ..models import ScholarshipRound
+from . import bp
+from .rounds import _selected, _selection_page, filtered_nominations
 
 SHOWN = 30  # rows listed on a confirm page; the rest are counted ("và 153 dòng nữa")
 

@@ -1,9 +1,9 @@
 """Piggy-bank pages: the list (filters, export), a pig's page with its history, issuing pigs.
 
-Openings, voids and tái đàn live in routes_open.py; the opening-day sheet, batch entry and the
-reports in routes_report.py (same blueprint).
+Openings, voids and tái đàn live in openings.py, batch entry in batch.py, the opening-day sheet and
+the reports in reports.py (same blueprint).
 """
-from flask import Blueprint, flash, request, url_for
+from flask import flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -15,11 +15,11 @@ from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import codes, queries, services
-from .forms import IssueForm, PigFilterForm
-from .models import ACTIVE, PiggyBank
+from .. import codes, queries, services
+from ..forms import IssueForm, PigFilterForm
+from ..models import ACTIVE, PiggyBank
+from . import bp
 
-bp = Blueprint("piggybanks", __name__, url_prefix="/heo-dat")
 PER_PAGE = 50
 
 

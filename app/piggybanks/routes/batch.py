@@ -21,10 +21,11 @@ from app.extensions import db
 from app.units.models import Unit
 from app.vn.money import format_vnd
 
-from . import batch, queries, services
-from .forms import BatchHeadForm
-from .models import DISPOSITIONS
-from .routes import bp, filtered_pigs
+from .. import batch, queries, services
+from ..forms import BatchHeadForm
+from ..models import DISPOSITIONS
+from . import bp
+from .piggybanks import filtered_pigs
 
 ENTRY, CONFIRM = "piggybanks/_batch_form.html", "piggybanks/_batch_confirm.html"
 SHOWN = 20  # rows listed on the confirmation page (then "và N dòng nữa")

@@ -15,9 +15,9 @@ from app.core.xlsx import XlsxError, export_response, read_upload
 from app.extensions import db
 from app.vn.dates import school_year_of
 
-from . import importing, services
-from .forms import ConfirmImportForm, ImportForm
-from .routes import bp
+from .. import importing, services
+from ..forms import ConfirmImportForm, ImportForm
+from . import bp
 
 STAGE = "hs"  # staged files instance/imports/hs-<token>.json
 
