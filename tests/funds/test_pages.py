@@ -102,7 +102,9 @@ def test_transfer_between_funds_in_scope(world, funds, treasurer):
 
 
 def test_transfer_to_fund_outside_scope_is_not_offered_nor_accepted(funds, treasurer):
-    html = treasurer.get(f"/quy/{funds.own.id}/chuyen").get_data(as_text=True)
+    resp = treasurer.get(f"/quy/{funds.own.id}/chuyen")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'name="to_fund_id"' in html  # the form with its choices is there
     assert f'value="{funds.other.id}"' not in html
     resp = treasurer.post(f"/quy/{funds.own.id}/chuyen", data={
         "idem_key": _key(html), "to_fund_id": funds.other.id, "entry_date": "2026-09-05", "amount": "1000",
@@ -149,7 +151,9 @@ def test_create_fund(world, treasurer):
 def test_clerk_cannot_pay(world, funds, as_user):
     client = as_user(world.users["clerk"])
     assert client.get(f"/quy/{funds.own.id}/chi").status_code == 403
-    assert "Lập phiếu chi" not in client.get(f"/quy/{funds.own.id}").get_data(as_text=True)
+    resp = client.get(f"/quy/{funds.own.id}")
+    assert resp.status_code == 200 and funds.own.name in resp.get_data(as_text=True)  # the fund's page itself
+    assert "Lập phiếu chi" not in resp.get_data(as_text=True)
     give(funds.own, 1)  # the page still works after more posts
 
 

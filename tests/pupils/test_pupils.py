@@ -60,7 +60,10 @@ def test_list_is_in_vietnamese_order_and_filters_by_circumstance_and_school(worl
 
 def test_other_units_pupils_are_not_listed(world, as_user):
     make_pupil(world.other_commune, "Hoàng Phủ Ngọc Tường")
-    page = as_user(world.users["viewer"]).get("/hoc-sinh/?q=tuong").get_data(as_text=True)
+    make_pupil(world.commune, "Trần Văn Tường")  # positive control: the search does find a pupil of one's own
+    resp = as_user(world.users["viewer"]).get("/hoc-sinh/?q=tuong")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Trần Văn Tường" in page
     assert "Hoàng Phủ Ngọc Tường" not in page
 
 
