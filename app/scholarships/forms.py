@@ -1,4 +1,6 @@
 """Scholarship forms: rounds, categories, nominations, decisions, payout, import."""
+from dataclasses import dataclass
+
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -75,6 +77,21 @@ class DecideForm(BaseForm):
     ids = SelectMultipleField("Đề cử", coerce=int, validate_choice=False)
     act = HiddenField()
     reason = StringField("Lý do không duyệt", validators=[Length(max=300)])
+
+
+@dataclass(frozen=True)
+class Act:
+    """The decision a selection page's button asks for: "approve", "reject" or "budget", and for
+    one row's "Duyệt" the nomination's id."""
+    kind: str
+    nomination_id: int | None = None
+
+
+def read_act(raw: str | None) -> Act:
+    """The button's value as posted (`act`, in the form or the action's query string): "approve",
+    "reject", "budget", or "approve-<id>" for one row (the row's button, with JavaScript or without)."""
+    kind, _, one = (raw or "").partition("-")
+    return Act(kind, int(one) if kind == "approve" and one.isascii() and one.isdigit() else None)
 
 
 class RejectForm(BaseForm):

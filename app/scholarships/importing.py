@@ -124,6 +124,16 @@ def check_confirm(rnd: ScholarshipRound, rows: list[Row]) -> list[Row]:
     return good
 
 
+def check_staged(rnd: ScholarshipRound, dumped: list[dict]) -> tuple[list[Row], bool]:
+    """The staged rows loaded again and every one checked, on a snapshot, before the first write:
+    (rows, True when a row the preview passed is now refused, with its message)."""
+    from app.core import imports
+
+    with imports.checking():
+        rows = load_rows(rnd, dumped)
+        return rows, pupil_import.recheck(rows)
+
+
 def confirm_import(rnd: ScholarshipRound, rows: list[Row], progress_key: str, proposer: str = "",
                    school_unit: Unit | None = None, key: str = "", url: str = "") -> tuple:
     """Write the rows without problems (checked first by check_confirm): new schools (in `school_unit`,

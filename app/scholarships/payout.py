@@ -42,7 +42,8 @@ def check_paid_on(paid_on: date, future_ok: bool = False) -> date:
 
 def pay(nomination: Nomination, paid_on: date, field: str | None = None, *, future_ok: bool = False) -> Nomination:
     """Mark one approved award paid: a cash award posts its phiếu chi, an award with goods hands
-    them out of the round's unit stock (a phiếu xuất); FundError and GoodsError become RoundError.
+    them out of the round's unit stock (a phiếu xuất); the fund's refusal goes through as it is, the
+    stock's names the pupil.
     A date after today needs future_ok (the user's confirmation)."""
     rnd, cat = nomination.round, nomination.category
     if nomination.status != APPROVED:
@@ -55,12 +56,9 @@ def pay(nomination: Nomination, paid_on: date, field: str | None = None, *, futu
     periods.ensure_open(nomination.unit_id, paid_on, "paid_on", hint=periods.ENTRY_HINT, error=RoundError)
     purpose = f"{cat.name} - {rnd.name}"[:500]
     if nomination.amount:
-        try:
-            entry = funds.post_payment(
-                rnd.fund, nomination.amount, entry_date=paid_on, recipient=_recipient(nomination),
-                purpose=purpose, basis=rnd.decision_number[:100], source="scholarship", source_id=nomination.id)
-        except funds.FundError as err:
-            raise RoundError(str(err)) from err
+        entry = funds.post_payment(  # a FundError (too little in the fund) goes through as it is
+            rnd.fund, nomination.amount, entry_date=paid_on, recipient=_recipient(nomination),
+            purpose=purpose, basis=rnd.decision_number[:100], source="scholarship", source_id=nomination.id)
         nomination.paid_entry_id = entry.id
     if cat.stock_goods:
         try:
@@ -156,7 +154,7 @@ def reverse_payment(nomination: Nomination, reason: str) -> Nomination:
             if not funds.is_reversed(entry):
                 funds.reverse(entry, reason)
         except funds.FundError as err:
-            raise RoundError(str(err), "reason") from err
+            raise err.at("reason") from None  # the reversal form's one field
     award_goods.take_back(nomination.goods_entry_id, reason, RoundError, "reason")
     nomination.paid_on, nomination.paid_entry_id, nomination.goods_entry_id = None, None, None
     db.session.flush()
@@ -173,6 +171,15 @@ def approved_query(rnd: ScholarshipRound, school_id: int | None = None):
     if school_id:
         stmt = stmt.where(Pupil.school_id == school_id)
     return stmt.order_by(Pupil.name_key, Nomination.id)
+
+
+def with_receipts(rnd: ScholarshipRound, school_id: int | None = None) -> list[Nomination]:
+    """The approved awards in sheet order with their phiếu chi and phiếu xuất (one IN query each, not
+    one query per paid row): the payout page and its export."""
+    from sqlalchemy.orm import selectinload
+
+    return db.session.scalars(approved_query(rnd, school_id).options(
+        selectinload(Nomination.paid_entry), selectinload(Nomination.goods_entry))).all()
 
 
 def summary(rnd: ScholarshipRound) -> dict:

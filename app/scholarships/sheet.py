@@ -1,7 +1,8 @@
 """The signing sheet (danh sách ký nhận) as a document: in the request while short, else a print job.
 
 A round's sheet for a whole district holds a thousand names (about 5 s of WeasyPrint); no web
-request may print for more than 2 s, so above DIRECT_MAX rows the page offers the background job.
+request may print for more than 2 s, so past the one cut-off (app.printing.offer.print_or_offer)
+the page offers the background job.
 """
 from app.extensions import db
 
@@ -9,7 +10,6 @@ from . import payout
 from .models import ScholarshipRound
 
 KIND = "scholarships.sheet"
-DIRECT_MAX = 150  # rows printed within the request (about 1 s)
 
 
 def awards_of(rnd: ScholarshipRound, school_id: int | None) -> list:

@@ -4,6 +4,7 @@ from datetime import date
 from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.scholarships import payout, services
 from app.scholarships.models import Nomination
@@ -32,7 +33,7 @@ class ScholarshipLedgerMachine(LedgerMachine):
         try:
             services.approve(self.round, [n])
             db.session.commit()
-        except services.RoundError:
+        except Refusal:
             db.session.rollback()
             assert t.fund_left < n.category.amount
 
@@ -44,7 +45,7 @@ class ScholarshipLedgerMachine(LedgerMachine):
         try:
             payout.pay(n, date(2026, 1, 5))
             db.session.commit()
-        except services.RoundError:
+        except Refusal:  # the round's own refusals and the fund's, which go through as they are
             db.session.rollback()
             assert not can
             return
@@ -58,7 +59,7 @@ class ScholarshipLedgerMachine(LedgerMachine):
         try:
             payout.reverse_payment(n, "Ghi nhầm")
             db.session.commit()
-        except services.RoundError:
+        except Refusal:
             db.session.rollback()
             assert not was_paid
             return

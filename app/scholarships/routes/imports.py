@@ -2,22 +2,17 @@
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency, imports
+from app.core import imports, selection
 from app.core.authz import get_or_404
-from app.core.export import export_table
 from app.core.imports import discard, load_staged, stage
 from app.core.rendering import render
-from app.core.views import attach_error, form_page, go
-from app.core.xlsx import XlsxError, export_response, read_upload
-from app.extensions import db
-from app.pupils import importing as pupil_import
-from app.pupils.services import PupilError
+from app.core.views import attempt, form_page, go
+from app.core.xlsx import export_response, read_upload
 
-from .. import importing, services
+from .. import importing
 from ..forms import ConfirmImportForm, ImportForm
 from ..models import ScholarshipRound
-from . import bp
-from .rounds import filtered_nominations
+from . import bp, refusal_text
 
 STAGE = "hb"  # staged files instance/imports/hb-<token>.json (app.core.imports)
 
@@ -38,19 +33,14 @@ def import_upload(round_id):
     rnd = get_or_404(ScholarshipRound, round_id, "nomination.write")
     form = ImportForm()
     rows = token = counts = None
-    if form.validate_on_submit():
-        try:
-            # As wide as every header the import knows: moved columns and exported lists still read.
-            sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS,
-                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importing.COLUMNS))
-            rows = importing.parse_rows(rnd, sheet)
-        except (XlsxError, services.RoundError) as err:
-            rows = None
-            attach_error(form, err, "file")
-        else:
-            counts = importing.summary(rows)
-            token = stage(STAGE, {"proposer": form.proposer.data or "", "rows": importing.dump_rows(rows)},
-                          round_id=rnd.id)
+    # As wide as every header the import knows: moved columns and exported lists still read.
+    if form.validate_on_submit() and (rows := attempt(form, lambda: importing.parse_rows(rnd, read_upload(
+            request.files.get("file"), max_rows=importing.MAX_ROWS,
+            max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importing.COLUMNS))),
+            default_field="file")) is not None:  # reads the file, writes nothing
+        counts = importing.summary(rows)
+        token = stage(STAGE, {"proposer": form.proposer.data or "", "rows": importing.dump_rows(rows)},
+                      round_id=rnd.id)
     return form_page("scholarships/import.html", "scholarships/_import.html", form, rnd=rnd, rows=rows,
                      counts=counts, good=counts["good"] if counts else 0,
                      confirm=ConfirmImportForm(token=token) if token else None)
@@ -66,32 +56,26 @@ def import_confirm(round_id):
     token = form.token.data or ""
     meta = load_staged(STAGE, token, round_id=rnd.id) if form.validate_on_submit() else None
     if meta is None:
-        key = form.idem_key.data or ""
-        if key and idempotency.lookup(key) is not None:
-            # A second click after the first wrote the rows (and forgot the upload): the same answer.
-            return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
+        if url := selection.replayed_url(form.idem_key.data):
+            return go(url)  # a second click after the first wrote the rows (and forgot the upload): the same answer
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload", round_id=rnd.id))
-    try:
-        with imports.checking():  # every row checked, on a snapshot, before the first write
-            rows = importing.load_rows(rnd, meta["rows"])
-            refused = pupil_import.recheck(rows)
-    except services.RoundError as err:
-        return _preview_again(rnd, [], meta, str(err), token)
+    if (checked := attempt(form, lambda: importing.check_staged(rnd, meta["rows"]))) is None:
+        return _preview_again(rnd, [], meta, refusal_text(form), token)
+    rows, refused = checked
     if refused:  # a staged row the service now refuses: say so, write nothing
         return _preview_again(rnd, rows, meta, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.",
                               token)
     progress_key = imports.progress_key(STAGE, token)
-    try:
-        done, result = importing.confirm_import(rnd, rows, progress_key, meta["proposer"], current_user.unit,
-                                                form.idem_key.data, back)
-    except (XlsxError, services.RoundError, PupilError) as err:
-        db.session.rollback()
+    written = attempt(form, lambda: importing.confirm_import(rnd, rows, progress_key, meta["proposer"],
+                                                             current_user.unit, form.idem_key.data, back))
+    if written is None:
         progress = imports.progress_of(progress_key)
         if progress is not None and progress.done:  # the batches before stay written: same upload, go on
-            return _preview_again(rnd, rows, meta, f"{err} {_stopped(progress.done, progress.total)}", token,
-                                  keep=True)
-        return _preview_again(rnd, rows, meta, str(err), token)
+            return _preview_again(rnd, rows, meta, f"{refusal_text(form)} {_stopped(progress.done, progress.total)}",
+                                  token, keep=True)
+        return _preview_again(rnd, rows, meta, refusal_text(form), token)
+    done, result = written
     if not done.finished:  # the request's time ran out: the rest waits for the next click
         return _preview_again(rnd, rows, meta, _stopped(done.done, done.total), token, keep=True)
     discard(STAGE, token)
@@ -120,20 +104,3 @@ def _preview_again(rnd, rows, meta, message: str, token: str, keep: bool = False
             STAGE, {"proposer": meta.get("proposer", ""), "rows": importing.dump_rows(rows)}, round_id=rnd.id))
     return render("scholarships/import.html", partial="scholarships/_import.html", status=422, form=form, rnd=rnd,
                   rows=rows or None, counts=counts, good=counts["good"] if counts else 0, confirm=confirm)
-
-
-@bp.get("/<int:round_id>/xuat-excel")
-@login_required
-def export(round_id):
-    """The round's nominations (the selection page's filters) as .xlsx, or CSV with ?format=csv,
-    in Vietnamese name order."""
-    rnd = get_or_404(ScholarshipRound, round_id)
-    _, _, stmt = filtered_nominations(rnd, request.args)
-    noms = db.session.scalars(stmt).all()
-    rows = [[i, n.pupil.full_name, n.pupil.birth_text, n.pupil.class_text,
-             n.pupil.school.name if n.pupil.school else "", n.pupil.village, ", ".join(n.pupil.circumstances),
-             n.category.name, n.amount if n.status == "approved" else n.category.amount, n.status_label,
-             n.decision_reason] for i, n in enumerate(noms, start=1)]
-    return export_table(f"Đề cử - {rnd.name}.xlsx", ["STT", "Họ và tên", "Ngày sinh", "Lớp", "Trường", "Thôn, ấp",
-                                                      "Hoàn cảnh", "Loại học bổng", "Số tiền", "Trạng thái",
-                                                      "Lý do không duyệt"], rows, sheet_title="Đề cử")
