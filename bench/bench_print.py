@@ -1,30 +1,39 @@
-"""Print benchmark (issue 5): long lists against the naive one-table rendering, certificates.
+"""Print benchmark (issue 16): the engine's plain chunking against the old fast path and naive.
 
-    .venv/bin/python bench/bench_print.py                 # naive 10,000 estimated from 2,000 and 5,000
-    BENCH_FULL=1 .venv/bin/python bench/bench_print.py    # also renders the naive 10,000 (minutes)
-    BENCH_QUICK=1 .venv/bin/python bench/bench_print.py   # 1,000-name list, 2,000 for memory, 200 certificates
+    .venv/bin/python -m bench.bench_print                  # the comparison table, then the checks
+    BENCH_QUICK=1 .venv/bin/python -m bench.bench_print    # comparison only, smaller list
+    BENCH_ROUNDS=2 ...                                     # best of two per cell
 
-Each rendering runs in a fresh subprocess (warm fonts first; the fast renderings also start the
-render processes' fork server first, as `flask print-worker` does at launch, and use
-PRINT_PROCESSES render processes, default one per CPU). Memory is the peak of the PSS summed over
-the subprocess and every process below it (fork server, render processes), sampled every 50 ms;
-the sum of RSS (shared pages counted in each process) is shown beside it for 10,000 names. Naive
-and fast renderings alternate, best of two each: the machine may be loaded, so the ratios measured
-in the same run are the figures to compare. The fast list is checked with pdftotext ("Trang x / y"
-on every page, header row on every page, STT 1..n once each, total in words, fonts embedded).
-Certificates use the real template (templates/commendations/pdf/certificates.html) when it
-exists, else a simple one here. Last, list pages (Flask test client, demo data) are timed idle and
-while another process prints a 10,000-name list in the background at nice 10.
+The comparison lays out 200 certificates (the real template, templates/commendations/pdf/
+certificates.html, when it exists) and a long list (LIST_ROWS rows, the attached list's template)
+three ways, each in a fresh subprocess with warm fonts:
+- naive: one WeasyPrint document for the whole batch or list (memory grows with its length);
+- plain: the engine (app.printing.services): stock WeasyPrint, one process, chunks of N documents
+  laid out one after another and joined with pypdf (bounded memory);
+- fast: the speed layer the engine had before issue 16 (process pool with a warm fork server,
+  predicted page breaks, monkey-patched text and background caches, a lean user-agent sheet,
+  stylesheet cache, footers cut out of content streams by regex), run from the app as of commit
+  FAST_REF, extracted with `git archive` (BENCH_FAST_REF to choose another).
+Each twice: idle, then loaded (a CPU-bound `python -c "while True: pass"` running beside it). The
+machine is shared and noisy: compare the ratios of one run, within one condition (the three paths
+of a condition run back to back). Then (not BENCH_QUICK) the engine's 10,000-name list (time,
+memory of the whole process tree, pdftotext checks) and list pages timed while it prints.
 """
 import datetime
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
 
-from lib import ROOT, Scoreboard
+from pathlib import Path
+
+try:  # `python -m bench.bench_print` or `python bench/bench_print.py` (bench/__main__.py)
+    from bench.lib import ROOT, Scoreboard, percentiles, scratch_app
+except ImportError:
+    from lib import ROOT, Scoreboard, percentiles, scratch_app
 
 NAIVE = (
     '{% extends "pdf/_base.html" %}{% block content %}<h1>DANH SÁCH KHEN THƯỞNG</h1>'
@@ -172,93 +181,138 @@ def check_list(pdf, n):
             "words_ok": words_ok, "fonts_ok": fonts_ok}
 
 
+FAST_REF = "69ccc91d522677b6aacedbb4929cb93a908e0c95"  # the last commit with the old speed layer in app/printing
+LIST_ROWS = 2000
+N_CERTS = 200
+
+
 def child(kind, n):
-    """Runs in a subprocess: render once, print JSON with seconds and peak memory in MB."""
+    """Runs in a subprocess: render once, print JSON with seconds and peak memory in MB.
+
+    kind: "<path>-<doc>" with path naive, plain or fast and doc certs or list; "list-bg" is the
+    engine's list at nice 10 (the print worker's situation)."""
     os.environ.setdefault("INSTANCE_PATH", "/tmp/skh-bench-print")
     from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound
 
     from app import create_app
-    from app.printing import chunked, procpool
-    from app.printing.longlist import render_list_pdf
-    from app.printing.many import render_many
-    from app.printing.services import render_pdf
 
-    if kind == "list-bg":  # the print worker's situation: lower priority, render processes below it
+    path, _, doc = kind.partition("-")
+    if kind == "list-bg":  # the print worker's situation: lower priority
         import signal
 
         os.nice(10)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: render processes too
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        path, doc = "plain", "list"
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:////tmp/skh-bench-print/b.db"})
     app.jinja_env.loader = ChoiceLoader([DictLoader({"b/naive.html": NAIVE, "b/list.html": LIST,
                                                      "b/cert.html": CERT}), app.jinja_env.loader])
-    processes = procpool.configured(app.config)
     with app.app_context():
+        from app.printing.services import render_pdf
+
         try:
             app.jinja_env.get_template(REAL_CERT)
             cert, real = REAL_CERT, True
         except TemplateNotFound:
             cert, real = "b/cert.html", False
         rows = make_rows(n)
+        certs = cert_items(rows, real)
         render_pdf("b/naive.html", rows=rows[:3])  # warm: fonts registered, templates compiled
-        certs = cert_items(rows, real) if "cert" in kind else []
-        if kind in ("list", "certs", "list-bg"):
-            # Like `flask print-worker`: the render processes' fork server is started at launch.
+        render_pdf(cert, items=certs[:1])
+        if path == "fast":  # app/printing as of FAST_REF: its render processes, started like the worker
+            from app.printing import procpool
+            from app.printing.longlist import render_list_pdf
+            from app.printing.many import render_many
+
+            processes = procpool.configured(app.config)
             procpool.warm(processes)
+            scope = procpool.background(processes)
+        else:
+            from contextlib import nullcontext
+
+            from app.printing.services import render_list_pdf, render_many
+
+            scope = nullcontext()
         if kind == "list-bg":
             print("started", flush=True)
         result = {"template": cert}
         memory = TreeMemory()
         start = time.perf_counter()
-        with memory, procpool.background(processes):
-            if kind == "naive":
-                pdf = render_pdf("b/naive.html", rows=rows)
-            elif kind in ("list", "list-bg"):
+        with memory, scope:
+            if path == "naive":
+                pdf = render_pdf("b/naive.html", rows=rows) if doc == "list" else render_pdf(cert, items=certs)
+            elif doc == "list":
                 pdf = render_list_pdf("b/list.html", rows, amount_key="amount")
-            elif kind == "certs":
+            else:
                 pdf = render_many(cert, certs)
-            elif kind == "naive-certs":
-                pdf = render_pdf(cert, items=certs)
-            elif kind in ("cert1", "naive-cert1"):
-                one = (lambda it: render_many(cert, [it])) if kind == "cert1" else (lambda it: render_pdf(cert, items=[it]))
-                one(certs[0])
-                samples = []
-                for item in certs[1:21]:
-                    t = time.perf_counter()
-                    pdf = one(item)
-                    samples.append(time.perf_counter() - t)
-                result["median"] = sorted(samples)[len(samples) // 2]
-        result["seconds"] = result.get("median", time.perf_counter() - start)
+        result["seconds"] = time.perf_counter() - start
         result["bytes"] = len(pdf)
-        result["run"] = {k: v for k, v in chunked.LAST_RUN.items() if k != "peaks"}
-        if kind == "list":
+        if doc == "list" and path == "plain":
             result["check"] = check_list(pdf, n)
     hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
     result["main_hwm_mb"] = int(hwm.split()[1]) / 1024
     result["peak_mb"] = memory.peak_pss / 1024
     result["peak_rss_mb"] = memory.peak_rss / 1024
-    result["pss_by_process_mb"] = sorted((round(v / 1024) for v in memory.by_pid.values()), reverse=True)
     print(json.dumps(result))
 
 
-def run(kind, n):
-    out = subprocess.run([sys.executable, __file__, "--child", kind, str(n)], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
+def fast_tree(ref):
+    """The app as of ``ref`` (app/, templates/, static/) in a directory of its own, extracted once."""
+    target = Path(f"/tmp/skh-bench-fast-{ref[:12]}")
+    if not (target / "app" / "printing" / "procpool.py").is_file():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", ref, "app", "templates", "static"], cwd=ROOT, check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        vendor = ROOT / "static" / "vendor"  # fonts are installed, not committed; copied, as the
+        if vendor.is_dir() and not (target / "static" / "vendor").exists():  # fetcher refuses symlinks
+            shutil.copytree(vendor, target / "static" / "vendor")
+    return target
+
+
+def run(kind, n, root=None):
+    env = dict(os.environ, BENCH_PRINT_ROOT=str(root or ROOT))
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(n)], cwd=root or ROOT, check=True,
+                         capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def pair(naive_kind, fast_kind, n, rounds=2):
-    """Naive and fast alternating, best of ``rounds`` each (same run, same machine state)."""
-    runs = [(run(naive_kind, n), run(fast_kind, n)) for _ in range(rounds)]
-    return (min((r[0] for r in runs), key=lambda r: r["seconds"]),
-            min((r[1] for r in runs), key=lambda r: r["seconds"]))
+def best(kind, n, rounds, root=None):
+    return min((run(kind, n, root) for _ in range(rounds)), key=lambda r: r["seconds"])
 
 
-def fmt(fast, naive=None, unit="s", scale=1.0):
-    text = f"{fast['seconds'] * scale:.2f} {unit}, {fast['peak_mb']:.0f} MB"
-    if naive is not None:
-        text += (f" | thô {naive['seconds'] * scale:.2f} {unit}, {naive['peak_mb']:.0f} MB"
-                 f" | {naive['seconds'] / fast['seconds']:.2f} lần")
-    return text
+def compare(list_rows, rounds):
+    """{(doc, condition): {path: result}}: the three paths back to back, idle then loaded."""
+    fast_root = fast_tree(os.environ.get("BENCH_FAST_REF") or FAST_REF)
+    out = {}
+    for condition in ("idle", "loaded"):
+        hog = None
+        if condition == "loaded":
+            hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            time.sleep(0.5)
+        try:
+            for doc, n in (("certs", N_CERTS), ("list", list_rows)):
+                out[doc, condition] = {path: best(f"{path}-{doc}", n, rounds, fast_root if path == "fast" else None)
+                                       for path in ("naive", "fast", "plain")}
+        finally:
+            if hog is not None:
+                hog.kill()
+                hog.wait()
+    return out
+
+
+def print_table(results, list_rows):
+    """The comparison as a table: seconds, peak memory, ratios (>1: the first is faster)."""
+    names = {"certs": f"{N_CERTS} giấy khen", "list": f"danh sách {list_rows:,} tên".replace(",", ".")}
+    print("\n| tài liệu | máy | thô (naive) | nhanh (fast, cũ) | chia khúc (plain) "
+          "| nhanh/plain | plain/thô | nhanh/thô |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (doc, condition), by in results.items():
+        cell = {p: f"{r['seconds']:.2f} s, {r['peak_mb']:.0f} MB" for p, r in by.items()}
+        naive, fast, plain = (by[p]["seconds"] for p in ("naive", "fast", "plain"))
+        print(f"| {names[doc]} | {'rảnh' if condition == 'idle' else 'bận (1 lõi bị chiếm)'} | {cell['naive']} "
+              f"| {cell['fast']} | {cell['plain']} | {plain / fast:.2f}× | {naive / plain:.2f}× "
+              f"| {naive / fast:.2f}× |")
+    print(flush=True)
 
 
 def checked(result):
@@ -270,8 +324,6 @@ def checked(result):
 def pages_while_printing(n, seconds):
     """p50/p95 of list pages (Flask test client, server time) idle, then while a background process
     (nice 10, render processes below it, like `flask print-worker`) prints an n-name list."""
-    from lib import percentiles, scratch_app
-
     pages = ["/khen-thuong/", "/quyen-gop/", "/hoc-sinh/"]
     with scratch_app() as app:
         from app.core.db import write_mode
@@ -317,58 +369,37 @@ def pages_while_printing(n, seconds):
 
 def main():
     quick = os.environ.get("BENCH_QUICK") == "1"
-    full = os.environ.get("BENCH_FULL") == "1" and not quick
-    board = Scoreboard("In ấn: danh sách dài và giấy khen (issue 5)" + (" — BENCH_QUICK" if quick else ""))
-    naive1k, list1k = pair("naive", "list", 1000)
-    ratio = naive1k["seconds"] / list1k["seconds"]
-    board.add("Danh sách 1.000 tên (nhanh | thô | tỉ lệ)", fmt(list1k, naive1k), "< 3 s", list1k["seconds"] < 3)
-    board.add("Nhanh hơn cách làm thô (1.000, cùng lượt)", f"{ratio:.2f} lần", ">= 1,7 lần", ratio >= 1.7)
-    board.add("Danh sách 1.000 tên: số trang, chân trang, STT, tiêu đề bảng, bằng chữ, phông", *checked(list1k))
-    if quick:
-        list2k = run("list", 2000)
-        board.add("Danh sách 2.000 tên (bộ nhớ đỉnh)", fmt(list2k), "< 300 MB", list2k["peak_mb"] < 300)
-    else:
-        list2k, list5k, list10k = run("list", 2000), run("list", 5000), run("list", 10000)
-        if full:
-            naive10k = run("naive", 10000)
-            board.add("Danh sách 10.000 tên (nhanh | thô đo thật | tỉ lệ)", fmt(list10k, naive10k), "< 40 s",
-                      list10k["seconds"] < 40)
-        else:
-            naive2k, naive5k = run("naive", 2000), run("naive", 5000)
-            # Linear extrapolation from 2,000 and 5,000 rows (an underestimate if it grows faster).
-            est = naive5k["seconds"] + (naive5k["seconds"] - naive2k["seconds"]) / 3000 * 5000
-            mem = naive5k["peak_mb"] + (naive5k["peak_mb"] - naive2k["peak_mb"]) / 3000 * 5000
-            board.add("Danh sách 10.000 tên (nhanh | thô ƯỚC TÍNH từ 2k/5k | tỉ lệ)",
-                      f"{fmt(list10k)} | thô ~{est:.0f} s, ~{mem:.0f} MB | ~{est / list10k['seconds']:.1f} lần",
-                      "< 40 s", list10k["seconds"] < 40)
-        board.add("Bộ nhớ đỉnh 10.000 tên (PSS cả cây tiến trình)",
-                  f"{list10k['peak_mb']:.0f} MB (RSS cộng dồn {list10k['peak_rss_mb']:.0f} MB, "
-                  f"tiến trình chính {list10k['main_hwm_mb']:.0f} MB)", "< 300 MB", list10k["peak_mb"] < 300)
+    rounds = int(os.environ.get("BENCH_ROUNDS") or 1)
+    list_rows = 1000 if quick else LIST_ROWS
+    board = Scoreboard("In ấn: chia khúc thường, đường nhanh cũ và cách làm thô (issue 16)"
+                       + (" — BENCH_QUICK" if quick else ""))
+    results = compare(list_rows, rounds)
+    print_table(results, list_rows)
+    for (doc, condition), by in results.items():
+        ratio = by["plain"]["seconds"] / by["fast"]["seconds"]
+        board.add(f"Đường nhanh cũ so với chia khúc thường: {doc}, {condition}", f"{ratio:.2f} lần",
+                  "< 1,5 lần (không đáng giữ)", ratio < 1.5)
+    board.add(f"Danh sách {list_rows} tên (chia khúc): số trang, chân trang, STT, tiêu đề bảng, bằng chữ, phông",
+              *checked(results["list", "idle"]["plain"]))
+    if not quick:
+        list10k = run("plain-list", 10000)
+        board.add("Danh sách 10.000 tên (chia khúc, một tiến trình)", f"{list10k['seconds']:.1f} s", "< 120 s",
+                  list10k["seconds"] < 120)
+        board.add("Bộ nhớ đỉnh 10.000 tên (PSS)", f"{list10k['peak_mb']:.0f} MB", "< 300 MB",
+                  list10k["peak_mb"] < 300)
         board.add("Danh sách 10.000 tên: số trang, chân trang, STT, tiêu đề bảng, bằng chữ, phông",
                   *checked(list10k))
-        per = [r["seconds"] / n for r, n in ((list2k, 2), (list5k, 5), (list10k, 10))]
-        board.add("Thời gian mỗi 1.000 tên (2k/5k/10k)", " / ".join(f"{p:.2f} s" for p in per), "tuyến tính",
-                  max(per) < 1.5 * min(per))
-        board.add("Bộ nhớ đỉnh 2k/5k/10k", " / ".join(f"{r['peak_mb']:.0f}" for r in (list2k, list5k, list10k))
-                  + " MB", "tuyến tính, < 300 MB", list10k["peak_mb"] < 300)
-    n_certs = 200
-    naive_c, certs = pair("naive-certs", "certs", n_certs, rounds=1 if quick else 2)
-    board.add(f"{n_certs} giấy khen một tệp ({certs['template']})", fmt(certs, naive_c), "< 3 s",
-              certs["seconds"] < 3)
-    naive1, one = pair("naive-cert1", "cert1", 30, rounds=1)
-    board.add("Một giấy khen, tiến trình ấm (trung vị)", fmt(one, naive1, "ms", 1000), "< 150 ms",
-              one["seconds"] < 0.15)
-    (idle50, idle95), (busy50, busy95), count = pages_while_printing(10000, 10 if quick else 25)
-    board.add("Trang danh sách khi đang in 10.000 tên nền (p50 | p95)",
-              f"p50 {busy50:.0f} ms, p95 {busy95:.0f} ms ({count} lượt; khi rảnh p95 {idle95:.0f} ms)",
-              "p95 < 150 ms", busy95 < 150)
+        (idle50, idle95), (busy50, busy95), count = pages_while_printing(10000, 25)
+        board.add("Trang danh sách khi đang in 10.000 tên nền (p50 | p95)",
+                  f"p50 {busy50:.0f} ms, p95 {busy95:.0f} ms ({count} lượt; khi rảnh p95 {idle95:.0f} ms)",
+                  "p95 < 150 ms", busy95 < 150)
     ok = board.print()
     sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        sys.path.insert(0, str(ROOT))
+        sys.path.insert(0, os.environ.get("BENCH_PRINT_ROOT") or str(ROOT))
         child(sys.argv[2], int(sys.argv[3]))
     else:
         main()

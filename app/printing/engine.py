@@ -1,14 +1,17 @@
-"""WeasyPrint itself: the static-only URL fetcher, per-thread font configuration, rendering.
+"""WeasyPrint itself, through its public API only: the static-only URL fetcher, per-thread font
+configuration, laying out and writing a document, and joining PDFs (pypdf).
 
-Kept apart from services.py so that a web worker imports WeasyPrint (about 26 MB with Pillow,
-fontTools and pydyf) only when it renders a PDF, not to answer list pages; see services.py for
-why fetching and fonts are restricted.
+Every PDF of the app is laid out by render() here: a page, a certificate batch, each chunk of a long
+list (services.py cuts batches and lists into chunks). Kept apart from services.py so that a web
+worker imports WeasyPrint (about 26 MB with Pillow, fontTools and pydyf) only when it renders a PDF,
+not to answer list pages; see services.py for why fetching and fonts are restricted.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import threading
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, uses_netloc, uses_relative
 
@@ -17,10 +20,12 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-__all__ = ["html_to_pdf", "StaticOnlyFetcher", "ResourceRefused", "BASE_URL"]
+__all__ = ["render", "write", "html_to_pdf", "first_anchor", "is_landscape", "Merger", "StaticOnlyFetcher",
+           "ResourceRefused", "BASE_URL"]
 
 SCHEME = "khprint"
 BASE_URL = f"{SCHEME}://static/"
+_STAMP = "/SkhStamp"
 
 # urljoin only resolves relative references ("../vendor/fonts/x.ttf" inside a CSS file)
 # for schemes it knows; registering ours is process-wide but harmless for a private name.
@@ -74,11 +79,102 @@ def _font_config() -> FontConfiguration:
     return config
 
 
+def render(html: str):
+    """Lay out ``html`` (a rendered print template) with stock WeasyPrint: a weasyprint Document.
+
+    The one layout path of every PDF: a single page, a certificate batch and each chunk of a long
+    list are all laid out here, with WeasyPrint's own user-agent stylesheet and the template's own
+    stylesheets (needs an app context for the static folder)."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(current_app.static_folder))
+    return document.render(font_config=_font_config())
+
+
+def write(document, pages=None) -> bytes:
+    """PDF bytes of ``document`` (or of the given ``pages`` of it), images optimised."""
+    if pages is not None and len(pages) != len(document.pages):
+        document = document.copy(pages)
+    return document.write_pdf(optimize_images=True)
+
+
 def html_to_pdf(html: str) -> bytes:
     """PDF bytes for a rendered print template (needs an app context for the static folder)."""
-    document = HTML(
-        string=html,
-        base_url=BASE_URL,
-        url_fetcher=StaticOnlyFetcher(current_app.static_folder),
-    )
-    return document.write_pdf(font_config=_font_config(), optimize_images=True)
+    return write(render(html))
+
+
+def first_anchor(page, prefix: str) -> int | None:
+    """The smallest n of the ids ``prefix + n`` laid out on ``page`` (Page.anchors, public API)."""
+    found = [int(name[len(prefix):]) for name in page.anchors if name.startswith(prefix)
+             and name[len(prefix):].isdigit()]
+    return min(found) if found else None
+
+
+def is_landscape(document) -> bool:
+    return bool(document.pages) and document.pages[0].width > document.pages[0].height
+
+
+class Merger:
+    """PDFs joined page by page as they are written (pypdf); footers drawn over them at the end.
+
+    Fonts stay as WeasyPrint embedded them (one subset per chunk). A stamp is a Form XObject added to
+    the page's own copy of its resources plus a few bytes of content, so the chunks' content streams
+    are neither parsed nor rewritten (pypdf's merge_page would parse every page)."""
+
+    def __init__(self):
+        from pypdf import PdfWriter
+
+        self.writer, self.metadata = PdfWriter(), None
+
+    @property
+    def pages(self) -> int:
+        return len(self.writer.pages)
+
+    def add(self, data: bytes) -> None:
+        from pypdf import PdfReader
+
+        reader = PdfReader(BytesIO(data))
+        self.metadata = self.metadata or reader.metadata
+        for page in reader.pages:
+            self.writer.add_page(page)
+
+    def stamp(self, stamps: bytes) -> None:
+        """Page i of the PDF ``stamps`` drawn over page i (e.g. a document of footer pages)."""
+        from pypdf import PdfReader
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+        tops = PdfReader(BytesIO(stamps)).pages
+        if len(tops) != self.pages:
+            raise ValueError(f"{len(tops)} stamp pages for {self.pages} pages")
+        writer = self.writer
+        for page, top in zip(writer.pages, tops):
+            contents, resources = top.get_contents(), top.get("/Resources")
+            form = self._stream(contents.get_data() if contents is not None else b"",
+                                Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
+                                BBox=ArrayObject(top.mediabox),
+                                Resources=resources.get_object().clone(writer) if resources is not None
+                                else DictionaryObject())
+            own = DictionaryObject(page.get("/Resources", DictionaryObject()).get_object())
+            xobjects = DictionaryObject(own.get("/XObject", DictionaryObject()).get_object())
+            xobjects[NameObject(_STAMP)] = form
+            own[NameObject("/XObject")] = xobjects
+            page[NameObject("/Resources")] = own
+            # q ... Q around the page's own content: whatever state it leaves does not move the stamp.
+            old = page.get("/Contents")
+            old = list(old.get_object()) if isinstance(old.get_object(), ArrayObject) else ([old] if old else [])
+            page[NameObject("/Contents")] = ArrayObject(
+                [self._stream(b"q\n"), *old, self._stream(b"\nQ q /SkhStamp Do Q\n")])
+
+    def _stream(self, data: bytes, **entries):
+        from pypdf.generic import DecodedStreamObject, NameObject
+
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        for key, value in entries.items():
+            stream[NameObject(f"/{key}")] = value
+        return self.writer._add_object(stream)  # pypdf's only way to make an indirect object
+
+    def write(self) -> bytes:
+        if self.metadata:
+            self.writer.add_metadata({k: v for k, v in self.metadata.items() if isinstance(k, str)})
+        out = BytesIO()
+        self.writer.write(out)
+        return out.getvalue()
