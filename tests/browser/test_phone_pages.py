@@ -1,4 +1,4 @@
-"""Every page, as every role, on a 360 px phone with JavaScript off (issue 14, C).
+"""Every page, as every role, on a 360 px phone as it looks without JavaScript (issue 14, C).
 
 The demo association (`flask seed-demo`) gives each role real lists, reports and forms. From the
 dashboard the check follows every in-app link (one page per URL pattern, downloads skipped) and on
@@ -11,7 +11,7 @@ import os
 import pytest
 
 from tests.browser.conftest import login_ok
-from tests.browser.phone_crawl import AXE, MEASURE, AxeReplay, crawl
+from tests.browser.phone_crawl import AXE, MEASURE, PhonePage, crawl
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +33,9 @@ def test_every_page_fits_a_phone_and_is_labelled(browse, demo_logins, role, js):
     if not AXE.exists():
         pytest.skip("node_modules/axe-core is missing (scripts/vendor-static.sh installs it)")
     username = ROLES[role]
-    page = browse.page(viewport=PHONE, is_mobile=True, has_touch=True)
-    login_ok(page, browse.base, username, demo_logins[username])
-    replay = AxeReplay(browse.context(js=True, viewport=PHONE, is_mobile=True, has_touch=True))
-    checked, findings = crawl(page, replay, browse.base, LIMIT)
+    phone = PhonePage(browse.context(js=True, viewport=PHONE, is_mobile=True, has_touch=True))
+    login_ok(phone.page, browse.base, username, demo_logins[username])
+    checked, findings = crawl(phone, browse.base, LIMIT)
     summary = f"phone check, {role} ({username}): {len(checked)} pages checked, {len(findings)} findings"
     print("\n" + summary + "".join("\n  " + f for f in findings))
     report = os.environ.get("PHONE_REPORT")
@@ -56,13 +55,12 @@ def test_the_check_sees_a_wide_page_an_unlabelled_box_and_an_axe_finding(browse,
     bad = ('<!doctype html><html lang="vi"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Thử</title></head><body><main>'
            '<div style="width:500px">rộng</div><input name="x"><label>Có nhãn <input name="y"></label>'
            '<img src="/static/img/none.png"></main></body></html>')
-    page = browse.page(viewport=PHONE, is_mobile=True)
-    page.set_content(bad)
-    seen = page.evaluate(MEASURE)
+    phone = PhonePage(browse.context(js=True, viewport=PHONE, is_mobile=True))
+    phone.show(browse.base + "/thu-axe", bad)
+    seen = phone.page.evaluate(MEASURE)
     assert seen["scrollWidth"] > PHONE["width"] and seen["widest"]
     assert len(seen["unlabelled"]) == 1 and 'name="x"' in seen["unlabelled"][0]
-    replay = AxeReplay(browse.context(js=True, viewport=PHONE, is_mobile=True))
-    assert "image-alt" in [v["id"] for v in replay.violations(browse.base + "/thu-axe", bad)]
+    assert "image-alt" in [v["id"] for v in phone.violations()]
 
 
 @pytest.mark.parametrize("js", [False, True], ids=["nojs", "js"])
