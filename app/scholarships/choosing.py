@@ -36,6 +36,16 @@ def nominations_query(rnd: ScholarshipRound, status: str = "", category_id: int 
     return stmt.order_by(Pupil.name_key, Nomination.id)
 
 
+def nominations_page(rnd: ScholarshipRound, status: str, category_id: int | None, page: int, per_page: int):
+    """One page of the selection list. Counted without the join to pupil, which only orders the page
+    (the WHERE is on nomination alone)."""
+    from app.core.paging import paginate_ids
+
+    stmt = nominations_query(rnd, status, category_id)
+    return paginate_ids(stmt, Nomination, max(1, min(page or 1, 1_000_000)), per_page,
+                        count_stmt=select(Nomination).where(stmt.whereclause))
+
+
 def read_filter(args) -> tuple[str, int | None]:
     """(status, category id) of the selection page's filter (`trang_thai`, `loai`), as plain values."""
     category_id = args.get("loai", type=int)
@@ -109,5 +119,5 @@ def pay_selection(rnd: ScholarshipRound, sel: selection.Selection, school_id: in
     return plan
 
 
-__all__ = ["rounds_in_scope", "nominations_query", "read_filter", "of_round", "approval_plan",
+__all__ = ["rounds_in_scope", "nominations_query", "nominations_page", "read_filter", "of_round", "approval_plan",
            "approve_selection", "payout_plan", "payout_plan_or_none", "pay_selection"]

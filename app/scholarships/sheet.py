@@ -5,11 +5,13 @@ request may print for more than 2 s, so past the one cut-off (app.printing.offer
 the page offers the background job.
 """
 from app.extensions import db
+from app.printing.offer import DIRECT_MAX as PRINT_NOW_MAX
 
 from . import payout
 from .models import ScholarshipRound
 
 KIND = "scholarships.sheet"
+DIRECT_MAX = PRINT_NOW_MAX  # rows printed within the request (about 1 s): the one cut-off, tests lower it here
 
 
 def awards_of(rnd: ScholarshipRound, school_id: int | None) -> list:

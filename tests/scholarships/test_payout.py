@@ -156,11 +156,11 @@ def test_summary_page_and_pdf_carry_the_report_sentence(world, as_user):
 
 
 def test_a_long_signing_sheet_is_printed_in_the_background_not_in_the_request(world, as_user, monkeypatch):
-    """No web request prints for more than 2 s: past the cut-off (printing.offer) the GET offers a print job."""
+    """No web request prints for more than 2 s: past sheet.DIRECT_MAX rows the GET offers a print job."""
     from app.printing.models import PrintJob
-    from app.printing.offer import print_or_offer
+    from app.scholarships import sheet
 
-    monkeypatch.setitem(print_or_offer.__kwdefaults__, "limit", 3)  # the one cut-off (printing.offer)
+    monkeypatch.setattr(sheet, "DIRECT_MAX", 3)
     rnd, _ = _approved(world, NAMES[:5])
     client = as_user(world.users["viewer"])
     for htmx in (False, True):
@@ -178,5 +178,5 @@ def test_a_long_signing_sheet_is_printed_in_the_background_not_in_the_request(wo
                           check=True).stdout.decode()
     assert "DANH SÁCH KÝ NHẬN" in text and all(name in text for name in NAMES[:5])
     # Three rows or fewer still come straight back as the PDF.
-    monkeypatch.setitem(print_or_offer.__kwdefaults__, "limit", 5)  # the one cut-off (printing.offer)
+    monkeypatch.setattr(sheet, "DIRECT_MAX", 5)
     assert client.get(f"/hoc-bong/{rnd.id}/danh-sach-ky-nhan").mimetype == "application/pdf"

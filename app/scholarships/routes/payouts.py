@@ -127,7 +127,8 @@ def sheet_pdf(round_id):
             else url_for(".round_detail", round_id=rnd.id))
     return print_or_offer(len(awards), lambda: sheet.render(rnd, school, awards),
                           filename=sheet.title(rnd, school) + ".pdf", title=sheet.title(rnd, school),
-                          action=url_for(".sheet_print", round_id=rnd.id, truong=school_id), back=back)
+                          action=url_for(".sheet_print", round_id=rnd.id, truong=school_id), back=back,
+                          limit=sheet.DIRECT_MAX)
 
 
 @bp.post("/<int:round_id>/danh-sach-ky-nhan/in-nen")

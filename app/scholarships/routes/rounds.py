@@ -1,11 +1,9 @@
 """Scholarship rounds: the list, a round and its award categories, and the selection page."""
 from flask import request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.core import clock
 from app.core.authz import authorize, get_or_404
-from app.core.paging import paginate_ids
 from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
 from app.funds import services as funds
@@ -14,7 +12,7 @@ from app.pupils import queries as pupil_queries
 
 from .. import choosing, payout, services
 from ..forms import CategoryForm, DecideForm, RoundForm
-from ..models import STATUS_LABELS, AwardCategory, Nomination, ScholarshipRound
+from ..models import STATUS_LABELS, AwardCategory, ScholarshipRound
 from . import bp
 
 PER_PAGE = 50  # a committee ticks through a school at a time; 100 rows weighed 38 KB
@@ -121,11 +119,8 @@ def selection_page(rnd, form, status_code=200, args=None):
     at the top, the ticked rows and the typed reason kept."""
     args = args or request.args
     status, category_id = choosing.read_filter(args)
-    stmt = choosing.nominations_query(rnd, status, category_id)
     page = args.get("trang", 1, type=int) if args is not request.args else page_number()
-    # Counted without the join to pupil, which only orders the page (the WHERE is on nomination alone).
-    pagination = paginate_ids(stmt, Nomination, max(1, min(page or 1, 1_000_000)), PER_PAGE,
-                              count_stmt=select(Nomination).where(stmt.whereclause))
+    pagination = choosing.nominations_page(rnd, status, category_id, page, PER_PAGE)
     return render("scholarships/detail.html", partial="scholarships/_selection.html", status=status_code,
                   rnd=rnd, pagination=pagination, totals=services.totals(rnd), form=form,
                   goods_needs=payout.goods_needs(rnd),
