@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.core.authz import MAX_ID
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.money import MoneyError, format_vnd, parse_money
@@ -141,7 +142,7 @@ def save(rows: list[Row], opened_on: date, default_w1: str, default_w2: str) -> 
     """Record every filled row in one go (call only when the rows are valid and the total matches).
 
     All or nothing: a row refused by the service (e.g. the pig was opened meanwhile) gets the reason
-    and the PiggyBankError is re-raised so the view rolls the whole batch back.
+    and the refusal goes on (to the top of the page) so the view rolls the whole batch back.
     """
     filled = [r for r in rows if r.filled]
     items = [(r.pig, dict(opened_on=opened_on, amount=r.amount, to_fund=r.to_fund, kept=r.kept,
@@ -150,11 +151,11 @@ def save(rows: list[Row], opened_on: date, default_w1: str, default_w2: str) -> 
              for r in filled]
     try:
         return bulk.open_many(items)
-    except services.PiggyBankError as err:
+    except Refusal as err:
         index = getattr(err, "row", None)
         if index is not None:
             filled[index].errors.append(str(err))
-        raise
+        raise err.at(None) from None  # the fields named are a row's, not the batch form's: the top of the page
 
 
 __all__ = ["Row", "Totals", "MAX_ROWS", "load_pigs", "pig_ids", "blank_rows", "read_rows", "totals", "carry",

@@ -7,6 +7,7 @@ every opening and every pig change leaves the audit entry that open_pig leaves.
 from sqlalchemy import insert, select, update
 
 from app.audit.services import record_many
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
 
@@ -28,7 +29,7 @@ def _lock_all(pigs: list[PiggyBank]) -> None:
 def open_many(items: list[tuple[PiggyBank, dict]]) -> list[int]:
     """items: (pig, keyword arguments of open_pig). Returns the new opening ids in order.
 
-    All or nothing: the first refused count raises PiggyBankError (with `.row`, its index) and
+    All or nothing: the first refused count raises its refusal (with `.row`, its index) and
     the caller rolls back.
     """
     if not items:
@@ -43,7 +44,7 @@ def open_many(items: list[tuple[PiggyBank, dict]]) -> list[int]:
             values = opening_values(pig, **kw)
             if values["to_fund"] and pig.campaign_id:
                 _ensure_open(pig.campaign, "amount")
-        except PiggyBankError as err:
+        except Refusal as err:  # the rules of a count, or a closed campaign's
             err.row = index
             raise
         rows.append(dict(values, piggy_bank_id=pig.id, voided=False, void_reason=""))
@@ -71,7 +72,7 @@ def open_many(items: list[tuple[PiggyBank, dict]]) -> list[int]:
                  "description": f"Mổ heo đất khuyến học {pig.code} (lần {pig.cycle})"}
                 for opening_id, pig, row in group])
         except funds.FundError as err:
-            raise PiggyBankError(str(err), "amount") from err
+            raise err.at("amount") from None  # the opening form's money field
         entry_of.update({opening_id: e for (opening_id, _, _), e in zip(group, entry_ids)})
     if entry_of:
         db.session.execute(update(PiggyBankOpening), [{"id": o, "ledger_entry_id": e} for o, e in entry_of.items()])

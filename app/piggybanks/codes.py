@@ -95,10 +95,7 @@ def change_code(pig: PiggyBank, code, reason) -> PiggyBank:
     from .services import PiggyBankError, _lock, search_key
 
     reason = clean(reason or "")
-    try:
-        code = check_code(code)
-    except CodeError as err:
-        raise PiggyBankError(str(err), err.field) from err
+    code = check_code(code)
     _lock(pig)
     opened = first_opening(pig)
     if opened is not None or pig.cycle > 1:

@@ -33,6 +33,15 @@ def pig_list(root: Unit, *, unit: Unit | None = None, holder_type: str = "", sta
     return stmt.order_by(Unit.path, PiggyBank.code, PiggyBank.id)
 
 
+def open_campaigns(unit: Unit) -> list:
+    """Open piggy-bank campaigns a pig of `unit`'s scope may join: of the unit, above or below it."""
+    from app.campaigns.models import OPEN, PIGGY_BANK, Campaign
+
+    found = db.session.scalars(select(Campaign).where(Campaign.kind == PIGGY_BANK, Campaign.status == OPEN)
+                               .order_by(Campaign.id.desc())).all()
+    return [c for c in found if c.unit.path.startswith(unit.path) or unit.path.startswith(c.unit.path)]
+
+
 def count(stmt) -> int:
     """How many rows a list's select gives (0 for None, a filter that can give none)."""
     if stmt is None:

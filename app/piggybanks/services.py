@@ -76,7 +76,7 @@ def _ensure_open(campaign, field: str = "campaign_id") -> None:
     try:
         ensure_open(campaign, field)
     except CampaignError as err:
-        raise PiggyBankError(str(err), field) from err
+        raise err.at(field) from None  # beside this form's field (the campaign's own form names another)
 
 
 def holder_lines(text: str) -> list[str]:
@@ -100,10 +100,7 @@ def issue_many(unit: Unit, names: list[str], *, holder_type: str, prefix: str, s
         raise PiggyBankError("Vui lòng chọn loại người nuôi.", "holder_type")
     if not unit.active:
         raise PiggyBankError("Đơn vị này đã ngừng hoạt động.", "unit_id")
-    try:  # "lv-hb-", "LV HB" and "LV-HB" are one series: LV-HB-001, LV-HB-002...
-        prefix = codes.check_prefix(prefix)
-    except codes.CodeError as err:
-        raise PiggyBankError(str(err), err.field) from err
+    prefix = codes.check_prefix(prefix)  # "lv-hb-", "LV HB" and "LV-HB" are one series: LV-HB-001, LV-HB-002...
     issued_on = _date(issued_on, "issued_on")
     seed_money = _money(seed_money, "seed_money", "Tiền mồi")
     campaign = _check_campaign(campaign, unit)
@@ -238,7 +235,7 @@ def open_pig(pig: PiggyBank, *, opened_on: date, amount: int, disposition: str, 
                 counterparty=pig.holder_name,
                 description=f"Mổ heo đất khuyến học {pig.code} (lần {pig.cycle})")
         except funds.FundError as err:
-            raise PiggyBankError(str(err), "amount") from err
+            raise err.at("amount") from None  # the opening form's money field
         opening.ledger_entry_id = entry.id
     before = pig.audit_dict()
     pig.status = OPENED
@@ -265,7 +262,7 @@ def void_opening(opening: PiggyBankOpening, reason: str) -> PiggyBankOpening:
         try:
             funds.reverse(opening.ledger_entry, f"Hủy lần mổ heo {opening.piggy_bank.code}: {reason}"[:500])
         except funds.FundError as err:
-            raise PiggyBankError(str(err), "reason") from err
+            raise err.at("reason") from None  # the void form's one field
     opening.voided, opening.void_reason = True, reason[:500]
     opening.voided_at, opening.voided_by_id = utcnow(), actor_id()
     pig = opening.piggy_bank

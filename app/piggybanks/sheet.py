@@ -1,14 +1,15 @@
 """The opening-day sheet (phiếu mổ heo) as a document: in the request while short, else a print job.
 
 A branch has tens of pigs; a commune asked for all its branches at once can have hundreds, which
-take WeasyPrint seconds (about 10 ms a row): above DIRECT_MAX rows the page offers the background
-job, and above JOB_MAX (a province's ten thousand pigs would need gigabytes for one table) it asks
-for a smaller unit, listing the units below with their counts.
+take WeasyPrint seconds (about 10 ms a row): past the one cut-off (app.printing.offer.print_or_offer)
+the page offers the background job, and above JOB_MAX (a province's ten thousand pigs would need
+gigabytes for one table) it asks for a smaller unit, listing the units below with their counts.
 """
 from sqlalchemy import func, select
 
 from app.core.clock import today
 from app.extensions import db
+from app.printing.offer import DIRECT_MAX as PRINT_NOW_MAX
 from app.units.models import Unit
 from app.vn.names import word_key
 
@@ -16,7 +17,7 @@ from . import queries
 from .models import ACTIVE, PiggyBank
 
 KIND = "piggybanks.sheet"
-DIRECT_MAX = 150  # rows printed within the request (about 1.5 s)
+DIRECT_MAX = PRINT_NOW_MAX  # rows printed within the request (about 1.5 s): the one cut-off, tests lower it here
 JOB_MAX = 1000    # rows one sheet may hold at all
 
 

@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
 from app.core.db import write_mode
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
 from app.piggybanks import services
@@ -18,11 +19,11 @@ class PiggyLedgerMachine(LedgerMachine):
         self.openings = []
 
     def _write(self, fn):
-        """Like write(), for piggy-bank services: roll back on PiggyBankError, else commit."""
+        """Like write(), for piggy-bank services: roll back on a refusal (theirs or the fund's), else commit."""
         with write_mode():
             try:
                 result = fn()
-            except services.PiggyBankError as err:
+            except Refusal as err:
                 db.session.rollback()
                 return err
             db.session.commit()
@@ -58,7 +59,7 @@ class PiggyLedgerMachine(LedgerMachine):
             assert isinstance(result, PiggyBankOpening) and result.voided, result
             self.expect(entry.fund, -entry.amount)
         else:
-            assert isinstance(result, services.PiggyBankError), result
+            assert isinstance(result, Refusal), result
 
 
 def test_ledger_invariant_with_piggy_bank_openings(app):

@@ -16,12 +16,11 @@ from werkzeug.datastructures import MultiDict
 from app.core import idempotency, selection
 from app.core.authz import authorize, get_or_404
 from app.core.clock import today
-from app.core.views import go, render
-from app.extensions import db
+from app.core.views import attempt, go, render
 from app.units.models import Unit
 from app.vn.money import format_vnd
 
-from .. import batch, queries, services
+from .. import batch, queries
 from ..forms import BatchHeadForm
 from ..models import DISPOSITIONS
 from . import bp
@@ -56,10 +55,9 @@ def _sheet(form, unit):
 def _picked(form):
     """From the list's bulk form: the chosen pigs that are "đang nuôi", in the list's order."""
     sel = selection.read_selection(request.form)
-    try:
-        ids = sel.resolve(all_ids=lambda: queries.ids(filtered_pigs(sel.args, openable=True)[1]))
-    except selection.SelectionError as err:
-        flash(str(err), "error")
+    ids = attempt(form, lambda: sel.resolve(all_ids=lambda: queries.ids(filtered_pigs(sel.args, openable=True)[1])))
+    if ids is None:  # a refused choice (nothing ticked, too many): back to the list with why
+        flash(" ".join(form.form_errors), "error")
         return go(sel.back_url("piggybanks.index"))
     pigs = batch.load_pigs(current_user.unit, ids, active_only=True)
     if not pigs:
@@ -107,22 +105,19 @@ def batch_entry():
     if problem:
         form.control_total.errors = list(form.control_total.errors) + [problem]
         return _answer(form, CONFIRM, pigs=pigs, rows=rows, sel=sel, status=422)
-    try:
-        done = idempotency.once(
-            form.idem_key.data,
-            lambda: batch.save(rows, form.opened_on.data, form.witness1.data, form.witness2.data),
-            url=lambda _: sel.back_url("piggybanks.index"))
-        db.session.commit()
-    except services.PiggyBankError as err:
-        db.session.rollback()
-        form.form_errors.append("Chưa lưu dòng nào: " + (str(err) if not any(r.errors for r in rows)
-                                                        else "có dòng bị từ chối, xem lý do bên dưới."))
-        return _answer(form, ENTRY, pigs=pigs, rows=rows, sel=sel, status=422)
-    if done.created:
-        t = batch.totals(rows)
-        flash(f"Đã ghi {t.count} lần mổ heo, tổng đếm được {format_vnd(t.counted)} "
-              f"(nộp quỹ {format_vnd(t.to_fund)}).", "success")
-    return go(done.url)
+    if answer := attempt(form, lambda: batch.save(rows, form.opened_on.data, form.witness1.data, form.witness2.data),
+                         once=True, url=lambda _: sel.back_url("piggybanks.index"), success=lambda _: _saved(rows)):
+        return answer
+    # A row the service refused has its reason beside it; the whole batch was rolled back.
+    form.form_errors[-1] = "Chưa lưu dòng nào: " + (form.form_errors[-1] if not any(r.errors for r in rows)
+                                                    else "có dòng bị từ chối, xem lý do bên dưới.")
+    return _answer(form, ENTRY, pigs=pigs, rows=rows, sel=sel, status=422)
+
+
+def _saved(rows) -> str:
+    t = batch.totals(rows)
+    return (f"Đã ghi {t.count} lần mổ heo, tổng đếm được {format_vnd(t.counted)} "
+            f"(nộp quỹ {format_vnd(t.to_fund)}).")
 
 
 __all__ = ["batch_entry"]

@@ -2,11 +2,9 @@
 from flask import flash, url_for
 from flask_login import login_required
 
-from app.core import idempotency
 from app.core.authz import get_or_404
 from app.core.clock import today
-from app.core.views import attach_error, attempt, form_page, go, render
-from app.extensions import db
+from app.core.views import attempt, confirm_action, form_page, go, render
 
 from .. import codes, services
 from ..forms import CodeForm, ConfirmForm, OpeningForm, ReissueForm, VoidForm
@@ -28,25 +26,13 @@ def open_pig(pig_id):
     if pig.status != ACTIVE and not form.is_submitted():
         flash(f"Heo {pig.code} không ở trạng thái đang nuôi ({pig.status_label}).", "error")
         return go(back)
-    if form.validate_on_submit():
-        try:
-            done = idempotency.once(
-                form.idem_key.data,
-                lambda: services.open_pig(pig, opened_on=form.opened_on.data, amount=form.amount.data,
-                                          disposition=form.disposition.data, to_fund=form.to_fund_amount.data,
-                                          kept=form.kept_amount.data, witness1=form.witness1.data,
-                                          witness2=form.witness2.data, note=form.note.data),
-                url=lambda opening: back)
-            db.session.commit()
-        except services.PiggyBankError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            if done.created:
-                opening = done.obj
-                receipt = f", phiếu thu {opening.ledger_entry.number}" if opening.ledger_entry else ""
-                flash(f"Đã ghi lần mổ heo {pig.code}{receipt}.", "success")
-            return go(done.url)
+    if form.validate_on_submit() and (answer := attempt(form, lambda: services.open_pig(
+            pig, opened_on=form.opened_on.data, amount=form.amount.data, disposition=form.disposition.data,
+            to_fund=form.to_fund_amount.data, kept=form.kept_amount.data, witness1=form.witness1.data,
+            witness2=form.witness2.data, note=form.note.data), once=True, url=lambda opening: back,
+            success=lambda opening: f"Đã ghi lần mổ heo {pig.code}" + (
+                f", phiếu thu {opening.ledger_entry.number}." if opening.ledger_entry else "."))):
+        return answer
     return form_page("piggybanks/open.html", "piggybanks/_open_form.html", form, pig=pig)
 
 
@@ -60,16 +46,10 @@ def void_opening(opening_id):
     if opening.voided:
         flash("Lần mổ heo này đã được hủy trước đó.", "error")
         return go(back)
-    if form.validate_on_submit():
-        try:
-            services.void_opening(opening, form.reason.data)
-            db.session.commit()
-        except services.PiggyBankError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã hủy lần mổ heo {opening.piggy_bank.code}.", "success")
-            return go(back)
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.void_opening(opening, form.reason.data), url=back,
+            success=f"Đã hủy lần mổ heo {opening.piggy_bank.code}.")):
+        return answer
     return form_page("piggybanks/void.html", "piggybanks/_void_form.html", form, opening=opening, back=back)
 
 
@@ -83,16 +63,10 @@ def reissue(pig_id):
     if pig.status != OPENED:
         flash("Chỉ tái đàn được heo đã mổ.", "error")
         return go(back)
-    if form.validate_on_submit():
-        try:
-            services.reissue(pig, issued_on=form.issued_on.data, seed_money=form.seed_money.data or 0)
-            db.session.commit()
-        except services.PiggyBankError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã tái đàn heo {pig.code}: lứa {pig.cycle}.", "success")
-            return go(back)
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.reissue(pig, issued_on=form.issued_on.data, seed_money=form.seed_money.data or 0),
+            url=back, success=lambda _: f"Đã tái đàn heo {pig.code}: lứa {pig.cycle}.")):
+        return answer
     return form_page("piggybanks/reissue.html", "piggybanks/_reissue_form.html", form, pig=pig)
 
 
@@ -106,12 +80,8 @@ def retire(pig_id):
         flash("Heo này đã ngừng nuôi.", "error")
         return go(back)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        services.retire(pig)
-        db.session.commit()
-        flash(f"Heo {pig.code} đã ngừng nuôi.", "success")
-        return go(back)
-    return render("piggybanks/retire.html", pig=pig, form=form)
+    return (confirm_action(form, lambda: services.retire(pig), back=back, success=f"Heo {pig.code} đã ngừng nuôi.")
+            or render("piggybanks/retire.html", pig=pig, form=form))
 
 
 @bp.route("/<int:pig_id>/sua-ma", methods=["GET", "POST"])
@@ -121,11 +91,10 @@ def change_code(pig_id):
     pig = get_or_404(PiggyBank, pig_id, "piggybank.write")
     back = url_for(".detail", pig_id=pig.id)
     form = CodeForm(code=pig.code)
-    if form.validate_on_submit():
-        old = pig.code
-        if attempt(form, services.PiggyBankError, lambda: services.change_code(pig, form.code.data, form.reason.data),
-                   "code") is not None:
-            flash(f"Đã sửa mã heo {old} thành {pig.code}.", "success")
-            return go(back)
+    old = pig.code
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.change_code(pig, form.code.data, form.reason.data), default_field="code",
+            url=back, success=lambda _: f"Đã sửa mã heo {old} thành {pig.code}.")):
+        return answer
     return form_page("piggybanks/code.html", "piggybanks/_code_form.html", form, pig=pig, back=back,
                      opened=codes.first_opening(pig))

@@ -3,14 +3,12 @@
 Openings, voids and tái đàn live in openings.py, batch entry in batch.py, the opening-day sheet and
 the reports in reports.py (same blueprint).
 """
-from flask import flash, request, url_for
+from flask import request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from app.core import idempotency
 from app.core.authz import authorize, can, get_or_404
 from app.core.clock import today
-from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
@@ -21,16 +19,6 @@ from ..models import ACTIVE, PiggyBank
 from . import bp
 
 PER_PAGE = 50
-
-
-def piggy_campaigns():
-    """Open piggy-bank campaigns a pig of the user's scope may join: of the user's unit, above or below."""
-    from app.campaigns.models import OPEN, PIGGY_BANK, Campaign
-
-    path = current_user.unit.path
-    found = db.session.scalars(select(Campaign).where(Campaign.kind == PIGGY_BANK, Campaign.status == OPEN)
-                               .order_by(Campaign.id.desc())).all()
-    return [c for c in found if c.unit.path.startswith(path) or path.startswith(c.unit.path)]
 
 
 def filtered_pigs(args, *, openable: bool = False):
@@ -92,29 +80,22 @@ def issue():
     authorize("piggybank.write")
     form = IssueForm(unit_id=request.args.get("don_vi", current_user.unit_id, type=int), issued_on=today())
     form.unit_id.choices = scope_choices(current_user.unit)
-    campaigns = piggy_campaigns()
+    campaigns = queries.open_campaigns(current_user.unit)
     form.campaign_id.choices = [(0, "Không thuộc đợt nào")] + [(c.id, f"{c.name} - {c.unit.name}")
                                                                for c in campaigns]
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "piggybank.write")
         campaign = next((c for c in campaigns if c.id == form.campaign_id.data), None)
         names = services.holder_lines(form.names.data)
-        try:
-            done = idempotency.once(
-                form.idem_key.data,
-                lambda: services.issue_many(unit, names, holder_type=form.holder_type.data,
-                                            prefix=form.prefix.data, start=form.start.data,
-                                            issued_on=form.issued_on.data, seed_money=form.seed_money.data or 0,
-                                            campaign=campaign),
-                url=lambda pigs: url_for(".index", don_vi=unit.id))
-            db.session.commit()
-        except services.PiggyBankError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            if done.created:
-                first, last = done.obj[0].code, done.obj[-1].code
-                flash(f"Đã cấp {len(names)} heo đất cho {unit.name}: mã "
-                      + (first if first == last else f"{first} đến {last}") + ".", "success")
-            return go(done.url)
+        if answer := attempt(form, lambda: services.issue_many(
+                unit, names, holder_type=form.holder_type.data, prefix=form.prefix.data, start=form.start.data,
+                issued_on=form.issued_on.data, seed_money=form.seed_money.data or 0, campaign=campaign),
+                once=True, url=lambda pigs: url_for(".index", don_vi=unit.id),
+                success=lambda pigs: f"Đã cấp {len(pigs)} heo đất cho {unit.name}: mã " + _codes(pigs) + "."):
+            return answer
     return form_page("piggybanks/issue.html", "piggybanks/_issue_form.html", form)
+
+
+def _codes(pigs) -> str:
+    first, last = pigs[0].code, pigs[-1].code
+    return first if first == last else f"{first} đến {last}"

@@ -5,7 +5,7 @@ from flask import abort, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
-from app.printing.offer import long_document_page, queue_from_form
+from app.printing.offer import print_or_offer, queue_from_form
 from app.core.views import render
 from app.units.models import Unit
 from app.units.services import scope_choices
@@ -26,16 +26,13 @@ def sheet_pdf():
 
     Long ones are printed in the background, too long ones asked for by unit (see sheet.py)."""
     unit = _unit_arg("view")
-    from app.printing.services import pdf_response
-
     pigs = queries.due_pigs(unit)
     if len(pigs) > sheet.JOB_MAX:
         return render("piggybanks/sheet_by_unit.html", partial="piggybanks/_sheet_by_unit.html", unit=unit,
                       count=len(pigs), limit=sheet.JOB_MAX, children=sheet.children_counts(unit))
-    if len(pigs) > sheet.DIRECT_MAX:
-        return long_document_page(sheet.title(unit), len(pigs), url_for(".sheet_print", don_vi=unit.id),
-                                  url_for(".report", don_vi=unit.id))
-    return pdf_response(sheet.render(unit, pigs), sheet.title(unit) + ".pdf")
+    return print_or_offer(len(pigs), lambda: sheet.render(unit, pigs), filename=sheet.title(unit) + ".pdf",
+                          title=sheet.title(unit), action=url_for(".sheet_print", don_vi=unit.id),
+                          back=url_for(".report", don_vi=unit.id), limit=sheet.DIRECT_MAX)
 
 
 @bp.post("/phieu-mo-heo/in-nen")
