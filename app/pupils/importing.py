@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.core import imports
 from app.core.imports import cell_text
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.dates import parse_date
@@ -40,12 +41,8 @@ _GRADE = re.compile(r"^\s*(\d{1,2})")
 MAX_ROWS = 5000
 
 
-class ImportError_(ValueError):
+class ImportError_(Refusal):
     """A refused file or confirmation (Vietnamese message; `field` for the form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 _SCHOOL_WORD = re.compile(r"^(truong\s+)+")
@@ -366,6 +363,14 @@ def load_row(row: Row, d: dict, schools: dict, error=ImportError_) -> Row:
     row.pupil_id, row.same_as, row.new_school = d["pupil_id"], d["same_as"], d.get("new_school", "")
     row.warnings, row.notes = list(d.get("warnings", [])), list(d.get("notes", []))
     return row
+
+
+def check_staged(dumped: list[dict]) -> tuple[list[Row], bool]:
+    """The staged rows loaded again and every one checked, on a snapshot, before the first write:
+    (rows, True when a row the preview passed is now refused, with its message)."""
+    with imports.checking():
+        rows = load_rows(dumped)
+        return rows, recheck(rows)
 
 
 def load_rows(dumped: list[dict]) -> list[Row]:

@@ -65,10 +65,10 @@ KINDS = {
 }
 
 
-def correct(kind: Kind, item, form) -> None:
-    """Apply the form's checked values to `item`, auditing before and after."""
+def correct(kind: Kind, item, values: dict) -> None:
+    """Apply the checked `values` (kind.values of the form) to `item`, auditing before and after."""
     before = kind.audit(item)
-    for name, value in kind.values(item, form).items():
+    for name, value in values.items():
         setattr(item, name, value)
     db.session.flush()
     record("update", item, unit_id=item.pupil.unit_id, before=before, after=kind.audit(item))

@@ -51,6 +51,7 @@ def save_school(unit: Unit, name: str, level: str, commune: str = "", school: Sc
     if school is None:
         school = School(unit=unit)
         db.session.add(school)
+    school.unit = unit  # an edit may move the school to another unit of the user's scope
     school.name, school.search_key, school.name_order = name, fold(name), word_key(name)
     school.level, school.commune = level, _text(commune, 200, "commune", "xã/phường")
     db.session.flush()

@@ -6,18 +6,17 @@ nominate them later (or import its own list, which reads the same columns).
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency, imports
+from app.core import imports, selection
 from app.core.authz import authorize
 from app.core.clock import today
 from app.core.imports import discard, load_staged, stage
-from app.core.views import attach_error, form_page, go, render
-from app.core.xlsx import XlsxError, export_response, read_upload
-from app.extensions import db
+from app.core.views import attempt, form_page, go, render
+from app.core.xlsx import export_response, read_upload
 from app.vn.dates import school_year_of
 
-from .. import importing, services
+from .. import importing
 from ..forms import ConfirmImportForm, ImportForm
-from . import bp
+from . import bp, refusal_text
 
 STAGE = "hs"  # staged files instance/imports/hs-<token>.json
 
@@ -40,19 +39,14 @@ def import_upload():
     if not form.school_year.data:
         form.school_year.data = school_year_of(today())
     rows = counts = confirm = None
-    if form.validate_on_submit():
-        try:
-            # As wide as every header the import knows: moved columns and exported lists still read.
-            sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS,
-                                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importing.COLUMNS))
-            rows = importing.parse_rows(current_user.unit, sheet, form.school_year.data or "")
-        except (XlsxError, importing.ImportError_) as err:
-            rows = None
-            attach_error(form, err, "file")
-        else:
-            counts = importing.summary(rows)
-            confirm = ConfirmImportForm(token=stage(STAGE, {"rows": importing.dump_rows(rows)},
-                                                    unit_id=current_user.unit_id))
+    # As wide as every header the import knows: moved columns and exported lists still read.
+    if form.validate_on_submit() and (rows := attempt(form, lambda: importing.parse_rows(current_user.unit, read_upload(
+            request.files.get("file"), max_rows=importing.MAX_ROWS,
+            max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importing.COLUMNS)),
+            form.school_year.data or ""), default_field="file")) is not None:  # reads the file, writes nothing
+        counts = importing.summary(rows)
+        confirm = ConfirmImportForm(token=stage(STAGE, {"rows": importing.dump_rows(rows)},
+                                                unit_id=current_user.unit_id))
     return form_page("pupils/import.html", "pupils/_import.html", form, rows=rows, counts=counts, confirm=confirm)
 
 
@@ -65,30 +59,25 @@ def import_confirm():
     token = form.token.data or ""
     staged = load_staged(STAGE, token, unit_id=current_user.unit_id) if form.validate_on_submit() else None
     if staged is None:
-        key = form.idem_key.data or ""
-        if key and idempotency.lookup(key) is not None:
-            # A second click after the first wrote the rows (and forgot the upload): the same answer.
-            return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
+        if url := selection.replayed_url(form.idem_key.data):
+            return go(url)  # a second click after the first wrote the rows (and forgot the upload): the same answer
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_upload"))
-    try:
-        with imports.checking():  # every row checked, on a snapshot, before the first write
-            rows = importing.load_rows(staged["rows"])
-            refused = importing.recheck(rows)
-    except importing.ImportError_ as err:
-        return _preview_again([], str(err), token)
+    if (checked := attempt(form, lambda: importing.check_staged(staged["rows"]))) is None:
+        return _preview_again([], refusal_text(form), token)
+    rows, refused = checked
     if refused:  # a staged row the service now refuses: say so, write nothing
         return _preview_again(rows, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.", token)
     progress_key = imports.progress_key(STAGE, token)
-    try:
-        done, result = importing.confirm_import(current_user.unit, rows, progress_key, form.idem_key.data,
-                                                url_for(".index"))
-    except (importing.ImportError_, services.PupilError) as err:
-        db.session.rollback()
+    written = attempt(form, lambda: importing.confirm_import(current_user.unit, rows, progress_key, form.idem_key.data,
+                                                             url_for(".index")))
+    if written is None:
         progress = imports.progress_of(progress_key)
         if progress is not None and progress.done:  # the batches before stay written: same upload, go on
-            return _preview_again(rows, f"{err} {_stopped(progress.done, progress.total)}", token, keep=True)
-        return _preview_again(rows, str(err), token)
+            return _preview_again(rows, f"{refusal_text(form)} {_stopped(progress.done, progress.total)}", token,
+                                  keep=True)
+        return _preview_again(rows, refusal_text(form), token)
+    done, result = written
     if not done.finished:  # the request's time ran out: the rest waits for the next click
         return _preview_again(rows, _stopped(done.done, done.total), token, keep=True)
     discard(STAGE, token)

@@ -1,9 +1,9 @@
 """Pupil pages: list and search, create/edit with duplicate check, results, achievements, merge."""
-from flask import flash, request, url_for
+from flask import request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404, is_id
-from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.views import attempt, confirm_action, form_page, page_number, render
 from app.extensions import db
 
 from .. import queries, services
@@ -98,16 +98,10 @@ def create():
         if duplicates and not form.not_duplicate.data:
             form.form_errors.append("Có thể học sinh này đã có trong sổ (xem danh sách bên dưới). "
                                     "Hãy mở hồ sơ cũ, hoặc đánh dấu ô xác nhận để vẫn lưu hồ sơ mới.")
-        else:
-            try:
-                pupil = services.create_pupil(current_user.unit, data)
-                db.session.commit()
-            except services.PupilError as err:
-                db.session.rollback()
-                attach_error(form, err)
-            else:
-                flash(f"Đã thêm học sinh {pupil.full_name}.", "success")
-                return go(url_for(".detail", pupil_id=pupil.id))
+        elif answer := attempt(form, lambda: services.create_pupil(current_user.unit, data),
+                               url=lambda pupil: url_for(".detail", pupil_id=pupil.id),
+                               success=lambda pupil: f"Đã thêm học sinh {pupil.full_name}."):
+            return answer
     return form_page("pupils/form.html", "pupils/_form.html", form, title="Thêm học sinh",
                      action=url_for(".create"), duplicates=duplicates, pupil=None)
 
@@ -133,31 +127,19 @@ def edit(pupil_id):
     if not form.is_submitted():
         form.birth.data = pupil.birth_text
     form.school_id.choices = school_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_pupil(pupil, _data(form))
-            db.session.commit()
-        except services.PupilError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash("Đã lưu thay đổi.", "success")
-            return go(url_for(".detail", pupil_id=pupil.id))
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.update_pupil(pupil, _data(form)), url=url_for(".detail", pupil_id=pupil.id),
+            success="Đã lưu thay đổi.")):
+        return answer
     return form_page("pupils/form.html", "pupils/_form.html", form, title=f"Sửa: {pupil.full_name}",
                      action=url_for(".edit", pupil_id=pupil.id), duplicates=[], pupil=pupil)
 
 
-def _sub_form(pupil, form, save, template, title):
-    if form.validate_on_submit():
-        try:
-            save()
-            db.session.commit()
-        except services.PupilError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash("Đã lưu.", "success")
-            return go(url_for(".detail", pupil_id=pupil.id))
+def sub_form(pupil, form, save, title):
+    """A record on the pupil's page (result, achievement, sponsorship) added or corrected by `save`."""
+    if form.validate_on_submit() and (answer := attempt(form, save, url=url_for(".detail", pupil_id=pupil.id),
+                                                        success="Đã lưu.")):
+        return answer
     return form_page("pupils/sub_form.html", "pupils/_sub_form.html", form, pupil=pupil, title=title,
                      action=request.path)
 
@@ -169,9 +151,9 @@ def add_result(pupil_id):
     pupil = get_or_404(Pupil, pupil_id, "pupil.write")
     form = ResultForm(school_year=pupil.school_year)
     form.grade_word.choices = [("", "— Không chọn (ghi xếp loại cũ) —")] + [(w, w) for w in grading_words(pupil.level)]
-    return _sub_form(pupil, form, lambda: services.add_result(
+    return sub_form(pupil, form, lambda: services.add_result(
         pupil, form.school_year.data, form.grade_word.data, form.old_text.data, form.note.data),
-        "result", "Ghi kết quả học tập")
+        "Ghi kết quả học tập")
 
 
 @bp.route("/<int:pupil_id>/thanh-tich", methods=["GET", "POST"])
@@ -179,8 +161,8 @@ def add_result(pupil_id):
 def add_achievement(pupil_id):
     pupil = get_or_404(Pupil, pupil_id, "pupil.write")
     form = AchievementForm(school_year=pupil.school_year)
-    return _sub_form(pupil, form, lambda: services.add_achievement(pupil, form.school_year.data, form.title.data),
-                     "achievement", "Ghi thành tích")
+    return sub_form(pupil, form, lambda: services.add_achievement(pupil, form.school_year.data, form.title.data),
+                    "Ghi thành tích")
 
 
 @bp.route("/<int:pupil_id>/do-dau", methods=["GET", "POST"])
@@ -189,9 +171,9 @@ def add_sponsorship(pupil_id):
     """Đỡ đầu: a donor or teacher supports this pupil for a period."""
     pupil = get_or_404(Pupil, pupil_id, "pupil.write")
     form = SponsorshipForm()
-    return _sub_form(pupil, form, lambda: queries.add_sponsorship(
+    return sub_form(pupil, form, lambda: queries.add_sponsorship(
         pupil, form.sponsor_name.data, form.sponsor_kind.data, form.start_date.data, form.end_date.data,
-        form.amount.data, form.period.data, form.note.data), "sponsorship", "Thêm người đỡ đầu")
+        form.amount.data, form.period.data, form.note.data), "Thêm người đỡ đầu")
 
 
 @bp.get("/trung-lap")
@@ -209,14 +191,6 @@ def merge(pupil_id, other_id):
     pupil = get_or_404(Pupil, pupil_id, "pupil.write")
     other = get_or_404(Pupil, other_id, "pupil.write")
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.merge_pupils(pupil, other)
-            db.session.commit()
-        except services.PupilError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            flash(f"Đã gộp hồ sơ vào {pupil.full_name}.", "success")
-        return go(url_for(".detail", pupil_id=pupil.id))
-    return render("pupils/merge.html", pupil=pupil, other=other, form=form)
+    return confirm_action(form, lambda: services.merge_pupils(pupil, other), back=url_for(".detail", pupil_id=pupil.id),
+                          success=f"Đã gộp hồ sơ vào {pupil.full_name}.") \
+        or render("pupils/merge.html", pupil=pupil, other=other, form=form)

@@ -1,15 +1,14 @@
 """Correct or remove a result, achievement or sponsorship on a pupil's page."""
-from flask import abort, flash, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 
 from app.core.authz import get_or_404
 from app.core.forms import ConfirmForm
-from app.core.views import go, render
-from app.extensions import db
+from app.core.views import confirm_action, render
 
 from .. import records
 from . import bp
-from .pupils import _sub_form
+from .pupils import sub_form
 
 KIND_SLUGS = 'any("ket-qua", "thanh-tich", "do-dau")'
 
@@ -26,8 +25,8 @@ def edit_record(kind, item_id):
     """Correct a mistyped result, achievement or sponsorship."""
     spec, item = _load(kind, item_id)
     form = spec.make_form(item, request.form if request.method == "POST" else None)
-    return _sub_form(item.pupil, form, lambda: records.correct(spec, item, form), kind,
-                     f"Sửa {spec.label}")
+    return sub_form(item.pupil, form, lambda: records.correct(spec, item, spec.values(item, form)),
+                    f"Sửa {spec.label}")
 
 
 @bp.route(f"/<{KIND_SLUGS}:kind>/<int:item_id>/xoa", methods=["GET", "POST"])
@@ -37,9 +36,6 @@ def delete_record(kind, item_id):
     spec, item = _load(kind, item_id)
     pupil = item.pupil
     form = ConfirmForm()
-    if form.validate_on_submit():
-        records.remove(spec, item)
-        db.session.commit()
-        flash(f"Đã xoá {spec.label}.", "success")
-        return go(url_for("pupils.detail", pupil_id=pupil.id))
-    return render("pupils/delete_record.html", pupil=pupil, item=item, kind=kind, label=spec.label, form=form)
+    return confirm_action(form, lambda: records.remove(spec, item), back=url_for("pupils.detail", pupil_id=pupil.id),
+                          success=f"Đã xoá {spec.label}.") \
+        or render("pupils/delete_record.html", pupil=pupil, item=item, kind=kind, label=spec.label, form=form)

@@ -1,9 +1,9 @@
 """School pages (the list of schools pupils attend)."""
-from flask import flash, url_for
+from flask import url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, render
+from app.core.views import attempt, form_page, render
 from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
@@ -54,17 +54,10 @@ def _school_form(form, school):
     form.unit_id.choices = scope_choices(current_user.unit)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "pupil.write")
-        try:
-            saved = services.save_school(unit, form.name.data, form.level.data, form.commune.data, school)
-            if school is not None:
-                saved.unit = unit
-            db.session.commit()
-        except services.PupilError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã lưu trường “{saved.name}”.", "success")
-            return go(url_for(".schools"))
+        if answer := attempt(form, lambda: services.save_school(unit, form.name.data, form.level.data,
+                                                                form.commune.data, school),
+                             url=url_for(".schools"), success=lambda saved: f"Đã lưu trường “{saved.name}”."):
+            return answer
     action = url_for(".school_edit", school_id=school.id) if school else url_for(".school_create")
     return form_page("pupils/school_form.html", "pupils/_school_form.html", form, school=school, action=action,
                      title=f"Sửa: {school.name}" if school else "Thêm trường")
