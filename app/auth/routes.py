@@ -39,6 +39,8 @@ def login():
         user = db.session.scalar(select(User).where(User.username == username))
         # Always one hash check, a dummy one for an unknown name: timing tells no names apart.
         if password_matches(user, form.password.data) and user.active:
+            # Not a form write (nothing the user typed is saved): the login is noted before the
+            # session starts, and a failed one below even though the form is refused.
             user_services.note_login(user)
             db.session.commit()
             throttle.note_success(username)
@@ -66,7 +68,7 @@ def logout():
         from app.audit.services import record
 
         record("logout", user)
-        db.session.commit()
+        db.session.commit()  # session handling, not a form write: the user is logged out even when the form is stale
     logout_user()
     sessions.end()
     flash("Bạn đã đăng xuất.", "success")
@@ -79,10 +81,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
-        saved = attempt(form, user_services.UserError,
-                        lambda: user_services.change_own_password(user, form.current.data, form.password.data))
-        if saved is not None:
+        if answer := attempt(form, lambda: user_services.change_own_password(user, form.current.data,
+                                                                             form.password.data),
+                             url=url_for("dashboard.index"), success="Đã đổi mật khẩu."):
             login_user(user)  # this session carries the new version; all others end
-            flash("Đã đổi mật khẩu.", "success")
-            return go(url_for("dashboard.index"))
+            return answer
     return form_page("auth/change_password.html", "auth/_change_password_form.html", form)

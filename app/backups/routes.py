@@ -2,9 +2,7 @@
 from flask import Blueprint, abort, current_app, send_file
 from flask_login import current_user, login_required
 
-from app.core.db import write_mode
 from app.core.views import render
-from app.extensions import db
 
 from . import services
 from .access import authorize_backups
@@ -31,13 +29,7 @@ def download():
     backup = services.latest()
     if backup is None:
         abort(404)
-    from app.audit.services import record
-
-    db.session.rollback()  # end the read transaction: the audit write takes the lock up front
-    with write_mode():
-        record("download", object_type="backup", unit_id=current_user.unit_id,
-               after={"file": backup.name, "sha256": backup.sha256, "size": backup.size})
-        db.session.commit()
+    services.note_download(backup, current_user.unit_id)
     mimetype = "application/vnd.sqlite3" if backup.engine == "sqlite" else "application/octet-stream"
     current_app.logger.info("backup %s downloaded by %s", backup.name, current_user.username)
     return send_file(backup.path, mimetype=mimetype, as_attachment=True, download_name=backup.name,

@@ -219,6 +219,20 @@ def latest(kinds=("auto", "manual")) -> Backup | None:
     return next((b for b in list_backups() if b.kind in kinds), None)
 
 
+def note_download(backup: Backup, unit_id: int) -> None:
+    """Audit-log one download of `backup` (by the current user, of `unit_id`), committed at once: the
+    file leaves the server whatever happens next."""
+    from app.audit.services import record
+    from app.core.db import write_mode
+    from app.extensions import db
+
+    db.session.rollback()  # end the read transaction: the audit write takes the lock up front
+    with write_mode():
+        record("download", object_type="backup", unit_id=unit_id,
+               after={"file": backup.name, "sha256": backup.sha256, "size": backup.size})
+        db.session.commit()
+
+
 def prune(now: datetime | None = None) -> list[str]:
     """Delete automatic backups older than BACKUP_KEEP_DAYS, keeping the newest few whatever their age.
 

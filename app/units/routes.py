@@ -1,11 +1,9 @@
 """Unit tree pages. Views load, check, call one service, answer."""
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from app.core.authz import authorize, get_or_404
-from app.core.views import attempt, form_page, go, render
-from app.extensions import db
+from app.core.views import attempt, confirm_action, form_page, go, render
 from app.vn.text import fold
 
 from . import services
@@ -25,20 +23,13 @@ def units_matching(q: str) -> list[Unit]:
     return units
 
 
-def active_user_counts() -> dict[int, int]:
-    from app.users.models import User
-
-    return dict(db.session.execute(
-        select(User.unit_id, func.count()).where(User.active.is_(True)).group_by(User.unit_id)).all())
-
-
 @bp.get("/")
 @login_required
 def index():
     authorize("view")
     q = request.args.get("q", "")
     return render("units/index.html", partial="units/_rows.html", units=units_matching(q), q=q,
-                  root=current_user.unit, user_counts=active_user_counts())
+                  root=current_user.unit, user_counts=services.active_user_counts())
 
 
 @bp.get("/xuat.xlsx")
@@ -48,7 +39,7 @@ def export():
     from app.core.export import export_table
 
     authorize("view")
-    counts = active_user_counts()
+    counts = services.active_user_counts()
     rows = ((u.name, u.kind_label, u.parent.name if u.parent else "", u.address, counts.get(u.id, 0),
              "Đang hoạt động" if u.active else "Ngừng hoạt động") for u in units_matching(request.args.get("q", "")))
     return export_table("Danh sách đơn vị.xlsx", ["Tên đơn vị", "Loại", "Đơn vị cấp trên", "Địa chỉ",
@@ -59,10 +50,7 @@ def export():
 @login_required
 def detail(unit_id):
     unit = get_or_404(Unit, unit_id)
-    from app.users.models import User
-
-    users = db.session.scalars(select(User).where(User.unit_id == unit.id).order_by(User.name_key)).all()
-    return render("units/detail.html", unit=unit, users=users,
+    return render("units/detail.html", unit=unit, users=services.users_of(unit),
                   children=sorted(unit.children, key=lambda u: u.search_key))
 
 
@@ -74,11 +62,11 @@ def create():
     form.parent_id.choices = services.scope_choices(current_user.unit)
     if form.validate_on_submit():
         parent = get_or_404(Unit, form.parent_id.data, "unit.manage")
-        unit = attempt(form, services.UnitError,
-                       lambda: services.create_unit(parent, form.name.data, form.kind.data, form.address.data))
-        if unit is not None:
-            flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
-            return go(url_for(".detail", unit_id=unit.id))
+        if answer := attempt(form, lambda: services.create_unit(parent, form.name.data, form.kind.data,
+                                                                form.address.data),
+                             url=lambda unit: url_for(".detail", unit_id=unit.id),
+                             success=lambda unit: f"Đã tạo đơn vị “{unit.name}”."):
+            return answer
     return form_page("units/form.html", "units/_form.html", form, title="Thêm đơn vị",
                      action=url_for(".create"))
 
@@ -88,12 +76,10 @@ def create():
 def edit(unit_id):
     unit = get_or_404(Unit, unit_id, "unit.manage")
     form = UnitEditForm(obj=unit)
-    if form.validate_on_submit():
-        saved = attempt(form, services.UnitError,
-                        lambda: services.update_unit(unit, form.name.data, form.kind.data, form.address.data))
-        if saved is not None:
-            flash("Đã lưu thay đổi.", "success")
-            return go(url_for(".detail", unit_id=unit.id))
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.update_unit(unit, form.name.data, form.kind.data, form.address.data),
+            url=url_for(".detail", unit_id=unit.id), success="Đã lưu thay đổi.")):
+        return answer
     return form_page("units/form.html", "units/_form.html", form, title=f"Sửa: {unit.name}",
                      action=url_for(".edit", unit_id=unit.id), unit=unit)
 
@@ -103,16 +89,16 @@ def edit(unit_id):
 def move(unit_id):
     unit = get_or_404(Unit, unit_id, "unit.manage")
     if unit.id == current_user.unit_id:
-        flash("Không thể chuyển đơn vị của chính bạn.", "error")
-        return go(url_for(".detail", unit_id=unit.id))
+        return _not_own_unit(unit, "Không thể chuyển đơn vị của chính bạn.")
     form = MoveForm(parent_id=unit.parent_id)
     form.parent_id.choices = [c for c in services.scope_choices(current_user.unit)
                               if c[0] != unit.id]
     if form.validate_on_submit():
         new_parent = get_or_404(Unit, form.parent_id.data, "unit.manage")
-        if attempt(form, services.UnitError, lambda: services.move_unit(unit, new_parent)) is not None:
-            flash(f"Đã chuyển “{unit.name}” về “{new_parent.name}”.", "success")
-            return go(url_for(".detail", unit_id=unit.id))
+        if answer := attempt(form, lambda: services.move_unit(unit, new_parent),
+                             url=url_for(".detail", unit_id=unit.id),
+                             success=f"Đã chuyển “{unit.name}” về “{new_parent.name}”."):
+            return answer
     return form_page("units/move.html", "units/_move_form.html", form, unit=unit)
 
 
@@ -122,17 +108,16 @@ def toggle_active(unit_id):
     """Deactivate or reactivate; GET is the confirmation page for browsers without JavaScript."""
     unit = get_or_404(Unit, unit_id, "unit.manage")
     if unit.id == current_user.unit_id:
-        flash("Không thể ngừng hoạt động đơn vị của chính bạn.", "error")
-        return go(url_for(".detail", unit_id=unit.id))
+        return _not_own_unit(unit, "Không thể ngừng hoạt động đơn vị của chính bạn.")
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.set_active(unit, not unit.active)
-            db.session.commit()
-        except services.UnitError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            flash("Đã kích hoạt lại đơn vị." if unit.active else "Đã ngừng hoạt động đơn vị.", "success")
-        return go(url_for(".detail", unit_id=unit.id))
-    return render("units/confirm_toggle.html", unit=unit, form=form)
+    return confirm_action(form, lambda: services.set_active(unit, not unit.active),
+                          back=url_for(".detail", unit_id=unit.id),
+                          success=lambda done: "Đã kích hoạt lại đơn vị." if done.active
+                          else "Đã ngừng hoạt động đơn vị.") \
+        or render("units/confirm_toggle.html", unit=unit, form=form)
+
+
+def _not_own_unit(unit, message: str):
+    """A user may not move or deactivate the unit they belong to: back to its page with why."""
+    flash(message, "error")
+    return go(url_for(".detail", unit_id=unit.id))

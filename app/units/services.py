@@ -126,6 +126,21 @@ def subtree(root: Unit, include_inactive: bool = True, levels: int | None = None
     return ordered
 
 
+def active_user_counts() -> dict[int, int]:
+    """Active accounts per unit id (the unit list's column)."""
+    from app.users.models import User
+
+    return dict(db.session.execute(
+        select(User.unit_id, func.count()).where(User.active.is_(True)).group_by(User.unit_id)).all())
+
+
+def users_of(unit: Unit) -> list:
+    """The unit's own accounts (not those below it), in Vietnamese name order."""
+    from app.users.models import User
+
+    return db.session.scalars(select(User).where(User.unit_id == unit.id).order_by(User.name_key)).all()
+
+
 def scope_choices(root: Unit, active_only: bool = True, levels: int | None = None) -> list[tuple[int, str]]:
     """(id, indented name) for select boxes: the tree under `root` (``levels`` deep at most)."""
     return [(u.id, "\u2003" * (u.depth - root.depth) + u.name)

@@ -1,11 +1,11 @@
 """Account pages for admins, and the printable user list."""
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 
 from app.core import clock
 from app.core.authz import authorize, get_or_404
-from app.core.views import attempt, form_page, go, page_number, render
+from app.core.views import attempt, confirm_action, form_page, page_number, render
 from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
@@ -57,13 +57,13 @@ def create():
     form.unit_id.choices = scope_choices(current_user.unit)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "user.manage")
-        user = attempt(form, services.UserError, lambda: services.create_user(
-            username=form.username.data, full_name=form.full_name.data, unit=unit, roles=form.roles.data,
-            password=form.password.data, phone=form.phone.data))
-        if user is not None:
-            flash(f"Đã tạo tài khoản “{user.username}”. Người dùng sẽ phải đổi mật khẩu khi đăng nhập lần đầu.",
-                  "success")
-            return go(url_for(".detail", user_id=user.id))
+        if answer := attempt(form, lambda: services.create_user(
+                username=form.username.data, full_name=form.full_name.data, unit=unit, roles=form.roles.data,
+                password=form.password.data, phone=form.phone.data),
+                url=lambda user: url_for(".detail", user_id=user.id),
+                success=lambda user: f"Đã tạo tài khoản “{user.username}”. Người dùng sẽ phải đổi mật khẩu khi "
+                                     "đăng nhập lần đầu."):
+            return answer
     return form_page("users/form.html", "users/_form.html", form, title="Thêm người dùng",
                      action=url_for(".create"))
 
@@ -76,11 +76,10 @@ def detail(user_id):
     form.unit_id.choices = scope_choices(current_user.unit)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "user.manage")
-        if attempt(form, services.UserError, lambda: services.update_user(
+        if answer := attempt(form, lambda: services.update_user(
                 user, actor=current_user, full_name=form.full_name.data, unit=unit, roles=form.roles.data,
-                phone=form.phone.data)) is not None:
-            flash("Đã lưu thay đổi.", "success")
-            return go(url_for(".detail", user_id=user.id))
+                phone=form.phone.data), url=url_for(".detail", user_id=user.id), success="Đã lưu thay đổi."):
+            return answer
     return form_page("users/form.html", "users/_form.html", form, title=f"Tài khoản: {user.username}",
                      action=url_for(".detail", user_id=user.id), user=user)
 
@@ -90,12 +89,10 @@ def detail(user_id):
 def reset_password(user_id):
     user = get_or_404(User, user_id, "user.manage")
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        saved = attempt(form, services.UserError, lambda: services.reset_password(user, form.password.data))
-        if saved is not None:
-            flash(f"Đã đặt lại mật khẩu cho “{user.username}”. Hãy báo mật khẩu này trực tiếp cho người dùng.",
-                  "success")
-            return go(url_for(".detail", user_id=user.id))
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.reset_password(user, form.password.data), url=url_for(".detail", user_id=user.id),
+            success=f"Đã đặt lại mật khẩu cho “{user.username}”. Hãy báo mật khẩu này trực tiếp cho người dùng.")):
+        return answer
     return form_page("users/reset_password.html", "users/_reset_form.html", form, user=user)
 
 
@@ -105,17 +102,10 @@ def toggle_active(user_id):
     """Lock or unlock an account; GET is the confirmation page without JavaScript."""
     user = get_or_404(User, user_id, "user.manage")
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.set_active(user, not user.active, current_user)
-            db.session.commit()
-        except services.UserError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            flash("Đã mở khóa tài khoản." if user.active else "Đã khóa tài khoản.", "success")
-        return go(url_for(".detail", user_id=user.id))
-    return render("users/confirm_toggle.html", user=user, form=form)
+    return confirm_action(form, lambda: services.set_active(user, not user.active, current_user),
+                          back=url_for(".detail", user_id=user.id),
+                          success=lambda done: "Đã mở khóa tài khoản." if done.active else "Đã khóa tài khoản.") \
+        or render("users/confirm_toggle.html", user=user, form=form)
 
 
 @bp.get("/danh-sach.pdf")
