@@ -1,10 +1,13 @@
-"""Print engine: Jinja templates under templates/pdf/ turned into PDF by WeasyPrint (see services).
+"""Print engine: Jinja templates turned into PDF by WeasyPrint.
 
-Long documents: longlist.render_list_pdf (chunked tables: chunked.py, page breaks predicted by
-paginate.py, footers by stamps.py, pages joined by pdfmerge.py), many.render_many (certificates).
-Inside print jobs their chunks are rendered side by side (runner.py, render processes from
-procpool.py; parts.py is what each process runs).
-Background jobs: jobs.request_print / register_document, run by `flask print-worker` (worker.py).
+    services.py  render_pdf, render_many (a batch, in chunks), render_list_pdf (a long table, in
+                 chunks), pdf_response: what other domains call
+    engine.py    WeasyPrint itself (public API only): the static-only fetcher, fonts, render, merge
+    offer.py     print_or_offer: print now, or offer a background job for a long document
+    jobs.py      background print jobs: register_document, request_print, the queue's tasks
+    jobstate.py  job state written in short transactions, the fair order between users
+    worker.py    `flask print-worker`, the Huey consumer running the jobs (queue.py builds Huey)
+    routes.py    the job's progress page and its download
 """
 
 
@@ -12,8 +15,9 @@ def init_app(app):
     from app.audit.services import register_labels
 
     from . import models  # noqa: F401 - the print_job table
+    from .jobs import init_queue
     from .routes import bp
-    from .worker import init_queue, register_cli
+    from .worker import register_cli
 
     register_labels(objects={"print_job": "Bản in"})
     init_queue(app)

@@ -1,7 +1,7 @@
 """Background print jobs: the public API other domains call.
 
     from app.printing.jobs import register_document, request_print, PrintError
-    from app.printing.longlist import render_list_pdf    # inside the builder: WeasyPrint is heavy
+    from app.printing.services import render_list_pdf
 
     def build_list(params, progress):          # runs in the worker, inside an app context
         decision = db.session.get(Decision, params["decision_id"])
@@ -25,7 +25,6 @@ fair order between users, and writes their state in short transactions of its ow
 """
 from __future__ import annotations
 
-from app.core.refusal import Refusal
 import hashlib
 import json
 import logging
@@ -38,7 +37,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
@@ -46,13 +45,16 @@ from app.audit.services import record
 from app.core.actor import actor
 from app.core.clock import utcnow
 from app.core.files import write_private
+from app.core.refusal import Refusal
 from app.extensions import db
 
-from . import jobstate, procpool
+from . import jobstate
 from .models import PrintJob
+from .queue import huey_for, on_queue
 
 __all__ = ["register_document", "request_print", "PrintError", "QueueFull", "Progress", "Builder", "job_file",
-           "requeue_abandoned", "run_job", "run_next", "content_hash", "registered_kinds", "pending_jobs"]
+           "requeue_abandoned", "run_job", "run_next", "content_hash", "registered_kinds", "pending_jobs", "init_queue",
+           "print_task"]
 
 log = logging.getLogger(__name__)
 
@@ -216,10 +218,40 @@ def _lock_user(user_id: int) -> None:
     db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
+def init_queue(app: Flask) -> None:
+    """Declare the print task and the periodic re-queue check (added when the queue is built)."""
+    on_queue(app, _add_print_tasks)
+
+
+def print_task(app: Flask):
+    """The task that queues a print job id (a test may put its own in app.extensions)."""
+    task = app.extensions.get("print_task")
+    if task is None:
+        huey_for(app)
+        task = app.extensions["print_task"]
+    return task
+
+
+def _add_print_tasks(app: Flask, huey) -> None:
+    from huey import crontab
+
+    def run_print_job(job_id: int) -> None:
+        # One task per queued job, but it renders the next job in fair order between users
+        # (run_next), not necessarily job_id: a burst of one user's jobs cannot hold back
+        # another user's. Every queued job still has a task, so none is left behind.
+        with app.app_context():
+            run_next()
+
+    def requeue_stale() -> None:
+        with app.app_context():
+            requeue_abandoned()
+
+    app.extensions["print_task"] = huey.task(name="printing.run_print_job", retries=0)(run_print_job)
+    huey.periodic_task(crontab(minute="*"), name="printing.requeue_stale")(requeue_stale)
+
+
 def enqueue(job_id: int) -> None:
     """Put a job on the queue: a task that runs the next job in fair order (run_next)."""
-    from .worker import print_task
-
     print_task(current_app)(job_id)
 
 
@@ -295,9 +327,7 @@ def _render(job_id: int) -> None:
     try:
         if doc is None:
             raise PrintError(UNKNOWN_KIND)
-        # Long documents may use the render processes here (procpool.py), never in a web request.
-        with procpool.background(procpool.configured(current_app.config)):
-            pdf = doc.builder(params, _Reporter(job_id))
+        pdf = doc.builder(params, _Reporter(job_id))
         if not isinstance(pdf, (bytes, bytearray)) or not pdf.startswith(b"%PDF"):
             raise TypeError(f"builder for {kind!r} returned no PDF")
         name = f"{digest}.pdf"

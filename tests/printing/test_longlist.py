@@ -1,6 +1,7 @@
-"""Long lists rendered in chunks read like one table; certificates in one PDF.
+"""Long lists rendered in chunks read exactly like one table; certificates in one PDF.
 
-300 rows in chunks of 60 rows: several chunk boundaries, still fast.
+300 rows with group headings in chunks of 60 pieces: several chunk boundaries. The reference is the
+same list rendered as one WeasyPrint document with its own "Trang x / y" footers.
 """
 import datetime
 import re
@@ -8,15 +9,11 @@ import shutil
 import subprocess
 import time
 import unicodedata
-from contextlib import nullcontext
-
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from app import create_app
-from app.printing import chunked, parts
-from app.printing.longlist import decision_list_columns, render_list_pdf
-from app.printing.many import render_many
+from app.printing.services import decision_list_columns, render_list_pdf, render_many
 from tests.printing.test_engine import VIETNAMESE
 
 pytestmark = pytest.mark.skipif(
@@ -116,14 +113,6 @@ def test_chunks_flow_like_one_table(app, chunked_pdf, tmp_path):
     assert one == many
 
 
-def test_text_layout_reuse_changes_nothing(app, chunked_pdf, tmp_path, monkeypatch):
-    monkeypatch.setattr(chunked, "reuse_text_layouts", nullcontext)
-    monkeypatch.setattr(parts, "reuse_text_layouts", nullcontext)
-    plain = render_list_pdf("pdf/_t_list.html", rows(extra=VIETNAMESE), chunk_rows=60,
-                            amount_key="amount", group_key="school")
-    assert _text(plain, tmp_path, "-layout")[0] == _text(chunked_pdf, tmp_path, "-layout")[0]
-
-
 def test_groups_total_and_amount_in_words(chunked_pdf, tmp_path):
     text = _text(chunked_pdf, tmp_path)[0]
     for school in SCHOOLS:
@@ -160,25 +149,61 @@ def test_many_certificates_one_pdf_landscape(app, tmp_path):
     assert seen == [(2, 5), (4, 5), (5, 5)]
 
 
-def test_stylesheets_parsed_once_per_thread_and_kept_in_order(app):
-    from app.printing.engine import StaticOnlyFetcher, _font_config
-    from app.printing.sheets import split_stylesheets
-
-    html = ('<html><head><link rel="stylesheet" href="css/print-fonts.css"><style>p { color: red }</style>'
-            '</head><body><p>Ẩn</p></body></html>')
-    fetcher = StaticOnlyFetcher(app.static_folder)
-    stripped, first = split_stylesheets(html, fetcher, _font_config())
-    _, second = split_stylesheets(html, fetcher, _font_config())
-    assert "<link" not in stripped and "<style" not in stripped and "<p>Ẩn</p>" in stripped
-    assert len(first) == 2 and [id(s) for s in first] == [id(s) for s in second]
-    assert split_stylesheets(html.replace('href="css/', 'href="http://x/'), fetcher, _font_config()) is None
-
-
 def test_merge_joins_pages_and_refuses_a_stamp_count_that_does_not_match(app, tmp_path):
-    from app.printing.pdfmerge import merge_pdfs
+    from app.printing.engine import Merger
     from app.printing.services import render_pdf
 
     one = render_pdf("pdf/_base.html", page_numbers=False)
-    assert _text(merge_pdfs([one, one]), tmp_path)[1] == 2
+    merger = Merger()
+    merger.add(one)
+    merger.add(one)
     with pytest.raises(ValueError):
-        merge_pdfs([one, one], stamps=one)
+        merger.stamp(one)
+    assert _text(merger.write(), tmp_path)[1] == 2
+
+
+def test_numbers_header_row_stt_and_total_across_chunk_boundaries(chunked_pdf, tmp_path):
+    text, count, fonts, _ = _text(chunked_pdf, tmp_path, "-layout")
+    text = unicodedata.normalize("NFC", text)
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert count == len(pages) >= 7
+    # "Trang x / y" on every page, x running 1..y across the whole document, y the page count.
+    footers = [re.search(r"Trang (\d+) / (\d+)\s*$", p) for p in pages]
+    assert [(int(f.group(1)), int(f.group(2))) for f in footers] == [(i, count) for i in range(1, count + 1)]
+    # STT continuous: 1..300, each once, in order, and the names (their number wraps under them) too.
+    assert [int(n) for n in re.findall(r"^\s*(\d+)\s+Nguyễn Thị Ánh", text, re.M)] == list(range(1, 301))
+    assert [int(n) for n in re.findall(r"^\s+(\d{3})\b(?!\s+Nguyễn)", text, re.M)] == list(range(1, 301))
+
+
+def test_progress_counts_rows_up_to_the_total(app):
+    seen = []
+    render_list_pdf("pdf/_t_list.html", rows(), chunk_rows=60, progress=lambda d, t: seen.append((d, t)),
+                    amount_key="amount", group_key="school")
+    assert len(seen) >= 5 and [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (300, 300)
+
+
+def test_landscape_list_numbered_like_one_document(app, tmp_path):
+    data = rows(150)
+    args = {"amount_key": "amount", "group_key": "school", "landscape": True}
+    one = render_list_pdf("pdf/_t_list.html", data, chunk_rows=1000, **args)
+    chunks = render_list_pdf("pdf/_t_list.html", data, chunk_rows=40, **args)
+    text, pages, _, info = _text(chunks, tmp_path, "-layout")
+    assert pages >= 3 and re.search(r"Page size:\s+841\.\d* x 595\.", info)
+    assert text == _text(one, tmp_path, "-layout")[0]
+
+
+def test_five_digit_stt_stays_in_its_cell(app, tmp_path):
+    data = rows(12)
+    for i, row in enumerate(data):
+        row["stt"] = 9995 + i  # the numbers of a 10,000-name list
+    text = _text(render_list_pdf("pdf/_t_list.html", data, columns=decision_list_columns(), amount_key="amount"),
+                 tmp_path, "-layout")[0]
+    assert re.findall(r"^\s*(\d+) Nguyễn Thị Ánh", text, re.M) == [str(9995 + i) for i in range(12)]
+
+
+def test_many_certificates_in_chunks_keep_their_order(app, tmp_path):
+    items = [{"name": unicodedata.normalize("NFD", f"Lê Ngọc Ẩn {i}")} for i in range(30)]
+    text, pages, fonts, info = _text(render_many("pdf/_t_certs.html", items, chunk_items=7), tmp_path)
+    assert pages == 30 and re.search(r"Page size:\s+841\.\d* x 595\.", info)
+    assert [int(n) for n in re.findall(r"Số (\d+)", text)] == list(range(1, 31))
+    assert "Lê Ngọc Ẩn 29" in text and "Dancing" in fonts
