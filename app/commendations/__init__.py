@@ -16,8 +16,7 @@ AUDIT_OBJECTS = {"commendation_decision": "Quyết định khen thưởng", "hon
 def init_app(app):
     from app.audit import services as audit_services
 
-    from . import (documents, routes, routes_assess, routes_bulk, routes_export,  # noqa: F401
-                   routes_honorees, routes_import, routes_lines, routes_pick, routes_print, routes_prizes)
+    from . import documents, routes  # routes/__init__.py imports its modules, each adding its views to bp
 
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     documents.register()

@@ -7,6 +7,7 @@ for a pasted list), so pressing the button twice adds nothing the second time.
 from sqlalchemy import func, select
 
 from app.audit.services import record
+from app.core import idempotency, imports
 from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
@@ -173,3 +174,16 @@ def from_rows(d: Decision, rows: list[dict], source: str = "xlsx") -> int:
         have.setdefault(line.search_key, []).append((line.full_name, line.birth_text, line.achievement_key))
         added += 1
     return _finish(d, source, added)
+
+
+def from_staged(d: Decision, rows: list[dict], progress_key: str, idem_key: str, url: str):
+    """A confirmed import's rows without errors, written in batches of their own transactions
+    (app.core.imports.write_in_batches: each batch skips the lines the list already holds, so a
+    confirmation stopped half-way and confirmed again adds only the rest). The last batch remembers
+    `idem_key` with `url` (a repeated submit lands there). Returns the Written outcome; a refusal
+    rolls back its own batch only, the batches before it stay written."""
+    todo = [r for r in rows if not r["errors"] and not r["skip"]]
+    return imports.write_in_batches(
+        progress_key, len(todo),
+        lambda a, b, state: state.update(added=state.get("added", 0) + from_rows(d, todo[a:b], "xlsx")),
+        lambda state, progress: idempotency.remember(idem_key, d, url))

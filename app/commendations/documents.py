@@ -16,6 +16,11 @@ from .services import honorees
 
 LIST_KIND = "commendation.list"
 CERTS_KIND = "commendation.certificates"
+DECISION_TEMPLATE = "pdf/commendations/decision.html"
+LIST_TEMPLATE = "pdf/commendations/list.html"
+# Still under templates/commendations/pdf/: bench/bench_print.py measures this very file by its path
+# (and falls back to a stand-in when it is missing), so it moves together with the bench.
+CERTIFICATES_TEMPLATE = "commendations/pdf/certificates.html"
 
 
 def decision_context(d: Decision) -> dict:
@@ -30,7 +35,7 @@ def decision_context(d: Decision) -> dict:
 
 def decision_pdf(d: Decision) -> bytes:
     """The Quyết định (A4 portrait, Nghị định 30/2020 layout)."""
-    return render_pdf("commendations/pdf/decision.html", **decision_context(d))
+    return render_pdf(DECISION_TEMPLATE, **decision_context(d))
 
 
 def list_rows(d: Decision) -> list[dict]:
@@ -51,7 +56,7 @@ def _place_label(rows, d: Decision) -> str:
 def list_columns(place_label: str, with_money: bool = True, with_goods: bool = False, rows=()):
     """The attached list's columns, each as wide as its content needs (percent of an A4 portrait
     table, about 170 mm at 11 pt): a full date "15/12/2012" needs 12.5 % on one line (the cell does
-    not wrap, see pdf/list.html), a birth year 7 %, no birth at all no column; STT takes what its
+    not wrap, see pdf/commendations/list.html), a birth year 7 %, no birth at all no column; STT takes what its
     numbers need; the text columns share the rest. Without prize money the amount column (and total)
     is left out, with prizes in goods a "Hiện vật" column is added."""
     from app.printing.longlist import Column
@@ -77,7 +82,7 @@ def list_pdf(d: Decision, progress=None) -> bytes:
     rows = list_rows(d)
     with_money = any(r["amount"] for r in rows)
     goods = prize_goods.totals_text(d)  # prizes in goods added up per item: the total row and a line below
-    return render_list_pdf("commendations/pdf/list.html", rows,
+    return render_list_pdf(LIST_TEMPLATE, rows,
                            columns=list_columns(_place_label(rows, d), with_money, bool(goods), rows),
                            group_key="group" if d.group_by == "place" else None,
                            amount_key="amount" if with_money else None,
@@ -90,7 +95,7 @@ def certificates_pdf(items: list[dict], progress=None) -> bytes:
     """One A4 landscape page per certificate."""
     from app.printing.many import render_many
 
-    return render_many("commendations/pdf/certificates.html", items, progress=progress)
+    return render_many(CERTIFICATES_TEMPLATE, items, progress=progress)
 
 
 def _decision(params) -> Decision:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.core.authz import scope_unit_ids
 from app.core.imports import cell_text, data_rows
+from app.core.xlsx import read_upload
 from app.extensions import db
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
@@ -20,7 +21,7 @@ from app.vn.text import fold
 
 from .models import HONOREE_KINDS, Decision, Honoree
 from .queries import Person, earlier_commendations, near_duplicates
-from .services import CommendationError, HonoreeData, _check_links, preview_honoree, pupil_place
+from .services import CommendationError, HonoreeData, _check_links, check_draft, preview_honoree, pupil_place
 
 HEADERS = ["STT", "Họ và tên", "Đối tượng", "Tập thể", "Ngày sinh", "Lớp, trường hoặc thôn", "Thành tích",
            "Số tiền", "Ghi chú"]
@@ -30,7 +31,7 @@ ALIASES = {"Họ tên": "name", "Tên": "name", "Họ và tên (hoặc tên tậ
            "Ngày sinh hoặc năm sinh": "birth", "Năm sinh": "birth", "Lớp, trường": "place", "Lớp/Trường": "place",
            "Thôn, ấp": "place", "Lớp, trường / thôn": "place", "Địa chỉ": "place", "Tiền thưởng": "amount",
            "Số tiền thưởng": "amount", "Số tiền (đồng)": "amount", "Loại": "kind",
-           # the columns of the decision's own export (routes_export.py), so a list exported can come back
+           # the columns of the decision's own export (routes/honorees.py), so a list exported can come back
            "Lớp, trường hoặc thôn, tổ": "place", "Số tiền thưởng (đồng)": "amount"}
 COLUMNS = dict(zip(HEADERS, FIELDS)) | ALIASES
 MAX_ROWS = 5000
@@ -119,6 +120,15 @@ def data_of(row: dict) -> HonoreeData:
     return HonoreeData(name=row["name"], kind=row["kind"], collective=row["collective"], birth_text=row["birth"],
                        place=row["place"], achievement=row["achievement"], amount=row["amount"], note=row["note"],
                        pupil_id=row["pupil_id"], donor_id=row["donor_id"])
+
+
+def preview(d: Decision, upload, default_kind: str, max_bytes: int | None) -> list[dict]:
+    """The uploaded sheet's rows checked for the preview; nothing written. A refusal (XlsxError,
+    CommendationError) for an issued decision or a file that is not the template."""
+    check_draft(d)
+    # As wide as every header the import knows: moved columns and exported lists still read.
+    sheet = read_upload(upload, max_rows=MAX_ROWS, max_bytes=max_bytes, columns=len(COLUMNS))
+    return parse_rows(d, sheet, default_kind)
 
 
 def parse_rows(d: Decision, rows: list[list], default_kind: str = "pupil") -> list[dict]:

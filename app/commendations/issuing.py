@@ -47,8 +47,8 @@ def issue(d: Decision) -> Decision:
     try:
         if total > 0 or goods:
             _pay(d, rows, total)
-    except funds.FundError as err:
-        raise CommendationError(str(err), "fund_id") from err
+    except funds.FundError as err:  # the ledger's refusal, said beside the decision's fund
+        raise err.at("fund_id") from None
     d.status = ISSUED
     d.issued_at = utcnow()
     d.issued_by_id = actor_id()

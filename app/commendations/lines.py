@@ -8,9 +8,11 @@ Services never commit; each line's change is audited as when it is done one by o
 """
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import select
 
+from app.core.refusal import Refusal
 from app.extensions import db
 
 from . import prize_goods, prizes
@@ -52,6 +54,25 @@ def load(d: Decision, ids: list[int]) -> list[Honoree]:
                                                           Honoree.id.in_(ids[i:i + 500]))):
             found[h.id] = h
     return [found[i] for i in ids if i in found]
+
+
+def plan_for(chosen: Callable[[], list[Honoree]],
+             plan_of: Callable[[list[Honoree]], Plan]) -> tuple[Plan, Refusal | None]:
+    """(the plan of the chosen lines, None), or (an empty plan, the refusal saying why there is none):
+    the confirm page shows the refusal where the plan would be. Nothing written."""
+    try:
+        return plan_of(chosen()), None
+    except Refusal as err:
+        return Plan([]), err
+
+
+def carry_out(plan: Plan, sel, work: Callable[[list[Honoree]], object]):
+    """`work(plan.rows)` once the chosen lines are still those the confirm page showed (`sel`, an
+    app.core.selection.Selection, refuses otherwise) and there is at least one."""
+    sel.check_unchanged(plan.ids)
+    if not plan.rows:
+        raise CommendationError("Không còn dòng nào để làm trong lựa chọn này.")
+    return work(plan.rows)
 
 
 # ---- taking lines off a draft --------------------------------------------------------------------

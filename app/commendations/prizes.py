@@ -102,7 +102,7 @@ def label_of(target) -> str:
 def hand_over(target, paid_on: date) -> None:
     """Post the target's phiếu chi dated `paid_on` and point the target at it.
 
-    FundError when the fund cannot pay (callers turn it into CommendationError)."""
+    FundError when the fund cannot pay (a Refusal: it reaches the page as it is)."""
     d = decision_of(target)
     amount = amount_of(target)
     if amount > 0:
@@ -182,10 +182,7 @@ def reverse_prize(target, reason: str):
     if not is_paid(target):
         raise CommendationError(f"Tiền thưởng của {label_of(target)} chưa được chi (hoặc đã hoàn chi).", "reason")
     before = {"payment_entry_id": target.payment_entry_id}
-    try:
-        take_back(target, reason)
-    except funds.FundError as err:
-        raise CommendationError(str(err), "reason") from err
+    take_back(target, reason)  # the ledger's refusals (FundError) already concern the reason
     db.session.flush()
     _audit("reverse_prize", target, before, reason=reason)
     return target
@@ -206,8 +203,8 @@ def pay_prize(target, paid_on: date):
     before = {"payment_entry_id": None}
     try:
         hand_over(target, paid_on)
-    except funds.FundError as err:
-        raise CommendationError(str(err), "paid_on") from err
+    except funds.FundError as err:  # the ledger's refusal, said beside the date of the new voucher
+        raise err.at("paid_on") from None
     db.session.flush()
     _audit("pay_prize", target, before, paid_on=paid_on.isoformat(),
            **same_person(d.issued_by_id, first="ban hành", second="chi"))

@@ -4,16 +4,17 @@ Contract: services never commit (the view does); every change is audited in the 
 transaction; every change to an issued decision raises CommendationError (a new or an
 amending decision is the only way to change what was signed).
 """
-from app.core.refusal import Refusal
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from typing import Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit.services import record
 from app.core import books
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds.models import Fund
 from app.scholarships.award_goods import check_goods
@@ -97,8 +98,20 @@ def _number_taken(unit_id: int, number: str, exclude_id: int | None = None) -> b
 
 # ---- decisions ---------------------------------------------------------------------------------
 
+class _FromValues:
+    """`of(values, **given)`: the dataclass from a mapping (a form's `.data`), its own fields only.
+
+    The one mapping from what a page posts to what the service takes: a field added to the
+    dataclass and the form under the same name travels without another line in any view."""
+
+    @classmethod
+    def of(cls, values: Mapping, **given):
+        names = {f.name for f in fields(cls)}
+        return cls(**{**{k: v for k, v in values.items() if k in names}, **given})
+
+
 @dataclass
-class DecisionData:
+class DecisionData(_FromValues):
     number: str
     decision_date: date
     title: str
@@ -200,22 +213,17 @@ def amending_draft(old: Decision) -> Decision:
     """
     if old.status != ISSUED:
         raise CommendationError("Chỉ lập quyết định sửa đổi cho quyết định đã ban hành.")
-    data = DecisionData(
-        number=suggest_number(old.unit, old.year), decision_date=old.decision_date,
-        title=f"Về việc sửa đổi, bổ sung Quyết định số {old.number}"[:300], place=old.place,
-        list_title=old.list_title, bases=old.bases + f"\nCăn cứ Quyết định số {old.number};",
-        proposal=old.proposal, executors=old.executors, recipients=old.recipients,
-        signer_title=old.signer_title, signer_name=old.signer_name, award_form=old.award_form,
-        default_amount=old.default_amount, fund=old.fund, payment_mode=old.payment_mode,
-        school_year=old.school_year, group_by=old.group_by, default_goods_item=old.default_goods_item,
-        default_goods_unit=old.default_goods_unit, default_goods_quantity=old.default_goods_quantity)
+    header = {f.name: getattr(old, f.name) for f in fields(DecisionData)}  # the model's names are the same
+    data = DecisionData.of(header, number=suggest_number(old.unit, old.year),
+                           title=f"Về việc sửa đổi, bổ sung Quyết định số {old.number}"[:300],
+                           bases=old.bases + f"\nCăn cứ Quyết định số {old.number};")
     return create_decision(old.unit, data, amends=old)
 
 
 # ---- honorees ----------------------------------------------------------------------------------
 
 @dataclass
-class HonoreeData:
+class HonoreeData(_FromValues):
     name: str
     kind: str = "pupil"
     collective: bool = False

@@ -1,58 +1,45 @@
 """Prize money after issuing: hoàn chi (void the phiếu chi with a reason) and chi lại (a new phiếu chi),
 for one honoree ("each" mode) or the whole list's one voucher ("total" mode). Treasurers only
 ("commendation.pay"); GET is the confirmation page without JavaScript."""
-from flask import flash, url_for
+from flask import url_for
 from flask_login import login_required
 
-from app.core import clock, idempotency
+from app.core import clock
 from app.core.authz import get_or_404
-from app.core.views import attach_error, form_page, go
-from app.extensions import db
+from app.core.views import attempt, form_page
 
-from . import prizes
-from .forms import PrizePayForm, PrizeReverseForm
-from .models import Decision, Honoree
-from .routes import bp
-from .services import CommendationError
+from .. import prize_goods, prizes
+from ..forms import PrizePayForm, PrizeReverseForm
+from ..models import Decision, Honoree
+from . import bp
 
 
 def _reverse(target):
     d = prizes.decision_of(target)
     back = url_for(".detail", decision_id=d.id)
     form = PrizeReverseForm()
-    if form.validate_on_submit():
-        try:
-            prizes.reverse_prize(target, form.reason.data)
-            db.session.commit()
-        except CommendationError as err:
-            db.session.rollback()
-            attach_error(form, err, "reason")
-        else:
-            flash(f"Đã hoàn chi tiền thưởng của {prizes.label_of(target)}.", "success")
-            return go(back)
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: prizes.reverse_prize(target, form.reason.data), url=back, default_field="reason",
+            success=lambda _: f"Đã hoàn chi tiền thưởng của {prizes.label_of(target)}.")):
+        return answer
     return form_page("commendations/prize_reverse.html", "commendations/_prize_reverse_form.html", form,
                      entry=prizes.entry_of(target), action=_action(target, "reverse"),
                      **_context(target, d, back, "reverse"))
+
+
+def _paid_text(target) -> str:
+    entry = prizes.entry_of(target)  # None for a prize in goods only (AWARD-GOODS)
+    return f"Đã chi lại tiền thưởng của {prizes.label_of(target)}" + (f" (phiếu chi {entry.number})." if entry else ".")
 
 
 def _pay(target):
     d = prizes.decision_of(target)
     back = url_for(".detail", decision_id=d.id)
     form = PrizePayForm(paid_on=clock.today())
-    if form.validate_on_submit():
-        try:
-            done = idempotency.once(form.idem_key.data, lambda: prizes.pay_prize(target, form.paid_on.data),
-                                    url=lambda _: back)
-            db.session.commit()
-        except CommendationError as err:
-            db.session.rollback()
-            attach_error(form, err, "paid_on")
-        else:
-            if done.created:
-                entry = prizes.entry_of(target)  # None for a prize in goods only (AWARD-GOODS)
-                flash(f"Đã chi lại tiền thưởng của {prizes.label_of(target)}"
-                      + (f" (phiếu chi {entry.number})." if entry else "."), "success")
-            return go(done.url)
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: prizes.pay_prize(target, form.paid_on.data), once=True, url=lambda _: back,
+            default_field="paid_on", success=_paid_text)):
+        return answer
     return form_page("commendations/prize_pay.html", "commendations/_prize_pay_form.html", form,
                      action=_action(target, "pay"), **_context(target, d, back, "pay"))
 
@@ -65,8 +52,6 @@ def _context(target, d, back, what: str) -> dict:
     other_page = None
     if problem:
         other_page = (_action(proper, what) if proper is not target and d.frozen else back, problem)
-    from . import prize_goods
-
     return {"target": target, "d": d, "back": back, "amount": prizes.amount_of(target),
             "goods": prize_goods.tally(prize_goods.honorees_of(target)).text(),  # the prize in goods, if any
             "paid": prizes.is_paid(target), "label": prizes.label_of(target), "other_page": other_page}
