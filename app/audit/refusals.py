@@ -24,6 +24,7 @@ from collections import deque
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import insert, text
 
+from app.core.clock import utcnow
 from app.core.db import write_mode
 from app.extensions import db
 
@@ -128,8 +129,6 @@ class RefusalLog:
 
 
 def _row(actor, code: int, method: str, path: str, count: int) -> dict:
-    from app.core.clock import utcnow
-
     return {
         "at": utcnow(),
         "user_id": actor.id,

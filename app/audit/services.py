@@ -4,27 +4,18 @@ Services call `record()` inside the same transaction as the change itself, so
 a change and its log entry are committed together or not at all.
 """
 from flask import g, has_request_context, request
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select, true
 
 from app.core.actor import actor as current_actor
+from app.core.authz import covers_all_units, scope_unit_ids
+from app.core.clock import utcnow
 from app.extensions import db
 from app.vn.text import fold
 
+from .labels import register_labels  # noqa: F401  (domains call it as app.audit.services.register_labels)
 from .models import AuditEntry
+from .refusals import log, refusal_log
 
-ACTION_LABELS = {
-    "create": "Tạo mới",
-    "update": "Sửa",
-    "move": "Chuyển đơn vị cấp trên",
-    "deactivate": "Ngừng hoạt động",
-    "activate": "Kích hoạt lại",
-    "reset_password": "Đặt lại mật khẩu",
-    "change_password": "Đổi mật khẩu",
-    "login": "Đăng nhập",
-    "login_failed": "Đăng nhập sai",
-    "logout": "Đăng xuất",
-    "refused": "Bị từ chối truy cập",
-}
 
 
 def record(action: str, obj=None, *, before=None, after=None, unit_id=None,
@@ -66,10 +57,6 @@ def record_many(action: str, object_type: str, items: list[tuple]) -> None:
         "request_id": getattr(g, "request_id", "") if has_request_context() else "",
         "ip": (request.remote_addr or "")[:45] if has_request_context() else "",
     }
-    from sqlalchemy import insert
-
-    from app.core.clock import utcnow
-
     now = utcnow()
     db.session.execute(insert(AuditEntry), [
         {**common, "at": now, "object_id": item[0], "unit_id": item[1], "after": item[2],
@@ -84,8 +71,6 @@ def record_refusal(code: int, method: str, path: str) -> None:
     signed-in user's are audited, one row per user and path a minute, written without waiting for
     the write lock (queued when it is busy).
     """
-    from .refusals import log, refusal_log
-
     try:
         db.session.rollback()
         actor = current_actor()
@@ -101,14 +86,7 @@ def record_refusal(code: int, method: str, path: str) -> None:
 
 def scoped_query(user, *, action: str = "", username: str = "", object_type: str = ""):
     """Entries about the user's unit and below; root users also see entries with no unit."""
-    from app.units.models import Unit
-
-    from sqlalchemy import true
-
-    from app.core.authz import covers_all_units
-
-    in_scope = select(Unit.id).where(Unit.path.startswith(user.unit.path))
-    cond = AuditEntry.unit_id.in_(in_scope)
+    cond = AuditEntry.unit_id.in_(scope_unit_ids(user.unit))
     if covers_all_units(user.unit):  # the whole log: walk it newest first, no per-unit merge
         cond = true()
     elif user.unit.parent_id is None:
@@ -122,12 +100,3 @@ def scoped_query(user, *, action: str = "", username: str = "", object_type: str
         stmt = stmt.where(AuditEntry.username.contains(fold(username).replace(" ", ""), autoescape=True))
     return stmt.order_by(AuditEntry.id.desc())
 
-
-def register_labels(actions: dict | None = None, objects: dict | None = None) -> None:
-    """Let a domain name its own audit actions and object types in the log's Vietnamese filters."""
-    from .routes import OBJECT_LABELS
-
-    for key, label in (actions or {}).items():
-        ACTION_LABELS.setdefault(key, label)
-    for key, label in (objects or {}).items():
-        OBJECT_LABELS.setdefault(key, label)

@@ -45,7 +45,6 @@ A year-1 voucher "PC-1-0001" or a gift dated 9999 is refused beside the date fie
 """
 from __future__ import annotations
 
-from app.core.refusal import Refusal
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -57,6 +56,8 @@ from sqlalchemy.sql.elements import FunctionFilter, Over
 from sqlalchemy.types import Integer
 
 from app.core.clock import today
+from app.core.refusal import Refusal
+from app.extensions import db
 from app.vn.dates import short_date
 from app.vn.money import MAX_DIGITS, amount_in_words, format_vnd
 
@@ -149,8 +150,6 @@ class OverBound:
 def money_columns():
     """Every BigInteger column that holds đồng, found in the models (a new money column is covered
     without being listed here)."""
-    from app.extensions import db
-
     return [col for table in db.metadata.sorted_tables for col in table.columns
             if isinstance(col.type, BigInteger) and not col.primary_key and not col.foreign_keys
             and (table.name, col.name) not in NOT_MONEY]
@@ -161,8 +160,6 @@ def amounts_over_bound(limit: int = 100) -> list[OverBound]:
 
     Nothing written through the services can be; data written before the bound existed may be.
     """
-    from app.extensions import db
-
     bound, found = max_amount(), []
     for col in money_columns():
         pk = list(col.table.primary_key.columns)

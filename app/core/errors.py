@@ -1,9 +1,17 @@
-"""Vietnamese error pages, and refused requests noted (app.audit.refusals): a signed-in user's in
-the audit log, throttled and never waiting for the write lock; anonymous ones in the Python log."""
-from flask import render_template, request
+"""Vietnamese error pages, and refused requests noted by whoever registered a noter (the audit
+domain, app.audit: a signed-in user's in the audit log, throttled and never waiting for the write
+lock; anonymous ones in the Python log). Core names no domain: the noter is read per refusal from
+`app.extensions[REFUSAL_NOTER]`."""
+from flask import current_app, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app.core.authz import can, who_can
 from app.core.rendering import is_htmx
+from app.extensions import db
+
+# app.extensions key of fn(code, method, path) noting a refused request (set by app.audit's init_app).
+REFUSAL_NOTER = "note_refusal"
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không đúng. Vui lòng tải lại trang và thử lại."),
@@ -28,11 +36,6 @@ def error_page(code: int, detail: str | None = None):
 def _who_may() -> tuple[str, bool]:
     """("Thủ quỹ / kế toán hoặc cán bộ nhập liệu", whether this user may grant roles) for the action
     authorize() refused; ("", False) when the refusal named no action."""
-    from flask import g
-    from flask_login import current_user
-
-    from app.core.authz import can, who_can
-
     action = g.get("refused_action")
     if not action:
         return "", False
@@ -40,9 +43,9 @@ def _who_may() -> tuple[str, bool]:
 
 
 def _log_refusal(code: int):
-    from app.audit.services import record_refusal
-
-    record_refusal(code, request.method, request.path)
+    note = current_app.extensions.get(REFUSAL_NOTER)
+    if note is not None:
+        note(code, request.method, request.path)
 
 
 def init_app(app):
@@ -53,8 +56,6 @@ def init_app(app):
             elif code == 500:
                 # The failed request may have left its transaction broken; the error page reads the
                 # signed-in user, which would fail again and end in a bare English 500.
-                from app.extensions import db
-
                 db.session.rollback()
             detail = None
             if isinstance(err, CSRFError):
@@ -66,16 +67,3 @@ def init_app(app):
     for code in MESSAGES:
         app.register_error_handler(code, handler(code))
     app.register_error_handler(CSRFError, handler(400))
-
-    @app.teardown_request
-    def _flush_refusals(_exc):
-        # Refusal rows held back while another writer had the lock: written by the next request
-        # that ends with the lock free (a no-wait try; a dict lookup when nothing waits).
-        from app.audit.refusals import log, refusal_log
-
-        refusals = refusal_log(app)
-        if refusals.pending:
-            try:
-                refusals.flush()
-            except Exception:
-                log.exception("could not write held-back refusal records")

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
+import click
 from flask import abort
 from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -59,6 +60,7 @@ from wtforms.validators import ValidationError
 
 from app.core.actor import actor_id
 from app.core.clock import utcnow
+from app.core.db import write_mode
 from app.core.forms import BaseForm
 from app.extensions import db
 
@@ -175,14 +177,10 @@ def prune(keep_days: int = KEEP_DAYS, now: datetime | None = None) -> int:
 
 
 def register_cli(app) -> None:
-    import click
-
     @app.cli.command("prune-keys")
     @click.option("--days", default=KEEP_DAYS, show_default=True, help="Giữ khoá trong bao nhiêu ngày.")
     def prune_keys(days: int) -> None:
         """Delete old double-submit keys (they only matter while a form is open)."""
-        from app.core.db import write_mode
-
         with write_mode():
             gone = prune(days)
             db.session.commit()

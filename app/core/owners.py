@@ -29,6 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
+from flask_login import current_user
+from sqlalchemy import inspect
+
+from app.core.authz import authorize, covers_all_units, user_roles
+from app.extensions import db
 
 UNIT, PARENT, SHARED, SYSTEM = "unit", "parent", "shared", "system"
 ITSELF = "itself"
@@ -70,8 +75,6 @@ def ownership(model) -> Ownership | None:
 def owner_model(model):
     """The model a PARENT declaration points at: its relationship's class, or the model whose table
     the foreign key `<name>_id` references; `model` itself for "itself"; None when it names nothing."""
-    from sqlalchemy import inspect
-
     name = getattr(model, "__owner__", None)
     if name == ITSELF:
         return model
@@ -87,8 +90,6 @@ def owner_model(model):
 
 def models() -> list:
     """Every mapped model, by class name."""
-    from app.extensions import db
-
     return sorted((m.class_ for m in db.Model.registry.mappers), key=lambda c: c.__name__)
 
 
@@ -99,8 +100,6 @@ def shared_models() -> list:
 def may_change_shared(user) -> bool:
     """An admin of the top unit when it is the only one: their scope is the whole database, so a
     change to a record every unit uses stays within what they answer for (app.backups.access)."""
-    from app.core.authz import covers_all_units, user_roles
-
     unit = getattr(user, "unit", None)
     return (bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "active", False))
             and "admin" in user_roles(user) and unit is not None and covers_all_units(unit))
@@ -108,10 +107,6 @@ def may_change_shared(user) -> bool:
 
 def authorize_shared(action: str, user=None) -> None:
     """403 unless the user has `action` and may change shared records (the role first, then the scope)."""
-    from flask_login import current_user
-
-    from app.core.authz import authorize
-
     user = user or current_user
     authorize(action, user=user)
     if not may_change_shared(user):

@@ -3,6 +3,7 @@ import re
 import secrets
 
 from flask import Request, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import cached_property
 
 CSP = (
@@ -37,8 +38,6 @@ def init_app(app):
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops:
         # The client's address (login limits, audit log) from the trusted proxy's X-Forwarded-For.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
     @app.before_request

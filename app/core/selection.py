@@ -24,7 +24,6 @@ Nothing here writes to the database.
 """
 from __future__ import annotations
 
-from app.core.refusal import Refusal
 import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -33,7 +32,9 @@ from flask import url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from app.core import idempotency
 from app.core.authz import MAX_ID
+from app.core.refusal import Refusal
 
 __all__ = ["MAX_BULK", "SCOPES", "PICKED", "PAGE", "ALL", "Selection", "SelectionError", "read_selection",
            "replayed_url", "carried", "fingerprint"]
@@ -174,8 +175,6 @@ def replayed_url(idem_key: str | None) -> str | None:
     changed (the first one acted on them), so "all matching" would now find nothing, or
     check_unchanged() would refuse, and a double tap would show an error instead of the result.
     Another user's key answers 400 (app.core.idempotency never reveals it)."""
-    from app.core import idempotency
-
     if not idem_key or idempotency.lookup(idem_key) is None:
         return None
     return idempotency.once(idem_key, lambda: None, url=lambda _: "").url

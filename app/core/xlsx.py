@@ -11,7 +11,6 @@ can expand to gigabytes; then every part streamed once by app.core.xlsx_scan, wh
 openpyxl would keep: a 5 KB upload once cost 620 MB), then read it read-only, only the template's
 columns and only up to the last row with a value, whatever the sheet declares.
 """
-from app.core.refusal import Refusal
 import io
 import re
 import sys
@@ -23,6 +22,8 @@ from urllib.parse import quote
 
 from flask import Response
 
+from app.core import xlsx_scan
+from app.core.refusal import Refusal
 from app.vn.money import format_number
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,7 +81,7 @@ def write_workbook(out, headers: list[str], rows, sheet_title: str = "Dữ liệ
     WIDTH_SAMPLE rows. After `max_rows` data rows (default XLSX_MAX_ROWS, Excel's limit) the
     sheet ends with the row truncated_note(max_rows). Returns the number of data rows written.
     """
-    import xlsxwriter
+    import xlsxwriter  # heavy: loaded by the first export, not by every worker at start
 
     limit = XLSX_MAX_ROWS if max_rows is None else max_rows
     wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
@@ -197,8 +198,6 @@ def _check_zip(data: bytes, max_rows: int):
     if total > MAX_UNCOMPRESSED:
         raise XlsxError("Tệp Excel quá lớn sau khi giải nén, vui lòng chia nhỏ tệp.")
     _refuse_declarations(zf, infos)
-    from app.core import xlsx_scan
-
     try:
         return xlsx_scan.scan(zf, infos, max_rows, _too_many_rows(max_rows))
     except xlsx_scan.Refused as err:
@@ -254,7 +253,7 @@ def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None
     if max_bytes and len(data) > max_bytes:
         raise XlsxError(f"Tệp quá lớn (tối đa {max_bytes // (1024 * 1024) or 1} MB).")
     plan = _check_zip(data, max_rows)
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: loaded by the first upload
 
     try:  # keep_links=False: external links carry cached copies of other workbooks
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)

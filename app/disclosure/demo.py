@@ -2,9 +2,9 @@
 an association discloses (this year's stays unpublished, as it would be until the books close)."""
 from app.core.clock import today
 
+from .services import publish
+
 
 def seed(units: dict) -> None:
-    from .services import publish
-
     day = today()
     publish(units["lai_vung"], day.year - 1, day)

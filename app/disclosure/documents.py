@@ -13,12 +13,18 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.campaigns.models import Campaign
 from app.core.clock import today
 from app.core.files import write_private
 from app.extensions import db
+from app.printing.jobs import PrintError, content_hash, prints_dir, register_document, request_print
+from app.printing.longlist import render_list_pdf
+from app.printing.services import render_pdf
 from app.units.models import Unit
 
-from . import honour, report
+from . import honour, report, services
+from .models import Publication
+from .snapshot import digest
 
 REPORT_KIND = "disclosure.report"
 HONOUR_KIND = "disclosure.honour_roll"
@@ -37,11 +43,9 @@ def report_lines(rep: report.Report) -> int:
 def report_pdf(rep: report.Report, progress=None, day=None, revised: str = "") -> bytes:
     """The printed report, dated `day` (today by default; the publishing day for the public one);
     `revised` says a republished one replaced an earlier publication (services.revised_text)."""
-    from app.printing.services import render_pdf
-
     if progress:
         progress(0, 1)
-    return render_pdf("pdf/disclosure.html", rep=rep, parent=parent_name(rep.unit), today=day or today(),
+    return render_pdf("pdf/disclosure/report.html", rep=rep, parent=parent_name(rep.unit), today=day or today(),
                       revised=revised)
 
 
@@ -53,9 +57,6 @@ _public_lock = threading.Lock()
 
 
 def public_params(pub) -> dict:
-    from . import services
-    from .snapshot import digest
-
     # The revision note is printed too: the same figures republished after a change are a new paper.
     return {"publication_id": pub.id, "snapshot": digest(pub.snapshot), "revised": services.revised_text(pub)}
 
@@ -66,14 +67,10 @@ def public_title(pub) -> str:
 
 def public_path(pub) -> Path:
     """Where the public PDF of `pub`'s snapshot lives (the print engine's name for the same job)."""
-    from app.printing.jobs import content_hash, prints_dir
-
     return prints_dir() / f"{content_hash(PUBLIC_KIND, public_params(pub))}.pdf"
 
 
 def _public_pdf(pub) -> bytes:
-    from . import services
-
     return report_pdf(services.public_report(pub), day=services.published_local(pub).date(),
                       revised=services.revised_text(pub))
 
@@ -88,8 +85,6 @@ def public_pdf(pub) -> bytes | None:
     path = public_path(pub)
     if path.is_file():
         return path.read_bytes()
-    from . import services
-
     if report_lines(services.public_report(pub)) > DIRECT_MAX:
         return None
     with _public_lock:
@@ -102,10 +97,6 @@ def public_pdf(pub) -> bytes | None:
 def queue_public_pdf(pub) -> None:
     """After publishing: print a long snapshot's public PDF in the background (a short one is
     printed on its first download). Commits (the print engine's job must be seen by the worker)."""
-    from app.printing.jobs import request_print
-
-    from . import services
-
     if report_lines(services.public_report(pub)) <= DIRECT_MAX or public_path(pub).is_file():
         return
     title = public_title(pub)
@@ -117,12 +108,16 @@ def queue_public_pdf(pub) -> None:
         db.session.rollback()
 
 
+def publish_with_pdf(unit: Unit, year: int, day) -> Publication:
+    """Publish the year (services.publish), commit, and queue its public PDF when long: the print
+    job is queued in a transaction of its own, so a failure there never takes the publication back."""
+    pub = services.publish(unit, year, day)
+    db.session.commit()
+    queue_public_pdf(pub)
+    return pub
+
+
 def _build_public(params, progress) -> bytes:
-    from app.printing.jobs import PrintError
-
-    from .models import Publication
-    from .snapshot import digest
-
     pub = db.session.get(Publication, int(params["publication_id"]))
     if pub is None or pub.snapshot is None or digest(pub.snapshot) != params["snapshot"]:
         raise PrintError("Báo cáo công khai đã được công khai lại hoặc thu hồi.")
@@ -142,9 +137,6 @@ class HonourRoll:
 
 def honour_roll(params: dict) -> HonourRoll:
     """The roll named by params: {"campaign_id": id} or {"unit_id": id, "year": y}."""
-    from app.campaigns.models import Campaign
-    from app.printing.jobs import PrintError
-
     if params.get("campaign_id"):
         campaign = db.session.get(Campaign, int(params["campaign_id"]))
         if campaign is None:
@@ -160,9 +152,7 @@ def honour_roll(params: dict) -> HonourRoll:
 
 
 def honour_pdf(roll: HonourRoll, progress=None) -> bytes:
-    from app.printing.longlist import render_list_pdf
-
-    return render_list_pdf("pdf/honour_roll.html", roll.rows, columns=honour.COLUMNS, amount_key="amount",
+    return render_list_pdf("pdf/disclosure/honour_roll.html", roll.rows, columns=honour.COLUMNS, amount_key="amount",
                            total_label="Tổng cộng", progress=progress, unit_name=roll.unit.name,
                            parent=parent_name(roll.unit), heading=roll.heading, subtitle=roll.subtitle,
                            today=today(), count=len(roll.rows),
@@ -171,8 +161,6 @@ def honour_pdf(roll: HonourRoll, progress=None) -> bytes:
 
 
 def _report(params) -> report.Report:
-    from app.printing.jobs import PrintError
-
     unit = db.session.get(Unit, int(params["unit_id"]))
     if unit is None:
         raise PrintError("Không tìm thấy đơn vị.")
@@ -199,8 +187,6 @@ def _honour_fingerprint(params) -> dict:
 
 def register() -> None:
     """Declare the background documents to the print engine (from init_app)."""
-    from app.printing.jobs import register_document
-
     register_document(REPORT_KIND, lambda params, progress: report_pdf(_report(params), progress),
                       fingerprint=_report_fingerprint, version="1")
     # The params hold the snapshot's digest: the fingerprint is the frozen content itself.

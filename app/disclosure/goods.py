@@ -20,8 +20,16 @@ from decimal import Decimal
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
+from app.campaigns.models import Campaign
+from app.commendations.models import Decision, Honoree
+from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
+from app.donations.models import Donation
 from app.extensions import db
+from app.goods.models import GoodsEntry, format_quantity
+from app.scholarships.models import Nomination, ScholarshipRound
 from app.vn.names import word_key
+
+from .lines import DonorLine, IncomeGroup
 
 
 @dataclass
@@ -36,15 +44,7 @@ class GoodsLine:
     first_date: date | None = None
 
 
-def _model():
-    from app.reports.goodsfacts import goods_model
-
-    return goods_model()
-
-
 def quantity_text(quantity, item_unit: str, item: str) -> str:
-    from app.goods.models import format_quantity
-
     return " ".join(p for p in (format_quantity(quantity), item_unit, item) if p)
 
 
@@ -66,8 +66,8 @@ def _standing(G, end: date):
 
 def fill(rep, unit, year: int) -> None:
     """Add the goods figures of `unit`'s register for `year` to the disclosure report `rep`."""
-    G = _model()
-    if G is None or unit.id is None:
+    G = GoodsEntry
+    if unit.id is None:
         return
     start, end = date(year, 1, 1), date(year, 12, 31)
     signed = case((G.direction == "in", G.value), else_=-G.value)
@@ -89,12 +89,6 @@ def fill(rep, unit, year: int) -> None:
 
 def _received(G, standing) -> list:
     """Gifts in kind received, one line per campaign and giver (as money gifts are listed)."""
-    from app.campaigns.models import Campaign
-    from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
-    from app.donations.models import Donation
-
-    from .report import DonorLine, IncomeGroup
-
     rows = db.session.execute(
         select(G.id, G.entry_date, G.item, G.item_unit, G.quantity, G.value, G.campaign_id, G.counterparty,
                G.description, Donation.donor_id, Donation.anonymous, Donation.campaign_id)
@@ -142,9 +136,6 @@ def _received(G, standing) -> list:
 
 def _given(G, standing) -> list[GoodsLine]:
     """Goods handed out, per scholarship round, commendation decision, or purpose and basis."""
-    from app.commendations.models import Decision, Honoree
-    from app.scholarships.models import Nomination, ScholarshipRound
-
     rows = db.session.execute(
         select(G.source, G.source_id, G.entry_date, G.item, G.item_unit, G.quantity, G.value, G.description,
                G.basis).where(standing, G.direction == "out").order_by(G.entry_date, G.id)).all()

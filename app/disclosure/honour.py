@@ -13,7 +13,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.campaigns.models import Campaign
+from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
+from app.donations.models import IN_KIND, Donation
 from app.extensions import db
+from app.funds.models import Fund, LedgerEntry
+from app.goods.models import GoodsEntry
 from app.printing.longlist import Column
 
 COLUMNS = [
@@ -26,20 +31,12 @@ COLUMNS = [
 
 
 def _rows(where) -> list[dict]:
-    from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
-    from app.donations.models import IN_KIND, Donation
-    from app.funds.models import LedgerEntry
-
-    from app.reports.goodsfacts import goods_model
-
     # A voided gift is marked on the donation and reversed in its ledger (or goods) entry; either one
     # leaves it out. A gift in kind moved to the goods register had its old phiếu thu reversed for
     # that reason alone: it stands while its goods entry does.
     reversed_entry = select(LedgerEntry.id).where(LedgerEntry.reversal_of_id == Donation.entry_id).exists()
     where = [*where, ~(reversed_entry & Donation.goods_entry_id.is_(None))]
-    GoodsEntry = goods_model()
-    if GoodsEntry is not None:
-        where.append(~select(GoodsEntry.id).where(GoodsEntry.reversal_of_id == Donation.goods_entry_id).exists())
+    where.append(~select(GoodsEntry.id).where(GoodsEntry.reversal_of_id == Donation.goods_entry_id).exists())
 
     sums = db.session.execute(select(Donation.donor_id, Donation.anonymous, func.sum(Donation.amount),
                                      func.count(Donation.id))
@@ -83,17 +80,11 @@ def _rows(where) -> list[dict]:
 
 def campaign_rows(campaign) -> list[dict]:
     """The honour roll of one campaign (all its gifts, whatever the date)."""
-    from app.donations.models import Donation
-
     return _rows([Donation.campaign_id == campaign.id])
 
 
 def year_rows(unit, year: int) -> list[dict]:
     """The honour roll of gifts into `unit`'s own funds dated in `year` (as in its disclosure)."""
-    from app.campaigns.models import Campaign
-    from app.donations.models import Donation
-    from app.funds.models import Fund
-
     fund_campaigns = (select(Campaign.id).join(Fund, Fund.id == Campaign.fund_id)
                       .where(Fund.unit_id == unit.id).scalar_subquery())
     return _rows([Donation.campaign_id.in_(fund_campaigns), Donation.donation_date >= date(year, 1, 1),

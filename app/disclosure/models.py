@@ -15,9 +15,12 @@ from app.core.clock import utcnow
 from app.extensions import db
 from app.units.models import Unit
 
+from .snapshot import digest
+
 
 class Publication(db.Model):
     __tablename__ = "disclosure_publication"
+    __not_counted__ = "whether a disclosure is public: reports never read it"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -43,8 +46,6 @@ class Publication(db.Model):
     __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_disclosure_unit_year"),)
 
     def audit_dict(self) -> dict:
-        from .snapshot import digest
-
         # The snapshot's fingerprint, not the snapshot: a province's runs to thousands of lines.
         return {"unit_id": self.unit_id, "year": self.year, "published": self.published,
                 "figures": self.figures, "snapshot_sha256": digest(self.snapshot)[:16]}

@@ -22,15 +22,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from app.campaigns.models import Campaign
+from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
+from app.donations.models import IN_KIND, Donation
 from app.extensions import db
 from app.funds.models import IN, OUT, SOURCE_LABELS, Fund, LedgerEntry
+from app.piggybanks.models import PiggyBank, PiggyBankOpening
 from app.units.models import Unit
 from app.vn.names import word_key
 
 from . import goods, spending
+from .lines import DonorLine, IncomeGroup
 from .spending import SpendingLine
 
 
@@ -41,33 +46,6 @@ class FundLine:
     income: int = 0
     spending: int = 0
     closing: int = 0
-
-
-@dataclass
-class DonorLine:
-    name: str
-    amount: int
-    gifts: int = 1
-    in_kind: str = ""  # "50 quyển vở; 2 chiếc xe đạp" when part of it came in kind
-    anonymous: bool = False
-    sort_key: str = ""
-    kind: str = "donor"  # donor, piggy_bank (counted openings), transfer, other
-
-
-@dataclass
-class IncomeGroup:
-    title: str
-    note: str = ""  # the campaign's unit and purpose
-    lines: list[DonorLine] = field(default_factory=list)
-    campaign_id: int | None = None
-
-    @property
-    def total(self) -> int:
-        return sum(line.amount for line in self.lines)
-
-    @property
-    def in_kind_total(self) -> int:
-        return sum(line.amount for line in self.lines if line.in_kind)
 
 
 @dataclass
@@ -166,7 +144,7 @@ class Report:
         return figures
 
 
-def period(year: int) -> tuple[date, date]:
+def year_days(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
@@ -177,7 +155,7 @@ def _standing(end: date):
 
 
 def _year_entries(fund_ids, year: int):
-    start, end = period(year)
+    start, end = year_days(year)
     return and_(LedgerEntry.fund_id.in_(fund_ids), LedgerEntry.entry_date >= start, LedgerEntry.entry_date <= end)
 
 
@@ -206,7 +184,7 @@ def build(unit: Unit, year: int) -> Report:
 
 
 def _balances(lines: dict[int, FundLine], ids, year: int) -> None:
-    start, end = period(year)
+    start, end = year_days(year)
     signed = case((LedgerEntry.direction == IN, LedgerEntry.amount), else_=-LedgerEntry.amount)
     rows = db.session.execute(
         select(LedgerEntry.fund_id,
@@ -221,7 +199,7 @@ def _balances(lines: dict[int, FundLine], ids, year: int) -> None:
 def _adjustments(lines: dict[int, FundLine], ids, year: int) -> list[Adjustment]:
     """Reversals dated this year of entries from earlier years, and this year's standing corrections
     of entries in closed periods (source "adjustment", app.periods), whatever year they correct."""
-    start, end = period(year)
+    start, end = year_days(year)
     orig = aliased(LedgerEntry)
     cols = (LedgerEntry.fund_id, LedgerEntry.entry_date, LedgerEntry.amount, LedgerEntry.direction,
             orig.number, orig.entry_date, orig.source, LedgerEntry.id)
@@ -251,7 +229,7 @@ def _adjustments(lines: dict[int, FundLine], ids, year: int) -> list[Adjustment]
 # ---- income --------------------------------------------------------------------------------------
 
 def _income(lines: dict[int, FundLine], ids, year: int) -> list[IncomeGroup]:
-    _, end = period(year)
+    _, end = year_days(year)
     standing = and_(_year_entries(ids, year), LedgerEntry.direction == IN, LedgerEntry.reversal_of_id.is_(None),
                     LedgerEntry.source != "adjustment", _standing(end))
     for fund_id, total in db.session.execute(select(LedgerEntry.fund_id, func.sum(LedgerEntry.amount))
@@ -278,10 +256,6 @@ def _campaign_group(groups, campaign) -> IncomeGroup:
 def _donations(groups, standing) -> None:
     """One line per campaign and donor; a donor's gifts kept anonymous (the donor's kind, or the
     gift's own flag) make a line of their own under ANONYMOUS_NAME, counted in the totals."""
-    from app.campaigns.models import Campaign
-    from app.donations.donors import ANONYMOUS_NAME, Donor, kept_anonymous
-    from app.donations.models import IN_KIND, Donation
-
     # A gift in kind moved to the goods register (its old phiếu thu reversed) is listed with the goods.
     standing = and_(standing, _not_moved(Donation, IN_KIND))
     rows = db.session.execute(
@@ -324,16 +298,12 @@ def _donations(groups, standing) -> None:
 def _not_moved(Donation, in_kind: str):
     """SQL condition: the donation is not a gift in kind that has its goods entry (the gifts in kind
     recorded as fund income before the goods register: their income is shown among the goods)."""
-    from sqlalchemy import or_
-
     return or_(Donation.method != in_kind, Donation.goods_entry_id.is_(None))
 
 
 def _moved_in_kind(ids, year: int) -> int:
     """The funds' income of the year that came from gifts in kind now in the goods register."""
-    from app.donations.models import IN_KIND, Donation
-
-    _, end = period(year)
+    _, end = year_days(year)
     standing = and_(_year_entries(ids, year), LedgerEntry.direction == IN, LedgerEntry.reversal_of_id.is_(None),
                     _standing(end))
     total = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))
@@ -343,9 +313,6 @@ def _moved_in_kind(ids, year: int) -> int:
 
 
 def _piggy_banks(groups, standing) -> None:
-    from app.campaigns.models import Campaign
-    from app.piggybanks.models import PiggyBank, PiggyBankOpening
-
     rows = db.session.execute(
         select(PiggyBank.campaign_id, func.sum(LedgerEntry.amount), func.count(PiggyBankOpening.id))
         .select_from(PiggyBankOpening)
@@ -364,9 +331,6 @@ def _piggy_banks(groups, standing) -> None:
 
 def _other_income(groups, standing) -> None:
     """Incomes with no donation or piggy-bank opening behind them: transfers in and the rest."""
-    from app.donations.models import Donation
-    from app.piggybanks.models import PiggyBankOpening
-
     rows = db.session.execute(
         select(LedgerEntry.source, LedgerEntry.counterparty, LedgerEntry.description,
                func.sum(LedgerEntry.amount), func.count(LedgerEntry.id))
@@ -394,7 +358,7 @@ def _other_income(groups, standing) -> None:
 # ---- spending ------------------------------------------------------------------------------------
 
 def _spending(lines: dict[int, FundLine], ids, year: int) -> list[SpendingLine]:
-    _, end = period(year)
+    _, end = year_days(year)
     standing = and_(_year_entries(ids, year), LedgerEntry.direction == OUT, LedgerEntry.reversal_of_id.is_(None),
                     LedgerEntry.source != "adjustment", _standing(end))
     for fund_id, total in db.session.execute(select(LedgerEntry.fund_id, func.sum(LedgerEntry.amount))

@@ -4,18 +4,22 @@ Services never commit; the caller commits. Each change is audited in the same tr
 """
 from __future__ import annotations
 
-from app.core.refusal import Refusal
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.audit.services import record
 from app.core.actor import actor_id
+from app.core.authz import scope_unit_ids
 from app.core.clock import utcnow
+from app.core.refusal import Refusal
 from app.extensions import db
+from app.periods.services import close_for_publish, local_day
 from app.units.models import Unit
+from app.vn.dates import DEFAULT_TZ
 
 from . import report, snapshot
 from .models import Publication
@@ -84,10 +88,6 @@ def published_years(unit: Unit) -> list[Publication]:
 
 def published_local(pub: Publication) -> datetime:
     """When `pub` was published, in the app's time zone (the moment its figures were frozen)."""
-    from flask import current_app
-
-    from app.vn.dates import DEFAULT_TZ
-
     zone = ZoneInfo(current_app.config.get("VN_TIMEZONE", DEFAULT_TZ))
     at = pub.published_at
     return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
@@ -104,8 +104,6 @@ def revised_text(pub: Publication) -> str:
     published again with different figures (the public must see that the page changed), else ""."""
     if pub.previous_published_at is None or pub.published_at is None:
         return ""
-    from app.periods.services import local_day
-
     return (f"Đã điều chỉnh: công khai lại ngày {local_day(pub.published_at)}, thay cho bản ngày "
             f"{local_day(pub.previous_published_at)}")
 
@@ -117,8 +115,6 @@ def public_report(pub: Publication) -> report.Report:
 
 def publications_in_scope(root: Unit) -> list[Publication]:
     """Published (or once published) disclosures of `root` and the units below it."""
-    from app.core.authz import scope_unit_ids
-
     return list(db.session.scalars(select(Publication).where(Publication.unit_id.in_(scope_unit_ids(root)))
                                    .order_by(Publication.year.desc(), Publication.unit_id)))
 
@@ -133,8 +129,6 @@ def publish(unit: Unit, year: int, today: date) -> Publication:
     Publishing an ended year closes that year's books for the unit (app.periods: nothing is then
     posted, voided or back-dated into what the public was shown; reopening needs an admin).
     """
-    from app.periods.services import close_for_publish
-
     check_year(year, today)
     pub = publication(unit, year)
     if pub is None:

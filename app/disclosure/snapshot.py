@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import report
+from .goods import GoodsLine
+from .lines import DonorLine, IncomeGroup
 from .spending import SpendingLine
 
 VERSION = 1
@@ -85,16 +87,14 @@ def _dump_group(g) -> dict:
                        "anonymous": ln.anonymous, "kind": ln.kind} for ln in g.lines]}
 
 
-def _load_group(g) -> report.IncomeGroup:
-    return report.IncomeGroup(g["title"], g["note"], [
-        report.DonorLine(ln["name"], ln["amount"], ln["gifts"], ln["in_kind"], ln["anonymous"], kind=ln["kind"])
+def _load_group(g) -> IncomeGroup:
+    return IncomeGroup(g["title"], g["note"], [
+        DonorLine(ln["name"], ln["amount"], ln["gifts"], ln["in_kind"], ln["anonymous"], kind=ln["kind"])
         for ln in g["lines"]], campaign_id=g["campaign_id"])
 
 
 def _load_goods(rep: report.Report, data: dict | None) -> None:
     """The goods of a snapshot; none in one taken before goods existed (its pages show no goods)."""
-    from .goods import GoodsLine
-
     if not data:
         return
     rep.goods_opening, rep.goods_closing = data.get("opening", 0), data.get("closing", 0)
@@ -110,9 +110,7 @@ def load(data: dict) -> report.Report:
     unit = FrozenUnit(u["id"], u["name"], FrozenUnit(None, u["parent"]) if u.get("parent") else None)
     funds = [report.FundLine(FrozenFund(f["id"], f["name"]), f["opening"], f["income"], f["spending"], f["closing"])
              for f in data["funds"]]
-    income = [report.IncomeGroup(g["title"], g["note"], [
-        report.DonorLine(ln["name"], ln["amount"], ln["gifts"], ln["in_kind"], ln["anonymous"], kind=ln["kind"])
-        for ln in g["lines"]], campaign_id=g["campaign_id"]) for g in data["income"]]
+    income = [_load_group(g) for g in data["income"]]
     spending = [SpendingLine(s["purpose"], s["basis"], s["count"], s["amount"], s["kind"], _undate(s["first_date"]))
                 for s in data["spending"]]
     adjustments = [report.Adjustment(_undate(a["entry_date"]), a["text"], a["amount"]) for a in data["adjustments"]]

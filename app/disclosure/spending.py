@@ -12,8 +12,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.commendations.models import Decision, Honoree
 from app.extensions import db
 from app.funds.models import SOURCE_LABELS, LedgerEntry
+from app.scholarships.models import Nomination, ScholarshipRound
 
 
 @dataclass
@@ -27,8 +29,6 @@ class SpendingLine:
 
 
 def scholarships(standing) -> list[SpendingLine]:
-    from app.scholarships.models import Nomination, ScholarshipRound
-
     # Ids first, rounds after: a round eager-loads its unit and fund, which GROUP BY would refuse.
     rows = db.session.execute(
         select(Nomination.round_id, func.count(LedgerEntry.id), func.sum(LedgerEntry.amount),
@@ -46,8 +46,6 @@ def scholarships(standing) -> list[SpendingLine]:
 
 
 def prizes(standing) -> list[SpendingLine]:
-    from app.commendations.models import Decision, Honoree
-
     entries = db.session.execute(select(LedgerEntry.id, LedgerEntry.amount, LedgerEntry.entry_date,
                                         LedgerEntry.basis, LedgerEntry.description)
                                  .where(standing, LedgerEntry.source == "prize")).all()

@@ -8,7 +8,13 @@ is now), and the hand-over is a transfer, so the money is counted once, when it 
 import random
 from datetime import date
 
+from app.campaigns.services import create_campaign, set_status
 from app.core.db import write_mode
+from app.donations.donor_services import find_or_create_donor
+from app.donations.services import record_donation
+from app.funds import services as funds
+from app.piggybanks import services as pigs
+from app.units.services import create_unit, move_unit, set_active
 
 OLD = "Hội Khuyến học xã Tân Thành (cũ)"
 DONORS = ["Hộ ông Phan Văn Lực", "Hộ bà Lê Thị Hồng", "Hộ ông Trần Văn Phước", "Hộ bà Nguyễn Thị Sen",
@@ -20,13 +26,6 @@ PIGS = ["Hộ ông Phan Văn Lực", "Hộ bà Lê Thị Hồng", "Hộ ông Tr�
 
 def seed(units: dict) -> None:
     """Build the merged commune's history (the caller commits, with the rest of the demo)."""
-    from app.campaigns.services import create_campaign, set_status
-    from app.donations.donor_services import find_or_create_donor
-    from app.donations.services import record_donation
-    from app.funds import services as funds
-    from app.piggybanks import services as pigs
-    from app.units.services import create_unit, move_unit, set_active
-
     province, lai_vung = units.get("province"), units.get("lai_vung")
     if province is None or lai_vung is None:
         return

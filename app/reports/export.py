@@ -3,6 +3,7 @@
 Cells go through app.core.xlsx.safe_cell, so a branch or campaign named "=..." stays text.
 """
 import io
+from datetime import date
 from urllib.parse import quote
 
 from flask import Response
@@ -71,8 +72,7 @@ def sheets(rep: YearReport) -> list[tuple[str, list[str], list[list]]]:
 
 
 def workbook(rep: YearReport) -> bytes:
-    from datetime import date
-
+    # heavy: openpyxl is loaded by the first workbook, not by every web worker at start
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

@@ -26,52 +26,34 @@ Everything returned is plain data (tuples, dataclasses), so it can be cached acr
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, true
+from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
-from app.core.authz import covers_all_units, scope_unit_ids
+from app.campaigns.models import OPEN, Campaign
+from app.commendations.models import DRAFT, ISSUED, Decision, Honoree
+from app.core.authz import covers_all_units
+from app.donations.models import Donation
 from app.extensions import db
+from app.funds.models import IN, Fund, LedgerEntry
+from app.piggybanks.models import PiggyBank, PiggyBankOpening
+from app.pupils.models import Pupil, School
+from app.scholarships.models import APPROVED, PENDING, AwardCategory, Nomination, ScholarshipRound
 from app.units.models import Unit
+from app.vn.names import word_key
 
+from .conditions import in_range, month, within, ym
 from .facts import Award, CampaignInfo, DecisionInfo, Facts, Flow, FundInfo, RoundInfo, UnitInfo
-from .periods import Ym
+from .goodsfacts import read_goods
 
 __all__ = ["Award", "CampaignInfo", "DecisionInfo", "Facts", "Flow", "FundInfo", "RoundInfo", "UnitInfo",
-           "CIRCUMSTANCE_KEYS", "load_scope", "load_facts", "get_facts"]
+           "CIRCUMSTANCE_KEYS", "load_scope", "load_facts"]
 
 CIRCUMSTANCE_KEYS = ("poor", "near_poor", "orphan", "disabled", "minority", "other_hardship")
-
-
-def _month(column):
-    """"2026-09" for a date column. SQLite stores dates as ISO text, so a substring is enough (3x
-    faster than strftime over 200,000 rows); PostgreSQL formats the date."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return func.substr(column, 1, 7)
-    return func.to_char(column, literal_column("'YYYY-MM'"))
-
-
-def _ym(text: str) -> Ym:
-    return int(text[:4]), int(text[5:7])
-
-
-def _in_range(column, facts: "Facts"):
-    """The period condition. For a report over the whole database on SQLite, the date is wrapped in
-    a function so the planner scans the table once rather than fetching most of its rows one by
-    one through a date index (3x faster on 200,000 donations); a subtree walks its unit index."""
-    if facts.everything and db.session.get_bind().dialect.name == "sqlite":
-        column = func.substr(column, 1, 10)
-        first, last = facts.first.isoformat(), facts.last.isoformat() if facts.last else None
-    else:
-        first, last = facts.first, facts.last
-    cond = column >= first
-    return and_(cond, column <= last) if last else cond
 
 
 @lru_cache(maxsize=8192)
 def _name_key(name: str):
     """Vietnamese order of a unit name (memoised: a province sorts 500 names on every read)."""
-    from app.vn.names import word_key
-
     return word_key(name)
 
 
@@ -89,15 +71,6 @@ def load_scope(root: Unit) -> tuple[dict[int, UnitInfo], dict[int, list[int]]]:
     return units, children
 
 
-def _scope(column, root: Unit, facts: "Facts"):
-    """`column IN (root's subtree)`, or nothing when root's subtree is the whole database (a province
-    report then scans each table once instead of probing the index unit by unit); `= root` when
-    only the root's own records are read."""
-    if facts.own_only:
-        return column == root.id
-    return true() if facts.everything else column.in_(scope_unit_ids(root))
-
-
 def load_facts(root: Unit, first: date, last: date | None = None, *, own_only: bool = False) -> Facts:
     """The facts of `root`'s subtree (or, own_only, of the root's own records: what is attributed
     to the root unit itself, with the whole subtree's units for the names)."""
@@ -107,8 +80,6 @@ def load_facts(root: Unit, first: date, last: date | None = None, *, own_only: b
     _donations(facts, root)
     _piggy_banks(facts, root)
     _ledger(facts, root)
-    from .goodsfacts import read_goods
-
     read_goods(facts, root)
     _campaigns(facts, root)
     _scholarships(facts, root)
@@ -130,21 +101,19 @@ def _attribute(facts: Facts, paths: dict[int, str], unit_id: int, collector_id: 
 
 
 def _donations(facts: Facts, root: Unit) -> None:
-    from app.donations.models import Donation
-
-    month = _month(Donation.donation_date)
+    donation_month = month(Donation.donation_date)
     in_kind = case((Donation.method == "in_kind", Donation.amount), else_=0)
-    cols = (Donation.unit_id, Donation.collector_unit_id, Donation.campaign_id, month,
+    cols = (Donation.unit_id, Donation.collector_unit_id, Donation.campaign_id, donation_month,
             func.count(), func.sum(Donation.amount), func.sum(in_kind))
-    base = [Donation.voided_at.is_(None), _in_range(Donation.donation_date, facts)]
-    stmts = [select(*cols).where(_scope(Donation.unit_id, root, facts), *base)]
+    base = [Donation.voided_at.is_(None), in_range(Donation.donation_date, facts)]
+    stmts = [select(*cols).where(within(Donation.unit_id, root, facts), *base)]
     # Money a branch of ours collected for a campaign of a unit above us is ours too.
     ancestors = [int(p) for p in root.path.strip("/").split("/")[:-1] if p]
     paths = {u.id: u.path for u in facts.units.values()}
     if ancestors:
         paths.update(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(ancestors))).all())
         stmts.append(select(*cols).where(Donation.unit_id.in_(ancestors),
-                                         _scope(Donation.collector_unit_id, root, facts), *base))
+                                         within(Donation.collector_unit_id, root, facts), *base))
     keep = {root.id} if facts.own_only else facts.units
     for stmt in stmts:
         for unit_id, collector_id, campaign_id, month_text, n, amount, kind_amount in db.session.execute(
@@ -152,66 +121,62 @@ def _donations(facts: Facts, root: Unit) -> None:
             owner = _attribute(facts, paths, unit_id, collector_id)
             if owner not in keep:
                 continue
-            ym = _ym(month_text)
-            row = facts.donations.setdefault((owner, ym), [0, 0, 0])
+            when = ym(month_text)
+            row = facts.donations.setdefault((owner, when), [0, 0, 0])
             row[0] += int(n)
             row[1] += int(amount or 0)
             row[2] += int(kind_amount or 0)
-            key = (owner, campaign_id, ym)
+            key = (owner, campaign_id, when)
             facts.campaign_money[key] = facts.campaign_money.get(key, 0) + int(amount or 0)
             if kind_amount:
                 facts.campaign_goods[key] = facts.campaign_goods.get(key, 0) + int(kind_amount)
 
 
 def _piggy_banks(facts: Facts, root: Unit) -> None:
-    from app.piggybanks.models import PiggyBank, PiggyBankOpening
-
-    cols = (PiggyBankOpening.unit_id, PiggyBank.campaign_id, _month(PiggyBankOpening.opened_on))
+    cols = (PiggyBankOpening.unit_id, PiggyBank.campaign_id, month(PiggyBankOpening.opened_on))
     stmt = (select(*cols, func.count(), func.sum(PiggyBankOpening.amount), func.sum(PiggyBankOpening.to_fund),
                    func.sum(PiggyBankOpening.kept))
             .join(PiggyBank, PiggyBank.id == PiggyBankOpening.piggy_bank_id)
-            .where(_scope(PiggyBankOpening.unit_id, root, facts), PiggyBankOpening.voided.is_(False),
-                   _in_range(PiggyBankOpening.opened_on, facts))
+            .where(within(PiggyBankOpening.unit_id, root, facts), PiggyBankOpening.voided.is_(False),
+                   in_range(PiggyBankOpening.opened_on, facts))
             .group_by(*cols))
     for unit_id, campaign_id, month_text, n, counted, to_fund, kept in db.session.execute(stmt):
-        ym = _ym(month_text)
-        row = facts.openings.setdefault((unit_id, ym), [0, 0, 0, 0])
+        when = ym(month_text)
+        row = facts.openings.setdefault((unit_id, when), [0, 0, 0, 0])
         for i, v in enumerate((n, counted, to_fund, kept)):
             row[i] += int(v or 0)
         if campaign_id:
-            key = (unit_id, campaign_id, ym)
+            key = (unit_id, campaign_id, when)
             facts.campaign_money[key] = facts.campaign_money.get(key, 0) + int(to_fund or 0)
     for unit_id, status, n in db.session.execute(
             select(PiggyBank.unit_id, PiggyBank.status, func.count())
-            .where(_scope(PiggyBank.unit_id, root, facts)).group_by(PiggyBank.unit_id, PiggyBank.status)):
+            .where(within(PiggyBank.unit_id, root, facts)).group_by(PiggyBank.unit_id, PiggyBank.status)):
         facts.pigs_now.setdefault(unit_id, {})[status] = int(n)
 
 
 def _ledger(facts: Facts, root: Unit) -> None:
-    from app.funds.models import IN, Fund, LedgerEntry
-
     for r in db.session.execute(select(Fund.id, Fund.unit_id, Fund.name, Fund.is_default, Fund.active)
-                                .where(_scope(Fund.unit_id, root, facts))):
+                                .where(within(Fund.unit_id, root, facts))):
         facts.funds[r.id] = FundInfo(*r)
     signed = case((LedgerEntry.direction == IN, LedgerEntry.amount), else_=-LedgerEntry.amount)
     for fund_id, total in db.session.execute(
             select(LedgerEntry.fund_id, func.sum(signed))
-            .where(_scope(LedgerEntry.unit_id, root, facts), LedgerEntry.entry_date < facts.first)
+            .where(within(LedgerEntry.unit_id, root, facts), LedgerEntry.entry_date < facts.first)
             .group_by(LedgerEntry.fund_id)):
         facts.fund_opening[fund_id] = int(total or 0)
     # Reversals are few: they are read apart, joined to what they void, so the big scan has no join.
     # An income posted straight to the ledger has no donation or opening behind it (source_id empty).
     # Literal 1/0, not bound parameters: PostgreSQL must see the GROUP BY expressions as the selected ones.
     one, zero = literal_column("1"), literal_column("0")
-    cols = (LedgerEntry.fund_id, _month(LedgerEntry.entry_date), LedgerEntry.direction, LedgerEntry.source,
+    cols = (LedgerEntry.fund_id, month(LedgerEntry.entry_date), LedgerEntry.direction, LedgerEntry.source,
             case((LedgerEntry.source_id.is_(None), one), else_=zero))
-    where = [_scope(LedgerEntry.unit_id, root, facts), _in_range(LedgerEntry.entry_date, facts)]
+    where = [within(LedgerEntry.unit_id, root, facts), in_range(LedgerEntry.entry_date, facts)]
     # coalesce(): "IS NULL" alone would walk the unique index on reversal_of_id, row by row.
     plain = (select(*cols, literal_column("0"), func.sum(LedgerEntry.amount))
              .where(func.coalesce(LedgerEntry.reversal_of_id, 0) == 0, LedgerEntry.source != "adjustment", *where)
              .group_by(*cols))
     orig = aliased(LedgerEntry)
-    rcols = (LedgerEntry.fund_id, _month(LedgerEntry.entry_date), LedgerEntry.direction, orig.source,
+    rcols = (LedgerEntry.fund_id, month(LedgerEntry.entry_date), LedgerEntry.direction, orig.source,
              case((orig.source_id.is_(None), one), else_=zero))
     reversals = (select(*rcols, literal_column("1"), func.sum(LedgerEntry.amount))
                  .join(orig, orig.id == LedgerEntry.reversal_of_id)
@@ -221,7 +186,7 @@ def _ledger(facts: Facts, root: Unit) -> None:
     # month, as a reversal of the entry it corrects: correcting a gift lowers income, never adds
     # spending. A voided correction puts that entry's effect back, counted as the entry itself was.
     fixed = aliased(LedgerEntry)
-    fcols = (LedgerEntry.fund_id, _month(LedgerEntry.entry_date), LedgerEntry.direction, fixed.source,
+    fcols = (LedgerEntry.fund_id, month(LedgerEntry.entry_date), LedgerEntry.direction, fixed.source,
              case((fixed.source_id.is_(None), one), else_=zero))
     corrections = (select(*fcols, literal_column("1"), func.sum(LedgerEntry.amount))
                    .join(fixed, fixed.id == LedgerEntry.corrects_id)
@@ -231,7 +196,7 @@ def _ledger(facts: Facts, root: Unit) -> None:
               .where(LedgerEntry.reversal_of_id > 0, orig.source == "adjustment", *where).group_by(*fcols))
     for stmt in (plain, reversals, corrections, undone):
         for fund_id, month_text, direction, source, is_direct, rev, amount in db.session.execute(stmt):
-            _flow(facts.ledger.setdefault((fund_id, _ym(month_text)), Flow()), direction == IN, source,
+            _flow(facts.ledger.setdefault((fund_id, ym(month_text)), Flow()), direction == IN, source,
                   bool(rev), bool(is_direct), int(amount or 0))
 
 
@@ -253,11 +218,9 @@ def _flow(flow: Flow, is_in: bool, source: str, rev: bool, is_direct: bool, amou
 
 
 def _campaigns(facts: Facts, root: Unit) -> None:
-    from app.campaigns.models import OPEN, Campaign
-
     stmt = (select(Campaign.id, Campaign.unit_id, Campaign.name, Campaign.kind, Campaign.start_date,
                    Campaign.end_date, Campaign.target_amount, Campaign.status)
-            .where(_scope(Campaign.unit_id, root, facts),
+            .where(within(Campaign.unit_id, root, facts),
                    or_(Campaign.status == OPEN, Campaign.end_date.is_(None), Campaign.end_date >= facts.first,
                        Campaign.start_date >= facts.first)))
     for r in db.session.execute(stmt):
@@ -274,14 +237,11 @@ def _level(school_level: str | None, grade: int | None) -> str:
 
 
 def _scholarships(facts: Facts, root: Unit) -> None:
-    from app.pupils.models import Pupil, School
-    from app.scholarships.models import APPROVED, PENDING, AwardCategory, Nomination, ScholarshipRound
-
     for r in db.session.execute(select(ScholarshipRound.id, ScholarshipRound.unit_id, ScholarshipRound.name,
                                        ScholarshipRound.school_year, ScholarshipRound.ceremony_date,
                                        ScholarshipRound.created_at, ScholarshipRound.decision_number,
                                        ScholarshipRound.budget, ScholarshipRound.status)
-                                .where(_scope(ScholarshipRound.unit_id, root, facts))):
+                                .where(within(ScholarshipRound.unit_id, root, facts))):
         day = r.ceremony_date or r.created_at.date()
         if day >= facts.first and (facts.last is None or day <= facts.last):
             facts.rounds[r.id] = RoundInfo(r.id, r.unit_id, r.name, r.school_year, day, r.decision_number or "",
@@ -300,7 +260,7 @@ def _scholarships(facts: Facts, root: Unit) -> None:
                                       _level(r.level, r.grade), circ, r.paid_on is not None, int(r.amount or 0)))
     for round_id, n in db.session.execute(
             select(Nomination.round_id, func.count())
-            .where(_scope(Nomination.unit_id, root, facts), Nomination.status == PENDING)
+            .where(within(Nomination.unit_id, root, facts), Nomination.status == PENDING)
             .group_by(Nomination.round_id)):
         facts.pending[round_id] = int(n)
     missing = [rid for rid in facts.pending if rid not in facts.rounds]
@@ -312,14 +272,12 @@ def _scholarships(facts: Facts, root: Unit) -> None:
 
 
 def _commendations(facts: Facts, root: Unit) -> None:
-    from app.commendations.models import DRAFT, ISSUED, Decision, Honoree
-
     stmt = (select(Decision.id, Decision.unit_id, Decision.number, Decision.decision_date, Decision.title,
                    Decision.status)
-            .where(_scope(Decision.unit_id, root, facts),
+            .where(within(Decision.unit_id, root, facts),
                    or_(Decision.status == DRAFT,
                        and_(Decision.status == ISSUED,
-                            _in_range(Decision.decision_date, facts)))))
+                            in_range(Decision.decision_date, facts)))))
     for r in db.session.execute(stmt):
         info = DecisionInfo(r.id, r.unit_id, r.number, r.decision_date, r.title, r.status == ISSUED)
         if info.issued:
@@ -335,8 +293,8 @@ def _commendations(facts: Facts, root: Unit) -> None:
 
 
 def get_facts(root: Unit, first: date, last: date | None = None) -> Facts:
-    """The facts of root's subtree through the report cache, rebuilt from the children's cached parts
-    where it can (see app.reports.compose and app.reports.cache)."""
-    from .compose import get_facts as composed
+    """TRANSITION: app.reports.compose.get_facts, for app.dashboard.panels until it imports it from
+    there (then this goes, and the KNOWN edge in tests/core/test_import_cycles.py with it)."""
+    from .compose import get_facts as composed  # cycle: compose reads load_facts from here
 
     return composed(root, first, last)

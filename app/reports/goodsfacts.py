@@ -13,44 +13,31 @@ from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
+from app.goods.models import GoodsEntry
 
+from .conditions import in_range, month, within, ym
 from .facts import Facts, GoodsFlow
-from .figures import _in_range, _month, _scope, _ym
-
-
-def goods_model():
-    """The GoodsEntry model, or None in a checkout without the goods register (app.goods): the
-    reports then have no goods figures. (A database must be upgraded either way: the donation
-    table itself gained goods_entry_id with the goods_entry table.)"""
-    try:
-        from app.goods.models import GoodsEntry
-    except ImportError:
-        return None
-    return GoodsEntry
 
 
 def read_goods(facts: Facts, root) -> None:
     """Fill facts.goods_opening and facts.goods for `root`'s subtree (or its own records)."""
-    GoodsEntry = goods_model()
-    if GoodsEntry is None:
-        return
     signed = case((GoodsEntry.direction == "in", GoodsEntry.value), else_=-GoodsEntry.value)
     for unit_id, total in db.session.execute(
             select(GoodsEntry.unit_id, func.sum(signed))
-            .where(_scope(GoodsEntry.unit_id, root, facts), GoodsEntry.entry_date < facts.first)
+            .where(within(GoodsEntry.unit_id, root, facts), GoodsEntry.entry_date < facts.first)
             .group_by(GoodsEntry.unit_id)):
         facts.goods_opening[unit_id] = int(total or 0)
-    where = [_scope(GoodsEntry.unit_id, root, facts), _in_range(GoodsEntry.entry_date, facts)]
-    cols = (GoodsEntry.unit_id, _month(GoodsEntry.entry_date), GoodsEntry.direction, GoodsEntry.source)
+    where = [within(GoodsEntry.unit_id, root, facts), in_range(GoodsEntry.entry_date, facts)]
+    cols = (GoodsEntry.unit_id, month(GoodsEntry.entry_date), GoodsEntry.direction, GoodsEntry.source)
     plain = (select(*cols, literal_column("0"), func.sum(GoodsEntry.value))
              .where(GoodsEntry.reversal_of_id.is_(None), *where).group_by(*cols))
     orig = aliased(GoodsEntry)
-    rcols = (GoodsEntry.unit_id, _month(GoodsEntry.entry_date), orig.direction, orig.source)
+    rcols = (GoodsEntry.unit_id, month(GoodsEntry.entry_date), orig.direction, orig.source)
     reversals = (select(*rcols, literal_column("1"), func.sum(GoodsEntry.value))
                  .join(orig, orig.id == GoodsEntry.reversal_of_id)
                  .where(GoodsEntry.reversal_of_id.is_not(None), *where).group_by(*rcols))
     for stmt in (plain, reversals):
         for unit_id, month_text, direction, source, rev, value in db.session.execute(stmt):
-            flow = facts.goods.setdefault((unit_id, _ym(month_text)), GoodsFlow())
+            flow = facts.goods.setdefault((unit_id, ym(month_text)), GoodsFlow())
             side = flow.received if direction == "in" else flow.given  # a reversal: the voided entry's side
             side[source] = side.get(source, 0) + (-1 if int(rev) else 1) * int(value or 0)

@@ -8,15 +8,21 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.commendations.models import CertificateSetting
+from app.core.clock import today
 from app.extensions import db
+from app.printing.jobs import PrintError, register_document
+from app.printing.offer import DIRECT_MAX
+from app.printing.services import render_pdf
 from app.units.models import Unit
 
 from . import charts, periods
+from .cache import versions
 from .links import Links
 from .yearreport import YearReport, build
 
 KIND = "reports.year"
-DIRECT_MAX_ROWS = 150  # table rows above which the page offers the background print
+DIRECT_MAX_ROWS = DIRECT_MAX  # table rows above which the page offers the background print
 
 
 def rows_of(rep: YearReport) -> int:
@@ -25,8 +31,6 @@ def rows_of(rep: YearReport) -> int:
 
 def signer(unit: Unit) -> dict:
     """Signature and place from the unit's certificate settings, when it has some."""
-    from app.commendations.models import CertificateSetting
-
     s = db.session.scalar(select(CertificateSetting).where(CertificateSetting.unit_id == unit.id))
     return {"title": (s.signer_title if s and s.signer_title else "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH"),
             "name": s.signer_name if s else "", "place": s.place if s else ""}
@@ -40,10 +44,8 @@ def month_chart(rep: YearReport):
 
 
 def render(unit: Unit, rep: YearReport, day: date) -> bytes:
-    from app.printing.services import render_pdf
-
     # On paper the months are a small table, not the phone-shaped chart.
-    return render_pdf("pdf/report_year.html", rep=rep, unit=unit, period=rep.period, today=day, signer=signer(unit))
+    return render_pdf("pdf/reports/year.html", rep=rep, unit=unit, period=rep.period, today=day, signer=signer(unit))
 
 
 def filename(unit: Unit, period: periods.Period) -> str:
@@ -51,9 +53,6 @@ def filename(unit: Unit, period: periods.Period) -> str:
 
 
 def _build_job(params: dict, progress) -> bytes:
-    from app.core.clock import today
-    from app.printing.jobs import PrintError
-
     unit = db.session.get(Unit, params["unit_id"])
     if unit is None:
         raise PrintError("Đơn vị này không còn tồn tại.")
@@ -67,15 +66,9 @@ def _build_job(params: dict, progress) -> bytes:
 
 
 def _fingerprint(params: dict):
-    from app.core.clock import today
-
-    from .cache import versions
-
     return [list(versions(params["unit_id"])), today().isoformat()]
 
 
 def register() -> None:
-    from app.printing.jobs import register_document
-
     # version 2: money and goods apart (issue 13)
     register_document(KIND, _build_job, fingerprint=_fingerprint, version="2")

@@ -5,6 +5,7 @@ up (post-order), so a unit's total is, by construction, its own figures plus its
 totals. Every field of `Summary` is additive: counts of distinct things that are not (pupils
 helped by two branches) are computed for one subtree at a time, never summed (see `awards_of`).
 """
+import sys
 from dataclasses import dataclass, fields
 
 from .figures import CIRCUMSTANCE_KEYS, Facts
@@ -220,8 +221,6 @@ def rollup(facts: Facts, own: dict[int, Summary]) -> dict[int, Summary]:
             s.add(walk(child))
         total[uid] = s
         return s
-
-    import sys
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     walk(facts.root_id)

@@ -7,10 +7,10 @@ from flask import Blueprint, url_for
 from flask_login import current_user, login_required
 
 from app.core.clock import today
+from app.core.export import export_table
 from app.core.forms import ConfirmForm
 from app.core.views import render
-from app.printing.offer import long_document_page, queue_from_form
-from app.printing.services import pdf_response
+from app.printing.offer import print_or_offer, queue_from_form
 from app.units.models import Unit
 
 from . import export, links, pdf, periods, yearreport
@@ -62,11 +62,10 @@ def year_report_pdf():
     A big one (a province's: 4 s of printing) answers a page whose button queues it instead."""
     unit, period = unit_and_period()
     rep = yearreport.build(unit, period)
-    if pdf.rows_of(rep) > pdf.DIRECT_MAX_ROWS:
-        args = {"don_vi": unit.id, "ky": period.key}
-        return long_document_page(f"Báo cáo tổng kết {period.label} - {unit.name}", pdf.rows_of(rep),
-                                  url_for(".year_report_print", **args), url_for(".year_report", **args))
-    return pdf_response(pdf.render(unit, rep, today()), pdf.filename(unit, period))
+    args = {"don_vi": unit.id, "ky": period.key}
+    return print_or_offer(pdf.rows_of(rep), lambda: pdf.render(unit, rep, today()), filename=pdf.filename(unit, period),
+                          title=f"Báo cáo tổng kết {period.label} - {unit.name}", limit=pdf.DIRECT_MAX_ROWS,
+                          action=url_for(".year_report_print", **args), back=url_for(".year_report", **args))
 
 
 @bp.post("/tong-ket/in")
@@ -97,8 +96,6 @@ ROLLUP_HEADERS = ["Đơn vị", "Vận động bằng tiền (đồng)", "Hiện
 def rollup_export():
     """The roll-up as on its page (same unit and period): each child unit's row, the unit's own row
     and the total, as .xlsx or CSV (?format=csv)."""
-    from app.core.export import export_table
-
     unit, period = unit_and_period()
     _facts, rows, total = yearreport.rollup_page(unit, period)
 

@@ -1,18 +1,21 @@
 """The year report (báo cáo tổng kết) and the roll-up page of one unit for one period.
 
-Both are built from the same cached facts (app.reports.figures.get_facts) of the unit's subtree,
+Both are built from the same cached facts (app.reports.compose.get_facts) of the unit's subtree,
 so the year report's per-branch table and the roll-up page show the same numbers, and drilling
 down to a branch shows what that branch's own report shows.
 """
 from dataclasses import dataclass, field
 
 from app.commendations.models import HONOREE_KINDS
+from app.core.clock import today
 from app.pupils.models import CIRCUMSTANCES, SCHOOL_LEVELS
 from app.units.models import Unit
 from app.vn.dates import short_date
 
 from . import sentences
-from .figures import CampaignInfo, DecisionInfo, Facts, FundInfo, RoundInfo, get_facts
+from .cache import cached
+from .compose import get_facts
+from .figures import CampaignInfo, DecisionInfo, Facts, FundInfo, RoundInfo
 from .periods import Period
 from .rollup import (AwardFacts, RollupRow, Summary, awards_of, campaign_raised, honorees_of, monthly_donations,
                      own_summaries, rollup, rows_under, subtree_ids)
@@ -127,10 +130,6 @@ def _overlaps(c: CampaignInfo, period: Period) -> bool:
 
 def build(unit: Unit, period: Period) -> YearReport:
     """The year report of `unit` for `period`, cached (see app.reports.cache for the rule)."""
-    from app.core.clock import today
-
-    from .cache import cached
-
     return cached("year", unit.id, (period, today()), lambda: _build(unit, period))
 
 
@@ -167,8 +166,6 @@ def _build(unit: Unit, period: Period) -> YearReport:
     report.funds = fund_rows(facts, period)
     report.clauses = sentences.clauses(report.total, awards, honorees, only_unit=not facts.children[unit.id])
     report.paragraph = sentences.paragraph(unit.name, period.label, report.clauses)
-    from app.core.clock import today
-
     # A period still running is reported as of today, not as of its (future) last day.
     as_of = min(period.end, today())
     report.balance_sentence = sentences.balance_sentence(report.total, f"ngày {short_date(as_of)}")
@@ -228,8 +225,6 @@ def fund_rows(facts: Facts, period: Period) -> list[FundRow]:
 
 def rollup_page(unit: Unit, period: Period) -> tuple[Facts, list[RollupRow], Summary]:
     """The roll-up of one unit: its own row, one row per child (whole subtree), and the total."""
-    from .cache import cached
-
     return cached("rollup", unit.id, (period,), lambda: _rollup_page(unit, period))
 
 

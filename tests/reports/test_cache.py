@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.reports import cache
-from app.reports.figures import get_facts
+from app.reports.compose import get_facts
 from app.reports.models import GLOBAL
 from tests.factories import make_unit, make_user
 from tests.factories_donations import make_campaign, make_donation

@@ -18,7 +18,8 @@ import pytest
 from app.extensions import db
 from app.funds import services as funds
 from app.goods import services as goods
-from app.reports.figures import get_facts, load_facts
+from app.reports.compose import get_facts
+from app.reports.figures import load_facts
 from app.reports.periods import school_year
 from app.reports.rollup import balances_now, goods_on_hand_now, own_summaries, rollup
 from app.reports.yearreport import build, rollup_page

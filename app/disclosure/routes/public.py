@@ -12,8 +12,8 @@ from app.extensions import db
 from app.printing.services import pdf_response
 from app.units.models import Unit
 
-from . import documents, services
-from .routes import bp
+from .. import documents, services
+from . import bp
 
 
 def _unit(unit_id: int) -> Unit:

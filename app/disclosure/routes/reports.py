@@ -1,23 +1,18 @@
-"""Disclosure pages for the association's users: pick a unit and year, read the report, publish
-or withdraw it (admins).
-
-Printing (the report and the honour rolls) lives in routes_print.py, the public page in
-routes_public.py (same blueprint).
-"""
-from flask import Blueprint, abort, flash, redirect, request, url_for
+"""A unit's yearly disclosure for the association's users: pick a unit and year, read the report,
+print it (short: in the request; long: a background job), publish or withdraw it (admins)."""
+from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, can, get_or_404
 from app.core.clock import today
-from app.core.views import go, render
-from app.extensions import db
+from app.core.views import confirm_action, render
+from app.printing.offer import print_or_offer, queue_from_form
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import documents, report, services
-from .forms import ConfirmForm, PickForm
-
-bp = Blueprint("disclosure", __name__, url_prefix="/cong-khai")
+from .. import documents, report, services
+from ..forms import ConfirmForm, PickForm
+from . import bp
 
 
 def load(unit_id: int, year: int, action: str = "view") -> Unit:
@@ -59,35 +54,22 @@ def report_page(unit_id, year):
                   can_publish=can(current_user, "disclosure.publish", unit))
 
 
-def _confirm_page(unit, year, form, *, publishing: bool):
-    rep = report.build(unit, year)
-    return render("disclosure/confirm.html", partial="disclosure/_confirm.html", form=form, rep=rep,
-                  publishing=publishing, status=422 if form.errors else 200,
-                  action=url_for(".publish" if publishing else ".unpublish", unit_id=unit.id, year=year),
-                  back=url_for(".report_page", unit_id=unit.id, year=year))
-
-
 def _set_published(unit_id: int, year: int, publishing: bool):
     """Publish or withdraw a year's report (admin); GET is the confirmation page."""
     unit = load(unit_id, year, "disclosure.publish")
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            if publishing:
-                pub = services.publish(unit, year, today())
-            else:
-                services.unpublish(unit, year)
-            db.session.commit()
-            if publishing:
-                documents.queue_public_pdf(pub)
-        except services.DisclosureError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            what = "Đã công khai báo cáo" if publishing else "Đã thu hồi báo cáo công khai"
-            flash(f"{what} năm {year} của {unit.name}.", "success")
-        return go(url_for(".report_page", unit_id=unit.id, year=year))
-    return _confirm_page(unit, year, form, publishing=publishing)
+    if publishing:
+        work, what = (lambda: documents.publish_with_pdf(unit, year, today())), "Đã công khai báo cáo"
+    else:
+        work, what = (lambda: services.unpublish(unit, year)), "Đã thu hồi báo cáo công khai"
+    answer = confirm_action(form, work, back=url_for(".report_page", unit_id=unit.id, year=year),
+                            success=f"{what} năm {year} của {unit.name}.")
+    if answer:
+        return answer
+    return render("disclosure/confirm.html", partial="disclosure/_confirm.html", form=form,
+                  rep=report.build(unit, year), publishing=publishing, status=422 if form.errors else 200,
+                  action=url_for(".publish" if publishing else ".unpublish", unit_id=unit.id, year=year),
+                  back=url_for(".report_page", unit_id=unit.id, year=year))
 
 
 @bp.route("/quan-ly/<int:unit_id>/<int:year>/cong-bo", methods=["GET", "POST"])
@@ -102,3 +84,26 @@ def publish(unit_id, year):
 def unpublish(unit_id, year):
     """Take the report off the public page."""
     return _set_published(unit_id, year, False)
+
+
+@bp.get("/quan-ly/<int:unit_id>/<int:year>.pdf")
+@login_required
+def report_pdf(unit_id, year):
+    """The report in the administrative layout (A4, Tinos), for the notice board and the file."""
+    unit = load(unit_id, year)
+    rep = report.build(unit, year)
+    title = f"Công khai quỹ năm {year} - {unit.name}"
+    return print_or_offer(documents.report_lines(rep), lambda: documents.report_pdf(rep), filename=f"{title}.pdf",
+                          title=title, limit=documents.DIRECT_MAX,
+                          action=url_for(".report_print", unit_id=unit.id, year=year),
+                          back=url_for(".report_page", unit_id=unit.id, year=year))
+
+
+@bp.post("/quan-ly/<int:unit_id>/<int:year>/in-nen")
+@login_required
+def report_print(unit_id, year):
+    """Queue the report (any length) as a background print job."""
+    unit = load(unit_id, year)
+    title = f"Công khai quỹ năm {year} - {unit.name}"
+    return queue_from_form(documents.REPORT_KIND, {"unit_id": unit.id, "year": year}, unit=unit, title=title,
+                           filename=f"{title}.pdf")
