@@ -11,6 +11,7 @@ from app.units.models import Unit
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_log"
+    __not_counted__ = "the log of changes, not a figure"
     __system__ = "append-only, written by the services beside each change"  # app.core.owners
 
     id: Mapped[int] = mapped_column(primary_key=True)

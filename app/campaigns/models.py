@@ -22,6 +22,7 @@ STATUS_LABELS = {OPEN: "Đang mở", CLOSED: "Đã kết thúc"}
 
 class Campaign(db.Model):
     __tablename__ = "campaign"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

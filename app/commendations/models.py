@@ -57,6 +57,7 @@ class CriteriaSet(db.Model):
     (app.commendations.criteria.sets_for)."""
 
     __tablename__ = "criteria_set"
+    __not_counted__ = "the criteria of titles: reports count honorees of issued decisions"
     __shared__ = Shared("bộ tiêu chí dùng chung", routes=("commendations.criteria_",))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,6 +113,7 @@ class Assessment(db.Model):
     """A family (clan, community, unit, citizen) registered for a learning title in a year."""
 
     __tablename__ = "title_assessment"
+    __not_counted__ = "an assessment towards a title: reports count honorees of issued decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -158,6 +160,7 @@ class Decision(db.Model):
     """Quyết định khen thưởng: a draft until issued, then frozen."""
 
     __tablename__ = "commendation_decision"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -238,6 +241,7 @@ class Honoree(db.Model):
     """One line of a decision's attached list."""
 
     __tablename__ = "honoree"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("commendation_decision.id"))
@@ -313,6 +317,7 @@ class CertificateSetting(db.Model):
     """How a unit's Giấy khen looks: one row per unit, defaults when missing."""
 
     __tablename__ = "certificate_setting"
+    __not_counted__ = "the signer and place printed on papers, not a figure"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
@@ -339,6 +344,7 @@ class CommendationCounter(db.Model):
     """Next decision number (per unit and year) and next register number (per unit, year 0)."""
 
     __tablename__ = "commendation_counter"
+    __not_counted__ = "register numbering"
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)

@@ -25,6 +25,7 @@ METHODS = {CASH: "Tiền mặt", TRANSFER: "Chuyển khoản", IN_KIND: "Hiện 
 
 class Donation(db.Model):
     __tablename__ = "donation"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
@@ -132,6 +133,7 @@ class DonationImport(db.Model):
     """A parsed .xlsx upload waiting for the user's confirmation (keyed by a random token)."""
 
     __tablename__ = "donation_import"
+    __not_counted__ = "an import's bookkeeping: the donations it writes are counted"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)

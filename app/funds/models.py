@@ -31,6 +31,7 @@ RECEIPT, VOUCHER = "PT", "PC"  # phiếu thu, phiếu chi
 
 class Fund(db.Model):
     __tablename__ = "fund"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -56,6 +57,7 @@ class Fund(db.Model):
 
 class LedgerEntry(db.Model):
     __tablename__ = "ledger_entry"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("fund.id"))
@@ -140,6 +142,7 @@ class DocumentCounter(db.Model):
     """The next receipt/voucher number per unit, kind and year, bumped inside the write transaction."""
 
     __tablename__ = "document_counter"
+    __not_counted__ = "receipt and voucher numbering"
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(2), primary_key=True)

@@ -48,6 +48,7 @@ def format_quantity(value) -> str:
 
 class GoodsEntry(db.Model):
     __tablename__ = "goods_entry"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)  # the unit that holds the stock

@@ -21,6 +21,7 @@ MANUAL, PUBLISH = "manual", "publish"  # how it was closed: by hand, or by publi
 
 class ClosedPeriod(db.Model):
     __tablename__ = "closed_period"
+    __not_counted__ = "which months are closed: no figure changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

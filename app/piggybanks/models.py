@@ -40,6 +40,7 @@ DISPOSITIONS = {
 
 class PiggyBank(db.Model):
     __tablename__ = "piggy_bank"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -87,6 +88,7 @@ class PiggyBankCycle(db.Model):
     """One issue of a pig: the first one and every tái đàn."""
 
     __tablename__ = "piggy_bank_cycle"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     piggy_bank_id: Mapped[int] = mapped_column(ForeignKey("piggy_bank.id"))
@@ -106,6 +108,7 @@ class PiggyBankOpening(db.Model):
     """One count (mổ heo) in front of two witnesses; voided, never deleted."""
 
     __tablename__ = "piggy_bank_opening"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     piggy_bank_id: Mapped[int] = mapped_column(ForeignKey("piggy_bank.id"), index=True)

@@ -19,6 +19,7 @@ STATUS_LABELS = {
 
 class PrintJob(db.Model):
     __tablename__ = "print_job"
+    __not_counted__ = "the print queue"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

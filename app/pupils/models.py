@@ -50,6 +50,7 @@ def grading_words(level: str) -> list[str]:
 
 class School(db.Model):
     __tablename__ = "school"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -73,6 +74,7 @@ class School(db.Model):
 
 class Pupil(db.Model):
     __tablename__ = "pupil"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -196,6 +198,7 @@ class Sponsorship(db.Model):
     """Đỡ đầu: a donor or teacher supports a pupil for a period, per month or per year."""
 
     __tablename__ = "sponsorship"
+    __not_counted__ = "no report reads sponsorships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

@@ -15,6 +15,7 @@ GLOBAL = 0  # the row every cache key also reads: the tree itself changed
 
 class ReportVersion(db.Model):
     __tablename__ = "report_version"
+    __not_counted__ = "the reports cache's own versions"
 
     # No foreign key: row 0 is the global version, not a unit.
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -26,6 +26,7 @@ STATUS_LABELS = {PENDING: "Chờ duyệt", APPROVED: "Đã duyệt", REJECTED: "
 
 class ScholarshipRound(db.Model):
     __tablename__ = "scholarship_round"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -58,6 +59,7 @@ class ScholarshipRound(db.Model):
 
 class AwardCategory(db.Model):
     __tablename__ = "award_category"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("scholarship_round.id"), index=True)
@@ -106,6 +108,7 @@ class AwardCategory(db.Model):
 
 class Nomination(db.Model):
     __tablename__ = "nomination"
+    __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("scholarship_round.id"))

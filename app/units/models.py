@@ -23,6 +23,7 @@ UNIT_KINDS = {
 
 class Unit(db.Model):
     __tablename__ = "unit"
+    __counted__ = "tree"  # every report reads the tree: any change bumps the global version (app.reports.cache)
     __owner__ = "itself"  # app.core.owners: a unit is scoped by itself (app.core.authz.unit_of)
 
     id: Mapped[int] = mapped_column(primary_key=True)
