@@ -146,7 +146,7 @@ def test_long_list_repeats_the_header_and_numbers_pages_across_the_document(worl
     assert text.index("Ấp Hòa Bình") < text.index("Ấp Tân Lộc")  # groups in Vietnamese order
 
 
-def test_every_certificate_has_its_frame_drawn_once_per_document(decision, tmp_path):
+def test_every_certificate_has_its_frame(decision, tmp_path):
     from PIL import Image
 
     pdf = documents.certificates_pdf(certs.certificates_of(decision))
@@ -160,5 +160,5 @@ def test_every_certificate_has_its_frame_drawn_once_per_document(decision, tmp_p
         band = [image.getpixel((x, y)) for x in range(image.width) for y in range(4, 11)]
         reds.append(sum(1 for r, g, b in band if r > 120 and g < 90 and b < 90))
     assert len(reds) == len(NAMES) and min(reds) > image.width // 2 and max(reds) == min(reds)
-    # The frame is one drawing shared by the pages, not one copy per page.
-    assert pdf.count(b"/Subtype /Form") <= 2
+    # (Whether the pages share one drawing of the frame was the patched drawing cache's promise; stock
+    # WeasyPrint draws it on each page since the speed layer went, issue 16 part 2.)
