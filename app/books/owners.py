@@ -37,7 +37,8 @@ module loads, so no import cycle and no stale list):
                                                None when the entry names no record of its source
                                                (a books-check finding)
     void_plan(entry, user) -> VoidPlan         what the ledger's void page may do with `entry`
-    void(entry, reason)                        void through the owner; VoidRefused(message, field)
+    void(entry, reason)                        void through the owner; a Refusal (the owner's, or
+                                               VoidRefused) beside the reason unless it names a field
 """
 from __future__ import annotations
 
@@ -48,17 +49,17 @@ from typing import Callable
 from flask import url_for
 from sqlalchemy import select
 
+from app.core.refusal import Refusal
 from app.extensions import db
 
 LEDGER, GOODS = "ledger", "goods"
 
 
-class VoidRefused(ValueError):
-    """The owner refused the void (already voided, fund short, closed period ...), with its field."""
+class VoidRefused(Refusal):
+    """Nothing here may void the entry (no owner, or the owner's record is gone); beside the reason.
+    An owner's own refusal (already voided, fund short, closed period ...) comes through as it is."""
 
-    def __init__(self, message: str, field: str | None = "reason"):
-        super().__init__(message)
-        self.field = field
+    default_field = "reason"
 
 
 def _resolve(path: str) -> Callable:
@@ -255,32 +256,19 @@ def owner_of(entry):
     return owner.find(entry) if owner else None
 
 
-def _refusals() -> tuple:
-    return tuple(_resolve(p) for p in (
-        "app.funds.services:FundError", "app.donations.services:DonationError",
-        "app.piggybanks.services:PiggyBankError", "app.scholarships.services:RoundError",
-        "app.commendations.services:CommendationError"))
-
-
 def void(entry, reason: str):
     """Void `entry` through its owner, in the caller's transaction (the caller commits).
 
-    VoidRefused when nothing owns it, it may not be voided, or the owner refuses."""
+    VoidRefused when nothing owns it or it may not be voided; the owner's own refusal (a Refusal:
+    FundError, DonationError, ...) when the owner refuses. The ledger's void page puts a refusal
+    without a field beside the reason."""
     owner = owner_for(entry.source, book_of(entry))
     if owner is None or owner.void_path is None:
         raise VoidRefused("Bút toán này không hủy được.")
     record = owner.find(entry)
     if record is None:
         raise VoidRefused(f"Không tìm thấy {owner.label} đã ghi bút toán này: không thể hủy.")
-    try:
-        return owner.void(record, reason)
-    except VoidRefused:
-        raise
-    except ValueError as err:
-        # Every domain refuses with a ValueError carrying (message, field); anything else is a bug.
-        if isinstance(err, _refusals()) or hasattr(err, "field"):
-            raise VoidRefused(str(err), getattr(err, "field", None) or "reason") from err
-        raise
+    return owner.void(record, reason)  # the owner's Refusal goes through as it is
 
 
 @dataclass

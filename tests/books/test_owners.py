@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 import app as app_package
 from app.books import owners
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import SOURCE_LABELS, LedgerEntry
@@ -180,6 +181,6 @@ def test_voiding_a_goods_entry_through_its_owner_keeps_the_owner_and_the_stock_i
     assert not case.holds() or owners.owner_for(entry.source, owners.GOODS).is_book
     moved = entry.quantity if entry.direction == "in" else -entry.quantity
     assert goods.on_hand(entry.unit, entry.item_key, entry.item_unit) == on_hand - moved
-    with pytest.raises(owners.VoidRefused):  # voided once: the owner refuses a second time
+    with pytest.raises(Refusal):  # voided once: the owner refuses a second time (its own refusal)
         owners.void(entry, "Lần nữa")
     db.session.rollback()

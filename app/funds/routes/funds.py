@@ -1,23 +1,20 @@
-"""Fund pages: the list with balances, a fund's ledger, a new fund, the printed receipt/voucher.
-
-Payments, transfers and voiding live in routes_money.py (same blueprint).
-"""
-from flask import Blueprint, abort, flash, request, url_for
+"""Funds: the list with balances, a fund's ledger (page and export), a new fund."""
+from flask import request, url_for
 from flask_login import current_user, login_required
 
 from app.books.owners import void_link
 from app.core.authz import authorize, get_or_404
-from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from . import services
-from .forms import FundForm, LedgerFilterForm
-from .models import Fund, LedgerEntry
-from .queries import ledger_query
+from .. import services
+from ..forms import FundForm, LedgerFilterForm
+from ..models import Fund, LedgerEntry
+from ..queries import ledger_query
 
-bp = Blueprint("funds", __name__, url_prefix="/quy")
+from . import bp
 
 
 @bp.get("/")
@@ -103,27 +100,8 @@ def create():
     form.unit_id.choices = scope_choices(current_user.unit)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data, "money.write")
-        try:
-            fund = services.create_fund(unit, form.name.data, form.description.data)
-            db.session.commit()
-        except services.FundError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã tạo quỹ “{fund.name}”.", "success")
-            return go(url_for(".detail", fund_id=fund.id))
+        if answer := attempt(form, lambda: services.create_fund(unit, form.name.data, form.description.data),
+                             url=lambda fund: url_for(".detail", fund_id=fund.id),
+                             success=lambda fund: f"Đã tạo quỹ “{fund.name}”."):
+            return answer
     return form_page("funds/fund_form.html", "funds/_fund_form.html", form)
-
-
-@bp.get("/but-toan/<int:entry_id>/phieu.pdf")
-@login_required
-def receipt_pdf(entry_id):
-    """Phiếu thu (income) or phiếu chi (payment), A5 portrait; voided ones say ĐÃ HỦY."""
-    entry = get_or_404(LedgerEntry, entry_id)
-    if not entry.number:
-        abort(404)  # reversals have no document of their own; the original prints ĐÃ HỦY
-    from app.printing.services import pdf_response, render_pdf
-
-    pdf = render_pdf("funds/pdf_voucher.html", entry=entry, reversal=services.reversal_of(entry))
-    title = "Phiếu thu" if entry.kind == "PT" else "Phiếu chi"
-    return pdf_response(pdf, f"{title} {entry.number}.pdf")
