@@ -5,10 +5,10 @@ Receiving happens through donations (a gift in kind); a hand-out ("Xuất hiện
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import clock, idempotency
+from app.core import clock
 from app.core.authz import authorize, get_or_404, is_id
 from app.core.export import export_table
-from app.core.views import attach_error, attempt, form_page, go, page_number, render
+from app.core.views import attempt, form_page, go, page_number, render
 from app.extensions import db
 from app.funds.forms import VoidForm
 from app.units.models import Unit
@@ -30,14 +30,19 @@ def _unit_filter(field):
     return get_or_404(Unit, field.data)
 
 
+def _stock():
+    """(filter form, stock rows) for the stock page and its export: one reading of the filters."""
+    filters = StockFilterForm(request.args)
+    unit = _unit_filter(filters.don_vi)
+    return filters, services.stock(unit or current_user.unit, only_on_hand=filters.con.data == "1")
+
+
 @bp.get("/")
 @login_required
 def index():
     """Stock per unit and item in the user's scope: received, given out, on hand, value on hand."""
     authorize("view")
-    filters = StockFilterForm(request.args)
-    unit = _unit_filter(filters.don_vi)
-    rows = services.stock(unit or current_user.unit, only_on_hand=filters.con.data == "1")
+    filters, rows = _stock()
     return render("goods/index.html", partial="goods/_stock.html", filters=filters, rows=rows)
 
 
@@ -46,11 +51,9 @@ def index():
 def index_export():
     """The stock table (same filters) as .xlsx, or CSV with ?format=csv."""
     authorize("view")
-    filters = StockFilterForm(request.args)
-    unit = _unit_filter(filters.don_vi)
+    _, stock = _stock()
     rows = ((r["unit_name"], r["item"], r["item_unit"], r["received"], r["given_out"], r["on_hand"],
-             r["value_on_hand"]) for r in services.stock(unit or current_user.unit,
-                                                          only_on_hand=filters.con.data == "1"))
+             r["value_on_hand"]) for r in stock)
     return export_table("Tồn kho hiện vật.xlsx", ["Đơn vị", "Hiện vật", "Đơn vị tính", "Đã nhận", "Đã xuất",
                                                   "Còn lại", "Giá trị còn lại (đồng)"], rows,
                         sheet_title="Tồn kho")
@@ -117,17 +120,14 @@ def give_out():
     form.stock_id.choices = _stock_choices()
     if form.validate_on_submit():
         key = get_or_404(GoodsEntry, form.stock_id.data, "goods.write")
-        done = attempt(form, services.GoodsError, lambda: idempotency.once(
-            form.idem_key.data,
-            lambda: services.give_out(key.unit, item=key.item, item_unit=key.item_unit,
-                                      quantity=form.quantity.data, entry_date=form.entry_date.data,
-                                      recipient=form.recipient.data, purpose=form.purpose.data,
-                                      basis=form.basis.data),
-            url=lambda entry: url_for(".detail", entry_id=entry.id)))
-        if done is not None:
-            if done.created:
-                flash(f"Đã ghi phiếu xuất {done.obj.number}.", "success")
-            return go(done.url)
+        if answer := attempt(
+                form, lambda: services.give_out(key.unit, item=key.item, item_unit=key.item_unit,
+                                                quantity=form.quantity.data, entry_date=form.entry_date.data,
+                                                recipient=form.recipient.data, purpose=form.purpose.data,
+                                                basis=form.basis.data),
+                once=True, url=lambda entry: url_for(".detail", entry_id=entry.id),
+                success=lambda entry: f"Đã ghi phiếu xuất {entry.number}."):
+            return answer
     return form_page("goods/give_out.html", "goods/_give_out_form.html", form)
 
 
@@ -149,7 +149,7 @@ def entry_pdf(entry_id):
         abort(404)  # reversals have no paper of their own; the original prints ĐÃ HỦY
     from app.printing.services import pdf_response, render_pdf
 
-    template = "goods/pdf_receipt.html" if entry.direction != OUT else "goods/pdf_issue.html"
+    template = "pdf/goods/receipt.html" if entry.direction != OUT else "pdf/goods/issue.html"
     pdf = render_pdf(template, entry=entry, reversal=services.reversal_of(entry))
     title = "Biên bản giao nhận hiện vật" if entry.direction != OUT else "Phiếu xuất hiện vật"
     return pdf_response(pdf, f"{title} {entry.number}.pdf")
@@ -181,16 +181,10 @@ def void(entry_id):
             flash(refusal, "error")
             return go(back)
         return render("goods/void.html", entry=entry, form=form, refusal=refusal, owner=owner, back=back)
-    if form.validate_on_submit():
-        try:
-            services.reverse(entry, form.reason.data)
-            db.session.commit()
-        except services.GoodsError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã hủy phiếu xuất {entry.number}.", "success")
-            return go(back)
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.reverse(entry, form.reason.data), url=back,
+            success=f"Đã hủy phiếu xuất {entry.number}.")):
+        return answer
     return form_page("goods/void.html", "goods/_void_form.html", form, entry=entry, refusal="", owner=owner,
                      back=back)
 
