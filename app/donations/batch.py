@@ -5,6 +5,8 @@ from app.core import books
 from app.vn.money import MoneyError, parse_money
 from app.vn.text import clean
 
+from . import services
+from .donor_services import find_or_create_donor
 from .donors import DONOR_KINDS
 from .models import IN_KIND, METHODS
 
@@ -63,3 +65,18 @@ def check(rows: list[Row]) -> list[Row]:
         except MoneyError as err:
             r.errors.append(str(err))
     return filled
+
+
+def record_sheet(campaign, rows: list[Row], *, donation_date, collector_name: str = "",
+                 collector_unit=None):
+    """Record every checked row of one sheet (all or nothing: the caller commits or rolls back);
+    returns the first donation."""
+    saved = []
+    for r in rows:
+        v = r.values
+        donor = find_or_create_donor(campaign.unit, v["name"], v["kind"], v["address"])
+        saved.append(services.record_donation(campaign, donor, r.amount, donation_date=donation_date,
+                                              method=v["method"], collector_name=collector_name,
+                                              collector_unit=collector_unit, note=v["note"],
+                                              anonymous=v["anonymous"] == "1"))
+    return saved[0]

@@ -86,10 +86,19 @@ def create_donors_bulk(unit: Unit, rows: list[dict]) -> list[int]:
     return ids
 
 
+# _clean_fields names its fields after the quick-entry form (a gift's donor); a donor's own are shorter.
+_OWN_FIELDS = {"donor_name": "name", "donor_kind": "kind"}
+
+
 def update_donor(donor: Donor, *, name: str, kind: str, address: str = "", phone: str = "",
                  note: str = "") -> Donor:
+    """Correct a donor's details; a refusal names the donor's own fields (name, kind), not the gift form's."""
     before = donor.audit_dict()
-    for key, value in _clean_fields(name, kind, address, phone, note).items():
+    try:
+        fields = _clean_fields(name, kind, address, phone, note)
+    except DonorError as err:
+        raise err.at(_OWN_FIELDS.get(err.field, err.field)) from None
+    for key, value in fields.items():
         setattr(donor, key, value)
     db.session.flush()
     record("update", donor, before=before, after=donor.audit_dict())

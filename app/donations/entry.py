@@ -1,4 +1,4 @@
-"""Helpers shared by the entry views: choices, remembered campaign/date, saving one gift."""
+"""Helpers shared by the entry views: choices, remembered campaign/date, the records a form names."""
 from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -80,30 +80,11 @@ def load_collector_unit(unit_id) -> Unit | None:
     return get_or_404(Unit, unit_id, "donation.write")
 
 
-def donor_for(form, campaign: Campaign) -> Donor:
-    """The picked donor (a suggestion) or the one found/created from the typed name."""
-    picked = (form.donor_id.data or "").strip()
-    if picked and picked.isdigit() and int(picked):
-        donor = get_or_404(Donor, int(picked), "donation.write")
-        return donor_services.resolve(donor)
-    return donor_services.find_or_create_donor(campaign.unit, form.donor_name.data, form.donor_kind.data,
-                                               form.address.data, form.phone.data)
-
-
-def save_one(form) -> "services.Donation":
-    """Record the gift described by a DonationForm (raises DonationError/DonorError)."""
-    campaign = load_campaign(form.campaign_id.data)
-    collector_unit = load_collector_unit(form.collector_unit_id.data)
-    donor = donor_for(form, campaign)
-    try:
-        quantity = services.parse_quantity(form.quantity.data)
-    except ValueError as err:
-        raise services.DonationError(str(err), "quantity") from None
-    return services.record_donation(campaign, donor, form.amount.data, donation_date=form.donation_date.data,
-                                    method=form.method.data, item=form.item.data, quantity=quantity,
-                                    item_unit=form.item_unit.data, collector_name=form.collector_name.data,
-                                    collector_unit=collector_unit, note=form.note.data,
-                                    anonymous=form.anonymous.data)
+def load_donor(donor_id: int | None) -> Donor | None:
+    """The picked suggestion (in scope, merges followed), or None when none was picked."""
+    if donor_id is None:
+        return None
+    return donor_services.resolve(get_or_404(Donor, donor_id, "donation.write"))
 
 
 def my_recent(limit: int = 10):

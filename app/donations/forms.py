@@ -8,6 +8,7 @@ from app.funds.forms import DATE_FORMAT
 
 from .donors import DONOR_KINDS
 from .models import METHODS
+from .services import Gift
 
 _LEN = "Quá {max} ký tự."
 MONEY = "tien"  # the list filter value for gifts of money (cash and transfer), apart from goods
@@ -39,6 +40,24 @@ class DonationForm(IdempotentForm):
     note = StringField("Ghi chú", validators=[_len(500)])
     # This gift only: a named business may give once under its name and once anonymously.
     anonymous = BooleanField("Ẩn danh khi công khai")
+
+    def names_donor(self) -> bool:
+        """A name typed, a suggestion picked, or an anonymous donor: someone the gift is from."""
+        return bool(self.donor_name.data or self.donor_id.data or self.donor_kind.data == "anonymous")
+
+    def picked_donor_id(self) -> int | None:
+        """The id of the suggestion picked (a hidden input), or None: the typed name counts."""
+        picked = (self.donor_id.data or "").strip()
+        return int(picked) if picked.isdigit() and int(picked) else None
+
+    def gift(self) -> Gift:
+        """The gift as plain values: the one place the write path reads this form."""
+        return Gift(amount=self.amount.data, donation_date=self.donation_date.data,
+                    donor_name=self.donor_name.data or "", donor_kind=self.donor_kind.data,
+                    address=self.address.data or "", phone=self.phone.data or "", method=self.method.data,
+                    item=self.item.data or "", quantity=self.quantity.data or "",
+                    item_unit=self.item_unit.data or "", collector_name=self.collector_name.data or "",
+                    note=self.note.data or "", anonymous=bool(self.anonymous.data))
 
 
 class BatchForm(IdempotentForm):

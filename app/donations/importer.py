@@ -15,6 +15,8 @@ from app.campaigns.models import Campaign
 from app.campaigns.services import campaigns_in_scope
 from app.core import books, idempotency, imports
 from app.core.clock import utcnow
+from app.core.refusal import Refusal
+from app.core.xlsx import XlsxError, read_upload
 from app.extensions import db
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
@@ -131,7 +133,7 @@ def _service_check(row: dict, campaign) -> None:
             item_unit=row.get("item_unit", ""), collector_name=row["collector"], note=row["note"])
     except DonorError as err:
         row["errors"].append(str(err))
-    except services.DonationError as err:
+    except Refusal as err:  # the gift's rules: DonationError, or the campaign's or goods register's own
         label = _LABELS.get(err.field)
         row["errors"].append(f"{label}: {err}" if label and label not in str(err) else str(err))
 
@@ -154,6 +156,15 @@ def _check_goods(row: dict, qty_raw) -> None:
     except (ValueError, goods_services.GoodsError) as err:
         row["quantity"] = _text(qty_raw)
         errs.append(f"Số lượng không hợp lệ: {err}")
+
+
+def upload(user, unit, file, max_bytes: int | None) -> DonationImport:
+    """Read an uploaded filled template, check each row (writing nothing) and keep the rows for the
+    preview. XlsxError when the file is unreadable or not the template."""
+    rows = read_upload(file, MAX_ROWS, max_bytes=max_bytes, columns=len(HEADERS))
+    if not rows or [str(h or "").strip() for h in rows[0][:2]] != HEADERS[:2]:
+        raise XlsxError("Tệp không đúng mẫu: dòng đầu phải là tiêu đề của tệp mẫu (Ngày, Họ tên người đóng góp, ...).")
+    return store(user, unit, file.filename, parse_rows(rows, unit))
 
 
 def store(user, unit, filename: str, rows: list[dict]) -> DonationImport:
@@ -192,7 +203,7 @@ def written(imp: DonationImport) -> int:
 def check_rows(rows: list[dict], authorize_campaign) -> dict[int, Campaign]:
     """Every row checked again as it will be written, before anything is: its campaign in the
     user's scope and open, the donor's fields and the gift's rules (the preview may have gone stale).
-    Returns {campaign id: campaign}; DonationError or DonorError ("Dòng N: ...") for a refused row."""
+    Returns {campaign id: campaign}; the refusal of a refused row ("Dòng N: ...")."""
     campaigns: dict[int, Campaign] = {}
     for row in rows:
         cid = row["campaign_id"]
@@ -204,7 +215,7 @@ def check_rows(rows: list[dict], authorize_campaign) -> dict[int, Campaign]:
                 campaigns[cid], SimpleNamespace(id=None), row["amount"], donation_date=date.fromisoformat(row["date"]),
                 method=row["method"], item=row["item"], quantity=row.get("quantity") or None,
                 item_unit=row.get("item_unit", ""), collector_name=row["collector"], note=row["note"])
-        except (services.DonationError, DonorError) as err:
+        except Refusal as err:
             err.args = (f"Dòng {row['line']}: {err}",)
             raise
     return campaigns

@@ -1,12 +1,14 @@
 """Donation rules: record (one ledger or goods entry each), void (reverse the entry), list queries.
 
-Services never commit; the caller commits (or rolls back on DonationError).
+Services never commit; the caller commits (or rolls back on a Refusal: DonationError, or the refusal
+of the campaign, fund, goods or period rule that said no, let through with the donation form's field).
 A gift of money posts one income to its campaign's fund through
 app.funds.services.post_income(source="donation", source_id=donation.id). A gift in kind is not
 cash: it posts one goods entry (biên bản giao nhận, GN-...) at the campaign's unit through
 app.goods.services.receive(source="donation", source_id=donation.id); its entry_id stays NULL.
 """
-from app.core.refusal import Refusal
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -18,15 +20,16 @@ from app.core import books
 from app.core.actor import actor_id
 from app.core.authz import scope_filter, scope_unit_ids
 from app.campaigns.models import Campaign
-from app.campaigns.services import CampaignError, ensure_open
+from app.campaigns.services import ensure_open
 from app.core.clock import utcnow
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
 from app.goods import services as goods
 from app.units.models import Unit
 from app.vn.text import clean, fold
 
-from .donor_services import DonorError, resolve
+from .donor_services import DonorError, find_or_create_donor, resolve
 from .donors import Donor
 from .models import IN_KIND, METHODS, Donation
 
@@ -68,10 +71,7 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
     anonymous: the donor asked for this gift to stay anonymous in public lists (the disclosure
     and the honour roll show "Nhà hảo tâm ẩn danh"); the receipt and the ledger keep the name.
     """
-    try:
-        ensure_open(campaign)
-    except CampaignError as err:
-        raise DonationError(str(err), "campaign_id") from None
+    ensure_open(campaign)  # CampaignError beside campaign_id
     _period_open(donation_date, campaign.unit_id, collector_unit.id if collector_unit else None, "donation_date")
     if method not in METHODS:
         raise DonationError("Hình thức đóng góp không hợp lệ.", "method")
@@ -92,10 +92,7 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
             raise DonationError("Vui lòng nhập số lượng hiện vật (ví dụ: 50).", "quantity")
         if not item_unit:
             raise DonationError("Vui lòng nhập đơn vị tính (ví dụ: quyển, chiếc, kg).", "item_unit")
-        try:
-            quantity = goods.quantity_of(quantity)
-        except goods.GoodsError as err:
-            raise DonationError(str(err), "quantity") from None
+        quantity = goods.quantity_of(quantity)  # GoodsError beside quantity
     for value, limit, field in ((item, 200, "item"), (item_unit, 30, "item_unit"),
                                 (collector_name, 120, "collector_name"), (note, 500, "note")):
         if len(value) > limit:
@@ -127,41 +124,82 @@ def record_donation(campaign: Campaign, donor: Donor, amount: int, *, donation_d
     if donation.method == IN_KIND:
         donation.goods_entry = _receive_goods(campaign, donor, donation)
     else:
-        try:
-            entry = funds.post_income(campaign.fund, amount, entry_date=donation_date, source="donation",
-                                      source_id=donation.id, counterparty=donor.name,
-                                      counterparty_address=donor.address,
-                                      description=purpose_text(campaign, donation), method=method)
-        except funds.FundError as err:
-            raise DonationError(str(err), _FIELDS.get(err.field)) from None
-        donation.entry = entry
+        with _beside_donation_fields():
+            donation.entry = funds.post_income(campaign.fund, amount, entry_date=donation_date, source="donation",
+                                               source_id=donation.id, counterparty=donor.name,
+                                               counterparty_address=donor.address,
+                                               description=purpose_text(campaign, donation), method=method)
     db.session.flush()
     record("create", donation, after=donation.audit_dict())
     return donation
 
 
-# Service fields -> the donation forms' fields, so an error shows beside the right input.
+@dataclass(frozen=True)
+class Gift:
+    """One gift as typed on the quick-entry form, in plain values (DonationForm.gift() builds it).
+    The campaign, the collecting unit and a picked donor are records the view loads in scope."""
+
+    amount: int
+    donation_date: date
+    donor_name: str = ""
+    donor_kind: str = "person"
+    address: str = ""
+    phone: str = ""
+    method: str = "cash"
+    item: str = ""
+    quantity: str = ""  # as typed: "50", "2,5"
+    item_unit: str = ""
+    collector_name: str = ""
+    note: str = ""
+    anonymous: bool = False
+
+
+def record_gift(campaign: Campaign, gift: Gift, *, donor: Donor | None = None,
+                collector_unit: Unit | None = None) -> Donation:
+    """record_donation for a typed gift: `donor` a picked suggestion, else the unit's donor with the
+    typed name found or added (DonorError, DonationError or the rule's own refusal otherwise)."""
+    if donor is None:
+        donor = find_or_create_donor(campaign.unit, gift.donor_name, gift.donor_kind, gift.address, gift.phone)
+    try:
+        quantity = parse_quantity(gift.quantity)
+    except ValueError as err:
+        raise DonationError(str(err), "quantity") from None
+    return record_donation(campaign, donor, gift.amount, donation_date=gift.donation_date, method=gift.method,
+                           item=gift.item, quantity=quantity, item_unit=gift.item_unit,
+                           collector_name=gift.collector_name, collector_unit=collector_unit, note=gift.note,
+                           anonymous=gift.anonymous)
+
+
+# The ledger's and goods register's fields -> the donation forms' fields, so a refusal shows beside the
+# right input (any other field, e.g. the fund's "source": at the top of the form).
 _FIELDS = {"amount": "amount", "value": "amount", "quantity": "quantity", "item": "item", "item_unit": "item_unit",
            "entry_date": "donation_date"}
 
 
+@contextmanager
+def _beside_donation_fields():
+    """Let a fund's or goods register's refusal through, pointed at the donation form's field."""
+    try:
+        yield
+    except (funds.FundError, goods.GoodsError) as err:
+        raise err.at(_FIELDS.get(err.field)) from None
+
+
 def _receive_goods(campaign: Campaign, donor: Donor, donation):
     """The goods entry of a gift in kind: stock of the campaign's unit, valued at the gift's amount."""
-    try:
+    with _beside_donation_fields():
         return goods.receive(campaign.unit, item=donation.item, item_unit=donation.item_unit,
                              quantity=donation.quantity, value=donation.amount, entry_date=donation.donation_date,
                              giver=donor.name or "Nhà hảo tâm", giver_address=donor.address, campaign=campaign,
                              source="donation", source_id=donation.id,
                              description=purpose_text(campaign, donation))
-    except goods.GoodsError as err:
-        raise DonationError(str(err), _FIELDS.get(err.field)) from None
 
 
 def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
     """Many gifts to one campaign in a few statements, under the same rules as record_donation.
 
     rows: dicts with `donor` and the keyword arguments of record_donation. All or nothing:
-    the first bad row raises DonationError (with `.row`, its index) and the caller rolls back.
+    the first bad row raises its Refusal (with `.row`, its index) and the caller rolls back.
     Each donation still gets its own ledger entry, receipt number and audit entry; a gift in kind
     its own goods entry (biên bản giao nhận number) instead, never a ledger entry.
     """
@@ -173,7 +211,7 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
         donor = resolve(row.pop("donor"))
         try:
             fields = _donation_fields(campaign, donor, row.pop("amount"), **row)
-        except DonationError as err:
+        except Refusal as err:
             err.row = index
             raise
         values.append((fields, donor))
@@ -190,7 +228,7 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
         if fields["method"] == IN_KIND:
             try:
                 goods_of[donation_id] = _receive_goods(campaign, donor, Donation(id=donation_id, **fields)).id
-            except DonationError as err:
+            except Refusal as err:
                 err.row = index
                 raise
     for donation_id, (fields, donor) in zip(ids, values):
@@ -201,10 +239,8 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
         items.append({"amount": fields["amount"], "entry_date": fields["donation_date"], "source": "donation",
                       "source_id": donation_id, "counterparty": donor.name, "counterparty_address": donor.address,
                       "description": purpose_text(campaign, probe), "method": fields["method"]})
-    try:
+    with _beside_donation_fields():
         entry_ids = funds.post_incomes_bulk(campaign.fund, items)
-    except funds.FundError as err:
-        raise DonationError(str(err), _FIELDS.get(err.field)) from None
     entry_of = dict(zip(money_ids, entry_ids))
     db.session.execute(update(Donation), [{"id": d, "entry_id": entry_of.get(d), "goods_entry_id": goods_of.get(d)}
                                           for d in ids])
@@ -244,16 +280,13 @@ def void_donation(donation: Donation, reason: str) -> Donation:
 
     _period_open(donation.donation_date, donation.unit_id, donation.collector_unit_id, "reason", OWNER_HINT)
     before = donation.audit_dict()
-    if donation.goods_entry_id is not None:
-        try:
+    try:
+        if donation.goods_entry_id is not None:
             goods.reverse(donation.goods_entry, reason)
-        except goods.GoodsError as err:
-            raise DonationError(str(err), "reason") from None
-    else:
-        try:
+        else:
             funds.reverse(donation.entry, reason)
-        except funds.FundError as err:
-            raise DonationError(str(err), "reason") from None
+    except (funds.FundError, goods.GoodsError) as err:
+        raise err.at("reason") from None  # the void form has only the reason
     donation.voided_at = utcnow()
     donation.void_reason = reason[:500]
     donation.voided_by_id = actor_id()
@@ -369,5 +402,5 @@ def recent(campaign: Campaign, limit: int = 10) -> list[Donation]:
                                    .limit(limit)).unique())
 
 
-__all__ = ["DonationError", "DonorError", "record_donation", "void_donation", "donation_query", "listing",
+__all__ = ["DonationError", "DonorError", "Gift", "record_gift", "record_donation", "void_donation", "donation_query", "listing",
            "totals", "scope_totals", "recent", "parse_quantity", "donation_scope", "in_collector_scope"]

@@ -1,38 +1,21 @@
-"""Batch entry of a whole collection sheet, with the control total typed from the paper."""
-from flask import flash, request, url_for
+"""Batches: a whole paper collection sheet entered at once, checked against its control total."""
+from flask import request, url_for
 from flask_login import login_required
 
-from app.core import idempotency
 from app.core.authz import authorize
-from app.core.views import attach_error, go, render
-from app.extensions import db
+from app.core.views import attempt, render
 from app.vn.money import format_vnd
 
-from . import batch, entry as ent, services
-from .donor_services import DonorError, find_or_create_donor
-from .donors import DONOR_KINDS
-from .forms import BatchForm
-from .models import METHODS
-from .routes import bp
+from .. import batch, entry as ent
+from ..donors import DONOR_KINDS
+from ..forms import BatchForm
+from ..models import METHODS
+from . import bp
 
 
 def _page(form, rows, status=200, **ctx):
     return render("donations/batch.html", partial="donations/_batch.html", status=status, form=form, rows=rows,
                   kinds=DONOR_KINDS, methods={k: v for k, v in METHODS.items() if k != "in_kind"}, **ctx)
-
-
-def _save_all(form, rows):
-    campaign = ent.load_campaign(form.campaign_id.data)
-    collector_unit = ent.load_collector_unit(form.collector_unit_id.data)
-    saved = []
-    for r in rows:
-        v = r.values
-        donor = find_or_create_donor(campaign.unit, v["name"], v["kind"], v["address"])
-        saved.append(services.record_donation(campaign, donor, r.amount, donation_date=form.donation_date.data,
-                                              method=v["method"], collector_name=form.collector_name.data,
-                                              collector_unit=collector_unit, note=v["note"],
-                                              anonymous=v["anonymous"] == "1"))
-    return saved[0]
 
 
 @bp.route("/nhap-theo-danh-sach", methods=["GET", "POST"])
@@ -67,17 +50,13 @@ def batch_entry():
     elif valid_header and not problems and difference:
         form.control_total.errors = list(form.control_total.errors) + [
             "Tổng các dòng không khớp với tổng cộng trên giấy. Chưa lưu dòng nào."]
-    elif valid_header and not problems:
-        try:
-            done = idempotency.once(form.idem_key.data, lambda: _save_all(form, filled),
-                                    url=lambda d: url_for(".index", dot=form.campaign_id.data))
-            db.session.commit()
-        except (services.DonationError, DonorError) as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            ent.remember(form.campaign_id.data, form.donation_date.data)
-            if done.created:
-                flash(f"Đã ghi {len(filled)} khoản đóng góp, tổng cộng {format_vnd(total)}.", "success")
-            return go(done.url)
+    elif valid_header and not problems and (answer := attempt(
+            form, lambda: batch.record_sheet(ent.load_campaign(form.campaign_id.data), filled,
+                                             donation_date=form.donation_date.data,
+                                             collector_name=form.collector_name.data,
+                                             collector_unit=ent.load_collector_unit(form.collector_unit_id.data)),
+            once=True, url=lambda d: url_for(".index", dot=form.campaign_id.data),
+            success=f"Đã ghi {len(filled)} khoản đóng góp, tổng cộng {format_vnd(total)}.")):
+        ent.remember(form.campaign_id.data, form.donation_date.data)
+        return answer
     return _page(form, rows, status=422, total=total, difference=difference)

@@ -1,26 +1,26 @@
-"""Donation pages: quick entry, list (filters, totals, export), detail, void."""
-from flask import Blueprint, flash, request, url_for
+"""Gifts: quick entry of one gift, the list (filters, totals, export), a gift's page, voiding it."""
+from flask import flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import idempotency
-from app.core.authz import authorize, get_or_404, is_id
-from app.core.rendering import is_htmx
-from app.core.paging import Page
-from app.core.views import attach_error, form_page, go, page_number, render
-from app.core.export import export_table
-from app.extensions import db
-from app.vn.money import format_vnd
 from app.campaigns.models import Campaign
 from app.campaigns.services import campaigns_in_scope
+from app.core import idempotency
+from app.core.authz import authorize, get_or_404, is_id
+from app.core.export import export_table
+from app.core.paging import Page
+from app.core.rendering import is_htmx
+from app.core.views import attempt, form_page, go, page_number, render
+from app.donations import routes as package  # EXPORT_BATCH, read at request time
+from app.extensions import db
+from app.vn.money import format_vnd
 
-from . import entry as ent, services
-from .donor_services import DonorError, suggest
-from .forms import MONEY, DonationFilterForm, DonationForm, VoidForm
-from .models import IN_KIND, Donation
+from .. import entry as ent, services
+from ..donor_services import suggest
+from ..forms import MONEY, DonationFilterForm, DonationForm, VoidForm
+from ..models import IN_KIND, Donation
+from . import bp
 
-bp = Blueprint("donations", __name__, url_prefix="/quyen-gop")
 PER_PAGE = 25  # a page of a province's list stays under 30 KB (50 rows weighed 37 KB, 30 rows 30.0 KB)
-EXPORT_BATCH = 2000  # donations read (with their donors, campaigns, receipts) per round trip
 
 
 def _entry_form(formdata=None):
@@ -30,6 +30,25 @@ def _entry_form(formdata=None):
     ent.set_campaign_choices(form.campaign_id)
     form.collector_unit_id.choices = ent.collector_choices()
     return form
+
+
+def _record(form) -> Donation:
+    """The records the form names, loaded in scope, and its gift as plain values: one service call."""
+    return services.record_gift(ent.load_campaign(form.campaign_id.data), form.gift(),
+                                donor=ent.load_donor(form.picked_donor_id()),
+                                collector_unit=ent.load_collector_unit(form.collector_unit_id.data))
+
+
+def _saved(form, done):
+    """After a quick entry: 303 back to the form, or for htmx a blank form with the new row on top."""
+    ent.remember(form.campaign_id.data, form.donation_date.data)
+    if not is_htmx():
+        if done.created:
+            d = done.obj
+            flash(f"Đã ghi {format_vnd(d.amount)} của {d.donor.name}, {d.paper_name} {d.number}.", "success")
+        return go(done.url)
+    return render("donations/entry.html", partial="donations/_entry.html", form=_entry_form(), suggestions=[],
+                  searched=False, recent=ent.my_recent(), saved=done.obj if done.created else None)
 
 
 @bp.route("/nhap", methods=["GET", "POST"])
@@ -50,41 +69,14 @@ def entry():
         return render("donations/entry.html", partial="donations/_entry.html", form=form,
                       suggestions=suggestions, searched=True, recent=ent.my_recent())
     if form.validate_on_submit():
-        if not (form.donor_name.data or form.donor_id.data or form.donor_kind.data == "anonymous"):
+        if not form.names_donor():
             form.donor_name.errors.append("Vui lòng nhập họ tên người đóng góp.")
-        else:
-            try:
-                done = idempotency.once(form.idem_key.data, lambda: ent.save_one(form),
-                                        url=lambda d: url_for(".entry"))
-                db.session.commit()
-            except (services.DonationError, DonorError) as err:
-                db.session.rollback()
-                attach_error(form, err)
-            else:
-                ent.remember(form.campaign_id.data, form.donation_date.data)
-                if not is_htmx():
-                    if done.created:
-                        d = done.obj
-                        flash(f"Đã ghi {format_vnd(d.amount)} của {d.donor.name}, {d.paper_name} {d.number}.",
-                              "success")
-                    return go(done.url)
-                blank = _entry_form()
-                return render("donations/entry.html", partial="donations/_entry.html", form=blank,
-                              suggestions=[], searched=False, recent=ent.my_recent(),
-                              saved=done.obj if done.created else None)
+        # once() inside the work, not attempt(once=True): htmx is answered with a fresh form, not a redirect
+        elif done := attempt(form, lambda: idempotency.once(form.idem_key.data, lambda: _record(form),
+                                                            url=lambda d: url_for(".entry"))):
+            return _saved(form, done)
     return form_page("donations/entry.html", "donations/_entry.html", form, suggestions=suggestions,
                      searched=False, recent=ent.my_recent())
-
-
-@bp.get("/nha-hao-tam/goi-y")
-@login_required
-def donor_suggest():
-    """Likely duplicates of the name being typed (htmx fragment; also a plain page)."""
-    authorize("donation.write")
-    args = request.args
-    found = suggest(current_user.unit, args.get("donor_name", ""), args.get("phone", ""), args.get("address", ""))
-    return render("donations/suggest_page.html", partial="donations/_suggest.html", suggestions=found,
-                  searched=bool(args.get("donor_name")))
 
 
 def _filters():
@@ -130,7 +122,7 @@ def export():
     200,000 donations never sit in memory together), written to a file before it is sent."""
     authorize("view")
     _, stmt = _filters()
-    items = db.session.scalars(services.listing(stmt).execution_options(yield_per=EXPORT_BATCH))
+    items = db.session.scalars(services.listing(stmt).execution_options(yield_per=package.EXPORT_BATCH))
     rows = ((d.donation_date, d.number, d.donor.name, d.donor.kind_label,
              d.donor.address, d.donor.phone, d.amount, d.method_label, d.in_kind_text, d.campaign.name,
              d.collector_label, d.note, "Đã hủy: " + d.void_reason if d.voided else "") for d in items)
@@ -166,14 +158,8 @@ def void(donation_id):
             flash("Khoản đóng góp này đã được hủy trước đó.", "error")
             return go(back)
         return render("donations/void.html", d=donation, form=form)
-    if form.validate_on_submit():
-        try:
-            services.void_donation(donation, form.reason.data)
-            db.session.commit()
-        except services.DonationError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã hủy khoản đóng góp ({donation.paper_name} {donation.number}).", "success")
-            return go(back)
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.void_donation(donation, form.reason.data), url=back,
+            success=f"Đã hủy khoản đóng góp ({donation.paper_name} {donation.number}).")):
+        return answer
     return form_page("donations/void.html", "donations/_void_form.html", form, d=donation)

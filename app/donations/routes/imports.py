@@ -1,16 +1,14 @@
-"""Import donations from .xlsx: template download, upload → preview, confirm."""
+"""Imports: donations from .xlsx: the template, upload → preview, confirmation."""
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize
-from app.core.views import attach_error, form_page, go, render
-from app.core.xlsx import XlsxError, export_response, read_upload
-from app.extensions import db
+from app.core.views import attempt, form_page, go, render
+from app.core.xlsx import export_response
 
-from . import importer, services
-from .donor_services import DonorError
-from .forms import ImportForm
-from .routes import bp
+from .. import importer
+from ..forms import ImportForm
+from . import bp
 
 
 @bp.get("/nhap-excel/mau.xlsx")
@@ -27,21 +25,11 @@ def import_upload():
     """Upload a filled template; the parsed rows are kept server-side and previewed."""
     authorize("donation.write")
     form = ImportForm()
-    if form.validate_on_submit():
-        try:
-            rows = read_upload(request.files.get("file"), importer.MAX_ROWS,
-                               max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), columns=len(importer.HEADERS))
-        except XlsxError as err:
-            form.form_errors.append(str(err))
-        else:
-            if not rows or [str(h or "").strip() for h in rows[0][:2]] != importer.HEADERS[:2]:
-                form.form_errors.append("Tệp không đúng mẫu: dòng đầu phải là tiêu đề của tệp mẫu "
-                                        "(Ngày, Họ tên người đóng góp, ...).")
-            else:
-                parsed = importer.parse_rows(rows, current_user.unit)
-                imp = importer.store(current_user, current_user.unit, request.files["file"].filename, parsed)
-                db.session.commit()
-                return go(url_for(".import_preview", token=imp.token))
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: importer.upload(current_user, current_user.unit, request.files.get("file"),
+                                          current_app.config.get("MAX_CONTENT_LENGTH")),
+            url=lambda imp: url_for(".import_preview", token=imp.token))):
+        return answer
     return form_page("donations/import.html", "donations/_import_form.html", form)
 
 
@@ -60,12 +48,9 @@ def import_preview(token):
         # Others in scope may look at an upload, only its uploader writes it.
         form.form_errors.append("Chỉ người đã tải tệp lên mới xác nhận ghi được.")
     elif form.validate_on_submit() and imp.confirmed_at is None:
-        try:
-            done = importer.confirm(imp, lambda c: authorize("donation.write", c), form.idem_key.data,
-                                    url_for(".index"))
-        except (services.DonationError, DonorError) as err:  # a row gone stale since the preview
-            db.session.rollback()
-            attach_error(form, err)
+        done = attempt(form, lambda: importer.confirm(imp, lambda c: authorize("donation.write", c),
+                                                      form.idem_key.data, url_for(".index")))
+        if done is None:  # a row gone stale since the preview: refused beside the form
             _stopped_at(form, importer.written(imp), len(importer.rows_to_write(imp)))
         else:
             if done.by_me:

@@ -1,19 +1,32 @@
-"""Donor pages (nhà hảo tâm): list with search and export, a donor's gifts, edit details, merge two donors."""
-from flask import flash, request, url_for
+"""Donors (nhà hảo tâm): suggestions while a name is typed, the list with search and export, a donor's
+gifts, correcting their details, merging two donors."""
+from flask import request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.core.authz import authorize, can, get_or_404, is_id
-from app.core.paging import paginate_ids
-from app.core.views import attach_error, form_page, go, page_number, render
 from app.core.export import export_table
+from app.core.paging import paginate_ids
+from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
 
-from . import donor_services, services
-from .donors import Donor
-from .forms import DonorForm, MergeForm
-from .models import Donation
-from .routes import bp
+from .. import donor_services, services
+from ..donors import Donor
+from ..forms import DonorForm, MergeForm
+from ..models import Donation
+from . import bp
+
+
+@bp.get("/nha-hao-tam/goi-y")
+@login_required
+def donor_suggest():
+    """Likely duplicates of the name being typed (htmx fragment; also a plain page)."""
+    authorize("donation.write")
+    args = request.args
+    found = donor_services.suggest(current_user.unit, args.get("donor_name", ""), args.get("phone", ""),
+                                   args.get("address", ""))
+    return render("donations/suggest_page.html", partial="donations/_suggest.html", suggestions=found,
+                  searched=bool(args.get("donor_name")))
 
 
 @bp.get("/nha-hao-tam/")
@@ -68,20 +81,12 @@ def donor_merge(donor_id):
                             for d in candidates]
     if form.validate_on_submit():
         keep = get_or_404(Donor, form.keep_id.data, "campaign.manage")
-        try:
-            moved = donor_services.merge_donors(keep, donor)
-            db.session.commit()
-        except donor_services.DonorError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã gộp “{donor.name}” vào “{keep.name}” ({moved} khoản đóng góp được chuyển).", "success")
-            return go(url_for(".donor_detail", donor_id=keep.id))
+        if answer := attempt(form, lambda: donor_services.merge_donors(keep, donor),
+                             url=url_for(".donor_detail", donor_id=keep.id),
+                             success=lambda moved: f"Đã gộp “{donor.name}” vào “{keep.name}” "
+                                                   f"({moved} khoản đóng góp được chuyển)."):
+            return answer
     return form_page("donations/merge.html", "donations/_merge_form.html", form, donor=donor)
-
-
-# The service names fields after the quick-entry form; the edit form's fields are shorter.
-_DONOR_FIELDS = {"donor_name": "name", "donor_kind": "kind"}
 
 
 @bp.route("/nha-hao-tam/<int:donor_id>/sua", methods=["GET", "POST"])
@@ -90,16 +95,10 @@ def donor_edit(donor_id):
     """Correct a donor's name, kind, address, phone or note; the audit log keeps before and after."""
     donor = get_or_404(Donor, donor_id, "donation.write")
     form = DonorForm(obj=donor)
-    if form.validate_on_submit():
-        try:
-            donor_services.update_donor(donor, name=form.name.data, kind=form.kind.data,
-                                        address=form.address.data, phone=form.phone.data, note=form.note.data)
-            db.session.commit()
-        except donor_services.DonorError as err:
-            db.session.rollback()
-            err.field = _DONOR_FIELDS.get(err.field, err.field)
-            attach_error(form, err)
-        else:
-            flash("Đã lưu thông tin người đóng góp.", "success")
-            return go(url_for(".donor_detail", donor_id=donor.id))
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: donor_services.update_donor(donor, name=form.name.data, kind=form.kind.data,
+                                                      address=form.address.data, phone=form.phone.data,
+                                                      note=form.note.data),
+            url=url_for(".donor_detail", donor_id=donor.id), success="Đã lưu thông tin người đóng góp.")):
+        return answer
     return form_page("donations/donor_edit.html", "donations/_donor_form.html", form, donor=donor)
