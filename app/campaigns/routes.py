@@ -1,11 +1,11 @@
 """Campaign pages: list and detail with raised vs target, create/edit, close/reopen, export."""
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
 from app.core.clock import today
 from app.core.export import export_table
-from app.core.views import attach_error, form_page, go, page_number, render
+from app.core.views import attempt, confirm_action, form_page, page_number, render
 from app.extensions import db
 from app.funds.models import Fund
 from app.reports import periods
@@ -106,16 +106,10 @@ def create():
     authorize("campaign.manage")
     form = CampaignForm(unit_id=current_user.unit_id)
     _form_choices(form)
-    if form.validate_on_submit():
-        try:
-            campaign = _save(form)
-            db.session.commit()
-        except services.CampaignError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã tạo đợt vận động “{campaign.name}”.", "success")
-            return go(url_for(".detail", campaign_id=campaign.id))
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: _save(form), url=lambda campaign: url_for(".detail", campaign_id=campaign.id),
+            success=lambda campaign: f"Đã tạo đợt vận động “{campaign.name}”.")):
+        return answer
     return form_page("campaigns/form.html", "campaigns/_form.html", form, campaign=None)
 
 
@@ -129,32 +123,20 @@ def edit(campaign_id):
     form.unit_id.data = campaign.unit_id
     if request.method == "GET":
         form.fund_id.data = campaign.fund_id
-    if form.validate_on_submit():
-        try:
-            _save(form, campaign)
-            db.session.commit()
-        except services.CampaignError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash("Đã lưu đợt vận động.", "success")
-            return go(url_for(".detail", campaign_id=campaign.id))
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: _save(form, campaign), url=url_for(".detail", campaign_id=campaign.id),
+            success="Đã lưu đợt vận động.")):
+        return answer
     return form_page("campaigns/form.html", "campaigns/_form.html", form, campaign=campaign)
 
 
 def _status_view(campaign_id, status):
     campaign = get_or_404(Campaign, campaign_id, "campaign.manage")
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.set_status(campaign, status)
-            db.session.commit()
-        except services.CampaignError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            flash("Đã kết thúc đợt vận động." if status == CLOSED else "Đã mở lại đợt vận động.", "success")
-        return go(url_for(".detail", campaign_id=campaign.id))
+    if answer := confirm_action(form, lambda: services.set_status(campaign, status),
+                                back=url_for(".detail", campaign_id=campaign.id),
+                                success="Đã kết thúc đợt vận động." if status == CLOSED else "Đã mở lại đợt vận động."):
+        return answer
     return render("campaigns/confirm_status.html", campaign=campaign, form=form, new_status=status)
 
 

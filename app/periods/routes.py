@@ -1,11 +1,11 @@
 """Closing pages (/khoa-so): a unit's months and year, closed or open; close with a confirmation
 page that shows what is being closed; reopen (admins, with a reason). All without JavaScript."""
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, can, get_or_404
 from app.core.clock import today
-from app.core.views import attach_error, go, page_number, render
+from app.core.views import attempt, page_number, render
 from app.extensions import db
 from app.units.models import Unit
 from app.units.services import scope_choices
@@ -51,21 +51,11 @@ def close(unit_id, year, month):
         abort(404)
     form = ConfirmForm()
     back = _back(unit.id, year)
-    refusal = ""
-    try:
-        services.check_period(year, month)
-    except services.PeriodError as err:
-        refusal = str(err)
+    refusal = services.period_refusal(year, month)
     if not refusal and form.validate_on_submit():
-        try:
-            row = services.close(unit, year, month)
-            db.session.commit()
-        except services.PeriodError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã khóa sổ {row.label.lower()} của {unit.name}.", "success")
-            return go(back)
+        if answer := attempt(form, lambda: services.close(unit, year, month), url=back,
+                             success=lambda row: f"Đã khóa sổ {row.label.lower()} của {unit.name}."):
+            return answer
     elif refusal and form.is_submitted():
         form.form_errors.append(refusal)
     binding = services.closing_period(unit, services.period_start(year, month)) if month else next(
@@ -83,16 +73,10 @@ def reopen(period_id):
     row = get_or_404(ClosedPeriod, period_id, "books.reopen")
     form = ReopenForm()
     back = _back(row.unit_id, row.year)
-    if form.validate_on_submit():
-        try:
-            services.reopen(row, form.reason.data)
-            db.session.commit()
-        except services.PeriodError as err:
-            db.session.rollback()
-            attach_error(form, err)
-        else:
-            flash(f"Đã mở lại {row.label.lower()} của {row.unit.name}.", "success")
-            return go(back)
+    if form.validate_on_submit() and (answer := attempt(
+            form, lambda: services.reopen(row, form.reason.data), url=back,
+            success=lambda _: f"Đã mở lại {row.label.lower()} của {row.unit.name}.")):
+        return answer
     return render("periods/reopen.html", partial="periods/_reopen_form.html", form=form, row=row, back=back,
                   described=services.describe(row) if row.closed else "",
                   status=422 if form.errors else 200)

@@ -212,6 +212,15 @@ def check_period(year, month, day: date | None = None) -> tuple[int, int]:
     return year, month
 
 
+def period_refusal(year, month) -> str:
+    """Why this period cannot be closed (check_period's message), or "" when it can."""
+    try:
+        check_period(year, month)
+    except PeriodError as err:
+        return str(err)
+    return ""
+
+
 def close(unit: Unit, year: int, month: int = WHOLE_YEAR, *, via: str = MANUAL) -> ClosedPeriod:
     """Close a month (1..12) or the whole year (0) of `unit`'s books, and of every unit below it."""
     year, month = check_period(year, month)
