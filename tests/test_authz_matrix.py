@@ -1,12 +1,24 @@
-"""Every route × every role (and users holding several roles) × own unit / other unit / no login,
-against tests/authz."""
+"""The role sweep, done once (issue 16, part 8): every route × nobody, every role and users holding
+several roles × a record of the user's own unit and of another commune, against tests/authz.
+
+One walk per route asserts what the matrix and the authorisation proof used to check twice:
+refused roles get 403, another commune's records 404, nobody is sent to the login page, permitted
+roles are not refused (GET answers as the table says), a refusal through htmx is the same answer
+without a whole page, and every HTML answer carries the security headers. The proofs in
+tests/proofs keep what only they check (other communes' ids swapped into forms and query values,
+bad input, injection, working controls) and walk every role again only at full size (`make prove`).
+"""
 import pytest
 from flask import url_for
 
 from tests.authz import ALL, merged_table
 from tests.conftest import login
+from tests.proofs.reading import header_problems, is_html
 
 TABLE = merged_table()
+# Users holding several roles (issue 14 B): each pair that occurs in a small association, and one
+# pair of the two roles that only read or enter data. A pair gets what either of its roles gets.
+COMBOS = (("admin", "treasurer"), ("treasurer", "clerk"), ("clerk", "viewer"))
 
 
 def _endpoints(app):
@@ -24,7 +36,7 @@ def _methods(app, endpoint):
     methods = set()
     for r in app.url_map.iter_rules(endpoint):
         methods |= r.methods & {"GET", "POST"}
-    return methods
+    return sorted(methods)  # GET before POST: a permitted POST may change what a GET would show
 
 
 def _url(app, endpoint, rule, world, own):
@@ -34,99 +46,84 @@ def _url(app, endpoint, rule, world, own):
         return url_for(endpoint, **args, **query)
 
 
-def _request(client, method, url, **kw):
-    return client.get(url, **kw) if method == "GET" else client.post(url, data={}, **kw)
+def _request(client, method, url, htmx=False):
+    return client.get(url, htmx=htmx) if method == "GET" else client.post(url, data={}, htmx=htmx)
+
+
+def _expect(rule, method, own, allowed):
+    """(expected, check of the status code) for a signed-in user."""
+    if not own:
+        return "404", lambda code: code == 404
+    if not allowed:
+        return "403", lambda code: code == 403
+    if method == "GET":
+        return f"one of {rule.ok_get}", lambda code: code in rule.ok_get
+    return "allowed (not 403/404/5xx)", lambda code: code not in (403, 404) and code < 500
+
+
+class _Walk:
+    def __init__(self):
+        self.failures = []
+
+    def answer(self, who, method, url, resp, expected, ok):
+        if not ok(resp.status_code):
+            self.failures.append(f"{who} {method} {url}: {resp.status_code}, expected {expected}")
+        if is_html(resp) and (problems := header_problems(resp)):
+            self.failures.append(f"{who} {method} {url} ({resp.status_code}): missing headers {problems}")
+
+    def htmx(self, endpoint, who, url, client, plain):
+        """The same GET through htmx: the same answer; a refusal is a fragment (never a whole page),
+        a page says it varies by HX-Request (a long list's print offer excepted)."""
+        resp = client.get(url, htmx=True)
+        code = resp.status_code
+        if code != plain.status_code:
+            self.failures.append(f"{who} GET {url} htmx: {code}, plain {plain.status_code}")
+        if code in (403, 404) and "<html" in resp.get_data(as_text=True):
+            self.failures.append(f"{who} GET {url} htmx: a whole page for a refusal")
+        if code == 200 and "Vary" not in resp.headers and not endpoint.endswith("print_list"):
+            self.failures.append(f"{who} GET {url} htmx: 200 without Vary")
 
 
 @pytest.mark.parametrize("endpoint", sorted(TABLE))
-def test_route_answers_each_role_and_unit_as_the_table_says(app, world, endpoint):
-    rule = TABLE[endpoint]
-    methods = _methods(app, endpoint)
-    failures = []
-
-    # No login.
-    anon = app.test_client()
-    for method in methods:
-        resp = _request(anon, method, _url(app, endpoint, rule, world, True))
-        if rule.public:
-            ok = resp.status_code in (200, 422)
-        else:
-            ok = resp.status_code == 302 and "/dang-nhap" in resp.headers.get("Location", "")
-        if not ok:
-            failures.append(f"anonymous {method}: {resp.status_code}")
-    if rule.public:
-        assert not failures, failures
-        return
-
-    for role in sorted(ALL):
-        for own in ((True, False) if (rule.args or rule.query) else (True,)):
-            client = app.test_client()
-            login(client, world.users[role])
-            url = _url(app, endpoint, rule, world, own)
-            for method in sorted(methods):
-                resp = _request(client, method, url)
-                code = resp.status_code
-                if not own:
-                    expected = "404"
-                    ok = code == 404
-                elif role not in rule.roles:
-                    expected = "403"
-                    ok = code == 403
-                elif method == "GET":
-                    expected = f"one of {rule.ok_get}"
-                    ok = code in rule.ok_get
-                else:
-                    expected = "allowed (not 403/404/5xx)"
-                    ok = code not in (403, 404) and code < 500
-                if not ok:
-                    failures.append(f"{role} {'own' if own else 'other'} {method} {url}: {code}, expected {expected}")
-    assert not failures, "\n".join(failures)
-
-
-# Users holding several roles (issue 14 B): each pair that occurs in a small association, and one
-# pair of the two roles that only read or enter data. A pair gets what either of its roles gets.
-COMBOS = (("admin", "treasurer"), ("treasurer", "clerk"), ("clerk", "viewer"))
-
-
-@pytest.mark.parametrize("endpoint", sorted(TABLE))
-def test_route_answers_users_with_several_roles_as_the_union_of_their_roles(app, world, endpoint):
+def test_route_answers_everyone_as_the_table_says(app, world, endpoint):
     from tests.factories import make_user
 
     rule = TABLE[endpoint]
-    if rule.public:
-        return
     methods = _methods(app, endpoint)
-    failures = []
-    for combo in COMBOS:
-        user = make_user(world.commune, roles=list(combo), username="_".join(combo) + "_multi")
+    walk = _Walk()
+
+    anon = app.test_client()
+    url = _url(app, endpoint, rule, world, True)
+    for method in methods:
+        if rule.public:
+            expected, ok = "200 or 422", lambda code: code in (200, 422)
+        else:
+            expected, ok = "to the login page", None
+        resp = _request(anon, method, url)
+        to_login = resp.status_code == 302 and "/dang-nhap" in resp.headers.get("Location", "")
+        walk.answer("anonymous", method, url, resp, expected, ok or (lambda code, t=to_login: t))
+    if rule.public:
+        assert not walk.failures, "\n".join(walk.failures)
+        return
+
+    users = [((role,), world.users[role]) for role in sorted(ALL)]
+    users += [(combo, make_user(world.commune, roles=list(combo), username="_".join(combo) + "_multi"))
+              for combo in COMBOS]
+    for roles, user in users:
+        who = "+".join(roles)
         client = app.test_client()
         login(client, user)
-        url = _url(app, endpoint, rule, world, True)
-        allowed = any(role in rule.roles for role in combo)
-        for method in sorted(methods):
-            code = _request(client, method, url).status_code
-            if not allowed:
-                ok, expected = code == 403, "403"
-            elif method == "GET":
-                ok, expected = code in rule.ok_get, f"one of {rule.ok_get}"
-            else:
-                ok, expected = code not in (403, 404) and code < 500, "allowed (not 403/404/5xx)"
-            if not ok:
-                failures.append(f"{'+'.join(combo)} {method} {url}: {code}, expected {expected}")
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.parametrize("endpoint", sorted(TABLE))
-def test_htmx_request_gets_same_answer_and_never_a_full_page_when_refused(app, world, endpoint):
-    rule = TABLE[endpoint]
-    if rule.public or "GET" not in _methods(app, endpoint):
-        return
-    client = app.test_client()
-    login(client, world.users["viewer"])
-    url = _url(app, endpoint, rule, world, False if (rule.args or rule.query) else True)
-    plain = client.get(url)
-    htmx = client.get(url, htmx=True)
-    assert plain.status_code == htmx.status_code
-    assert "Vary" in htmx.headers or htmx.status_code != 200 or endpoint.endswith("print_list")
-    if htmx.status_code in (403, 404):
-        assert "<html" not in htmx.get_data(as_text=True)
+        allowed = any(role in rule.roles for role in roles)
+        # One role alone tries the other commune's record too (first: refused, it changes nothing);
+        # a pair only its own, with the union of its roles.
+        names_record = bool(rule.args or rule.query)
+        for own in ((False, True) if names_record and len(roles) == 1 else (True,)):
+            url = _url(app, endpoint, rule, world, own)
+            for method in methods:
+                expected, ok = _expect(rule, method, own, allowed)
+                resp = _request(client, method, url)
+                walk.answer(f"{who} {'own' if own else 'other'}", method, url, resp, expected, ok)
+                # Through htmx, as one role sees it: the viewer, on the other commune's record if any.
+                if roles == ("viewer",) and method == "GET" and own != names_record:
+                    walk.htmx(endpoint, who, url, client, resp)
+    assert not walk.failures, "\n".join(walk.failures)
