@@ -222,7 +222,7 @@ def latest(kinds=("auto", "manual")) -> Backup | None:
 def note_download(backup: Backup, unit_id: int) -> None:
     """Audit-log one download of `backup` (by the current user, of `unit_id`), committed at once: the
     file leaves the server whatever happens next."""
-    from app.audit.services import record
+    from app.audit.services import record  # here, not at the top: the rest of this module works on files only
     from app.core.db import write_mode
     from app.extensions import db
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.core import selection
 from app.core.authz import is_id
+from app.core.paging import paginate_ids
 from app.extensions import db
 from app.pupils.models import Pupil
 from app.units.models import Unit
@@ -39,8 +40,6 @@ def nominations_query(rnd: ScholarshipRound, status: str = "", category_id: int 
 def nominations_page(rnd: ScholarshipRound, status: str, category_id: int | None, page: int, per_page: int):
     """One page of the selection list. Counted without the join to pupil, which only orders the page
     (the WHERE is on nomination alone)."""
-    from app.core.paging import paginate_ids
-
     stmt = nominations_query(rnd, status, category_id)
     return paginate_ids(stmt, Nomination, max(1, min(page or 1, 1_000_000)), per_page,
                         count_stmt=select(Nomination).where(stmt.whereclause))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.core import imports
 from app.core.imports import cell_text
 from app.extensions import db
 from app.pupils import importing as pupil_import
@@ -127,8 +128,6 @@ def check_confirm(rnd: ScholarshipRound, rows: list[Row]) -> list[Row]:
 def check_staged(rnd: ScholarshipRound, dumped: list[dict]) -> tuple[list[Row], bool]:
     """The staged rows loaded again and every one checked, on a snapshot, before the first write:
     (rows, True when a row the preview passed is now refused, with its message)."""
-    from app.core import imports
-
     with imports.checking():
         rows = load_rows(rnd, dumped)
         return rows, pupil_import.recheck(rows)
