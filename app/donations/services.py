@@ -40,15 +40,15 @@ class DonationError(Refusal):
 
 
 def parse_quantity(value) -> Decimal | None:
-    """"50", "2,5", "1.5" → Decimal; "" → None. ValueError with a Vietnamese message otherwise."""
+    """"50", "2,5", "1.5" → Decimal; "" → None. DonationError beside the quantity otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         q = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise ValueError("Số lượng phải là một số, ví dụ 50 hoặc 2,5.") from None
+        raise DonationError("Số lượng phải là một số, ví dụ 50 hoặc 2,5.", "quantity") from None
     if not q.is_finite() or q <= 0 or q >= Decimal("1e12"):
-        raise ValueError("Số lượng phải lớn hơn 0.")
+        raise DonationError("Số lượng phải lớn hơn 0.", "quantity")
     return q.quantize(Decimal("0.01"))
 
 
@@ -82,10 +82,7 @@ def _donation_fields(campaign: Campaign, donor: Donor, amount: int, *, donation_
     if method != IN_KIND:
         item, item_unit, quantity = "", "", None
     if quantity is not None and not isinstance(quantity, Decimal):
-        try:
-            quantity = parse_quantity(quantity)
-        except ValueError as err:
-            raise DonationError(str(err), "quantity") from None
+        quantity = parse_quantity(quantity)
     if method == IN_KIND:
         # The goods register counts stock by item, unit of measure and quantity.
         if quantity is None:
@@ -160,12 +157,8 @@ def record_gift(campaign: Campaign, gift: Gift, *, donor: Donor | None = None,
     typed name found or added (DonorError, DonationError or the rule's own refusal otherwise)."""
     if donor is None:
         donor = find_or_create_donor(campaign.unit, gift.donor_name, gift.donor_kind, gift.address, gift.phone)
-    try:
-        quantity = parse_quantity(gift.quantity)
-    except ValueError as err:
-        raise DonationError(str(err), "quantity") from None
     return record_donation(campaign, donor, gift.amount, donation_date=gift.donation_date, method=gift.method,
-                           item=gift.item, quantity=quantity, item_unit=gift.item_unit,
+                           item=gift.item, quantity=parse_quantity(gift.quantity), item_unit=gift.item_unit,
                            collector_name=gift.collector_name, collector_unit=collector_unit, note=gift.note,
                            anonymous=gift.anonymous)
 
