@@ -16,6 +16,8 @@ from tests.factories_donations import make_campaign
 
 
 FORM_KIT = ("app.core.forms", "app.core.fields", "app.core.wtforms_vi")  # a form's own validators
+# Where the write path starts: entry.save_one(form) before issue 16, services.record_gift(campaign, gift) after.
+WRITE_PATH = {("app.donations.entry", "save_one"), ("app.donations.services", "record_gift")}
 MAY_HOLD_THE_FORM = ("app.donations.routes.gifts.", "app.core.views.attempt",
                      "app.core.idempotency._valid_key")  # the view, attempt(), the idem_key validator
 
@@ -24,13 +26,16 @@ def test_trace_quick_entry(world, as_user):
     campaign = make_campaign(world.commune)
     client = as_user(world.users["clerk"])
     key = _form(client, "/quyen-gop/nhap")
-    ran, got_form, inside = set(), set(), []
+    ran, got_form, inside, writing, written = set(), set(), [], [], set()
 
     def prof(frame, event, arg):
         name = frame.f_globals.get("__name__", "")
         is_view = frame.f_code.co_name == "entry" and name.startswith("app.donations.routes")
+        is_write = (name, frame.f_code.co_name) in WRITE_PATH
         if event == "return" and is_view:
             inside.pop()
+        if event == "return" and is_write:
+            writing.pop()
         if event != "call" or not name.startswith("app."):
             return
         if is_view:
@@ -38,6 +43,10 @@ def test_trace_quick_entry(world, as_user):
         if not inside:  # only what the view runs: not the login, CSRF or session machinery around it
             return
         ran.add(name)
+        if is_write:
+            writing.append(frame)
+        if writing:
+            written.add(name)
         code = frame.f_code
         for var in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]:
             if isinstance(frame.f_locals.get(var), Form) and var != "self" and not name.startswith(FORM_KIT):
@@ -52,6 +61,8 @@ def test_trace_quick_entry(world, as_user):
     domain = sorted(m for m in ran if not m.startswith(("app.core.", "app.vn.", "app.extensions")))
     print(f"\nall app modules: {len(ran)}; domain modules (not core/vn/extensions): {len(domain)}; "
           f"functions handed the form: {len(got_form)}")
+    print(f"write path (from {' or '.join(f'{m}.{f}' for m, f in sorted(WRITE_PATH))}): {len(written)} modules:",
+          ", ".join(sorted(written)))
     print("domain:", ", ".join(domain))
     print("handed the form:", ", ".join(sorted(got_form)))
     print("core/vn:", ", ".join(sorted(set(ran) - set(domain))))
