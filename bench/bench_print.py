@@ -6,18 +6,22 @@
 
 The comparison lays out 200 certificates (the real template, templates/commendations/pdf/
 certificates.html, when it exists) and a long list (LIST_ROWS rows, the attached list's template)
-three ways, each in a fresh subprocess with warm fonts:
+four ways, each in a fresh subprocess with warm fonts:
 - naive: one WeasyPrint document for the whole batch or list (memory grows with its length);
 - plain: the engine (app.printing.services): stock WeasyPrint, one process, chunks of N documents
   laid out one after another and joined with pypdf (bounded memory);
 - fast: the speed layer the engine had before issue 16 (process pool with a warm fork server,
   predicted page breaks, monkey-patched text and background caches, a lean user-agent sheet,
   stylesheet cache, footers cut out of content streams by regex), run from the app as of commit
-  FAST_REF, extracted with `git archive` (BENCH_FAST_REF to choose another).
+  FAST_REF, extracted with `git archive` (BENCH_FAST_REF to choose another), with PRINT_PROCESSES
+  render processes (default one per CPU);
+- fast1: the same old code in one process: its single-process tricks without the process pool.
+Wall seconds, CPU seconds of the whole process tree (render processes included) and peak memory.
 Each twice: idle, then loaded (a CPU-bound `python -c "while True: pass"` running beside it). The
-machine is shared and noisy: compare the ratios of one run, within one condition (the three paths
-of a condition run back to back). Then (not BENCH_QUICK) the engine's 10,000-name list (time,
-memory of the whole process tree, pdftotext checks) and list pages timed while it prints.
+machine is shared and noisy: compare the ratios of one run, within one condition (the four paths
+of a condition run back to back; CPU seconds vary much less than wall seconds there). Then (not
+BENCH_QUICK) the engine's 10,000-name list (time, memory of the whole process tree, pdftotext
+checks) and list pages timed while it prints.
 """
 import datetime
 import json
@@ -105,6 +109,16 @@ def _descendants(pid):
     return out
 
 
+def _cpu(pid):
+    """CPU seconds (user + system) one process has used so far, from /proc/<pid>/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _memory(pid):
     """(Pss, Rss) in kB of one process, from smaps_rollup."""
     values = {}
@@ -132,6 +146,7 @@ class TreeMemory:
 
         self.peak_pss = self.peak_rss = 0
         self.by_pid = {}  # pid: peak PSS in kB
+        self.cpu_by_pid = {}  # pid: CPU seconds at the last sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -141,14 +156,21 @@ class TreeMemory:
             p, r = _memory(pid)
             pss, rss = pss + p, rss + r
             self.by_pid[pid] = max(p, self.by_pid.get(pid, 0))
+            self.cpu_by_pid[pid] = max(_cpu(pid), self.cpu_by_pid.get(pid, 0.0))
         self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
 
     def _run(self):
         while not self._stop.wait(0.05):
             self._sample()
 
+    @property
+    def cpu(self):
+        """CPU seconds the tree used inside the block (render processes sampled every 50 ms)."""
+        return sum(self.cpu_by_pid.values()) - self.cpu_start
+
     def __enter__(self):
         self._sample()
+        self.cpu_start = sum(self.cpu_by_pid.values())
         self._thread.start()
         return self
 
@@ -183,13 +205,15 @@ def check_list(pdf, n):
 
 FAST_REF = "69ccc91d522677b6aacedbb4929cb93a908e0c95"  # the last commit with the old speed layer in app/printing
 LIST_ROWS = 2000
+PATHS = ("naive", "plain", "fast", "fast1")
 N_CERTS = 200
 
 
 def child(kind, n):
     """Runs in a subprocess: render once, print JSON with seconds and peak memory in MB.
 
-    kind: "<path>-<doc>" with path naive, plain or fast and doc certs or list; "list-bg" is the
+    kind: "<path>-<doc>" with path naive, plain, fast or fast1 (the old speed layer in one process)
+    and doc certs or list; "list-bg" is the
     engine's list at nice 10 (the print worker's situation)."""
     os.environ.setdefault("INSTANCE_PATH", "/tmp/skh-bench-print")
     from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound
@@ -218,13 +242,14 @@ def child(kind, n):
         certs = cert_items(rows, real)
         render_pdf("b/naive.html", rows=rows[:3])  # warm: fonts registered, templates compiled
         render_pdf(cert, items=certs[:1])
-        if path == "fast":  # app/printing as of FAST_REF: its render processes, started like the worker
+        if path.startswith("fast"):  # app/printing as of FAST_REF: render processes started like the worker
             from app.printing import procpool
             from app.printing.longlist import render_list_pdf
             from app.printing.many import render_many
 
-            processes = procpool.configured(app.config)
-            procpool.warm(processes)
+            processes = procpool.configured(app.config) if path == "fast" else 1  # fast1: its tricks alone
+            if processes > 1:
+                procpool.warm(processes)
             scope = procpool.background(processes)
         else:
             from contextlib import nullcontext
@@ -245,6 +270,7 @@ def child(kind, n):
             else:
                 pdf = render_many(cert, certs)
         result["seconds"] = time.perf_counter() - start
+        result["cpu"] = memory.cpu
         result["bytes"] = len(pdf)
         if doc == "list" and path == "plain":
             result["check"] = check_list(pdf, n)
@@ -277,7 +303,9 @@ def run(kind, n, root=None):
 
 
 def best(kind, n, rounds, root=None):
-    return min((run(kind, n, root) for _ in range(rounds)), key=lambda r: r["seconds"])
+    result = min((run(kind, n, root) for _ in range(rounds)), key=lambda r: r["seconds"])
+    print(f"  {kind} {n}: {result['seconds']:.2f} s, {result['peak_mb']:.0f} MB", file=sys.stderr, flush=True)
+    return result
 
 
 def compare(list_rows, rounds):
@@ -285,14 +313,16 @@ def compare(list_rows, rounds):
     fast_root = fast_tree(os.environ.get("BENCH_FAST_REF") or FAST_REF)
     out = {}
     for condition in ("idle", "loaded"):
+        print(f"{condition}:", file=sys.stderr, flush=True)
         hog = None
         if condition == "loaded":
             hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
             time.sleep(0.5)
         try:
             for doc, n in (("certs", N_CERTS), ("list", list_rows)):
-                out[doc, condition] = {path: best(f"{path}-{doc}", n, rounds, fast_root if path == "fast" else None)
-                                       for path in ("naive", "fast", "plain")}
+                out[doc, condition] = {path: best(f"{path}-{doc}", n, rounds,
+                                                  fast_root if path.startswith("fast") else None)
+                                       for path in PATHS}
         finally:
             if hog is not None:
                 hog.kill()
@@ -301,17 +331,18 @@ def compare(list_rows, rounds):
 
 
 def print_table(results, list_rows):
-    """The comparison as a table: seconds, peak memory, ratios (>1: the first is faster)."""
+    """The comparison: wall seconds (CPU seconds of the whole process tree), peak memory, ratios of
+    wall seconds (>1: the second is faster)."""
     names = {"certs": f"{N_CERTS} giấy khen", "list": f"danh sách {list_rows:,} tên".replace(",", ".")}
-    print("\n| tài liệu | máy | thô (naive) | nhanh (fast, cũ) | chia khúc (plain) "
-          "| nhanh/plain | plain/thô | nhanh/thô |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| tài liệu | máy | naive | plain (engine) | fast (cũ, 2 tiến trình) | fast1 (cũ, 1 tiến trình) "
+          "| plain÷fast | plain÷fast1 | naive÷plain |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for (doc, condition), by in results.items():
-        cell = {p: f"{r['seconds']:.2f} s, {r['peak_mb']:.0f} MB" for p, r in by.items()}
-        naive, fast, plain = (by[p]["seconds"] for p in ("naive", "fast", "plain"))
-        print(f"| {names[doc]} | {'rảnh' if condition == 'idle' else 'bận (1 lõi bị chiếm)'} | {cell['naive']} "
-              f"| {cell['fast']} | {cell['plain']} | {plain / fast:.2f}× | {naive / plain:.2f}× "
-              f"| {naive / fast:.2f}× |")
+        cell = {p: f"{r['seconds']:.1f} s ({r['cpu']:.1f} s CPU), {r['peak_mb']:.0f} MB" for p, r in by.items()}
+        wall = {p: r["seconds"] for p, r in by.items()}
+        print(f"| {names[doc]} | {'rảnh' if condition == 'idle' else 'bận'} | {cell['naive']} | {cell['plain']} "
+              f"| {cell['fast']} | {cell['fast1']} | {wall['plain'] / wall['fast']:.2f}× "
+              f"| {wall['plain'] / wall['fast1']:.2f}× | {wall['naive'] / wall['plain']:.2f}× |")
     print(flush=True)
 
 
@@ -376,9 +407,11 @@ def main():
     results = compare(list_rows, rounds)
     print_table(results, list_rows)
     for (doc, condition), by in results.items():
-        ratio = by["plain"]["seconds"] / by["fast"]["seconds"]
-        board.add(f"Đường nhanh cũ so với chia khúc thường: {doc}, {condition}", f"{ratio:.2f} lần",
-                  "< 1,5 lần (không đáng giữ)", ratio < 1.5)
+        for path in ("fast", "fast1"):  # a figure to read, not a target: the rule is in the report
+            wall = by["plain"]["seconds"] / by[path]["seconds"]
+            cpu = by["plain"]["cpu"] / by[path]["cpu"]
+            board.add(f"{path} (cũ) so với plain: {doc}, {condition}", f"{wall:.2f}× thời gian, {cpu:.2f}× CPU",
+                      ">= 1,5× cả rảnh lẫn bận thì mới đáng giữ")
     board.add(f"Danh sách {list_rows} tên (chia khúc): số trang, chân trang, STT, tiêu đề bảng, bằng chữ, phông",
               *checked(results["list", "idle"]["plain"]))
     if not quick:
