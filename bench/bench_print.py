@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.bench_print                  # the comparison table, then the checks
     BENCH_QUICK=1 .venv/bin/python -m bench.bench_print    # comparison only, smaller list
     BENCH_ROUNDS=2 ...                                     # best of two per cell
+    BENCH_PARTS=1 ...                                      # first, the old layer's parts one by one
 
 The comparison lays out 200 certificates (the real template, templates/commendations/pdf/
 certificates.html, when it exists) and a long list (LIST_ROWS rows, the attached list's template)
@@ -250,6 +251,7 @@ def child(kind, n):
             processes = procpool.configured(app.config) if path == "fast" else 1  # fast1: its tricks alone
             if processes > 1:
                 procpool.warm(processes)
+            switch_off(path.split("~")[1:])
             scope = procpool.background(processes)
         else:
             from contextlib import nullcontext
@@ -279,6 +281,54 @@ def child(kind, n):
     result["peak_mb"] = memory.peak_pss / 1024
     result["peak_rss_mb"] = memory.peak_rss / 1024
     print(json.dumps(result))
+
+
+PARTS = {  # the old speed layer's single-process parts, as BENCH_PARTS=1 switches them off one by one
+    "text": "text layouts reused (textcache.py, a monkey-patch of split_first_line)",
+    "draw": "certificate frame drawn once (drawcache.py, a monkey-patch of draw_background_image)",
+    "lean": "lean user-agent sheet and rows parsed by expat (lean.py, parts.py: private API)",
+    "sheets": "stylesheets parsed once per thread (sheets.py)",
+    "stamps": "footers cut out of content streams by regex (stamps.py)",
+    "predict": "page breaks predicted (paginate.py: private API)",
+}
+
+
+def switch_off(names):
+    """In the old tree (fast1~name~...): those parts replaced by what WeasyPrint does without them."""
+    from contextlib import nullcontext
+
+    from app.printing import chunked, many, parts
+
+    for name in names:
+        if name == "text":
+            chunked.reuse_text_layouts = parts.reuse_text_layouts = many.reuse_text_layouts = nullcontext
+        elif name == "draw":
+            parts.reuse_background_images = many.reuse_background_images = nullcontext
+        elif name == "lean":
+            from weasyprint import HTML
+
+            parts._spliced, parts.LeanHTML = (lambda *args: None), HTML
+        elif name == "sheets":
+            parts.split_stylesheets = lambda *args: None
+        elif name == "stamps":
+            chunked.number_stamps = lambda *args: None
+        elif name == "predict":
+            chunked.probe_geometry = lambda *args: None
+
+
+def parts_table(list_rows):
+    """CPU seconds of fast1 with each part switched off, beside plain and fast1 (one process each)."""
+    root = fast_tree(os.environ.get("BENCH_FAST_REF") or FAST_REF)
+    print("\n| tài liệu | biến thể | CPU s | ÷ fast1 |\n|---|---|---|---|")
+    for doc, n, names in (("list", list_rows, ("text", "lean", "sheets", "stamps", "predict")),
+                          ("certs", N_CERTS, ("text", "draw", "lean", "sheets"))):
+        base = run(f"fast1-{doc}", n, root)["cpu"]
+        variants = [("plain (engine)", run(f"plain-{doc}", n))]
+        variants += [(f"fast1 without {name}: {PARTS[name]}", run(f"fast1~{name}-{doc}", n, root)) for name in names]
+        variants.append(("fast1 without all of them", run("fast1~" + "~".join(names) + f"-{doc}", n, root)))
+        print(f"| {doc} {n} | fast1 | {base:.2f} | 1.00 |")
+        for label, result in variants:
+            print(f"| {doc} {n} | {label} | {result['cpu']:.2f} | {result['cpu'] / base:.2f} |", flush=True)
 
 
 def fast_tree(ref):
@@ -404,6 +454,8 @@ def main():
     list_rows = 1000 if quick else LIST_ROWS
     board = Scoreboard("In ấn: chia khúc thường, đường nhanh cũ và cách làm thô (issue 16)"
                        + (" — BENCH_QUICK" if quick else ""))
+    if os.environ.get("BENCH_PARTS") == "1":
+        parts_table(list_rows)
     results = compare(list_rows, rounds)
     print_table(results, list_rows)
     for (doc, condition), by in results.items():
