@@ -98,5 +98,6 @@ def test_the_403_page_says_who_may_and_an_admin_how_to_grant(app, world):
     viewer = _login(app, world.users["viewer"]).get(url).get_data(as_text=True)
     assert "Việc này dành cho: Thủ quỹ / kế toán hoặc cán bộ nhập liệu." in viewer and GRANT not in viewer
     # A 404 names nobody: out of scope, the record's very existence is not told.
-    other = _login(app, world.users["admin"]).get("/nguoi-dung/999999").get_data(as_text=True)
-    assert "Việc này dành cho" not in other
+    missing = _login(app, world.users["admin"]).get("/nguoi-dung/999999")
+    assert missing.status_code == 404  # the not-found page, not another error
+    assert "Việc này dành cho" not in missing.get_data(as_text=True)

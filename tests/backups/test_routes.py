@@ -63,7 +63,9 @@ def test_commune_users_are_refused_the_whole_databases_backup(app, world, backup
         login(client, world.users[role])
         assert client.get("/sao-luu/").status_code == 403, role
         assert client.get("/sao-luu/tai-ve").status_code == 403, role
-        assert 'href="/sao-luu/"' not in client.get("/").get_data(as_text=True), role
+        home = client.get("/")
+        assert home.status_code == 200 and world.commune.name in home.get_data(as_text=True), role  # the dashboard
+        assert 'href="/sao-luu/"' not in home.get_data(as_text=True), role
     assert not db.session.scalars(select(AuditEntry).where(AuditEntry.action == "download")).all()
     refused = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "refused")).all()
     assert sum(1 for e in refused if e.after["path"].startswith("/sao-luu")) == 8  # refusals are logged

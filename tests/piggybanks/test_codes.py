@@ -127,7 +127,9 @@ def test_code_is_frozen_after_the_first_opening(as_user, world):
     pig = make_pig(world.branch, prefix="LV")
     make_opening(pig)
     client = as_user(world.users["clerk"])
-    assert "Sửa mã heo</a>" not in client.get(f"/heo-dat/{pig.id}").get_data(as_text=True)
+    detail = client.get(f"/heo-dat/{pig.id}")
+    assert detail.status_code == 200 and pig.code in detail.get_data(as_text=True)  # the pig's own page
+    assert "Sửa mã heo</a>" not in detail.get_data(as_text=True)
     page = client.get(f"/heo-dat/{pig.id}/sua-ma").get_data(as_text=True)
     assert "đã mổ ngày 20/08/2026: mã heo đã ghi trên phiếu thu nên không sửa được nữa" in page
     resp = _change(client, pig, "LV-100", htmx=True)
