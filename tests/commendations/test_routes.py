@@ -250,7 +250,9 @@ def test_criteria_seed_button_adds_the_shipped_sets_once(top_admin):
     assert db.session.scalar(db.select(db.func.count()).select_from(CriteriaSet)) == 2
     assert admin.post(f"{PREFIX}/tieu-chi/them-mau", htmx=True).headers.get("HX-Redirect")
     assert db.session.scalar(db.select(db.func.count()).select_from(CriteriaSet)) == 2
-    assert "Thêm bộ tiêu chí mẫu:" not in admin.get(f"{PREFIX}/tieu-chi").get_data(as_text=True)
+    listing = admin.get(f"{PREFIX}/tieu-chi")
+    assert listing.status_code == 200 and "Tiêu chí Gia đình học tập" in listing.get_data(as_text=True)  # now listed
+    assert "Thêm bộ tiêu chí mẫu:" not in listing.get_data(as_text=True)
 
 
 def test_assessments_of_one_village_with_its_share(admin, world):
