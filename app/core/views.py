@@ -47,7 +47,12 @@ def _commit(work):
     return result
 
 
-def attempt(form, work: Callable[[], Any], *legacy, url=None, once: bool = False, success=None,
+def refusal_text(form) -> str:
+    """What attempt() put on a form that has no place to show it (a flash, a preview's top line)."""
+    return " ".join(form.form_errors + [e for field in form for e in field.errors])
+
+
+def attempt(form, work: Callable[[], Any], *, url=None, once: bool = False, success=None,
             default_field: str | None = None):
     """Run one service call and commit it: the one way a form POST writes.
 
@@ -66,8 +71,6 @@ def attempt(form, work: Callable[[], Any], *legacy, url=None, once: bool = False
     """
     from app.core import idempotency
 
-    if legacy:  # TRANSITION (issue 16): attempt(form, ErrorClass, work, default_field) until every caller moves
-        work, default_field = legacy[0], (legacy[1] if len(legacy) > 1 else default_field)
     if once:
         if not callable(url):
             raise TypeError("attempt(once=True) needs url=<function of the created object>")
@@ -117,4 +120,4 @@ def page_number() -> int:
         return 1
 
 
-__all__ = ["go", "form_page", "attach_error", "attempt", "confirm_action", "Refusal", "page_number", "is_htmx", "render"]
+__all__ = ["go", "form_page", "attach_error", "attempt", "confirm_action", "refusal_text", "Refusal", "page_number", "is_htmx", "render"]

@@ -10,13 +10,13 @@ from app.core import imports, selection
 from app.core.authz import authorize
 from app.core.clock import today
 from app.core.imports import discard, load_staged, stage
-from app.core.views import attempt, form_page, go, render
+from app.core.views import attempt, form_page, go, refusal_text, render
 from app.core.xlsx import export_response, read_upload
 from app.vn.dates import school_year_of
 
 from .. import importing
 from ..forms import ConfirmImportForm, ImportForm
-from . import bp, refusal_text
+from . import bp
 
 STAGE = "hs"  # staged files instance/imports/hs-<token>.json
 

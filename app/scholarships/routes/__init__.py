@@ -6,9 +6,4 @@ from flask import Blueprint
 bp = Blueprint("scholarships", __name__, url_prefix="/hoc-bong")
 
 
-def refusal_text(form) -> str:
-    """What attempt() put on a form that has no place to show it (a flash, a preview's top line)."""
-    return " ".join(form.form_errors + [e for field in form for e in field.errors])
-
-
 from . import rounds, awards, nominations, imports, payouts  # noqa: E402,F401  (they add their views to bp)

@@ -6,13 +6,13 @@ from app.core import imports, selection
 from app.core.authz import get_or_404
 from app.core.imports import discard, load_staged, stage
 from app.core.rendering import render
-from app.core.views import attempt, form_page, go
+from app.core.views import attempt, form_page, go, refusal_text
 from app.core.xlsx import export_response, read_upload
 
 from .. import importing
 from ..forms import ConfirmImportForm, ImportForm
 from ..models import ScholarshipRound
-from . import bp, refusal_text
+from . import bp
 
 STAGE = "hb"  # staged files instance/imports/hb-<token>.json (app.core.imports)
 

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.core import clock, idempotency, selection
 from app.core.authz import can, get_or_404
 from app.core.paging import Page
-from app.core.views import attempt, form_page, go, page_number, render
+from app.core.views import attempt, form_page, go, page_number, refusal_text, render
 from app.extensions import db
 from app.printing.offer import print_or_offer, queue_from_form
 from app.printing.services import pdf_response, render_pdf
@@ -13,7 +13,7 @@ from app.printing.services import pdf_response, render_pdf
 from .. import choosing, payout, services, sheet
 from ..forms import DecideForm, PayConfirmForm, PayOneForm, PayoutForm, ReverseForm
 from ..models import Nomination, ScholarshipRound
-from . import bp, refusal_text
+from . import bp
 from .nominations import SHOWN, back_to_list, replayed, stale
 
 PER_PAGE = 50  # as the selection page: a school at a time, the page stays short on a phone
