@@ -1,6 +1,6 @@
 """What the home page shows: the user's unit and everything under it, from the report facts.
 
-One cached read (app.reports.figures.get_facts from January of this calendar year or the start of
+One cached read (app.reports.compose.get_facts from January of this calendar year or the start of
 this school year, whichever is earlier, with no end date so balances are current), then plain
 Python: the school year's and the calendar year's figures, fund balances, open campaigns, pigs,
 scholarships, honorees, what needs attention, and the chart data.
@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from app.campaigns.models import KIND_LABELS
 from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT
-from app.reports.figures import Facts, get_facts
+from app.reports.compose import get_facts
+from app.reports.figures import Facts
 from app.reports.periods import Period, calendar_year, current_school_year
 from app.reports.rollup import (AwardFacts, Summary, awards_of, balances_now, goods_on_hand_now, honorees_of,
                                 monthly_donations, own_summaries, rollup)

@@ -31,6 +31,7 @@ def kept_anonymous(donor_kind: str, gift_anonymous: bool) -> bool:
 
 class Donor(db.Model):
     __tablename__ = "donor"
+    __counted__ = "names"  # searched by name in cached list totals (app.reports.cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))

@@ -43,10 +43,6 @@ NAMES = "names"  # searched by name in cached list totals (donations.services.sc
 #                  counted: an edit or a removal bumps the global version (a new one changes nothing)
 TREE = "tree"    # the unit tree: any write bumps the global version
 KINDS = (ROWS, NAMES, TREE)
-# TRANSITION (issue 16): declarations still to be written on their models by the domains' owners
-# (app.donations.donors.Donor: __counted__ = "names"); tests/reports/test_cache_declarations.py
-# fails once a model declares itself, so the entry is removed here then.
-PENDING = {"donor": NAMES}
 _INFO = "reports.touched"  # session.info: {"units": set, "global": bool, "pks": {table: set}}
 
 
@@ -64,8 +60,6 @@ def declared() -> dict[str, frozenset[str]]:
     mappers = db.Model.registry.mappers
     if _declared[0] != len(mappers):
         kinds: dict[str, set[str]] = {k: set() for k in KINDS}
-        for table, kind in PENDING.items():
-            kinds[kind].add(table)
         for mapper in mappers:
             kind = getattr(mapper.class_, "__counted__", None)
             if kind is not None:

@@ -291,10 +291,3 @@ def _commendations(facts: Facts, root: Unit) -> None:
                 .group_by(Honoree.decision_id, Honoree.kind)):
             facts.honorees[(decision_id, kind)] = [int(n), int(amount or 0)]
 
-
-def get_facts(root: Unit, first: date, last: date | None = None) -> Facts:
-    """TRANSITION: app.reports.compose.get_facts, for app.dashboard.panels until it imports it from
-    there (then this goes, and the KNOWN edge in tests/core/test_import_cycles.py with it)."""
-    from .compose import get_facts as composed  # cycle: compose reads load_facts from here
-
-    return composed(root, first, last)

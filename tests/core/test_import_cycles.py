@@ -34,9 +34,6 @@ KNOWN = {
     ("app.books.checks", "app.books.checks_goods"),
     ("app.books.checks", "app.books.checks_owners"),
     ("app.books.checks", "app.books.checks_series"),
-    # reports: TRANSITION figures.get_facts forwards to compose.get_facts for app.dashboard.panels
-    # (import get_facts from app.reports.compose there, then delete figures.get_facts)
-    ("app.reports.figures", "app.reports.compose"),
 }
 
 

@@ -29,8 +29,7 @@ def test_every_model_with_a_unit_is_counted_or_says_why_not(app):
     with_unit = [m for m in models if "unit_id" in m.__table__.c]
     assert len(with_unit) >= 25  # positive control: the app's models are loaded
     silent = [m.__name__ for m in with_unit
-              if m.__table__.name not in cache.PENDING
-              and "__counted__" not in vars(m) and not str(vars(m).get("__not_counted__", "")).strip()]
+              if "__counted__" not in vars(m) and not str(vars(m).get("__not_counted__", "")).strip()]
     assert silent == [], ("declare __counted__ (app.reports.cache.KINDS) or __not_counted__ = '<why>' on "
                           + ", ".join(silent))
     both = [m.__name__ for m in models if "__counted__" in vars(m) and "__not_counted__" in vars(m)]
@@ -40,12 +39,6 @@ def test_every_model_with_a_unit_is_counted_or_says_why_not(app):
 def test_the_declarations_give_the_tables_counted_before(app):
     declared = cache.declared()
     assert {k: set(v) for k, v in declared.items()} == BEFORE
-
-
-def test_pending_declarations_are_not_yet_on_their_models(app):
-    """A PENDING entry goes once its model declares itself (the list only shrinks)."""
-    declaring = {m.__table__.name for m in _models() if "__counted__" in vars(m)}
-    assert declaring & set(cache.PENDING) == set()
 
 
 def test_an_undeclared_kind_is_refused(app, monkeypatch):
