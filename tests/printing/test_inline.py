@@ -19,9 +19,10 @@ INLINE = re.compile(r"""^inline; filename="[^"\\\r\n]+\.pdf"; filename\*=UTF-8''
 
 
 def pdf_endpoints(app) -> set[str]:
-    """Endpoints whose view answers with pdf_response (the only way the app makes a PDF response)."""
+    """Endpoints whose view answers with pdf_response (the only way the app makes a PDF response),
+    itself or through print_or_offer (app.printing.offer: short documents answered inline)."""
     return {name for name, view in app.view_functions.items()
-            if "pdf_response(" in inspect.getsource(inspect.unwrap(view))}
+            if any(call in inspect.getsource(inspect.unwrap(view)) for call in ("pdf_response(", "print_or_offer("))}
 
 
 def test_every_pdf_route_answers_inline_with_a_file_name(app, world):
