@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 
-from .checks import Finding, capped, count, listed, money, orphans
+from .findings import Finding, capped, count, listed, money, orphans
 
 _CENT = Decimal("0.01")
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.funds.models import IN, OUT, LedgerEntry
 
-from .checks import ADJUSTMENT, Finding, capped, count, entry_name, listed, live_ledger, money, orphans
+from .findings import ADJUSTMENT, Finding, capped, count, entry_name, listed, live_ledger, money, orphans
 
 
 def ledger_sources(seen: dict) -> list[Finding]:

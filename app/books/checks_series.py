@@ -20,7 +20,7 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, literal_column,
 from app.extensions import db
 from app.funds.models import DocumentCounter, LedgerEntry
 
-from .checks import Finding, capped, listed, money
+from .findings import Finding, capped, listed, money
 
 PATTERN = r"^[A-Z]{2}-[0-9]{4}-[0-9]{4,}$"
 _PATTERN = re.compile(PATTERN)

@@ -3,7 +3,6 @@
 Services never commit; the caller commits. A closed campaign takes no new money:
 `ensure_open()` is called by every service that records money for a campaign.
 """
-from app.core.refusal import Refusal
 from datetime import date
 from typing import Callable
 
@@ -12,6 +11,7 @@ from sqlalchemy import case, func, select
 from app.audit.services import record
 from app.core import books
 from app.core.clock import utcnow
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds.models import Fund
 from app.funds.services import default_fund

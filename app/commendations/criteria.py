@@ -16,11 +16,11 @@ the top unit's admins (app.core.owners). A unit that needs other criteria makes 
 (`copy_set`), which replaces the shared set it came from for that unit and the units below it
 (`sets_for`); other units never see it (`visible_clause`).
 """
-from app.core.refusal import Refusal
 from sqlalchemy import func, or_, select
 
 from app.audit.services import record
 from app.core.authz import scope_unit_ids
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.text import clean

@@ -3,8 +3,8 @@ from typing import Any, Callable
 
 from flask import flash, make_response, redirect, request
 
-from app.core.refusal import Refusal
 
+from app.core.refusal import Refusal
 from app.core.rendering import is_htmx, render
 
 

@@ -2,13 +2,13 @@
 
 Services never commit; the caller commits.
 """
-from app.core.refusal import Refusal
 import re
 
 from sqlalchemy import or_, select, update
 
 from app.audit.services import record
 from app.core.authz import scope_filter
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.names import name_sort_key, same_name, split_name

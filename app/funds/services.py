@@ -14,7 +14,6 @@ Contract for every caller (views, donations, piggy banks, scholarships):
   PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE) and then checks that the
   balance stays >= 0.
 """
-from app.core.refusal import Refusal
 import uuid
 from datetime import date
 
@@ -30,14 +29,10 @@ from app.vn.money import format_vnd
 from app.vn.text import clean, fold
 
 from . import numbering
+from .errors import FundError  # noqa: F401  (callers read funds.services.FundError)
 from .models import IN, METHOD_LABELS, OUT, RECEIPT, SOURCE_LABELS, VOUCHER, Fund, LedgerEntry
 
 DEFAULT_FUND_NAME = "Quỹ khuyến học"
-
-
-class FundError(Refusal):
-    """A refused posting, with a Vietnamese message and the form field it concerns."""
-
 
 
 def _amount(amount) -> int:

@@ -13,7 +13,6 @@ Contract for every caller (goods pages, donations, scholarships, commendations):
   on PostgreSQL, which does not block inserts referencing the unit; SQLite serialises writers
   with BEGIN IMMEDIATE), then checks that the stock stays >= 0.
 """
-from app.core.refusal import Refusal
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -23,6 +22,7 @@ from app.audit.services import record
 from app.core import books
 from app.core.actor import actor_id
 from app.core.clock import today
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import numbering
 from app.units.models import Unit

@@ -13,7 +13,6 @@ Contract:
 """
 from __future__ import annotations
 
-from app.core.refusal import Refusal
 from datetime import date, datetime, timedelta
 
 from flask import current_app, has_app_context
@@ -24,8 +23,9 @@ from app.audit.services import record
 from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.core.clock import today
+from app.core.refusal import Refusal
 from app.extensions import db
-from app.funds.services import FundError
+from app.funds.errors import FundError
 from app.units.models import Unit
 from app.vn.dates import local_datetime
 from app.vn.text import clean

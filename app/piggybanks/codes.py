@@ -13,14 +13,13 @@ prefix goes through normalize() before it is checked, stored or compared:
 A code may be corrected (with a reason, audited, still unique in its unit) until the pig's first
 opening: from then on it is on a phiếu thu of the fund's books, which are never rewritten.
 """
-from app.core.refusal import Refusal
 import re
 
 from sqlalchemy import select
 
-from app.audit.services import record
+from app.core.refusal import Refusal
 from app.extensions import db
-from app.vn.text import clean, nfc
+from app.vn.text import nfc
 
 from .models import PiggyBank, PiggyBankOpening
 
@@ -90,35 +89,5 @@ def editable(pig: PiggyBank) -> bool:
     return pig.cycle == 1 and first_opening(pig) is None
 
 
-def change_code(pig: PiggyBank, code, reason) -> PiggyBank:
-    """Correct a pig's code before its first opening; the old and new code and the reason are audited."""
-    from .services import PiggyBankError, _lock, search_key
-
-    reason = clean(reason or "")
-    code = check_code(code)
-    _lock(pig)
-    opened = first_opening(pig)
-    if opened is not None or pig.cycle > 1:
-        when = f" ngày {opened.opened_on.strftime('%d/%m/%Y')}" if opened is not None else ""
-        raise PiggyBankError(f"Heo {pig.code} đã mổ{when}: mã heo đã ghi trên phiếu thu nên không sửa "
-                             "được nữa.", "code")
-    if code == pig.code:
-        raise PiggyBankError(f"Mã mới giống mã hiện tại ({pig.code}).", "code")
-    if not reason:
-        raise PiggyBankError("Vui lòng nhập lý do sửa mã.", "reason")
-    if len(reason) > 300:
-        raise PiggyBankError("Lý do dài quá 300 ký tự.", "reason")
-    other = db.session.scalar(select(PiggyBank).where(PiggyBank.unit_id == pig.unit_id, PiggyBank.code == code,
-                                                      PiggyBank.id != pig.id))
-    if other is not None:
-        raise PiggyBankError(f"Mã {code} đã là mã heo của {other.holder_name} trong đơn vị này.", "code")
-    before = pig.audit_dict()
-    pig.code = code
-    pig.search_key = search_key(code, pig.holder_name)
-    db.session.flush()
-    record("change_code", pig, before=before, after={**pig.audit_dict(), "reason": reason})
-    return pig
-
-
-__all__ = ["normalize", "check_prefix", "check_code", "format_code", "next_number", "change_code", "editable",
+__all__ = ["normalize", "check_prefix", "check_code", "format_code", "next_number", "editable",
            "first_opening", "CodeError"]

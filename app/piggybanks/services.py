@@ -5,7 +5,6 @@ PiggyBankError), amounts are whole đồng checked here, and every change is aud
 transaction. The fund part of an opening goes through app.funds.services.post_income; voiding
 goes through reverse(), so the ledger and the pig records always move together.
 """
-from app.core.refusal import Refusal
 import re
 from datetime import date
 
@@ -15,6 +14,7 @@ from app.audit.services import record
 from app.core import books
 from app.core.actor import actor_id
 from app.core.clock import utcnow
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
 from app.units.models import Unit
@@ -308,8 +308,31 @@ def retire(pig: PiggyBank) -> PiggyBank:
 
 
 def change_code(pig: PiggyBank, code, reason) -> PiggyBank:
-    """Correct a pig's code until its first opening (rules in codes.change_code)."""
-    return codes.change_code(pig, code, reason)
+    """Correct a pig's code before its first opening; the old and new code and the reason are audited."""
+    reason = clean(reason or "")
+    code = codes.check_code(code)
+    _lock(pig)
+    opened = codes.first_opening(pig)
+    if opened is not None or pig.cycle > 1:
+        when = f" ngày {opened.opened_on.strftime('%d/%m/%Y')}" if opened is not None else ""
+        raise PiggyBankError(f"Heo {pig.code} đã mổ{when}: mã heo đã ghi trên phiếu thu nên không sửa "
+                             "được nữa.", "code")
+    if code == pig.code:
+        raise PiggyBankError(f"Mã mới giống mã hiện tại ({pig.code}).", "code")
+    if not reason:
+        raise PiggyBankError("Vui lòng nhập lý do sửa mã.", "reason")
+    if len(reason) > 300:
+        raise PiggyBankError("Lý do dài quá 300 ký tự.", "reason")
+    other = db.session.scalar(select(PiggyBank).where(PiggyBank.unit_id == pig.unit_id, PiggyBank.code == code,
+                                                      PiggyBank.id != pig.id))
+    if other is not None:
+        raise PiggyBankError(f"Mã {code} đã là mã heo của {other.holder_name} trong đơn vị này.", "code")
+    before = pig.audit_dict()
+    pig.code = code
+    pig.search_key = search_key(code, pig.holder_name)
+    db.session.flush()
+    record("change_code", pig, before=before, after={**pig.audit_dict(), "reason": reason})
+    return pig
 
 
 __all__ = ["PiggyBankError", "change_code", "issue_many", "open_pig", "void_opening", "reissue", "retire", "split_amounts",

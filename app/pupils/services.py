@@ -2,7 +2,6 @@
 
 Services never commit; the caller commits (or rolls back on PupilError).
 """
-from app.core.refusal import Refusal
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, literal_column, or_, select, update
 from app.audit.services import record
 from app.core import clock
 from app.core.authz import scope_filter
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.names import join_name, name_sort_key, same_name, split_name, word_key

@@ -3,7 +3,6 @@
 Services never commit; the caller commits (or rolls back on RoundError).
 Public for other domains: report_sentence() (the year report reuses it), totals(), nominations_of().
 """
-from app.core.refusal import Refusal
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +12,7 @@ from app.audit.services import record
 from app.core import books
 from app.core.actor import actor_id
 from app.core.clock import utcnow
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import Fund

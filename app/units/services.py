@@ -1,8 +1,8 @@
 """The rules for the unit tree: create, rename, move, deactivate."""
-from app.core.refusal import Refusal
 from sqlalchemy import func, select, update
 
 from app.audit.services import record
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.vn.names import word_key
 from app.vn.text import clean, fold

@@ -1,11 +1,11 @@
 """The rules for accounts: creation, role and unit changes, passwords, deactivation."""
-from app.core.refusal import Refusal
 from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.passwords import password_problem
 from app.core.authz import ROLE_LABELS
 from app.core.clock import utcnow
+from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.names import name_sort_key, split_name

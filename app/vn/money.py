@@ -7,10 +7,11 @@ guessed at: "12,500" could be twelve and a half or twelve thousand five hundred.
 
 from __future__ import annotations
 
-from app.core.refusal import Refusal
 import re
 from decimal import Decimal
 from numbers import Integral
+
+from app.core.refusal import Refusal
 
 from .text import nfc
 
