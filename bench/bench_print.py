@@ -5,7 +5,7 @@
     BENCH_ROUNDS=2 ...                                     # best of two per cell
     BENCH_PARTS=1 ...                                      # first, the old layer's parts one by one
 
-The comparison lays out 200 certificates (the real template, templates/commendations/pdf/
+The comparison lays out 200 certificates (the real template, templates/pdf/commendations/
 certificates.html, when it exists) and a long list (LIST_ROWS rows, the attached list's template)
 four ways, each in a fresh subprocess with warm fonts:
 - naive: one WeasyPrint document for the whole batch or list (memory grows with its length);
@@ -76,7 +76,8 @@ def make_rows(n):
                  note=rnd.choice(["", "", "", "Hộ nghèo", "Con thương binh"])) for i in range(n)]
 
 
-REAL_CERT = "commendations/pdf/certificates.html"
+# The real certificate: where it is now, or where the old tree (FAST_REF) kept it.
+REAL_CERTS = ("pdf/commendations/certificates.html", "commendations/pdf/certificates.html")
 
 
 def cert_items(rows, real):
@@ -234,11 +235,14 @@ def child(kind, n):
     with app.app_context():
         from app.printing.services import render_pdf
 
-        try:
-            app.jinja_env.get_template(REAL_CERT)
-            cert, real = REAL_CERT, True
-        except TemplateNotFound:
-            cert, real = "b/cert.html", False
+        cert, real = "b/cert.html", False
+        for name in REAL_CERTS:
+            try:
+                app.jinja_env.get_template(name)
+            except TemplateNotFound:
+                continue
+            cert, real = name, True
+            break
         rows = make_rows(n)
         certs = cert_items(rows, real)
         render_pdf("b/naive.html", rows=rows[:3])  # warm: fonts registered, templates compiled

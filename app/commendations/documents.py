@@ -18,9 +18,7 @@ LIST_KIND = "commendation.list"
 CERTS_KIND = "commendation.certificates"
 DECISION_TEMPLATE = "pdf/commendations/decision.html"
 LIST_TEMPLATE = "pdf/commendations/list.html"
-# Still under templates/commendations/pdf/: bench/bench_print.py measures this very file by its path
-# (and falls back to a stand-in when it is missing), so it moves together with the bench.
-CERTIFICATES_TEMPLATE = "commendations/pdf/certificates.html"
+CERTIFICATES_TEMPLATE = "pdf/commendations/certificates.html"  # bench/bench_print.py measures it by this path
 
 
 def decision_context(d: Decision) -> dict:
@@ -59,7 +57,7 @@ def list_columns(place_label: str, with_money: bool = True, with_goods: bool = F
     not wrap, see pdf/commendations/list.html), a birth year 7 %, no birth at all no column; STT takes what its
     numbers need; the text columns share the rest. Without prize money the amount column (and total)
     is left out, with prizes in goods a "Hiện vật" column is added."""
-    from app.printing.longlist import Column
+    from app.printing.services import Column
 
     births = [r["birth"] for r in rows if r.get("birth")]
     birth = 12.5 if any(len(b) > 4 for b in births) else 7 if births else 0
@@ -77,7 +75,7 @@ def list_columns(place_label: str, with_money: bool = True, with_goods: bool = F
 
 def list_pdf(d: Decision, progress=None) -> bytes:
     """The attached list through the print engine's chunked renderer (header row on every page)."""
-    from app.printing.longlist import render_list_pdf
+    from app.printing.services import render_list_pdf
 
     rows = list_rows(d)
     with_money = any(r["amount"] for r in rows)
@@ -93,7 +91,7 @@ def list_pdf(d: Decision, progress=None) -> bytes:
 
 def certificates_pdf(items: list[dict], progress=None) -> bytes:
     """One A4 landscape page per certificate."""
-    from app.printing.many import render_many
+    from app.printing.services import render_many
 
     return render_many(CERTIFICATES_TEMPLATE, items, progress=progress)
 

@@ -18,7 +18,7 @@ from app.core.clock import today
 from app.core.files import write_private
 from app.extensions import db
 from app.printing.jobs import PrintError, content_hash, prints_dir, register_document, request_print
-from app.printing.longlist import render_list_pdf
+from app.printing.services import render_list_pdf
 from app.printing.services import render_pdf
 from app.units.models import Unit
 

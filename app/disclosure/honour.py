@@ -19,7 +19,7 @@ from app.donations.models import IN_KIND, Donation
 from app.extensions import db
 from app.funds.models import Fund, LedgerEntry
 from app.goods.models import GoodsEntry
-from app.printing.longlist import Column
+from app.printing.services import Column
 
 COLUMNS = [
     Column("stt", "STT", 7, "stt"),

@@ -5,7 +5,7 @@
 
     def build_list(params, progress):          # runs in the worker, inside an app context
         decision = db.session.get(Decision, params["decision_id"])
-        return render_list_pdf("commendations/pdf/list.html", rows, progress=progress, ...)
+        return render_list_pdf("pdf/commendations/list.html", rows, progress=progress, ...)
 
     register_document("commendation.list", build_list,
                       fingerprint=lambda params: decision_snapshot(params["decision_id"]))

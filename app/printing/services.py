@@ -1,8 +1,8 @@
 """Render Jinja templates to PDF with WeasyPrint, offline and with bundled fonts only.
 
-    render_pdf("commendations/pdf/decision.html", d=d)              # one document
-    render_many("commendations/pdf/certificates.html", items)       # one page (or more) per item
-    render_list_pdf("commendations/pdf/list.html", rows, columns=[Column(...)], amount_key="amount")
+    render_pdf("pdf/commendations/decision.html", d=d)              # one document
+    render_many("pdf/commendations/certificates.html", items)       # one page (or more) per item
+    render_list_pdf("pdf/commendations/list.html", rows, columns=[Column(...)], amount_key="amount")
 
 All three lay out through engine.render (stock WeasyPrint, one layout path, one stylesheet per
 template). Batches and long lists are laid out in chunks, one document per chunk written at once and
@@ -41,7 +41,7 @@ __all__ = ["render_pdf", "render_many", "render_list_pdf", "pdf_response", "Colu
 Progress = Callable[[int, int], None]  # progress(done, total)
 DEFAULT_CHUNK_ITEMS = 100  # items (certificates) laid out in one document
 DEFAULT_CHUNK_ROWS = 200  # pieces (rows, group headings) of a list laid out in one document
-ROWS_TEMPLATE = "printing/_list_rows.html"
+ROWS_TEMPLATE = "pdf/_list_rows.html"
 NUMBERS_TEMPLATE = "pdf/_page_numbers.html"
 _PIECE = "<!--piece-->"
 

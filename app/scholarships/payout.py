@@ -242,7 +242,7 @@ def goods_needs(rnd: ScholarshipRound) -> list[dict]:
 
 
 def _sheet_columns():
-    from app.printing.longlist import Column
+    from app.printing.services import Column
 
     return [Column("stt", "STT", 4, "stt"), Column("full_name", "Họ và tên", 19), Column("class", "Lớp", 6, align="c"),
             Column("school", "Trường", 16), Column("category", "Loại học bổng", 14),

@@ -23,7 +23,7 @@ def title(rnd: ScholarshipRound, school) -> str:
 
 
 def render(rnd: ScholarshipRound, school, awards, progress=None) -> bytes:
-    from app.printing.longlist import render_list_pdf
+    from app.printing.services import render_list_pdf
 
     goods = payout.goods_of(awards).text()
     # The goods column's total ("1.830 quyển vở") and a line "Tổng: 54.900.000 đ; 1.830 quyển vở".
