@@ -50,10 +50,13 @@ class LedgerFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    huong = SelectField("Thu/chi", choices=[("", "Cả thu và chi")] + list(DIRECTION_LABELS.items()))
-    nguon = SelectField("Nguồn", choices=[("", "Mọi nguồn")] + list(SOURCE_LABELS.items()))
+    # English attributes, the Vietnamese query parameters of the page's URLs (name=) kept.
+    date_from = DateField("Từ ngày", name="tu_ngay", format=DATE_FORMAT, validators=[Optional()],
+                          render_kw={"type": "date"})
+    date_to = DateField("Đến ngày", name="den_ngay", format=DATE_FORMAT, validators=[Optional()],
+                        render_kw={"type": "date"})
+    direction = SelectField("Thu/chi", name="huong", choices=[("", "Cả thu và chi")] + list(DIRECTION_LABELS.items()))
+    source = SelectField("Nguồn", name="nguon", choices=[("", "Mọi nguồn")] + list(SOURCE_LABELS.items()))
 
 
 class CorrectForm(BaseForm):

@@ -46,8 +46,8 @@ def index_export():
 def filtered_ledger(fund, args):
     """(filter form, select) for a fund's ledger page and its export: one reading of the filters."""
     filters = LedgerFilterForm(args)
-    return filters, ledger_query(fund, date_from=filters.tu_ngay.data, date_to=filters.den_ngay.data,
-                                 direction=filters.huong.data or "", source=filters.nguon.data or "")
+    return filters, ledger_query(fund, date_from=filters.date_from.data, date_to=filters.date_to.data,
+                                 direction=filters.direction.data or "", source=filters.source.data or "")
 
 
 @bp.get("/<int:fund_id>")
