@@ -29,23 +29,26 @@ class RegisterFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    don_vi = SelectField("Đơn vị", coerce=int, validators=[Optional()])
-    hang = SelectField("Hiện vật", validators=[Optional()])
-    dvt = SelectField("Đơn vị tính", validators=[Optional()])
-    huong = SelectField("Nhập/xuất", choices=[("", "Cả nhập và xuất")] + list(DIRECTION_LABELS.items()),
-                        validators=[Optional()])
-    nguon = SelectField("Nguồn", choices=[("", "Mọi nguồn")] + [(k, v) for k, v in SOURCE_LABELS.items()
-                                                               if k != "reversal"], validators=[Optional()])
-    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    da_huy = SelectField("Phiếu đã hủy", choices=[("", "Không hiện"), ("1", "Hiện cả phiếu đã hủy")],
-                         validators=[Optional()])
+    # English attributes, the Vietnamese query parameters of the page's URLs (name=) kept.
+    unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, validators=[Optional()])
+    item_key = SelectField("Hiện vật", name="hang", validators=[Optional()])
+    item_unit = SelectField("Đơn vị tính", name="dvt", validators=[Optional()])
+    direction = SelectField("Nhập/xuất", name="huong", validators=[Optional()],
+                            choices=[("", "Cả nhập và xuất")] + list(DIRECTION_LABELS.items()))
+    source = SelectField("Nguồn", name="nguon", validators=[Optional()],
+                         choices=[("", "Mọi nguồn")] + [(k, v) for k, v in SOURCE_LABELS.items() if k != "reversal"])
+    date_from = DateField("Từ ngày", name="tu_ngay", format=DATE_FORMAT, validators=[Optional()],
+                          render_kw={"type": "date"})
+    date_to = DateField("Đến ngày", name="den_ngay", format=DATE_FORMAT, validators=[Optional()],
+                        render_kw={"type": "date"})
+    include_voided = SelectField("Phiếu đã hủy", name="da_huy", validators=[Optional()],
+                                 choices=[("", "Không hiện"), ("1", "Hiện cả phiếu đã hủy")])
 
 
 class StockFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    don_vi = SelectField("Đơn vị", coerce=int, validators=[Optional()])
-    con = SelectField("Hiện vật", choices=[("", "Mọi hiện vật đã nhập"), ("1", "Chỉ hiện vật còn trong kho")],
-                      validators=[Optional()])
+    unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, validators=[Optional()])
+    only_on_hand = SelectField("Hiện vật", name="con", validators=[Optional()],
+                               choices=[("", "Mọi hiện vật đã nhập"), ("1", "Chỉ hiện vật còn trong kho")])

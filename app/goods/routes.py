@@ -33,8 +33,8 @@ def _unit_filter(field):
 def _stock():
     """(filter form, stock rows) for the stock page and its export: one reading of the filters."""
     filters = StockFilterForm(request.args)
-    unit = _unit_filter(filters.don_vi)
-    return filters, services.stock(unit or current_user.unit, only_on_hand=filters.con.data == "1")
+    unit = _unit_filter(filters.unit_id)
+    return filters, services.stock(unit or current_user.unit, only_on_hand=filters.only_on_hand.data == "1")
 
 
 @bp.get("/")
@@ -61,13 +61,13 @@ def index_export():
 
 def _register():
     filters = RegisterFilterForm(request.args)
-    unit = _unit_filter(filters.don_vi)
-    filters.hang.choices, filters.dvt.choices = queries.item_choices(current_user.unit)
+    unit = _unit_filter(filters.unit_id)
+    filters.item_key.choices, filters.item_unit.choices = queries.item_choices(current_user.unit)
     stmt = queries.register_query(current_user.unit, unit_id=unit.id if unit else None,
-                                  item_key=filters.hang.data or "", item_unit=filters.dvt.data or "",
-                                  direction=filters.huong.data or "", source=filters.nguon.data or "",
-                                  date_from=filters.tu_ngay.data, date_to=filters.den_ngay.data,
-                                  include_voided=filters.da_huy.data == "1")
+                                  item_key=filters.item_key.data or "", item_unit=filters.item_unit.data or "",
+                                  direction=filters.direction.data or "", source=filters.source.data or "",
+                                  date_from=filters.date_from.data, date_to=filters.date_to.data,
+                                  include_voided=filters.include_voided.data == "1")
     return filters, stmt
 
 
@@ -79,7 +79,7 @@ def register():
     filters, stmt = _register()
     pagination = db.paginate(queries.with_rows(stmt), page=page_number(), per_page=PER_PAGE, error_out=False)
     return render("goods/register.html", partial="goods/_register.html", filters=filters, pagination=pagination,
-                  totals=queries.register_totals(stmt), one_item=bool(filters.hang.data and filters.dvt.data))
+                  totals=queries.register_totals(stmt), one_item=bool(filters.item_key.data and filters.item_unit.data))
 
 
 @bp.get("/so/xuat.xlsx")
