@@ -28,12 +28,12 @@ def index():
     (here or above) or open, with the actions the user may take; then every closed period in scope."""
     authorize("view")
     now = today()
-    form = PickForm(request.args, don_vi=current_user.unit_id, nam=now.year)
-    form.don_vi.choices = scope_choices(current_user.unit, active_only=False)
+    form = PickForm(request.args, unit_id=current_user.unit_id, year=now.year)
+    form.unit_id.choices = scope_choices(current_user.unit, active_only=False)
     form.validate()
-    unit = get_or_404(Unit, form.don_vi.data if not form.don_vi.errors and form.don_vi.data
+    unit = get_or_404(Unit, form.unit_id.data if not form.unit_id.errors and form.unit_id.data
                       else current_user.unit_id)
-    year = form.nam.data if form.nam.data and not form.nam.errors and form.nam.data <= now.year else now.year
+    year = form.year.data if form.year.data and not form.year.errors and form.year.data <= now.year else now.year
     pagination = db.paginate(services.rows_in_scope(unit), page=page_number(), per_page=50, error_out=False)
     return render("periods/index.html", partial="periods/_periods.html", form=form, unit=unit, year=year,
                   state=services.year_status(unit, year), pagination=pagination, describe=services.describe,
