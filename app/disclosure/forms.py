@@ -9,5 +9,6 @@ class PickForm(BaseForm):
     class Meta:
         csrf = False
 
-    don_vi = SelectField("Đơn vị", coerce=int, validate_choice=False)
-    nam = IntegerField("Năm", validators=[Optional(), NumberRange(min=2000, max=2100)])
+    # English attributes, the Vietnamese query parameters (name=) kept: links and bookmarks use them.
+    unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, validate_choice=False)
+    year = IntegerField("Năm", name="nam", validators=[Optional(), NumberRange(min=2000, max=2100)])

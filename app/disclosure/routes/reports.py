@@ -29,11 +29,11 @@ def index():
     """Pick a unit and a year; the disclosures of the user's units published so far."""
     authorize("view")
     now = today()
-    form = PickForm(request.args, don_vi=current_user.unit_id, nam=now.year - 1)
-    form.don_vi.choices = scope_choices(current_user.unit, active_only=False)
-    if request.args.get("don_vi") and form.validate() and form.nam.data:
-        unit = get_or_404(Unit, form.don_vi.data)
-        return redirect(url_for(".report_page", unit_id=unit.id, year=form.nam.data), 303)
+    form = PickForm(request.args, unit_id=current_user.unit_id, year=now.year - 1)
+    form.unit_id.choices = scope_choices(current_user.unit, active_only=False)
+    if request.args.get("don_vi") and form.validate() and form.year.data:
+        unit = get_or_404(Unit, form.unit_id.data)
+        return redirect(url_for(".report_page", unit_id=unit.id, year=form.year.data), 303)
     pubs = services.publications_in_scope(current_user.unit)
     return render("disclosure/index.html", form=form, pubs=pubs, last_year=now.year - 1,
                   due=services.deadline(now.year - 1))
