@@ -92,10 +92,13 @@ class PigFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    don_vi = SelectField("Đơn vị", coerce=int, default=0)
-    loai = SelectField("Loại người nuôi", choices=[("", "Mọi loại")] + list(HOLDER_TYPES.items()), default="")
-    trang_thai = SelectField("Trạng thái", choices=[("", "Mọi trạng thái")] + list(STATUS_LABELS.items()),
-                             default="")
+    # English attributes, the Vietnamese query parameters (name=) kept: links, bookmarks and the bulk
+    # form's carried "f.don_vi" use them. `q` is the search box's usual name everywhere.
+    unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, default=0)
+    holder_type = SelectField("Loại người nuôi", name="loai", default="",
+                              choices=[("", "Mọi loại")] + list(HOLDER_TYPES.items()))
+    status = SelectField("Trạng thái", name="trang_thai", default="",
+                         choices=[("", "Mọi trạng thái")] + list(STATUS_LABELS.items()))
     q = StringField("Tìm mã heo hoặc tên người nuôi")
 
 
@@ -103,7 +106,9 @@ class ReportFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    don_vi = SelectField("Đơn vị", coerce=int, default=0)
-    nam = IntegerField("Năm", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")])
-    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, default=0)
+    year = IntegerField("Năm", name="nam", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")])
+    date_from = DateField("Từ ngày", name="tu_ngay", format=DATE_FORMAT, validators=[Optional()],
+                          render_kw={"type": "date"})
+    date_to = DateField("Đến ngày", name="den_ngay", format=DATE_FORMAT, validators=[Optional()],
+                        render_kw={"type": "date"})

@@ -25,12 +25,12 @@ def filtered_pigs(args, *, openable: bool = False):
     """(filter form, select) for the list and its export. openable: only the pigs of the filter that
     can be opened now ("Đang nuôi"), for the bulk opening; None when the filter asks for other pigs."""
     filters = PigFilterForm(args)
-    filters.don_vi.choices = [(0, "Mọi đơn vị")] + scope_choices(current_user.unit, active_only=False)
-    unit = get_or_404(Unit, filters.don_vi.data) if filters.don_vi.data else None
-    status = filters.trang_thai.data or ""
+    filters.unit_id.choices = [(0, "Mọi đơn vị")] + scope_choices(current_user.unit, active_only=False)
+    unit = get_or_404(Unit, filters.unit_id.data) if filters.unit_id.data else None
+    status = filters.status.data or ""
     if openable and status not in ("", ACTIVE):
         return filters, None
-    stmt = queries.pig_list(current_user.unit, unit=unit, holder_type=filters.loai.data or "",
+    stmt = queries.pig_list(current_user.unit, unit=unit, holder_type=filters.holder_type.data or "",
                             status=ACTIVE if openable else status, q=filters.q.data or "")
     return filters, stmt
 

@@ -47,17 +47,17 @@ def sheet_print():
 
 
 def _period(filters: ReportFilterForm) -> tuple[date | None, date | None]:
-    date_from, date_to = filters.tu_ngay.data, filters.den_ngay.data
+    date_from, date_to = filters.date_from.data, filters.date_to.data
     # The filter form is read, not validated (a GET): a year outside its range filters nothing.
-    if filters.nam.data and 2000 <= filters.nam.data <= 2100 and not (date_from or date_to):
-        date_from, date_to = date(filters.nam.data, 1, 1), date(filters.nam.data, 12, 31)
+    if filters.year.data and 2000 <= filters.year.data <= 2100 and not (date_from or date_to):
+        date_from, date_to = date(filters.year.data, 1, 1), date(filters.year.data, 12, 31)
     return date_from, date_to
 
 
 def _report(args):
     filters = ReportFilterForm(args)
-    filters.don_vi.choices = [(0, "Đơn vị của tôi")] + scope_choices(current_user.unit, active_only=False)
-    unit = get_or_404(Unit, filters.don_vi.data) if filters.don_vi.data else current_user.unit
+    filters.unit_id.choices = [(0, "Đơn vị của tôi")] + scope_choices(current_user.unit, active_only=False)
+    unit = get_or_404(Unit, filters.unit_id.data) if filters.unit_id.data else current_user.unit
     date_from, date_to = _period(filters)
     return filters, unit, date_from, date_to, queries.report(unit, date_from, date_to)
 
