@@ -39,8 +39,9 @@ run: seed
 # The role sweep (every route × every role) is tests/test_authz_matrix.py's alone (issue 16).
 # PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= 2
+# PYTHONDONTWRITEBYTECODE is unset so that the workers share compiled and assertion-rewritten modules.
 test: setup-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The inner loop: no browser, no proofs, no crash/concurrency runs, no page-weight and bulk
 # benchmarks-as-tests, of the authorisation matrix only "every route has an entry", and no
