@@ -25,6 +25,9 @@ class CampaignFilterForm(BaseForm):
     class Meta:
         csrf = False
 
+    # English attributes, the Vietnamese query parameters (name=) kept: links and bookmarks use them.
+    # `q` is the search box's usual name everywhere.
     q = StringField("Tìm theo tên")
-    trang_thai = SelectField("Trạng thái", choices=[("", "Tất cả"), ("open", "Đang mở"), ("closed", "Đã kết thúc")])
-    ky = SelectField("Bắt đầu trong", validate_choice=False)
+    status = SelectField("Trạng thái", name="trang_thai",
+                         choices=[("", "Tất cả"), ("open", "Đang mở"), ("closed", "Đã kết thúc")])
+    period = SelectField("Bắt đầu trong", name="ky", validate_choice=False)

@@ -24,9 +24,9 @@ def _filtered():
     filters = CampaignFilterForm(request.args)
     key = request.args.get("ky") or ""
     period = periods.parse(key, today()) if key else None
-    filters.ky.choices = [("", "Mọi thời gian")] + period_choices(period or periods.parse("", today()))
-    filters.ky.data = period.key if period else ""
-    stmt = services.campaigns_in_scope(current_user.unit, status=filters.trang_thai.data or "",
+    filters.period.choices = [("", "Mọi thời gian")] + period_choices(period or periods.parse("", today()))
+    filters.period.data = period.key if period else ""
+    stmt = services.campaigns_in_scope(current_user.unit, status=filters.status.data or "",
                                        q=filters.q.data or "", period=period)
     return filters, stmt
 
@@ -39,7 +39,7 @@ def index():
     filters, stmt = _filtered()
     pagination = db.paginate(stmt, page=page_number(), per_page=30, error_out=False)
     ids = [c.id for c in pagination.items]
-    targets = services.target_total(stmt) if filters.ky.data else None
+    targets = services.target_total(stmt) if filters.period.data else None
     parts = services.campaign_parts(ids)
     return render("campaigns/index.html", partial="campaigns/_rows.html", pagination=pagination,
                   filters=filters, totals={i: sum(p) for i, p in parts.items()},
