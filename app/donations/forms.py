@@ -69,8 +69,9 @@ class BatchForm(IdempotentForm):
     collector_name = StringField("Người thu", validators=[_len(120)])
     collector_unit_id = SelectField("Chi hội thu", coerce=int, validators=[Optional()])
     control_total = MoneyField("Tổng cộng trên giấy (đồng)", render_kw={"inputmode": "numeric"})
-    so_dong = IntegerField("Số dòng", validators=[Optional(), NumberRange(1, 200, "Từ 1 đến 200 dòng.")],
-                           render_kw={"inputmode": "numeric"})
+    # How many blank rows "Thêm dòng" adds (`rows` is the sheet's lines); posted as so_dong, as before.
+    more_rows = IntegerField("Số dòng", name="so_dong", render_kw={"inputmode": "numeric"},
+                             validators=[Optional(), NumberRange(1, 200, "Từ 1 đến 200 dòng.")])
 
 
 class VoidForm(BaseForm):
@@ -97,13 +98,18 @@ class DonationFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    dot = SelectField("Đợt vận động", coerce=int, validators=[Optional()])
-    tu_ngay = DateField("Từ ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
-    den_ngay = DateField("Đến ngày", format=DATE_FORMAT, validators=[Optional()], render_kw={"type": "date"})
+    # English attributes, the Vietnamese query parameters (name=) kept: the reports' and campaigns'
+    # links, bookmarks and tests use them.
+    campaign_id = SelectField("Đợt vận động", name="dot", coerce=int, validators=[Optional()])
+    date_from = DateField("Từ ngày", name="tu_ngay", format=DATE_FORMAT, validators=[Optional()],
+                          render_kw={"type": "date"})
+    date_to = DateField("Đến ngày", name="den_ngay", format=DATE_FORMAT, validators=[Optional()],
+                        render_kw={"type": "date"})
     # MONEY: cash and transfer together (what the reports call money, apart from goods in kind).
-    hinh_thuc = SelectField("Hình thức", choices=[("", "Mọi hình thức"), (MONEY, "Tiền (tiền mặt và chuyển khoản)")]
-                            + list(METHODS.items()), validators=[Optional()])
-    nguoi = StringField("Người đóng góp")
-    nguoi_thu = StringField("Người/chi hội thu")
-    da_huy = SelectField("Khoản đã hủy", choices=[("", "Không hiện"), ("1", "Hiện cả khoản đã hủy")],
-                         validators=[Optional()])
+    method = SelectField("Hình thức", name="hinh_thuc", validators=[Optional()],
+                         choices=[("", "Mọi hình thức"), (MONEY, "Tiền (tiền mặt và chuyển khoản)")]
+                         + list(METHODS.items()))
+    donor = StringField("Người đóng góp", name="nguoi")
+    collector = StringField("Người/chi hội thu", name="nguoi_thu")
+    include_voided = SelectField("Khoản đã hủy", name="da_huy", validators=[Optional()],
+                                 choices=[("", "Không hiện"), ("1", "Hiện cả khoản đã hủy")])

@@ -37,7 +37,7 @@ def batch_entry():
     rows = batch.read_rows(request.form, count)
     if request.form.get("them_dong"):
         # "Add rows" without JavaScript: re-render with more blank rows, save nothing.
-        extra = form.so_dong.data or 10
+        extra = form.more_rows.data or 10
         rows += batch.blank_rows(min(count + extra, batch.MAX_ROWS))[count:]
         return _page(form, rows)
     valid_header = form.validate()

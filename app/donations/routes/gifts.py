@@ -83,7 +83,7 @@ def _filters():
     filters = DonationFilterForm(request.args)
     # Only the names for the select: loading whole campaign objects cost a province page 8 ms.
     campaigns = db.session.execute(campaigns_in_scope(current_user.unit).with_only_columns(Campaign.id, Campaign.name))
-    filters.dot.choices = [(0, "Mọi đợt vận động")] + [(c.id, c.name) for c in campaigns]
+    filters.campaign_id.choices = [(0, "Mọi đợt vận động")] + [(c.id, c.name) for c in campaigns]
     criteria = _criteria(filters)
     money = criteria["method"] == MONEY
     stmt = services.donation_query(current_user.unit, **{**criteria, "method": "" if money else criteria["method"]})
@@ -94,10 +94,10 @@ def _filters():
 
 def _criteria(filters) -> dict:
     """The filters as donation_query's arguments ("method" may be MONEY, which _filters applies)."""
-    return {"campaign_id": filters.dot.data if is_id(filters.dot.data) else None,
-            "date_from": filters.tu_ngay.data, "date_to": filters.den_ngay.data,
-            "method": filters.hinh_thuc.data or "", "donor": filters.nguoi.data or "",
-            "collector": filters.nguoi_thu.data or "", "include_voided": filters.da_huy.data == "1"}
+    return {"campaign_id": filters.campaign_id.data if is_id(filters.campaign_id.data) else None,
+            "date_from": filters.date_from.data, "date_to": filters.date_to.data,
+            "method": filters.method.data or "", "donor": filters.donor.data or "",
+            "collector": filters.collector.data or "", "include_voided": filters.include_voided.data == "1"}
 
 
 @bp.get("/")
