@@ -141,6 +141,7 @@ class AwardFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    ky = SelectField("Kỳ", validate_choice=False)
-    cap_hoc = SelectField("Cấp học", validate_choice=False)
-    hoan_canh = SelectField("Hoàn cảnh", validate_choice=False)
+    # English attributes, the Vietnamese query parameters (name=) kept: the reports link here with them.
+    period = SelectField("Kỳ", name="ky", validate_choice=False)
+    level = SelectField("Cấp học", name="cap_hoc", validate_choice=False)
+    circumstance = SelectField("Hoàn cảnh", name="hoan_canh", validate_choice=False)

@@ -18,13 +18,13 @@ from . import bp
 def _filtered():
     unit, period = unit_and_period()
     filters = AwardFilterForm(request.args)
-    filters.ky.choices = period_choices(period)
-    filters.ky.data = period.key
-    filters.cap_hoc.choices = [("", "Mọi cấp học")] + list(LEVEL_SHORT.items()) + [("none", "Chưa rõ cấp học")]
-    filters.hoan_canh.choices = ([("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items())
+    filters.period.choices = period_choices(period)
+    filters.period.data = period.key
+    filters.level.choices = [("", "Mọi cấp học")] + list(LEVEL_SHORT.items()) + [("none", "Chưa rõ cấp học")]
+    filters.circumstance.choices = ([("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items())
                                  + [(awards.NO_CIRCUMSTANCE, "Không thuộc diện khó khăn")])
-    stmt = awards.award_query(unit, period, level=filters.cap_hoc.data or "",
-                              circumstance=filters.hoan_canh.data or "")
+    stmt = awards.award_query(unit, period, level=filters.level.data or "",
+                              circumstance=filters.circumstance.data or "")
     return unit, period, filters, stmt
 
 
