@@ -176,8 +176,9 @@ class HonoreeFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    ky = SelectField("Kỳ", validate_choice=False)
-    loai = SelectField("Đối tượng", validate_choice=False)
+    # English attributes, the Vietnamese query parameters (name=) kept: the reports link here with them.
+    period = SelectField("Kỳ", name="ky", validate_choice=False)
+    kind = SelectField("Đối tượng", name="loai", validate_choice=False)
 
 
 class PrizeReverseForm(BaseForm):

@@ -140,10 +140,10 @@ def honorees_export(decision_id):
 def _filtered():
     unit, period = unit_and_period()
     filters = HonoreeFilterForm(request.args)
-    filters.ky.choices = period_choices(period)
-    filters.ky.data = period.key
-    filters.loai.choices = [("", "Mọi đối tượng")] + list(HONOREE_KINDS.items())
-    return unit, period, filters, honorees.honoree_query(unit, period, kind=filters.loai.data or "")
+    filters.period.choices = period_choices(period)
+    filters.period.data = period.key
+    filters.kind.choices = [("", "Mọi đối tượng")] + list(HONOREE_KINDS.items())
+    return unit, period, filters, honorees.honoree_query(unit, period, kind=filters.kind.data or "")
 
 
 @bp.get("/danh-sach-duoc-khen")
