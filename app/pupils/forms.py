@@ -115,13 +115,15 @@ class PupilFilterForm(BaseForm):
     class Meta:
         csrf = False
 
+    # English attributes, the Vietnamese query parameters (name=) kept: links and bookmarks use them.
+    # `q` is the search box's usual name everywhere.
     q = StringField("Tìm theo tên")
-    truong = SelectField("Trường", coerce=int, validate_choice=False)
-    khoi = SelectField("Khối", coerce=int, validate_choice=False,
-                       choices=[(0, "Mọi khối")] + [(g, f"Khối {g}") for g in range(1, 13)])
-    thon = StringField("Thôn, ấp")
-    hoan_canh = SelectField("Hoàn cảnh", validate_choice=False,
-                            choices=[("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items()))
+    school_id = SelectField("Trường", name="truong", coerce=int, validate_choice=False)
+    grade = SelectField("Khối", name="khoi", coerce=int, validate_choice=False,
+                        choices=[(0, "Mọi khối")] + [(g, f"Khối {g}") for g in range(1, 13)])
+    village = StringField("Thôn, ấp", name="thon")
+    circumstance = SelectField("Hoàn cảnh", name="hoan_canh", validate_choice=False,
+                               choices=[("", "Mọi hoàn cảnh")] + list(CIRCUMSTANCES.items()))
 
 
 

@@ -24,13 +24,13 @@ def filtered_pupils(args):
     """(filter form, keyword filters for queries.pupil_query) from the query string: one reading
     of the filters for the list and its export."""
     filters = PupilFilterForm(args)
-    filters.truong.choices = school_choices("Mọi trường")
+    filters.school_id.choices = school_choices("Mọi trường")
     # The filters are read, not validated (a GET): a value no list could hold filters nothing.
-    school_id = filters.truong.data if is_id(filters.truong.data) else None
-    grade = filters.khoi.data if isinstance(filters.khoi.data, int) and 0 < filters.khoi.data <= 16 else None
+    school_id = filters.school_id.data if is_id(filters.school_id.data) else None
+    grade = filters.grade.data if isinstance(filters.grade.data, int) and 0 < filters.grade.data <= 16 else None
     return filters, dict(q=filters.q.data or "", school_id=school_id,
-                         grade=grade, village=filters.thon.data or "",
-                         circumstance=filters.hoan_canh.data or "")
+                         grade=grade, village=filters.village.data or "",
+                         circumstance=filters.circumstance.data or "")
 
 
 @bp.get("/")
