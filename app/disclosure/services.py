@@ -62,7 +62,7 @@ def deadline_hint(year: int, today: date, pub: Publication | None) -> DeadlineHi
 
 def check_year(year: int, today: date) -> None:
     if not FIRST_YEAR <= year <= today.year:
-        raise DisclosureError(f"Năm không hợp lệ: chỉ từ {FIRST_YEAR} đến {today.year}.", "nam")
+        raise DisclosureError(f"Năm không hợp lệ: chỉ từ {FIRST_YEAR} đến {today.year}.", "year")
 
 
 def publication(unit: Unit, year: int) -> Publication | None:

@@ -204,11 +204,11 @@ def check_period(year, month, day: date | None = None) -> tuple[int, int]:
     """A period that can be closed: a real month (or the whole year) that has ended."""
     day = day or today()
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= day.year:
-        raise PeriodError(f"Năm không hợp lệ: chỉ từ {FIRST_YEAR} đến {day.year}.", "nam")
+        raise PeriodError(f"Năm không hợp lệ: chỉ từ {FIRST_YEAR} đến {day.year}.", "year")
     if isinstance(month, bool) or not isinstance(month, int) or not 0 <= month <= 12:
-        raise PeriodError("Tháng không hợp lệ.", "thang")
+        raise PeriodError("Tháng không hợp lệ.", "month")
     if period_end(year, month) >= day:
-        raise PeriodError(f"{period_label(year, month)} chưa kết thúc: chỉ khóa sổ được kỳ đã qua.", "thang")
+        raise PeriodError(f"{period_label(year, month)} chưa kết thúc: chỉ khóa sổ được kỳ đã qua.", "month")
     return year, month
 
 
@@ -227,11 +227,11 @@ def close(unit: Unit, year: int, month: int = WHOLE_YEAR, *, via: str = MANUAL) 
     _lock_unit(unit)  # wait for postings in flight below this unit (see _guard_against_close)
     if via == MANUAL:
         if not unit.active:
-            raise PeriodError("Đơn vị này đã ngừng hoạt động.", "don_vi")
+            raise PeriodError("Đơn vị này đã ngừng hoạt động.", "unit_id")
         # Already closed here or above (a closed year holds its months): nothing to close.
         binding = [r for r in closed_rows(unit, year) if r.month in (WHOLE_YEAR, month)]
         if binding:
-            raise PeriodError(describe(binding[0], unit) + ".", "thang")
+            raise PeriodError(describe(binding[0], unit) + ".", "month")
     # Publishing closes the unit's own year even when a unit above closed it already: reopening
     # there must not reopen what this unit showed the public.
     row = own_row(unit, year, month)
