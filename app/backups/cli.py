@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 
 from app.vn.dates import local_datetime
@@ -19,8 +20,6 @@ def _describe(backup) -> str:
 
 
 def _heads() -> list[str]:
-    from alembic.script import ScriptDirectory
-
     config = current_app.extensions["migrate"].migrate.get_config()
     return sorted(ScriptDirectory.from_config(config).get_heads())
 

@@ -67,7 +67,7 @@ def _counts(conn) -> dict[str, int]:
 
 def dump(url: str, target: Path) -> dict:
     """pg_dump the database into `target`; return the row counts of the dumped snapshot."""
-    import psycopg
+    import psycopg  # heavy: loaded when first needed
 
     pg_dump = _tool("pg_dump")
     with psycopg.connect(libpq_url(url), autocommit=False) as conn:
@@ -121,7 +121,7 @@ def check(path: Path, url: str, expected: dict | None = None) -> dict:
 
 
 def _tables(url: str) -> list[str]:
-    import psycopg
+    import psycopg  # heavy: loaded when first needed
 
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         return [r[0] for r in conn.execute(

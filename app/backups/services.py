@@ -26,6 +26,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy.engine import make_url
 
+from app.audit.services import record
+from app.core.db import write_mode
+from app.extensions import db
+
 from . import postgres, sqlite
 from .errors import BackupError
 
@@ -222,10 +226,6 @@ def latest(kinds=("auto", "manual")) -> Backup | None:
 def note_download(backup: Backup, unit_id: int) -> None:
     """Audit-log one download of `backup` (by the current user, of `unit_id`), committed at once: the
     file leaves the server whatever happens next."""
-    from app.audit.services import record  # here, not at the top: the rest of this module works on files only
-    from app.core.db import write_mode
-    from app.extensions import db
-
     db.session.rollback()  # end the read transaction: the audit write takes the lock up front
     with write_mode():
         record("download", object_type="backup", unit_id=unit_id,
@@ -325,8 +325,6 @@ def restore(path: Path, *, safety_copy: bool = True) -> Backup | None:
     so a wrong restore can be undone) and replaced in one step: SQLite through the backup API
     into the live file, PostgreSQL with pg_restore --clean in a single transaction.
     """
-    from app.extensions import db
-
     verify(path)
     engine = engine_name()
     before = None

@@ -8,23 +8,27 @@ import logging
 
 from flask import Flask
 
+from app.core import idempotency
+from app.core.db import write_mode
+from app.extensions import db
+
+from . import services
+
 log = logging.getLogger(__name__)
 CHECK_EVERY = "*/10"  # minutes
 
 
 def register_tasks(app: Flask) -> None:
     """Add the backup and maintenance tasks to the print worker's queue when it is built."""
-    from app.printing.queue import on_queue
+    from app.printing.queue import on_queue  # heavy: loaded when first needed
 
     on_queue(app, _add_tasks)
 
 
 def _add_tasks(app: Flask, huey) -> None:
-    from huey import crontab
+    from huey import crontab  # heavy: loaded when first needed
 
     def daily_backup() -> None:
-        from . import services
-
         with app.app_context():
             try:
                 made = services.backup_if_due()
@@ -39,9 +43,6 @@ def _add_tasks(app: Flask, huey) -> None:
 
     def prune_keys() -> None:
         # Double-submit keys only matter while a form is open; a month is plenty.
-        from app.core import idempotency
-        from app.core.db import write_mode
-        from app.extensions import db
 
         with app.app_context(), write_mode():
             gone = idempotency.prune()

@@ -30,6 +30,7 @@ from sqlalchemy import case, func, select
 
 from app.core.clock import utcnow
 from app.extensions import db
+from app.funds import services as funds
 from app.funds.models import IN, OUT, Fund, LedgerEntry
 
 from . import checks_goods, checks_owners, checks_series
@@ -46,8 +47,6 @@ _SIGNED = case((LedgerEntry.direction == IN, LedgerEntry.amount), else_=-LedgerE
 def fund_balances(seen: dict) -> list[Finding]:
     """Every fund's balance (as app.funds.services computes it) = its incomes - its payments, >= 0,
     and no entry of the fund belongs to another unit than the fund's."""
-    from app.funds import services as funds
-
     rows = db.session.execute(
         select(Fund.id, Fund.unit_id, Fund.name,
                func.coalesce(func.sum(case((LedgerEntry.direction == IN, LedgerEntry.amount), else_=0)), 0),

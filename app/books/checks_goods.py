@@ -21,7 +21,14 @@ from decimal import Decimal
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.books import owners
+from app.commendations.models import Honoree
+from app.donations.models import IN_KIND, Donation
 from app.extensions import db
+from app.goods import services as goods
+from app.goods.models import format_quantity
+from app.scholarships.models import AwardCategory, Nomination
+from app.units.models import Unit
 
 from .findings import Finding, capped, count, listed, money, orphans
 
@@ -41,8 +48,6 @@ def _qty(value) -> Decimal:
 
 
 def _q(value) -> str:
-    from app.goods.models import format_quantity
-
     return format_quantity(_qty(value))
 
 
@@ -68,8 +73,6 @@ def goods_stock(seen: dict) -> list[Finding]:
     G = _goods()
     if G is None:
         return []
-    from app.goods import services as goods
-    from app.units.models import Unit
 
     signed = case((G.direction == "in", G.quantity), else_=-G.quantity)
     signed_value = case((G.direction == "in", G.value), else_=-G.value)
@@ -151,7 +154,6 @@ def goods_sources(seen: dict) -> list[Finding]:
     G = _goods()
     if G is None:
         return []
-    from app.books import owners
 
     known = [s for s in owners.sources(owners.GOODS) if owners.owner_for(s, owners.GOODS) is not None]
     rows = listed(select(G.id, G.unit_id, G.number, G.source).where(G.source.not_in(known)).order_by(G.id))
@@ -165,7 +167,6 @@ def donations_in_kind(seen: dict) -> list[Finding]:
     G = _goods()
     if G is None:
         return []
-    from app.donations.models import IN_KIND, Donation
 
     live = live_goods("donation")
     n = func.coalesce(live.c.n, 0)
@@ -200,8 +201,6 @@ def award_goods(seen: dict) -> list[Finding]:
     G = _goods()
     if G is None:
         return []
-    from app.commendations.models import Honoree
-    from app.scholarships.models import AwardCategory, Nomination
 
     out = []
     r = aliased(G)

@@ -15,16 +15,20 @@ from __future__ import annotations
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.books import owners
+from app.commendations.models import Decision, Honoree
+from app.donations.models import IN_KIND, Donation
 from app.extensions import db
 from app.funds.models import IN, OUT, LedgerEntry
+from app.piggybanks.models import PiggyBankOpening as O
+from app.scholarships.models import Nomination
+from app.scholarships.models import Nomination as N
 
 from .findings import ADJUSTMENT, Finding, capped, count, entry_name, listed, live_ledger, money, orphans
 
 
 def ledger_sources(seen: dict) -> list[Finding]:
     """Every entry's source is one the code defines and the owners registry covers."""
-    from app.books import owners
-
     known = [s for s in owners.sources(owners.LEDGER) if owners.owner_for(s, owners.LEDGER) is not None]
     rows = listed(select(LedgerEntry.id, LedgerEntry.unit_id, LedgerEntry.number, LedgerEntry.source)
                   .where(LedgerEntry.source.not_in(known)).order_by(LedgerEntry.id))
@@ -61,8 +65,6 @@ def reversals(seen: dict) -> list[Finding]:
 def donations_money(seen: dict) -> list[Finding]:
     """A live gift of money has exactly one live income of its amount (Donation.entry_id points at it);
     a voided gift, and a gift in kind, none (a voided gift has its reversal)."""
-    from app.donations.models import IN_KIND, Donation
-
     live = live_ledger("donation")
     n = func.coalesce(live.c.n, 0)
     money_gift = and_(Donation.voided_at.is_(None), Donation.method != IN_KIND)
@@ -98,8 +100,6 @@ def donations_money(seen: dict) -> list[Finding]:
 def piggy_openings(seen: dict) -> list[Finding]:
     """A standing count with a fund part has exactly one live income of that part (ledger_entry_id);
     a voided count, or one kept whole by the family, none."""
-    from app.piggybanks.models import PiggyBankOpening as O
-
     live = live_ledger("piggy_bank")
     n = func.coalesce(live.c.n, 0)
     to_fund = and_(O.voided.is_(False), O.to_fund > 0)
@@ -127,8 +127,6 @@ def piggy_openings(seen: dict) -> list[Finding]:
 def scholarship_payments(seen: dict) -> list[Finding]:
     """A paid award with money has exactly one live payment of its amount (paid_entry_id); an unpaid
     award (or one paid in goods only) none, and no pointer."""
-    from app.scholarships.models import Nomination as N
-
     live = live_ledger("scholarship")
     n = func.coalesce(live.c.n, 0)
     paid_money = and_(N.paid_on.is_not(None), N.amount > 0)
@@ -150,7 +148,6 @@ def scholarship_payments(seen: dict) -> list[Finding]:
             text = (f"đã chi trả {money(amount)} nhưng có {n_live} phiếu chi còn hiệu lực ({money(total)}), "
                     f"chứng từ trỏ tới #{pointer}, cần đúng một phiếu chi của số tiền đó")
         out.append(Finding("owner", f"Suất học bổng #{nid} {text}.", unit_id, f"nomination:{nid}"))
-    from app.scholarships.models import Nomination
 
     return capped(out, "owner", "suất học bổng") + orphans("scholarship", Nomination, "suất học bổng")
 
@@ -160,8 +157,6 @@ def prize_payments(seen: dict) -> list[Finding]:
     "total" mode) is paid while it points at its live phiếu chi: that entry must be a live "prize"
     payment naming the target, of the target's amount; every live prize payment must be pointed at
     by its target; a voided one must name an honoree or decision that exists."""
-    from app.commendations.models import Decision, Honoree
-
     le = LedgerEntry
     r = aliased(LedgerEntry)
     out = []

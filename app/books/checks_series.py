@@ -17,8 +17,12 @@ import re
 
 from sqlalchemy import Integer, and_, case, cast, extract, func, literal_column, or_, select
 
+from app.commendations.models import CommendationCounter, Decision, Honoree
+from app.disclosure.models import Publication
+from app.disclosure.snapshot import digest
 from app.extensions import db
 from app.funds.models import DocumentCounter, LedgerEntry
+from app.units.models import Unit
 
 from .findings import Finding, capped, listed, money
 
@@ -41,8 +45,6 @@ def _well_formed(num):
 
 
 def _unit_names(ids) -> dict[int, str]:
-    from app.units.models import Unit
-
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
@@ -124,8 +126,6 @@ def number_series(seen: dict) -> list[Finding]:
 
 def register_series(seen: dict) -> list[Finding]:
     """Số sổ vàng: 1..N per unit without gap or repeat, counter at N + 1; issued lists numbered, drafts not."""
-    from app.commendations.models import CommendationCounter, Decision, Honoree
-
     rows = db.session.execute(select(Honoree.unit_id, func.count(), func.count(func.distinct(Honoree.register_number)),
                                      func.min(Honoree.register_number), func.max(Honoree.register_number))
                               .where(Honoree.register_number.is_not(None)).group_by(Honoree.unit_id)).all()
@@ -162,9 +162,6 @@ def register_series(seen: dict) -> list[Finding]:
 
 def published_snapshots(seen: dict) -> list[Finding]:
     """Every stored disclosure snapshot still hashes to the digest stored when it was published."""
-    from app.disclosure.models import Publication
-    from app.disclosure.snapshot import digest
-
     out = []
     n = 0
     rows = db.session.execute(select(Publication.id, Publication.unit_id, Publication.year, Publication.snapshot,

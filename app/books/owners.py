@@ -48,9 +48,12 @@ from typing import Callable
 
 from flask import url_for
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
+from app.core.authz import can
 from app.core.refusal import Refusal
 from app.extensions import db
+from app.funds import services as funds
 
 LEDGER, GOODS = "ledger", "goods"
 
@@ -140,8 +143,6 @@ def _is_honoree(record) -> bool:
 # ---- owners' pages -----------------------------------------------------------------------------
 
 def _url(endpoint: str, **args) -> str | None:
-    from werkzeug.routing import BuildError
-
     try:
         return url_for(endpoint, **args)
     except BuildError:  # a page not built yet (goods) names no link rather than failing the ledger
@@ -288,9 +289,6 @@ class VoidPlan:
 
 def void_plan(entry, user) -> VoidPlan:
     """Decide, for the ledger's void page, whether `user` may void `entry` right there."""
-    from app.core.authz import can
-    from app.funds import services as funds
-
     owner = owner_for(entry.source, book_of(entry))
     if entry.reversal_of_id is not None or entry.source == "reversal":
         return VoidPlan(owner, refusal="Đây là bút toán hủy, không thể hủy tiếp.")

@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 from app.core.authz import authorize
 from app.core.views import render
 from app.extensions import db
+from app.units.models import Unit
 
 from . import checks, runs
 from .models import BooksCheckRun
@@ -39,8 +40,6 @@ def ref_link(ref: str) -> str | None:
 
 
 def unit_names(findings) -> dict[int, str]:
-    from app.units.models import Unit
-
     ids = {f.unit_id for f in findings if f.unit_id}
     return dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all()) if ids else {}
 

@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from app.core.authz import covers_all_units
 from app.core.clock import utcnow
 from app.core.db import write_mode
 from app.extensions import db
+from app.units.models import Unit
 
 from . import checks
 from .models import BooksCheckRun
@@ -71,8 +73,6 @@ def visible(run: BooksCheckRun | None, user) -> list[checks.Finding]:
     (a broken check) only for a user whose scope is the whole database."""
     if run is None:
         return []
-    from app.core.authz import covers_all_units
-    from app.units.models import Unit
 
     root = user.unit
     whole = covers_all_units(root)

@@ -7,22 +7,22 @@ import logging
 
 from flask import Flask
 
+from . import runs
+
 log = logging.getLogger(__name__)
 CHECK_EVERY = "*/10"  # minutes
 
 
 def register_tasks(app: Flask) -> None:
-    from app.printing.queue import on_queue
+    from app.printing.queue import on_queue  # heavy: loaded when first needed
 
     on_queue(app, _add_tasks)
 
 
 def _add_tasks(app: Flask, huey) -> None:
-    from huey import crontab
+    from huey import crontab  # heavy: loaded when first needed
 
     def nightly_books_check() -> None:
-        from . import runs
-
         with app.app_context():
             try:
                 runs.run_if_due()

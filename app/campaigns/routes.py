@@ -6,6 +6,7 @@ from app.core.authz import authorize, get_or_404
 from app.core.clock import today
 from app.core.export import export_table
 from app.core.views import attempt, confirm_action, form_page, page_number, render
+from app.donations.services import recent
 from app.extensions import db
 from app.funds.models import Fund
 from app.reports import periods
@@ -69,8 +70,6 @@ def export():
 @login_required
 def detail(campaign_id):
     """A campaign: raised vs target bar, donors count and the latest donations."""
-    from app.donations.services import recent
-
     campaign = get_or_404(Campaign, campaign_id)
     money, goods, other = services.campaign_parts([campaign.id])[campaign.id]
     raised = money + goods + other

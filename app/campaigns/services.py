@@ -12,6 +12,7 @@ from app.audit.services import record
 from app.core import books
 from app.core.clock import utcnow
 from app.core.refusal import Refusal
+from app.donations.models import IN_KIND, Donation
 from app.extensions import db
 from app.funds.models import Fund
 from app.funds.services import default_fund
@@ -133,8 +134,6 @@ def open_campaigns(root: Unit) -> list[Campaign]:
 
 def campaign_totals(campaign_ids) -> dict[int, int]:
     """{campaign_id: raised} (standing donations plus other registered sources) in few queries."""
-    from app.donations.models import Donation
-
     ids = [c.id if isinstance(c, Campaign) else c for c in campaign_ids]
     if not ids:
         return {}
@@ -154,8 +153,6 @@ def campaign_parts(campaign_ids) -> dict[int, tuple[int, int, int]]:
     """{campaign_id: (donations in cash or by transfer, donations in kind at their value, other
     registered sources such as pigs' fund part)}: campaign_totals() split, since goods are not cash
     (they sit in the goods register, not the fund) and pages show money and goods apart."""
-    from app.donations.models import IN_KIND, Donation
-
     ids = [c.id if isinstance(c, Campaign) else c for c in campaign_ids]
     if not ids:
         return {}
@@ -178,8 +175,6 @@ def campaign_total(campaign: Campaign) -> int:
 
 def donor_counts(campaign_ids) -> dict[int, int]:
     """{campaign_id: number of distinct donors with a standing donation}."""
-    from app.donations.models import Donation
-
     ids = [c.id if isinstance(c, Campaign) else c for c in campaign_ids]
     if not ids:
         return {}

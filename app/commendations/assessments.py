@@ -7,11 +7,11 @@ from app.audit.services import record
 from app.core.authz import scope_unit_ids
 from app.extensions import db
 from app.units.models import Unit
-from app.vn.names import join_name, name_sort_key, same_name, split_name
+from app.vn.names import join_name, name_sort_key, same_name, split_name, word_key
 from app.vn.text import clean, fold
 
 from . import criteria as crit
-from .models import COLLECTIVE_KINDS, TITLE_KINDS, Assessment, CriteriaSet
+from .models import COLLECTIVE_KINDS, ISSUED, TITLE_KINDS, Assessment, CriteriaSet, Decision, Honoree
 
 AssessmentError = crit.CriteriaError
 
@@ -58,8 +58,6 @@ def register(unit: Unit, cset: CriteriaSet, name: str, year: int, village: str =
 
 def honoured_by(a: Assessment) -> str | None:
     """The number of an issued decision that honours `a`, if any."""
-    from .models import ISSUED, Decision, Honoree
-
     return db.session.scalar(select(Decision.number).join(Honoree, Honoree.decision_id == Decision.id)
                              .where(Honoree.assessment_id == a.id, Decision.status == ISSUED).limit(1))
 
@@ -113,8 +111,6 @@ def in_scope(root: Unit, year: int | None = None, kind: str = "", village: str =
 
 def villages(root: Unit) -> list[str]:
     """The villages named on assessments of `root` and below, in Vietnamese order (the filter's choices)."""
-    from app.vn.names import word_key
-
     names = db.session.scalars(select(Assessment.village).distinct()
                                .where(Assessment.unit_id.in_(scope_unit_ids(root)), Assessment.village != "")).all()
     return sorted(names, key=word_key)

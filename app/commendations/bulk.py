@@ -9,12 +9,16 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.core import idempotency, imports
 from app.core.authz import scope_unit_ids
+from app.donations.models import Donation, Donor
 from app.extensions import db
+from app.pupils.models import Pupil
+from app.scholarships.models import APPROVED, Nomination
 from app.units.models import Unit
 from app.vn.money import format_vnd
 from app.vn.names import join_name, same_name
 from app.vn.text import clean, fold
 
+from .importing import data_of
 from .models import TITLE_KINDS, Assessment, Decision, Honoree
 from .services import CommendationError, HonoreeData, add_honoree, check_draft, preview_honoree, pupil_place
 
@@ -32,8 +36,6 @@ def _finish(d: Decision, source: str, added: int) -> int:
 
 def from_nominations(d: Decision, rnd) -> int:
     """Approved nominations of a scholarship round (pupil, class/school, achievement or award)."""
-    from app.scholarships.models import APPROVED, Nomination
-
     check_draft(d)
     if not rnd.unit.path.startswith(d.unit.path):
         raise CommendationError("Đợt học bổng không thuộc đơn vị ra quyết định.", "round_id")
@@ -56,8 +58,6 @@ def from_nominations(d: Decision, rnd) -> int:
 
 def from_campaign(d: Decision, campaign, min_amount: int) -> int:
     """Donors whose gifts to `campaign` (not voided) add up to at least `min_amount`."""
-    from app.donations.models import Donation, Donor
-
     check_draft(d)
     if not campaign.unit.path.startswith(d.unit.path):
         raise CommendationError("Đợt vận động không thuộc đơn vị ra quyết định.", "campaign_id")
@@ -149,11 +149,6 @@ def from_rows(d: Decision, rows: list[dict], source: str = "xlsx") -> int:
     achievement) is skipped again here; links were checked when previewed and are checked
     again by add_honoree (the records are loaded in two queries first, not one per line).
     """
-    from app.donations.models import Donor
-    from app.pupils.models import Pupil
-
-    from .importing import data_of
-
     check_draft(d)
     todo = [r for r in rows if not r["errors"] and not r["skip"]]
     for model, attr in ((Pupil, "pupil_id"), (Donor, "donor_id")):

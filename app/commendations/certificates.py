@@ -17,11 +17,13 @@ from sqlalchemy import select
 
 from app.audit.services import record
 from app.extensions import db
+from app.scholarships.models import Nomination
 from app.units.models import Unit
 from app.vn.dates import place_date, short_date
 from app.vn.text import clean, fold
 
 from .models import BORDERS, TITLE_KINDS, CertificateSetting, Decision, Honoree
+from .services import CommendationError, honorees
 
 LOGO_SUFFIXES = (".svg", ".png")
 MARK = "[thành tích]"
@@ -87,8 +89,6 @@ def certificate_text(wording: str, achievement: str) -> str:
 
 def _scholarships(rows) -> dict[int, str]:
     """{nomination id: "Học bổng vượt khó năm học 2025-2026"} for lines that came from a scholarship round."""
-    from app.scholarships.models import Nomination
-
     ids = sorted({h.nomination_id for h in rows if h.nomination_id})
     out = {}
     for i in range(0, len(ids), 500):
@@ -117,8 +117,6 @@ def setting_for(unit: Unit) -> CertificateSetting:
 def save_setting(unit: Unit, *, issuer_line, title, border, logo, signer_title, signer_name, place,
                  wording: dict | None = None):
     """Create or update the unit's certificate settings; `wording` {kind: sentence}, a default kept as NULL."""
-    from .services import CommendationError
-
     if border not in BORDERS:
         raise CommendationError("Kiểu viền không hợp lệ.", "border")
     if logo and logo not in dict(logo_choices()):
@@ -178,8 +176,6 @@ def certificate(d: Decision, h: Honoree, s: CertificateSetting, scholarship: str
 
 def certificates_of(d: Decision, ids=None) -> list[dict]:
     """The decision's certificates in list order; `ids` (honoree ids) keeps only those lines."""
-    from .services import honorees
-
     s = setting_for(d.unit)
     rows = honorees(d)
     if ids is not None:

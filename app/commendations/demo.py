@@ -11,9 +11,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.campaigns.demo import SEPTEMBER
+from app.campaigns.models import Campaign
 from app.core.db import write_mode
 from app.extensions import db
 from app.funds import services as funds
+from app.scholarships.models import ScholarshipRound
 
 from . import assessments as assess
 from . import bulk, certificates, criteria, issuing, queries, services
@@ -35,10 +38,6 @@ def _decision(unit, number, day, title, list_title, **kw):
 
 
 def seed(units: dict) -> None:
-    from app.campaigns.demo import SEPTEMBER
-    from app.campaigns.models import Campaign
-    from app.scholarships.models import ScholarshipRound
-
     commune, village = units["lai_vung"], units["tan_loc"]
     with write_mode():
         criteria.seed_sets()

@@ -57,7 +57,7 @@ def list_columns(place_label: str, with_money: bool = True, with_goods: bool = F
     not wrap, see pdf/commendations/list.html), a birth year 7 %, no birth at all no column; STT takes what its
     numbers need; the text columns share the rest. Without prize money the amount column (and total)
     is left out, with prizes in goods a "Hiện vật" column is added."""
-    from app.printing.services import Column
+    from app.printing.services import Column  # heavy: loaded when first needed
 
     births = [r["birth"] for r in rows if r.get("birth")]
     birth = 12.5 if any(len(b) > 4 for b in births) else 7 if births else 0
@@ -75,7 +75,7 @@ def list_columns(place_label: str, with_money: bool = True, with_goods: bool = F
 
 def list_pdf(d: Decision, progress=None) -> bytes:
     """The attached list through the print engine's chunked renderer (header row on every page)."""
-    from app.printing.services import render_list_pdf
+    from app.printing.services import render_list_pdf  # heavy: loaded when first needed
 
     rows = list_rows(d)
     with_money = any(r["amount"] for r in rows)
@@ -91,13 +91,13 @@ def list_pdf(d: Decision, progress=None) -> bytes:
 
 def certificates_pdf(items: list[dict], progress=None) -> bytes:
     """One A4 landscape page per certificate."""
-    from app.printing.services import render_many
+    from app.printing.services import render_many  # heavy: loaded when first needed
 
     return render_many(CERTIFICATES_TEMPLATE, items, progress=progress)
 
 
 def _decision(params) -> Decision:
-    from app.printing.jobs import PrintError
+    from app.printing.jobs import PrintError  # heavy: loaded when first needed
 
     d = db.session.get(Decision, int(params["decision_id"]))
     if d is None:
@@ -124,7 +124,7 @@ def _build_certificates(params, progress) -> bytes:
 
 def register() -> None:
     """Declare the background documents to the print engine (from init_app)."""
-    from app.printing.jobs import register_document
+    from app.printing.jobs import register_document  # heavy: loaded when first needed
 
     # Version 2: columns sized to their content, counts of tập thể / cá nhân (issue 14 E).
     register_document(LIST_KIND, _build_list, fingerprint=snapshot, version="2")

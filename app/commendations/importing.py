@@ -13,7 +13,9 @@ from sqlalchemy import select
 from app.core.authz import scope_unit_ids
 from app.core.imports import cell_text, data_rows
 from app.core.xlsx import read_upload
+from app.donations.models import Donor
 from app.extensions import db
+from app.pupils.models import Pupil
 from app.vn.dates import parse_date
 from app.vn.money import MoneyError, parse_money
 from app.vn.names import join_name, same_name
@@ -156,9 +158,6 @@ def _scoped(model, keys: set[str], d: Decision) -> dict[str, list]:
 
 def _link_records(d: Decision, rows: list[dict]) -> None:
     """Link a pupil by name and date of birth, a donor by a name that only one donor has."""
-    from app.donations.models import Donor
-    from app.pupils.models import Pupil
-
     pupils = _scoped(Pupil, {r["h"].search_key for r in rows if r["kind"] == "pupil"}, d)
     donors = _scoped(Donor, {r["h"].search_key for r in rows if r["kind"] in ("donor", "volunteer")}, d)
     for r in rows:

@@ -14,6 +14,7 @@ from app.vn.money import format_vnd
 
 from . import prize_goods
 from .models import DRAFT, ISSUED, Decision
+from .prizes import hand_over
 from .queries import totals
 from .services import CommendationError, check_draft, honorees, next_register_number
 
@@ -64,8 +65,6 @@ def issue(d: Decision) -> Decision:
 def _pay(d: Decision, rows, total: int) -> None:
     """The prize payments at issue, dated the decision's date: through prizes.hand_over, the one
     place that pays a prize (paying again after a reversal goes through it too)."""
-    from .prizes import hand_over
-
     if d.payment_mode == "total":
         hand_over(d, d.decision_date)
         return

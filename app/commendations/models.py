@@ -19,6 +19,7 @@ from app.core.owners import Shared
 from app.extensions import db
 from app.funds.models import Fund, LedgerEntry
 from app.goods.models import GoodsEntry
+from app.scholarships.award_goods import award_text, goods_text
 from app.units.models import Unit
 from app.vn.names import join_name
 
@@ -226,8 +227,6 @@ class Decision(db.Model):
     @property
     def default_goods(self) -> str:
         """"5 quyển vở" or ""."""
-        from app.scholarships.award_goods import goods_text
-
         return goods_text(self.default_goods_quantity, self.default_goods_unit, self.default_goods_item)
 
     def audit_dict(self) -> dict:
@@ -295,15 +294,11 @@ class Honoree(db.Model):
     @property
     def goods(self) -> str:
         """The prize in goods: "5 quyển vở" or ""."""
-        from app.scholarships.award_goods import goods_text
-
         return goods_text(self.goods_quantity, self.goods_unit, self.goods_item)
 
     @property
     def prize_text(self) -> str:
         """"200.000 đ và 5 quyển vở", "5 quyển vở", "200.000 đ" or "" (no prize)."""
-        from app.scholarships.award_goods import award_text
-
         return award_text(self.amount, self.goods) if self.amount or self.goods else ""
 
     def audit_dict(self) -> dict:

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from flask import abort, url_for
 
 from app.core.authz import get_or_404
+from app.donations.donor_services import donors_in_scope
+from app.donations.models import Donor
 from app.extensions import db
+from app.pupils.models import Pupil
+from app.pupils.queries import pupil_query
+from app.vn.text import fold
 
 from .models import Decision
 from .services import pupil_place
@@ -49,10 +54,6 @@ def _donor(donor) -> Picked:
 def search(d: Decision, kind: str, q: str) -> list[Picked]:
     """Standing pupils or donors of the decision's unit and below whose name contains `q`
     (without diacritics, any case), in Vietnamese name order; nothing for under two letters."""
-    from app.donations.donor_services import donors_in_scope
-    from app.pupils.queries import pupil_query
-    from app.vn.text import fold
-
     if len(fold(q).replace(" ", "")) < 2:
         return []
     if kind == "nha-hao-tam":
@@ -70,9 +71,6 @@ def _record(d: Decision, model, ident):
 
 def from_args(d: Decision, args) -> Picked | None:
     """The record named by ?hoc_sinh= or ?nha_hao_tam= (the "Chọn" buttons), or None."""
-    from app.donations.models import Donor
-    from app.pupils.models import Pupil
-
     if args.get("hoc_sinh"):
         return _pupil(_record(d, Pupil, args["hoc_sinh"]))
     if args.get("nha_hao_tam"):
@@ -83,9 +81,6 @@ def from_args(d: Decision, args) -> Picked | None:
 def linked(d: Decision, pupil_id: int | None, donor_id: int | None) -> Picked | None:
     """What a line is linked to, shown above its form. The ids may come back from a posted form,
     so a record outside the decision's unit is never described (the service refuses it anyway)."""
-    from app.donations.models import Donor
-    from app.pupils.models import Pupil
-
     for model, ident, make in ((Pupil, pupil_id, _pupil), (Donor, donor_id, _donor)):
         rec = db.session.get(model, ident) if ident else None
         if rec is not None and rec.unit.path.startswith(d.unit.path):

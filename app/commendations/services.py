@@ -15,8 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.audit.services import record
 from app.core import books
 from app.core.refusal import Refusal
+from app.donations.models import Donor
 from app.extensions import db
 from app.funds.models import Fund
+from app.pupils.models import Pupil
 from app.scholarships.award_goods import check_goods
 from app.units.models import Unit
 from app.vn.names import name_sort_key
@@ -287,9 +289,6 @@ def _check_links(d: Decision, h: Honoree, data: HonoreeData) -> None:
     The link is what makes "already commended this year" work across decisions, so it must name
     the real person: the form only carries ids, and an id from another commune is refused.
     """
-    from app.donations.models import Donor
-    from app.pupils.models import Pupil
-
     for model, attr, label in ((Pupil, "pupil_id", "Học sinh"), (Donor, "donor_id", "Nhà hảo tâm")):
         new = getattr(data, attr)
         if new is None or new == getattr(h, attr):

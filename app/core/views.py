@@ -3,9 +3,10 @@ from typing import Any, Callable
 
 from flask import flash, make_response, redirect, request
 
-
+from app.core import idempotency
 from app.core.refusal import Refusal
 from app.core.rendering import is_htmx, render
+from app.extensions import db
 
 
 def go(url: str):
@@ -36,8 +37,6 @@ def attach_error(form, err, default_field: str | None = None) -> None:
 
 
 def _commit(work):
-    from app.extensions import db
-
     try:
         result = work()
         db.session.commit()
@@ -69,8 +68,6 @@ def attempt(form, work: Callable[[], Any], *, url=None, once: bool = False, succ
     htmx, after flashing `success` (a string, or a function of the result; with `once` only when
     something new was written).
     """
-    from app.core import idempotency
-
     if once:
         if not callable(url):
             raise TypeError("attempt(once=True) needs url=<function of the created object>")

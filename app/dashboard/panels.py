@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.campaigns.models import KIND_LABELS
+from app.campaigns.services import campaign_parts
 from app.pupils.models import CIRCUMSTANCES, LEVEL_SHORT
+from app.reports.cache import cached
 from app.reports.compose import get_facts
 from app.reports.figures import Facts
 from app.reports.periods import Period, calendar_year, current_school_year
@@ -55,8 +57,6 @@ class Dashboard:
 
 def build(unit: Unit, today: date, period: Period | None = None) -> Dashboard:
     """The dashboard of `unit`, cached like the facts it is made of (app.reports.cache)."""
-    from app.reports.cache import cached
-
     period = period or current_school_year(today)
     return cached("dashboard", unit.id, (today, period), lambda: _build(unit, today, period))
 
@@ -96,8 +96,6 @@ def _build(unit: Unit, today: date, period: Period) -> Dashboard:
 
 
 def _campaigns(dash: Dashboard, facts: Facts, names: dict, today: date) -> None:
-    from app.campaigns.services import campaign_parts
-
     open_ = sorted((c for c in facts.campaigns.values() if c.is_open),
                    key=lambda c: (c.end_date or date.max, c.name))
     # The whole campaign's money and goods (also before this year), as its own page counts them.

@@ -9,6 +9,8 @@ import string
 
 from sqlalchemy import select
 
+from app import DOMAINS
+from app.extensions import db
 from app.units.services import create_unit
 from app.users.models import User
 from app.users.services import create_user
@@ -50,7 +52,6 @@ def seed() -> list[tuple[str, str, str, str]]:
         create_user(username=username, full_name=full_name, unit=units[unit_key], roles=role.split("+"),
                     password=password, must_change_password=False)
         logins.append((username, password, role, units[unit_key].name))
-    from app import DOMAINS
 
     for name in DOMAINS:
         try:
@@ -64,8 +65,6 @@ def seed() -> list[tuple[str, str, str, str]]:
 
 
 def reset_demo_passwords() -> list[tuple[str, str, str, str]]:
-    from app.extensions import db
-
     logins = []
     for username, *_ in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.username == username))

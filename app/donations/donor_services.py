@@ -4,10 +4,11 @@ Services never commit; the caller commits.
 """
 import re
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
-from app.audit.services import record
+from app.audit.services import record, record_many
 from app.core.authz import scope_filter
+from app.core.clock import utcnow
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
@@ -15,6 +16,7 @@ from app.vn.names import name_sort_key, same_name, split_name
 from app.vn.text import clean, fold
 
 from .donors import ANONYMOUS, ANONYMOUS_NAME, DONOR_KINDS, Donor
+from .models import Donation
 
 
 class DonorError(Refusal):
@@ -68,11 +70,6 @@ def create_donors_bulk(unit: Unit, rows: list[dict]) -> list[int]:
 
     Returns the new ids in the order of `rows`. All or nothing: the first bad row raises DonorError.
     """
-    from sqlalchemy import insert
-
-    from app.audit.services import record_many
-    from app.core.clock import utcnow
-
     now = utcnow()
     values = [dict(_clean_fields(r.get("name"), r.get("kind", "person"), r.get("address", ""), r.get("phone", ""),
                                  r.get("note", "")), unit_id=unit.id, created_at=now) for r in rows]
@@ -165,8 +162,6 @@ def suggest(root: Unit, name: str, phone: str = "", address: str = "", limit: in
 
 def merge_donors(keep: Donor, merged: Donor) -> int:
     """Move every donation of `merged` to `keep`; `merged` stays, marked merged_into. Returns the count."""
-    from .models import Donation
-
     if keep.id == merged.id:
         raise DonorError("Không thể gộp một người với chính họ.", "keep_id")
     if keep.merged_into_id or merged.merged_into_id:

@@ -1,4 +1,6 @@
 """Helpers shared by the entry views: choices, remembered campaign/date, the records a form names."""
+from datetime import date
+
 from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from app.units.services import scope_choices
 
 from . import donor_services, services
 from .donors import Donor
+from .models import Donation
 
 REMEMBER = "donation_entry"
 
@@ -53,7 +56,6 @@ def collector_choices() -> list[tuple[int, str]]:
 def remembered() -> dict:
     """Campaign and date of the last entry in this session (a volunteer types a whole list)."""
     data = session.get(REMEMBER) or {}
-    from datetime import date
 
     out = {}
     if data.get("campaign_id"):
@@ -89,10 +91,6 @@ def load_donor(donor_id: int | None) -> Donor | None:
 
 def my_recent(limit: int = 10):
     """This user's latest entries (the list under the quick-entry form)."""
-    from sqlalchemy import select
-
-    from .models import Donation
-
     if not current_user.is_authenticated:
         abort(401)
     stmt = services.listing(select(Donation).where(Donation.created_by_id == current_user.id)).limit(limit)

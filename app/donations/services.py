@@ -12,20 +12,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from app.audit.services import record
-from app.core import books
-from app.core.actor import actor_id
-from app.core.authz import scope_filter, scope_unit_ids
+from app.audit.services import record, record_many
 from app.campaigns.models import Campaign
 from app.campaigns.services import ensure_open
+from app.core import books
+from app.core.actor import actor_id
+from app.core.authz import in_scope, scope_filter, scope_unit_ids
 from app.core.clock import utcnow
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
 from app.goods import services as goods
+from app.periods import services as periods
+from app.periods.services import OWNER_HINT
+from app.reports import cache
 from app.units.models import Unit
 from app.vn.text import clean, fold
 
@@ -196,8 +199,6 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
     Each donation still gets its own ledger entry, receipt number and audit entry; a gift in kind
     its own goods entry (biên bản giao nhận number) instead, never a ledger entry.
     """
-    from sqlalchemy import insert, update
-
     values = []
     for index, row in enumerate(rows):
         row = dict(row)
@@ -237,7 +238,6 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
     entry_of = dict(zip(money_ids, entry_ids))
     db.session.execute(update(Donation), [{"id": d, "entry_id": entry_of.get(d), "goods_entry_id": goods_of.get(d)}
                                           for d in ids])
-    from app.audit.services import record_many
 
     record_many("create", "donation", [
         (d, fields["unit_id"], {"campaign_id": fields["campaign_id"], "donor_id": fields["donor_id"],
@@ -251,8 +251,6 @@ def record_donations_bulk(campaign: Campaign, rows: list[dict]) -> list[int]:
 def _period_open(day, unit_id, collector_id, field: str, hint: str | None = None) -> None:
     """Closed periods (khóa sổ, app.periods): no gift recorded, back-dated or voided in one, whether
     closed by the campaign's unit or by the branch that collected it (the figures count it there)."""
-    from app.periods import services as periods
-
     for unit_id in (unit_id, collector_id):
         if unit_id is not None:
             periods.ensure_open(unit_id, day, field, hint=hint or periods.ENTRY_HINT, error=DonationError)
@@ -269,7 +267,6 @@ def void_donation(donation: Donation, reason: str) -> Donation:
     reason = clean(reason or "")
     if not reason:
         raise DonationError("Vui lòng nhập lý do hủy.", "reason")
-    from app.periods.services import OWNER_HINT
 
     _period_open(donation.donation_date, donation.unit_id, donation.collector_unit_id, "reason", OWNER_HINT)
     before = donation.audit_dict()
@@ -306,8 +303,6 @@ def ancestor_ids(unit: Unit) -> list[int]:
 def in_collector_scope(user, donation: Donation) -> bool:
     """True when `user` may read `donation` because a unit of theirs collected it for a campaign of
     a unit above them (their list shows it; voiding stays with the campaign's unit)."""
-    from app.core.authz import in_scope
-
     collector = donation.collector_unit
     return (collector is not None and in_scope(user, collector)
             and donation.unit_id in ancestor_ids(user.unit))
@@ -383,9 +378,6 @@ def scope_totals(root: Unit, criteria: dict, stmt) -> tuple[int, int]:
     root's data version (app.reports.cache), which every donation written or voided below root
     bumps; a renamed unit or an edited donor (both searched by the filters) bumps the global one.
     """
-    from app.reports import cache
-    from app.vn.text import fold
-
     key = tuple(sorted((k, fold(v) if isinstance(v, str) else str(v)) for k, v in criteria.items()))
     return cache.cached("donations.totals", root.id, key, lambda: totals(stmt))
 

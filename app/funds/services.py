@@ -17,13 +17,15 @@ Contract for every caller (views, donations, piggy banks, scholarships):
 import uuid
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, insert, select
+from sqlalchemy.orm import aliased
 
-from app.audit.services import record
+from app.audit.services import record, record_many
 from app.core import books
 from app.core.actor import actor_id
 from app.core.clock import today, utcnow
 from app.extensions import db
+from app.periods.services import VOID_HINT, closing_period, ensure_open, ensure_open_many
 from app.units.models import Unit
 from app.vn.money import format_vnd
 from app.vn.text import clean, fold
@@ -126,8 +128,6 @@ def balances(funds) -> dict[int, int]:
 
 def _post(fund: Fund, amount: int, direction: str, kind: str | None, *, entry_date: date,
           **fields) -> LedgerEntry:
-    from app.periods.services import ensure_open  # closed periods (khóa sổ): nothing is posted into one
-
     ensure_open(fund.unit, entry_date, "entry_date")
     number = numbering.next_number(fund.unit_id, kind, entry_date.year) if kind else None
     entry = LedgerEntry(fund=fund, unit_id=fund.unit_id, amount=amount, direction=direction, number=number,
@@ -162,8 +162,6 @@ def post_incomes_bulk(fund: Fund, items: list[dict]) -> list[int]:
     Returns the new entry ids in the order of `items`. All or nothing: the first bad item
     raises FundError and the caller rolls back.
     """
-    from sqlalchemy import insert
-
     rows = []
     for item in items:
         amount, entry_date = _amount(item["amount"]), _date(item["entry_date"])
@@ -182,7 +180,6 @@ def post_incomes_bulk(fund: Fund, items: list[dict]) -> list[int]:
         })
     if not rows:
         return []
-    from app.periods.services import ensure_open_many
 
     ensure_open_many(fund.unit, [r["entry_date"] for r in rows], "entry_date")
     by_year: dict[int, list[dict]] = {}
@@ -193,7 +190,6 @@ def post_incomes_bulk(fund: Fund, items: list[dict]) -> list[int]:
             row["number"] = number
     ids = list(db.session.scalars(insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True),
                                   rows))
-    from app.audit.services import record_many
 
     record_many("post", "ledger_entry", [
         (eid, fund.unit_id, {"fund_id": fund.id, "number": r["number"], "date": r["entry_date"].isoformat(),
@@ -285,7 +281,6 @@ def reverse(entry: LedgerEntry, reason: str, *, entry_date: date | None = None) 
     _lock(*(leg.fund for leg in legs))
     if any(is_reversed(leg) for leg in legs):
         raise FundError("Bút toán này đã được hủy trước đó.", "reason")
-    from app.periods.services import VOID_HINT, ensure_open
 
     for leg in legs:  # a record of a closed period is not voided: it is corrected (correct())
         ensure_open(leg.unit, leg.entry_date, "reason", hint=VOID_HINT)
@@ -316,9 +311,6 @@ LEDGER_OWNED = {"payment", "transfer"}
 
 def correction_of(entry: LedgerEntry) -> LedgerEntry | None:
     """The standing (not voided) correction of `entry`, or None."""
-    from sqlalchemy import exists
-    from sqlalchemy.orm import aliased
-
     rev = aliased(LedgerEntry)
     return db.session.scalar(select(LedgerEntry).where(
         LedgerEntry.corrects_id == entry.id, ~exists(select(rev.id).where(rev.reversal_of_id == LedgerEntry.id))))
@@ -346,8 +338,6 @@ def correct(entry: LedgerEntry, reason: str) -> LedgerEntry | list:
     entry is not in a closed period (void it instead), is a reversal or a correction, belongs to
     a record elsewhere, is voided or corrected already, or when the fund would go below zero.
     """
-    from app.periods.services import closing_period
-
     reason = _text(reason, 500, "reason", "lý do điều chỉnh", required=True)
     refusal = correction_refusal(entry)
     if refusal:

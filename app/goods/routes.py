@@ -147,7 +147,7 @@ def entry_pdf(entry_id):
     entry = get_or_404(GoodsEntry, entry_id)
     if not entry.number:
         abort(404)  # reversals have no paper of their own; the original prints ĐÃ HỦY
-    from app.printing.services import pdf_response, render_pdf
+    from app.printing.services import pdf_response, render_pdf  # heavy: loaded when first needed
 
     template = "pdf/goods/receipt.html" if entry.direction != OUT else "pdf/goods/issue.html"
     pdf = render_pdf(template, entry=entry, reversal=services.reversal_of(entry))

@@ -25,6 +25,7 @@ from app.core.clock import today
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import numbering
+from app.periods import services as periods
 from app.units.models import Unit
 from app.vn.text import clean, fold
 
@@ -163,8 +164,6 @@ def stock(root_unit: Unit, *, unit_id: int | None = None, item_key: str | None =
 
 def _post(unit: Unit, direction: str, kind: str | None, *, entry_date: date, **fields) -> GoodsEntry:
     """Insert one goods entry (every posting and reversal passes here), numbered when `kind` is given."""
-    from app.periods import services as periods  # closed periods (khóa sổ): nothing posted or voided in one
-
     periods.ensure_open(unit, entry_date, "entry_date", error=GoodsError)
     if fields.get("reversal_of_id"):
         original = db.session.get(GoodsEntry, fields["reversal_of_id"])

@@ -16,16 +16,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import and_, case, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
 from app.core.actor import actor_id
-from app.core.clock import utcnow
-from app.core.clock import today
+from app.core.authz import scope_unit_ids
+from app.core.clock import today, utcnow
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds.errors import FundError
+from app.funds.models import IN, Fund, LedgerEntry
 from app.units.models import Unit
 from app.vn.dates import local_datetime
 from app.vn.text import clean
@@ -284,8 +285,6 @@ def _forget() -> None:
 
 def rows_in_scope(root: Unit, *, closed_only: bool = True):
     """A select of the periods of `root`, the units below it and the units above it (which bind it)."""
-    from app.core.authz import scope_unit_ids
-
     stmt = select(ClosedPeriod).where(or_(ClosedPeriod.unit_id.in_(scope_unit_ids(root)),
                                           ClosedPeriod.unit_id.in_(chain_ids(root))))
     if closed_only:
@@ -312,11 +311,6 @@ def year_status(unit: Unit, year: int) -> dict:
 def summary(unit: Unit, year: int, month: int = WHOLE_YEAR) -> dict:
     """What closing would freeze: entries in the period (unit and below) and each fund's balance
     at the period's end."""
-    from sqlalchemy import case, func
-
-    from app.core.authz import scope_unit_ids
-    from app.funds.models import IN, Fund, LedgerEntry
-
     start, end = period_start(year, month), period_end(year, month)
     scope = scope_unit_ids(unit)
     entries = db.session.scalar(select(func.count()).select_from(LedgerEntry).where(
@@ -341,7 +335,6 @@ def _goods_count(scope, start: date, end: date) -> int | None:
         from app.goods.models import GoodsEntry
     except ImportError:
         return None
-    from sqlalchemy import func
 
     return int(db.session.scalar(select(func.count()).select_from(GoodsEntry).where(
         GoodsEntry.unit_id.in_(scope), and_(GoodsEntry.entry_date >= start, GoodsEntry.entry_date <= end))) or 0)

@@ -14,6 +14,7 @@ A code may be corrected (with a reason, audited, still unique in its unit) until
 opening: from then on it is on a phiếu thu of the fund's books, which are never rewritten.
 """
 import re
+import unicodedata
 
 from sqlalchemy import select
 
@@ -37,8 +38,6 @@ class CodeError(Refusal):
 
 def normalize(value) -> str:
     """The one spelling of a typed code or prefix: " lv–hb- " → "LV-HB", "đt 01" → "DT-01"."""
-    import unicodedata
-
     text = nfc(value or "").translate(_BASE)
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return _SEPARATORS.sub("-", text.upper()).strip("-")

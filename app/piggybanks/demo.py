@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.campaigns.models import OPEN, PIGGY_BANK, Campaign
 from app.core.db import write_mode
 from app.extensions import db
 
@@ -27,8 +28,6 @@ ISSUED = date(2026, 1, 10)
 
 def _campaign(units):
     """The open piggy-bank campaign of Lai Vung, if the campaigns demo made one."""
-    from app.campaigns.models import OPEN, PIGGY_BANK, Campaign
-
     return db.session.scalar(select(Campaign).where(Campaign.unit_id == units["lai_vung"].id,
                                                     Campaign.kind == PIGGY_BANK, Campaign.status == OPEN))
 

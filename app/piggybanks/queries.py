@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.campaigns.models import OPEN, PIGGY_BANK, Campaign
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.text import fold
@@ -35,8 +36,6 @@ def pig_list(root: Unit, *, unit: Unit | None = None, holder_type: str = "", sta
 
 def open_campaigns(unit: Unit) -> list:
     """Open piggy-bank campaigns a pig of `unit`'s scope may join: of the unit, above or below it."""
-    from app.campaigns.models import OPEN, PIGGY_BANK, Campaign
-
     found = db.session.scalars(select(Campaign).where(Campaign.kind == PIGGY_BANK, Campaign.status == OPEN)
                                .order_by(Campaign.id.desc())).all()
     return [c for c in found if c.unit.path.startswith(unit.path) or unit.path.startswith(c.unit.path)]

@@ -11,12 +11,14 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.audit.services import record
+from app.campaigns.services import CampaignError, ensure_open
 from app.core import books
 from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.funds import services as funds
+from app.periods import services as periods
 from app.units.models import Unit
 from app.vn.money import format_vnd
 from app.vn.names import name_sort_key, same_name, split_name
@@ -71,8 +73,6 @@ def _check_campaign(campaign, unit: Unit):
 
 def _ensure_open(campaign, field: str = "campaign_id") -> None:
     """A closed campaign takes no new pigs and no new money (reopen it first)."""
-    from app.campaigns.services import CampaignError, ensure_open
-
     try:
         ensure_open(campaign, field)
     except CampaignError as err:
@@ -191,7 +191,6 @@ def opening_values(pig: PiggyBank, *, opened_on: date, amount: int, disposition:
     if pig.status != ACTIVE:
         raise PiggyBankError(f"Heo {pig.code} không ở trạng thái đang nuôi ({pig.status_label}).", "amount")
     opened_on = _date(opened_on, "opened_on")
-    from app.periods import services as periods  # closed periods (khóa sổ): no count dated into one
 
     periods.ensure_open(pig.unit_id, opened_on, "opened_on", hint=periods.ENTRY_HINT, error=PiggyBankError)
     if opened_on < pig.issued_on:
@@ -254,7 +253,6 @@ def void_opening(opening: PiggyBankOpening, reason: str) -> PiggyBankOpening:
     db.session.refresh(opening)
     if opening.voided:
         raise PiggyBankError("Lần mổ heo này đã được hủy trước đó.", "reason")
-    from app.periods import services as periods  # a count of a closed period is not voided
 
     periods.ensure_open(opening.unit_id, opening.opened_on, "reason", hint=periods.OWNER_HINT, error=PiggyBankError)
     before = opening.audit_dict()

@@ -26,7 +26,7 @@ def title(unit: Unit) -> str:
 
 
 def render(unit: Unit, pigs, progress=None) -> bytes:
-    from app.printing.services import render_pdf
+    from app.printing.services import render_pdf  # heavy: loaded when first needed
 
     pdf = render_pdf("pdf/piggybanks/sheet.html", unit=unit, pigs=pigs, today=today())
     if progress is not None:
@@ -57,6 +57,6 @@ def _fingerprint(params: dict) -> dict:
 
 def register() -> None:
     """Declare the background document to the print engine (from init_app)."""
-    from app.printing.jobs import register_document
+    from app.printing.jobs import register_document  # heavy: loaded when first needed
 
     register_document(KIND, _build, fingerprint=_fingerprint, version="1")

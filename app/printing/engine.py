@@ -120,7 +120,7 @@ class Merger:
     are neither parsed nor rewritten (pypdf's merge_page would parse every page)."""
 
     def __init__(self):
-        from pypdf import PdfWriter
+        from pypdf import PdfWriter  # heavy: loaded when first needed
 
         self.writer, self.metadata = PdfWriter(), None
 
@@ -129,7 +129,7 @@ class Merger:
         return len(self.writer.pages)
 
     def add(self, data: bytes) -> None:
-        from pypdf import PdfReader
+        from pypdf import PdfReader  # heavy: loaded when first needed
 
         reader = PdfReader(BytesIO(data))
         self.metadata = self.metadata or reader.metadata
@@ -138,8 +138,8 @@ class Merger:
 
     def stamp(self, stamps: bytes) -> None:
         """Page i of the PDF ``stamps`` drawn over page i (e.g. a document of footer pages)."""
-        from pypdf import PdfReader
-        from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+        from pypdf import PdfReader  # heavy: loaded when first needed
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject  # heavy: loaded when first needed
 
         tops = PdfReader(BytesIO(stamps)).pages
         if len(tops) != self.pages:
@@ -164,7 +164,7 @@ class Merger:
                 [self._stream(b"q\n"), *old, self._stream(b"\nQ q /SkhStamp Do Q\n")])
 
     def _stream(self, data: bytes, **entries):
-        from pypdf.generic import DecodedStreamObject, NameObject
+        from pypdf.generic import DecodedStreamObject, NameObject  # heavy: loaded when first needed
 
         stream = DecodedStreamObject()
         stream.set_data(data)

@@ -47,6 +47,7 @@ from app.core.clock import utcnow
 from app.core.files import write_private
 from app.core.refusal import Refusal
 from app.extensions import db
+from app.users.models import User
 
 from . import jobstate
 from .models import PrintJob
@@ -213,8 +214,6 @@ def _lock_user(user_id: int) -> None:
     """Serialise one user's print requests, so two at once cannot both pass the limit or both
     queue the same document: PostgreSQL locks the user's row; SQLite needs nothing (a POST's
     transaction is BEGIN IMMEDIATE, app.core.db, and FOR UPDATE is not emitted there)."""
-    from app.users.models import User
-
     db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
@@ -233,7 +232,7 @@ def print_task(app: Flask):
 
 
 def _add_print_tasks(app: Flask, huey) -> None:
-    from huey import crontab
+    from huey import crontab  # heavy: loaded when first needed
 
     def run_print_job(job_id: int) -> None:
         # One task per queued job, but it renders the next job in fair order between users

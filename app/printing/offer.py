@@ -29,7 +29,7 @@ def print_or_offer(lines: int, build: Callable[[], bytes], *, filename: str, tit
     queue_from_form)."""
     if lines > limit:
         return long_document_page(title, lines, action, back)
-    from .services import pdf_response
+    from .services import pdf_response  # heavy: loaded when first needed
 
     return pdf_response(build(), filename)
 
@@ -42,7 +42,7 @@ def long_document_page(title: str, lines: int, action: str, back: str):
 
 def queue_from_form(kind: str, params: dict, *, unit, title: str, filename: str):
     """Queue `kind` with `params` when the confirmation form is valid (else 400): the progress page."""
-    from .jobs import QueueFull, request_print
+    from .jobs import QueueFull, request_print  # heavy: loaded when first needed
 
     if not ConfirmForm().validate_on_submit():
         abort(400)

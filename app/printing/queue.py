@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from flask import Flask
-    from huey.api import Huey
+    from huey.api import Huey  # heavy: loaded when first needed
 
 QUEUE_NAME = "sokhuyenhoc-print"
 
@@ -49,7 +49,7 @@ def huey_for(app: Flask) -> Huey:
 
 def make_huey(app) -> Huey:
     """Build the Huey instance for this app's settings (see the module docstring)."""
-    from huey import PostgresHuey, RedisHuey, SqliteHuey
+    from huey import PostgresHuey, RedisHuey, SqliteHuey  # heavy: loaded when first needed
 
     immediate = app.config.get("HUEY_IMMEDIATE")
     if immediate is None:

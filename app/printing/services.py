@@ -72,7 +72,7 @@ def render_many(template_name: str, items: Sequence, per_doc_ctx: dict | None = 
     The template receives ``items`` (a chunk of the list) and ``item_offset`` (items before the
     chunk), plus per_doc_ctx and the keyword arguments. Dict items and string values are
     NFC-normalised. progress(done, total) is called after each chunk."""
-    from .engine import Merger, html_to_pdf
+    from .engine import Merger, html_to_pdf  # heavy: loaded when first needed
 
     context = {k: _nfc(v) for k, v in {**(per_doc_ctx or {}), **ctx}.items()}
     items = [_nfc(item) for item in items]
@@ -140,7 +140,7 @@ def render_list_pdf(template_name: str, rows: Sequence[dict], *, columns: Sequen
     (keys = Column.key), NFC-normalised here. ``amount_key`` adds the total row and the amount in
     words; ``group_key`` a heading row whenever that value changes. progress(done rows, total) is
     called after each chunk of at most ``chunk_rows`` pieces (see the module docstring)."""
-    from .engine import Merger, first_anchor, html_to_pdf, is_landscape, render, write
+    from .engine import Merger, first_anchor, html_to_pdf, is_landscape, render, write  # heavy: loaded when first needed
 
     columns = list(columns or decision_list_columns())
     amount_index = next((i for i, c in enumerate(columns) if c.key == amount_key), None)

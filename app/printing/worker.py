@@ -39,7 +39,7 @@ def register_cli(app: Flask) -> None:
             ids = requeue_abandoned(None if shared else timedelta(0))
             if ids:
                 click.echo(f"Đã đưa lại vào hàng đợi {len(ids)} lệnh in bị dừng giữa chừng: {ids}")
-        from huey.consumer import Consumer
+        from huey.consumer import Consumer  # heavy: loaded when first needed
 
         huey = huey_for(app)
         Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()

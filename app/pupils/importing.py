@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.core import imports
+from app.core import idempotency, imports
 from app.core.imports import cell_text
 from app.core.refusal import Refusal
 from app.extensions import db
@@ -394,8 +394,6 @@ def confirm_import(unit: Unit, rows: list[Row], progress_key: str, key: str = ""
     announce (one an earlier batch added is found, not added again) and its new pupils, with one
     audit entry (source "xlsx", how many, which ids); confirming the same upload again continues
     from the next unwritten row. Returns (Written, counts)."""
-    from app.core import idempotency
-
     good = [r for r in rows if r.ok]
     fresh = [r for r in good if r.pupil_id is None and r.same_as is None]
     if not fresh:

@@ -9,6 +9,7 @@ from app.core.authz import scope_filter
 from app.core.paging import Page, paginate_ids
 from app.extensions import db
 from app.units.models import Unit
+from app.vn.names import word_key
 from app.vn.text import clean, fold
 
 from .models import CIRCUMSTANCES, PERIODS, SPONSOR_KINDS, Pupil, Sponsorship
@@ -45,7 +46,6 @@ def pupil_page(root: Unit, page: int = 1, per_page: int = 50, **filters) -> Page
 def villages(root: Unit) -> list[str]:
     rows = db.session.scalars(select(Pupil.village).distinct().join(Pupil.unit)
                               .where(Unit.path.startswith(root.path), Pupil.village != "")).all()
-    from app.vn.names import word_key
 
     return sorted(set(rows), key=word_key)
 

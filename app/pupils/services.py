@@ -5,18 +5,20 @@ Services never commit; the caller commits (or rolls back on PupilError).
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, literal_column, or_, select, update
+from sqlalchemy import func, insert, literal_column, or_, select, update
 
 from app.audit.services import record
 from app.core import clock
 from app.core.authz import scope_filter
+from app.core.clock import utcnow
 from app.core.refusal import Refusal
 from app.extensions import db
+from app.scholarships.models import Nomination
 from app.units.models import Unit
 from app.vn.names import join_name, name_sort_key, same_name, split_name, word_key
 from app.vn.text import clean, fold
 
-from .models import (CIRCUMSTANCES, GENDERS, SCHOOL_LEVELS, Achievement, Pupil, PupilResult, School,
+from .models import (CIRCUMSTANCES, GENDERS, SCHOOL_LEVELS, Achievement, Pupil, PupilResult, School, Sponsorship,
                      grading_words)
 
 
@@ -166,9 +168,7 @@ def bulk_create_pupils(unit: Unit, items: list[PupilData], *, source: str = "imp
     Returns the new ids in the order of `items`. Rows go in as one multi-row INSERT ... RETURNING.
     """
     global _COLUMNS
-    from sqlalchemy import insert
 
-    from app.core.clock import utcnow
 
     if not items:
         return []
@@ -282,9 +282,7 @@ def merge_pupils(keep: Pupil, other: Pupil) -> Pupil:
         raise PupilError("Không thể gộp một hồ sơ với chính nó.")
     if other.merged_into_id or keep.merged_into_id:
         raise PupilError("Hồ sơ này đã được gộp trước đó.")
-    from app.scholarships.models import Nomination
 
-    from .models import Sponsorship
 
     for model in (PupilResult, Achievement, Sponsorship, Nomination):
         db.session.execute(update(model).where(model.pupil_id == other.id).values(pupil_id=keep.id)

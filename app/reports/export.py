@@ -73,9 +73,9 @@ def sheets(rep: YearReport) -> list[tuple[str, list[str], list[list]]]:
 
 def workbook(rep: YearReport) -> bytes:
     # heavy: openpyxl is loaded by the first workbook, not by every web worker at start
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # heavy: loaded when first needed
+    from openpyxl.styles import Font  # heavy: loaded when first needed
+    from openpyxl.utils import get_column_letter  # heavy: loaded when first needed
 
     wb = Workbook()
     wb.remove(wb.active)

@@ -11,6 +11,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from app.extensions import db
+from app.goods import services as goods
+from app.goods.models import GoodsEntry
+from app.goods.models import format_quantity as fmt
 from app.vn.money import format_vnd
 from app.vn.text import clean, fold
 
@@ -20,8 +24,6 @@ _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 def format_quantity(value) -> str:
     """"1.830", "2,5" (the goods register's own formatting)."""
-    from app.goods.models import format_quantity as fmt
-
     return fmt(value)
 
 
@@ -141,8 +143,6 @@ def totals_text(amount: int, goods: GoodsTally, count: int | None = None, what: 
 
 def needs(stock_unit, tally: GoodsTally) -> list[dict]:
     """Per item of `tally`: needed, on hand in `stock_unit`'s stock and the shortfall (0 if none)."""
-    from app.goods import services as goods
-
     out = []
     for (key, unit), line in sorted(tally.lines.items()):
         if not line.quantity:
@@ -158,8 +158,6 @@ def needs(stock_unit, tally: GoodsTally) -> list[dict]:
 
 def stock_items(stock_unit) -> list[dict]:
     """Items the unit holds now (for the goods fields' suggestions): item, unit, on_hand_text."""
-    from app.goods import services as goods
-
     return [{"item": r["item"], "unit": r["item_unit"],
              "on_hand_text": f"{r['item']}: còn {format_quantity(r['on_hand'])} {r['item_unit']}"}
             for r in goods.stock(stock_unit, unit_id=stock_unit.id, only_on_hand=True)]
@@ -176,8 +174,6 @@ def check_stock(stock_unit, tally: GoodsTally, error, field: str | None) -> None
 def hand_out(stock_unit, *, item: str, unit: str, quantity, entry_date, recipient: str, purpose: str,
              basis: str, source: str, source_id: int, error, field: str | None):
     """give_out() of the goods register; its GoodsError becomes `error(message, field)`."""
-    from app.goods import services as goods
-
     try:
         return goods.give_out(stock_unit, item=item, item_unit=unit, quantity=Decimal(quantity),
                               entry_date=entry_date, recipient=recipient[:200], purpose=purpose[:500],
@@ -190,9 +186,6 @@ def take_back(entry_id: int | None, reason: str, error, field: str | None, entry
     """Reverse the goods entry `entry_id` (an award's hand-out) through the goods register."""
     if not entry_id:
         return
-    from app.extensions import db
-    from app.goods import services as goods
-    from app.goods.models import GoodsEntry
 
     entry = db.session.get(GoodsEntry, entry_id)
     if entry is None or entry.reversal is not None:

@@ -8,6 +8,7 @@ level is the school's, else guessed from the grade; a pupil may fall under sever
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.core.authz import scope_unit_ids
 from app.extensions import db
@@ -81,15 +82,11 @@ def totals(stmt) -> AwardTotals:
 
 
 def page_items(stmt, page: int) -> list[Nomination]:
-    from sqlalchemy.orm import selectinload
-
     return list(db.session.scalars(stmt.options(selectinload(Nomination.round), selectinload(Nomination.unit))
                                    .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).unique())
 
 
 def export_rows(stmt):
-    from sqlalchemy.orm import selectinload
-
     stmt = stmt.options(selectinload(Nomination.round), selectinload(Nomination.unit))
     for n, a in enumerate(db.session.scalars(stmt.execution_options(yield_per=500)), 1):
         p = a.pupil

@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, literal, or_, select
 
 from app.extensions import db
+from app.funds.models import LedgerEntry
+from app.goods.models import GoodsEntry
 from app.pupils.models import CIRCUMSTANCES, Pupil
+from app.users.models import User
 from app.vn.money import format_vnd
 
 from . import payout, services
@@ -175,10 +178,6 @@ def same_person(rnd: ScholarshipRound) -> list[tuple[str, int]]:
     Who approved: nomination.decided_by_id. Who paid: the user who posted the award's phiếu chi (or,
     for an award in goods only, its phiếu xuất). Read from the records, so it also covers old payouts.
     """
-    from app.funds.models import LedgerEntry
-    from app.goods.models import GoodsEntry
-    from app.users.models import User
-
     payer = func.coalesce(LedgerEntry.created_by_id, GoodsEntry.created_by_id)
     rows = db.session.execute(
         select(User.full_name, func.count(Nomination.id))

@@ -2,14 +2,16 @@
 from dataclasses import dataclass
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.fields import MoneyField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
-from app.core.fields import MoneyField
 from app.pupils.forms import SchoolYearField
 
+from .award_goods import format_quantity, parse_quantity
 from .models import KINDS, ROUND_STATUS
 
 
@@ -32,8 +34,6 @@ class QuantityField(StringField):
     """A quantity of goods as typed ("10", "1.830", "2,5"): Decimal, None when blank."""
 
     def process_formdata(self, valuelist):
-        from .award_goods import parse_quantity
-
         self.data = None
         raw = (valuelist[0] if valuelist else "") or ""
         try:
@@ -42,8 +42,6 @@ class QuantityField(StringField):
             raise ValueError(str(err)) from err
 
     def _value(self):
-        from .award_goods import format_quantity
-
         if self.raw_data:
             return self.raw_data[0]
         return format_quantity(self.data) if self.data is not None else ""

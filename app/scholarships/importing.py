@@ -9,14 +9,17 @@ category of this round, pupil in scope).
 """
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.audit.services import record
-from app.core import imports
+from app.core import idempotency, imports
+from app.core.clock import today, utcnow
 from app.core.imports import cell_text
 from app.extensions import db
+from app.goods.models import format_quantity
 from app.pupils import importing as pupil_import
 from app.pupils.models import Pupil
+from app.pupils.queries import sponsored_pupil_ids
 from app.units.models import Unit
 from app.vn.text import clean, fold
 
@@ -68,8 +71,6 @@ def parse_rows(rnd: ScholarshipRound, rows: list[list]) -> list[Row]:
 
 def summary(rows: list[Row]) -> dict:
     """Counts, money and goods for the preview: each valid row is nominated at its category's award."""
-    from app.goods.models import format_quantity
-
     good = [r for r in rows if r.ok]
     goods: dict[tuple, object] = {}
     for r in good:
@@ -140,8 +141,6 @@ def confirm_import(rnd: ScholarshipRound, rows: list[Row], progress_key: str, pr
     per row, in batches (app.core.imports.write_in_batches); confirming the same upload again goes
     on from the next unwritten row. A row naming an earlier line of the file ("same pupil") finds
     that line's new pupil in the progress state. Returns (Written, counts)."""
-    from app.core import idempotency, imports
-
     with imports.checking():  # on a snapshot, before the first write
         good = check_confirm(rnd, rows)
     proposer = clean(proposer or "")[:200]
@@ -190,9 +189,7 @@ def bulk_nominate(rnd: ScholarshipRound, items, proposer: str = "") -> list[dict
     """
     check_open(rnd)
     _check_pupils(rnd, {pid for pid, *_ in items})
-    from sqlalchemy import insert
 
-    from app.core.clock import utcnow
 
     now, noms = utcnow(), []
     for pid, category, achievement, reason in items:
@@ -210,9 +207,6 @@ def bulk_nominate(rnd: ScholarshipRound, items, proposer: str = "") -> list[dict
 def include_sponsored(rnd: ScholarshipRound, category) -> int:
     """Nominate every pupil supported by a sponsorship (đỡ đầu) running on the ceremony day
     who has no nomination in the round yet. Returns how many were added."""
-    from app.core.clock import today
-    from app.pupils.queries import sponsored_pupil_ids
-
     if category.round_id != rnd.id:
         raise RoundError("Loại học bổng không thuộc đợt này.", "category_id")
     supported = sponsored_pupil_ids(rnd.unit, rnd.ceremony_date or today())

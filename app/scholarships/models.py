@@ -17,6 +17,8 @@ from app.goods.models import GoodsEntry
 from app.pupils.models import Pupil
 from app.units.models import Unit
 
+from .award_goods import award_text
+
 KINDS = {"hardship": "Hoàn cảnh khó khăn", "achievement": "Khuyến tài (thành tích)",
          "sponsorship": "Đỡ đầu"}
 ROUND_STATUS = {"open": "Đang xét chọn", "closed": "Đã kết thúc"}
@@ -95,8 +97,6 @@ class AwardCategory(db.Model):
     @property
     def award_text(self) -> str:
         """"300.000 đ và 10 quyển vở", "10 quyển vở" or "300.000 đ"."""
-        from .award_goods import award_text
-
         return award_text(self.amount, self.goods)
 
     def audit_dict(self) -> dict:

@@ -8,11 +8,14 @@ from collections import OrderedDict
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from app.audit.duties import same_person
 from app.audit.services import record
 from app.core import books, clock
 from app.extensions import db
 from app.funds import services as funds
+from app.periods import services as periods
 from app.pupils.models import LEVEL_SHORT, Pupil
 from app.vn.dates import short_date
 from app.vn.money import format_vnd
@@ -51,7 +54,6 @@ def pay(nomination: Nomination, paid_on: date, field: str | None = None, *, futu
     if nomination.is_paid:
         raise RoundError(f"{nomination.pupil.full_name}: suất này đã chi trả rồi.")
     check_paid_on(paid_on, future_ok)
-    from app.periods import services as periods  # closed periods (khóa sổ): no payment dated into one
 
     periods.ensure_open(nomination.unit_id, paid_on, "paid_on", hint=periods.ENTRY_HINT, error=RoundError)
     purpose = f"{cat.name} - {rnd.name}"[:500]
@@ -80,8 +82,6 @@ def _same_person_note(nomination: Nomination) -> dict:
     """Separation of duties made visible (issue 14 B): the payout's audit entry names the person
     paying when they approved the award too (allowed in a small association, never silent); the
     round's summary counts them (bulk.same_person)."""
-    from app.audit.duties import same_person
-
     return same_person(nomination.decided_by_id, first="duyệt", second="chi")
 
 
@@ -141,7 +141,6 @@ def reverse_payment(nomination: Nomination, reason: str) -> Nomination:
     before = nomination.audit_dict()
     if not (reason or "").strip():
         raise RoundError("Vui lòng nhập lý do hủy.", "reason")
-    from app.periods import services as periods  # an award paid in a closed period stays paid
 
     periods.ensure_open(nomination.unit_id, nomination.paid_on, "reason", hint=periods.OWNER_HINT, error=RoundError)
     if nomination.paid_entry_id:
@@ -176,8 +175,6 @@ def approved_query(rnd: ScholarshipRound, school_id: int | None = None):
 def with_receipts(rnd: ScholarshipRound, school_id: int | None = None) -> list[Nomination]:
     """The approved awards in sheet order with their phiếu chi and phiếu xuất (one IN query each, not
     one query per paid row): the payout page and its export."""
-    from sqlalchemy.orm import selectinload
-
     return db.session.scalars(approved_query(rnd, school_id).options(
         selectinload(Nomination.paid_entry), selectinload(Nomination.goods_entry))).all()
 
@@ -242,7 +239,7 @@ def goods_needs(rnd: ScholarshipRound) -> list[dict]:
 
 
 def _sheet_columns():
-    from app.printing.services import Column
+    from app.printing.services import Column  # heavy: loaded when first needed
 
     return [Column("stt", "STT", 4, "stt"), Column("full_name", "Họ và tên", 19), Column("class", "Lớp", 6, align="c"),
             Column("school", "Trường", 16), Column("category", "Loại học bổng", 14),

@@ -20,6 +20,7 @@ from app.pupils.models import Pupil
 from app.vn.money import format_number, format_vnd
 from app.vn.text import clean, fold
 
+from .award_goods import check_goods, goods_text
 from .models import APPROVED, KINDS, PENDING, REJECTED, AwardCategory, Nomination, ScholarshipRound
 
 
@@ -82,8 +83,6 @@ def save_category(rnd: ScholarshipRound, name: str, kind: str, amount: int, good
     and `goods` is then their text. `goods` alone is the free text of older categories (shown on the
     papers, not taken from the stock); None keeps what the category had.
     """
-    from .award_goods import check_goods, goods_text
-
     name = _text(name, 200, "name", "tên loại học bổng", required=True)
     if kind not in KINDS:
         raise RoundError("Vui lòng chọn loại.", "kind")

@@ -6,6 +6,7 @@ the page offers the background job.
 """
 from app.extensions import db
 from app.printing.offer import DIRECT_MAX as PRINT_NOW_MAX
+from app.pupils.models import School
 
 from . import payout
 from .models import ScholarshipRound
@@ -23,7 +24,7 @@ def title(rnd: ScholarshipRound, school) -> str:
 
 
 def render(rnd: ScholarshipRound, school, awards, progress=None) -> bytes:
-    from app.printing.services import render_list_pdf
+    from app.printing.services import render_list_pdf  # heavy: loaded when first needed
 
     goods = payout.goods_of(awards).text()
     # The goods column's total ("1.830 quyển vở") and a line "Tổng: 54.900.000 đ; 1.830 quyển vở".
@@ -34,8 +35,6 @@ def render(rnd: ScholarshipRound, school, awards, progress=None) -> bytes:
 
 
 def _load(params: dict):
-    from app.pupils.models import School
-
     rnd = db.session.get(ScholarshipRound, params["round_id"])
     school = db.session.get(School, params["school_id"]) if params.get("school_id") else None
     return rnd, school
@@ -57,6 +56,6 @@ def _fingerprint(params: dict) -> dict:
 
 def register() -> None:
     """Declare the background document to the print engine (from init_app)."""
-    from app.printing.jobs import register_document
+    from app.printing.jobs import register_document  # heavy: loaded when first needed
 
     register_document(KIND, _build, fingerprint=_fingerprint, version="2")  # 2: goods totals

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
+from app.core.export import export_table
 from app.core.views import attempt, confirm_action, form_page, go, render
 from app.vn.text import fold
 
@@ -36,8 +37,6 @@ def index():
 @login_required
 def export():
     """The unit list (same search as the page) as .xlsx, or CSV with ?format=csv."""
-    from app.core.export import export_table
-
     authorize("view")
     counts = services.active_user_counts()
     rows = ((u.name, u.kind_label, u.parent.name if u.parent else "", u.address, counts.get(u.id, 0),

@@ -4,6 +4,7 @@ from sqlalchemy import func, select, update
 from app.audit.services import record
 from app.core.refusal import Refusal
 from app.extensions import db
+from app.users.models import User
 from app.vn.names import word_key
 from app.vn.text import clean, fold
 
@@ -128,16 +129,12 @@ def subtree(root: Unit, include_inactive: bool = True, levels: int | None = None
 
 def active_user_counts() -> dict[int, int]:
     """Active accounts per unit id (the unit list's column)."""
-    from app.users.models import User
-
     return dict(db.session.execute(
         select(User.unit_id, func.count()).where(User.active.is_(True)).group_by(User.unit_id)).all())
 
 
 def users_of(unit: Unit) -> list:
     """The unit's own accounts (not those below it), in Vietnamese name order."""
-    from app.users.models import User
-
     return db.session.scalars(select(User).where(User.unit_id == unit.id).order_by(User.name_key)).all()
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core.authz import ROLE_LABELS
 from app.core.clock import utcnow
 from app.extensions import db
 from app.units.models import Unit
@@ -20,8 +21,6 @@ from app.units.models import Unit
 
 def ordered_roles(roles) -> list[str]:
     """Known roles once each, in ROLE_LABELS' order (admin first); unknown names dropped."""
-    from app.core.authz import ROLE_LABELS
-
     wanted = set(roles or ())
     return [r for r in ROLE_LABELS if r in wanted]
 
@@ -82,8 +81,6 @@ class User(UserMixin, db.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        from app.core.authz import ROLE_LABELS
-
         return [ROLE_LABELS[r] for r in self.roles]
 
     def has_role(self, *names: str) -> bool:

@@ -4,16 +4,17 @@ from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 
 from app.core import clock
-from app.core.authz import authorize, get_or_404
+from app.core.authz import ROLE_LABELS, authorize, get_or_404
+from app.core.export import export_table
 from app.core.views import attempt, confirm_action, form_page, page_number, render
 from app.extensions import db
+from app.units.forms import ConfirmForm
 from app.units.models import Unit
 from app.units.services import scope_choices
 
 from . import services
 from .forms import ResetPasswordForm, UserCreateForm, UserEditForm, UserFilterForm
 from .models import User
-from app.units.forms import ConfirmForm
 
 bp = Blueprint("users", __name__, url_prefix="/nguoi-dung")
 
@@ -38,9 +39,6 @@ def index():
 @login_required
 def export():
     """The user list (same filters as the page, administrators only) as .xlsx, or CSV with ?format=csv."""
-    from app.core.authz import ROLE_LABELS
-    from app.core.export import export_table
-
     authorize("user.manage")
     _, stmt = filtered_users(request.args)
     rows = ((u.full_name, u.username, ", ".join(ROLE_LABELS.get(r, r) for r in u.roles), u.unit.name, u.phone,
@@ -113,7 +111,7 @@ def toggle_active(user_id):
 def print_list():
     """Danh sách người dùng of a unit and everything under it, sorted the Vietnamese way."""
     unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "user.manage")
-    from app.printing.services import pdf_response, render_pdf
+    from app.printing.services import pdf_response, render_pdf  # heavy: loaded when first needed
 
     users = db.session.scalars(services.users_in_scope(unit)).all()
     pdf = render_pdf("pdf/users/list.html", unit=unit, users=users, today=clock.today())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import string
 import unicodedata
 
-from .text import clean
+from .text import clean, fold
 
 __all__ = [
     "COMPOUND_SURNAMES",
@@ -242,8 +242,6 @@ def birth_year(value) -> int | None:
 def unmarked(name) -> bool:
     """Whether a name was typed without any diacritic at all ("nguyen thi dao", from a phone
     without a Vietnamese keyboard): its marks are unknown, not absent."""
-    from .text import fold
-
     return isinstance(name, str) and any(ch.isalpha() for ch in name) and fold(name) == (clean(name) or "").casefold()
 
 
@@ -256,8 +254,6 @@ def same_name(name_a, name_b, birth_a=None, birth_b=None) -> bool:
     Đào"), while two names that both carry marks must carry the same ones (Ân is not Ẩn).
     Callers may narrow candidates by the folded search key, then decide here.
     """
-    from .text import fold
-
     key = same_name_key(name_a)
     if not key:
         return False

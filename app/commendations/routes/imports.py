@@ -6,12 +6,14 @@ from flask import current_app, flash, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
+from app.campaigns.models import Campaign
 from app.core import idempotency, imports
 from app.core.authz import get_or_404
 from app.core.imports import discard, load_staged, stage
 from app.core.views import attempt, form_page, go, render
 from app.core.xlsx import export_response
 from app.extensions import db
+from app.scholarships.models import ScholarshipRound
 from app.units.models import Unit
 
 from .. import bulk, importing
@@ -55,8 +57,6 @@ def _in_subtree(model, d: Decision):
 @login_required
 def from_round(decision_id):
     """Add the approved nominations of a scholarship round."""
-    from app.scholarships.models import ScholarshipRound
-
     d = get_or_404(Decision, decision_id, "commendation.write")
     form = RoundSourceForm()
     form.round_id.choices = [(r.id, f"{r.name} ({r.school_year})") for r in _in_subtree(ScholarshipRound, d)]
@@ -69,8 +69,6 @@ def from_round(decision_id):
 @login_required
 def from_campaign(decision_id):
     """Add the donors of a campaign whose gifts reach an amount."""
-    from app.campaigns.models import Campaign
-
     d = get_or_404(Decision, decision_id, "commendation.write")
     form = CampaignSourceForm()
     form.campaign_id.choices = [(c.id, c.name) for c in _in_subtree(Campaign, d)]

@@ -4,9 +4,11 @@ and correcting it once its period is closed (bút toán điều chỉnh: the led
 from flask import abort, flash, url_for
 from flask_login import current_user, login_required
 
+from app.books import owners
 from app.core import clock
 from app.core.authz import authorize, get_or_404
 from app.core.views import attempt, form_page, go, render
+from app.periods.services import is_closed
 
 from .. import services
 from ..forms import CorrectForm, VoidForm
@@ -21,7 +23,7 @@ def receipt_pdf(entry_id):
     entry = get_or_404(LedgerEntry, entry_id)
     if not entry.number:
         abort(404)  # reversals have no document of their own; the original prints ĐÃ HỦY
-    from app.printing.services import pdf_response, render_pdf
+    from app.printing.services import pdf_response, render_pdf  # heavy: loaded when first needed
 
     pdf = render_pdf("pdf/funds/voucher.html", entry=entry, reversal=services.reversal_of(entry))
     title = "Phiếu thu" if entry.kind == "PT" else "Phiếu chi"
@@ -53,8 +55,6 @@ def void(entry_id):
     a gift, a pig's count, an award or a per-person prize here too, through that record's own void,
     so the record and the ledger change in one transaction; anything else (a list's one voucher)
     is refused with a link to its owner's page. GET is the confirmation page without JavaScript."""
-    from app.books import owners
-
     entry, legs, back = _entry_legs(entry_id)
     plan = owners.void_plan(entry, current_user)
     form = VoidForm()
@@ -71,8 +71,6 @@ def void(entry_id):
 
 def correction_refusal(entry: LedgerEntry) -> str:
     """Why this entry cannot be corrected now, or "" when it can."""
-    from app.periods.services import is_closed
-
     refusal = services.correction_refusal(entry)
     if refusal:
         return refusal

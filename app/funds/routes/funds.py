@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.books.owners import void_link
 from app.core.authz import authorize, get_or_404
+from app.core.export import export_table
 from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
 from app.units.models import Unit
@@ -13,7 +14,6 @@ from .. import services
 from ..forms import FundForm, LedgerFilterForm
 from ..models import Fund, LedgerEntry
 from ..queries import ledger_query
-
 from . import bp
 
 
@@ -32,8 +32,6 @@ def index():
 @login_required
 def index_export():
     """The funds of the user's unit and below with their balances, as .xlsx or CSV (?format=csv)."""
-    from app.core.export import export_table
-
     authorize("view")
     found = list(db.session.scalars(services.funds_in_scope(current_user.unit)))
     totals = services.balances(found)
@@ -77,8 +75,6 @@ def _note(e) -> str:
 def export(fund_id):
     """The fund's ledger (same filters as the page) as .xlsx, or CSV with ?format=csv; oldest first
     like a paper cash book."""
-    from app.core.export import export_table
-
     fund = get_or_404(Fund, fund_id)
     _, stmt = filtered_ledger(fund, request.args)
     entries = list(db.session.scalars(stmt.order_by(None).order_by(LedgerEntry.entry_date, LedgerEntry.id)))

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.core.authz import authorize, can, get_or_404
 from app.core.clock import today
+from app.core.export import export_table
 from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
 from app.units.models import Unit
@@ -54,7 +55,6 @@ def index():
 def export():
     """The filtered list (all pages) as .xlsx, or CSV with ?format=csv."""
     authorize("view")
-    from app.core.export import export_table
 
     _, stmt = filtered_pigs(request.args)
     rows = ([p.code, p.holder_name, p.holder_type_label, p.unit.name, p.issued_on, p.seed_money, p.cycle,

@@ -5,8 +5,9 @@ from flask import abort, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
-from app.printing.offer import print_or_offer, queue_from_form
+from app.core.export import export_table
 from app.core.views import render
+from app.printing.offer import print_or_offer, queue_from_form
 from app.units.models import Unit
 from app.units.services import scope_choices
 
@@ -77,7 +78,6 @@ def report():
 def report_export():
     """The report as .xlsx, or CSV with ?format=csv."""
     authorize("view")
-    from app.core.export import export_table
 
     _, unit, _, _, data = _report(request.args)
     rows = [[r.unit.name, r.holder_type_label, r.active, r.waiting, r.openings, r.counted, r.to_fund, r.kept]

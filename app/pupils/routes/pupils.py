@@ -1,14 +1,17 @@
 """Pupil pages: list and search, create/edit with duplicate check, results, achievements, merge."""
 from flask import request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from app.core.authz import authorize, get_or_404, is_id
+from app.core.export import export_table
 from app.core.views import attempt, confirm_action, form_page, page_number, render
 from app.extensions import db
+from app.scholarships.services import nominations_of
 
 from .. import queries, services
-from ..forms import (AchievementForm, ConfirmForm, PupilFilterForm, PupilForm, ResultForm, SponsorshipForm)
-from ..models import Pupil, School, grading_words
+from ..forms import AchievementForm, ConfirmForm, PupilFilterForm, PupilForm, ResultForm, SponsorshipForm
+from ..models import GENDERS, Pupil, School, grading_words
 from . import bp
 
 PER_PAGE = 35  # a page stays under 30 KB with long school names (50 rows weighed 33 KB, 40 rows 30.7 KB)
@@ -50,12 +53,6 @@ def export():
 
     Every row, however many: read in batches of 2,000 with their schools and units (one IN
     query per batch, not one per pupil), written to a temporary file before it is sent."""
-    from sqlalchemy.orm import selectinload
-
-    from app.core.export import export_table
-
-    from ..models import GENDERS
-
     authorize("view")
     _, found = filtered_pupils(request.args)
     items = db.session.scalars(queries.pupil_query(current_user.unit, **found)
@@ -111,7 +108,6 @@ def create():
 def detail(pupil_id):
     """The pupil's record: results, achievements, who supports them, scholarships received."""
     pupil = get_or_404(Pupil, pupil_id)
-    from app.scholarships.services import nominations_of
 
     return render("pupils/detail.html", pupil=pupil, sponsorships=queries.sponsorships_of(pupil),
                   nominations=nominations_of(pupil),

@@ -3,6 +3,7 @@ from flask import url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import authorize, get_or_404
+from app.core.export import export_table
 from app.core.views import attempt, form_page, render
 from app.extensions import db
 from app.units.models import Unit
@@ -25,8 +26,6 @@ def schools():
 @login_required
 def schools_export():
     """The school list as .xlsx, or CSV with ?format=csv."""
-    from app.core.export import export_table
-
     authorize("view")
     rows = ((s.name, s.level_label, s.commune, s.unit.name)
             for s in db.session.scalars(services.schools_in_scope(current_user.unit)))

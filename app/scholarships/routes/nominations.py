@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core import clock, selection
 from app.core.authz import get_or_404, is_id
+from app.core.export import export_table
 from app.core.forms import ConfirmForm
 from app.core.views import attempt, confirm_action, form_page, go, is_htmx, render
 from app.extensions import db
@@ -23,6 +24,7 @@ from app.vn.money import format_vnd
 
 from .. import bulk, choosing, payout, services
 from ..forms import BulkConfirmForm, DecideForm, NominationForm, RejectForm, read_act
+from ..importing import include_sponsored as add_all
 from ..models import AwardCategory, Nomination, ScholarshipRound
 from . import bp
 from .rounds import selection_page
@@ -111,8 +113,6 @@ def reject_one(nomination_id):
 @login_required
 def include_sponsored(round_id):
     """Add every pupil with a running sponsorship (đỡ đầu) to the round, in the chosen category."""
-    from ..importing import include_sponsored as add_all
-
     rnd = get_or_404(ScholarshipRound, round_id, "nomination.write")
     back = url_for(".round_detail", round_id=rnd.id)
     category_id = request.form.get("category_id", type=int)
@@ -206,8 +206,6 @@ def _confirm_page(rnd, sel, plan, form, back, budget, status=200):
 def export(round_id):
     """The round's nominations (the selection page's filters) as .xlsx, or CSV with ?format=csv,
     in Vietnamese name order."""
-    from app.core.export import export_table
-
     rnd = get_or_404(ScholarshipRound, round_id)
     noms = db.session.scalars(choosing.nominations_query(rnd, *choosing.read_filter(request.args))).all()
     rows = [[i, n.pupil.full_name, n.pupil.birth_text, n.pupil.class_text,

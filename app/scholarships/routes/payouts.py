@@ -4,13 +4,16 @@ from flask_login import current_user, login_required
 
 from app.core import clock, idempotency, selection
 from app.core.authz import can, get_or_404
+from app.core.export import export_table
 from app.core.paging import Page
 from app.core.views import attempt, form_page, go, page_number, refusal_text, render
 from app.extensions import db
 from app.printing.offer import print_or_offer, queue_from_form
 from app.printing.services import pdf_response, render_pdf
+from app.pupils.models import School
 
 from .. import choosing, payout, services, sheet
+from ..bulk import same_person_text
 from ..forms import DecideForm, PayConfirmForm, PayOneForm, PayoutForm, ReverseForm
 from ..models import Nomination, ScholarshipRound
 from . import bp
@@ -20,8 +23,6 @@ PER_PAGE = 50  # as the selection page: a school at a time, the page stays short
 
 
 def _school_of(rnd):
-    from app.pupils.models import School
-
     school_id = request.args.get("truong", type=int)
     return get_or_404(School, school_id) if school_id else None
 
@@ -61,8 +62,6 @@ def payout_page(round_id):
 def payout_export(round_id):
     """The payout page's rows (the round, or the school picked with ?truong=) with what was paid,
     as .xlsx or CSV (?format=csv); the same rights as the page."""
-    from app.core.export import export_table
-
     rnd = get_or_404(ScholarshipRound, round_id, "scholarship.pay")
     school = _school_of(rnd)
     awards = payout.with_receipts(rnd, school.id if school else None)
@@ -145,7 +144,6 @@ def sheet_print(round_id):
 @login_required
 def summary(round_id):
     rnd = get_or_404(ScholarshipRound, round_id)
-    from ..bulk import same_person_text
 
     return render("scholarships/summary.html", rnd=rnd, s=payout.summary(rnd), totals=services.totals(rnd),
                   same_person=same_person_text(rnd))
@@ -155,7 +153,6 @@ def summary(round_id):
 @login_required
 def summary_pdf(round_id):
     rnd = get_or_404(ScholarshipRound, round_id)
-    from ..bulk import same_person_text
 
     pdf = render_pdf("pdf/scholarships/summary.html", rnd=rnd, s=payout.summary(rnd), today=clock.today(),
                      same_person=same_person_text(rnd))

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.core import clock
 from app.core.authz import authorize, get_or_404
+from app.core.export import export_table
 from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
 from app.funds import services as funds
@@ -11,6 +12,7 @@ from app.funds.models import Fund
 from app.pupils import queries as pupil_queries
 
 from .. import choosing, payout, services
+from ..award_goods import stock_items
 from ..forms import CategoryForm, DecideForm, RoundForm
 from ..models import STATUS_LABELS, AwardCategory, ScholarshipRound
 from . import bp
@@ -31,8 +33,6 @@ def index():
 @login_required
 def rounds_export():
     """The round list as .xlsx, or CSV with ?format=csv."""
-    from app.core.export import export_table
-
     authorize("view")
     rows = ((r.name, r.school_year, r.ceremony_date, r.budget, r.unit.name, r.status_label, r.decision_number)
             for r in db.session.scalars(choosing.rounds_in_scope(current_user.unit)))
@@ -97,7 +97,6 @@ def _category_form(form, rnd, category):
         return answer
     action = (url_for(".category_edit", category_id=category.id) if category
               else url_for(".category_create", round_id=rnd.id))
-    from ..award_goods import stock_items
 
     return form_page("scholarships/form.html", "scholarships/_form.html", form, action=action, rnd=rnd,
                      title="Sửa loại học bổng" if category else "Thêm loại học bổng",
