@@ -37,11 +37,12 @@ run: seed
 # The suite runs on two processes (pytest-xdist; every worker has its own database and browser),
 # browser and proof tests included (the proofs at their reduced size; `make prove` runs them full size).
 # The role sweep (every route × every role) is tests/test_authz_matrix.py's alone (issue 16).
-# PYTEST_WORKERS=0 runs it in one process.
+# Work stealing keeps both workers busy to the end (SQLite, alone on 2 cores: 8:45 with the default
+# scheduling, 7:32 with worksteal, 1,738 tests). PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= 2
 # PYTHONDONTWRITEBYTECODE is unset so that the workers share compiled and assertion-rewritten modules.
 test: setup-test
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The inner loop: no browser, no proofs, no crash/concurrency runs, no page-weight and bulk
 # benchmarks-as-tests, of the authorisation matrix only "every route has an entry", and no
@@ -52,7 +53,7 @@ FAST_SKIP := -m "not browser" --ignore=tests/browser --ignore=tests/proofs --ign
 	--ignore=tests/perf --deselect tests/test_authz_matrix.py::test_route_answers_everyone_as_the_table_says \
 	--deselect tests/authz/test_no_forbidden_links.py::test_no_link_reachable_from_the_dashboard_answers_403
 test-fast: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(FAST_SKIP) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(FAST_SKIP) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
