@@ -2,13 +2,13 @@
 # Installs the Debian packages the app needs, only when missing.
 # Usage: scripts/system-deps.sh run|test|bench
 #   bench: what `make bench` drives the app with: Chromium (page weight, Lighthouse), wrk (load),
-#   poppler-utils (PDF checks). Every mode adds Node.js + npm when missing (see below).
+#   poppler-utils (PDF checks), zbar-tools (QR codes read back). Every mode adds Node.js + npm when missing (see below).
 # Not root: prints the apt-get line instead of failing halfway.
 set -euo pipefail
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 case "${1:-run}" in
-  test) pkgs+=(chromium poppler-utils) ;;
-  bench) pkgs+=(chromium poppler-utils wrk) ;;
+  test) pkgs+=(chromium poppler-utils zbar-tools) ;;
+  bench) pkgs+=(chromium poppler-utils zbar-tools wrk) ;;
 esac
 # Node.js + npm build static/vendor at setup (htmx rebuilt for old phones, fonts) and run the
 # compatibility gate (es-check, doiuse) and Lighthouse; Debian's nodejs is recent enough (>= 18).

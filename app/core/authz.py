@@ -51,6 +51,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "backup.download": {"admin"},  # and only an admin whose scope is the whole database (app.backups.access)
     "books.close": {"admin", "treasurer"},  # close a month or a year of the books (khóa sổ)
     "books.reopen": {"admin"},  # reopen a closed period, with a reason
+    "bank.manage": {"admin", "treasurer"},  # a unit's bank accounts and their live-feed key
+    "bank.import": {"treasurer"},  # statements in, bank lines confirmed into gifts or linked to the book
 }
 
 
