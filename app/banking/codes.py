@@ -6,9 +6,11 @@
 Only [A-Z0-9], at most 25 characters (NAPAS's note limit), no diacritics, so any banking app keeps
 it. The check letter does two jobs. Banks glue their own digits to the note on the statement
 ("...KH24D123X20251203"), so a code must end in something that is not a digit; and a letter
-computed from the rest catches a typo when the code is typed by hand: a weighted sum mod 26 with
-weights coprime to 26 catches every single wrong character and every swap of two neighbours
-(neighbouring weights differ by 2 or 4, and no two characters' values differ by 13).
+computed from the rest catches a typo when the code is typed by hand. It is a weighted sum mod 23
+(a prime) written with the 23 letters other than D, N and O: every single wrong digit or separator
+and every swap of two neighbours changes the sum (23 is prime, no two characters' values differ by
+23, neighbouring weights differ), and since D and N are never a check letter, a drive's code can
+not be read as the start of a donor's. O is left out for looking like 0.
 """
 import re
 from dataclasses import dataclass
@@ -17,9 +19,10 @@ from app.vn.text import fold
 
 MAX_LEN = 25
 _VALUES = {**{str(d): d for d in range(10)}, "D": 10, "N": 11}
-_WEIGHTS = (1, 3, 5, 7, 9, 11, 15, 17, 19, 21, 23, 25)  # odd and not 13: invertible mod 26
-_DONOR = re.compile(r"KH([1-9]\d{0,8})D([1-9]\d{0,8})N([1-9]\d{0,8})([A-Z])")
-_DRIVE = re.compile(r"KH([1-9]\d{0,8})D([1-9]\d{0,8})([A-Z])")
+_LETTERS = "ABCEFGHIJKLMPQRSTUVWXYZ"  # 23 letters: A-Z without D, N (separators) and O (looks like 0)
+_CHECK = "[A-CE-MP-Z]"
+_DONOR = re.compile(r"KH([1-9]\d{0,8})D([1-9]\d{0,8})N([1-9]\d{0,8})(" + _CHECK + ")")
+_DRIVE = re.compile(r"KH([1-9]\d{0,8})D([1-9]\d{0,8})(" + _CHECK + ")")
 _START = re.compile(r"(?=KH[1-9])")
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
 
@@ -40,8 +43,8 @@ def check_letter(body: str) -> str:
     """The letter that ends `body` ("24D123" or "24D123N5678", without the "KH")."""
     total = len(body)  # a code one character shorter or longer starts from another sum
     for i, ch in enumerate(body):
-        total += _WEIGHTS[i % len(_WEIGHTS)] * _VALUES[ch]
-    return chr(ord("A") + total % 26)
+        total += (i % 22 + 1) * _VALUES[ch]  # weights 1..22: never 0 mod 23, neighbours differ
+    return _LETTERS[total % 23]
 
 
 def _make(body: str) -> str:
@@ -72,8 +75,7 @@ def _found(match, donor: bool) -> Found | None:
 
 
 def _at(text: str, pos: int) -> Found | None:
-    # A drive's check letter may itself be "N" followed by the bank's digits: try the longer form
-    # first and fall back to the shorter one when its check letter does not hold.
+    # The longer form first: "KH24D123N5678W" also starts like a drive's code to a careless reader.
     for pattern, donor in ((_DONOR, True), (_DRIVE, False)):
         match = pattern.match(text, pos)
         if match:
