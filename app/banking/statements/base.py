@@ -16,6 +16,7 @@ class ParsedLine:
     description: str  # NFC, as the bank wrote it
     reference: str = ""  # the bank's reference (số bút toán / mã giao dịch), "" when none
     balance: int | None = None  # running balance after the line, when the file has it
+    counterparty: str = ""  # the other party's name when the bank gives it a column (Techcombank "Đối tác")
 
 
 @dataclass
