@@ -1,0 +1,203 @@
+"""Bank statement readers (issue 17 B): every bank layout, as .xlsx and .csv, reads back exactly;
+the layout is detected from the header row; the quirks of real exports; the generic mapping."""
+from datetime import date
+
+import pytest
+
+from app.banking.statements import (LAYOUT_BY_BIN, LAYOUTS, StatementError, guess_mapping, read_statement,
+                                    sample_statement, sheet_preview)
+from app.banking.statements.sheet import AmountError, to_date, to_signed
+
+BANKS = ["vcb", "bidv", "vietinbank", "agribank", "techcombank", "mb"]
+
+LINES = [  # (date, amount, direction, description, reference)
+    (date(2026, 10, 1), 1_250_000, "in", "MBVCB.4530998360.029552.NGUYEN VAN AN chuyen tien.KH24D123X", "5243.65937"),
+    (date(2026, 10, 1), 22_000, "out", "Phí quản lý tài khoản; tháng 10, “SMS”", "5243.65938"),
+    (date(2026, 10, 3), 500_000, "in", "IBFT TRAN THI BINH ung ho quy khuyen hoc KH24D7N2A", "FT26276123456"),
+    (date(2026, 10, 3), 3_000_000, "out", "Chi học bổng đợt 1 cho Nguyễn Thị Hoà", "FT26276123457"),
+    (date(2026, 10, 15), 100_000_000, "in", "Cong ty TNHH An Phu ung ho hoc bong nam hoc 2026-2027", "FT26288000001"),
+    (date(2026, 10, 31), 1_234, "in", "Lãi nhập vốn", "5243.70001"),
+]
+OPENING = 12_345_678
+
+
+def _expected():
+    balance, out = OPENING, []
+    for d, amount, direction, description, reference in LINES:
+        balance += amount if direction == "in" else -amount
+        out.append((d, amount, direction, description, reference, balance))
+    return out, balance
+
+
+def _plain(st):
+    return [(ln.txn_date, ln.amount, ln.direction, ln.description, ln.reference, ln.balance) for ln in st.lines]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("layout", BANKS + ["generic"])
+def test_every_layout_reads_back_exactly(layout, fmt):
+    data = sample_statement(layout, LINES, account_number="0071000123456", opening_balance=OPENING, fmt=fmt)
+    expected, closing = _expected()
+    st = read_statement(data, f"sao-ke.{fmt}")  # layout detected
+    assert st.layout == layout
+    assert _plain(st) == expected
+    assert (st.opening_balance, st.closing_balance) == (OPENING, closing)
+    assert (st.date_from, st.date_to) == (date(2026, 10, 1), date(2026, 10, 31))
+    assert st.account_number == "0071000123456"
+    rows = [ln.row for ln in st.lines]
+    assert rows == list(range(rows[0], rows[0] + len(LINES))) and rows[0] > 3  # header not on row 1
+    if layout != "generic":
+        assert _plain(read_statement(data, f"sao-ke.{fmt}", layout=layout)) == expected  # chosen explicitly
+
+
+def test_labels_and_bins():
+    assert LAYOUTS == {"vcb": "Vietcombank", "bidv": "BIDV", "vietinbank": "VietinBank", "agribank": "Agribank",
+                       "techcombank": "Techcombank", "mb": "MB Bank", "generic": "Mẫu khác (tự chọn cột)"}
+    assert LAYOUT_BY_BIN == {"970436": "vcb", "970418": "bidv", "970415": "vietinbank", "970405": "agribank",
+                             "970407": "techcombank", "970422": "mb"}
+
+
+def test_stated_balances_win_over_the_running_balance():
+    """Opening and closing come from the "Số dư đầu kỳ" / "Số dư cuối kỳ" rows when the file states them."""
+    csv = ("SAO KÊ TÀI KHOẢN\nSố tài khoản: 0071000999999\nSố dư đầu kỳ: 5.000.000\n\n"
+           "Ngày giao dịch;Số tiền ghi nợ;Số tiền ghi có;Mô tả\n"
+           "01/10/2026;;1.000.000;NGUYEN VAN A chuyen tien\n"
+           "Tổng cộng;0;1.000.000;\nSố dư cuối kỳ;;;6.000.000\n").encode()
+    st = read_statement(csv, "a.csv", layout="vcb")
+    assert (st.opening_balance, st.closing_balance) == (5_000_000, 6_000_000)
+    assert st.account_number == "0071000999999"
+    assert [(ln.amount, ln.direction, ln.balance) for ln in st.lines] == [(1_000_000, "in", None)]
+
+
+def test_vcb_reference_under_the_date_and_techcombank_counterparty():
+    st = read_statement(sample_statement("vcb", LINES, opening_balance=0), "v.xlsx")
+    assert st.lines[0].reference == "5243.65937"
+    tcb = read_statement(sample_statement("techcombank", LINES, opening_balance=0, fmt="csv"), "t.csv")
+    assert tcb.lines[0].counterparty == "NGUYEN VAN AN" and tcb.lines[1].counterparty == ""
+
+
+def test_vietinbank_fills_the_date_down():
+    data = sample_statement("vietinbank", LINES, opening_balance=0, fmt="csv")
+    assert b"\r\n2,," in data  # the second line of 1 October leaves its date blank, as eFAST does
+    assert [ln.txn_date for ln in read_statement(data, "v.csv").lines] == [x[0] for x in LINES]
+
+
+def test_mb_header_sits_low_and_amounts_have_decimals():
+    data = sample_statement("mb", LINES, opening_balance=OPENING, fmt="csv")
+    assert b'"1,250,000.00"' in data
+    st = read_statement(data, "mb.csv")
+    assert st.lines[0].row == 13 and st.lines[0].amount == 1_250_000
+
+
+def test_date_time_cells_and_cp1258_csv():
+    data = sample_statement("agribank", LINES, opening_balance=OPENING, fmt="csv")  # Windows-1258, ";"
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    st = read_statement(data, "agribank.csv")
+    assert st.lines[3].description == "Chi học bổng đợt 1 cho Nguyễn Thị Hoà"  # NFC again
+    assert st.lines[0].txn_date == date(2026, 10, 1)
+    xlsx = read_statement(sample_statement("agribank", LINES, fmt="xlsx"), "a.xlsx")  # real date-time cells
+    assert [ln.txn_date for ln in xlsx.lines] == [x[0] for x in LINES]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1258", "cp1252"])
+def test_csv_encodings(encoding):
+    western = encoding == "cp1252"  # not Vietnamese: "Š" is no character of Windows-1258
+    lines = [(date(2026, 10, 1), 50_000, "in", "Škoda Café chuyen tien" if western else "Ủng hộ quỹ", "R1")]
+    data = sample_statement("generic" if western else "bidv", lines, fmt="csv", encoding=encoding)
+    assert data.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
+    assert read_statement(data, "b.csv").lines[0].description == lines[0][3]
+
+
+def test_empty_rows_summary_rows_and_a_repeated_header():
+    csv = ("\ufeffNGÂN HÀNG TMCP ĐẦU TƯ VÀ PHÁT TRIỂN VIỆT NAM\n\n\n"
+           "STT,Ngày hiệu lực,Số tham chiếu,Ghi nợ,Ghi có,Số dư,Mô tả\n"
+           '1,05/10/2026 10:21:33,R1,,"1,250,000",,TRAN VAN B chuyen tien\n'
+           ",,,,,,\n\n"
+           "STT,Ngày hiệu lực,Số tham chiếu,Ghi nợ,Ghi có,Số dư,Mô tả\n"
+           '2,06/10/2026,R2,"200,000",,,Phi\n'
+           ',Tổng cộng,,"200,000","1,250,000",,\n'
+           "Người lập biểu,,,,,,Kế toán trưởng\n").encode()
+    st = read_statement(csv, "b.csv")
+    assert st.layout == "bidv"
+    assert [(ln.row, ln.amount, ln.direction) for ln in st.lines] == [(5, 1_250_000, "in"), (9, 200_000, "out")]
+
+
+def test_newest_first_statement_derives_balances_from_the_running_balance():
+    lines = [(date(2026, 10, 3), 100, "in", "b", "R2", 1_300), (date(2026, 10, 1), 200, "in", "a", "R1", 1_200)]
+    csv = ("Ngày giao dịch,Số tiền ghi nợ,Số tiền ghi có,Số dư,Mô tả,Số tham chiếu\n" + "".join(
+        f"{d:%d/%m/%Y},,{a},{b},{t},{r}\n" for d, a, _, t, r, b in lines)).encode()
+    st = read_statement(csv, "n.csv", layout="vcb")
+    assert (st.opening_balance, st.closing_balance) == (1_000, 1_300)
+    assert (st.date_from, st.date_to) == (date(2026, 10, 1), date(2026, 10, 3))
+
+
+@pytest.mark.parametrize("text,value", [
+    ("1,250,000.00", 1_250_000), ("1.250.000", 1_250_000), ("1,250,000", 1_250_000), ("1 250 000", 1_250_000),
+    ("1250000", 1_250_000), ("1250000.00", 1_250_000), ("1.250.000,00", 1_250_000), ("+500,000", 500_000),
+    ("-200.000", -200_000), ("(200,000)", -200_000), ("200,000-", -200_000), ("1.250.000 VND", 1_250_000),
+    ("1.250.000 đ", 1_250_000), (1250000.0, 1_250_000), (1250000, 1_250_000), ("", None), ("-", None), (None, None)])
+def test_amounts(text, value):
+    assert to_signed(text) == value
+
+
+@pytest.mark.parametrize("text", ["abc", "1,25,000", "1.250.000,50", "12.5", 12.5, "1,2,3"])
+def test_amounts_refused(text):
+    with pytest.raises(AmountError):
+        to_signed(text)
+
+
+@pytest.mark.parametrize("value,day", [
+    ("05/10/2026", date(2026, 10, 5)), ("5/10/2026 10:21:33", date(2026, 10, 5)), ("05-10-2026", date(2026, 10, 5)),
+    ("2026-10-05", date(2026, 10, 5)), ("31/10/2023\n5243.65937", date(2023, 10, 31)), (46300, date(2026, 10, 5)),
+    ("31/02/2026", None), ("hôm nay", None), ("", None)])
+def test_dates(value, day):
+    assert to_date(value) == day
+
+
+# --- the generic mapping -------------------------------------------------------------------------
+
+def test_generic_mapping_guessed_from_the_preview():
+    data = sample_statement("generic", LINES, opening_balance=OPENING, fmt="xlsx")
+    preview = sheet_preview(data, "g.xlsx", rows=8)
+    assert preview[3] == ["Date", "Description", "Reference", "Amount", "Type", "Balance"]
+    assert len({len(r) for r in preview}) == 1
+    mapping = guess_mapping(preview)
+    assert mapping == {"header_row": 4, "date": 0, "description": 1, "reference": 2, "balance": 5, "amount": 3,
+                       "direction": 4, "debit": None, "credit": None}
+    st = read_statement(data, "g.xlsx", layout="generic", mapping=mapping)
+    assert st.layout == "generic" and _plain(st) == _expected()[0]
+
+
+def test_generic_mapping_with_debit_and_credit_columns_and_vietnamese_headers():
+    csv = ("Sổ phụ tài khoản\n\nNgay GD;Dien giai;So CT;Rut;Nop;So du\n"
+           "01/10/2026;Nguyen Van A ung ho;CT1;;500.000;1.500.000\n"
+           "02/10/2026;Phi;CT2;10.000;;1.490.000\n").encode()
+    mapping = guess_mapping(sheet_preview(csv, "x.csv"))
+    assert mapping == {"header_row": 3, "date": 0, "description": 1, "reference": 2, "balance": 5, "amount": None,
+                       "direction": None, "debit": 3, "credit": 4}
+    st = read_statement(csv, "x.csv", layout="generic", mapping=mapping)
+    assert [(ln.amount, ln.direction, ln.balance) for ln in st.lines] == [(500_000, "in", 1_500_000),
+                                                                        (10_000, "out", 1_490_000)]
+    assert st.opening_balance == 1_000_000 and st.closing_balance == 1_490_000
+
+
+def test_unknown_layout_without_a_bank_is_read_by_the_guess():
+    csv = b"Date,Details,Amount,Balance\n01/10/2026,A,\"+500,000\",\"1,500,000\"\n"
+    st = read_statement(csv, "x.csv")
+    assert st.layout == "generic" and st.lines[0].amount == 500_000
+
+
+@pytest.mark.parametrize("mapping,message", [
+    (None, "Mẫu khác"),
+    ({"header_row": 4, "date": 0, "description": 1}, "Chưa chọn cột Số tiền"),
+    ({"header_row": 4, "date": 0, "description": 1, "amount": 1}, "hai vai trò"),
+    ({"header_row": 4, "date": 0, "description": 1, "amount": 30}, "ngoài bảng"),
+    ({"header_row": 4, "description": 1, "amount": 3}, "Chưa chọn cột Ngày"),
+    ({"date": 0, "description": 1, "amount": 3}, "Chưa chọn dòng tiêu đề"),
+])
+def test_generic_mapping_refusals(mapping, message):
+    data = sample_statement("generic", LINES, fmt="csv")
+    with pytest.raises(StatementError) as err:
+        read_statement(data, "g.csv", layout="generic", mapping=mapping)
+    assert message in str(err.value)
