@@ -117,7 +117,13 @@ def _amount(row: list, i: int | None, n: int) -> int | None:
     try:
         return to_signed(v)
     except AmountError:
-        raise StatementError(f"Dòng {n}: số tiền “{text(v)}” không đọc được.") from None
+        raise StatementError(f"Dòng {n}: số tiền “{_short(v)}” không đọc được.") from None
+
+
+def _short(v) -> str:
+    """A cell's text for a message: long values cut (a broken CSV can put a whole file in one cell)."""
+    s = text(v)
+    return s if len(s) <= 30 else s[:30] + "…"
 
 
 def _is_summary(row: list) -> bool:
@@ -149,7 +155,7 @@ def read_lines(rows: list[list], cols: Columns, layout: Layout) -> list[ParsedLi
             elif text(raw_date) == "":
                 raise StatementError(f"Dòng {n}: thiếu ngày giao dịch.")
             else:
-                raise StatementError(f"Dòng {n}: ngày “{text(raw_date)}” không đọc được "
+                raise StatementError(f"Dòng {n}: ngày “{_short(raw_date)}” không đọc được "
                                      "(cần dạng ngày/tháng/năm, ví dụ 05/10/2026).")
         last_date = day
         reference = text(_cell(row, cols.reference))
@@ -177,7 +183,7 @@ def _signed_amount(row: list, cols: Columns, n: int) -> int | None:
             return abs(value)
         if word in _OUT_WORDS:
             return -abs(value)
-        raise StatementError(f"Dòng {n}: không rõ tiền vào hay ra (“{text(_cell(row, cols.direction))}”).")
+        raise StatementError(f"Dòng {n}: không rõ tiền vào hay ra (“{_short(_cell(row, cols.direction))}”).")
     debit, credit = _amount(row, cols.debit, n) or 0, _amount(row, cols.credit, n) or 0
     if debit and credit:
         raise StatementError(f"Dòng {n}: có cả số ghi nợ và số ghi có; mỗi dòng sao kê chỉ có một.")
