@@ -169,7 +169,10 @@ class Matcher:
         the line was saved (BankLine.payer_name), else read from the description."""
         if line.direction != IN:
             return ""
-        return getattr(line, "counterparty", "") or getattr(line, "payer_name", "") or payer_name(line.description)
+        named = getattr(line, "counterparty", "")
+        if named:
+            return named.title() if named.isupper() else named  # banks print it in capitals
+        return getattr(line, "payer_name", "") or payer_name(line.description)
 
     def _campaign_label(self, campaign: Campaign) -> str:
         return f"{campaign.name} - {campaign.unit.name}"
