@@ -150,6 +150,17 @@ def test_appeal_pdf_text_fonts_page_and_qr(world, as_user, drive, tmp_path):
     assert vietqr.describe(read[0]) == {"bin": BIN, "account": ACCOUNT, "amount": None, "note": code}
 
 
+@needs_tools
+def test_appeal_long_name_and_purpose_stay_on_one_page(world, as_user, tmp_path):
+    make_account(world.commune, name="Hội Khuyến học xã Tân Phú huyện Lai Vung tỉnh Đồng Tháp quỹ khuyến học")
+    campaign = make_campaign(world.commune, name=("Tiếp sức đến trường cho học sinh nghèo vượt khó " * 5)[:200],
+                             purpose=("Trao học bổng, hỗ trợ sách vở, xe đạp, áo ấm cho học sinh " * 10)[:500])
+    resp = as_user(world.users["viewer"]).get(f"/ngan-hang/van-dong/{campaign.id}/thu-ngo.pdf")
+    info, _ = pdf_info(resp.data, tmp_path)
+    assert re.search(r"Pages:\s+1\b", info)
+    assert read_qr_codes(resp.data, tmp_path) and drive_code(campaign) in pdf_text(resp.data, tmp_path)
+
+
 def test_appeal_qr_is_at_least_6_cm(world, app, drive):
     """Its modules (the quiet zone aside) span at least 6 cm on the A4 page, as laid out by WeasyPrint."""
     import segno
@@ -175,6 +186,8 @@ def test_appeal_refused_without_an_account_or_once_closed(world, as_user):
     assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/dot-van-dong/{campaign.id}")
     html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Chưa có tài khoản ngân hàng của Hội Khuyến học xã Tân Phú" in html
+    resp = client.get(f"/ngan-hang/van-dong/{campaign.id}/thu-ngo.pdf", htmx=True)
+    assert resp.headers.get("HX-Redirect", "").endswith(f"/dot-van-dong/{campaign.id}")
     make_account(world.commune)
     assert client.get(f"/ngan-hang/van-dong/{campaign.id}/thu-ngo.pdf").status_code == 200  # positive control
     campaign_services.set_status(campaign, CLOSED)
@@ -280,6 +293,16 @@ def test_reminder_scope_and_tree(world, as_user, switch, drive):
     branch_donor = make_donor(world.branch, name="Người chi hội")
     client = switch(world.users["viewer"])
     assert client.get(_reminder_url(drive, branch_donor)).status_code == 200
+
+
+def test_reminder_of_a_merged_donor_moves_to_the_kept_one(world, as_user, drive):
+    from app.donations import donor_services
+
+    keep, gone = make_donor(world.commune, name="Trần Văn Bình"), make_donor(world.commune, name="Tran Van Binh")
+    donor_services.merge_donors(keep, gone)
+    db.session.commit()
+    resp = as_user(world.users["viewer"]).get(_reminder_url(drive, gone) + "?so_tien=200000")
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(_reminder_url(drive, keep) + "?so_tien=200000")
 
 
 def test_reminder_refused_for_a_closed_drive_or_without_an_account(world, as_user):
