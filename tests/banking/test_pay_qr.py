@@ -117,13 +117,11 @@ def test_no_qr_without_an_account_or_once_closed(world, as_user):
     assert drive_code(campaign) not in html and "thu-ngo.pdf" not in html
 
 
-def test_hint_to_add_an_account_for_who_may(world, as_user, app):
+def test_hint_to_add_an_account_for_who_may(world, as_user):
     campaign = make_campaign(world.commune)
     html = as_user(world.users["treasurer"]).get(f"/dot-van-dong/{campaign.id}").get_data(as_text=True)
-    if "banking.account_new" in app.view_functions:
-        assert "Chưa có tài khoản ngân hàng" in html and "Thêm tài khoản ngân hàng" in html
-    else:
-        assert "Chưa có tài khoản ngân hàng" not in html
+    assert "Chưa có tài khoản ngân hàng" in html and "Thêm tài khoản ngân hàng" in html
+    assert f"/ngan-hang/moi?don_vi={world.commune.id}" in html
 
 
 # --- the appeal letter (thư ngỏ) -----------------------------------------------------------------
