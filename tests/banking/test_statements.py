@@ -87,6 +87,7 @@ def test_mb_header_sits_low_and_amounts_have_decimals():
     assert b'"1,250,000.00"' in data
     st = read_statement(data, "mb.csv")
     assert st.lines[0].row == 13 and st.lines[0].amount == 1_250_000
+    assert read_statement(sample_statement("mb", LINES, fmt="xlsx"), "mb.xlsx").lines[0].row == 13  # as Excel shows it
 
 
 def test_date_time_cells_and_cp1258_csv():
@@ -201,3 +202,11 @@ def test_generic_mapping_refusals(mapping, message):
     with pytest.raises(StatementError) as err:
         read_statement(data, "g.csv", layout="generic", mapping=mapping)
     assert message in str(err.value)
+
+
+def test_bilingual_headers_whose_line_break_was_lost():
+    """A preview shows "Ngày giao dịch Transaction Date" (one line): the guess still names it."""
+    preview = sheet_preview(sample_statement("vcb", LINES, fmt="xlsx"), "v.xlsx", rows=12)
+    mapping = guess_mapping(preview)
+    assert (mapping["header_row"], mapping["date"], mapping["debit"], mapping["credit"], mapping["balance"],
+            mapping["description"]) == (10, 1, 2, 3, 4, 5)

@@ -10,14 +10,18 @@ One module per bank layout (vcb, bidv, vietinbank, agribank, techcombank, mb) ho
 texts its bank writes and where they come from; table.py reads any of them; sheet.py loads the
 file under the guards every import has; generic.py reads a layout the user maps once.
 """
-from . import agribank, bidv, generic, mb, techcombank, vcb, vietinbank
-from .base import ParsedLine, ParsedStatement
+import logging
+
 from app.vn.text import fold
 
+from . import agribank, bidv, generic, mb, techcombank, vcb, vietinbank
+from .base import ParsedLine, ParsedStatement
 from .names import payer_name
 from .sheet import MAX_LINES, StatementError, load_rows, text
 from .table import (HEADER_SCAN, Layout, columns_of, derive_balances, derive_period, find_header, match_header,
                     read_info, read_lines)
+
+log = logging.getLogger(__name__)
 
 BANK_LAYOUTS: dict[str, Layout] = {m.LAYOUT.key: m.LAYOUT for m in (vcb, bidv, vietinbank, agribank, techcombank, mb)}
 LAYOUTS: dict[str, str] = {key: layout.label for key, layout in BANK_LAYOUTS.items()} | {
@@ -66,6 +70,18 @@ def read_statement(data: bytes, filename: str, *, layout: str = "", mapping: dic
     Vietnamese message for anything it cannot read; reads nothing else and writes nothing."""
     if layout and layout not in LAYOUTS:
         raise StatementError("Mẫu sao kê không hợp lệ.", "layout")
+    try:
+        return _read(data, filename, layout, mapping)
+    except StatementError:
+        raise
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as err:
+        # A file shaped in a way no reader foresaw: the user gets a message, the log the traceback.
+        log.exception("statement %r (layout %r) not read: %s", filename, layout, err)
+        raise StatementError("Không đọc được sao kê này. Hãy kiểm tra đúng tệp sao kê tải từ ngân hàng, "
+                             f"hoặc chọn “{LAYOUTS['generic']}” rồi chỉ ra các cột.") from None
+
+
+def _read(data: bytes, filename: str, layout: str, mapping: dict | None) -> ParsedStatement:
     rows = load_rows(data, filename)
     if layout == "generic":
         chosen, cols = generic.LAYOUT, generic.columns(rows, mapping)
@@ -87,7 +103,13 @@ def read_statement(data: bytes, filename: str, *, layout: str = "", mapping: dic
 
 def sheet_preview(data: bytes, filename: str, rows: int = 12) -> list[list[str]]:
     """The first `rows` rows of the file as text, of one width (row i is the file's row i + 1)."""
-    return generic.preview(load_rows(data, filename), rows)
+    try:
+        return generic.preview(load_rows(data, filename), rows)
+    except StatementError:
+        raise
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as err:
+        log.exception("statement %r not previewed: %s", filename, err)
+        raise StatementError("Không đọc được tệp này. Hãy kiểm tra đúng tệp sao kê tải từ ngân hàng.") from None
 
 
 def guess_mapping(rows: list[list]) -> dict:

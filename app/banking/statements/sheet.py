@@ -10,6 +10,7 @@ columns here. Every problem is a Vietnamese StatementError, never a traceback.
 import csv
 import io
 import re
+import zlib
 from datetime import date, datetime, timedelta
 
 from app.core.refusal import Refusal
@@ -71,6 +72,9 @@ def _xlsx_rows(data: bytes, filename: str) -> list[list]:
         rows = read_upload(_Upload(data, filename), MAX_ROWS, MAX_BYTES, columns=MAX_COLUMNS)
     except XlsxError as err:  # the shared guards' message, under this domain's name
         raise StatementError(str(err)) from None
+    except (zlib.error, EOFError, NotImplementedError, RuntimeError, LookupError):
+        # a damaged zip or part that app.core.xlsx lets through (directory, DTD check, an unknown XML encoding)
+        raise StatementError("Tệp Excel bị hỏng hoặc không đọc được.") from None
     return [[_clip(v) for v in row] for row in rows]
 
 

@@ -74,6 +74,13 @@ def match_header(row: list, columns: dict) -> dict:
             if role not in found and names & set(columns[role]):
                 found[role] = i
                 break
+        else:  # "Ngày giao dịch Transaction Date": a bilingual header whose line break was lost
+            whole = max(names, key=len)
+            for role in roles:
+                if role not in found and any(len(w) >= 5 and (whole.startswith(w + " ") or whole.endswith(" " + w))
+                                             for w in columns[role]):
+                    found[role] = i
+                    break
     return found
 
 
