@@ -33,10 +33,12 @@ from app.core.clock import today
 from app.donations.models import Donation
 from app.extensions import db
 from app.funds.models import IN, LedgerEntry
+from app.printing.offer import DIRECT_MAX as PRINT_NOW_MAX
 
 from .models import LINKED, POSTED, WAITING, BankAccount, BankLine, BankStatement
 
 KIND = "banking.reconcile"  # the background print job's kind (a long list of differences)
+DIRECT_MAX = PRINT_NOW_MAX  # rows printed within the request: the one cut-off, tests lower it here
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -228,7 +230,7 @@ def reconcile(account: BankAccount, month: Month) -> Reconciliation:
     for line in lines:
         entry = _entry_of(line) if line.status in (POSTED, LINKED) else None
         if line.status == WAITING:
-            statement_only.append(Item(line, None, "Chờ xử lý: chưa ghi vào sổ."))
+            statement_only.append(Item(line, None, "Chưa ghi vào sổ, chưa khớp."))
         elif line.status not in (POSTED, LINKED):
             statement_only.append(Item(line, None, "Đã bỏ qua" + (f": {line.reason}" if line.reason else ".")))
         elif entry is None:

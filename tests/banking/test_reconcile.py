@@ -157,6 +157,8 @@ def test_page_plain_and_htmx_and_month_picker(world, as_user):
     assert "<html" in html and 'name="thang"' in html and 'method="get"' in html
     assert "10.839.000 đ" in html and "Khớp:" in html and "Trần Thị Bé" in html
     assert f'id="statement-only-{m.l_waiting.id}"' in html and f'id="book-only-{m.book_only.entry_id}"' in html
+    # The differences on the statement lead to the queue of lines, filtered to the month.
+    assert f"/ngan-hang/{m.account.id}/giao-dich?trang_thai=ignored&amp;tu_ngay={m.day.isoformat()}" in html
     frag = client.get(url, htmx=True)
     assert frag.status_code == 200 and "<html" not in frag.get_data(as_text=True)
     assert 'id="reconcile"' in frag.get_data(as_text=True)
@@ -171,6 +173,14 @@ def test_a_gap_is_shown_in_red(world, as_user):
     html = as_user(world.users["viewer"]).get(f"/ngan-hang/{m.account.id}/doi-chieu?thang={m.month.param}") \
         .get_data(as_text=True)
     assert '<span class="error">Không khớp' in html and "5.000 đ" in html
+
+
+def test_an_empty_month_says_the_balances_are_unknown(world, as_user):
+    account = make_account(world.commune)
+    client = as_user(world.users["treasurer"])
+    html = client.get(f"/ngan-hang/{account.id}/doi-chieu?thang=2024-02").get_data(as_text=True)
+    assert "Chưa rõ" in html and "Chưa kiểm tra được" in html and "Tháng 02/2024" in html
+    assert client.get(f"/ngan-hang/{account.id}/doi-chieu.pdf?thang=2024-02").mimetype == "application/pdf"
 
 
 def test_other_commune_gets_404(world, as_user):
@@ -207,3 +217,20 @@ def test_pdf_text_fonts_and_one_a4_page(world, as_user, tmp_path):
                                               _run("pdfinfo", resp.data, tmp_path).splitlines() if ":" in line)}
     w, _, h = info["Page size"].split()[:3]
     assert info["Pages"] == "1" and (round(float(w)), round(float(h))) == (595, 842)  # one A4 portrait page
+
+
+@poppler
+def test_a_long_sheet_is_offered_as_a_print_job(world, as_user, tmp_path, monkeypatch):
+    from app.printing.models import PrintJob
+
+    m = Month(world)
+    client = as_user(world.users["viewer"])
+    monkeypatch.setattr(recon, "DIRECT_MAX", 3)
+    page = client.get(f"/ngan-hang/{m.account.id}/doi-chieu.pdf?thang={m.month.param}")
+    assert page.mimetype == "text/html" and page.status_code == 200
+    resp = client.post(f"/ngan-hang/{m.account.id}/doi-chieu/in-nen?thang={m.month.param}")
+    assert resp.status_code == 303 and "/in-an/" in resp.headers["Location"]
+    job = db.session.get(PrintJob, int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert job.status == "done", job.error
+    text = " ".join(_run("pdftotext", client.get(f"/in-an/{job.id}/tai-ve").data, tmp_path).split())
+    assert "BIÊN BẢN ĐỐI CHIẾU SỐ DƯ TÀI KHOẢN NGÂN HÀNG" in unicodedata.normalize("NFC", text)

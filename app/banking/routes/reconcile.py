@@ -37,12 +37,18 @@ def _month(account: BankAccount) -> tuple[MonthForm, recon.Month]:
     return form, month
 
 
-def _queue_url(account: BankAccount) -> str | None:
-    """The queue of lines to confirm (banking.lines), when that page is there."""
+def _queue_url(account: BankAccount, month: recon.Month):
+    """A function status -> the queue of lines (banking.lines) filtered to the month and that status
+    ("" waiting, "ignored", "all"); None when that page is not there."""
+    def url(status: str = "all") -> str:
+        return url_for("banking.lines", account_id=account.id, trang_thai=status or None,
+                       tu_ngay=month.start.isoformat(), den_ngay=month.end.isoformat())
+
     try:
-        return url_for("banking.lines", account_id=account.id)
+        url()
     except BuildError:
         return None
+    return url
 
 
 @bp.get("/<int:account_id>/doi-chieu")
@@ -54,7 +60,7 @@ def reconcile(account_id):
     form, month = _month(account)
     rec = recon.reconcile(account, month)
     return render("banking/reconcile.html", partial="banking/_reconcile.html", form=form, rec=rec,
-                  queue_url=_queue_url(account))
+                  queue_url=_queue_url(account, month))
 
 
 @bp.get("/<int:account_id>/doi-chieu.pdf")
@@ -67,7 +73,8 @@ def reconcile_pdf(account_id):
     name = recon.title(account, month)
     return print_or_offer(recon.print_lines(rec), lambda: recon.render(rec), filename=name + ".pdf", title=name,
                           action=url_for(".reconcile_print", account_id=account.id, thang=month.param),
-                          back=url_for(".reconcile", account_id=account.id, thang=month.param))
+                          back=url_for(".reconcile", account_id=account.id, thang=month.param),
+                          limit=recon.DIRECT_MAX)
 
 
 @bp.post("/<int:account_id>/doi-chieu/in-nen")
