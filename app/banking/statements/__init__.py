@@ -37,15 +37,18 @@ _ALL_WORDS: dict[str, tuple] = {role: tuple(dict.fromkeys(
 
 def _not_found(label: str = "") -> StatementError:
     which = f" Tệp có đúng là sao kê {label} không?" if label else ""
-    return StatementError(
+    err = StatementError(
         f"Không tìm thấy dòng tiêu đề có cột Ngày và Số tiền (hoặc Ghi nợ, Ghi có) trong {HEADER_SCAN} dòng đầu "
         f"của tệp.{which} Nếu ngân hàng xuất sao kê theo mẫu khác, hãy chọn “{LAYOUTS['generic']}” "
         "rồi chỉ ra các cột.")
+    err.undetected = True  # the file is a table, but no header row was recognised: the caller may ask for a mapping
+    return err
 
 
 def _detect(rows: list[list]):
     """The bank layout whose header texts name the most columns of a header row (the bank's name
-    in the title rows breaks a tie); the generic guess when no bank's layout fits."""
+    in the title rows breaks a tie). When none fits, the refusal says so (err.undetected): the
+    user then points at the columns once (generic), guess_mapping pre-filling the choice."""
     best, best_score = None, 0
     for layout in BANK_LAYOUTS.values():
         hit = find_header(rows, layout.columns)
@@ -58,10 +61,7 @@ def _detect(rows: list[list]):
             best, best_score = (layout, columns_of(n, found)), score
     if best:
         return best
-    hit = find_header(rows, _ALL_WORDS)
-    if hit is None:
-        raise _not_found()
-    return generic.LAYOUT, columns_of(*hit)
+    raise _not_found()
 
 
 def read_statement(data: bytes, filename: str, *, layout: str = "", mapping: dict | None = None) -> ParsedStatement:
