@@ -278,7 +278,8 @@ def _book(account: BankAccount, month: Month) -> tuple[list[LedgerEntry], list[t
         select(LedgerEntry).where(LedgerEntry.unit_id == account.unit_id, LedgerEntry.method == "transfer",
                                   LedgerEntry.entry_date >= month.start, LedgerEntry.entry_date <= month.end)
         .order_by(LedgerEntry.entry_date, LedgerEntry.id)))
-    entries = [e for e in entries if e.id not in _internal_transfer_ids(account.unit_id, entries)]
+    internal = _internal_transfer_ids(account.unit_id, entries)
+    entries = [e for e in entries if e.id not in internal]
     by_id = {e.id: e for e in entries}
     netted = [(by_id[_undoes(e)], e) for e in entries if _undoes(e) in by_id]
     gone = {e.id for pair in netted for e in pair}
