@@ -221,3 +221,12 @@ def test_bilingual_headers_whose_line_break_was_lost():
     mapping = guess_mapping(preview)
     assert (mapping["header_row"], mapping["date"], mapping["debit"], mapping["credit"], mapping["balance"],
             mapping["description"]) == (10, 1, 2, 3, 4, 5)
+
+
+@pytest.mark.parametrize("layout", BANKS)
+def test_every_bank_file_also_reads_through_the_guessed_generic_mapping(layout):
+    data = sample_statement(layout, LINES, opening_balance=OPENING, fmt="csv")
+    mapping = guess_mapping(sheet_preview(data, "x.csv", rows=30))
+    st = read_statement(data, "x.csv", layout="generic", mapping=mapping)
+    assert _plain(st) == _expected()[0]
+    assert (st.opening_balance, st.closing_balance) == (OPENING, _expected()[1])

@@ -28,7 +28,10 @@ WORDS = {
     "balance": ("so du", "balance", "so du cuoi", "running balance", "so du sau giao dich", "so du tk"),
 }
 
-LAYOUT = Layout(key="generic", label="Mẫu khác (tự chọn cột)", columns=WORDS)
+# A line without a date takes the one above (VietinBank prints a day's date once), and a reference
+# printed under the date in its cell (Vietcombank) is kept when no column holds one.
+LAYOUT = Layout(key="generic", label="Mẫu khác (tự chọn cột)", columns=WORDS, fill_down_date=True,
+                reference_in_date=True)
 _COLUMN_KEYS = ("date", "description", "reference", "balance", "amount", "direction", "debit", "credit")
 
 
