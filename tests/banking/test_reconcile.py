@@ -156,6 +156,7 @@ def test_page_plain_and_htmx_and_month_picker(world, as_user):
     html = page.get_data(as_text=True)
     assert "<html" in html and 'name="thang"' in html and 'method="get"' in html
     assert "10.839.000 đ" in html and "Khớp:" in html and "Trần Thị Bé" in html
+    assert "Xem 2 bút toán chuyển khoản của tháng" in html
     assert f'id="statement-only-{m.l_waiting.id}"' in html and f'id="book-only-{m.book_only.entry_id}"' in html
     # The differences on the statement lead to the queue of lines, filtered to the month.
     assert f"/ngan-hang/{m.account.id}/giao-dich?trang_thai=ignored&amp;tu_ngay={m.day.isoformat()}" in html
