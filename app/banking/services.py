@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit.services import record, record_many
 from app.campaigns.models import Campaign
-from app.core import idempotency, imports
+from app.core import books, idempotency, imports
 from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.core.refusal import Refusal
@@ -276,18 +276,35 @@ def _note(line: BankLine) -> str:
     return ", ".join(parts)[:500]
 
 
-def _check_decision(account: BankAccount, d: Decision) -> None:
-    _waiting(d.line, account)
-    if d.line.direction != IN:
-        raise BankError(f"{_where(d.line)} là tiền ra: chỉ khớp được với phiếu chi đã có.", "ids")
-    if d.campaign is None or not d.campaign.unit.path.startswith(account.unit.path):
-        raise BankError(f"{_where(d.line)}: vui lòng chọn đợt vận động.", "campaign_id")
-    try:
-        _clean_donor(d.donor_name, "person", "", "", "")
-        donations._donation_fields(d.campaign, SimpleNamespace(id=None), d.line.amount, donation_date=d.day,
-                                   method=TRANSFER, note=_note(d.line))
-    except Refusal as err:
-        raise BankError(f"{_where(d.line)}: {err}", err.field) from None
+def _check_decisions(account: BankAccount, decisions: list[Decision]) -> None:
+    """Each decision against the rules record_donation applies, writing nothing. The gift's rules that
+    depend only on the drive and the day (open drive, open period, the books' window) are asked once
+    per drive and day, not once per line: 10,000 lines would otherwise cost 10,000 queries."""
+    _lock_free_reload([d.line.id for d in decisions])
+    asked: set[tuple] = set()
+    for d in decisions:
+        _waiting(d.line, account)
+        if d.line.direction != IN:
+            raise BankError(f"{_where(d.line)} là tiền ra: chỉ khớp được với phiếu chi đã có.", "ids")
+        if d.campaign is None or not d.campaign.unit.path.startswith(account.unit.path):
+            raise BankError(f"{_where(d.line)}: vui lòng chọn đợt vận động.", "campaign_id")
+        try:
+            _clean_donor(d.donor_name, "person", "", "", "")
+            if (d.campaign.id, d.day) in asked:
+                books.check_amount(d.line.amount, "amount", error=donations.DonationError)
+                continue
+            donations._donation_fields(d.campaign, SimpleNamespace(id=None), d.line.amount, donation_date=d.day,
+                                       method=TRANSFER, note=_note(d.line))
+            asked.add((d.campaign.id, d.day))
+        except Refusal as err:
+            raise BankError(f"{_where(d.line)}: {err}", err.field) from None
+
+
+def _lock_free_reload(ids) -> None:
+    """Refresh the lines in a few queries (a commit expired them: one query each otherwise)."""
+    for i in range(0, len(ids), _CHUNK):
+        list(db.session.scalars(select(BankLine).where(BankLine.id.in_(ids[i:i + _CHUNK]))
+                                .execution_options(populate_existing=True)))
 
 
 def post_lines(account: BankAccount, decisions: list[Decision], *, key: str = "", url: str = "") -> imports.Written:
@@ -301,11 +318,13 @@ def post_lines(account: BankAccount, decisions: list[Decision], *, key: str = ""
     if not decisions:
         raise BankError("Chưa chọn giao dịch nào.", "ids")
     with imports.checking():  # on a snapshot, before the first batch takes the write lock
-        for d in decisions:
-            _check_decision(account, d)
+        _check_decisions(account, decisions)
     plan = [(d.line.id, d.campaign.id, clean(d.donor_name), d.day.isoformat(),
              getattr(d.donor, "id", None) if d.donor is not None and clean(d.donor_name) == d.donor.name else None)
             for d in decisions]
+    # By drive, then day: a batch then writes one or two drives' gifts in one bulk call each, instead of
+    # a call per drive for every few lines (40 drives mixed: 10 times slower).
+    plan.sort(key=lambda p: (p[1], p[3], p[0]))
     progress_key = imports.progress_key(POST, key or secrets.token_hex(16))
 
     def write(start: int, stop: int, state: dict) -> None:
@@ -316,8 +335,9 @@ def post_lines(account: BankAccount, decisions: list[Decision], *, key: str = ""
             _waiting(lines.get(p[0]), account)
             by_campaign.setdefault(p[1], []).append(p)
         now, audit = utcnow(), []
+        campaigns = {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(list(by_campaign))))}
         for campaign_id, group in by_campaign.items():
-            campaign = db.session.get(Campaign, campaign_id)
+            campaign = campaigns[campaign_id]
             named = [p for p in group if p[4] is None]
             donors = dict(zip((p[0] for p in named), donors_for(campaign.unit, [
                 dict(name=p[2], kind="person", address="", phone="") for p in named])))
