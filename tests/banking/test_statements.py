@@ -230,3 +230,16 @@ def test_every_bank_file_also_reads_through_the_guessed_generic_mapping(layout):
     st = read_statement(data, "x.csv", layout="generic", mapping=mapping)
     assert _plain(st) == _expected()[0]
     assert (st.opening_balance, st.closing_balance) == (OPENING, _expected()[1])
+
+
+def test_balances_inside_the_table_a_footer_row_and_a_wrapped_description():
+    csv = ("Ngày giao dịch;Số tham chiếu;Số tiền ghi nợ;Số tiền ghi có;Số dư;Mô tả\n"
+           ";;;;5.000.000;Số dư đầu kỳ\n"
+           "01/10/2026;R1;;1.000.000;6.000.000;MBVCB.123.456.NGUYEN VAN A chuyen tien\n"
+           ";;;;;KH24D1N2X ung ho hoc bong\n"
+           "02/10/2026;R2;20.000;;5.980.000;Phi\n"
+           "Tổng ghi có;1.000.000;Tổng ghi nợ;20.000;Số dư cuối kỳ;5.980.000\n").encode()
+    st = read_statement(csv, "a.csv", layout="vcb")
+    assert (st.opening_balance, st.closing_balance) == (5_000_000, 5_980_000)
+    assert [ln.description for ln in st.lines] == [
+        "MBVCB.123.456.NGUYEN VAN A chuyen tien KH24D1N2X ung ho hoc bong", "Phi"]

@@ -94,8 +94,9 @@ def _read(data: bytes, filename: str, layout: str, mapping: dict | None) -> Pars
     else:
         chosen, cols = _detect(rows)
     statement = ParsedStatement(layout=chosen.key)
-    statement.lines = read_lines(rows, cols, chosen)
-    read_info(rows, cols, statement)
+    summaries: list = []
+    statement.lines = read_lines(rows, cols, chosen, summaries)
+    read_info(rows, cols, statement, summaries)
     derive_balances(statement)
     derive_period(statement)
     return statement

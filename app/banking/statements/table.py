@@ -142,19 +142,27 @@ def _is_summary(row: list) -> bool:
     return False
 
 
-def read_lines(rows: list[list], cols: Columns, layout: Layout) -> list[ParsedLine]:
-    """The statement's lines below the header row, in file order."""
-    lines, last_date = [], None
+def read_lines(rows: list[list], cols: Columns, layout: Layout, summaries: list | None = None) -> list[ParsedLine]:
+    """The statement's lines below the header row, in file order. The summary rows met (a
+    balance or a total inside or under the table) are appended to `summaries`."""
+    lines, last_date, last_idx = [], None, -1
     for idx in range(cols.header + 1, len(rows)):
         row, n = rows[idx], idx + 1
         if not any(v is not None and text(v) for v in row):
             continue
         raw_date = _cell(row, cols.date)
         day = to_date(raw_date)
-        if day is None and (_is_summary(row) or "date" in match_header(row, layout.columns)):
-            continue  # a total, a balance, or the header repeated on a printed page
+        if day is None and _is_summary(row):
+            if summaries is not None:
+                summaries.append(row)
+            continue  # a total or a balance
+        if day is None and "date" in match_header(row, layout.columns):
+            continue  # the header repeated on a printed page
         signed = _signed_amount(row, cols, n)
         if signed is None or signed == 0:
+            if day is None and last_idx == idx - 1 and _continues(row, cols):
+                lines[-1].description = f"{lines[-1].description} {text(row[cols.description])}".strip()
+                last_idx = idx
             continue  # a title, a note, a total without a date, or a line of 0 đ
         if day is None:
             if text(raw_date) == "" and layout.fill_down_date and last_date is not None:
@@ -173,10 +181,18 @@ def read_lines(rows: list[list], cols: Columns, layout: Layout) -> list[ParsedLi
             row=n, txn_date=day, amount=abs(signed), direction="in" if signed > 0 else "out",
             description=text(_cell(row, cols.description)), reference=reference, balance=balance,
             counterparty=text(_cell(row, cols.extra.get("remitter")))))
+        last_idx = idx
         if len(lines) > MAX_LINES:
             raise StatementError(f"Sao kê có quá nhiều giao dịch (tối đa {format_number(MAX_LINES)} một lần). "
                                  "Vui lòng xuất sao kê theo từng tháng.")
     return lines
+
+
+def _continues(row: list, cols: Columns) -> bool:
+    """A row holding only more of the description above (a long narrative wrapped onto the next row)."""
+    if cols.description is None or not text(_cell(row, cols.description)):
+        return False
+    return all(i == cols.description or v is None or text(v) == "" for i, v in enumerate(row))
 
 
 def _signed_amount(row: list, cols: Columns, n: int) -> int | None:
@@ -208,19 +224,17 @@ _DATES = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"[-+(]?\d[\d.,\s]*\d\)?-?|\d")
 
 
-def read_info(rows: list[list], cols: Columns, statement: ParsedStatement) -> None:
-    """Account number, period and opening/closing balance from the rows outside the table."""
-    above = rows[:cols.header]
-    below = rows[cols.header + 1:]
-    for row in above:
+def read_info(rows: list[list], cols: Columns, statement: ParsedStatement, summaries: list | None = None) -> None:
+    """Account number, period and opening/closing balance from the rows above the table and the
+    summary rows inside and under it (what read_lines put in `summaries`)."""
+    for row in rows[:cols.header]:
         _account(row, statement)
         _period(row, statement)
         _balance(row, statement, _OPENING, "opening_balance")
         _balance(row, statement, _CLOSING, "closing_balance")
-    for row in below[-40:] if len(below) > 40 else below:
-        if to_date(_cell(row, cols.date)) is None:
-            _balance(row, statement, _CLOSING, "closing_balance")
-            _balance(row, statement, _OPENING, "opening_balance")
+    for row in summaries or ():
+        _balance(row, statement, _CLOSING, "closing_balance")
+        _balance(row, statement, _OPENING, "opening_balance")
 
 
 def _account(row: list, st: ParsedStatement) -> None:
@@ -266,17 +280,17 @@ def _balance(row: list, st: ParsedStatement, labels: tuple, attr: str) -> None:
         s = fold(v)
         if not any(label in s for label in labels) or (attr == "opening_balance" and "cuoi" in s):
             continue
-        # the amount: in the same cell after the label's colon, else the last number to its right
-        value = None
+        # the amount: in the same cell after the label's colon, else the first number to its right
+        # (a footer may go on "| Tổng ghi nợ | ... | Số dư cuối kỳ | ..." on the same row)
         tail = v.split(":", 1)[1] if ":" in v else ""
-        for m in _NUMBER.findall(tail):
-            value = _try_amount(m) if _try_amount(m) is not None else value
-        for w in row[i + 1:]:
+        value = next((a for a in map(_try_amount, _NUMBER.findall(tail)) if a is not None), None)
+        # then to its left (a balance row inside the table: "| | | | 5.000.000 | Số dư đầu kỳ")
+        for w in (row[i + 1:] + row[i - 1::-1] if i else row[i + 1:]) if value is None else ():
             if w is None or text(w) == "" or to_date(w) is not None and not isinstance(w, (int, float)):
                 continue
-            got = _try_amount(w)
-            if got is not None:
-                value = got
+            value = _try_amount(w)
+            if value is not None:
+                break
         if value is not None:
             setattr(st, attr, value)
             return
