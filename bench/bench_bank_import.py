@@ -73,7 +73,7 @@ def _steps(n: int, traced: bool) -> dict[str, tuple[float, float, str]]:
     """{step: (seconds, peak MB or 0, what it did)} on a fresh database."""
     from flask_login import login_user
 
-    from app.banking import queue, services
+    from app.banking import queue, services, staging
     from app.banking.codes import drive_code
     from app.banking.models import BankAccount
     from app.banking.statements import read_statement, sample_statement
@@ -105,7 +105,7 @@ def _steps(n: int, traced: bool) -> dict[str, tuple[float, float, str]]:
             pv = step("match", lambda: services.preview(account, parsed),
                       lambda p: ", ".join(f"{k} {v}" for k, v in p.counts.items()))
             saved = step("save", lambda: services.save_statement(account, parsed, filename="sao-ke.xlsx",
-                                                                 digest=services.digest_of(data)),
+                                                                 digest=staging.digest_of(data)),
                          lambda s: f"{s.statement.lines_new} dòng mới, {s.written.batches} lô")
             db.session.commit()
             account = db.session.get(BankAccount, account_id)

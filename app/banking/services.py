@@ -1,14 +1,13 @@
 """Statements in, gifts out (issue 17 B): the rules for saving a statement's lines and deciding each one.
 
-An upload is read and staged (app.core.imports: a private JSON file, nothing in the database), then
-previewed; the confirmation saves the statement and the lines not seen before on that account (by
+An upload is read and staged (app.banking.staging: a private JSON file, nothing in the database),
+then previewed; the confirmation saves the statement and the lines not seen before on that account (by
 identity, app.banking.identity) in batches (app.core.imports.write_in_batches: resumable, a double
 submit writes each line once). A line never changes the books by itself: the treasurer posts it as a
 transfer gift (app.donations.services, with its own numbered phiếu thu), links it to an entry already
 in the book, or sets it aside with a reason. Services never commit, except through write_in_batches,
 which commits batch by batch on purpose. Refusals are BankError(message, field).
 """
-import base64
 import hashlib
 import json
 import secrets
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit.services import record, record_many
@@ -37,72 +36,12 @@ from app.vn.text import clean
 
 from .accounts import BankError
 from .identity import file_identities
-from .matching import GIFT, LINK, MATCHED, WINDOW, Match, counts, match_lines
+from .matching import WINDOW, Match, counts, match_lines
 from .models import IGNORED, IN, LINKED, POSTED, STATEMENT, WAITING, BankAccount, BankLine, BankStatement
 from .statements.base import ParsedLine, ParsedStatement
 
-STAGE = "bk"  # staged uploads: instance/imports/bk-<token>.json
 SAVE, POST = "bks", "bkp"  # progress keys of a statement's save and of a posting
 _CHUNK = 500
-
-
-# ---- the upload, staged between the requests of one import --------------------------------------
-
-def read_file(file, max_bytes: int | None) -> tuple[bytes, str]:
-    """The uploaded file's bytes and name, read no further than `max_bytes` (the app's upload bound)."""
-    if file is None or not getattr(file, "filename", ""):
-        raise BankError("Vui lòng chọn tệp sao kê (.xlsx hoặc .csv).", "file")
-    data = file.read(max_bytes + 1) if max_bytes else file.read()
-    if not data:
-        raise BankError("Tệp tải lên trống.", "file")
-    if max_bytes and len(data) > max_bytes:
-        raise BankError(f"Tệp quá lớn (tối đa {max_bytes // (1024 * 1024) or 1} MB).", "file")
-    return data, clean(file.filename)[:200]
-
-
-def digest_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def stage_file(account: BankAccount, data: bytes, filename: str) -> str:
-    """Keep the raw file (for the generic layout's column mapping); its token."""
-    return imports.stage(STAGE, {"file": base64.b64encode(data).decode("ascii"), "filename": filename,
-                                 "digest": digest_of(data)}, account_id=account.id)
-
-
-def stage_parsed(account: BankAccount, parsed: ParsedStatement, filename: str, digest: str) -> str:
-    """Keep a read statement until it is confirmed; its token."""
-    return imports.stage(STAGE, {"filename": filename, "digest": digest, "statement": dump(parsed)},
-                         account_id=account.id)
-
-
-def staged(account: BankAccount, token: str) -> dict | None:
-    """The current user's staged upload for this account, or None (unknown, expired, someone else's)."""
-    return imports.load_staged(STAGE, token, account_id=account.id)
-
-
-def staged_file(payload: dict) -> bytes:
-    return base64.b64decode(payload["file"])
-
-
-def dump(parsed: ParsedStatement) -> dict:
-    return {"layout": parsed.layout, "account_number": parsed.account_number,
-            "date_from": parsed.date_from and parsed.date_from.isoformat(),
-            "date_to": parsed.date_to and parsed.date_to.isoformat(),
-            "opening_balance": parsed.opening_balance, "closing_balance": parsed.closing_balance,
-            "lines": [[x.row, x.txn_date.isoformat(), x.amount, x.direction, x.description, x.reference, x.balance,
-                       getattr(x, "counterparty", "")] for x in parsed.lines]}
-
-
-def load(data: dict) -> ParsedStatement:
-    def day(v):
-        return date.fromisoformat(v) if v else None
-
-    return ParsedStatement(layout=data["layout"], account_number=data.get("account_number", ""),
-                           date_from=day(data.get("date_from")), date_to=day(data.get("date_to")),
-                           opening_balance=data.get("opening_balance"), closing_balance=data.get("closing_balance"),
-                           lines=[ParsedLine(row, date.fromisoformat(d), amount, direction, text, ref, bal, *rest)
-                                  for row, d, amount, direction, text, ref, bal, *rest in data["lines"]])
 
 
 # ---- the preview ---------------------------------------------------------------------------------
@@ -432,6 +371,5 @@ def reopen_line(line: BankLine) -> BankLine:
     return line
 
 
-__all__ = ["BankError", "Decision", "Preview", "Saved", "read_file", "stage_file", "stage_parsed", "staged",
-           "staged_file", "dump", "load", "preview", "save_statement", "post_lines", "link_line", "ignore_lines",
-           "reopen_line", "GIFT", "LINK", "MATCHED"]
+__all__ = ["BankError", "Decision", "Preview", "Saved", "check_account", "preview", "save_statement", "post_lines",
+           "link_line", "ignore_lines", "remember_mapping", "reopen_line"]

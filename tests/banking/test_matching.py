@@ -11,7 +11,6 @@ from app.campaigns.services import set_status
 from app.donations.services import void_donation
 from app.extensions import db
 from app.funds.services import post_payment
-from tests.factories_banking import make_account
 from tests.factories_donations import make_campaign, make_donation, make_donor
 
 DAY = date(2026, 9, 10)

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core import selection
 from app.core.authz import get_or_404
-from app.core.views import attempt, confirm_action, go, page_number, refusal_text, render
+from app.core.views import attempt, confirm_action, go, page_number, render
 
 from .. import queue, services
 from ..import_forms import LineFilterForm, LinesForm, ReopenForm
@@ -139,4 +139,4 @@ def line_reopen(account_id, line_id):
     return answer
 
 
-__all__ = ["lines", "lines_post", "lines_ignore", "line_reopen", "refusal_text"]
+__all__ = ["lines", "lines_post", "lines_ignore", "line_reopen"]

@@ -11,9 +11,9 @@ from flask_login import login_required
 
 from app.core import imports, selection
 from app.core.authz import get_or_404
-from app.core.views import attempt, form_page, go, refusal_text, render
+from app.core.views import attempt, form_page, go, render
 
-from .. import services
+from .. import services, staging
 from ..accounts import BankError
 from ..import_forms import AUTO, ConfirmStatementForm, MappingForm, UploadForm
 from ..matching import CATEGORIES, CATEGORY_LABELS
@@ -37,18 +37,18 @@ def _layout_choices() -> list[tuple[str, str]]:
 def _read(account: BankAccount, layout: str) -> str:
     """Read the upload: the preview's address, or the mapping page's for the generic layout (or a
     layout the file does not reveal). Raises BankError beside the file field."""
-    data, filename = services.read_file(request.files.get("file"), current_app.config.get("MAX_CONTENT_LENGTH"))
+    data, filename = staging.read_file(request.files.get("file"), current_app.config.get("MAX_CONTENT_LENGTH"))
     if layout == GENERIC:
-        return url_for(".statement_mapping", account_id=account.id, token=services.stage_file(account, data, filename))
+        return url_for(".statement_mapping", account_id=account.id, token=staging.stage_file(account, data, filename))
     try:
         parsed = read_statement(data, filename, layout=layout)
     except StatementError as err:
         if not layout and _undetected(err):  # no bank's layout fits: the user points at the columns
             return url_for(".statement_mapping", account_id=account.id,
-                           token=services.stage_file(account, data, filename))
+                           token=staging.stage_file(account, data, filename))
         raise BankError(str(err), "file") from None
     services.check_account(account, parsed)
-    token = services.stage_parsed(account, parsed, filename, services.digest_of(data))
+    token = staging.stage_parsed(account, parsed, filename, staging.digest_of(data))
     return url_for(".statement_preview", account_id=account.id, token=token)
 
 
@@ -85,11 +85,11 @@ def _preset(account: BankAccount, rows) -> dict:
 def statement_mapping(account_id, token):
     """The generic layout: which column holds the date, the amount, the description... (kept on the account)."""
     account = _account(account_id)
-    payload = services.staged(account, token)
+    payload = staging.staged(account, token)
     if payload is None or "file" not in payload:
         flash(EXPIRED, "error")
         return go(url_for(".statement_upload", account_id=account.id))
-    data, filename = services.staged_file(payload), payload["filename"]
+    data, filename = staging.staged_file(payload), payload["filename"]
     rows = sheet_preview(data, filename)
     form = MappingForm()
     form.set_columns(_headers(rows), len(rows))
@@ -105,10 +105,10 @@ def statement_mapping(account_id, token):
         services.check_account(account, parsed)
         services.remember_mapping(account, mapping)
         return url_for(".statement_preview", account_id=account.id,
-                       token=services.stage_parsed(account, parsed, filename, payload["digest"]))
+                       token=staging.stage_parsed(account, parsed, filename, payload["digest"]))
 
     if form.validate_on_submit() and (answer := attempt(form, work, url=lambda where: where)):
-        imports.discard(services.STAGE, token)
+        imports.discard(staging.STAGE, token)
         return answer
     return form_page("banking/statement_mapping.html", "banking/statement_mapping_part.html", form,
                      account=account, rows=rows[:12], token=token, width=max((len(r) for r in rows[:12]), default=0))
@@ -125,7 +125,7 @@ def _headers(rows) -> list[str]:
 
 
 def _preview_page(account, token, payload, form, status=200):
-    parsed = services.load(payload["statement"])
+    parsed = staging.load(payload["statement"])
     pv = services.preview(account, parsed)
     groups = [(c, CATEGORY_LABELS[c], pv.counts.get(c, 0), pv.category(c, SHOWN)) for c in CATEGORIES]
     return render("banking/statement_preview.html", partial="banking/statement_preview_part.html", status=status,
@@ -138,7 +138,7 @@ def _preview_page(account, token, payload, form, status=200):
 def statement_preview(account_id, token):
     """Period, balances, how many lines are new, and each new line's match; "Lưu" saves them."""
     account = _account(account_id)
-    payload = services.staged(account, token)
+    payload = staging.staged(account, token)
     if payload is None or "statement" not in payload:
         flash(EXPIRED, "error")
         return go(url_for(".statement_upload", account_id=account.id))
@@ -153,7 +153,7 @@ def statement_confirm(account_id, token):
     form = ConfirmStatementForm()
     if form.validate_on_submit() and (url := selection.replayed_url(form.idem_key.data)):
         return go(url)  # a second click after the first saved it: the same answer
-    payload = services.staged(account, token)
+    payload = staging.staged(account, token)
     if payload is None or "statement" not in payload:
         flash(EXPIRED, "error")
         return go(url_for(".statement_upload", account_id=account.id))
@@ -164,7 +164,7 @@ def statement_confirm(account_id, token):
         return url_for(".lines", account_id=account.id, sao_ke=statement.id)
 
     saved = attempt(form, lambda: services.save_statement(
-        account, services.load(payload["statement"]), filename=payload["filename"], digest=payload["digest"],
+        account, staging.load(payload["statement"]), filename=payload["filename"], digest=payload["digest"],
         key=form.idem_key.data, url=queue))
     if saved is None:
         return _preview_page(account, token, payload, form, status=422)
@@ -173,7 +173,7 @@ def statement_confirm(account_id, token):
         form.form_errors.append(f"Đã lưu {done.done}/{done.total} giao dịch; bấm “Lưu” lần nữa để lưu tiếp "
                                 "(không lưu trùng).")
         return _preview_page(account, token, payload, form, status=422)
-    imports.discard(services.STAGE, token)
+    imports.discard(staging.STAGE, token)
     statement = saved.statement
     if done.by_me:
         flash(f"Đã lưu sao kê: {statement.lines_new} giao dịch mới"
@@ -184,4 +184,4 @@ def statement_confirm(account_id, token):
     return go(queue(statement))
 
 
-__all__ = ["statement_upload", "statement_mapping", "statement_preview", "statement_confirm", "refusal_text"]
+__all__ = ["statement_upload", "statement_mapping", "statement_preview", "statement_confirm"]
