@@ -26,6 +26,9 @@ from app.banking.statements import payer_name
     ("CT DEN:520112345678 HO VAN C ung ho KH24D1N2X", "Ho Van C"),
     ("REM Tfr Ac: 12345678901 DO THI DUNG ung ho", "Do Thi Dung"),
     ("Nguoi chuyen: PHAM VAN E", "Pham Van E"),
+    ("IBFT From 0123456789 VO THI KIM chuyen tien", "Vo Thi Kim"),
+    ("TU: 0123456789 BUI VAN LONG ND: KH24D3N1C", "Bui Van Long"),
+    ("QR - DANG THU HA chuyen tien FT26276123456", "Dang Thu Ha"),
     ("Nguyễn Văn Bình ủng hộ học bổng", "Nguyen Van Binh"),
     # no name visible
     ("KH24D123X", ""),

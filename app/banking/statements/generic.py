@@ -5,7 +5,10 @@ The mapping (kept per bank account by the caller) is
      "reference": 1 or None, "balance": 5 or None,
      "amount": 2 (signed, or with "direction": 3)  |  "debit": 2 and "credit": 3}
 with 0-based column indexes. guess_mapping proposes one from the header texts every bank uses
-(Vietnamese or English, with or without diacritics); the user corrects it on the preview.
+(Vietnamese or English, with or without diacritics); the user corrects it on the preview. The shape
+is the one OCA's account_statement_import_sheet_file settled on for any bank's sheet (header lines
+to skip, one amount column with an optional debit/credit indicator column, or separate debit and
+credit columns; OCA/bank-statement-import PR #296), with the header row given instead of counted.
 """
 from .sheet import MAX_COLUMNS, StatementError, text
 from .table import HEADER_SCAN, Columns, Layout, match_header, usable

@@ -47,8 +47,8 @@ _CODE = re.compile(r"^KH\d+D\d+(N\d+)?[A-Z]$")
 _WORD = re.compile(r"^[A-Z]+$")
 # The phrases a name stands before ("<NAME> chuyen tien") or after ("TU: <NAME>").
 _BEFORE = re.compile(r"\b(CHUYEN\s*TIEN|CHUYEN\s*KHOAN|CK|UNG\s*HO|GUI|NOP\s*TIEN|DONG\s*GOP|THANH\s*TOAN)\b")
-_AFTER = re.compile(r"(?:\bTU\s*:|\bTU\s+(?:TK\s*)?\d{6,}|\bCT\s*DEN\s*:?\s*\d*|\bNGUOI\s*CHUYEN\s*:?|"
-                    r"\bTEN\s*NGUOI\s*CHUYEN\s*:?|\bREM\s+TFR\s+AC\s*:?\s*\d*|\bIBFT\b|\bFROM\s*:?|"
+_AFTER = re.compile(r"(?:\bTU\s*:\s*(?:\d{6,}\s+)?|\bTU\s+(?:TK\s*)?\d{6,}|\bCT\s*DEN\s*:?\s*\d*|\bNGUOI\s*CHUYEN\s*:?|"
+                    r"\bTEN\s*NGUOI\s*CHUYEN\s*:?|\bREM\s+TFR\s+AC\s*:?\s*\d*|\bIBFT\b|\bFROM\s*:?\s*(?:\d{6,}\s+)?|"
                     r"\bMBVCB\.\d+(?:\.\d+)?\.)")
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 # Phrases of a note that are never a name, cut out before a name is looked for ("ung ho quy": not "Ho Quy").
