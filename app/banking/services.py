@@ -254,20 +254,26 @@ def post_lines(account: BankAccount, decisions: list[Decision], *, key: str = ""
     each drive in one bulk call, the lines marked POSTED with their gift. `key`: the form's
     double-submit key (the progress of this posting; a second click waits for the first and writes
     nothing). Returns the Written of app.core.imports."""
-    if not decisions:
-        raise BankError("Chưa chọn giao dịch nào.", "ids")
-    with imports.checking():  # on a snapshot, before the first batch takes the write lock
-        _check_decisions(account, decisions)
-    plan = [(d.line.id, d.campaign.id, clean(d.donor_name), d.day.isoformat(),
-             getattr(d.donor, "id", None) if d.donor is not None and clean(d.donor_name) == d.donor.name else None)
-            for d in decisions]
-    # By drive, then day: a batch then writes one or two drives' gifts in one bulk call each, instead of
-    # a call per drive for every few lines (40 drives mixed: 10 times slower).
-    plan.sort(key=lambda p: (p[1], p[3], p[0]))
     progress_key = imports.progress_key(POST, key or secrets.token_hex(16))
+    with imports.checking():  # on a snapshot, before the first batch takes the write lock
+        progress = imports.progress_of(progress_key)
+        stored = json.loads(progress.state or "{}").get("plan") if progress is not None else None
+        if stored is None:
+            if not decisions:
+                raise BankError("Chưa chọn giao dịch nào.", "ids")
+            _check_decisions(account, decisions)
+    # The same submit again (a double click, or a posting that ran out of time) goes on with the plan the
+    # first one made: the lines it posted are no longer "matched", so a new list would not line up.
+    plan = stored or sorted(
+        ([d.line.id, d.campaign.id, clean(d.donor_name), d.day.isoformat(),
+          getattr(d.donor, "id", None) if d.donor is not None and clean(d.donor_name) == d.donor.name else None]
+         for d in decisions),
+        # By drive, then day: a batch then writes one or two drives' gifts in one bulk call each, instead
+        # of a call per drive for every few lines (40 drives mixed: 10 times slower).
+        key=lambda p: (p[1], p[3], p[0]))
 
     def write(start: int, stop: int, state: dict) -> None:
-        batch = plan[start:stop]
+        batch = state.setdefault("plan", plan)[start:stop]
         lines = _lock([p[0] for p in batch])
         by_campaign: dict[int, list] = {}
         for p in batch:

@@ -185,3 +185,19 @@ def test_posts_answer_htmx_with_a_redirect(book):
     refused = client.post(f"/ngan-hang/{account.id}/giao-dich/bo-qua", htmx=True,
                           data={"idem_key": uuid.uuid4().hex, "ids": [str(lines["FT4"].id)], "reason": ""})
     assert refused.status_code == 422 and "<html" not in refused.get_data(as_text=True)
+
+
+def test_a_posting_that_ran_out_of_time_goes_on_with_the_same_key(book, app):
+    account, a, b, typed, client = book
+    imported(client, account, [(DAY, 100_000 + i, "in", f"NGUYEN VAN AN ck {drive_code(a)}", f"FT{i}")
+                               for i in range(6)])
+    app.config.update(IMPORT_BATCH_ROWS=2, IMPORT_REQUEST_BUDGET=0, IMPORT_BATCH_PAUSE=0)
+    key = uuid.uuid4().hex
+    first = post(client, account, action="post_matched", key=key)
+    assert first.status_code == 422 and "Đã ghi 2/6" in first.get_data(as_text=True)
+    answers = [post(client, account, action="post_matched", key=key).status_code for _ in range(2)]
+    assert answers == [422, 303]
+    assert [x.status for x in db.session.scalars(select(BankLine))] == [POSTED] * 6
+    assert sorted(receipts()) == [f"PT-2026-{n:04d}" for n in range(1, 8)]
+    assert post(client, account, action="post_matched", key=key).status_code == 303  # replayed, nothing new
+    assert db.session.scalar(select(func.count()).select_from(Donation)) == 7
