@@ -7,8 +7,44 @@ from tests.conftest import login
 from tests.factories import PASSWORD
 
 
-def _post_rules(app):
-    return sorted((r for r in app.url_map.iter_rules() if "POST" in r.methods), key=lambda r: r.endpoint)
+# The one blueprint without CSRF: the bank's live feed is called by a payment gateway, not a browser,
+# and each notification is signed with the account's own HMAC key instead (app.banking.webhook).
+CSRF_EXEMPT_BLUEPRINTS = {"bank_hook"}
+
+
+def _post_rules(app, *, exempt=False):
+    return sorted((r for r in app.url_map.iter_rules() if "POST" in r.methods
+                   and (r.endpoint.split(".")[0] in CSRF_EXEMPT_BLUEPRINTS) == exempt), key=lambda r: r.endpoint)
+
+
+def test_only_the_declared_blueprints_skip_csrf(app):
+    from app.extensions import csrf
+
+    assert {getattr(bp, "name", bp) for bp in csrf._exempt_blueprints} == CSRF_EXEMPT_BLUEPRINTS
+    assert not csrf._exempt_views
+
+
+def test_the_csrf_exempt_routes_refuse_an_unsigned_post_and_write_nothing(app, world):
+    from sqlalchemy import func, select
+
+    from app.banking.models import BankLine
+    from app.extensions import db
+    from tests.factories_banking import make_account
+
+    account = make_account(world.commune)
+    account.webhook_secret = "k" * 64
+    db.session.commit()
+    client = app.test_client()
+    rules = _post_rules(app, exempt=True)
+    assert [r.endpoint for r in rules] == ["bank_hook.notify"]
+    for rule in rules:
+        with app.test_request_context():
+            url = url_for(rule.endpoint, account_id=account.id)
+        body = b'{"id": 1, "accountNumber": "0071000123456", "transferType": "in", "transferAmount": 100000}'
+        for headers in ({}, {"X-Signature": "sha256=" + "0" * 64}):
+            resp = client.post(url, data=body, headers=headers, content_type="application/json")
+            assert resp.status_code == 401, (rule.endpoint, headers, resp.status_code)
+    assert db.session.scalar(select(func.count()).select_from(BankLine)) == 0
 
 
 def _sample_url(app, rule, world):

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("banking", __name__, url_prefix="/ngan-hang")
 hook_bp = Blueprint("bank_hook", __name__, url_prefix="/api/ngan-hang")
 
-from . import accounts, lines, pay, reconcile, statements, webhook  # noqa: E402,F401  (routes on bp)
+from . import accounts, demo, lines, pay, reconcile, statements, webhook  # noqa: E402,F401  (routes on bp)
