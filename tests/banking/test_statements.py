@@ -243,3 +243,16 @@ def test_balances_inside_the_table_a_footer_row_and_a_wrapped_description():
     assert (st.opening_balance, st.closing_balance) == (5_000_000, 5_980_000)
     assert [ln.description for ln in st.lines] == [
         "MBVCB.123.456.NGUYEN VAN A chuyen tien KH24D1N2X ung ho hoc bong", "Phi"]
+
+
+@pytest.mark.parametrize("inline", [False, True])
+@pytest.mark.parametrize("layout", ["techcombank", "agribank", "vcb"])
+def test_shared_and_inline_strings(layout, inline):
+    """Excel keeps text in a shared-string table, streaming writers in the cells: both read the same."""
+    import io
+    import zipfile
+
+    data = sample_statement(layout, LINES, opening_balance=OPENING, inline_strings=inline)
+    assert ("xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()) != inline
+    st = read_statement(data, "saved.xlsx")
+    assert st.layout == layout and _plain(st) == _expected()[0] and st.closing_balance == _expected()[1]

@@ -54,8 +54,11 @@ def _money(n: int | None, style: str) -> str:
 def sample_statement(layout: str, lines, *, account_number: str = "0071000123456", opening_balance: int = 0,
                      fmt: str = "xlsx", account_name: str = "HOI KHUYEN HOC XA TAN PHU",
                      date_from: date | None = None, date_to: date | None = None,
-                     delimiter: str | None = None, encoding: str | None = None) -> bytes:
-    """The bytes of a statement file in `layout` ("vcb", ..., "generic"), as .xlsx or .csv."""
+                     delimiter: str | None = None, encoding: str | None = None,
+                     inline_strings: bool = False) -> bytes:
+    """The bytes of a statement file in `layout` ("vcb", ..., "generic"), as .xlsx or .csv. The
+    .xlsx keeps its text in a shared-string table as Excel does (inline_strings: in the cells, as
+    some banks' generators and streaming writers do)."""
     spec = SPECS[layout]
     lines = [_line(x) for x in lines]
     balance, total_in, total_out = opening_balance, 0, 0
@@ -100,7 +103,7 @@ def sample_statement(layout: str, lines, *, account_number: str = "0071000123456
         previous = ln.txn_date
     rows += fill(spec["footer"])
     if as_xlsx:
-        return _xlsx(rows)
+        return _xlsx(rows, inline_strings)
     return _csv(rows, delimiter or spec["csv"]["delimiter"], encoding or spec["csv"]["encoding"])
 
 
@@ -139,11 +142,11 @@ def _cell(role: str, i: int, ln: ParsedLine, spec: dict, as_xlsx: bool, numbers:
     return getattr(ln, role)
 
 
-def _xlsx(rows: list[list]) -> bytes:
+def _xlsx(rows: list[list], inline_strings: bool) -> bytes:
     import xlsxwriter  # heavy: only tests, the demo and the bench write samples
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": inline_strings, "strings_to_numbers": False,
                                    "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet("Sao ke")
     day = wb.add_format({"num_format": "dd/mm/yyyy"})
