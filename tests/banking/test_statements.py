@@ -256,3 +256,10 @@ def test_shared_and_inline_strings(layout, inline):
     assert ("xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()) != inline
     st = read_statement(data, "saved.xlsx")
     assert st.layout == layout and _plain(st) == _expected()[0] and st.closing_balance == _expected()[1]
+
+
+def test_the_account_number_is_not_a_former_one_nor_an_identity_card():
+    csv = ("Chủ tài khoản: NGUYEN VAN A - CCCD 079123456789\nSố tài khoản cũ: 1234567890\n"
+           "Số tài khoản/Account No: 0071-000-123456\nAccount holder: HOI KHUYEN HOC\n"
+           "Ngày giao dịch;Số tiền ghi nợ;Số tiền ghi có;Mô tả\n01/10/2026;;1.000;x\n").encode()
+    assert read_statement(csv, "a.csv", layout="vcb").account_number == "0071000123456"

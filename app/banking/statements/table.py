@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.vn.money import format_number
 from app.vn.text import fold
 
 from .base import ParsedLine, ParsedStatement
 from .sheet import MAX_LINES, AmountError, StatementError, after_date, text, to_date, to_signed
-from app.vn.money import format_number
 
 HEADER_SCAN = 30  # the header row sits in the first rows, under the logo, title and account rows
 ROLES = ("date", "description", "reference", "debit", "credit", "amount", "direction", "balance")
@@ -240,13 +240,14 @@ def read_info(rows: list[list], cols: Columns, statement: ParsedStatement, summa
 def _account(row: list, st: ParsedStatement) -> None:
     if st.account_number:
         return
-    joined = " ".join(text(v) for v in row if v is not None)
-    folded = fold(joined)
+    folded = fold(" ".join(text(v) for v in row if v is not None))
+    if re.search(r"\b(cu|old)\b", folded):  # BIDV also prints the account's former number ("Số tài khoản cũ")
+        return
     for label in _ACCOUNT_LABELS:
         at = folded.find(label)
-        if at < 0 or "cu" in folded[at + len(label):at + len(label) + 4].split() or "old" in folded:
-            continue
-        m = _DIGITS.search(joined[at + len(label):])
+        if at < 0 or re.search(r"\b(chu|ten|loai|name|holder)\W*$", folded[:at]):
+            continue  # "Chủ tài khoản: ... CMND 0123456789" is a name, not the account
+        m = _DIGITS.search(folded[at + len(label):])
         if m:
             digits = re.sub(r"\D", "", m.group())
             if 6 <= len(digits) <= 20:
