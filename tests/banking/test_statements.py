@@ -263,3 +263,13 @@ def test_the_account_number_is_not_a_former_one_nor_an_identity_card():
            "Số tài khoản/Account No: 0071-000-123456\nAccount holder: HOI KHUYEN HOC\n"
            "Ngày giao dịch;Số tiền ghi nợ;Số tiền ghi có;Mô tả\n01/10/2026;;1.000;x\n").encode()
     assert read_statement(csv, "a.csv", layout="vcb").account_number == "0071000123456"
+
+
+def test_a_line_whose_description_starts_like_a_total_is_still_a_line():
+    lines = [(date(2026, 10, 1), 1_000, "in", "NGUYEN VAN A chuyen tien", "R1"),
+             (date(2026, 10, 1), 2_000_000, "in", "Cong ty TNHH An Phu ung ho", "R2"),  # date left blank
+             (date(2026, 10, 1), 3_000, "in", "Total Payment from ACME", "R3"),
+             (date(2026, 10, 1), 4_000, "in", "Tổng hợp ủng hộ lớp 5A", "R4")]
+    for fmt in ("xlsx", "csv"):
+        st = read_statement(sample_statement("vietinbank", lines, fmt=fmt), f"v.{fmt}")
+        assert [ln.reference for ln in st.lines] == ["R1", "R2", "R3", "R4"]

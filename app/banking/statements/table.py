@@ -109,8 +109,13 @@ _OPENING = ("so du dau ky", "so du dau", "du dau ky", "du dau", "opening balance
             "so du ky truoc", "previous balance")
 _CLOSING = ("so du cuoi ky", "so du cuoi", "du cuoi ky", "du cuoi", "closing balance", "ending balance",
             "so du cuoi ngay")
-_SUMMARY = ("tong cong", "tong so", "tong phat sinh", "cong phat sinh", "tong ghi", "tong", "total", "cong",
-            "ket thuc sao ke", "end of statement", "so giao dich", "number of transactions") + _OPENING + _CLOSING
+# A total is a cell that is nothing but its label ("Tổng cộng", "Tổng số/Total", "Cộng phát sinh:",
+# "Tổng ghi có (VND)"), so a description such as "Cong ty TNHH ..." or "Total Payment from ..." on a
+# line whose date is blank (VietinBank prints a day's date once) is never taken for one.
+_TOTAL = re.compile(r"^(tong cong|tong so tien|tong so|tong phat sinh|cong phat sinh|tong ghi no|tong ghi co|"
+                    r"tong tien|tong|cong|total|grand total|sub total|subtotal|ket thuc sao ke|end of statement|"
+                    r"so giao dich|number of transactions)\s*([:/(-].*)?$")
+_BALANCE_LABELS = _OPENING + _CLOSING
 _IN_WORDS = {"c", "cr", "co", "ghi co", "credit", "in", "+", "tien vao", "nhan", "thu", "vao"}
 _OUT_WORDS = {"d", "dr", "no", "ghi no", "debit", "out", "-", "tien ra", "chuyen", "chi", "ra"}
 
@@ -134,10 +139,11 @@ def _short(v) -> str:
 
 
 def _is_summary(row: list) -> bool:
+    """A total or a stated balance: a row of the table that is not a line."""
     for v in row:
-        if isinstance(v, str):
+        if isinstance(v, str) and v.strip():
             s = fold(v)
-            if s and any(s.startswith(word) for word in _SUMMARY):
+            if _TOTAL.match(s) or any(s.startswith(label) for label in _BALANCE_LABELS):
                 return True
     return False
 
