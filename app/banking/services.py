@@ -10,6 +10,7 @@ which commits batch by batch on purpose. Refusals are BankError(message, field).
 """
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -84,8 +85,14 @@ def seen_identities(account: BankAccount, lines) -> set[str]:
 
 
 def check_account(account: BankAccount, parsed: ParsedStatement) -> None:
-    stated = "".join(ch for ch in (parsed.account_number or "") if ch.isalnum()).upper()
-    if stated and stated != account.account_number and not stated.endswith(account.account_number):
+    """Refuse a statement whose file names another account. Banks print the number plainly, with
+    separators or a prefix, or masked ("0071XXXX3456": one digit per X, "0071***456": any run)."""
+    stated = re.sub(r"[\s.\-]", "", parsed.account_number or "").upper()
+    if not any(ch.isdigit() for ch in stated):
+        return
+    pattern = "".join("[0-9A-Z]*" if part.startswith("*") else "[0-9A-Z]" * len(part) if part.startswith("X")
+                      else re.escape(part) for part in re.findall(r"\*+|X+|[^*X]+", stated))
+    if not (re.fullmatch(pattern, account.account_number) or stated.endswith(account.account_number)):
         raise BankError(f"Sao kê này là của tài khoản {parsed.account_number}, không phải tài khoản "
                         f"{account.account_number}.", "file")
 

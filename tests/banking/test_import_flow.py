@@ -204,3 +204,20 @@ def test_pages_answer_htmx_with_fragments(setup, as_user, world):
     assert "<html" not in fragment and 'id="statement-preview"' in fragment
     saved = confirm(client, preview, htmx=True)
     assert "HX-Redirect" in saved.headers and count(BankLine) == 5
+
+
+@pytest.mark.parametrize("stated, ok", [("0071000123456", True), ("0071 000 123456", True), ("0071XXXX23456", True),
+                                        ("0071***456", True), ("VN0071000123456", True), ("", True),
+                                        ("9999888877", False), ("0072XXXX23456", False)])
+def test_the_file_account_number_plain_or_masked(stated, ok):
+    from types import SimpleNamespace
+
+    from app.banking.accounts import BankError
+    from app.banking.services import check_account
+
+    account = SimpleNamespace(account_number=NUMBER)
+    if ok:
+        check_account(account, SimpleNamespace(account_number=stated))
+    else:
+        with pytest.raises(BankError):
+            check_account(account, SimpleNamespace(account_number=stated))
