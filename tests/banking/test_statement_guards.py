@@ -124,3 +124,9 @@ def test_a_missing_date_on_a_line_with_an_amount():
 def test_an_unknown_layout_key():
     with pytest.raises(StatementError, match="Mẫu sao kê không hợp lệ"):
         read_statement(b"x", "a.csv", layout="acb")
+
+
+def test_excel_unicode_text_is_utf16_with_tabs():
+    text = "Ngày giao dịch\tSố tiền ghi nợ\tSố tiền ghi có\tMô tả\r\n01/10/2026\t\t1.000\tỦng hộ\r\n"
+    st = read_statement(text.encode("utf-16"), "unicode.txt")
+    assert [(ln.amount, ln.direction, ln.description) for ln in st.lines] == [(1_000, "in", "Ủng hộ")]

@@ -273,3 +273,19 @@ def test_a_line_whose_description_starts_like_a_total_is_still_a_line():
     for fmt in ("xlsx", "csv"):
         st = read_statement(sample_statement("vietinbank", lines, fmt=fmt), f"v.{fmt}")
         assert [ln.reference for ln in st.lines] == ["R1", "R2", "R3", "R4"]
+
+
+@pytest.mark.parametrize("word,direction", [("C", "in"), ("D", "out"), ("Ghi có (+)", "in"), ("Ghi nợ (-)", "out"),
+                                            ("Credit/Có", "in"), ("Debit/Nợ", "out"), ("Tiền vào", "in"),
+                                            ("Thu", "in"), ("Chi", "out"), ("+", "in"), ("-", "out")])
+def test_direction_words_of_the_generic_mapping(word, direction):
+    csv = f"Ngày;Số tiền;Loại;Nội dung\n01/10/2026;1.000;{word};x\n".encode()
+    mapping = {"header_row": 1, "date": 0, "amount": 1, "direction": 2, "description": 3}
+    assert read_statement(csv, "g.csv", layout="generic", mapping=mapping).lines[0].direction == direction
+
+
+def test_an_unknown_direction_word_names_its_row():
+    csv = "Ngày;Số tiền;Loại;Nội dung\n01/10/2026;1.000;?;x\n".encode()
+    mapping = {"header_row": 1, "date": 0, "amount": 1, "direction": 2, "description": 3}
+    with pytest.raises(StatementError, match="Dòng 2: không rõ tiền vào hay ra"):
+        read_statement(csv, "g.csv", layout="generic", mapping=mapping)

@@ -62,6 +62,8 @@ def load_rows(data: bytes, filename: str = "") -> list[list]:
                              "chọn Lưu thành (Save As) dạng .xlsx rồi tải lên lại.")
     if name.endswith((".xlsx", ".xlsm")):
         raise StatementError("Tệp không phải là tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tab-separated
+        return _csv_rows(data)
     if b"\x00" in data[:65536] or data.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8")):
         raise StatementError("Tệp không phải là sao kê dạng bảng tính (.xlsx) hay văn bản (.csv).")
     return _csv_rows(data)

@@ -118,6 +118,8 @@ _TOTAL = re.compile(r"^(tong cong|tong so tien|tong so|tong phat sinh|cong phat 
 _BALANCE_LABELS = _OPENING + _CLOSING
 _IN_WORDS = {"c", "cr", "co", "ghi co", "credit", "in", "+", "tien vao", "nhan", "thu", "vao"}
 _OUT_WORDS = {"d", "dr", "no", "ghi no", "debit", "out", "-", "tien ra", "chuyen", "chi", "ra"}
+_IN_STARTS = ("ghi co", "credit", "tien vao", "co (", "c (", "cr ", "nhan tien", "thu ")  # "Ghi có (+)", "Credit/Có"
+_OUT_STARTS = ("ghi no", "debit", "tien ra", "no (", "d (", "dr ", "chuyen tien", "chi ")
 
 
 def _cell(row: list, i: int | None):
@@ -207,10 +209,10 @@ def _signed_amount(row: list, cols: Columns, n: int) -> int | None:
         value = _amount(row, cols.amount, n)
         if value is None or cols.direction is None:
             return value
-        word = fold(text(_cell(row, cols.direction))).strip(" .")
-        if word in _IN_WORDS:
+        word = fold(text(_cell(row, cols.direction))).strip(" .:")
+        if word in _IN_WORDS or word.startswith(_IN_STARTS):
             return abs(value)
-        if word in _OUT_WORDS:
+        if word in _OUT_WORDS or word.startswith(_OUT_STARTS):
             return -abs(value)
         raise StatementError(f"Dòng {n}: không rõ tiền vào hay ra (“{_short(_cell(row, cols.direction))}”).")
     debit, credit = _amount(row, cols.debit, n) or 0, _amount(row, cols.credit, n) or 0
