@@ -189,7 +189,7 @@ class Decision:
     campaign: Campaign
     donor_name: str
     day: date
-    donor: object | None = None  # a donor code's Donor: used when the name was left as it is
+    donor: object | None = None  # a donor code's Donor: used when the name was left as it is (same unit)
 
 
 def _where(line: BankLine) -> str:
@@ -273,7 +273,8 @@ def post_lines(account: BankAccount, decisions: list[Decision], *, key: str = ""
     # first one made: the lines it posted are no longer "matched", so a new list would not line up.
     plan = stored or sorted(
         ([d.line.id, d.campaign.id, clean(d.donor_name), d.day.isoformat(),
-          getattr(d.donor, "id", None) if d.donor is not None and clean(d.donor_name) == d.donor.name else None]
+          d.donor.id if d.donor is not None and clean(d.donor_name) == d.donor.name
+          and d.donor.unit_id == d.campaign.unit_id else None]
          for d in decisions),
         # By drive, then day: a batch then writes one or two drives' gifts in one bulk call each, instead
         # of a call per drive for every few lines (40 drives mixed: 10 times slower).

@@ -201,3 +201,26 @@ def test_a_posting_that_ran_out_of_time_goes_on_with_the_same_key(book, app):
     assert sorted(receipts()) == [f"PT-2026-{n:04d}" for n in range(1, 8)]
     assert post(client, account, action="post_matched", key=key).status_code == 303  # replayed, nothing new
     assert db.session.scalar(select(func.count()).select_from(Donation)) == 7
+
+
+def test_a_donor_code_posts_to_that_donor_unless_renamed(book):
+    from app.banking.codes import donor_code
+    from tests.factories_donations import make_donor
+
+    account, a, b, typed, client = book
+    donor = make_donor(world_unit(a), "Võ Thị Hạnh", address="Ấp Mỹ Lợi")
+    lines = imported(client, account, [(DAY, 300_000, "in", f"VO THI HANH ck {donor_code(a, donor)}", "FT1"),
+                                       (DAY, 400_000, "in", f"ck {donor_code(a, donor)}", "FT2")])
+    page = client.get(queue_url(account)).get_data(as_text=True)
+    assert page.count('value="Võ Thị Hạnh"') == 2
+    first, second = lines["FT1"], lines["FT2"]
+    assert post(client, account, ids=[first.id, second.id], **{f"name-{second.id}": "Công ty Hạnh Phúc"}).status_code \
+        == 303
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.donation.donor_id == donor.id and first.donation.donor.address == "Ấp Mỹ Lợi"
+    assert second.donation.donor.name == "Công ty Hạnh Phúc"
+
+
+def world_unit(campaign):
+    return campaign.unit
