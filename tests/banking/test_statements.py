@@ -79,6 +79,13 @@ def test_vcb_reference_under_the_date_and_techcombank_counterparty():
     assert tcb.lines[0].counterparty == "NGUYEN VAN AN" and tcb.lines[1].counterparty == ""
 
 
+def test_techcombank_header_on_row_34_over_merged_columns_with_an_english_second_row():
+    for fmt in ("xlsx", "csv"):
+        st = read_statement(sample_statement("techcombank", LINES, opening_balance=OPENING, fmt=fmt), f"t.{fmt}")
+        assert st.lines[0].row == 37  # header 34, English header 35, opening balance 36
+        assert st.opening_balance == OPENING and st.lines[-1].balance == _expected()[1]
+
+
 def test_vietinbank_fills_the_date_down():
     data = sample_statement("vietinbank", LINES, opening_balance=0, fmt="csv")
     assert b"\r\n2,," in data  # the second line of 1 October leaves its date blank, as eFAST does
@@ -226,7 +233,7 @@ def test_bilingual_headers_whose_line_break_was_lost():
 @pytest.mark.parametrize("layout", BANKS)
 def test_every_bank_file_also_reads_through_the_guessed_generic_mapping(layout):
     data = sample_statement(layout, LINES, opening_balance=OPENING, fmt="csv")
-    mapping = guess_mapping(sheet_preview(data, "x.csv", rows=30))
+    mapping = guess_mapping(sheet_preview(data, "x.csv", rows=60))  # Techcombank's header is on row 34
     st = read_statement(data, "x.csv", layout="generic", mapping=mapping)
     assert _plain(st) == _expected()[0]
     assert (st.opening_balance, st.closing_balance) == (OPENING, _expected()[1])

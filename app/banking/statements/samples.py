@@ -4,8 +4,9 @@
 A line is a ParsedLine, a dict with its field names, or a tuple
 (date, amount, direction, description, reference="", balance=None); a missing balance is
 computed from the opening balance. Each bank module's SAMPLE says how its bank writes the file:
-title rows, header texts, the role of each column, how money and dates look, the CSV's separator
-and encoding. The generic layout writes a plain English-headed sheet with a signed amount and a
+title rows, header texts, rows under the header (a second header in English, an opening balance),
+the role of each column (None: an empty column, what merged cells leave), how money and dates
+look, the CSV's separator and encoding. The generic layout writes a plain English-headed sheet with a signed amount and a
 C/D column.
 """
 import csv
@@ -96,10 +97,11 @@ def sample_statement(layout: str, lines, *, account_number: str = "0071000123456
             out.append(cells)
         return out
 
-    rows = fill(spec["title"]) + [list(spec["header"])]
+    rows = fill(spec["title"]) + [list(spec["header"])] + fill(spec.get("table_head", []))
     previous = None
     for i, ln in enumerate(lines):
-        rows.append([_cell(role, i, ln, spec, as_xlsx, numbers, previous) for role in spec["cells"]])
+        rows.append([_cell(role, i, ln, spec, as_xlsx, numbers, previous) if role else ""
+                     for role in spec["cells"]])
         previous = ln.txn_date
     rows += fill(spec["footer"])
     if as_xlsx:

@@ -21,7 +21,9 @@ from app.vn.text import clean
 MAX_BYTES = 10 * 1024 * 1024  # a 20,000-line statement as .csv is about 3 MB, as .xlsx about 1.5 MB
 MAX_LINES = 20_000  # transactions in one statement
 MAX_ROWS = MAX_LINES + 200  # rows of the sheet: the lines, the title rows above and the totals below
-MAX_COLUMNS = 40  # a bank's statement has 5 to 15 columns
+# A statement has 5 to 15 columns of data, but exports laid out on merged cells spread them: a
+# Techcombank sheet has its balance in column 60 (BH) with empty merged columns between.
+MAX_COLUMNS = 80
 MAX_CELL = 2000  # characters kept of one cell (a description is at most a few hundred)
 
 

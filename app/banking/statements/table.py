@@ -16,7 +16,9 @@ from app.vn.text import fold
 from .base import ParsedLine, ParsedStatement
 from .sheet import MAX_LINES, AmountError, StatementError, after_date, text, to_date, to_signed
 
-HEADER_SCAN = 30  # the header row sits in the first rows, under the logo, title and account rows
+# The header row sits in the first rows, under the logo, title, address and account rows (row 34 in
+# a Techcombank export).
+HEADER_SCAN = 60
 ROLES = ("date", "description", "reference", "debit", "credit", "amount", "direction", "balance")
 
 
