@@ -110,16 +110,18 @@ def test_double_confirm_saves_once(setup, as_user, world):
     assert where(first) == where(second) and count(BankLine) == 5 and count(BankStatement) == 1
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (b"", "x.xlsx", "trống"),
-    (b"PK\x03\x04 not really a zip", "x.xlsx", ""),
-    (b"hello;world\n1;2\n", "x.csv", ""),
+@pytest.mark.parametrize("data, filename, message, layouts", [
+    (b"", "x.xlsx", "trống", ("vcb", "", "generic")),
+    (b"PK\x03\x04 not really a zip", "x.xlsx", "", ("vcb", "", "generic")),
+    (b"hello;world\n1;2\n", "x.csv", "", ("vcb", "mb")),  # a table, but not the bank's (auto: the mapping page)
 ])
-def test_bad_file_says_why_beside_the_file_and_writes_nothing(setup, as_user, world, data, filename, message):
+def test_bad_file_says_why_beside_the_file_and_writes_nothing(setup, as_user, world, data, filename, message,
+                                                              layouts):
     account, *_ = setup()
     client = as_user(world.users["treasurer"])
-    for htmx in (False, True):
-        resp = upload(client, account, data, filename, layout="vcb", htmx=htmx)
+    for n, layout in enumerate(layouts):
+        htmx = bool(n % 2)
+        resp = upload(client, account, data, filename, layout=layout, htmx=htmx)
         html = resp.get_data(as_text=True)
         assert resp.status_code == 422 and 'id="file-err"' in html and message in html
         assert ("<html" in html) is not htmx

@@ -39,6 +39,7 @@ def _read(account: BankAccount, layout: str) -> str:
     layout the file does not reveal). Raises BankError beside the file field."""
     data, filename = staging.read_file(request.files.get("file"), current_app.config.get("MAX_CONTENT_LENGTH"))
     if layout == GENERIC:
+        _preview_rows(data, filename)  # a file that is no table is refused here, beside the file field
         return url_for(".statement_mapping", account_id=account.id, token=staging.stage_file(account, data, filename))
     try:
         parsed = read_statement(data, filename, layout=layout)
@@ -50,6 +51,13 @@ def _read(account: BankAccount, layout: str) -> str:
     services.check_account(account, parsed)
     token = staging.stage_parsed(account, parsed, filename, staging.digest_of(data))
     return url_for(".statement_preview", account_id=account.id, token=token)
+
+
+def _preview_rows(data: bytes, filename: str) -> list[list[str]]:
+    try:
+        return sheet_preview(data, filename)
+    except StatementError as err:
+        raise BankError(str(err), "file") from None
 
 
 def _undetected(err) -> bool:
@@ -90,7 +98,7 @@ def statement_mapping(account_id, token):
         flash(EXPIRED, "error")
         return go(url_for(".statement_upload", account_id=account.id))
     data, filename = staging.staged_file(payload), payload["filename"]
-    rows = sheet_preview(data, filename)
+    rows = _preview_rows(data, filename)  # checked at the upload: the same bytes read the same
     form = MappingForm()
     form.set_columns(_headers(rows), len(rows))
     if not form.is_submitted():
