@@ -296,3 +296,16 @@ def test_an_unknown_direction_word_names_its_row():
     mapping = {"header_row": 1, "date": 0, "amount": 1, "direction": 2, "description": 3}
     with pytest.raises(StatementError, match="Dòng 2: không rõ tiền vào hay ra"):
         read_statement(csv, "g.csv", layout="generic", mapping=mapping)
+
+
+def test_vcb_digibank_template_with_a_reference_column_and_credit_before_debit():
+    """The other VCB template (a bank_statement_parser's "simple" one): header found by "Ngày giao dịch",
+    "Số tham chiếu" and "Số tiền ghi ..."; columns are read by their names, not their order."""
+    csv = ("VCB CASHUP - SAO KÊ TÀI KHOẢN / STATEMENT OF ACCOUNT\nSố tài khoản: 0071000123456\n"
+           "Ngày giao dịch,Số tham chiếu,Số tiền ghi có,Số tiền ghi nợ,Mô tả\n"
+           '05/10/2026,5243.1,"1,000",,MBVCB.1.2.LE VAN B chuyen tien\n06/10/2026,5243.2,,"2,000",Phi\n'
+           'Tổng số,,"1,000","2,000",\n').encode()
+    st = read_statement(csv, "vcb.csv")
+    assert st.layout == "vcb"
+    assert [(ln.reference, ln.amount, ln.direction) for ln in st.lines] == [("5243.1", 1_000, "in"),
+                                                                          ("5243.2", 2_000, "out")]
