@@ -309,3 +309,12 @@ def test_vcb_digibank_template_with_a_reference_column_and_credit_before_debit()
     assert st.layout == "vcb"
     assert [(ln.reference, ln.amount, ln.direction) for ln in st.lines] == [("5243.1", 1_000, "in"),
                                                                           ("5243.2", 2_000, "out")]
+
+
+def test_a_renamed_column_is_still_read():
+    """MB writes "Mã giao dịch"; an export naming it "Số tham chiếu" or the description "Diễn giải chi tiết"
+    still gives the reference and the description."""
+    csv = ("NGÂN HÀNG TMCP QUÂN ĐỘI\nNgày giao dịch,Số tham chiếu/Reference,Phát sinh nợ,Phát sinh có,Số dư,"
+           "Ghi chú\n05/10/2026,FT1,,\"1,000.00\",\"1,000.00\",LE VAN B chuyen tien\n").encode()
+    st = read_statement(csv, "mb.csv", layout="mb")
+    assert (st.lines[0].reference, st.lines[0].description) == ("FT1", "LE VAN B chuyen tien")

@@ -35,6 +35,19 @@ _ALL_WORDS: dict[str, tuple] = {role: tuple(dict.fromkeys(
     for role in generic.WORDS}
 
 
+def _complete(rows: list[list], hit: tuple[int, dict]) -> tuple[int, dict]:
+    """The header found, with the description, reference and balance columns a bank's own texts
+    missed named by any bank's words (a bank renames a column now and then)."""
+    n, found = hit
+    more = match_header(rows[n], {role: _ALL_WORDS[role] for role in ("description", "reference", "balance")})
+    taken = set(found.values())
+    for role, at in more.items():
+        if role not in found and at not in taken:
+            found[role] = at
+            taken.add(at)
+    return n, found
+
+
 def _not_found(label: str = "") -> StatementError:
     which = f" Tệp có đúng là sao kê {label} không?" if label else ""
     err = StatementError(
@@ -58,7 +71,7 @@ def _detect(rows: list[list]):
         title = " ".join(text(v) for row in rows[:n] for v in row if v is not None)
         score = 2 * len(found) + (1 if any(m in fold(title) for m in layout.markers) else 0)
         if score > best_score:
-            best, best_score = (layout, columns_of(n, found)), score
+            best, best_score = (layout, columns_of(*_complete(rows, (n, dict(found))))), score
     if best:
         return best
     raise _not_found()
@@ -90,7 +103,7 @@ def _read(data: bytes, filename: str, layout: str, mapping: dict | None) -> Pars
         hit = find_header(rows, chosen.columns) or find_header(rows, _ALL_WORDS)  # a renamed column still reads
         if hit is None:
             raise _not_found(chosen.label)
-        cols = columns_of(*hit)
+        cols = columns_of(*_complete(rows, hit))
     else:
         chosen, cols = _detect(rows)
     statement = ParsedStatement(layout=chosen.key)

@@ -6,8 +6,8 @@ A line is a ParsedLine, a dict with its field names, or a tuple
 computed from the opening balance. Each bank module's SAMPLE says how its bank writes the file:
 title rows, header texts, rows under the header (a second header in English, an opening balance),
 the role of each column (None: an empty column, what merged cells leave), how money and dates
-look, the CSV's separator and encoding. The generic layout writes a plain English-headed sheet with a signed amount and a
-C/D column.
+look, the CSV's separator and encoding. The generic layout writes a plain English-headed sheet
+with an amount and a C/D column.
 """
 import csv
 import io
