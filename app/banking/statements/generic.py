@@ -4,7 +4,9 @@ The mapping (kept per bank account by the caller) is
     {"header_row": 9 (1-based, as the spreadsheet shows it), "date": 0, "description": 4,
      "reference": 1 or None, "balance": 5 or None,
      "amount": 2 (signed, or with "direction": 3)  |  "debit": 2 and "credit": 3}
-with 0-based column indexes. guess_mapping proposes one from the header texts every bank uses
+with 0-based column indexes. An amount column is read signed (negative, "(200,000)" or "200,000-":
+money out); with a direction column its sign is ignored and the direction word decides ("C"/"D",
+"Ghi có"/"Ghi nợ", "Credit"/"Debit", "Thu"/"Chi", "+"/"-"). guess_mapping proposes one from the header texts every bank uses
 (Vietnamese or English, with or without diacritics); the user corrects it on the preview. The shape
 is the one OCA's account_statement_import_sheet_file settled on for any bank's sheet (header lines
 to skip, one amount column with an optional debit/credit indicator column, or separate debit and
