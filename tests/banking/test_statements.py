@@ -165,7 +165,8 @@ def test_amounts_refused(text):
 @pytest.mark.parametrize("value,day", [
     ("05/10/2026", date(2026, 10, 5)), ("5/10/2026 10:21:33", date(2026, 10, 5)), ("05-10-2026", date(2026, 10, 5)),
     ("2026-10-05", date(2026, 10, 5)), ("31/10/2023\n5243.65937", date(2023, 10, 31)), (46300, date(2026, 10, 5)),
-    ("31/02/2026", None), ("hôm nay", None), ("", None)])
+    ("05/10/26", date(2026, 10, 5)), ("05/10/26 10:21", date(2026, 10, 5)),
+    ("31/02/2026", None), ("hôm nay", None), ("", None), ("5243.65937", None), ("1/2", None)])
 def test_dates(value, day):
     assert to_date(value) == day
 

@@ -161,6 +161,8 @@ def text(v) -> str:
 
 _DMY = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")
 _YMD = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+# "05/10/26": some exports shorten the year; in a bank's date column it can only be 20yy.
+_DMY_SHORT = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
@@ -181,6 +183,8 @@ def to_date(v) -> date | None:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif m := _YMD.match(s):
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _DMY_SHORT.match(s):
+        day, month, year = int(m.group(1)), int(m.group(2)), 2000 + int(m.group(3))
     else:
         return None
     try:
