@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.banking.codes import drive_code
 from app.banking.models import BankAccount, BankLine, BankStatement
-from app.banking.statements import sample_statement
+from app.banking.statements import guess_mapping, sample_statement, sheet_preview
 from app.extensions import db
 from tests.factories_banking import make_account
 from tests.factories_donations import make_campaign, make_donation
@@ -145,22 +145,25 @@ def test_generic_layout_maps_columns_once_and_keeps_them(setup, as_user, world):
     page = client.get(mapping_url)
     assert page.status_code == 200 and "Các dòng đầu của tệp" in page.get_data(as_text=True)
     assert "<html" not in client.get(mapping_url, htmx=True).get_data(as_text=True)
-    # The guessed columns are preselected: post them as the page shows them.
-    form = dict(re.findall(r'<select id="(\w+)" name="\w+">.*?<option selected value="(-?\d+)"',
-                           page.get_data(as_text=True), re.S))
-    if not form:
-        form = {k: v for k, v in re.findall(r'<select id="(\w+)"[^>]*>(?:(?!</select>).)*?<option value="(-?\d+)" '
-                                            r'selected', page.get_data(as_text=True), re.S)}
-    assert {"date", "description"} <= set(form)
-    resp = client.post(mapping_url, data=form)
-    assert resp.status_code == 303, resp.get_data(as_text=True)[:3000]
+    # The guessed columns are preselected; post them (as the page shows them) through htmx.
+    guessed = guess_mapping(sheet_preview(data, "sao-ke.xlsx"))
+    html = page.get_data(as_text=True)
+    assert re.search(rf'<option (selected value="{guessed["date"]}"|value="{guessed["date"]}" selected)', html)
+    form = {k: (-1 if v is None else v) for k, v in guessed.items()}
+    assert guessed["reference"] is not None
+    form["reference"] = -1  # the user says: no reference column (kept for next time, unlike the guess)
+    resp = client.post(mapping_url, data=form, htmx=True)
+    assert resp.status_code == 200 and "HX-Redirect" in resp.headers, resp.get_data(as_text=True)[:3000]
     confirm(client, where(resp))
     assert count(BankLine) == 5
     kept = db.session.get(BankAccount, account.id)
     assert kept.layout == "generic" and json.loads(kept.mapping_json)["date"] == int(form["date"])
     # Next time the generic upload starts from the kept columns.
-    again = client.get(where(upload(client, account, data, layout="generic"))).get_data(as_text=True)
-    assert "Chọn các cột" in again or "chọn các cột" in again
+    kept_page = client.get(where(upload(client, account, data, layout="generic"))).get_data(as_text=True)
+    reference = kept_page.split('id="reference"')[1].split("</select>")[0]
+    assert re.search(r'<option (selected value="-1"|value="-1" selected)', reference)
+    upload_page = client.get(f"/ngan-hang/{account.id}/sao-ke").get_data(as_text=True)
+    assert re.search(r'<option (selected value="generic"|value="generic" selected)', upload_page)
 
 
 def test_undetectable_layout_goes_to_the_mapping_page(setup, as_user, world):
