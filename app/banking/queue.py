@@ -127,7 +127,7 @@ def _decisions(lines, matches: dict[int, Match], formdata) -> list[Decision]:
               for x in lines}
     campaigns = {x.id: x for x in db.session.scalars(select(Campaign).where(Campaign.id.in_(
         [w for w in wanted if w])))}
-    donor_ids = [m.donor_id for m in matches.values() if m.donor_id]
+    donor_ids = sorted({m.donor_id for m in matches.values() if m.donor_id})
     donors = {d.id: d for d in db.session.scalars(select(Donor).where(Donor.id.in_(donor_ids)))} if donor_ids else {}
     out = []
     for line in lines:
