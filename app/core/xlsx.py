@@ -252,7 +252,12 @@ def read_upload(file_storage, max_rows: int = 5000, max_bytes: int | None = None
         raise XlsxError("Tệp tải lên trống.")
     if max_bytes and len(data) > max_bytes:
         raise XlsxError(f"Tệp quá lớn (tối đa {max_bytes // (1024 * 1024) or 1} MB).")
-    plan = _check_zip(data, max_rows)
+    try:
+        plan = _check_zip(data, max_rows)
+    except XlsxError:
+        raise
+    except Exception:  # zlib, zipfile, codecs...: a damaged or hand-made file is refused, never a 500
+        raise XlsxError("Tệp Excel bị hỏng hoặc không đọc được.") from None
     from openpyxl import load_workbook  # heavy: loaded by the first upload
 
     try:  # keep_links=False: external links carry cached copies of other workbooks
