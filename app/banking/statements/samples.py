@@ -14,6 +14,8 @@ import io
 import unicodedata
 from datetime import date, datetime, time, timedelta
 
+from app.core import clock
+
 from . import agribank, bidv, mb, techcombank, vcb, vietinbank
 from .base import ParsedLine
 from .names import payer_name
@@ -72,7 +74,7 @@ def sample_statement(layout: str, lines, *, account_number: str = "0071000123456
             ln.balance = balance
         else:
             balance = ln.balance
-    days = [ln.txn_date for ln in lines] or [date.today()]
+    days = [ln.txn_date for ln in lines] or [clock.today()]
     as_xlsx = fmt == "xlsx"
     style = spec["money"]
     numbers = as_xlsx and spec["money_as_number"]
