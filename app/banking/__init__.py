@@ -25,11 +25,13 @@ def init_app(app):
 
     from . import models, routes  # noqa: F401
 
-    audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     from .codes import donor_code, drive_code
+    from .demo import demo_statement_path
     from .qr import pay_box, qr_svg
 
+    audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     # Globals, not context variables: a macro or an included partial sees them too.
-    app.jinja_env.globals.update(pay_box=pay_box, drive_code=drive_code, donor_code=donor_code, qr_svg=qr_svg)
+    app.jinja_env.globals.update(pay_box=pay_box, drive_code=drive_code, donor_code=donor_code, qr_svg=qr_svg,
+                                 has_demo_statement=lambda account: demo_statement_path(account).is_file())
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.hook_bp)

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.funds.models import LedgerEntry
 from app.vn.text import fold
 
-from . import codes, services
+from . import codes, services, staging
 from .accounts import create_account
 from .matching import LINK, MATCHED, match_lines
 from .models import WAITING, BankAccount, BankLine
@@ -68,7 +68,7 @@ def _september(account: BankAccount, sept: Campaign) -> int:
     data = sample_statement("vcb", lines, account_number=account.account_number, opening_balance=OPENING,
                             account_name=account.account_name, date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))
     parsed = read_statement(data, "sao-ke-thang-9-2026.xlsx", layout="vcb")
-    services.save_statement(account, parsed, filename="sao-ke-thang-9-2026.xlsx", digest=services.digest_of(data))
+    services.save_statement(account, parsed, filename="sao-ke-thang-9-2026.xlsx", digest=staging.digest_of(data))
     waiting = db.session.scalars(select(BankLine).where(BankLine.bank_account_id == account.id,
                                                         BankLine.status == WAITING).order_by(BankLine.id)).all()
     found = match_lines(account.unit, waiting)

@@ -7,13 +7,15 @@ different codes, a code of a closed, unknown or foreign drive, or a code whose l
 a gift already typed into that drive's fund by hand are "ambiguous": the treasurer decides, seeing
 the candidates. Lines without a code (and outgoing lines: a payment is never created from the bank)
 are matched by amount and date (±WINDOW days) against the book's transfer entries of the unit and
-below that no bank line explains yet: one candidate is "matched" (link it), several "ambiguous",
+below that no bank line explains yet: one candidate is "matched" (link it); of several, the one whose
+giver the bank's text names is "matched", else they are "ambiguous";
 none "unmatched".
 
 Everything a whole statement needs is read up front in a few queries (the drives its codes name,
 their donors, the book's open transfer entries of the period), then each line is a few dict lookups:
 10,000 lines match in well under a second.
 """
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,6 +31,7 @@ from app.extensions import db
 from app.funds.models import LedgerEntry
 from app.units.models import Unit
 from app.vn.money import format_vnd
+from app.vn.text import fold
 
 from . import codes
 from .models import IN, BankLine
@@ -40,6 +43,7 @@ CATEGORY_LABELS = {MATCHED: "Đã khớp", AMBIGUOUS: "Cần xem lại", UNMATCH
 GIFT, LINK = "gift", "link"  # what a matched line becomes: a new transfer gift, or a link to a book entry
 WINDOW = 3  # days between the bank's date and the book's
 _CHUNK = 500  # ids per IN (...) list
+_WORDS = re.compile(r"[0-9a-z]+")
 
 
 @dataclass
@@ -109,6 +113,18 @@ def open_entries(unit: Unit, date_from: date, date_to: date, *, keep: int | None
     return [_Entry(*row) for row in db.session.execute(stmt)]
 
 
+def _named_in(line, entries: list[_Entry]) -> list[_Entry]:
+    """The entries whose payer's name the bank's text carries (banks print it without diacritics, in
+    capitals: "CHAU THI DIEM chuyen tien" names "Châu Thị Diễm"), whole words only."""
+    text = f" {' '.join(_WORDS.findall(fold(line.description or '')))} "
+    out = []
+    for entry in entries:
+        name = " ".join(_WORDS.findall(fold(entry.counterparty or "")))
+        if name and f" {name} " in text:
+            out.append(entry)
+    return out
+
+
 class Matcher:
     """Matches lines of one account (anything with txn_date, amount, direction, description)."""
 
@@ -153,6 +169,9 @@ class Matcher:
         if found:
             return self._by_code(line, found)
         near = self._near(line)
+        if len(near) > 1:  # two gifts of the same amount near that day: the one whose giver the bank names
+            named = _named_in(line, near)
+            near = named if len(named) == 1 else near
         if len(near) == 1:
             return Match(MATCHED, LINK, entry_id=near[0].id, entry_label=near[0].label,
                          candidates=[Candidate("entry", near[0].id, near[0].label)])

@@ -81,6 +81,16 @@ def test_several_entries_ambiguous_none_unmatched(world):
     assert one(world.commune, line("chuyen tien", 123_000)).category == UNMATCHED
 
 
+def test_of_several_entries_the_one_whose_giver_the_bank_names_links(world):
+    campaign = make_campaign(world.commune)
+    diem = make_donation(campaign, 1_000_000, day=date(2026, 9, 9), method="transfer", name="Châu Thị Diễm")
+    make_donation(campaign, 1_000_000, day=date(2026, 9, 11), method="transfer", name="Cửa hàng Sáu Hiền")
+    m = one(world.commune, line("CHAU THI DIEM chuyen tien ung ho", 1_000_000))
+    assert (m.category, m.action, m.entry_id) == (MATCHED, LINK, diem.entry_id)
+    # whole words only: "DIEMA" is not Diễm, so both stay candidates
+    assert one(world.commune, line("CHAU THI DIEMA chuyen tien", 1_000_000)).category == AMBIGUOUS
+
+
 def test_voided_gift_is_no_candidate(world):
     campaign = make_campaign(world.commune)
     gift = make_donation(campaign, 400_000, day=DAY, method="transfer")

@@ -53,9 +53,13 @@ def _read(account: BankAccount, layout: str) -> str:
     return url_for(".statement_preview", account_id=account.id, token=token)
 
 
+PREVIEW_ROWS = 60  # a real Techcombank export has its header on row 34
+SHOWN_ROWS = 12  # shown on the mapping page, from the header row on
+
+
 def _preview_rows(data: bytes, filename: str) -> list[list[str]]:
     try:
-        return sheet_preview(data, filename)
+        return sheet_preview(data, filename, PREVIEW_ROWS)
     except StatementError as err:
         raise BankError(str(err), "file") from None
 
@@ -99,10 +103,15 @@ def statement_mapping(account_id, token):
         return go(url_for(".statement_upload", account_id=account.id))
     data, filename = staging.staged_file(payload), payload["filename"]
     rows = _preview_rows(data, filename)  # checked at the upload: the same bytes read the same
+    preset = _preset(account, rows)
+    # The rows around the header the guess (or the kept mapping) found: a bank's title rows above it
+    # would fill a phone's screen with nothing to point at.
+    first = max(0, min(int(preset.get("header_row") or 1), len(rows)) - 2)
+    shown = rows[first:first + SHOWN_ROWS]
     form = MappingForm()
-    form.set_columns(_headers(rows), len(rows))
+    form.set_columns(_headers(shown), len(rows))
     if not form.is_submitted():
-        form.preset(_preset(account, rows))
+        form.preset(preset)
 
     def work():
         mapping = form.mapping()
@@ -119,15 +128,16 @@ def statement_mapping(account_id, token):
         imports.discard(staging.STAGE, token)
         return answer
     return form_page("banking/statement_mapping.html", "banking/statement_mapping_part.html", form,
-                     account=account, rows=rows[:12], token=token, width=max((len(r) for r in rows[:12]), default=0))
+                     account=account, rows=shown, first_row=first + 1, token=token,
+                     width=max((len(r) for r in shown), default=0))
 
 
 def _headers(rows) -> list[str]:
-    """A label per column: the longest text of the first rows (the header is somewhere in them)."""
-    width = max((len(r) for r in rows[:12]), default=0)
+    """A label per column: the first text without digits of the rows shown (the header is among them)."""
+    width = max((len(r) for r in rows), default=0)
     out = []
     for i in range(width):
-        texts = [str(r[i]).strip() for r in rows[:12] if i < len(r) and r[i] not in (None, "")]
+        texts = [str(r[i]).strip() for r in rows if i < len(r) and r[i] not in (None, "")]
         out.append(next((t for t in texts if not any(ch.isdigit() for ch in t)), texts[0] if texts else "")[:40])
     return out
 
