@@ -79,6 +79,8 @@ def build_config(instance_path: str) -> dict:
         # failures, LOGIN_DELAY_SECONDS, doubling with each further failure, at most
         # LOGIN_DELAY_MAX_SECONDS. Never per username alone: a stranger cannot lock anyone out.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
+        # The bank's live feed (app.banking.webhook): notifications per sending address.
+        "BANK_HOOK_RATE_LIMIT": os.environ.get("BANK_HOOK_RATE_LIMIT", "120 per minute"),
         "LOGIN_FREE_ATTEMPTS": int(os.environ.get("LOGIN_FREE_ATTEMPTS", "5")),
         "LOGIN_DELAY_SECONDS": int(os.environ.get("LOGIN_DELAY_SECONDS", "60")),
         "LOGIN_DELAY_MAX_SECONDS": int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "900")),

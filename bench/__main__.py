@@ -32,6 +32,7 @@ EARLIER = [
     ("In ấn (issue 5)", [sys.executable, "bench/bench_print.py"]),
     ("Báo cáo (issue 6)", [sys.executable, "-m", "bench.bench_reports"]),
     ("Xuất danh sách (issue 6)", [sys.executable, "-m", "bench.bench_exports"]),
+    ("Sao kê ngân hàng (issue 17)", [sys.executable, "-m", "bench.bench_bank_import"]),
 ]
 _LINE = re.compile(r"^(?P<figure>[^:]+): (?P<value>.*?)\s*(?P<verdict>OK|SLOW|FAILED|\(OK\)|\(FAILED\))?$")
 

@@ -44,3 +44,20 @@ class AccountEditForm(BaseForm):
     label = StringField(_LABEL, validators=[Length(max=100, message="Quá 100 ký tự.")])
     is_default = BooleanField("Là tài khoản mặc định của đơn vị (mã QR hiện tài khoản này)")
     active = BooleanField("Đang dùng (bỏ chọn để ngừng dùng tài khoản này)")
+
+
+class ReminderForm(BaseForm):
+    """The amount a reminder fixes in its QR (a GET form: works with JavaScript off, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    amount = StringField("Số tiền đề nghị (đồng)", name="so_tien", render_kw={"inputmode": "numeric"})
+
+
+class MonthForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET picker changes nothing
+
+    # Browsers without a month picker show a text box: "2024-07" typed by hand works the same.
+    month = StringField("Tháng", name="thang", render_kw={"type": "month", "placeholder": "2024-07"})

@@ -5,6 +5,8 @@ that a rename without `name=` fails here instead of silently filtering nothing."
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from app.banking.forms import MonthForm, ReminderForm
+from app.banking.import_forms import LineFilterForm
 from app.campaigns.forms import CampaignFilterForm
 from app.commendations.forms import HonoreeFilterForm
 from app.disclosure.forms import PickForm as DisclosurePickForm
@@ -31,6 +33,10 @@ NAMES = {
     AwardFilterForm: dict(period="ky", level="cap_hoc", circumstance="hoan_canh"),
     HonoreeFilterForm: dict(period="ky", kind="loai"),
     PupilFilterForm: dict(q="q", school_id="truong", grade="khoi", village="thon", circumstance="hoan_canh"),
+    LineFilterForm: dict(status="trang_thai", category="khop", statement_id="sao_ke", date_from="tu_ngay",
+                         date_to="den_ngay", q="q"),
+    MonthForm: dict(month="thang"),
+    ReminderForm: dict(amount="so_tien"),
 }
 
 

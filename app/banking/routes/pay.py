@@ -12,29 +12,22 @@ offered, and a typed URL lands back where it came from with a message.
 """
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
-from wtforms import StringField
 
 from app.campaigns.models import Campaign
 from app.core.authz import get_or_404
 from app.core.clock import today
-from app.core.forms import BaseForm
 from app.core.refusal import Refusal
 from app.core.views import attach_error, go, render
 from app.donations.donors import Donor
 
 from .. import pay
 from ..codes import donor_code, drive_code
+from ..forms import ReminderForm
 from ..qr import pay_box
 from . import bp
 
 
-class ReminderForm(BaseForm):
-    """The amount a reminder fixes in its QR (a GET form: works with JavaScript off, no CSRF)."""
 
-    class Meta:
-        csrf = False
-
-    amount = StringField("Số tiền đề nghị (đồng)", name="so_tien", render_kw={"inputmode": "numeric"})
 
 
 def _closed_or_unpaid(campaign: Campaign) -> str:

@@ -3,26 +3,20 @@ background print of a sheet too long to print within a request."""
 from flask import request, url_for
 from flask_login import login_required
 from werkzeug.routing import BuildError
-from wtforms import StringField
 
 from app.core.authz import get_or_404
-from app.core.forms import BaseForm
 from app.core.views import render
 from app.printing.offer import print_or_offer, queue_from_form
 
 from .. import reconcile as recon
+from ..forms import MonthForm
 from ..models import BankAccount
 from . import bp
 
 recon.register()  # the print job's kind; imported once, from the domain's init_app
 
 
-class MonthForm(BaseForm):
-    class Meta:
-        csrf = False  # a GET picker changes nothing
 
-    # Browsers without a month picker show a text box: "2024-07" typed by hand works the same.
-    month = StringField("Tháng", name="thang", render_kw={"type": "month", "placeholder": "2024-07"})
 
 
 def _month(account: BankAccount) -> tuple[MonthForm, recon.Month]:
