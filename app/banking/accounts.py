@@ -9,12 +9,11 @@ import re
 from sqlalchemy import exists, select
 
 from app.audit.services import record
+from app.core.authz import scope_filter
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.text import clean, fold
-
-from app.core.authz import scope_filter
 
 from .models import BankAccount, BankLine
 from .napas import bank_by_bin
