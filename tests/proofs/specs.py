@@ -396,6 +396,130 @@ SPECS: dict[str, Spec] = {
 }
 
 
+# ---- banking (issue 17) -------------------------------------------------------------------------
+# Accounts, lines and staged statements come from tests/authz/table_banking.py's helpers; the proof
+# world's own and other commune each get an account with a waiting line (extend_world, _bank_side).
+
+def _bank_queue(w):
+    """A fresh account of the commune with one waiting incoming line (the queue's page shows it), and a
+    transfer gift typed by hand of its amount and day: the line's row offers that book entry to link
+    (its `entry-<line>` select), so the swaps reach that field too."""
+    from tests.authz.table_banking import fresh_account, make_line
+    from tests.factories_donations import make_donation
+
+    account = fresh_account(w.commune)
+    amount, day = 150_000 + 1_000 * n(), date(2026, 3, 10)
+    make_donation(w.own.campaign, amount, donor=w.own.donor, day=day, method="transfer")
+    make_line(account, amount=amount, day=day, description=f"NGUYEN VAN AN chuyen tien {n()}")
+    return account
+
+
+def _line_id(form) -> str:
+    return _first(form, r"name-\d+").removeprefix("name-")
+
+
+def _post_line(w, form):
+    """Tick the page's line and post it as a gift to the commune's drive (name as the page preset it)."""
+    line = _line_id(form)
+    return {"ids": line, "action": "post", f"campaign-{line}": str(w.own.campaign.id)}
+
+
+def _ignore_line(w, form):
+    return {"ids": _line_id(form), "reason": "Phí dịch vụ ngân hàng"}
+
+
+def _queue_page(endpoint, **query):
+    """The queue's bulk form; "Bỏ qua" is its formaction button, so that form is aimed at lines_ignore."""
+    def page(cat, client, w):
+        account_id = cat.last_args["account_id"]
+        html = client.get(S.url(cat.app, "banking.lines", account_id=account_id, **query)).get_data(as_text=True)
+        post = S.url(cat.app, "banking.lines_post", account_id=account_id)
+        return html.replace(f'action="{post}"', f'action="{S.url(cat.app, endpoint, account_id=account_id)}"')
+    return page
+
+
+def _reopen_page(cat, client, w):
+    return client.get(S.url(cat.app, "banking.lines", account_id=cat.last_args["account_id"],
+                            trang_thai="all")).get_data(as_text=True)
+
+
+def _preview_page(cat, client, w):
+    return client.get(S.url(cat.app, "banking.statement_preview", **cat.last_args)).get_data(as_text=True)
+
+
+def _bank_upload(w):
+    from app.banking.statements import sample_statement
+
+    account = w.own.bank_account
+    k = n()
+    return {"file": (sample_statement("vcb", [(date(2026, 3, 9), 250_000 + k, "in",
+                                               f"TRAN VAN NHAP chuyen tien {k}", f"FTUP{k}")],
+                                      account_number=account.account_number), "sao-ke.xlsx")}
+
+
+def _to(endpoint_path: str):
+    """The control of a step that writes nothing to the database: it leads to the next step's page."""
+    def ok(resp, changed):
+        return resp.status_code in (302, 303) and re.search(endpoint_path, S.location(resp) or "") is not None
+    return ok
+
+
+def _ok_key_page(resp, changed):
+    """A new key is shown on the answer itself (once), not after a redirect."""
+    return resp.status_code == 200 and bool(changed)
+
+
+def _bank_account_data(w, form):
+    return {"bin": "970436", "account_number": f"0072{n():09d}", "account_name": "HOI KHUYEN HOC XA TAN PHU"}
+
+
+class Named(frozenset):
+    """Field names by pattern, for per-line inputs whose names carry the line's id (`name-12`)."""
+
+    def __new__(cls, *patterns):
+        return super().__new__(cls, patterns)
+
+    def __contains__(self, name) -> bool:
+        return any(re.fullmatch(p, str(name)) for p in self)
+
+
+# "Bỏ qua" reads the ticked lines and the reason, not the lines' names, drives or book entries.
+_IGNORE_READS_NOT = Named(r"(name|campaign|entry)-\d+", "action")
+# "Ghi thành khoản đóng góp" (action=post) reads the drive and the name; the book entry only with action=link.
+_POST_READS_NOT = Named(r"entry-\d+")
+
+
+BANK_SPECS = {
+    "banking.account_new": Spec(data=_bank_account_data),
+    # An edit that changes nothing writes nothing (no audit row): the control renames the label.
+    "banking.account_edit": Spec(args=lambda w: {"account_id": _bank_queue(w).id},
+                                 data=lambda w, f: {"label": f"Tài khoản quỹ {n()}"}),
+    "banking.webhook_key": Spec(args=lambda w: {"account_id": _bank_queue(w).id}, ok=_ok_key_page),
+    "banking.lines_post": Spec(args=lambda w: {"account_id": _bank_queue(w).id},
+                               page=_queue_page("banking.lines_post"), data=_post_line,
+                               ignores=_POST_READS_NOT),
+    "banking.lines_ignore": Spec(args=lambda w: {"account_id": _bank_queue(w).id},
+                                 page=_queue_page("banking.lines_ignore"), data=_ignore_line,
+                                 ignores=_IGNORE_READS_NOT),
+    "banking.line_reopen": Spec(page=_reopen_page),
+    "banking.statement_upload": Spec(args=lambda w: {"account_id": w.own.bank_account.id}, files=lambda w: _bank_upload(w),
+                                     ok=_to(r"/sao-ke/[0-9a-f]+$")),
+    "banking.statement_mapping": Spec(ok=_to(r"/sao-ke/[0-9a-f]+$")),
+    "banking.statement_confirm": Spec(page=_preview_page),
+}
+SPECS.update(BANK_SPECS)
+
+
+def _bank_side(w) -> None:
+    """Each commune's bank account with a waiting line; the other commune's carry the leak marker."""
+    from tests.authz.table_banking import fresh_account, make_line
+    from tests.proofs.world import LEAK
+
+    for side, unit, tag in ((w.own, w.commune, "Hoa Binh"), (w.other, w.other_commune, LEAK)):
+        side.bank_account = fresh_account(unit)
+        side.bank_line = make_line(side.bank_account, description=f"Nguyen Van {tag} chuyen tien")
+
+
 def _goods_stock(w):
     """Notebooks in the commune's goods stock (received once per world), for hand-outs."""
     if getattr(w, "goods_stock", None) is None:
@@ -478,6 +602,7 @@ def extend_world(w) -> None:
         return cat
 
     w.fresh_sponsored_category = sponsored_category
+    _bank_side(w)
     # An assessment that passes, for "add from assessments".
     from app.commendations import assessments
 

@@ -125,6 +125,40 @@ def endpoints(app, method: str) -> list[str]:
     return sorted({r.endpoint for r in app.url_map.iter_rules() if method in r.methods and r.endpoint != "static"})
 
 
+# The routes no browser calls: no session, no page, no form, so no CSRF token. Each proves its caller
+# another way, named here with the status it answers a request without that proof. The CSRF proof
+# checks that the app exempts exactly these from its CSRF check and that each refuses an unsigned or
+# wrongly signed request with that status, writing nothing (and that a signed one goes through); the
+# proofs that send a page's form (authorisation, bad input, injection) leave them out, having no form
+# to send: tests/banking/test_webhook.py covers their bodies (bad JSON, another account's number,
+# 16 KB bound, idempotency, rate limit).
+CSRF_EXEMPT = {
+    "bank_hook.notify": ("signed by an HMAC-SHA256 of the body with the account's own key "
+                         "(X-Signature, app.banking.webhook)", 401),
+}
+
+
+def form_posts(app) -> list[str]:
+    """The POST routes a page's form submits: every POST route but the CSRF-exempt ones above."""
+    return [e for e in endpoints(app, "POST") if e not in CSRF_EXEMPT]
+
+
+def csrf_exempt_endpoints(app) -> set[str]:
+    """The endpoints Flask-WTF's CSRFProtect lets through without a token (exempted by view or by blueprint)."""
+    from app.extensions import csrf
+
+    out = set()
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        if rule.endpoint == "static" or view is None:
+            continue
+        blueprint = app.blueprints.get(rule.endpoint.rpartition(".")[0])
+        if (blueprint is not None and blueprint in csrf._exempt_blueprints
+                or f"{view.__module__}.{view.__name__}" in csrf._exempt_views):
+            out.add(rule.endpoint)
+    return out
+
+
 def is_success(resp) -> bool:
     """A POST that did its work: 303/302 to the next page, or htmx's HX-Redirect."""
     return resp.status_code in (302, 303) or (resp.status_code == 200 and "HX-Redirect" in resp.headers)

@@ -29,22 +29,30 @@ FIELDS = {
     # its own (issue 15, finding 3): the other commune's copy must be refused.
     "criteria_set_id": "criteria_copy",
 }
+# A bank queue's per-line inputs (issue 17 B): `campaign-<line id>` names the drive the line is posted
+# to, `entry-<line id>` the book entry it is linked to (read with action=link). The queue's `ids` and
+# `page_ids` name bank lines there (side_id).
+LINE_FIELDS = {"campaign": ("campaign", {}), "entry": ("income", {"action": "link"})}
+_LINE_FIELD = re.compile(r"^(campaign|entry)-\d+$")
 # Shared national data with nothing of a unit's to swap (none left since criteria sets have owners).
 NATIONAL: set[str] = set()
 # Field names that are not record ids although they look like one.
 NOT_IDS = {"idem_key", "csrf_token"}
-_IDISH = re.compile(r"(^|_)ids?$|_id$|^token$|^p\d+-")
+_IDISH = re.compile(r"(^|_)ids?$|_id$|^token$|^p\d+-|^(campaign|entry)-\d+$")
 
 
 def side_id(side, attr: str, endpoint: str) -> int:
     if attr == "pending" and endpoint == "scholarships.payout_page":
         attr = "approved"
+    if attr == "pending" and endpoint.startswith("banking."):
+        attr = "bank_line"  # the bank queue's ticked lines
     return getattr(side, attr).id
 
 
 def unclassified(form: S.Form) -> list[str]:
     return [name for name in form.names if _IDISH.search(name) and name not in FIELDS
-            and name not in NATIONAL and name not in NOT_IDS and name != "token" and not re.match(r"p\d+-", name)]
+            and name not in NATIONAL and name not in NOT_IDS and name != "token" and not re.match(r"p\d+-", name)
+            and not _LINE_FIELD.match(name)]
 
 
 def other_token(catalog, endpoint: str) -> str | None:
@@ -92,6 +100,9 @@ def cases(catalog, sub) -> list[tuple[str, dict, dict]]:
                 attack |= {"scope": "page", "ids": None}
                 control = {}
             out.append((f"{name}=other commune's {attr}", attack, control))
+        elif _LINE_FIELD.match(name) and ep == "banking.lines_post":
+            attr, extra = LINE_FIELDS[name.split("-")[0]]
+            out.append((f"{name}=other commune's {attr}", {name: str(side_id(w.other, attr, ep)), **extra}, {}))
         elif name == "token" and ep.endswith("import_confirm"):
             stolen = other_token(catalog, ep)
             assert stolen, f"{ep}: could not stage the other commune's upload"
@@ -115,7 +126,11 @@ def mixed_urls(catalog) -> list[tuple[str, str, str]]:
     return [("pupils.merge", S.url(app, "pupils.merge", pupil_id=w.own.pupil2.id, other_id=w.other.pupil.id),
              "merge own pupil with another commune's"),
             ("pupils.merge", S.url(app, "pupils.merge", pupil_id=w.other.pupil2.id, other_id=w.own.pupil.id),
-             "merge another commune's pupil into own")]
+             "merge another commune's pupil into own"),
+            ("banking.line_reopen", S.url(app, "banking.line_reopen", account_id=w.own.bank_account.id,
+                                          line_id=w.other.bank_line.id), "reopen another commune's bank line"),
+            ("banking.line_reopen", S.url(app, "banking.line_reopen", account_id=w.other.bank_account.id,
+                                          line_id=w.own.bank_line.id), "reopen own line under another's account")]
 
 
 # query parameter -> attributes of a world side it names (unknown parameters get every id)

@@ -2,7 +2,7 @@
 (issue 15, finding 6: 1,000 anonymous 404s wrote 1,013 audit rows, each a write transaction).
 
 The flood mixes what a scanner sends: unknown paths, every protected page (sent to the login page),
-every POST route without its CSRF token (400), a route's wrong method (405), the public pages and
+every POST route without its CSRF token (400; the bank feed's webhook, exempt, without its signature: 401), a route's wrong method (405), the public pages and
 the login form. Every row of every table is dumped before and after, and the audit log is counted
 separately (the dump leaves refusal rows aside). Control: one signed-in refusal afterwards is
 recorded, so the 0 comes from the rule, not from an audit log that records nothing.

@@ -89,7 +89,7 @@ def _check_posts(catalog, clients, anon, tally, controls, form_values):
     """Every POST route with a working submission: refused for nobody, other roles, other communes;
     swapped ids refused; nothing written; then the controls go through."""
     app, table, world = catalog.app, catalog.table, catalog.world
-    for endpoint in ordered(S.endpoints(app, "POST")):
+    for endpoint in ordered(S.form_posts(app)):
         rule = table.get(endpoint)
         if not tally.check(rule is not None, f"{endpoint}: no entry in tests/authz"):
             continue

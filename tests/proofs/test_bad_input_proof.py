@@ -59,7 +59,7 @@ def test_bad_input_is_refused_in_vietnamese_with_nothing_written(app):
     refused, messages, tolerated, controls = S.Tally(), S.Tally(), S.Tally(), S.Tally()
     upload_files = B.file_cases()
     sent = 0
-    for endpoint in ordered(S.endpoints(app, "POST")):
+    for endpoint in ordered(S.form_posts(app)):
         sub = catalog.submission(endpoint)
         client = catalog.client(sub.user)
         cases = B.field_cases(sub, every) + B.big_text_cases(sub, every)

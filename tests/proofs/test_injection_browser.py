@@ -40,7 +40,7 @@ def _seed(live):
         world = proof_world()
         catalog = Catalog(app, world)
         stored = 0
-        for i, endpoint in enumerate(ordered(S.endpoints(app, "POST"))):
+        for i, endpoint in enumerate(ordered(S.form_posts(app))):
             if endpoint in ("auth.logout", "auth.change_password", "auth.login"):
                 continue
             for r in range(2 if full_size() else 1):
