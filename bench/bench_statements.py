@@ -26,15 +26,17 @@ MIDDLE = ["VAN", "THI", "MINH", "NGOC", "DUC", "THANH", "HOANG"]
 GIVEN = ["AN", "BINH", "CUONG", "DUNG", "HA", "HUNG", "LAN", "MAI", "NAM", "PHUONG", "QUAN", "TAM", "YEN"]
 
 
-def lines(n: int) -> list[tuple]:
-    """n lines over a year: nine in ten gifts in (half of them with a payment code), the rest out."""
+def lines(n: int, codes: list[str] | None = None, days: int = 365) -> list[tuple]:
+    """n lines over `days` from 1 January 2026: nine in ten gifts in (half of them with a payment code:
+    one of `codes`, else a made-up one), the rest out. bench.bench_bank_import passes real codes."""
     rnd = random.Random(17)
     start, out = date(2026, 1, 1), []
     for i in range(n):
-        day = start + timedelta(days=i * 365 // n)
+        day = start + timedelta(days=i * days // n)
         name = f"{rnd.choice(SURNAMES)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
         if rnd.random() < 0.9:
-            code = f" KH26D{rnd.randint(1, 40)}N{rnd.randint(1, 999)}{chr(65 + rnd.randint(0, 22))}" if i % 2 else ""
+            made_up = f"KH26D{rnd.randint(1, 40)}N{rnd.randint(1, 999)}{chr(65 + rnd.randint(0, 22))}"
+            code = f" {rnd.choice(codes) if codes else made_up}" if i % 2 else ""
             out.append((day, rnd.randint(1, 200) * 10_000, "in",
                         f"MBVCB.{4500000000 + i}.{rnd.randint(0, 999999):06d}.{name} chuyen tien{code}",
                         f"{5000 + i // 100}.{i:05d}"))

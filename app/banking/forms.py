@@ -18,31 +18,28 @@ def _bank_field():
                        choices=[("", "— Chọn ngân hàng —")] + bank_choices(), validate_choice=False)
 
 
-class AccountForm(IdempotentForm):
+class _AccountFields:
+    """What both account forms ask (WTForms collects fields from a mixin's attributes too)."""
+
+    bin = _bank_field()
+    account_number = StringField(_NUMBER, validators=[DataRequired("Vui lòng nhập số tài khoản."),
+                                                      Length(max=40, message="Quá 40 ký tự.")],
+                                 render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    account_name = StringField(_NAME, validators=[DataRequired("Vui lòng nhập tên chủ tài khoản."),
+                                                  Length(max=120, message="Quá 120 ký tự.")])
+    label = StringField(_LABEL, validators=[Length(max=100, message="Quá 100 ký tự.")])
+    is_default = BooleanField("Là tài khoản mặc định của đơn vị (mã QR hiện tài khoản này)")
+
+
+class AccountForm(_AccountFields, IdempotentForm):
     """Thêm tài khoản ngân hàng: which unit, which bank (NAPAS list, BIN shown), number, holder."""
 
     unit_id = SelectField("Đơn vị chủ tài khoản", coerce=int, validators=[DataRequired("Vui lòng chọn đơn vị.")])
-    bin = _bank_field()
-    account_number = StringField(_NUMBER, validators=[DataRequired("Vui lòng nhập số tài khoản."),
-                                                      Length(max=40, message="Quá 40 ký tự.")],
-                                 render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    account_name = StringField(_NAME, validators=[DataRequired("Vui lòng nhập tên chủ tài khoản."),
-                                                  Length(max=120, message="Quá 120 ký tự.")])
-    label = StringField(_LABEL, validators=[Length(max=100, message="Quá 100 ký tự.")])
-    is_default = BooleanField("Là tài khoản mặc định của đơn vị (mã QR hiện tài khoản này)")
 
 
-class AccountEditForm(BaseForm):
+class AccountEditForm(_AccountFields, BaseForm):
     """Sửa tài khoản: the bank and the number only while no line was recorded on it (the service says)."""
 
-    bin = _bank_field()
-    account_number = StringField(_NUMBER, validators=[DataRequired("Vui lòng nhập số tài khoản."),
-                                                      Length(max=40, message="Quá 40 ký tự.")],
-                                 render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    account_name = StringField(_NAME, validators=[DataRequired("Vui lòng nhập tên chủ tài khoản."),
-                                                  Length(max=120, message="Quá 120 ký tự.")])
-    label = StringField(_LABEL, validators=[Length(max=100, message="Quá 100 ký tự.")])
-    is_default = BooleanField("Là tài khoản mặc định của đơn vị (mã QR hiện tài khoản này)")
     active = BooleanField("Đang dùng (bỏ chọn để ngừng dùng tài khoản này)")
 
 
