@@ -14,6 +14,7 @@ from app.banking.codes import donor_code, drive_code
 from app.campaigns import services as campaign_services
 from app.campaigns.models import CLOSED
 from app.extensions import db
+from tests.banking.test_vietqr import read_qr_codes
 from tests.factories_banking import make_account
 from tests.factories_donations import make_campaign, make_donation, make_donor
 
@@ -22,18 +23,6 @@ needs_tools = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftoppm", "
 ACCOUNT = "0071000123456"
 BIN = "970436"
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
-
-
-def read_qr_codes(pdf: bytes, tmp_path) -> list[str]:
-    """Every QR on the PDF's pages, as zbar reads them from a 150 dpi image."""
-    (tmp_path / "doc.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "doc.pdf"), str(tmp_path / "page")],
-                   check=True, timeout=60)
-    found = []
-    for image in sorted(tmp_path.glob("page*.png")):
-        out = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, timeout=60)
-        found += [line for line in out.stdout.splitlines() if line]
-    return found
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
