@@ -87,7 +87,8 @@ def _chunks(fh):
         fh.close()
 
 
-def _disposition(filename: str) -> str:
+def attachment_disposition(filename: str) -> str:
+    """The Content-Disposition of a download: an ASCII name for old browsers, the Vietnamese one in filename*."""
     ascii_name = ascii_filename(filename, f"export.{filename.rsplit('.', 1)[-1]}")
     return f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}'
 
@@ -123,7 +124,7 @@ def export_table(filename: str, headers: list[str], rows, sheet_title: str = "Dá
         resp = Response(_chunks(out), mimetype=XLSX_MIME, direct_passthrough=True)
         name = stem + ".xlsx"
     resp.headers["Content-Length"] = str(size)
-    resp.headers["Content-Disposition"] = _disposition(name)
+    resp.headers["Content-Disposition"] = attachment_disposition(name)
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

@@ -5,6 +5,8 @@ from flask import abort, send_file
 from flask_login import login_required
 
 from app.core.authz import get_or_404
+from app.core.export import attachment_disposition
+from app.core.xlsx import XLSX_MIME
 
 from ..demo import demo_statement_path
 from ..models import BankAccount
@@ -18,4 +20,6 @@ def demo_statement(account_id):
     path = demo_statement_path(account)
     if not path.is_file():
         abort(404)
-    return send_file(path, as_attachment=True, download_name="sao-ke-mau-thang-10-2026.xlsx", max_age=0)
+    resp = send_file(path, mimetype=XLSX_MIME, max_age=0)
+    resp.headers["Content-Disposition"] = attachment_disposition("sao-ke-mau-thang-10-2026.xlsx")
+    return resp
