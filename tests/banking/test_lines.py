@@ -144,6 +144,17 @@ def test_ignore_needs_a_reason_and_reopen_brings_it_back(book):
     assert (line.status, line.reason) == (WAITING, "")
 
 
+def test_a_refusal_shows_when_no_waiting_line_is_left(book):
+    """Another treasurer decided the lines meanwhile: the bulk form is gone, its refusal still shows."""
+    account, a, b, typed, client = book
+    lines = imported(client, account, standard(a, b))
+    assert post(client, account, path="bo-qua", ids=[x.id for x in lines.values()], reason="Đã xử lý").status_code == 303
+    refused = post(client, account, path="bo-qua", ids=[lines["FT5"].id], reason="x" * 301)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="lines-form"' not in html
+    assert "300 ký tự" in html
+
+
 def test_a_line_whose_gift_was_voided_can_be_posted_again(book):
     account, a, b, typed, client = book
     line = imported(client, account, standard(a, b))["FT1"]
