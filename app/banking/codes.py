@@ -60,8 +60,13 @@ def drive_code(campaign) -> str:
 
 
 def donor_code(campaign, donor) -> str:
-    """The code one donor's pledge or reminder carries: the drive's plus N{donor.id}."""
-    return _make(f"{int(campaign.unit_id)}D{int(campaign.id)}N{int(donor.id)}")
+    """The code one donor's pledge or reminder carries: the drive's plus N{donor.id}; the drive's own
+    code when the ids are too long for 25 characters (the gift still finds its drive, and the
+    treasurer the donor by the name in the bank's text), never an error on a page."""
+    try:
+        return _make(f"{int(campaign.unit_id)}D{int(campaign.id)}N{int(donor.id)}")
+    except CodeTooLong:
+        return drive_code(campaign)
 
 
 def _found(match, donor: bool) -> Found | None:

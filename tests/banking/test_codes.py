@@ -23,8 +23,11 @@ def test_shape():
 def test_length_with_big_ids():
     assert len(donor_code(SimpleNamespace(unit_id=99_999, id=9_999_999), SimpleNamespace(id=99_999_999))) == 25
     assert len(drive_code(SimpleNamespace(unit_id=99_999_999, id=99_999_999))) == 20
+    # Too long for a donor's code: the drive's own (a page never fails on it); too long for any code: refused.
+    huge = SimpleNamespace(unit_id=999_999, id=9_999_999)
+    assert donor_code(huge, SimpleNamespace(id=99_999_999)) == drive_code(huge)
     with pytest.raises(codes.CodeTooLong):
-        donor_code(SimpleNamespace(unit_id=999_999, id=9_999_999), SimpleNamespace(id=99_999_999))
+        drive_code(SimpleNamespace(unit_id=10 ** 12, id=10 ** 12))
 
 
 @settings(max_examples=300, deadline=None)
