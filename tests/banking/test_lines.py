@@ -1,5 +1,6 @@
 """The queue of bank lines and the treasurer's decisions: post as transfer gifts, link, set aside, reopen."""
 import io
+import re
 import uuid
 from datetime import date
 
@@ -73,6 +74,10 @@ def test_queue_lists_waiting_lines_with_their_suggestions(book):
     assert found.count('name="ids"') == 1 and "LE VAN CUONG" in found
     fragment = client.get(queue_url(account), htmx=True).get_data(as_text=True)
     assert "<html" not in fragment and 'id="results"' in fragment
+    # "Ghi tất cả" is in the first screen; Enter in a name box (the form's first button) posts only ticked lines.
+    form = html[html.index('id="lines-form"'):]
+    buttons = re.findall(r'<button type="submit" name="action" value="(\w+)"', form)
+    assert buttons[:2] == ["post", "post_matched"] and form.index("post_matched") < form.index("<table")
 
 
 def test_post_picked_line_creates_a_numbered_transfer_gift_with_the_edited_name(book):
