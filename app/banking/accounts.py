@@ -7,6 +7,7 @@ one set inactive). Each unit has at most one default account: the one its QR cod
 import re
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import contains_eager
 
 from app.audit.services import record
 from app.core.authz import scope_filter
@@ -115,6 +116,7 @@ def accounts_in_scope(root: Unit) -> list[BankAccount]:
     """Every account of `root` and the units below it: by unit (its path), default first, active first."""
     return list(db.session.scalars(
         select(BankAccount).join(Unit, Unit.id == BankAccount.unit_id)
+        .options(contains_eager(BankAccount.unit))  # the list shows each unit's name: no query per row
         .where(scope_filter(BankAccount.unit_id, root))
         .order_by(Unit.path, BankAccount.active.desc(), BankAccount.is_default.desc(), BankAccount.id)))
 

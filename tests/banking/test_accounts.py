@@ -95,6 +95,24 @@ def test_scope_list(world):
 
 # --- the pages ---------------------------------------------------------------------------------
 
+def test_the_list_reads_the_units_with_the_accounts(world):
+    from sqlalchemy import event
+
+    from tests.factories import make_unit
+
+    for i in range(6):
+        make_account(make_unit(world.commune, f"Chi hội số {i}", "village"), number=f"00710001{i:05d}")
+    db.session.expire_all()
+    statements = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        names = [a.unit.name for a in accounts.accounts_in_scope(world.commune)]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(names) == 6 and sum(s.startswith("SELECT") for s in statements) <= 2  # not one per account
+
+
 def test_list_page_plain_and_htmx(world, as_user):
     make_account(world.commune, label="Quỹ khuyến học")
     make_account(world.other_commune, number="5555555555")
