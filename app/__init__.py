@@ -55,7 +55,7 @@ def _init_extensions(app: Flask) -> None:
 # Domain packages, in dependency order (demo data is seeded in this order too).
 DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "periods", "campaigns",
            "donations", "goods", "piggybanks", "pupils", "scholarships",
-           "commendations", "banking", "reports", "backups", "disclosure", "books", "demo")
+           "commendations", "banking", "papers", "reports", "backups", "disclosure", "books", "demo")
 
 
 def _register_domains(app: Flask) -> None:

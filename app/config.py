@@ -81,6 +81,11 @@ def build_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
         # The bank's live feed (app.banking.webhook): notifications per sending address.
         "BANK_HOOK_RATE_LIMIT": os.environ.get("BANK_HOOK_RATE_LIMIT", "120 per minute"),
+        # Where people reach the site, printed beside every paper's verification QR (app.papers.site):
+        # "https://khuyenhoc.laivung.vn". Empty: the address the request came in on.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # The public verification page (app.papers): lookups per address.
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
         "LOGIN_FREE_ATTEMPTS": int(os.environ.get("LOGIN_FREE_ATTEMPTS", "5")),
         "LOGIN_DELAY_SECONDS": int(os.environ.get("LOGIN_DELAY_SECONDS", "60")),
         "LOGIN_DELAY_MAX_SECONDS": int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "900")),

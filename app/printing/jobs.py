@@ -47,6 +47,7 @@ from app.core.clock import utcnow
 from app.core.files import write_private
 from app.core.refusal import Refusal
 from app.extensions import db
+from app.papers.site import job_site, site_root
 from app.users.models import User
 
 from . import jobstate
@@ -165,6 +166,9 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
     """
     user = user if user is not None else actor()
     params = json.loads(json.dumps(params, default=str))  # what the worker will see
+    # The site's address printed beside each paper's verification QR (app.papers.site): the worker
+    # has no request to take it from.
+    params.setdefault("_site", site_root())
     digest = content_hash(kind, params)
     user_id = user.id if user is not None else None
     if user_id is not None:
@@ -326,7 +330,8 @@ def _render(job_id: int) -> None:
     try:
         if doc is None:
             raise PrintError(UNKNOWN_KIND)
-        pdf = doc.builder(params, _Reporter(job_id))
+        with job_site(params.pop("_site", None)):
+            pdf = doc.builder(params, _Reporter(job_id))
         if not isinstance(pdf, (bytes, bytearray)) or not pdf.startswith(b"%PDF"):
             raise TypeError(f"builder for {kind!r} returned no PDF")
         name = f"{digest}.pdf"
