@@ -16,10 +16,11 @@ AUDIT_OBJECTS = {"commendation_decision": "Quyết định khen thưởng", "hon
 def init_app(app):
     from app.audit import services as audit_services
 
-    from . import documents, routes  # routes/__init__.py imports its modules, each adding its views to bp
+    from . import blanks, documents, routes  # routes/__init__.py imports its modules, each adding its views to bp
 
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
     documents.register()
+    blanks.register()
     app.register_blueprint(routes.bp)
     app.cli.add_command(seed_criteria)
 

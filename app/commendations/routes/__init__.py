@@ -8,6 +8,7 @@
 - lines.py: the ticked lines of a decision's list (take off, pay again, print their certificates)
 - printing.py: a decision's PDFs (the decision, its attached list) and their background print jobs
 - certificates.py: a unit's certificate template and its sample; one honoree's certificate
+- logos.py: the unit's own logo (upload, remove); blanks.py: printing onto pre-printed blanks
 - prizes.py: prize money after issuing (hoàn chi, chi lại)
 - criteria.py: criteria sets; assessments.py: learning-title assessments
 
@@ -48,5 +49,5 @@ def honoree_rows(d: Decision, args):
 
 
 # Each module registers its views on bp when imported; bp is defined above, so they can import it.
-from . import (assessments, certificates, criteria, decisions, honorees, imports, lines,  # noqa: E402,F401
-               printing, prizes)
+from . import (assessments, blanks, certificates, criteria, decisions, honorees, imports, lines,  # noqa: E402,F401
+               logos, printing, prizes)

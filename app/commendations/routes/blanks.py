@@ -1,0 +1,2 @@
+"""Printing onto pre-printed certificate blanks (phôi giấy khen): layout, printers, calibration."""
+from . import bp  # noqa: F401
