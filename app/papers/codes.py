@@ -10,9 +10,9 @@ neighbouring receipts look unrelated and nobody can read a number or count paper
 three groups of five: "7KQ2M-XW4HD-0R9TB". Reading forgives what people do when they type one: lower
 case, spaces, missing dashes, O for 0 and I or L for 1.
 
-Keys: derived with itsdangerous from PAPER_KEY, else SECRET_KEY, each with its own purpose (salt),
-so a code can be made for nothing but papers. Papers hang on walls for years: the key must be kept
-(instance/secret_key, backed up); a changed key makes every printed code answer "không tìm thấy".
+Keys: derived with itsdangerous from the papers' own secret (app.papers.keys: PAPER_KEY, else one
+kept in the database, so backups carry it and a new SECRET_KEY does not void printed papers), each
+with its own purpose (salt), so a code can be made for nothing but papers.
 """
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from flask import current_app
 from itsdangerous import Signer
+
+from .keys import paper_secret
 
 # Kind -> the 4-bit number inside the code. Never renumber: printed codes carry these.
 KINDS = {
@@ -56,7 +57,7 @@ def _keys(secret: str) -> tuple[bytes, bytes]:
 
 
 def _secret() -> str:
-    return current_app.config.get("PAPER_KEY") or current_app.config["SECRET_KEY"]
+    return paper_secret()
 
 
 def _round(key: bytes, i: int, half: int) -> int:

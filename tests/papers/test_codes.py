@@ -92,3 +92,22 @@ def test_mark_prints_the_address_in_plain_text(app):
         assert site.mark("receipt", 42)["address"] == "10.0.0.5:8000/xac-minh"
     with app.app_context(), site.job_site("https://hkh.example.vn/"):
         assert site.mark("voucher", 1)["url"].startswith("https://hkh.example.vn/xac-minh/")
+
+
+def test_the_key_lives_in_the_database_not_in_secret_key(app):
+    """A new SECRET_KEY (everyone logged out after a leak) keeps every printed code; the key is the
+    database's own (migration 0028 writes it), so a backup restored elsewhere keeps them too."""
+    from app.extensions import db
+    from app.papers.keys import PaperKey
+
+    with app.app_context():
+        stored = db.session.scalars(db.select(PaperKey)).all()
+        assert len(stored) == 1 and len(stored[0].secret) == 64
+        code = codes.code_for("receipt", 77)
+        app.config["SECRET_KEY"] = "rotated after a leak"
+        assert codes.read(code) == ("receipt", 77)
+        app.extensions.pop("paper_key")
+        stored[0].secret = "another database"
+        db.session.flush()
+        assert codes.read(code) is None  # positive control: the database's key is the one used
+        db.session.rollback()
