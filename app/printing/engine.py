@@ -9,11 +9,13 @@ not to answer list pages; see services.py for why fetching and fonts are restric
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mimetypes
 import threading
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, uses_netloc, uses_relative
+from urllib.parse import unquote, unquote_to_bytes, urlsplit, uses_netloc, uses_relative
 
 from flask import current_app
 from weasyprint import HTML
@@ -26,6 +28,10 @@ __all__ = ["render", "write", "html_to_pdf", "first_anchor", "is_landscape", "Me
 SCHEME = "khprint"
 BASE_URL = f"{SCHEME}://static/"
 _STAMP = "/SkhStamp"
+# data: URLs are read for these only (a unit's uploaded logo, cleaned by app.core.images), and only
+# this big once decoded: an HTML, CSS or font data: URL is refused like any URL outside static/.
+DATA_MIMES = ("image/png", "image/svg+xml")
+MAX_DATA_BYTES = 1024 * 1024
 
 # urljoin only resolves relative references ("../vendor/fonts/x.ttf" inside a CSS file)
 # for schemes it knows; registering ours is process-wide but harmless for a private name.
@@ -50,6 +56,8 @@ class StaticOnlyFetcher(URLFetcher):
         self.static_root = Path(static_root).resolve()
 
     def fetch(self, url, headers=None):
+        if url[:5].lower() == "data:":
+            return self._data(url)
         parts = urlsplit(url)
         if parts.scheme.lower() != SCHEME or parts.netloc != "static":
             raise ResourceRefused(f"only static files may be used in print: {url!r}")
@@ -64,6 +72,24 @@ class StaticOnlyFetcher(URLFetcher):
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         # WeasyPrint checks that linked stylesheets are served as text/css.
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+    @staticmethod
+    def _data(url: str):
+        """A data: URL decoded here (never by urllib): a PNG or an SVG of at most MAX_DATA_BYTES."""
+        meta, comma, payload = url[5:].partition(",")
+        params = [p.strip().lower() for p in meta.split(";")]
+        mime, is_base64 = params[0], "base64" in params[1:]
+        if not comma or mime not in DATA_MIMES:
+            raise ResourceRefused(f"only PNG and SVG data: URLs may be used in print: {url[:60]!r}")
+        if len(payload) > MAX_DATA_BYTES * 4 // 3 + 8:  # checked before anything is decoded
+            raise ResourceRefused(f"data: URL too large: {len(payload)} characters")
+        try:
+            body = base64.b64decode(unquote(payload), validate=True) if is_base64 else unquote_to_bytes(payload)
+        except (binascii.Error, ValueError):
+            raise ResourceRefused("invalid base64 in a data: URL") from None
+        if len(body) > MAX_DATA_BYTES:
+            raise ResourceRefused(f"data: URL too large: {len(body)} bytes")
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
 
 
 # One FontConfiguration per thread: it holds a fontconfig/Pango font map that is not meant
