@@ -20,6 +20,7 @@ class PaperKey(db.Model):
 
     __tablename__ = "paper_key"
     __not_counted__ = "the key of the papers' verification codes, not a figure"
+    __system__ = "written once by migration 0028, never from a form"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     secret: Mapped[str] = mapped_column(String(128))
