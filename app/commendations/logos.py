@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from app.audit.labels import register_labels
 from app.audit.services import record
 from app.core.actor import actor_id
 from app.core.clock import utcnow
@@ -31,6 +32,9 @@ from .services import CommendationError
 UPLOAD = "upload"
 LOGO_SUFFIXES = (".svg", ".png")
 
+# The audit log's filter names every object type it holds (with the package's AUDIT_OBJECTS).
+register_labels(objects={"certificate_logo": "Biểu trưng giấy khen"})
+
 
 def logo_of(unit_id: int) -> CertificateLogo | None:
     return db.session.scalar(select(CertificateLogo).where(CertificateLogo.unit_id == unit_id))
@@ -44,8 +48,8 @@ def save_logo(unit: Unit, file_storage) -> CertificateLogo:
     """Clean the upload (app.core.images: PNG or SVG, bounded) and keep it as the unit's logo.
 
     Nothing is written when the file is refused. The unit's certificates print the new logo at once:
-    its settings row is created with the defaults when missing (setting_for's), and its logo set to
-    "upload"; each change is audited, the logo by its digest (never its bytes)."""
+    its saved settings are set to "upload" (without saved settings, setting_for's defaults choose it);
+    each change is audited, the logo by its digest (never its bytes)."""
     image = clean_image(read_limited(file_storage))
     logo = logo_of(unit.id)
     before = logo.audit_dict() if logo else None
@@ -76,18 +80,16 @@ def remove_logo(unit: Unit) -> None:
 
 
 def _choose(unit: Unit, value: str) -> None:
-    from .certificates import setting_for  # certificates imports this module's functions
-
+    """The unit's saved settings print `value` from now on (audited). A unit without saved settings
+    has none to change: certificates.setting_for's defaults choose the upload when there is one
+    (this module never imports certificates: it imports this one)."""
     s = _setting_row(unit)
-    before = s.audit_dict() if s else None
-    if s is None:
-        s = setting_for(unit)  # unsaved defaults, saved now
-        db.session.add(s)
-    if before is not None and s.logo == value:
+    if s is None or s.logo == value:
         return
+    before = s.audit_dict()
     s.logo = value
     db.session.flush()
-    record("update" if before else "create", s, before=before, after=s.audit_dict())
+    record("update", s, before=before, after=s.audit_dict())
 
 
 def static_logos() -> list[str]:

@@ -58,6 +58,14 @@ def admin(world, as_user):
     return as_user(world.users["admin"])
 
 
+def saved_setting(unit) -> CertificateSetting:
+    """The unit's settings saved as they are by default (a unit that has used the settings page)."""
+    s = certs.setting_for(unit)
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
 def test_page_plain_and_htmx(admin, world):
     plain = admin.get(URL)
     body = plain.get_data(as_text=True)
@@ -70,6 +78,7 @@ def test_page_plain_and_htmx(admin, world):
 
 
 def test_svg_upload_is_cleaned_chosen_and_audited(admin, world):
+    saved_setting(world.commune)
     resp = upload(admin, SVG, "logo.svg")
     assert resp.status_code == 303 and resp.headers["Location"].endswith(f"{URL}?don_vi={world.commune.id}")
     logo = db.session.scalar(select(CertificateLogo))
@@ -77,17 +86,24 @@ def test_svg_upload_is_cleaned_chosen_and_audited(admin, world):
     assert b"script" not in logo.data and b"alert" not in logo.data and b"example.com" not in logo.data
     assert GREEN.encode() in logo.data and (logo.width, logo.height) == (20, 10)
     assert logo.uploaded_by_id == world.users["admin"].id and len(logo.sha256) == 64
-    s = certs.setting_for(world.commune)
-    assert s.id is not None and s.logo == logos.UPLOAD  # the settings row was made, printing the logo
+    assert certs.setting_for(world.commune).logo == logos.UPLOAD  # the saved settings print it now
     (created,) = audit("certificate_logo", "create")
     assert created.after["sha256"] == logo.sha256 and created.unit_id == world.commune.id
-    assert audit("certificate_setting")[-1].after["logo"] == "upload"
+    (chosen,) = audit("certificate_setting")
+    assert chosen.action == "update" and chosen.before["logo"] == "" and chosen.after["logo"] == "upload"
     page = admin.get(URL).get_data(as_text=True)
     assert 'src="data:image/svg+xml;base64,' in page and 'width="160" height="80"' in page
     assert "Chưa có biểu trưng" not in page and "Đã lưu biểu trưng" in page
 
 
+def test_without_saved_settings_none_are_made(admin, world):
+    assert upload(admin, SVG, "logo.svg").status_code == 303 and logo_count() == 1
+    assert db.session.scalar(select(func.count()).select_from(CertificateSetting)) == 0
+    assert audit("certificate_setting") == [] and len(audit("certificate_logo")) == 1
+
+
 def test_replacing_keeps_one_row_and_audits_both_digests(admin, world):
+    saved_setting(world.commune)
     upload(admin, SVG, "logo.svg")
     first = db.session.scalar(select(CertificateLogo)).sha256
     resp = upload(admin, png(), "logo.png", htmx=True)
@@ -150,6 +166,7 @@ def test_a_unit_above_uploads_for_a_unit_below(world, as_user):
 
 
 def test_remove_plain_and_htmx(admin, world):
+    saved_setting(world.commune)
     upload(admin, SVG, "logo.svg")
     resp = admin.post(f"{URL}/xoa")
     assert resp.status_code == 303 and resp.headers["Location"].endswith(f"{URL}?don_vi={world.commune.id}")
@@ -166,8 +183,8 @@ def test_remove_plain_and_htmx(admin, world):
 
 
 def test_removing_keeps_a_static_logo_chosen_in_the_settings(admin, world):
+    s = saved_setting(world.commune)
     upload(admin, SVG, "logo.svg")
-    s = certs.setting_for(world.commune)
     s.logo = "img/logo-khuyen-hoc.svg"
     db.session.commit()
     admin.post(f"{URL}/xoa")
@@ -176,7 +193,7 @@ def test_removing_keeps_a_static_logo_chosen_in_the_settings(admin, world):
 
 def test_choices_and_src(app, world):
     assert logos.logo_choices(world.commune) == [("", "Không dùng"), ("img/logo-khuyen-hoc.svg", "logo-khuyen-hoc.svg")]
-    s = certs.setting_for(world.commune)
+    s = saved_setting(world.commune)
     assert logos.logo_src(s) == ""
     s.logo = "img/logo-khuyen-hoc.svg"
     assert logos.logo_src(s) == "img/logo-khuyen-hoc.svg"
@@ -230,6 +247,7 @@ def _images(pdf: bytes, tmp_path) -> list[tuple[int, int]]:
 
 @needs_poppler
 def test_an_uploaded_svg_is_drawn_on_the_certificate(world, tmp_path):
+    saved_setting(world.commune)
     without = _green_pixels(_certificate_pdf(world.commune), tmp_path)
     _save(world.commune, SVG)
     drawn = _green_pixels(_certificate_pdf(world.commune), tmp_path)
@@ -239,6 +257,7 @@ def test_an_uploaded_svg_is_drawn_on_the_certificate(world, tmp_path):
 
 @needs_poppler
 def test_an_uploaded_png_is_embedded_in_the_certificate(world, tmp_path):
+    saved_setting(world.commune)
     assert (120, 60) not in _images(_certificate_pdf(world.commune), tmp_path)  # control
     _save(world.commune, png((120, 60)), "logo.png")
     assert (120, 60) in _images(_certificate_pdf(world.commune), tmp_path)
