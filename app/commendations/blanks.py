@@ -240,10 +240,12 @@ def _cut(line: str, size: float, width: float, bold: bool) -> str:
     return line.rstrip() + "…"
 
 
-def fit(text: str, size: float, width: float, max_lines: int, bold: bool = False) -> tuple[float, list[str]]:
-    """(font size, lines) for `text` inside `width` mm on at most `max_lines` lines, never wider."""
+def fit(text: str, size: float, width: float, max_lines: int, bold: bool = False,
+        one_line_first: bool = True) -> tuple[float, list[str]]:
+    """(font size, lines) for `text` inside `width` mm on at most `max_lines` lines, never wider.
+    `one_line_first`: shrink a little on one line before wrapping (a name); else wrap first (a sentence)."""
     room = width * FIT_MARGIN
-    if "\n" not in text:
+    if one_line_first and "\n" not in text:
         s = size
         while s >= max(MIN_SIZE, size * SHRINK_ONE_LINE) - 1e-9:
             if text_width(text, s, bold) <= room:
@@ -265,7 +267,7 @@ def place(key: str, spec: dict, text: str, dx: float, dy: float) -> dict | None:
     if not spec.get("show") or not text.strip():
         return None
     _label, max_lines, bold = TEXT_FIELDS[key]
-    size, lines = fit(text, float(spec["size"]), float(spec["w"]), max_lines, bold)
+    size, lines = fit(text, float(spec["size"]), float(spec["w"]), max_lines, bold, key != "achievement")
     return {"key": key, "left": spec["x"] + dx, "top": box_top(spec["y"] + dy, size), "width": spec["w"],
             "size": size, "align": spec["align"], "bold": bold, "lines": lines}
 

@@ -206,7 +206,252 @@ def test_a_250_character_name_stays_inside_its_box(world, decision, tmp_path):
     assert all(blanks.text_width(x, size, True) <= spec["w"] for x in lines)
 
 
-def test_fit_shrinks_a_long_name_on_one_line_first():
+def test_fit_shrinks_a_long_name_on_one_line_first(app):
     size, lines = blanks.fit("Công Tằng Tôn Nữ Thị Hoàng Phương Thảo", 26, 150, 2, True)
     assert lines == ["Công Tằng Tôn Nữ Thị Hoàng Phương Thảo"] and 18 <= size < 26
     assert blanks.fit("Lê Văn An", 26, 150, 2, True) == (26, ["Lê Văn An"])
+
+
+# ---- the calibration page ------------------------------------------------------------------------
+
+def test_calibration_page_has_the_grid_and_each_field_at_its_place(world, tmp_path):
+    layout = _layout(world.commune, KNOWN)
+    printer = _printer(world.commune, dx=2.0, dy=-1.5)
+    pdf = blanks.calibration_pdf(layout, printer)
+    assert page_count(pdf, tmp_path) == 1
+    page = words(pdf, tmp_path)[0]
+    top_labels = {w["text"]: w for w in page if w["bottom"] < 6.5 and w["text"].isdigit()}
+    assert {"10", "100", "200", "280"} <= set(top_labels)
+    for n in (10, 100, 200, 280):  # the grid itself is never shifted: its labels sit on their lines
+        w = top_labels[str(n)]
+        assert abs((w["x0"] + w["x1"]) / 2 - n) < 1.0
+    left = {w["text"]: w for w in page if w["x1"] < 10 and w["top"] > 6.5 and w["text"].isdigit()}
+    assert {"50", "150", "200"} <= set(left)
+    assert abs(left["150"]["base"] - (150 - 0.8)) < 1.0
+    # Each field's name starts 1 mm right of its crosshair, sitting 1 mm above its baseline (offsets applied).
+    for key, first in (("name", "Họ"), ("decision", "Số"), ("signer_name", "Họ")):
+        spec = KNOWN[key]
+        label = [w for w in page if w["text"] == first and abs(w["x0"] - (spec["x"] + 2.0 + 1)) < 1.0]
+        assert label, key
+        assert abs(label[0]["base"] - (spec["y"] - 1.5 - 1)) < 1.0, key
+    text = " ".join(w["text"] for w in page)
+    assert "Máy in Canon văn phòng" in text and "giấy trắng" in text and "ánh sáng" in text
+    assert "+2" in text and "-1,5" in text
+    # Positive control: another offset moves the field labels but not the grid.
+    moved = words(blanks.calibration_pdf(layout, _printer(world.commune, "Máy in HP", 0, 0)), tmp_path)[0]
+    assert any(w["text"] == "Họ" and abs(w["x0"] - (KNOWN["name"]["x"] + 1)) < 0.2 for w in moved)
+    assert not any(w["text"] == "Họ" and abs(w["x0"] - (KNOWN["name"]["x"] + 3)) < 0.2 for w in moved)
+
+
+# ---- services: validation, audit, fingerprint ----------------------------------------------------
+
+def test_offsets_are_bounded_and_names_unique(world):
+    with pytest.raises(blanks.BlankError) as err:
+        blanks.save_printer(world.commune, "Máy A", "20,5", 0)
+    assert err.value.field == "offset_x" and "±20" in str(err.value)
+    with pytest.raises(blanks.BlankError) as err:
+        blanks.save_printer(world.commune, "Máy A", 0, -21)
+    assert err.value.field == "offset_y"
+    p = blanks.save_printer(world.commune, "Máy A", "-20", "3,5")  # the bound itself and a decimal comma
+    assert (p.offset_x_mm, p.offset_y_mm) == (-20.0, 3.5)
+    with pytest.raises(blanks.BlankError) as err:
+        blanks.save_printer(world.commune, "Máy A", 0, 0)
+    assert err.value.field == "name"
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"name": {"size": 5}}, "name_size"), ({"name": {"size": 49}}, "name_size"), ({"detail": {"w": 0}}, "detail_w"),
+    ({"achievement": {"x": 100, "w": 200}}, "achievement_w"), ({"code": {"x": -1}}, "code_x"),
+    ({"signer_name": {"y": 209}}, "signer_name_y"), ({"name": {"y": 3}}, "name_y"),
+    ({"qr": {"size_mm": 5}}, "qr_size_mm"), ({"qr": {"x": 290}}, "qr_x"), ({"name": {"x": "abc"}}, "name_x"),
+    ({"name": {"align": "justify"}}, "name_align")])
+def test_a_layout_outside_the_paper_is_refused_beside_its_box(world, change, field):
+    f = default_fields()
+    for key, spec in change.items():
+        f[key].update(spec)
+    with pytest.raises(blanks.BlankError) as err:
+        blanks.save_layout(world.commune, "a4_landscape", f)
+    assert err.value.field == field
+    db.session.rollback()
+    blanks.save_layout(world.commune, "a4_landscape", default_fields())  # control: the defaults fit
+    db.session.rollback()
+
+
+def test_saves_are_audited(world):
+    _layout(world.commune, {"name": {"size": 22.0}})
+    p = _printer(world.commune)
+    blanks.save_printer(world.commune, p.name, 1, 1, p)
+    blanks.delete_printer(p)
+    db.session.commit()
+    rows = db.session.execute(select(AuditEntry.object_type, AuditEntry.action)
+                              .where(AuditEntry.object_type.in_(("blank_layout", "printer_profile")))
+                              .order_by(AuditEntry.id)).all()
+    assert [tuple(r) for r in rows] == [("blank_layout", "create"), ("printer_profile", "create"),
+                                        ("printer_profile", "update"), ("printer_profile", "delete")]
+
+
+def test_the_fingerprint_changes_with_an_offset_or_the_layout(world, decision):
+    p = _printer(world.commune, dx=1, dy=1)
+    params = {"decision_id": decision.id, "printer_id": p.id}
+    first = content_hash(blanks.KIND, params)
+    assert content_hash(blanks.KIND, params) == first  # control: nothing changed, same hash
+    blanks.save_printer(world.commune, p.name, "1,5", 1, p)
+    db.session.commit()
+    second = content_hash(blanks.KIND, params)
+    assert second != first
+    _layout(world.commune, {"name": {"x": 45.0}})
+    assert content_hash(blanks.KIND, params) != second
+
+
+# ---- routes --------------------------------------------------------------------------------------
+
+def _form(overrides=None) -> dict:
+    data = {"paper": "a4_landscape"}
+    for key, spec in default_fields().items():
+        for part, value in spec.items():
+            if part == "show":
+                if value:
+                    data[f"{key}_show"] = "y"
+            else:
+                data[f"{key}_{part}"] = str(value).replace(".", ",")
+    data.update(overrides or {})
+    return data
+
+
+def _both(client, url, needle, status=200):
+    plain, htmx = client.get(url), client.get(url, htmx=True)
+    assert plain.status_code == htmx.status_code == status, (url, plain.status_code, htmx.status_code)
+    assert "<html" in plain.get_data(as_text=True)
+    body = htmx.get_data(as_text=True)
+    assert "<html" not in body and needle in body, url
+    return body
+
+
+def test_layout_page_plain_and_htmx_and_save_with_a_decimal_comma(world, as_user):
+    admin = as_user(world.users["admin"])
+    body = _both(admin, f"{PREFIX}/phoi-giay-khen", "Lưu vị trí in")
+    assert 'for="name_x"' in body and "Lề trái x (mm)" in body and "Cỡ chữ (pt)" in body
+    resp = admin.post(f"{PREFIX}/phoi-giay-khen", data=_form({"name_x": "45,5", "name_size": "24"}))
+    assert resp.status_code == 303
+    layout = db.session.scalar(select(BlankLayout).where(BlankLayout.unit_id == world.commune.id))
+    assert layout.fields["name"]["x"] == 45.5 and layout.fields["name"]["size"] == 24.0
+    assert admin.get(f"{PREFIX}/phoi-giay-khen").get_data(as_text=True).count('value="45,5"') == 1
+    resp = admin.post(f"{PREFIX}/phoi-giay-khen", data=_form({"name_x": "45.5", "name_w": "300"}), htmx=True)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "ra ngoài bề ngang giấy" in body and "<html" not in body
+    assert 'id="o-name" open' in body  # the wrong field's group is opened
+    resp = admin.post(f"{PREFIX}/phoi-giay-khen", data=_form({"detail_size": "nhiều"}))
+    assert resp.status_code == 422 and "ví dụ 12,5" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(BlankLayout, layout.id).fields["name"]["w"] == 200.0  # refused: unchanged
+    resp = admin.post(f"{PREFIX}/phoi-giay-khen", data=_form({"name_x": "46"}), htmx=True)
+    assert resp.status_code == 200 and resp.headers["HX-Redirect"].endswith(f"don_vi={world.commune.id}")
+
+
+def test_printers_add_edit_delete_and_calibration(world, as_user, tmp_path):
+    admin = as_user(world.users["admin"])
+    url = f"{PREFIX}/phoi-giay-khen/may-in?don_vi={world.commune.id}"
+    assert admin.post(url, data={"name": "Máy in Canon văn phòng", "offset_x": "-3,5", "offset_y": "2"}).status_code == 303
+    p = db.session.scalar(select(PrinterProfile).where(PrinterProfile.unit_id == world.commune.id))
+    assert (p.offset_x_mm, p.offset_y_mm) == (-3.5, 2.0)
+    resp = admin.post(url, data={"name": "Máy in HP", "offset_x": "25", "offset_y": "0"}, htmx=True)
+    assert resp.status_code == 422 and "±20" in resp.get_data(as_text=True)
+    body = _both(admin, f"{PREFIX}/phoi-giay-khen?sua={p.id}", "Sửa máy in Máy in Canon văn phòng")
+    assert 'value="-3,5"' in body
+    resp = admin.post(f"{PREFIX}/phoi-giay-khen/may-in/{p.id}", data={"name": p.name, "offset_x": "1,5", "offset_y": ""},
+                      htmx=True)
+    assert resp.status_code == 200 and "HX-Redirect" in resp.headers
+    db.session.expire_all()
+    assert (p.offset_x_mm, p.offset_y_mm) == (1.5, 0.0)
+    resp = admin.get(f"{PREFIX}/phoi-giay-khen/can-chinh.pdf?may_in={p.id}")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert resp.headers["Content-Disposition"].startswith("inline")
+    assert "Máy in Canon văn phòng" in " ".join(w["text"] for w in words(resp.data, tmp_path)[0])
+    pid = p.id
+    assert admin.post(f"{PREFIX}/phoi-giay-khen/may-in/{pid}/xoa").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(PrinterProfile, pid) is None
+
+
+def test_another_unit_and_other_roles(world, as_user, decision):
+    p = _printer(world.commune)
+    other_admin = make_user(world.other_commune, "admin", username="admin_other")
+    client = as_user(other_admin)
+    assert client.get(f"{PREFIX}/phoi-giay-khen?don_vi={world.commune.id}").status_code == 404
+    assert client.get(f"{PREFIX}/phoi-giay-khen").status_code == 200  # control: their own unit
+    assert client.post(f"{PREFIX}/phoi-giay-khen/may-in/{p.id}", data={"name": "X", "offset_x": "0",
+                                                                       "offset_y": "0"}).status_code == 404
+    assert client.post(f"{PREFIX}/phoi-giay-khen/may-in/{p.id}/xoa").status_code == 404
+    assert client.get(f"{PREFIX}/phoi-giay-khen/can-chinh.pdf?may_in={p.id}").status_code == 404
+    assert client.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi").status_code == 404
+    assert client.post(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi", data={"printer_id": "0"}).status_code == 404
+    assert db.session.get(PrinterProfile, p.id) is not None
+
+
+def test_treasurer_prints_but_does_not_set_up(world, as_user, decision, tmp_path):
+    p = _printer(world.commune)
+    t = as_user(world.users["treasurer"])
+    assert t.get(f"{PREFIX}/phoi-giay-khen").status_code == 403
+    assert t.post(f"{PREFIX}/phoi-giay-khen/may-in/{p.id}/xoa").status_code == 403
+    body = _both(t, f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi", "In 1 giấy khen trên phôi")
+    assert "Máy in Canon văn phòng" in body and 'for="printer_id"' in body and 'for="may_in_one"' in body
+    assert "Đặt vị trí in và máy in" not in body  # setting up is the admin's
+    h = decision.honorees[0]
+    resp = t.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi?nguoi={h.id}&may_in={p.id}")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert page_count(resp.data, tmp_path) == 1
+    assert t.get(f"{PREFIX}/phoi-giay-khen/can-chinh.pdf?may_in={p.id}").status_code == 200
+
+
+def test_print_queues_the_job_and_one_sheet_renders_at_once(world, as_user, decision, tmp_path):
+    from app.printing.jobs import job_file
+    from app.printing.models import PrintJob
+
+    p = _printer(world.commune)
+    admin = as_user(world.users["admin"])
+    body = _both(admin, f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi", "In 1 giấy khen trên phôi")
+    assert "Đặt vị trí in và máy in" in body
+    resp = admin.post(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi", data={"printer_id": str(p.id)})
+    assert resp.status_code == 303 and "/in-an/" in resp.headers["Location"]
+    job = db.session.scalar(select(PrintJob).where(PrintJob.kind == blanks.KIND))
+    assert job.params["printer_id"] == p.id and job.status == "done", job.error
+    pdf = job_file(job).read_bytes()
+    assert page_count(pdf, tmp_path) == 1
+    assert_at(line_of(words(pdf, tmp_path)[0], "Nguyễn", "Ánh"), blanks.fields_of(blanks.layout_for(world.commune))
+              ["name"], p.offset_x_mm, p.offset_y_mm)
+    resp = admin.post(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi", data={"printer_id": "999999"}, htmx=True)
+    assert resp.status_code == 422 and "<html" not in resp.get_data(as_text=True)
+    other = make_decision(world.other_commune)
+    stranger = add(other, "Trần Văn Bình")
+    assert admin.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi?nguoi={stranger.id}").status_code == 404
+    hidden = _printer(world.other_commune, "Máy in xã khác")
+    h = decision.honorees[0]
+    assert admin.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi?nguoi={h.id}&may_in={hidden.id}").status_code == 404
+
+
+def test_a_long_achievement_wraps_before_it_shrinks(app):
+    text = "Đạt giải Nhất kỳ thi học sinh giỏi cấp tỉnh môn Ngữ văn năm học 2025-2026, có nhiều đóng góp"
+    size, lines = blanks.fit(text, 15, 150, 3, one_line_first=False)
+    assert size == 15 and len(lines) == 2
+    assert blanks.fit(text, 15, 150, 3)[1] == [text]  # control: a name-like field shrinks on one line
+
+
+@pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftoppm", "zbarimg")), reason="zbar missing")
+def test_the_qr_and_code_on_a_blank_verify_the_honoree(world, decision, tmp_path):
+    from app.papers.codes import code_for
+    from tests.banking.test_vietqr import read_qr_codes
+
+    layout = blanks.layout_for(world.commune)
+    h = decision.honorees[0]
+    pdf = blanks.blanks_pdf(layout, blanks.decision_sheets(decision, layout, None))
+    code = code_for("certificate", h.id)
+    assert [u.rsplit("/", 1)[-1] for u in read_qr_codes(pdf, tmp_path)] == [code]
+    assert code in " ".join(w["text"] for w in words(pdf, tmp_path)[0])
+    f = default_fields()
+    f["qr"]["show"] = False
+    hidden = blanks.save_layout(world.commune, "a4_landscape", f)
+    (tmp_path / "hidden").mkdir()
+    pdf = blanks.blanks_pdf(hidden, blanks.decision_sheets(decision, hidden, None))
+    assert read_qr_codes(pdf, tmp_path / "hidden") == []
+    assert code in " ".join(w["text"] for w in words(pdf, tmp_path)[0])  # control: the code text still printed
