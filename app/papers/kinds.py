@@ -13,10 +13,10 @@ what a photographed certificate should not hand a stranger.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from app.commendations.certificates import certificate_of
+from app.commendations.certificates import certificate_text, setting_for, wording_kind, wording_of
 from app.commendations.models import COLLECTIVE_KINDS, ISSUED, Decision, Honoree
 from app.donations.donors import ANONYMOUS_NAME, BUSINESS, ORGANISATION, Donor, kept_anonymous
 from app.donations.models import Donation
@@ -34,12 +34,25 @@ from .lookup import LABELS, REPLACED, PublicView, describer, draft, unit_names, 
 from .masking import mask_name, mask_parts
 
 
-def _one(stmt):
-    return db.session.execute(stmt).unique().scalar_one_or_none()
+_STATEMENTS: dict = {}
 
 
-def _with_unit(model, ref_id: int):
-    return select(model).where(model.id == ref_id).options(joinedload(model.unit).joinedload(Unit.parent))
+def _by_id(model, *path):
+    """SELECT model WHERE id = :ref_id with its unit and the unit's parent joined in: built once per
+    model (building a statement with its loader options costs more than running it)."""
+    stmt = _STATEMENTS.get(model)
+    if stmt is None:
+        path = path or (model.unit,)
+        load = joinedload(path[0])
+        for step in path[1:]:
+            load = load.joinedload(step)
+        stmt = _STATEMENTS[model] = (select(model).where(model.id == bindparam("ref_id"))
+                                     .options(load.joinedload(Unit.parent)))
+    return stmt
+
+
+def _one(model, ref_id: int, *path):
+    return db.session.execute(_by_id(model, *path), {"ref_id": ref_id}).unique().scalar_one_or_none()
 
 
 # ---- who paid, gave or received -------------------------------------------------------------------
@@ -59,7 +72,7 @@ def _party(name: str, donation_where) -> str:
 # ---- money: phiếu thu, phiếu chi ---------------------------------------------------------------------
 
 def _ledger(ref_id: int, prefix: str, kind: str) -> PublicView | None:
-    entry = _one(_with_unit(LedgerEntry, ref_id))
+    entry = _one(LedgerEntry, ref_id)
     # A reversal or a correction has no number and prints no paper of its own; a receipt's code must
     # name a receipt (PT), a voucher's a voucher (PC).
     if entry is None or not entry.number or not entry.number.startswith(prefix + "-"):
@@ -95,7 +108,7 @@ def voucher(ref_id: int) -> PublicView | None:
 # ---- goods: biên bản giao nhận, phiếu xuất ---------------------------------------------------------
 
 def _goods(ref_id: int, prefix: str, kind: str) -> PublicView | None:
-    entry = _one(_with_unit(GoodsEntry, ref_id))
+    entry = _one(GoodsEntry, ref_id)
     if entry is None or not entry.number or not entry.number.startswith(prefix + "-"):
         return None
     reversal = goods.reversal_of(entry)
@@ -146,7 +159,7 @@ def _lines(d: Decision) -> int:
 
 
 def _decision(ref_id: int, kind: str) -> PublicView | None:
-    d = _one(_with_unit(Decision, ref_id))
+    d = _one(Decision, ref_id)
     if d is None:
         return None
     title = d.title if kind == "decision" else (d.list_title or f"Danh sách kèm theo Quyết định số {d.number}")
@@ -168,10 +181,19 @@ def decision_list(ref_id: int) -> PublicView | None:
     return _decision(ref_id, "decision_list")
 
 
+def _honour(h: Honoree, d: Decision) -> str:
+    """The sentence under the name, as the certificate words it (app.commendations.certificates), without
+    drawing the certificate: a line from a scholarship round says what it received."""
+    received = ""
+    if h.nomination_id:
+        n = db.session.get(Nomination, h.nomination_id)
+        received = f"{n.category.name} năm học {n.round.school_year}" if n is not None else ""
+    return certificate_text(wording_of(setting_for(d.unit), wording_kind(h, received)), received or h.achievement)
+
+
 @describer("certificate")
 def certificate(ref_id: int) -> PublicView | None:
-    h = _one(select(Honoree).where(Honoree.id == ref_id).options(
-        joinedload(Honoree.decision).joinedload(Decision.unit).joinedload(Unit.parent)))
+    h = _one(Honoree, ref_id, Honoree.decision, Decision.unit)
     if h is None:
         return None
     d = h.decision
@@ -179,7 +201,7 @@ def certificate(ref_id: int) -> PublicView | None:
     name = h.full_name if collective else mask_parts(h.ho, h.dem, h.ten)
     # The honour as the certificate words it (a scholarship line prints what it received, never the
     # reason it was chosen, which may tell the family's circumstances).
-    honour = certificate_of(h)["achievement"]
+    honour = _honour(h, d)
     rows = [("Nội dung khen", honour), ("Theo quyết định", f"Số {d.number} ngày {short_date(d.decision_date)}")]
     if h.register_number:
         rows.append(("Số vào sổ vàng", str(h.register_number)))
@@ -198,7 +220,7 @@ def certificate(ref_id: int) -> PublicView | None:
 
 @describer("payout_sheet")
 def payout_sheet(ref_id: int) -> PublicView | None:
-    rnd = _one(_with_unit(ScholarshipRound, ref_id))
+    rnd = _one(ScholarshipRound, ref_id)
     if rnd is None:
         return None
     count, total = db.session.execute(

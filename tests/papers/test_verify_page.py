@@ -16,6 +16,11 @@ from tests.papers.helpers import flip, text_of
 from tests.perf.test_query_counts import StatementCounter
 
 
+@pytest.fixture(autouse=True)
+def _count_at_once(app):
+    app.config["PAPER_LOOKUP_FLUSH_SECONDS"] = 0  # every lookup writes its count (the default: every 5 s)
+
+
 @pytest.fixture
 def receipt(world):
     return give(funds.default_fund(world.commune), 1_250_000, counterparty="Nguyễn Thị Ngọc Ánh")
@@ -134,6 +139,22 @@ def test_a_failing_counter_never_costs_the_reader_the_answer(client, receipt, mo
     client.get(f"/xac-minh/{_code(receipt)}")
     db.session.commit()
     assert _counts() == {("receipt", True): 2}
+
+
+def test_by_default_counts_are_written_at_most_every_few_seconds(app, client, receipt):
+    app.config.pop("PAPER_LOOKUP_FLUSH_SECONDS")
+    now = [1000.0]
+    tally.tally(app).clock = lambda: now[0]
+    code = _code(receipt)
+    client.get(f"/xac-minh/{code}")  # the first lookup writes at once
+    client.get(f"/xac-minh/{code}")
+    client.get(f"/xac-minh/{flip(code)}")
+    db.session.commit()
+    assert _counts() == {("receipt", True): 1} and tally.tally(app).pending == 2
+    now[0] += tally.FLUSH_SECONDS
+    client.get(f"/xac-minh/{code}")
+    db.session.commit()
+    assert _counts() == {("receipt", True): 3, (FORGED, False): 1} and tally.tally(app).pending == 0
 
 
 def test_a_forged_code_runs_the_same_statements_as_a_missing_paper(client, world, receipt):
