@@ -1,4 +1,4 @@
-"""One describer per kind of paper: what the public verification page shows of it (app.papers.lookup).
+"""One describer per kind of paper: what the public verification page shows of it (app.papers.view).
 
 Each reads its record with ONE query whether the record exists or not (the unit and its parent
 joined in), so a forged code's decoy lookup (id 0) does exactly what a deleted record's does; only a
@@ -30,7 +30,7 @@ from app.units.models import Unit
 from app.vn.dates import short_date
 from app.vn.money import format_vnd
 
-from .lookup import LABELS, REPLACED, PublicView, describer, draft, unit_names, voided
+from .view import LABELS, REPLACED, PublicView, describer, draft, unit_names, voided
 from .masking import mask_name, mask_parts
 
 

@@ -18,6 +18,7 @@ FORGED = "-"  # the kind of a code that is not genuine (forged, altered, mistype
 class PaperLookup(db.Model):
     __tablename__ = "paper_lookup"
     __not_counted__ = "lookups on the public verification page: no report reads them"
+    __system__ = "counted by the public verification page itself, never from a form"  # app.core.owners
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
