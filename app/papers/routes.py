@@ -36,7 +36,6 @@ def _private(resp):
     # Also on the 429 answer and on redirects: all of them carry a code in the address.
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Robots-Tag"] = "noindex"
-    resp.headers["Referrer-Policy"] = "no-referrer"  # links out never carry the code
     return resp
 
 
