@@ -1,6 +1,6 @@
 """Issue 18 bench: the public verification page under 10,000 lookups (p50 / p95 / max).
 
-    .venv/bin/python -m bench.bench_verify          # BENCH_VERIFY_LOOKUPS=2000 for a short run
+    .venv/bin/python -m bench.bench_verify          # BENCH_VERIFY_LOOKUPS=2000 (or BENCH_QUICK=1) for a short run
 
 On the demo association (`flask seed-demo`: receipts, vouchers, goods papers, decisions, their lists
 and certificates, payout sheets), through the Flask test client in one process: a mix of genuine
@@ -19,7 +19,8 @@ import time
 
 from bench.lib import Scoreboard, percentiles, scratch_app
 
-N_LOOKUPS = int(os.environ.get("BENCH_VERIFY_LOOKUPS", "10000"))
+QUICK = os.environ.get("BENCH_QUICK") == "1"  # `make bench` in its short form: a tenth
+N_LOOKUPS = int(os.environ.get("BENCH_VERIFY_LOOKUPS", "1000" if QUICK else "10000"))
 TARGET_P95_MS = 50.0
 MISSING_ID = 10 ** 9
 
