@@ -51,8 +51,20 @@ DEFAULT_FIELDS = {
 }
 
 
-def default_fields() -> dict:
-    return {k: dict(v) for k, v in DEFAULT_FIELDS.items()}
+def default_fields(paper: str = "a4_landscape") -> dict:
+    """The defaults, scaled from A4 landscape to `paper` (a starting point; each blank is measured)."""
+    _label, width, height = PAPERS.get(paper, PAPERS["a4_landscape"])
+    fx, fy = width / 297.0, height / 210.0
+    out = {}
+    for key, spec in DEFAULT_FIELDS.items():
+        s = dict(spec)
+        s["x"], s["y"] = round(s["x"] * fx, 1), round(s["y"] * fy, 1)
+        if "w" in s:
+            s["w"], s["size"] = round(s["w"] * fx, 1), max(6.0, round(s["size"] * min(fx, fy) * 2) / 2)
+        else:
+            s["size_mm"] = max(10.0, round(s["size_mm"] * min(fx, fy)))
+        out[key] = s
+    return out
 
 
 class BlankLayout(db.Model):

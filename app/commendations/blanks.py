@@ -34,7 +34,7 @@ from app.units.models import Unit
 from app.vn.text import clean
 
 from . import certificates as certs
-from .blank_models import (ALIGNS, DEFAULT_FIELDS, OFFSET_LIMIT, PAPERS, QR_LABEL, TEXT_FIELDS, BlankLayout,
+from .blank_models import (ALIGNS, OFFSET_LIMIT, PAPERS, QR_LABEL, TEXT_FIELDS, BlankLayout,
                            PrinterProfile, default_fields)
 from .models import Decision
 from .services import honorees
@@ -72,9 +72,16 @@ def layout_for(unit: Unit) -> BlankLayout:
 
 
 def fields_of(layout: BlankLayout) -> dict:
-    """Every field's settings, a missing one (or attribute) taken from the defaults."""
+    """Every field's settings, a missing one (or attribute) taken from the paper's defaults."""
     saved = layout.fields or {}
-    return {k: {**v, **(saved.get(k) or {})} for k, v in DEFAULT_FIELDS.items()}
+    return {k: {**v, **(saved.get(k) or {})} for k, v in default_fields(layout.paper).items()}
+
+
+def reset_layout(unit: Unit, paper: str) -> BlankLayout:
+    """The default places for `paper` (A4 landscape's scaled to it): where to start measuring a new blank."""
+    if paper not in PAPERS:
+        raise BlankError("Khổ giấy không hợp lệ.", "paper")
+    return save_layout(unit, paper, default_fields(paper))
 
 
 def paper_size(layout: BlankLayout) -> tuple[float, float]:

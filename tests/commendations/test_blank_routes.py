@@ -151,3 +151,19 @@ def test_print_queues_the_job_and_one_sheet_renders_at_once(world, as_user, deci
     assert admin.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi?nguoi={h.id}&may_in={hidden.id}").status_code == 404
 
 
+
+
+def test_the_defaults_fit_every_paper_and_a_reset_takes_them(world, as_user):
+    from app.commendations.blank_models import PAPERS
+
+    for paper in PAPERS:
+        blanks.save_layout(world.commune, paper, default_fields(paper))  # refused if a box left the paper
+    db.session.rollback()
+    admin = as_user(world.users["admin"])
+    resp = admin.post(f"{PREFIX}/phoi-giay-khen", data={"paper": "a5_landscape", "mac_dinh": "1", "name_x": "x"})
+    assert resp.status_code == 303
+    layout = db.session.scalar(select(BlankLayout).where(BlankLayout.unit_id == world.commune.id))
+    assert layout.paper == "a5_landscape" and layout.fields == default_fields("a5_landscape")
+    assert layout.fields["name"]["x"] < default_fields()["name"]["x"]
+    resp = admin.post(f"{PREFIX}/phoi-giay-khen", data={"paper": "a3", "mac_dinh": "1"}, htmx=True)
+    assert resp.status_code == 422 and "Khổ giấy không hợp lệ" in resp.get_data(as_text=True)

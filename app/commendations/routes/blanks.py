@@ -52,7 +52,16 @@ def blank_layout():
     unit = _unit()
     layout = blanks.layout_for(unit)
     form = LayoutForm(data=LayoutForm.initial(layout.paper, blanks.fields_of(layout)))
-    if form.validate_on_submit() and (answer := attempt(
+    if request.method == "POST" and request.form.get("mac_dinh") == "1":
+        # "Start again for this paper": only the paper is read, the boxes' values are replaced.
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        answer = attempt(form, lambda: blanks.reset_layout(unit, request.form.get("paper", "")),
+                         url=url_for(".blank_layout", don_vi=unit.id),
+                         success="Đã đặt lại vị trí mặc định cho khổ giấy đã chọn.")
+        if answer:
+            return answer
+    elif form.validate_on_submit() and (answer := attempt(
             form, lambda: blanks.save_layout(unit, form.paper.data, form.fields_data()),
             url=url_for(".blank_layout", don_vi=unit.id), success="Đã lưu vị trí in trên phôi giấy khen.")):
         return answer
