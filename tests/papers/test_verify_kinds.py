@@ -174,3 +174,18 @@ def test_a_missing_record_and_a_member_card_are_not_found(client, world):
         status, text = answer(client, kind, 10 ** 9)
         assert status == 404 and "Không tìm thấy giấy tờ có mã này" in text
     assert describe("member_card", 1) is None
+
+
+def test_a_voucher_of_a_closed_month_corrected_later_shows_as_voided_on_the_correction_date(client, world):
+    from tests.periods.helpers import SEPT, close
+
+    fund = funds.default_fund(world.commune)
+    give(fund, 5_000_000, entry_date=date(2026, 8, 1))
+    closed = pay(fund, 300_000, entry_date=SEPT)
+    close(world.commune, 2026, 9)
+    assert "Còn hiệu lực" in answer(client, "voucher", closed.id)[1]
+    fix = funds.correct(closed, "Chi trùng phiếu")
+    db.session.commit()
+    text = answer(client, "voucher", closed.id)[1]
+    assert f"Đã hủy ngày {short_date(fix.entry_date)}" in text and "điều chỉnh" in text
+    assert "Chi trùng phiếu" not in text  # the reason stays inside
