@@ -10,7 +10,7 @@ from app.core.idempotency import IdempotentForm
 
 from app.scholarships.forms import goods_fields
 
-from .models import AWARD_FORMS, BORDERS, GROUPINGS, HONOREE_KINDS, PAYMENT_MODES, TITLE_KINDS
+from .models import AWARD_FORMS, BORDERS, GROUPINGS, HONOREE_KINDS, PAPERS, PAYMENT_MODES, TITLE_KINDS
 
 
 def _prize(label):
@@ -152,7 +152,8 @@ def score_form(cset, data=None, scores=None):
 class SettingForm(BaseForm):
     issuer_line = StringField("Cơ quan tặng (dòng trên chữ TẶNG)", validators=[Length(max=200)])
     title = StringField("Tiêu đề", validators=[DataRequired("Vui lòng nhập tiêu đề."), Length(max=60)])
-    border = SelectField("Kiểu viền", choices=list(BORDERS.items()))
+    border = SelectField("Kiểu viền (mẫu trang trí)", choices=list(BORDERS.items()))
+    paper = SelectField("Khổ giấy", choices=list(PAPERS.items()))
     logo = SelectField("Biểu trưng", choices=[])
     signer_title = TextAreaField("Chức danh người ký", validators=[Length(max=120)])
     signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
@@ -164,8 +165,20 @@ class SettingForm(BaseForm):
     wording_donor = StringField("Lời khen: nhà hảo tâm", validators=[Length(max=200)])
     wording_volunteer = StringField("Lời khen: cán bộ, hội viên, tình nguyện viên", validators=[Length(max=200)])
 
+    # Only for the preview ("Xem mẫu cho"): which kind's wording the sample shows; never saved.
+    sample = SelectField("Xem mẫu cho", name="mau", validate_choice=False, default="achievement", choices=[
+        ("scholarship", "Học bổng"), ("achievement", "Thành tích học tập, giảng dạy"),
+        ("title", "Danh hiệu học tập"), ("donor", "Nhà hảo tâm"),
+        ("volunteer", "Cán bộ, hội viên, tình nguyện viên")])
+
     def wording(self) -> dict:
         return {k: getattr(self, f"wording_{k}").data for k in WORDING_FIELDS}
+
+    def values(self) -> dict:
+        """What certificates.save_setting and unsaved_setting take."""
+        return {"issuer_line": self.issuer_line.data, "title": self.title.data, "border": self.border.data,
+                "logo": self.logo.data, "signer_title": self.signer_title.data, "signer_name": self.signer_name.data,
+                "place": self.place.data, "wording": self.wording(), "paper": self.paper.data}
 
 
 WORDING_FIELDS = ("scholarship", "achievement", "title", "donor", "volunteer")

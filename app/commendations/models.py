@@ -45,7 +45,10 @@ AWARD_FORMS = {"giay_khen": "Giấy khen", "giay_chung_nhan": "Giấy chứng nh
 PAYMENT_MODES = {"each": "Mỗi người một phiếu chi", "total": "Một phiếu chi tổng (kèm danh sách)"}
 DRAFT, ISSUED = "draft", "issued"
 DECISION_STATUS = {DRAFT: "Dự thảo", ISSUED: "Đã ban hành"}
-BORDERS = {"classic": "Viền hoa văn cổ điển (đỏ - vàng)", "simple": "Viền kép đơn giản (xanh)"}
+# Certificate designs (static/css/certificate.css, static/img/cert-*.svg); the key is stored, never rename.
+BORDERS = {"classic": "Viền hoa văn cổ điển (đỏ - vàng)", "simple": "Viền kép đơn giản (xanh)",
+           "lotus": "Hoa sen và trống đồng (đỏ son - vàng đồng)", "guilloche": "Khung vàng hoa văn guilloche"}
+PAPERS = {"a4": "A4 ngang (297 × 210 mm)", "a5": "A5 ngang (210 × 148 mm)"}
 GROUPINGS = {"": "Không nhóm", "place": "Nhóm theo trường / thôn"}
 
 
@@ -326,13 +329,14 @@ class CertificateSetting(db.Model):
     # {wording kind: sentence with "[thành tích]"} chosen by the unit (0019); a missing kind prints
     # certificates.DEFAULT_WORDING.
     wording: Mapped[dict | None] = mapped_column(JSON)
+    paper: Mapped[str] = mapped_column(String(3), default="a4", server_default="a4")  # PAPERS (0025)
 
     unit: Mapped[Unit] = relationship()
 
     def audit_dict(self) -> dict:
         return {"issuer_line": self.issuer_line, "title": self.title, "border": self.border, "logo": self.logo,
                 "signer_title": self.signer_title, "signer_name": self.signer_name, "place": self.place,
-                "wording": self.wording or {}}
+                "wording": self.wording or {}, "paper": self.paper or "a4"}
 
 
 class CommendationCounter(db.Model):

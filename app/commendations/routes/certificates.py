@@ -1,9 +1,8 @@
-"""Certificates: a unit's certificate template (border, logo, signer, wording) with a sample, and one
-honoree's certificate as a page and as a PDF (same markup and stylesheet)."""
-from flask import request, url_for
+"""Certificates: a unit's certificate template (design, paper, logo, signer, wording) with a live
+sample, and one honoree's certificate as a page and as a PDF (same markup and stylesheet)."""
+from flask import current_app, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import clock
 from app.core.authz import get_or_404
 from app.core.views import attempt, form_page, render
 from app.printing.services import pdf_response, render_pdf
@@ -13,12 +12,25 @@ from app.units.services import scope_choices
 from .. import certificates as certs
 from .. import documents
 from ..forms import SettingForm
-from ..models import Decision, Honoree
+from ..models import PAPERS, Honoree
 from . import bp
+
+LOGO_ENDPOINT = "commendations.logo"  # the logo upload page (routes/logos.py), linked once it exists
+
 
 def _unit() -> Unit:
     """The user's own unit unless ?don_vi= names one below (the template is the issuer's)."""
     return get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "commendation.issue")
+
+
+def _page(unit: Unit, form: SettingForm, s, unsaved: bool = False) -> dict:
+    """What the settings page and the preview page show besides the form: the sample certificate."""
+    kind = form.sample.data if form.sample.data in certs.WORDING_KINDS else "achievement"
+    logo_upload = (url_for(LOGO_ENDPOINT, don_vi=unit.id) if LOGO_ENDPOINT in current_app.view_functions
+                   else "")
+    return {"unit": unit, "units": scope_choices(current_user.unit), "defaults": certs.DEFAULT_WORDING,
+            "c": certs.sample(unit, s, kind), "kind": kind, "kinds": certs.WORDING_KINDS, "papers": PAPERS,
+            "unsaved": unsaved, "logo_upload_url": logo_upload}
 
 
 @bp.route("/mau-giay-khen", methods=["GET", "POST"])
@@ -28,38 +40,32 @@ def settings():
     unit = _unit()
     s = certs.setting_for(unit)
     form = SettingForm(obj=s, **{f"wording_{k}": certs.wording_of(s, k) for k in certs.WORDING_KINDS})
-    form.logo.choices = certs.logo_choices()
+    form.logo.choices = certs.logo_choices(unit)
     if form.validate_on_submit() and (answer := attempt(
-            form, lambda: certs.save_setting(
-                unit, issuer_line=form.issuer_line.data, title=form.title.data, border=form.border.data,
-                logo=form.logo.data, signer_title=form.signer_title.data, signer_name=form.signer_name.data,
-                place=form.place.data, wording=form.wording()),
+            form, lambda: certs.save_setting(unit, **form.values()),
             url=url_for(".settings", don_vi=unit.id), success="Đã lưu mẫu giấy khen.")):
         return answer
-    return form_page("commendations/settings.html", "commendations/_settings_form.html", form, unit=unit,
-                     units=scope_choices(current_user.unit), defaults=certs.DEFAULT_WORDING)
+    return form_page("commendations/settings.html", "commendations/_settings_form.html", form,
+                     **_page(unit, form, s))
 
 
 @bp.get("/mau-giay-khen/xem-thu")
 @login_required
 def settings_preview():
-    """A sample certificate with the unit's saved template (the longest realistic name), before any decision."""
+    """A sample certificate before any decision: with the form's values when they come in the query
+    (the live preview, "Xem thử"; nothing is saved), else with the unit's saved template."""
     unit = _unit()
+    if "border" in request.args:
+        form = SettingForm(request.args)
+        form.logo.choices = certs.logo_choices(unit)
+        s, unsaved = certs.unsaved_setting(unit, **form.values()), True
+    else:
+        s, unsaved = certs.setting_for(unit), False
+        form = SettingForm(request.args, obj=s,
+                           **{f"wording_{k}": certs.wording_of(s, k) for k in certs.WORDING_KINDS})
+        form.logo.choices = certs.logo_choices(unit)
     return render("commendations/settings_preview.html", partial="commendations/_settings_preview.html",
-                  unit=unit, c=certs.certificate(*_sample(unit), certs.setting_for(unit)))
-
-
-def _sample(unit):
-    """An unsaved decision and honoree to fill the sample certificate (never added to the session)."""
-    today = clock.today()
-    school_year = f"{today.year - 1}-{today.year}"
-    d = Decision(unit=unit, number="15/QĐ-HKH", decision_date=today, place="", school_year=school_year,
-                 signer_title="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH", signer_name="", title="")
-    h = Honoree(ho="Công Tằng Tôn Nữ", dem="Thị Hoàng Phương Quỳnh Ngọc Diễm Lệ Ái", ten="Bích",
-                place="Lớp 9A1, Trường THCS Lai Vung", register_number=1,
-                achievement=f"Đạt giải Nhất kỳ thi học sinh giỏi cấp tỉnh môn Ngữ văn năm học {school_year}, "
-                            "có nhiều đóng góp cho phong trào khuyến học của địa phương")
-    return d, h
+                  form=form, **_page(unit, form, s, unsaved))
 
 
 def _one(honoree_id):
@@ -70,7 +76,7 @@ def _one(honoree_id):
 @bp.get("/nguoi/<int:honoree_id>/giay-khen.pdf")
 @login_required
 def certificate_pdf(honoree_id):
-    """One certificate on its own (A4 landscape)."""
+    """One certificate on its own (A4 or A5 landscape, as the unit's template says)."""
     h, c = _one(honoree_id)
     return pdf_response(render_pdf(documents.CERTIFICATES_TEMPLATE, items=[c]), f"Giấy khen {h.full_name}.pdf")
 
