@@ -30,9 +30,8 @@ from app.units.models import Unit
 from app.vn.dates import short_date
 from app.vn.money import format_vnd
 
-from .view import LABELS, REPLACED, PublicView, describer, draft, unit_names, voided
 from .masking import mask_name, mask_parts
-
+from .view import LABELS, REPLACED, PublicView, describer, draft, unit_names, voided
 
 _STATEMENTS: dict = {}
 
