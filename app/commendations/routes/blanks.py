@@ -155,6 +155,8 @@ def blank_print(decision_id):
     form = BlankPrintForm()
     form.printer_id.choices = [(0, "Không chỉnh lệch (0 mm)")] + [
         (p.id, f"{p.name} (ngang {mm_text(p.offset_x_mm)} mm, dọc {mm_text(p.offset_y_mm)} mm)") for p in unit_printers]
+    if request.method == "GET" and unit_printers:
+        form.printer_id.data = unit_printers[0].id  # a unit with printers prints on one of them
     count = queries.totals(d)[0]
     if form.validate_on_submit():
         if not count:
