@@ -145,7 +145,50 @@ def _svg(data: bytes) -> CleanImage:
     for child in root:
         _write(child, out, 1)
     out.append("</svg>")
-    return CleanImage("image/svg+xml", "".join(out).encode("utf-8"), box[2], box[3])
+    data = "".join(out).encode("utf-8")
+    _check_expansion(data)
+    return CleanImage("image/svg+xml", data, box[2], box[3])
+
+
+def _check_expansion(data: bytes) -> None:
+    """What a renderer draws, references followed: nested <use> (or clip paths, masks, gradients)
+    pointing at groups of references grow like the billion laughs ("use bombs") from a few elements,
+    and a reference to an ancestor never ends. Both are refused."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(data)  # our own output: no DOCTYPE, nothing external
+    by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+    cost: dict[int, int] = {}
+    busy: set[int] = set()
+    limit = MAX_ELEMENTS * 4
+    refused = ImageRefused("Tệp SVG quá phức tạp (các phần tử dùng lại nhau quá nhiều lần).")
+
+    def size(el, depth: int = 0) -> int:
+        key = id(el)
+        if key in cost:
+            return cost[key]
+        if depth > MAX_DEPTH * 4:  # a long chain of references: refused before Python's recursion limit
+            raise refused
+        if key in busy:
+            raise ImageRefused("Tệp SVG có phần tử tự tham chiếu đến chính nó.")
+        busy.add(key)
+        total = 1
+        refs = [el.get(f"{{{XLINK_NS}}}href", "")] + [ref for v in el.attrib.values() for _, ref in _URL.findall(v)]
+        for ref in refs:
+            target = by_id.get(ref.strip()[1:]) if ref.strip().startswith("#") else None
+            if target is not None:
+                total += size(target, depth + 1)
+        for child in el:
+            total += size(child, depth + 1)
+            if total > limit:
+                raise refused
+        busy.discard(key)
+        cost[key] = total
+        if total > limit:
+            raise refused
+        return total
+
+    size(root)
 
 
 def _view_box(attrs) -> tuple[float, ...] | None:

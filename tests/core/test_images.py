@@ -312,3 +312,27 @@ def test_palette_and_grey_pngs_are_kept_with_their_transparency():
     grey = clean_image(png((30, 30), "L", 128))
     with Image.open(io.BytesIO(grey.data)) as img:
         assert img.mode == "L" and img.getpixel((1, 1)) == 128
+
+
+def _svg_with_defs(defs: str, body: str) -> bytes:
+    return f'{SVG_OPEN}<defs>{defs}</defs>{SHAPE}{body}</svg>'.encode()
+
+
+def test_use_bombs_and_reference_loops_are_refused():
+    # Ten <use> of the level below, nine levels: 10^9 rectangles drawn from ~100 elements.
+    levels = '<rect id="a0" width="1" height="1"/>' + "".join(
+        f'<g id="a{i}">' + f'<use xlink:href="#a{i - 1}"/>' * 10 + "</g>" for i in range(1, 10))
+    with pytest.raises(ImageRefused, match="quá phức tạp"):
+        clean_svg(_svg_with_defs(levels, '<use xlink:href="#a9"/>'))
+    with pytest.raises(ImageRefused, match="tự tham chiếu"):
+        clean_svg(_svg_with_defs('<g id="g"><use xlink:href="#g"/></g>', ""))
+    with pytest.raises(ImageRefused, match="tự tham chiếu"):
+        clean_svg(_svg_with_defs('<linearGradient id="a" xlink:href="#b"/><linearGradient id="b" xlink:href="#a"/>', ""))
+    chain = '<linearGradient id="l0"/>' + "".join(f'<linearGradient id="l{i}" xlink:href="#l{i - 1}"/>'
+                                                  for i in range(1, 2000))
+    with pytest.raises(ImageRefused, match="quá phức tạp"):
+        clean_svg(_svg_with_defs(chain, ""))
+    # Control: a few levels of reuse (a border of repeated flowers) are fine.
+    few = '<circle id="p" r="1"/>' + '<g id="row">' + '<use xlink:href="#p"/>' * 10 + "</g>"
+    out = clean_svg(_svg_with_defs(few, '<use xlink:href="#row"/>' * 10))
+    assert tags(out).count("use") == 20 and keeps_shape(out)
