@@ -34,6 +34,7 @@ from app.units.models import Unit
 from app.vn.text import clean
 
 from . import certificates as certs
+from . import documents
 from .blank_models import (ALIGNS, OFFSET_LIMIT, PAPERS, QR_LABEL, TEXT_FIELDS, BlankLayout,
                            PrinterProfile, default_fields)
 from .models import Decision
@@ -298,7 +299,8 @@ def sheet(layout: BlankLayout, printer: PrinterProfile | None, c: dict, honoree_
     """One blank's variable text, placed."""
     fields, (dx, dy) = fields_of(layout), offsets(printer)
     qr = fields["qr"]
-    code = mark("certificate", honoree_id, qr=bool(qr.get("show")))
+    # certificates.certificate() carries the mark (issue 18 A) as "verify": made once, not again here.
+    code = c.get("verify") or mark("certificate", honoree_id, qr=bool(qr.get("show")))
     placed = [p for key, text in texts(c, code).items() if (p := place(key, fields[key], text, dx, dy))]
     qr_box = ({"left": qr["x"] + dx, "top": qr["y"] + dy, "size": qr["size_mm"], "svg": code["svg"]}
               if code and qr.get("show") and code.get("svg") else None)
@@ -372,8 +374,6 @@ def printer_of(d: Decision, printer_id) -> PrinterProfile | None:
 
 def fingerprint(params) -> dict:
     """The decision's rows and certificate settings, the layout and the printer's offsets."""
-    from . import documents
-
     d = _decision(params)
     printer = printer_of(d, params.get("printer_id"))
     return {"content": documents.snapshot(params), "layout": layout_for(d.unit).audit_dict(),
