@@ -33,6 +33,7 @@ EARLIER = [
     ("Báo cáo (issue 6)", [sys.executable, "-m", "bench.bench_reports"]),
     ("Xuất danh sách (issue 6)", [sys.executable, "-m", "bench.bench_exports"]),
     ("Sao kê ngân hàng (issue 17)", [sys.executable, "-m", "bench.bench_bank_import"]),
+    ("Xác minh giấy tờ (issue 18)", [sys.executable, "-m", "bench.bench_verify"]),
 ]
 _LINE = re.compile(r"^(?P<figure>[^:]+): (?P<value>.*?)\s*(?P<verdict>OK|SLOW|FAILED|\(OK\)|\(FAILED\))?$")
 
