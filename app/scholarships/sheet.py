@@ -58,4 +58,4 @@ def register() -> None:
     """Declare the background document to the print engine (from init_app)."""
     from app.printing.jobs import register_document  # heavy: loaded when first needed
 
-    register_document(KIND, _build, fingerprint=_fingerprint, version="2")  # 2: goods totals
+    register_document(KIND, _build, fingerprint=_fingerprint, version="3")  # 2: goods totals; 3: verification mark
