@@ -4,6 +4,8 @@ The decision is one or two pages and renders in the request. The attached list a
 certificates of a whole decision go through the print engine's background jobs (app.printing.jobs):
 the fingerprint is the frozen content, so an unchanged document is never rendered twice.
 """
+from dataclasses import dataclass
+
 from app.extensions import db
 from app.printing.services import render_pdf
 from app.vn.dates import short_date
@@ -19,6 +21,7 @@ CERTS_KIND = "commendation.certificates"
 DECISION_TEMPLATE = "pdf/commendations/decision.html"
 LIST_TEMPLATE = "pdf/commendations/list.html"
 CERTIFICATES_TEMPLATE = "pdf/commendations/certificates.html"  # bench/bench_print.py measures it by this path
+NO_PLACE = "(Chưa ghi)"  # the group of lines without a class, school or village, as the attached list heads it
 
 
 def decision_context(d: Decision) -> dict:
@@ -41,7 +44,7 @@ def list_rows(d: Decision) -> list[dict]:
     A line without prize money leaves its amount cell empty rather than printing 0."""
     return [{"full_name": h.full_name, "birth": h.birth_text, "place": h.place or "",
              "achievement": h.achievement, "amount": h.amount or None, "goods": h.goods, "note": h.note,
-             "group": h.place or "(Chưa ghi)"} for h in honorees(d)]
+             "group": h.place or NO_PLACE} for h in honorees(d)]
 
 
 def _place_label(rows, d: Decision) -> str:
@@ -96,6 +99,41 @@ def certificates_pdf(items: list[dict], progress=None) -> bytes:
     return render_many(CERTIFICATES_TEMPLATE, items, progress=progress)
 
 
+@dataclass(frozen=True)
+class Group:
+    """The certificates of one class, school or village (the attached list's group by place): printed as a
+    PDF of their own, to hand to that class's teacher. `key` is the heading the list prints."""
+
+    key: str
+    ids: tuple[int, ...]  # honoree ids in list order
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def certificate_groups(d: Decision) -> list[Group]:
+    """The decision's lines by place, as the attached list groups them: the places in Vietnamese order
+    (the lines without a place first, headed "(Chưa ghi)"), the names in list order within each."""
+    from app.vn.names import word_key  # heavy: loaded when first needed
+
+    groups: dict[str, list[int]] = {}
+    for h in honorees(d):
+        groups.setdefault(h.place or NO_PLACE, []).append(h.id)
+    order = sorted(groups, key=lambda key: word_key("" if key == NO_PLACE else key))
+    return [Group(key, tuple(groups[key])) for key in order]
+
+
+def certificate_group(d: Decision, key: str) -> Group | None:
+    """The group headed `key` (as posted by the print page), None when the list has no such group now."""
+    return next((g for g in certificate_groups(d) if g.key == key), None)
+
+
+def group_filename(d: Decision, group: Group) -> str:
+    """"Giấy khen 15-QĐ-HKH - Lớp 5A.pdf": the number and the place, no slash (a file name's separator)."""
+    return f"Giấy khen {d.number} - {group.key}.pdf".replace("/", "-").replace("\\", "-")
+
+
 def _decision(params) -> Decision:
     from app.printing.jobs import PrintError  # heavy: loaded when first needed
 
@@ -127,6 +165,7 @@ def register() -> None:
     from app.printing.jobs import register_document  # heavy: loaded when first needed
 
     # Version 2: columns sized to their content, counts of tập thể / cá nhân (issue 14 E).
-    register_document(LIST_KIND, _build_list, fingerprint=snapshot, version="2")
+    # Version 3: the verification mark beside the signature (issue 18 A): no earlier file is reused.
+    register_document(LIST_KIND, _build_list, fingerprint=snapshot, version="3")
     # Version 2: certificates worded per kind (issue 14 E), the school year once, a balanced page.
     register_document(CERTS_KIND, _build_certificates, fingerprint=snapshot, version="2")
