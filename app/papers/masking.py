@@ -22,6 +22,19 @@ CLUSTERS = ("ngh", "ng", "nh", "th", "tr", "ch", "gi", "ph", "kh", "qu", "gh")
 # family name (which would then be masked away).
 HONORIFICS = {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "thầy", "cháu", "em", "cụ", "hộ"}
 _SHORT = {"thị": "T"}
+# What a name on a receipt or a gift starts with when it is not a person's ("Hội Khuyến học huyện
+# Lai Vung", "Công ty TNHH Minh Phát", "Trường THCS Lai Vung"): shown whole, like a collective.
+# Compared with diacritics (casefold, not fold): "Trường" is a school, "Trương" a family name; and
+# only whole leading words, never a family name that happens to be a word here (Đoàn: a family name,
+# hence "đoàn thanh niên" in full).
+ORGANISATION_LEADS = (
+    "hội", "chi hội", "công ty", "cty", "tổng công ty", "doanh nghiệp", "dntn", "hợp tác xã", "htx",
+    "ngân hàng", "trường", "ubnd", "ủy ban", "uỷ ban", "đảng ủy", "đảng uỷ", "mặt trận", "công đoàn",
+    "đoàn thanh niên", "đoàn tncs", "ban", "quỹ", "phòng", "sở", "trung tâm", "bệnh viện", "trạm",
+    "cửa hàng", "nhà thuốc", "tiệm", "cơ sở", "hộ kinh doanh", "câu lạc bộ", "clb", "chùa", "nhà thờ",
+    "tịnh xá", "thánh thất", "nhóm", "tập thể", "dòng họ", "tộc họ", "ấp", "thôn", "xóm", "khóm",
+    "khu phố", "tổ", "lớp", "tập đoàn", "văn phòng", "chi nhánh", "đại lý", "xí nghiệp", "nhà máy",
+)
 
 
 def initial(word: str) -> str:
@@ -45,13 +58,19 @@ def mask_parts(ho: str, dem: str, ten: str) -> str:
     return " ".join(p for p in [clean(ho or ""), *middle, clean(ten or "")] if p)
 
 
+def looks_like_organisation(text: str) -> bool:
+    """True when `text` starts with the name of a kind of organisation (ORGANISATION_LEADS)."""
+    lowered = " ".join((clean(text or "") or "").casefold().split())
+    return any(lowered == lead or lowered.startswith(lead + " ") for lead in ORGANISATION_LEADS)
+
+
 def mask_name(full: str | None, *, collective: bool = False) -> str:
     """A person's name masked for the public page; a collective's name whole. NFC, spaces collapsed.
 
     Anything in brackets after the name is dropped: a payout's recipient reads
     "Nguyễn Văn An (PH: Trần Thị Bình)", and the guardian's name is nobody else's business."""
     text = clean(full or "") or ""
-    if collective or not text:
+    if collective or not text or looks_like_organisation(text):
         return text
     text = text.split("(", 1)[0].strip()
     words = text.split()
@@ -62,4 +81,4 @@ def mask_name(full: str | None, *, collective: bool = False) -> str:
     return " ".join(p for p in [*lead, mask_parts(ho, dem, ten)] if p)
 
 
-__all__ = ["mask_name", "mask_parts", "initial", "CLUSTERS"]
+__all__ = ["mask_name", "mask_parts", "initial", "looks_like_organisation", "CLUSTERS"]

@@ -61,7 +61,9 @@ def test_gi_and_qu_are_clusters_only_before_another_letter():
 
 def test_a_collective_keeps_its_whole_name():
     assert mask_name("Dòng họ Nguyễn Văn xã Tân Phú", collective=True) == "Dòng họ Nguyễn Văn xã Tân Phú"
-    assert mask_name("Dòng họ Nguyễn Văn xã Tân Phú") != "Dòng họ Nguyễn Văn xã Tân Phú"  # control
+    # control: the same words without the flag and without an organisation's lead word are masked
+    assert mask_name("Nguyễn Văn Tân Phú", collective=True) == "Nguyễn Văn Tân Phú"
+    assert mask_name("Nguyễn Văn Tân Phú") == "Nguyễn V. T. Phú"
 
 
 def test_honorifics_stay_before_the_name_and_a_guardian_in_brackets_goes():
@@ -73,3 +75,21 @@ def test_honorifics_stay_before_the_name_and_a_guardian_in_brackets_goes():
 def test_mask_parts_takes_the_stored_parts():
     assert mask_parts("Nguyễn", "Thị Ngọc", "Ánh") == "Nguyễn T. Ng. Ánh"
     assert mask_parts("", "", "Ánh") == "Ánh"
+
+
+@pytest.mark.parametrize("name", [
+    "Hội Khuyến học huyện Lai Vung", "Công ty TNHH Minh Phát", "CÔNG TY CP Thủy sản Sa Đéc",
+    "Trường THCS Lai Vung", "UBND xã Tân Thành", "Ủy ban MTTQ xã Hòa Long", "Chi hội Khuyến học ấp Tân Lợi",
+    "Ngân hàng Agribank chi nhánh Lai Vung", "Đoàn thanh niên xã Long Hậu", "Hợp tác xã Quýt hồng",
+])
+def test_an_organisations_name_is_shown_whole(name):
+    assert mask_name(name) == name
+
+
+@pytest.mark.parametrize("person, shown", [
+    ("Trương Thị Mỹ Hạnh", "Trương T. M. Hạnh"),  # Trương (a family name), not Trường (a school)
+    ("Đoàn Văn Hậu", "Đoàn V. Hậu"),  # Đoàn is a family name; only "Đoàn thanh niên" is an organisation
+    ("Hồ Thị Ban", "Hồ T. Ban"),
+])
+def test_family_names_that_look_like_organisation_words_are_still_masked(person, shown):
+    assert mask_name(person) == shown
