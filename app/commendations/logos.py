@@ -8,13 +8,14 @@ PNG and SVG data URIs and nothing else outside static/), or the static path.
     save_logo(unit, file_storage) -> CertificateLogo   the upload cleaned, stored, chosen for printing
     remove_logo(unit)                                   the logo gone; a setting that printed it prints none
     logo_choices(unit) -> [(value, label)]              the settings form's select
-    logo_src(setting) -> str                            what the <img> of a certificate shows
+    logo_src(setting) -> str                            what the <img> of a certificate PDF shows
+    page_src(setting) -> str                            the same for a certificate shown as a page
 """
 import base64
 import hashlib
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.audit.labels import register_labels
@@ -110,6 +111,22 @@ def data_uri(logo: CertificateLogo) -> str:
     return f"data:{logo.mime};base64,{base64.b64encode(logo.data).decode('ascii')}"
 
 
+def image_url(logo: CertificateLogo) -> str:
+    """The logo's own URL for pages (needs a request); the digest tells a replaced logo apart."""
+    return url_for("commendations.logo_image", don_vi=logo.unit_id, v=logo.sha256[:12])
+
+
+def page_src(setting: CertificateSetting) -> str:
+    """What a certificate shown as a page (the previews) puts in its <img src>: "", the uploaded
+    logo's URL, or the static file's URL. Pages never carry data: URIs (the injection proofs refuse
+    them in any src); PDFs take logo_src's."""
+    value = setting.logo or ""
+    if value != UPLOAD:
+        return url_for("static", filename=value) if value else ""
+    logo = logo_of(setting.unit_id) if setting.unit_id else None
+    return image_url(logo) if logo is not None else ""
+
+
 def logo_src(setting: CertificateSetting) -> str:
     """What a certificate's <img> shows: "", the unit's uploaded logo as a data: URI, or the static
     path ("img/logo-x.svg", relative to the static folder) as before."""
@@ -128,5 +145,5 @@ def display_size(logo: CertificateLogo, box: int = 160) -> tuple[int, int]:
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
-__all__ = ["UPLOAD", "save_logo", "remove_logo", "logo_choices", "logo_src", "logo_of", "data_uri", "static_logos",
-           "display_size"]
+__all__ = ["UPLOAD", "save_logo", "remove_logo", "logo_choices", "logo_src", "page_src", "image_url", "logo_of",
+           "data_uri", "static_logos", "display_size"]

@@ -92,8 +92,12 @@ def test_svg_upload_is_cleaned_chosen_and_audited(admin, world):
     (chosen,) = audit("certificate_setting")
     assert chosen.action == "update" and chosen.before["logo"] == "" and chosen.after["logo"] == "upload"
     page = admin.get(URL).get_data(as_text=True)
-    assert 'src="data:image/svg+xml;base64,' in page and 'width="160" height="80"' in page
+    src = f'{URL}/anh?don_vi={world.commune.id}&amp;v={logo.sha256[:12]}'
+    assert f'src="{src}"' in page and 'width="160" height="80"' in page and "data:" not in page
     assert "Chưa có biểu trưng" not in page and "Đã lưu biểu trưng" in page
+    image = admin.get(src.replace("&amp;", "&"))
+    assert image.status_code == 200 and image.data == logo.data and image.mimetype == "image/svg+xml"
+    assert "sandbox" in image.headers["Content-Security-Policy"] and image.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_without_saved_settings_none_are_made(admin, world):
@@ -147,6 +151,17 @@ def test_other_roles_are_refused(world, as_user, role):
     assert upload(client, png(), "a.png").status_code == 403
     assert client.post(f"{URL}/xoa").status_code == 403
     assert logo_count() == 0
+
+
+def test_the_image_is_seen_by_the_units_people_only(world, as_user):
+    assert as_user(world.users["admin"]).get(f"{URL}/anh").status_code == 404  # no logo yet
+    _save(world.commune, png(), "logo.png")
+    viewer = as_user(world.users["viewer"])
+    resp = viewer.get(f"{URL}/anh?don_vi={world.commune.id}")
+    assert resp.status_code == 200 and resp.mimetype == "image/png" and resp.data.startswith(b"\x89PNG")
+    assert viewer.get(f"{URL}/anh?don_vi={world.other_commune.id}").status_code == 404
+    outsider = as_user(make_user(world.other_commune, "admin", username="admin_other"))
+    assert outsider.get(f"{URL}/anh?don_vi={world.commune.id}").status_code == 404
 
 
 def test_another_units_logo_is_out_of_reach(world, as_user):
@@ -203,6 +218,13 @@ def test_choices_and_src(app, world):
     assert ("upload", "Biểu trưng đã tải lên") == logos.logo_choices(world.commune)[1]
     assert logos.logo_src(certs.setting_for(world.commune)).startswith("data:image/svg+xml;base64,")
     assert logos.logo_choices(world.branch)[1][0] != "upload"  # another unit's upload is not offered
+    with app.test_request_context():
+        s = certs.setting_for(world.commune)
+        assert logos.page_src(s).startswith(f"{URL}/anh?don_vi={world.commune.id}&v=")
+        s.logo = "img/logo-khuyen-hoc.svg"
+        assert logos.page_src(s) == "/static/img/logo-khuyen-hoc.svg" and logos.logo_src(s) == "img/logo-khuyen-hoc.svg"
+        s.logo = ""
+        assert logos.page_src(s) == logos.logo_src(s) == ""
 
 
 def _save(unit, data: bytes, name="logo.svg"):

@@ -1,5 +1,5 @@
 """A unit's own logo for its certificates: upload (PNG or SVG, sanitised), remove."""
-from flask import request, url_for
+from flask import abort, make_response, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import get_or_404
@@ -30,8 +30,28 @@ def logo():
     current = logos.logo_of(unit.id)
     return form_page("commendations/logo.html", "commendations/_logo_form.html", form, unit=unit,
                      units=scope_choices(current_user.unit), logo=current, accept=ACCEPT,
-                     src=logos.data_uri(current) if current else "",
+                     src=logos.image_url(current) if current else "",
                      size=logos.display_size(current) if current else None, remove=RemoveLogoForm())
+
+
+@bp.get("/mau-giay-khen/bieu-trung/anh")
+@login_required
+def logo_image():
+    """The unit's logo as an image, for the pages (a PDF embeds it as a data: URI instead).
+
+    Anyone who sees the unit may see its logo (it is printed on every certificate). An SVG opened on
+    its own is a document: it is served sandboxed, with no script and nothing fetched (it was cleaned
+    anyway). Like every page it is not cached (app.core.security); ?v= (the digest) only tells
+    replaced logos apart."""
+    unit = get_or_404(Unit, request.args.get("don_vi", current_user.unit_id))
+    current = logos.logo_of(unit.id)
+    if current is None:
+        abort(404)
+    resp = make_response(current.data)
+    resp.headers["Content-Type"] = current.mime
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @bp.post("/mau-giay-khen/bieu-trung/xoa")
