@@ -15,6 +15,7 @@ from app.commendations.logo_models import CertificateLogo
 from app.commendations.models import CertificateSetting
 from app.extensions import db
 from app.printing.services import render_pdf
+from tests.conftest import login
 from tests.factories import make_user
 from tests.factories_commendations import add, make_decision
 
@@ -153,14 +154,15 @@ def test_other_roles_are_refused(world, as_user, role):
     assert logo_count() == 0
 
 
-def test_the_image_is_seen_by_the_units_people_only(world, as_user):
+def test_the_image_is_seen_by_the_units_people_only(app, world, as_user):
     assert as_user(world.users["admin"]).get(f"{URL}/anh").status_code == 404  # no logo yet
     _save(world.commune, png(), "logo.png")
     viewer = as_user(world.users["viewer"])
     resp = viewer.get(f"{URL}/anh?don_vi={world.commune.id}")
     assert resp.status_code == 200 and resp.mimetype == "image/png" and resp.data.startswith(b"\x89PNG")
     assert viewer.get(f"{URL}/anh?don_vi={world.other_commune.id}").status_code == 404
-    outsider = as_user(make_user(world.other_commune, "admin", username="admin_other"))
+    outsider = app.test_client()  # a second browser: as_user's client is the viewer's
+    login(outsider, make_user(world.other_commune, "admin", username="admin_other"))
     assert outsider.get(f"{URL}/anh?don_vi={world.commune.id}").status_code == 404
 
 
