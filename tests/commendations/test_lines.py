@@ -118,11 +118,12 @@ def test_print_certificates_of_picked_lines_or_all_goes_through_the_print_job(ad
     resp = admin.post(url, data={"scope": "picked", "ids": ids[5:7], "page_ids": ids[:40]})
     assert resp.status_code == 303 and "/in-an/" in resp.headers["Location"]
     job = db.session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
-    assert job.params == {"decision_id": draft.id, "honoree_ids": [int(i) for i in ids[5:7]]}
+    # The site's address travels with every job (printed beside each certificate's QR).
+    assert job.params == {"decision_id": draft.id, "honoree_ids": [int(i) for i in ids[5:7]], "_site": "http://localhost/"}
     resp = admin.post(url, data={"scope": "all", "page_ids": ids[:40]}, htmx=True)
     assert resp.status_code == 200 and "/in-an/" in resp.headers["HX-Redirect"]
     job = db.session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
-    assert job.params == {"decision_id": draft.id}  # the decision's usual certificates job
+    assert job.params == {"decision_id": draft.id, "_site": "http://localhost/"}  # the decision's usual job
 
 
 def test_pay_again_many_reversed_prizes_with_a_control_total(app, world, as_user):
