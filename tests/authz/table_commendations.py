@@ -1,5 +1,7 @@
 """Commendation routes: decisions, honorees, bulk sources, issuing, printing, criteria, assessments."""
 from tests.authz import ALL, Rule
+import itertools
+
 from tests.factories_commendations import add, commendation_world
 
 ADMIN = frozenset({"admin"})
@@ -8,6 +10,7 @@ ADMIN = frozenset({"admin"})
 NOBODY_IN_A_COMMUNE = frozenset()
 WRITE = frozenset({"admin", "treasurer", "clerk"})
 TREASURER = frozenset({"treasurer"})
+_seq = itertools.count(1)
 
 
 def decision(world, own):
@@ -71,6 +74,54 @@ def unit_query(world, own):
     return {"don_vi": (world.commune if own else world.other_commune).id}
 
 
+def _printer_of(unit, name):
+    from app.commendations import blanks
+    from app.extensions import db
+
+    p = blanks.save_printer(unit, name, -1.5, 2.0)
+    db.session.commit()
+    return p
+
+
+def printer(world, own):
+    """A printer of each commune (phôi giấy khen), made once per world; the other one's is marked."""
+    if getattr(world, "blank_printers", None) is None:
+        world.blank_printers = (_printer_of(world.commune, "Máy in văn phòng"),
+                                _printer_of(world.other_commune, "Máy in Zyx"))
+    return {"printer_id": world.blank_printers[0 if own else 1].id}
+
+
+def fresh_printer(world, own):
+    # Deleting removes it, so each request in the matrix gets a printer of its own.
+    unit = world.commune if own else world.other_commune
+    return {"printer_id": _printer_of(unit, f"Máy in tạm {next(_seq)}").id}
+
+
+def logo_query(world, own):
+    """Each commune's uploaded logo (made once per world): the image answers 200 only when there is one."""
+    if not getattr(world, "blank_logos", False):
+        import io
+
+        from PIL import Image
+        from werkzeug.datastructures import FileStorage
+
+        from app.commendations import logos
+        from app.extensions import db
+
+        for unit in (world.commune, world.other_commune):
+            buffer = io.BytesIO()
+            Image.new("RGB", (60, 30), (0, 90, 200)).save(buffer, format="PNG")
+            buffer.seek(0)
+            logos.save_logo(unit, FileStorage(buffer, filename="bieu-trung.png", content_type="image/png"))
+        db.session.commit()
+        world.blank_logos = True
+    return unit_query(world, own)
+
+
+def printer_query(world, own):
+    return {"may_in": printer(world, own)["printer_id"]}
+
+
 TABLE = {
     # The honorees list across decisions; `don_vi` names the acting user's commune or the other one (404).
     "commendations.honorees_all": Rule(ALL, query=lambda world, own: {
@@ -127,4 +178,21 @@ TABLE = {
     "commendations.assessment_score": Rule(WRITE, args=assessment),
     "commendations.settings": Rule(ADMIN, query=unit_query),
     "commendations.settings_preview": Rule(ADMIN, query=unit_query),
+    # Issue 18: the unit's own logo, and printing onto pre-printed blanks (phôi). Setting them up is
+    # the issuer's (commendation.issue: the admin) on the unit named by ?don_vi= or the printer's unit;
+    # the calibration page and printing a decision's certificates are papers anyone who sees them reads.
+    "commendations.logo": Rule(ADMIN, query=unit_query),
+    # Without a logo to remove, it goes back to the logo page saying so (303).
+    "commendations.logo_remove": Rule(ADMIN, query=unit_query),
+    # The logo as an image for the pages: anyone who sees the unit (it is printed on its certificates).
+    "commendations.logo_image": Rule(ALL, query=logo_query),
+    "commendations.blank_layout": Rule(ADMIN, query=unit_query),
+    # Two URLs: /may-in?don_vi= adds a printer (tests/proofs/specs.py submits that one), /may-in/<id> edits one.
+    "commendations.blank_printer_save": Rule(ADMIN, args=printer),
+    "commendations.blank_printer_delete": Rule(ADMIN, args=fresh_printer),
+    "commendations.blank_calibration": Rule(ALL, query=printer_query),
+    "commendations.blank_print": Rule(ALL, args=decision),
+    # The certificates one PDF per class, school or village: the page, and one group's print job.
+    "commendations.certificate_groups": Rule(ALL, args=decision),
+    "commendations.print_certificates_group": Rule(ALL, args=decision),
 }

@@ -232,6 +232,40 @@ def _print_lines_page(cat, client, w):
     return f'<form method="post" action="{url}"><input type="hidden" name="scope" value="all"></form>'
 
 
+def _own_unit(w):
+    return {"don_vi": w.commune.id}
+
+
+def _logo_png() -> bytes:
+    """A small PNG of its own colour each time (a second upload replaces the first with other bytes)."""
+    from PIL import Image
+
+    k = n()
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 30), (k % 256, (k * 7) % 256, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _with_logo(w):
+    """The commune's logo uploaded, so its page offers "Xóa biểu trưng"."""
+    from werkzeug.datastructures import FileStorage
+
+    from app.commendations import logos
+
+    logos.save_logo(w.commune, FileStorage(io.BytesIO(_logo_png()), filename="bieu-trung.png",
+                                           content_type="image/png"))
+    db.session.commit()
+    return _own_unit(w)
+
+
+def _fresh_printer(w, unit=None, name=None):
+    from app.commendations import blanks
+
+    printer = blanks.save_printer(unit or w.commune, name or f"Máy in tạm {n()}", -1.5, 2.0)
+    db.session.commit()
+    return printer
+
+
 def _decide(w, form):
     return {"ids": str(_fresh_nomination(w).id), "act": "approve"}
 
@@ -310,7 +344,21 @@ SPECS: dict[str, Spec] = {
     "commendations.assessment_create": Spec(data=lambda w, f: {"name": f"Hộ ông Đánh Giá {n()}", "year": "2026"}),
     "commendations.assessment_score": Spec(host="commendations.assessment", host_args=lambda w: {
         "assessment_id": w.own.assessment.id}),
-    "commendations.settings": Spec(),
+    # "Xem mẫu cho" (mau) only picks the preview's sample kind; saving never reads it.
+    "commendations.settings": Spec(ignores=frozenset({"mau"})),
+    # Issue 18: the unit's logo, the blanks' layout and printers, printing onto blanks, one group's certificates.
+    "commendations.logo": Spec(files=lambda w: {"file": (_logo_png(), "bieu-trung.png")}),
+    "commendations.logo_remove": Spec(args=_with_logo, host="commendations.logo", host_args=_own_unit),
+    "commendations.blank_layout": Spec(args=_own_unit),
+    "commendations.blank_printer_save": Spec(args=_own_unit, host="commendations.blank_layout", host_args=_own_unit,
+                                             data=lambda w, f: {"name": f"Máy in mới {n()}"}),
+    "commendations.blank_printer_delete": Spec(args=lambda w: {"printer_id": _fresh_printer(w).id},
+                                               host="commendations.blank_layout", host_args=_own_unit),
+    # The world's decision (its honoree is the one a ticked `nguoi` names, tests/proofs/swaps.py).
+    "commendations.blank_print": Spec(args=lambda w: {"decision_id": w.own.decision.id}),
+    "commendations.print_certificates_group": Spec(args=lambda w: {"decision_id": w.own.decision.id},
+                                                   host="commendations.certificate_groups",
+                                                   host_args=lambda w: {"decision_id": w.own.decision.id}),
     # A cash gift: the goods quantity box is read only for a gift in kind (its bad values are moot here).
     "donations.entry": Spec(data=lambda w, f: {"campaign_id": str(w.own.campaign.id),
                                                "donor_name": f"Phan Văn Góp {n()}", "amount": "150.000"},
@@ -561,6 +609,14 @@ def _closed_entry(w):
     return entry
 
 
+def _blank_side(w) -> None:
+    """Each commune's printer for its blanks (phôi giấy khen); the other commune's carries the leak marker."""
+    from tests.proofs.world import LEAK
+
+    w.own.printer = _fresh_printer(w, w.commune, "Máy in phòng Hòa Bình")
+    w.other.printer = _fresh_printer(w, w.other_commune, f"Máy in phòng {LEAK}")
+
+
 def extend_world(w) -> None:
     """Helpers the specs use to make fresh records (kept on the world so specs stay one-liners)."""
     if getattr(w, "spare", None) is not None:
@@ -603,6 +659,7 @@ def extend_world(w) -> None:
 
     w.fresh_sponsored_category = sponsored_category
     _bank_side(w)
+    _blank_side(w)
     # An assessment that passes, for "add from assessments".
     from app.commendations import assessments
 

@@ -28,6 +28,9 @@ FIELDS = {
     # A registration's criteria set: the shared sets are everyone's, but a commune's own copy is
     # its own (issue 15, finding 3): the other commune's copy must be refused.
     "criteria_set_id": "criteria_copy",
+    # Printing onto blanks (issue 18): the printer whose offsets are applied (0: none); `nguoi`, the
+    # honorees ticked for printing, is not a box of the page's form (see cases()).
+    "printer_id": "printer",
 }
 # A bank queue's per-line inputs (issue 17 B): `campaign-<line id>` names the drive the line is posted
 # to, `entry-<line id>` the book entry it is linked to (read with action=link). The queue's `ids` and
@@ -107,6 +110,11 @@ def cases(catalog, sub) -> list[tuple[str, dict, dict]]:
             stolen = other_token(catalog, ep)
             assert stolen, f"{ep}: could not stage the other commune's upload"
             out.append(("token of another commune's upload", {"token": stolen}, {}))
+    if ep == "commendations.blank_print":
+        # The honorees ticked for printing onto blanks (repeated `nguoi`, read from the POST): another
+        # commune's must be refused, not printed, and not taken as "none ticked" (the whole list).
+        out.append(("nguoi=other commune's honoree", {"nguoi": str(w.other.honoree.id)},
+                    {"nguoi": str(w.own.honoree.id)}))
     if ep == "scholarships.decide":
         out.append(("act=approve-<other commune's nomination>",
                     {"act": f"approve-{w.other.pending.id}", "ids": None}, {}))
@@ -136,7 +144,8 @@ def mixed_urls(catalog) -> list[tuple[str, str, str]]:
 # query parameter -> attributes of a world side it names (unknown parameters get every id)
 QUERY = {"don_vi": ("branch", "unit"), "cap_tren": ("branch", "unit"), "dot": ("campaign",),
          "hoc_sinh": ("pupil", "pupil2"), "truong": ("school",), "loai": ("category",), "keep_id": ("donor", "donor2"),
-         "quy": ("fund", "fund2"), "dot_hoc_bong": ("round",), "kho": ("goods_in",)}
+         "quy": ("fund", "fund2"), "dot_hoc_bong": ("round",), "kho": ("goods_in",),
+         "may_in": ("printer",), "sua": ("printer",), "nguoi": ("honoree",)}
 
 
 def query_ids(world, name: str, every: bool) -> list[int]:
