@@ -34,6 +34,7 @@ EARLIER = [
     ("Xuất danh sách (issue 6)", [sys.executable, "-m", "bench.bench_exports"]),
     ("Sao kê ngân hàng (issue 17)", [sys.executable, "-m", "bench.bench_bank_import"]),
     ("Xác minh giấy tờ (issue 18)", [sys.executable, "-m", "bench.bench_verify"]),
+    ("Giấy khen có mã xác minh (issue 18)", [sys.executable, "-m", "bench.bench_cert_qr"]),
 ]
 _LINE = re.compile(r"^(?P<figure>[^:]+): (?P<value>.*?)\s*(?P<verdict>OK|SLOW|FAILED|\(OK\)|\(FAILED\))?$")
 

@@ -262,10 +262,10 @@ def achievement_size(text: str) -> str:
 # One mask pattern for every certificate's QR: any of the eight is a valid code that every reader
 # decodes (tests/commendations/test_cert_designs.py reads each design's back); trying all eight for
 # the lowest penalty is most of segno's time (6 of 8 ms a code) for a difference a printed 17 mm
-# code does not need. 8 pixels a module: 440 dpi on the paper, sharp in print, and a screen or a
-# 150 dpi scan still reads it (one pixel a module, unsmoothed, does not survive being resampled).
+# code does not need. 4 pixels a module: 220 dpi on the paper, smoothed edges that print sharp, and a
+# screen or a 150 dpi scan still reads it (one pixel a module, unsmoothed, does not survive resampling).
 QR_MASK = 0
-QR_SCALE = 8
+QR_SCALE = 4
 
 
 def verify_mark(honoree_id: int | None) -> dict | None:
