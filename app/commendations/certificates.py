@@ -20,6 +20,7 @@ from pathlib import Path
 
 import segno
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.audit.services import record
@@ -133,6 +134,19 @@ def logo_src(s: CertificateSetting) -> str:
     ("img/logo-x.svg", prefixed with the static base by the template)."""
     logos = _logos()
     return logos.logo_src(s) if logos is not None else (s.logo or "")
+
+
+def page_logo_src(s: CertificateSetting) -> str:
+    """The logo of a certificate shown as a page: its URL ("/static/img/...", the upload's own URL),
+    never a data: URI (pages refuse them, app.commendations.logos.page_src)."""
+    logos = _logos()
+    return logos.page_src(s) if logos is not None else (s.logo or "")
+
+
+def as_page(c: dict, s: CertificateSetting) -> dict:
+    """A certificate dict made for a page (the previews): the logo by URL, never a data: URI (the
+    pages' injection proofs refuse them in any src)."""
+    return {**c, "logo": page_logo_src(s)}
 
 
 def setting_for(unit: Unit) -> CertificateSetting:
@@ -261,21 +275,20 @@ def achievement_size(text: str) -> str:
 
 # One mask pattern for every certificate's QR: any of the eight is a valid code that every reader
 # decodes (tests/commendations/test_cert_designs.py reads each design's back); trying all eight for
-# the lowest penalty is most of segno's time (6 of 8 ms a code) for a difference a printed 17 mm
-# code does not need. 4 pixels a module: 220 dpi on the paper, smoothed edges that print sharp, and a
-# screen or a 150 dpi scan still reads it (one pixel a module, unsmoothed, does not survive resampling).
+# the lowest penalty is most of segno's time (6 of 8 ms a code), which a batch of 200 certificates
+# feels (bench/bench_cert_qr.py: the codes must add under 20 %).
 QR_MASK = 0
-QR_SCALE = 4
 
 
 def verify_mark(honoree_id: int | None) -> dict | None:
-    """The certificate's verification mark with its QR as a PNG (`png`, a data: URI) instead of the
-    mark's SVG path: WeasyPrint lays an image out far faster than it parses a path of 300 segments,
-    which a batch of 200 certificates feels (bench/bench_cert_qr.py: the codes must add under 20 %)."""
+    """The certificate's verification mark (app.papers.site.mark) with its QR drawn here, as the mark
+    draws it (inline SVG, vector) but with one mask. Never a data: URI: pages refuse them."""
     m = mark("certificate", honoree_id, qr=False)
     if m:
-        m["png"] = segno.make(m["url"], error="m", micro=False, boost_error=False,
-                              mask=QR_MASK).png_data_uri(scale=QR_SCALE, border=2)
+        qr = segno.make(m["url"], error="m", micro=False, boost_error=False, mask=QR_MASK)
+        svg = qr.svg_inline(border=2, omitsize=True, lineclass=None, dark="#000")
+        m["svg"] = Markup(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%" '
+                                               'shape-rendering="crispEdges" role="img" aria-label="Mã QR xác minh" ', 1))
     return m
 
 
@@ -347,8 +360,9 @@ _SAMPLES = {
 
 
 def sample(unit: Unit, s: CertificateSetting, kind: str = "achievement") -> dict:
-    """A sample certificate of `kind` (WORDING_KINDS) with the settings `s` (saved or not): an unsaved
-    decision and honoree, never added to the session, so no verification code (a placeholder box)."""
+    """A sample certificate of `kind` (WORDING_KINDS) with the settings `s` (saved or not), for a page:
+    an unsaved decision and honoree, never added to the session, so no verification code (a
+    placeholder box)."""
     today = clock.today()
     year = f"{today.year - 1}-{today.year}"
     hkind, ho, dem, ten, place, achievement, scholarship = _SAMPLES.get(kind, _SAMPLES["achievement"])
@@ -356,4 +370,4 @@ def sample(unit: Unit, s: CertificateSetting, kind: str = "achievement") -> dict
                  signer_title="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH", signer_name="", title="")
     h = Honoree(kind=hkind, ho=ho, dem=dem, ten=ten, place=place, register_number=1,
                 achievement=achievement.format(year=year, end=today.year))
-    return certificate(d, h, s, scholarship.format(year=year))
+    return as_page(certificate(d, h, s, scholarship.format(year=year)), s)

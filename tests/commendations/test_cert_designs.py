@@ -184,7 +184,8 @@ def test_one_certificate_pdf_follows_the_paper_setting(admin_client, world, tmp_
         assert _info(resp.data, tmp_path) == (1, PAGE[paper])
     body = admin_client.get(f"{PREFIX}/nguoi/{h.id}/xem-giay-khen").get_data(as_text=True)
     assert "paper-a5" in body and "border-guilloche" in body and "A5 ngang" in body
-    assert 'src="data:image/png;base64,' in body and "verify-empty" not in body  # a real certificate carries its QR
+    assert "<svg" in body and "verify-empty" not in body  # a real certificate carries its QR
+    assert "data:" not in body  # pages carry no data: URI (the logo and the QR by URL and inline SVG)
     assert "style=" not in body  # the CSP refuses inline styles
 
 
@@ -218,6 +219,7 @@ def test_settings_page_previews_live_and_offers_a_real_button(admin_client, worl
     assert f'formmethod="get" formaction="{preview_url}"' in body  # JavaScript off: a real button
     assert f'name="don_vi" value="{world.commune.id}"' in body
     assert "verify-empty" in body and "Mã xác minh" in body  # the sample's placeholder box
+    assert "Tải biểu trưng lên" in body and f"{PREFIX}/mau-giay-khen/bieu-trung?don_vi={world.commune.id}" in body
     for kind in BORDERS:
         assert f'value="{kind}"' in body
 
