@@ -4,7 +4,7 @@ Run: .venv/bin/python -m bench.bench_cert_qr      (BENCH_ROUNDS=5 for more round
 A scratch database (bench.lib.scratch_app) gets a commune, its certificate template and a decision
 of 200 lines (names, places and achievements as bench/bench_print.py makes them). Each run builds the
 certificates the way the print job does (app.commendations.certificates.certificates_of: with the
-code, its HMAC and the QR drawn as SVG for each line) and lays them out into one PDF
+code, its HMAC and the QR drawn as a PNG for each line, certificates.verify_mark) and lays them out into one PDF
 (documents.certificates_pdf, the engine's chunks). "Without" is the same with no mark at all (the
 certificate's mark (certificates.verify_mark) replaced by one answering False, which the template prints as nothing). The two
 alternate for a few rounds, so a noisy machine slows both alike; the medians and their ratio are

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import segno
 from flask import current_app
-from markupsafe import Markup
 from sqlalchemy import select
 
 from app.audit.services import record
@@ -143,10 +142,10 @@ def page_logo_src(s: CertificateSetting) -> str:
     return logos.page_src(s) if logos is not None else (s.logo or "")
 
 
-def as_page(c: dict, s: CertificateSetting) -> dict:
-    """A certificate dict made for a page (the previews): the logo by URL, never a data: URI (the
-    pages' injection proofs refuse them in any src)."""
-    return {**c, "logo": page_logo_src(s)}
+def as_page(c: dict, s: CertificateSetting, honoree_id: int | None = None) -> dict:
+    """A certificate dict made for a page (the previews): the logo by URL and the QR as the mark's
+    inline SVG, never a data: URI (pages refuse them; the CSP and the injection proofs)."""
+    return {**c, "logo": page_logo_src(s), "verify": mark("certificate", honoree_id) if honoree_id else None}
 
 
 def setting_for(unit: Unit) -> CertificateSetting:
@@ -275,20 +274,23 @@ def achievement_size(text: str) -> str:
 
 # One mask pattern for every certificate's QR: any of the eight is a valid code that every reader
 # decodes (tests/commendations/test_cert_designs.py reads each design's back); trying all eight for
-# the lowest penalty is most of segno's time (6 of 8 ms a code), which a batch of 200 certificates
-# feels (bench/bench_cert_qr.py: the codes must add under 20 %).
+# the lowest penalty is most of segno's time (6 of 8 ms a code). 4 pixels a module: 220 dpi on the
+# paper, smoothed edges that print sharp, and a screen or a 150 dpi scan still reads it (one pixel a
+# module, unsmoothed, does not survive resampling).
 QR_MASK = 0
+QR_SCALE = 4
 
 
 def verify_mark(honoree_id: int | None) -> dict | None:
-    """The certificate's verification mark (app.papers.site.mark) with its QR drawn here, as the mark
-    draws it (inline SVG, vector) but with one mask. Never a data: URI: pages refuse them."""
+    """The printed certificate's verification mark (app.papers.site.mark) with its QR as a PNG
+    (`png`, a data: URI the print fetcher accepts) instead of the mark's SVG path: WeasyPrint lays an
+    image out faster than it parses a path of 300 segments, and a batch of 200 certificates feels
+    both that and the mask search (bench/bench_cert_qr.py: the codes must add under 20 %). Pages
+    never get it: as_page() puts the mark's inline SVG back."""
     m = mark("certificate", honoree_id, qr=False)
     if m:
-        qr = segno.make(m["url"], error="m", micro=False, boost_error=False, mask=QR_MASK)
-        svg = qr.svg_inline(border=2, omitsize=True, lineclass=None, dark="#000")
-        m["svg"] = Markup(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%" '
-                                               'shape-rendering="crispEdges" role="img" aria-label="Mã QR xác minh" ', 1))
+        m["png"] = segno.make(m["url"], error="m", micro=False, boost_error=False,
+                              mask=QR_MASK).png_data_uri(scale=QR_SCALE, border=2)
     return m
 
 

@@ -87,4 +87,4 @@ def certificate_preview(honoree_id):
     """The certificate as an HTML page (same markup and stylesheet as the PDF), before printing."""
     h, c = _one(honoree_id)
     return render("commendations/certificate_preview.html", partial="commendations/_certificate_preview.html",
-                  h=h, c=certs.as_page(c, certs.setting_for(h.decision.unit)))
+                  h=h, c=certs.as_page(c, certs.setting_for(h.decision.unit), h.id))
