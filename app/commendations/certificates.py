@@ -274,11 +274,11 @@ def achievement_size(text: str) -> str:
 
 # One mask pattern for every certificate's QR: any of the eight is a valid code that every reader
 # decodes (tests/commendations/test_cert_designs.py reads each design's back); trying all eight for
-# the lowest penalty is most of segno's time (6 of 8 ms a code). 4 pixels a module: 220 dpi on the
-# paper, smoothed edges that print sharp, and a screen or a 150 dpi scan still reads it (one pixel a
-# module, unsmoothed, does not survive resampling).
+# the lowest penalty is most of segno's time (6 of 8 ms a code). 2 pixels a module, smoothed when
+# stretched: zbar reads every one at 100 and 150 dpi (one pixel a module does not survive resampling,
+# smoothed or not), and the image is a quarter of 4 pixels' (WeasyPrint re-encodes each one).
 QR_MASK = 0
-QR_SCALE = 4
+QR_SCALE = 2
 
 
 def verify_mark(honoree_id: int | None) -> dict | None:

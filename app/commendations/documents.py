@@ -168,4 +168,5 @@ def register() -> None:
     # Version 3: the verification mark beside the signature (issue 18 A): no earlier file is reused.
     register_document(LIST_KIND, _build_list, fingerprint=snapshot, version="3")
     # Version 2: certificates worded per kind (issue 14 E), the school year once, a balanced page.
-    register_document(CERTS_KIND, _build_certificates, fingerprint=snapshot, version="2")
+    # Version 3: designs, A5, the verification mark (issue 18 A, C): no earlier file is reused.
+    register_document(CERTS_KIND, _build_certificates, fingerprint=snapshot, version="3")
