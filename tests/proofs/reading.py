@@ -150,6 +150,10 @@ MARK = "xss"  # every payload carries it where markup, if interpreted, would put
 URL_ATTRS = {"href", "src", "action", "formaction", "hx-get", "hx-post", "hx-put", "hx-delete", "hx-patch",
              "data", "poster", "background", "xlink:href", "srcdoc"}
 _BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
+# What the print templates embed themselves (a certificate's QR, a unit's cleaned logo; the print
+# fetcher takes these two kinds only): an image in an <img>, base64 and nothing else, which no payload
+# can turn into markup or script.
+_OWN_IMAGE = re.compile(r"^data:image/(png|svg\+xml);base64,[A-Za-z0-9+/]+=*$")
 _CONTROL = re.compile(r"[\x00-\x20]+")
 
 
@@ -174,7 +178,8 @@ class _Injected(HTMLParser):
                 self.found.append(f"attribute {k} on <{tag}>")
             if k.startswith("on") or k.startswith("hx-on"):
                 self.found.append(f"event handler {k} on <{tag}>")
-            if k in URL_ATTRS and v and _BAD_SCHEME.match(_CONTROL.sub("", v)):
+            if k in URL_ATTRS and v and _BAD_SCHEME.match(_CONTROL.sub("", v)) \
+                    and not (tag.lower() == "img" and k == "src" and _OWN_IMAGE.match(v)):
                 self.found.append(f"{k}={v[:40]!r} on <{tag}>")
         self._script = tag.lower() in ("script", "style")
         if tag.lower() == "script" and not dict(attrs).get("src", "").startswith("/static/"):
