@@ -31,10 +31,10 @@ from app.units.models import Unit
 from app.vn.dates import place_date, short_date
 from app.vn.text import clean, fold
 
+from . import logos
 from .models import BORDERS, PAPERS, TITLE_KINDS, CertificateSetting, Decision, Honoree
 from .services import CommendationError, honorees
 
-LOGO_SUFFIXES = (".svg", ".png")
 MARK = "[thành tích]"
 WORDING_KINDS = {
     "scholarship": "Học bổng",
@@ -106,40 +106,21 @@ def _scholarships(rows) -> dict[int, str]:
     return out
 
 
-def _logos():
-    """app.commendations.logos (the uploaded logos, issue 18 C) once it exists; None before that."""
-    try:
-        from . import logos
-    except ModuleNotFoundError as err:
-        if err.name != f"{__package__}.logos":
-            raise
-        return None
-    return logos
-
-
-def logo_choices(unit: Unit | None = None) -> list[tuple[str, str]]:
-    """("", "Không dùng") plus the logos a unit may print: its uploads (app.commendations.logos) or,
-    before those existed, the logo-* files under static/img (an admin drops a file there)."""
-    logos = _logos()
-    if logos is not None and unit is not None:
-        return logos.logo_choices(unit)
-    folder = Path(current_app.static_folder) / "img"
-    files = sorted(p.name for p in folder.glob("logo-*") if p.suffix.lower() in LOGO_SUFFIXES)
-    return [("", "Không dùng")] + [(f"img/{f}", f) for f in files]
+def logo_choices(unit: Unit) -> list[tuple[str, str]]:
+    """("", "Không dùng"), the unit's upload, then the logo-* files under static/img (app.commendations.logos)."""
+    return logos.logo_choices(unit)
 
 
 def logo_src(s: CertificateSetting) -> str:
-    """What the certificate's <img> shows: "" (no logo), a data: URI (used as is) or a static path
-    ("img/logo-x.svg", prefixed with the static base by the template)."""
-    logos = _logos()
-    return logos.logo_src(s) if logos is not None else (s.logo or "")
+    """What the printed certificate's <img> shows: "" (no logo), a data: URI (used as is) or a static
+    path ("img/logo-x.svg", prefixed with the static base by the template)."""
+    return logos.logo_src(s)
 
 
 def page_logo_src(s: CertificateSetting) -> str:
     """The logo of a certificate shown as a page: its URL ("/static/img/...", the upload's own URL),
     never a data: URI (pages refuse them, app.commendations.logos.page_src)."""
-    logos = _logos()
-    return logos.page_src(s) if logos is not None else (s.logo or "")
+    return logos.page_src(s)
 
 
 def as_page(c: dict, s: CertificateSetting, honoree_id: int | None = None) -> dict:
@@ -149,11 +130,13 @@ def as_page(c: dict, s: CertificateSetting, honoree_id: int | None = None) -> di
 
 
 def setting_for(unit: Unit) -> CertificateSetting:
-    """The unit's settings, or unsaved defaults built from the unit's name."""
+    """The unit's settings, or unsaved defaults built from the unit's name (with the logo it uploaded,
+    if it did so before ever saving its settings)."""
     s = db.session.scalar(select(CertificateSetting).where(CertificateSetting.unit_id == unit.id))
     if s is None:
+        logo = logos.UPLOAD if logos.logo_of(unit.id) else ""
         s = CertificateSetting(unit_id=unit.id, issuer_line=f"Ban Thường vụ {unit.name}", title="GIẤY KHEN",
-                               border="classic", logo="", signer_title="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH",
+                               border="classic", logo=logo, signer_title="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH",
                                signer_name="", place="", paper="a4")
     return s
 

@@ -285,3 +285,14 @@ def test_an_uploaded_png_is_embedded_in_the_certificate(world, tmp_path):
     assert (120, 60) not in _images(_certificate_pdf(world.commune), tmp_path)  # control
     _save(world.commune, png((120, 60)), "logo.png")
     assert (120, 60) in _images(_certificate_pdf(world.commune), tmp_path)
+
+
+def test_a_unit_that_never_saved_its_settings_prints_its_upload(admin, world):
+    """setting_for's defaults take the uploaded logo: no row is needed to print it."""
+    assert db.session.scalar(select(CertificateSetting).where(CertificateSetting.unit_id == world.commune.id)) is None
+    assert certs.setting_for(world.commune).logo == ""  # control: nothing uploaded yet
+    assert upload(admin, png(), "logo.png").status_code in (200, 303)
+    db.session.expire_all()
+    s = certs.setting_for(world.commune)
+    assert s.logo == logos.UPLOAD and s.id is None
+    assert certs.logo_src(s).startswith("data:image/png;base64,")
