@@ -302,8 +302,10 @@ def sheet(layout: BlankLayout, printer: PrinterProfile | None, c: dict, honoree_
     # certificates.certificate() carries the mark (issue 18 A) as "verify": made once, not again here.
     code = c.get("verify") or mark("certificate", honoree_id, qr=bool(qr.get("show")))
     placed = [p for key, text in texts(c, code).items() if (p := place(key, fields[key], text, dx, dy))]
-    qr_box = ({"left": qr["x"] + dx, "top": qr["y"] + dy, "size": qr["size_mm"], "svg": code["svg"]}
-              if code and qr.get("show") and code.get("svg") else None)
+    # The certificate's mark brings its QR as a PNG (certificates.verify_mark), a mark made here as SVG.
+    drawn = code and (code.get("png") or code.get("svg"))
+    qr_box = ({"left": qr["x"] + dx, "top": qr["y"] + dy, "size": qr["size_mm"], "svg": code.get("svg"),
+               "png": code.get("png")} if drawn and qr.get("show") else None)
     return {"fields": placed, "qr": qr_box}
 
 
