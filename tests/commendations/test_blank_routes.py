@@ -5,7 +5,7 @@ another unit gets 404."""
 import shutil
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.commendations import blanks, issuing
 from app.commendations.blank_models import BlankLayout, PrinterProfile, default_fields
@@ -167,3 +167,21 @@ def test_the_defaults_fit_every_paper_and_a_reset_takes_them(world, as_user):
     assert layout.fields["name"]["x"] < default_fields()["name"]["x"]
     resp = admin.post(f"{PREFIX}/phoi-giay-khen", data={"paper": "a3", "mac_dinh": "1"}, htmx=True)
     assert resp.status_code == 422 and "Khổ giấy không hợp lệ" in resp.get_data(as_text=True)
+
+
+def test_a_picked_line_of_another_decision_is_refused_not_widened_to_all(world, as_user, decision):
+    """A posted nguoi= that is not this decision's line answers 404 and queues nothing; a line of the
+    decision (the control) queues a job for that line alone."""
+    from app.printing.models import PrintJob
+
+    other = make_decision(world.other_commune)
+    stranger = add(other, "Trần Văn Lạ")
+    admin = as_user(world.users["admin"])
+    url = f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi"
+    own = decision.honorees[0].id
+    for picked in ([str(stranger.id)], [str(own), str(stranger.id)], ["abc"]):
+        assert admin.post(url, data={"printer_id": "0", "nguoi": picked}).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(PrintJob).where(PrintJob.kind == blanks.KIND)) == 0
+    assert admin.post(url, data={"printer_id": "0", "nguoi": [str(own)]}).status_code == 303
+    job = db.session.scalar(select(PrintJob).where(PrintJob.kind == blanks.KIND))
+    assert job.params["honoree_ids"] == [own]

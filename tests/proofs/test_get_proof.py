@@ -68,7 +68,9 @@ def test_no_get_changes_anything_and_every_html_response_has_the_headers(app):
                                                 f"({resp.status_code}): missing {problems}")
                 elif resp.status_code == 200:
                     break  # a PDF or a spreadsheet: htmx gets the same file, no need to render it twice
-    changed = S.diff(before, S.dump())
+    # The public verification page counts its lookups on purpose (papers.verify, a system table that
+    # no user changes and the audit log never sees); every other table must stay as it was.
+    changed = [c for c in S.diff(before, S.dump()) if not c.startswith("paper_lookup:")]
 
     label = S.db_label()
     report(f"GET changes nothing ({label})",

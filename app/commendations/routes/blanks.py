@@ -132,9 +132,14 @@ def blank_calibration():
 
 
 def _ids(d: Decision) -> list[int]:
-    """The honorees ticked in the posted form (nguoi=…), those of this decision only."""
-    wanted = {int(v) for v in request.form.getlist("nguoi") if v.isdigit() and is_id(int(v))}
-    return [h.id for h in honorees(d) if h.id in wanted] if wanted else []
+    """The honorees ticked in the posted form (nguoi=…); [] for none ticked (the whole list). A line that
+    is not this decision's is refused (404), never dropped: a refused pick must not widen to all."""
+    picked = request.form.getlist("nguoi")
+    wanted = {int(v) for v in picked if v.isdigit() and is_id(int(v))}
+    ids = [h.id for h in honorees(d) if h.id in wanted]
+    if len(wanted) != len(set(picked)) or len(ids) != len(wanted):
+        abort(404)
+    return ids
 
 
 @bp.route("/quyet-dinh/<int:decision_id>/in-phoi", methods=["GET", "POST"])
