@@ -22,10 +22,10 @@ import time
 from collections import deque
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from app.core.clock import utcnow
-from app.core.db import write_mode
+from app.core.db import write_without_waiting
 from app.extensions import db
 
 from .models import AuditEntry
@@ -36,7 +36,6 @@ WINDOW = 60.0  # seconds: one row per user and path, one batch of anonymous log 
 ANON_LINES = 10  # anonymous refusals logged per window; the rest are counted
 MAX_KEYS = 10_000  # user+path windows remembered; more are pruned (a scan of many paths by one user)
 MAX_PENDING = 500  # rows waiting for the write lock; the oldest are dropped beyond this
-PG_LOCK_TIMEOUT = "200ms"
 
 
 class RefusalLog:
@@ -145,25 +144,7 @@ def _row(actor, code: int, method: str, path: str, count: int) -> dict:
 
 
 def _insert_without_waiting(rows: list[dict]) -> None:
-    """One short transaction of its own connection, failing at once rather than queueing behind
-    another writer: no busy wait on SQLite, a short lock_timeout on PostgreSQL."""
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            raw = conn.connection.driver_connection
-            old = raw.execute("PRAGMA busy_timeout").fetchone()[0]
-            raw.execute("PRAGMA busy_timeout=0")
-            try:
-                with write_mode():  # BEGIN IMMEDIATE: busy now or never
-                    conn.execute(insert(AuditEntry), rows)
-                    conn.commit()
-            finally:
-                conn.rollback()
-                raw.execute(f"PRAGMA busy_timeout={int(old)}")
-        else:
-            conn.execute(text(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'"))
-            conn.execute(text("SET LOCAL statement_timeout = '2s'"))
-            conn.execute(insert(AuditEntry), rows)
-            conn.commit()
+    write_without_waiting(db.engine, lambda conn: conn.execute(insert(AuditEntry), rows))
 
 
 def refusal_log(app=None) -> RefusalLog:

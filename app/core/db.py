@@ -86,3 +86,31 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if wants_write() else "BEGIN")
+
+
+PG_LOCK_TIMEOUT = "200ms"
+
+
+def write_without_waiting(engine, work) -> None:
+    """`work(conn)` in one short transaction of its own connection, failing at once rather than
+    queueing behind another writer (no busy wait on SQLite, a short lock_timeout on PostgreSQL): for
+    bookkeeping a request writes on the side (refusals, lookup counts) and may put off to next time."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            raw = conn.connection.driver_connection
+            old = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute("PRAGMA busy_timeout=0")
+            try:
+                with write_mode():  # BEGIN IMMEDIATE: the lock now or never
+                    work(conn)
+                    conn.commit()
+            finally:
+                conn.rollback()
+                raw.execute(f"PRAGMA busy_timeout={int(old)}")
+        else:
+            conn.execute(text(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'"))
+            conn.execute(text("SET LOCAL statement_timeout = '2s'"))
+            work(conn)
+            conn.commit()

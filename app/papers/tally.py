@@ -21,17 +21,15 @@ import time
 from collections import Counter
 
 from flask import current_app
-from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.clock import today
-from app.core.db import write_mode
+from app.core.db import write_without_waiting
 from app.extensions import db
 
 from .models import FORGED, PaperLookup
 
 log = logging.getLogger(__name__)
-PG_LOCK_TIMEOUT = "200ms"
 FLUSH_SECONDS = 5.0
 
 
@@ -79,23 +77,7 @@ def _statement(dialect: str, rows: Counter):
 
 
 def _upsert(rows: Counter) -> None:
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            raw = conn.connection.driver_connection
-            old = raw.execute("PRAGMA busy_timeout").fetchone()[0]
-            raw.execute("PRAGMA busy_timeout=0")
-            try:
-                with write_mode():  # BEGIN IMMEDIATE: the lock now or never
-                    conn.execute(_statement("sqlite", rows))
-                    conn.commit()
-            finally:
-                conn.rollback()
-                raw.execute(f"PRAGMA busy_timeout={int(old)}")
-        else:
-            conn.execute(text(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'"))
-            conn.execute(text("SET LOCAL statement_timeout = '2s'"))
-            conn.execute(_statement(conn.dialect.name, rows))
-            conn.commit()
+    write_without_waiting(db.engine, lambda conn: conn.execute(_statement(conn.dialect.name, rows)))
 
 
 def tally(app=None) -> Tally:
