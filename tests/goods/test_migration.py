@@ -117,7 +117,8 @@ def test_the_old_receipt_prints_da_huy_after_the_move(world, as_user):
                             input=client.get(f"/quy/but-toan/{gift.entry_id}/phieu.pdf").data).stdout.decode()
     assert "PHIẾU THU" in before and "ĐÃ HỦY" not in before
     _run()
-    after = subprocess.run(["pdftotext", "-", "-"], capture_output=True, check=True,
+    # -raw: the text in the order it was laid out (the void stamp and its reason are two cells of a row).
+    after = subprocess.run(["pdftotext", "-raw", "-", "-"], capture_output=True, check=True,
                            input=client.get(f"/quy/but-toan/{gift.entry_id}/phieu.pdf").data).stdout.decode()
     assert "ĐÃ HỦY" in after and "sổ hiện vật" in " ".join(after.split())
     page = client.get(f"/quyen-gop/{gift.id}").get_data(as_text=True)
