@@ -192,6 +192,8 @@ TABLE = {
     "commendations.blank_printer_delete": Rule(ADMIN, args=fresh_printer),
     "commendations.blank_calibration": Rule(ALL, query=printer_query),
     "commendations.blank_print": Rule(ALL, args=decision),
+    "commendations.blank_sheet": Rule(ALL, args=decision, query=lambda world, own: {
+        "nguoi": (commendation_world(world).own_honoree if own else commendation_world(world).other_honoree).id}),
     # The certificates one PDF per class, school or village: the page, and one group's print job.
     "commendations.certificate_groups": Rule(ALL, args=decision),
     "commendations.print_certificates_group": Rule(ALL, args=decision),

@@ -34,7 +34,7 @@ def test_certificate_groups_on_a_phone(browse, live):
     login_ok(page, browse.base, w["admin"], PASSWORD)
     page.goto(f"{browse.base}/khen-thuong/quyet-dinh/{w['decision']}")
     page.click("text=In giấy khen theo lớp, trường")
-    page.wait_for_url(lambda url: url.endswith("/in-giay-khen"))
+    page.wait_for_url(lambda url: url.endswith("/in-giay-khen/theo-nhom"))
     if browse.js:
         settled(page)
     seen = page.evaluate(MEASURE)

@@ -119,7 +119,7 @@ def test_treasurer_prints_but_does_not_set_up(world, as_user, decision, tmp_path
     assert "Máy in Canon văn phòng" in body and 'for="printer_id"' in body and 'for="may_in_one"' in body
     assert "Đặt vị trí in và máy in" not in body  # setting up is the admin's
     h = decision.honorees[0]
-    resp = t.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi?nguoi={h.id}&may_in={p.id}")
+    resp = t.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi/to-thu.pdf?nguoi={h.id}&may_in={p.id}")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert page_count(resp.data, tmp_path) == 1
     assert t.get(f"{PREFIX}/phoi-giay-khen/can-chinh.pdf?may_in={p.id}").status_code == 200
@@ -145,10 +145,10 @@ def test_print_queues_the_job_and_one_sheet_renders_at_once(world, as_user, deci
     assert resp.status_code == 422 and "<html" not in resp.get_data(as_text=True)
     other = make_decision(world.other_commune)
     stranger = add(other, "Trần Văn Bình")
-    assert admin.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi?nguoi={stranger.id}").status_code == 404
+    assert admin.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi/to-thu.pdf?nguoi={stranger.id}").status_code == 404
     hidden = _printer(world.other_commune, "Máy in xã khác")
     h = decision.honorees[0]
-    assert admin.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi?nguoi={h.id}&may_in={hidden.id}").status_code == 404
+    assert admin.get(f"{PREFIX}/quyet-dinh/{decision.id}/in-phoi/to-thu.pdf?nguoi={h.id}&may_in={hidden.id}").status_code == 404
 
 
 

@@ -1,5 +1,5 @@
 """A decision's certificates as one PDF or one PDF per class, school or village (issue 18 E): the page
-/khen-thuong/quyet-dinh/<id>/in-giay-khen (GET) lists "Tất cả" and each group of the attached list with
+/khen-thuong/quyet-dinh/<id>/in-giay-khen/theo-nhom (GET) lists "Tất cả" and each group of the attached list with
 its count; each "In" is a real POST form queueing the print job of that group's lines, whose file is
 named after the decision and the group and opens inline."""
 import re
@@ -72,7 +72,7 @@ def test_the_groups_of_the_attached_list_with_their_counts(decision):
 
 
 def test_the_page_lists_all_then_each_group_with_a_real_form(clerk, decision):
-    url = f"{PREFIX}/quyet-dinh/{decision.id}/in-giay-khen"
+    url = f"{PREFIX}/quyet-dinh/{decision.id}/in-giay-khen/theo-nhom"
     for htmx in (False, True):
         resp = clerk.get(url, htmx=htmx)
         body = resp.get_data(as_text=True)
@@ -89,7 +89,7 @@ def test_the_page_lists_all_then_each_group_with_a_real_form(clerk, decision):
 
 def test_the_decision_page_links_to_the_groups_and_the_blanks(clerk, decision):
     body = clerk.get(f"{PREFIX}/quyet-dinh/{decision.id}").get_data(as_text=True)
-    assert f'href="{PREFIX}/quyet-dinh/{decision.id}/in-giay-khen"' in body and "In giấy khen theo lớp, trường" in body
+    assert f'href="{PREFIX}/quyet-dinh/{decision.id}/in-giay-khen/theo-nhom"' in body and "In giấy khen theo lớp, trường" in body
     assert f'href="{PREFIX}/quyet-dinh/{decision.id}/in-phoi"' in body and "In lên phôi" in body
 
 
@@ -137,11 +137,11 @@ def test_a_group_no_longer_in_the_list_or_no_group_queues_nothing(clerk, decisio
     url = f"{PREFIX}/quyet-dinh/{decision.id}/in-giay-khen/nhom"
     before = _jobs()
     resp = clerk.post(url, data={"nhom": "Lớp 9C"})
-    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/quyet-dinh/{decision.id}/in-giay-khen")
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/quyet-dinh/{decision.id}/in-giay-khen/theo-nhom")
     page = clerk.get(resp.headers["Location"]).get_data(as_text=True)
     assert "không còn nhóm “Lớp 9C”" in page
     resp = clerk.post(url, data={"nhom": "Lớp 9C"}, htmx=True)
-    assert resp.status_code == 200 and resp.headers["HX-Redirect"].endswith("/in-giay-khen")
+    assert resp.status_code == 200 and resp.headers["HX-Redirect"].endswith("/in-giay-khen/theo-nhom")
     assert clerk.post(url, data={}).status_code == 400
     assert clerk.post(url, data={"nhom": FIVE_A}, csrf=False).status_code == 400
     assert _jobs() == before
@@ -150,7 +150,7 @@ def test_a_group_no_longer_in_the_list_or_no_group_queues_nothing(clerk, decisio
 
 def test_an_empty_decision_offers_nothing_to_print(clerk, world):
     d = make_decision(world.commune)
-    body = clerk.get(f"{PREFIX}/quyet-dinh/{d.id}/in-giay-khen").get_data(as_text=True)
+    body = clerk.get(f"{PREFIX}/quyet-dinh/{d.id}/in-giay-khen/theo-nhom").get_data(as_text=True)
     assert "Danh sách đang trống" in body and 'name="nhom"' not in body
 
 
@@ -159,13 +159,13 @@ def test_a_decision_of_another_unit_is_refused(app, world, as_user, decision):
     add(other, "Trần Văn Bình", place="Lớp 5A")
     client = as_user(world.users["clerk"])
     before = _jobs()
-    assert client.get(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen").status_code == 404
-    assert client.get(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen", htmx=True).status_code == 404
+    assert client.get(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen/theo-nhom").status_code == 404
+    assert client.get(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen/theo-nhom", htmx=True).status_code == 404
     assert client.post(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen/nhom", data={"nhom": "Lớp 5A"}).status_code == 404
     assert _jobs() == before
     # Their own clerk may (positive control).
     theirs = app.test_client()
     login(theirs, world.other_user)
-    assert theirs.get(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen").status_code == 200
+    assert theirs.get(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen/theo-nhom").status_code == 200
     assert theirs.post(f"{PREFIX}/quyet-dinh/{other.id}/in-giay-khen/nhom", data={"nhom": "Lớp 5A"}).status_code == 303
     assert _jobs() == before + 1

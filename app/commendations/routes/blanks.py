@@ -142,20 +142,26 @@ def _ids(d: Decision) -> list[int]:
     return ids
 
 
+@bp.get("/quyet-dinh/<int:decision_id>/in-phoi/to-thu.pdf")
+@login_required
+def blank_sheet(decision_id):
+    """One honoree's sheet at once (?nguoi=<id>&may_in=<id>): the test sheet before a whole batch."""
+    d = get_or_404(Decision, decision_id)
+    h = get_or_404(Honoree, request.args.get("nguoi", ""))
+    if h.decision_id != d.id:
+        abort(404)
+    printer = _printer_arg(d.unit_id)
+    layout = blanks.layout_for(d.unit)
+    pdf = blanks.blanks_pdf(layout, blanks.decision_sheets(d, layout, printer, [h.id]))
+    return pdf_response(pdf, f"Giấy khen (phôi) {h.full_name}.pdf")
+
+
 @bp.route("/quyet-dinh/<int:decision_id>/in-phoi", methods=["GET", "POST"])
 @login_required
 def blank_print(decision_id):
-    """Print the decision's certificates onto blanks: all of them as a background job (POST), or one
-    honoree's sheet at once (?nguoi=<id>&may_in=<id>, a test sheet)."""
+    """Print the decision's certificates onto blanks: the page, and all of them (or the ticked ones) as
+    a background job (POST). One test sheet at once: blank_sheet."""
     d = get_or_404(Decision, decision_id)
-    if request.method == "GET" and request.args.get("nguoi"):
-        h = get_or_404(Honoree, request.args["nguoi"])
-        if h.decision_id != d.id:
-            abort(404)
-        printer = _printer_arg(d.unit_id)
-        layout = blanks.layout_for(d.unit)
-        pdf = blanks.blanks_pdf(layout, blanks.decision_sheets(d, layout, printer, [h.id]))
-        return pdf_response(pdf, f"Giấy khen (phôi) {h.full_name}.pdf")
     unit_printers = blanks.printers(d.unit)
     form = BlankPrintForm()
     form.printer_id.choices = [(0, "Không chỉnh lệch (0 mm)")] + [

@@ -3,7 +3,7 @@
 Short documents render in the request (a decision; a list of up to printing.offer.DIRECT_MAX lines);
 a longer list, and a decision's certificates, go to the print engine's background jobs and the
 user watches the progress page (/in-an/<id>), whose file opens inline. The certificates print as one
-PDF for the whole decision or one PDF per class, school or village (the page /in-giay-khen: a teacher
+PDF for the whole decision or one PDF per class, school or village (the page /in-giay-khen/theo-nhom: a teacher
 gets only her class's). One honoree's certificate is in certificates.py.
 """
 from flask import abort, flash, url_for
@@ -73,7 +73,9 @@ class GroupPrintForm(ConfirmForm):
     nhom = HiddenField(validators=[InputRequired(), Length(max=300)])
 
 
-@bp.get("/quyet-dinh/<int:decision_id>/in-giay-khen")
+# Not the POST's own address: two rules on one path that differ by method answer a too-large id with
+# 405 instead of 404 (werkzeug tries the converter only on the rule whose method matches).
+@bp.get("/quyet-dinh/<int:decision_id>/in-giay-khen/theo-nhom")
 @login_required
 def certificate_groups(decision_id):
     """The certificates to print: all of them as one PDF, or one PDF per class, school or village."""
