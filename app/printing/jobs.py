@@ -112,10 +112,16 @@ def registered_kinds() -> list[str]:
 
 
 def content_hash(kind: str, params: dict) -> str:
-    """sha256 of everything that determines the bytes of a document."""
+    """sha256 of everything that determines the bytes of a document.
+
+    Not the site's address that travels with a job (params["_site"], printed beside a paper's QR):
+    a file is found again from its record alone (a published report served to a visitor), and a
+    site reached by two names prints the same paper once, with the address of the first request
+    (PUBLIC_URL makes it one address)."""
     doc = _DOCUMENTS.get(kind)
     if doc is None:
         raise KeyError(f"unknown print document kind: {kind!r}")
+    params = {k: v for k, v in params.items() if k != "_site"}
     payload = {"kind": kind, "version": doc.version, "params": params,
                "fingerprint": doc.fingerprint(params) if doc.fingerprint else None}
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
