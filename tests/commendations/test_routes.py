@@ -273,9 +273,9 @@ def test_settings_pick_a_unit_below_and_preview_a_sample(admin, world):
     admin.post(f"{PREFIX}/mau-giay-khen?don_vi={world.branch.id}", data={
         "issuer_line": "Ban Khuyến học ấp Tân Lộc", "title": "GIẤY KHEN", "border": "simple", "logo": "",
         "signer_title": "TRƯỞNG BAN", "signer_name": "Lê Văn Ký", "place": "Tân Lộc"})
-    # The sample's long name on two even lines (issue 18 C): "Công Tằng Tôn Nữ Thị Hoàng<br>Phương ...".
+    # The sample's long name on two even lines (issue 18 C): "Công Tằng Tôn Nữ Thị Hoàng <br>Phương ...".
     body = _both(admin, f"{PREFIX}/mau-giay-khen/xem-thu?don_vi={world.branch.id}",
-                 "Công Tằng Tôn Nữ Thị Hoàng<br>Phương Quỳnh Ngọc Diễm Lệ Ái Bích")
+                 "Công Tằng Tôn Nữ Thị Hoàng <br>Phương Quỳnh Ngọc Diễm Lệ Ái Bích")
     assert "Ban Khuyến học ấp Tân Lộc" in body and "Lê Văn Ký" in body and "TRƯỞNG BAN" in body
     assert "style=" not in body
 
