@@ -18,7 +18,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import segno
 from flask import current_app
 from sqlalchemy import select
 
@@ -255,26 +254,10 @@ def achievement_size(text: str) -> str:
     return "ach-l" if n <= 90 else "ach-m" if n <= 220 else "ach-s"
 
 
-# One mask pattern for every certificate's QR: any of the eight is a valid code that every reader
-# decodes (tests/commendations/test_cert_designs.py reads each design's back); trying all eight for
-# the lowest penalty is most of segno's time (6 of 8 ms a code). 2 pixels a module, smoothed when
-# stretched: zbar reads every one at 100 and 150 dpi (one pixel a module does not survive resampling,
-# smoothed or not), and the image is a quarter of 4 pixels' (WeasyPrint re-encodes each one).
-QR_MASK = 0
-QR_SCALE = 2
-
-
 def verify_mark(honoree_id: int | None) -> dict | None:
-    """The printed certificate's verification mark (app.papers.site.mark) with its QR as a PNG
-    (`png`, a data: URI the print fetcher accepts) instead of the mark's SVG path: WeasyPrint lays an
-    image out faster than it parses a path of 300 segments, and a batch of 200 certificates feels
-    both that and the mask search (bench/bench_cert_qr.py: the codes must add under 20 %). Pages
-    never get it: as_page() puts the mark's inline SVG back."""
-    m = mark("certificate", honoree_id, qr=False)
-    if m:
-        m["png"] = segno.make(m["url"], error="m", micro=False, boost_error=False,
-                              mask=QR_MASK).png_data_uri(scale=QR_SCALE, border=2)
-    return m
+    """The printed certificate's verification mark, its QR as a PNG (app.papers.site.mark); pages never
+    get it: as_page() puts the mark's inline SVG back."""
+    return mark("certificate", honoree_id, qr="png")
 
 
 def certificate(d: Decision, h: Honoree, s: CertificateSetting, scholarship: str = "") -> dict:

@@ -47,18 +47,38 @@ def verify_url(code: str) -> str:
     return f"{site_root()}{PATH}/{code}"
 
 
+# One mask pattern for every QR: any of the eight is a valid code that every reader decodes (the tests
+# read each kind of paper back with zbar), and trying all eight for the lowest penalty is most of
+# segno's time (6 of 8 ms a code): a batch of 200 certificates feels it (bench/bench_cert_qr.py).
+QR_MASK = 0
+# A PNG's pixels a module: 2, smoothed when stretched, is read by zbar at 100 and 150 dpi (one pixel a
+# module does not survive resampling, smoothed or not), a quarter of 4 pixels' image.
+PNG_SCALE = 2
+
+
+def _qr(url: str):
+    return segno.make(url, error="m", micro=False, boost_error=False, mask=QR_MASK)
+
+
 def _svg(url: str) -> Markup:
-    qr = segno.make(url, error="m", micro=False, boost_error=False)
-    svg = qr.svg_inline(border=2, omitsize=True, lineclass=None, dark="#000")
+    svg = _qr(url).svg_inline(border=2, omitsize=True, lineclass=None, dark="#000")
     return Markup(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%" '
                                       'shape-rendering="crispEdges" role="img" aria-label="Mã QR xác minh" ', 1))
 
 
-def mark(kind: str, ref_id: int | None, *, qr: bool = True) -> dict | None:
-    """What templates/pdf/_verify.html prints for one paper: code, URL, plain address, QR (SVG).
-    None for a record without an id (a sample, an unsaved preview): then nothing is printed."""
+def mark(kind: str, ref_id: int | None, *, qr: bool | str = True) -> dict | None:
+    """What templates/pdf/_verify.html prints for one paper: code, URL, plain address, and the QR:
+    `svg` (inline, the default), or with qr="png" a `png` data: URI (WeasyPrint lays an image out
+    faster than it parses a path of 300 segments: a certificate batch prints these; pages never, the
+    CSP refuses data: URIs), or none with qr=False. None for a record without an id (a sample, an
+    unsaved preview): then nothing is printed."""
     if not ref_id:
         return None
     code = codes.code_for(kind, ref_id)
     url = verify_url(code)
-    return {"code": code, "url": url, "address": address(), "svg": _svg(url) if qr else None}
+    out = {"code": code, "url": url, "address": address(), "svg": None, "png": None}
+    if qr == "png":
+        out["png"] = _qr(url).png_data_uri(scale=PNG_SCALE, border=2)
+    elif qr:
+        out["svg"] = _svg(url)
+    return out

@@ -1,6 +1,6 @@
 """Certificates: a unit's certificate template (design, paper, logo, signer, wording) with a live
 sample, and one honoree's certificate as a page and as a PDF (same markup and stylesheet)."""
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_login import current_user, login_required
 
 from app.core.authz import get_or_404
@@ -15,9 +15,6 @@ from ..forms import SettingForm
 from ..models import PAPERS, Honoree
 from . import bp
 
-LOGO_ENDPOINT = "commendations.logo"  # the logo upload page (routes/logos.py), linked once it exists
-
-
 def _unit() -> Unit:
     """The user's own unit unless ?don_vi= names one below (the template is the issuer's)."""
     return get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "commendation.issue")
@@ -26,8 +23,7 @@ def _unit() -> Unit:
 def _page(unit: Unit, form: SettingForm, s, unsaved: bool = False) -> dict:
     """What the settings page and the preview page show besides the form: the sample certificate."""
     kind = form.sample.data if form.sample.data in certs.WORDING_KINDS else "achievement"
-    logo_upload = (url_for(LOGO_ENDPOINT, don_vi=unit.id) if LOGO_ENDPOINT in current_app.view_functions
-                   else "")
+    logo_upload = url_for(".logo", don_vi=unit.id)  # the logo upload page (routes/logos.py)
     return {"unit": unit, "units": scope_choices(current_user.unit), "defaults": certs.DEFAULT_WORDING,
             "c": certs.sample(unit, s, kind), "kind": kind, "kinds": certs.WORDING_KINDS, "papers": PAPERS,
             "unsaved": unsaved, "logo_upload_url": logo_upload}
