@@ -260,11 +260,13 @@ def verify_mark(honoree_id: int | None) -> dict | None:
     return mark("certificate", honoree_id, qr="png")
 
 
-def certificate(d: Decision, h: Honoree, s: CertificateSetting, scholarship: str = "") -> dict:
+def certificate(d: Decision, h: Honoree, s: CertificateSetting, scholarship: str = "", logo: str | None = None) -> dict:
     """Everything one certificate prints, as plain data (also the print job's fingerprint).
 
     `scholarship`: what a line from a scholarship round received ("Học bổng vượt khó năm học
-    2025-2026"); it replaces the line's text, which for such a line is the reason it was chosen."""
+    2025-2026"); it replaces the line's text, which for such a line is the reason it was chosen.
+    `logo`: logo_src(s), when the caller read it once for a whole batch (an upload is a query and an
+    encoding, not to be done again for each of 200 lines)."""
     signer_title = s.signer_title or d.signer_title
     text = certificate_text(wording_of(s, wording_kind(h, scholarship)), scholarship or h.achievement)
     # The school year once: not again on its own line when the sentence already names it.
@@ -274,7 +276,7 @@ def certificate(d: Decision, h: Honoree, s: CertificateSetting, scholarship: str
     return {
         "border": s.border if s.border in BORDERS else "classic",
         "paper": s.paper if s.paper in PAPERS else "a4",
-        "logo": logo_src(s),
+        "logo": logo_src(s) if logo is None else logo,
         "issuer": s.issuer_line or d.unit.name,
         "title": s.title or "GIẤY KHEN",
         "name": h.full_name, "name_class": name_class, "name_lines": name_lines,
@@ -300,8 +302,8 @@ def certificates_of(d: Decision, ids=None) -> list[dict]:
     if ids is not None:
         wanted = set(ids)
         rows = [h for h in rows if h.id in wanted]
-    given = _scholarships(rows)
-    return [certificate(d, h, s, given.get(h.nomination_id, "")) for h in rows]
+    given, logo = _scholarships(rows), logo_src(s)
+    return [certificate(d, h, s, given.get(h.nomination_id, ""), logo) for h in rows]
 
 
 def certificate_of(h: Honoree) -> dict:
