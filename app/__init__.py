@@ -54,7 +54,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Domain packages, in dependency order (demo data is seeded in this order too).
 DOMAINS = ("auth", "dashboard", "units", "users", "audit", "printing", "funds", "periods", "campaigns",
-           "donations", "goods", "piggybanks", "pupils", "scholarships",
+           "donations", "goods", "piggybanks", "pupils", "members", "scholarships",
            "commendations", "banking", "papers", "reports", "backups", "disclosure", "books", "demo")
 
 

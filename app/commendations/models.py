@@ -264,6 +264,8 @@ class Honoree(db.Model):
     # Links to the register (indexed: "already commended this year" looks other decisions up by them).
     pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupil.id"), index=True)
     donor_id: Mapped[int | None] = mapped_column(ForeignKey("donor.id"), index=True)
+    # A volunteer honoured who is a member (issue 19): linked, not typed twice.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("title_assessment.id"))
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     register_number: Mapped[int | None]

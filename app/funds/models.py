@@ -23,6 +23,7 @@ SOURCE_LABELS = {
     "reversal": "Hủy bút toán",
     "scholarship": "Học bổng",
     "prize": "Khen thưởng",
+    "dues": "Hội phí",
     "adjustment": "Điều chỉnh",  # a correction of an entry in a closed period (corrects_id)
 }
 METHOD_LABELS = {"cash": "Tiền mặt", "transfer": "Chuyển khoản", "in_kind": "Hiện vật (quy ra tiền)"}

@@ -14,7 +14,9 @@ from app.reports import cache
 BEFORE = {
     cache.ROWS: {"donation", "ledger_entry", "goods_entry", "piggy_bank", "piggy_bank_opening", "piggy_bank_cycle",
                  "campaign", "fund", "scholarship_round", "award_category", "nomination", "pupil", "school",
-                 "commendation_decision", "honoree"},
+                 "commendation_decision", "honoree",
+                 # issue 19: members, dues and population feed the organisation counts
+                 "member", "dues_batch", "dues_payment", "dues_remittance", "unit_population"},
     cache.NAMES: {"donor"},
     cache.TREE: {"unit"},
 }
