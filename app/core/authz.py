@@ -53,6 +53,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "books.reopen": {"admin"},  # reopen a closed period, with a reason
     "bank.manage": {"admin", "treasurer"},  # a unit's bank accounts and their live-feed key
     "bank.import": {"treasurer"},  # statements in, bank lines confirmed into gifts or linked to the book
+    "member.write": {"admin", "treasurer", "clerk"},  # the register of members, its imports and cards
+    "dues.manage": {"admin", "treasurer"},  # whether and how much dues a unit collects, into which fund
+    "dues.collect": {"treasurer", "clerk"},  # a batch of dues from a chi hội's paper list (one phiếu thu)
+    "dues.void": {"treasurer"},  # void a batch (reverses its phiếu thu) or a passing-up transfer
+    "dues.remit": {"treasurer"},  # pass the unit's share of dues up to the unit above (a fund transfer)
 }
 
 

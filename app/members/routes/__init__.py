@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("members", __name__, url_prefix="/hoi-vien")
 
 
-from . import members, imports, dues, cards, population  # noqa: E402,F401  (they add their views to bp)
+from . import members, imports, dues, cards, population, links  # noqa: E402,F401  (they add their views to bp)
