@@ -1,0 +1,93 @@
+"""Reading the register: the filtered member list in Vietnamese order, and "on the roll in year Y"."""
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+
+from app.core.authz import scope_filter
+from app.core.paging import Page, paginate_ids
+from app.extensions import db
+from app.units.models import Unit
+from app.vn.names import word_key
+from app.vn.text import fold
+
+from .models import ACTIVE, DECEASED, LEFT, MEMBER_STATUSES, Member
+from .services import phone_key
+
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def on_roll(year: int):
+    """The SQL condition "a member on 31/12 of `year`": joined by then and not ended by then.
+
+    The counts and the list's ?nam= both use it, so a figure and the list behind it agree."""
+    end = date(year, 12, 31)
+    return and_(Member.joined_on <= end, or_(Member.ended_on.is_(None), Member.ended_on > end))
+
+
+def _in_year(column, year: int):
+    return column.between(date(year, 1, 1), date(year, 12, 31))
+
+
+def member_query(root: Unit, *, q: str = "", status: str = ACTIVE, village: str = "", occupation: str = "",
+                 joined_in: int | None = None, ended_in: int | None = None, on_roll_in: int | None = None,
+                 unit_ids=None):
+    """Members of `root` and its subtree, in Vietnamese name order (tên, tên đệm, họ), then number.
+
+    `q` is searched without diacritics on the folded name ("nguyen van an" finds "Nguyễn Văn An"),
+    on the phone's digits when it is mostly digits, and as a member number when it is one.
+    `status`: "active", "left", "deceased" or "" (all); with `on_roll_in` the status is not applied.
+    `unit_ids`: further narrow to these units (a chosen unit's subtree).
+    """
+    stmt = select(Member).where(scope_filter(Member.unit_id, root))
+    if unit_ids is not None:
+        stmt = stmt.where(Member.unit_id.in_(unit_ids))
+    key = fold(q)
+    if key:
+        digits = phone_key(q)
+        conds = [Member.search_key.contains(key, autoescape=True)]
+        if q.strip().isdigit() and len(q.strip()) <= 8:
+            conds.append(Member.number == int(q.strip()))
+        if len(digits) >= 4 and len(digits) >= len(q.replace(" ", "")) - 2:
+            conds.append(Member.phone_key.contains(digits, autoescape=True))
+        stmt = stmt.where(or_(*conds))
+    if on_roll_in is not None:
+        stmt = stmt.where(on_roll(on_roll_in))
+    elif status in MEMBER_STATUSES:
+        stmt = stmt.where(Member.status == status)
+    if village and village.strip():
+        stmt = stmt.where(Member.village_key.contains(fold(village), autoescape=True))
+    if occupation:
+        stmt = stmt.where(Member.occupation == occupation)
+    if joined_in is not None:
+        stmt = stmt.where(_in_year(Member.joined_on, joined_in))
+    if ended_in is not None:
+        stmt = stmt.where(_in_year(Member.ended_on, ended_in))
+    return stmt.order_by(Member.name_key, Member.number, Member.id)
+
+
+def member_page(root: Unit, page: int = 1, per_page: int = 50, **filters) -> Page:
+    """One page of member_query(): the page's ids, the count, then only those rows."""
+    return paginate_ids(member_query(root, **filters), Member, page, per_page)
+
+
+# The list's ?trang_thai= words and the statuses they mean.
+STATUS_ARGS = {"dang": ACTIVE, "ra": LEFT, "mat": DECEASED, "tat-ca": ""}
+STATUS_ARG_LABELS = {"dang": "Đang sinh hoạt", "ra": "Đã ra khỏi hội", "mat": "Đã từ trần", "tat-ca": "Tất cả"}
+
+
+def year_arg(value) -> int | None:
+    """A year typed into a URL (?nam=2025), or None when it is not a sensible year."""
+    value = (value or "").strip()
+    if value.isdigit() and len(value) == 4 and MIN_YEAR <= int(value) <= MAX_YEAR:
+        return int(value)
+    return None
+
+
+def villages(root: Unit) -> list[str]:
+    """The villages written on members under `root`, for the filter's suggestions."""
+    rows = db.session.scalars(select(Member.village).distinct()
+                              .where(scope_filter(Member.unit_id, root), Member.village != "").limit(500))
+    return sorted(set(rows), key=word_key)
+
+
+__all__ = ["member_query", "member_page", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg", "villages"]
