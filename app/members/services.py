@@ -17,7 +17,7 @@ from app.core.clock import utcnow
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.units.models import Unit
-from app.vn.names import join_name, name_sort_key, split_name
+from app.vn.names import join_name, name_sort_key, same_name, split_name
 from app.vn.text import clean, fold
 
 from .models import ACTIVE, DECEASED, GENDERS, LEFT, OCCUPATIONS, Member, MemberCounter
@@ -324,18 +324,19 @@ def commune_path(unit: Unit) -> str:
 
 
 def likely_duplicates(unit: Unit, values: dict, exclude_id: int | None = None) -> list[Member]:
-    """Members of `unit` with the same name without diacritics and the same birth year (or one of
-    the two years unknown): shown to the user to confirm before a second record is made."""
-    key = values.get("search_key") or fold(values.get("name", ""))
+    """Members of `unit` who are probably this person: the same name with its diacritics
+    (app.vn.names.same_name: Ân is not Ẩn, but a name typed without any marks matches) and the same
+    birth year when both are known. The folded search key only narrows the query, never decides."""
+    full = join_name(values.get("ho", ""), values.get("dem", ""), values.get("ten", "")) or values.get("name", "")
+    key = fold(full)
     if not key:
         return []
-    stmt = select(Member).where(Member.unit_id == unit.id, Member.search_key == key)
-    year = values.get("birth_year")
-    if year:
-        stmt = stmt.where((Member.birth_year == year) | Member.birth_year.is_(None))
+    stmt = select(Member).where(Member.unit_id == unit.id, Member.search_key == key[:220])
     if exclude_id:
         stmt = stmt.where(Member.id != exclude_id)
-    return list(db.session.scalars(stmt.order_by(Member.number).limit(10)))
+    year = values.get("birth_year")
+    return [m for m in db.session.scalars(stmt.order_by(Member.number).limit(50))
+            if same_name(m.full_name, full, m.birth_year, year)][:10]
 
 
 __all__ = ["MemberError", "check_fields", "create_member", "bulk_create_members", "update_member",

@@ -143,3 +143,4 @@ def test_likely_duplicates_match_the_folded_name_and_year(world):
     assert [m.id for m in found] == [first.id]
     assert not services.likely_duplicates(world.commune, services.check_fields(name="nguyen van an", birth_year=1961))
     assert not services.likely_duplicates(world.branch, services.check_fields(name="nguyen van an", birth_year=1960))
+    assert not services.likely_duplicates(world.commune, services.check_fields(name="Nguyễn Văn Ẩn", birth_year=1960))
