@@ -31,7 +31,7 @@ from app.vn.dates import short_date
 from app.vn.money import format_vnd
 
 from .masking import mask_name, mask_parts
-from .view import LABELS, REPLACED, PublicView, describer, draft, unit_names, voided
+from .view import LABELS, REPLACED, VOIDED, PublicView, describer, draft, unit_names, voided
 
 _STATEMENTS: dict = {}
 
@@ -231,3 +231,26 @@ def payout_sheet(ref_id: int) -> PublicView | None:
         rows.append(("Theo quyết định", rnd.decision_number))
     return PublicView(kind="payout_sheet", label=LABELS["payout_sheet"], **unit_names(rnd.unit),
                       number=rnd.decision_number, issued_on=rnd.ceremony_date, rows=tuple(rows))
+
+
+# ---- members: the member card (issue 19 C) ---------------------------------------------------------
+
+@describer("member_card")
+def member_card(ref_id: int) -> PublicView | None:
+    """A member's card: the unit (and the association above it), the card's number, the masked name
+    and whether the member still belongs. Never the birth year, address, phone, occupation, the
+    reason a member left nor the dates the card does not print (only the date the card stopped holding)."""
+    from app.members.cards import number_text  # the members domain loads after the papers
+    from app.members.models import ACTIVE, Member
+
+    m = _one(Member, ref_id)
+    if m is None:
+        return None
+    status = {}
+    if m.status != ACTIVE:
+        since = f" từ ngày {short_date(m.ended_on)}" if m.ended_on else ""
+        status = {"status": VOIDED, "status_text": f"Hết hiệu lực{since}",
+                  "status_note": "Người này không còn là hội viên của đơn vị."}
+    return PublicView(kind="member_card", label=LABELS["member_card"], **unit_names(m.unit),
+                      number=number_text(m), name=mask_parts(m.ho, m.dem, m.ten), name_label="Hội viên",
+                      **status)
