@@ -97,9 +97,25 @@ class VillageRow:
         return (self.passed * 200 + self.assessed) // (2 * self.assessed) if self.assessed else 0
 
 
-def in_scope(root: Unit, year: int | None = None, kind: str = "", village: str = ""):
-    """Assessments of `root` and below, in Vietnamese name order."""
+# The steps of a learning title (the organisation counts link to each): registered (every
+# assessment of the year), assessed (scored), recognised (named on an issued decision).
+STEPS = {"dang-ky": "Đã đăng ký", "da-cham": "Đã chấm điểm", "cong-nhan": "Được công nhận"}
+
+
+def recognised_ids():
+    """The ids of assessments named on an issued decision (a subquery)."""
+    return (select(Honoree.assessment_id).join(Decision, Decision.id == Honoree.decision_id)
+            .where(Honoree.assessment_id.is_not(None), Decision.status == ISSUED))
+
+
+def in_scope(root: Unit, year: int | None = None, kind: str = "", village: str = "", step: str = ""):
+    """Assessments of `root` and below, in Vietnamese name order; `step` (STEPS) keeps those scored
+    ("da-cham") or recognised ("cong-nhan"); "dang-ky" is every registered one."""
     stmt = select(Assessment).where(Assessment.unit_id.in_(scope_unit_ids(root)))
+    if step == "da-cham":
+        stmt = stmt.where(Assessment.passed.is_not(None))
+    elif step == "cong-nhan":
+        stmt = stmt.where(Assessment.id.in_(recognised_ids()))
     if year:
         stmt = stmt.where(Assessment.year == year)
     if kind:

@@ -117,7 +117,7 @@ class Assessment(db.Model):
     """A family (clan, community, unit, citizen) registered for a learning title in a year."""
 
     __tablename__ = "title_assessment"
-    __not_counted__ = "an assessment towards a title: reports count honorees of issued decisions"
+    __counted__ = "rows"  # the organisation counts (registered, assessed) read these rows (app.members.counts)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

@@ -85,3 +85,31 @@ class Links:
         endpoint = {"pdf": "reports.year_report_pdf", "xlsx": "reports.year_report_xlsx"}.get(fmt,
                                                                                               "reports.year_report")
         return url_for(endpoint, don_vi=unit_id, ky=self.period.key)
+
+    # ---- the organisation counts (app.members.counts): each figure opens the list it counts --------
+
+    @staticmethod
+    def members(unit_id: int, year: int, which: str = "roll") -> str:
+        """The member list of the unit's subtree: on the roll at 31/12 (`nam`), joined in the year
+        (`vao_nam`) or left or died in it (`ra_nam`); the last two with every status, as counted."""
+        if which == "joined":
+            return url_for("members.index", don_vi=unit_id, vao_nam=year, trang_thai="tat-ca")
+        if which == "ended":
+            return url_for("members.index", don_vi=unit_id, ra_nam=year, trang_thai="tat-ca")
+        return url_for("members.index", don_vi=unit_id, nam=year)
+
+    @staticmethod
+    def branches(unit_id: int, kind: str) -> str:
+        """The active units of one kind under the unit (strictly below it)."""
+        return url_for("units.index", duoi=unit_id, loai=kind, trang_thai="hoat-dong")
+
+    @staticmethod
+    def assessments(unit_id: int, year: int, kind: str, step: str) -> str:
+        """The learning-title assessments of the unit's subtree for the year and title, at one step
+        (app.commendations.assessments.STEPS)."""
+        return url_for("commendations.assessments", don_vi=unit_id, nam=year, danh_hieu=kind, buoc=step)
+
+    @staticmethod
+    def population(unit_id: int | None = None, year: int | None = None) -> str:
+        args = {"don_vi": unit_id, "nam": year}
+        return url_for("members.population", **{k: v for k, v in args.items() if v})

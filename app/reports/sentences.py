@@ -142,3 +142,65 @@ def paragraph(subject: str, period_label: str, parts: list[str]) -> str:
     if not parts:
         return f"{period_label[:1].upper()}{period_label[1:]}, {subject} chưa có số liệu được ghi nhận."
     return f"{period_label[:1].upper()}{period_label[1:]}, {subject} đã " + "; ".join(parts) + "."
+
+
+# ---- the organisation (app.members.counts): the sentences a year report opens with --------------
+
+# "Toàn xã có ...", "Toàn tỉnh có ...", "Chi hội có ...": the subject by the unit's kind.
+WHOLE = {"province": "Toàn tỉnh", "commune": "Toàn xã", "district": "Toàn huyện"}
+# The noun a learning title counts ("312 gia đình đăng ký Gia đình học tập").
+TITLE_NOUNS = {"family": "gia đình", "clan": "dòng họ", "community": "cộng đồng", "unit": "đơn vị",
+               "citizen": "công dân"}
+
+
+def percent(value: float) -> str:
+    """9.6 → "9,6 %", 80.0 → "80 %" (Vietnamese decimal comma, a space before the sign)."""
+    text = f"{value:.1f}".replace(".", ",")
+    return (text[:-2] if text.endswith(",0") else text) + " %"
+
+
+def subject_of(kind: str) -> str:
+    return WHOLE.get(kind, "Chi hội" if kind in {"village", "school", "agency", "clan", "religious"} else "Đơn vị")
+
+
+def members_sentence(kind: str, year: int, on_roll: int, last_year: int, share: float | None) -> str:
+    """"Toàn xã có 1.245 hội viên (tăng 87 so với năm 2025), chiếm 9,6 % dân số." ("giảm 12",
+    "bằng năm 2025"; no share clause without a population)."""
+    change = on_roll - last_year
+    if change > 0:
+        against = f"tăng {_n(change)} so với năm {year - 1}"
+    elif change < 0:
+        against = f"giảm {_n(-change)} so với năm {year - 1}"
+    else:
+        against = f"bằng năm {year - 1}"
+    text = f"{subject_of(kind)} có {_n(on_roll)} hội viên ({against})"
+    if share is not None:
+        text += f", chiếm {percent(share)} dân số"
+    return text + "."
+
+
+def branches_sentence(kind: str, by_kind: dict[str, int], labels: dict[str, str]) -> str:
+    """"Toàn xã có 12 chi hội, ban khuyến học (8 chi hội thôn, ấp, tổ dân phố; 4 ...)."; "" when none."""
+    total = sum(by_kind.values())
+    if not total:
+        return ""
+    parts = [f"{_n(n)} {labels[k][0].lower()}{labels[k][1:]}" for k, n in by_kind.items() if n]
+    text = f"{subject_of(kind)} có {_n(total)} chi hội, ban khuyến học"
+    return text + (f" ({'; '.join(parts)})" if len(parts) > 1 else "") + "."
+
+
+def title_sentence(kind: str, registered: int, recognised: int) -> str:
+    """"Có 312 gia đình đăng ký Gia đình học tập, 250 được công nhận (80,1 %)."; "" when none registered."""
+    if not registered:
+        return ""
+    share = recognised * 100 / registered
+    return (f"Có {_n(registered)} {TITLE_NOUNS[kind]} đăng ký {TITLE_KINDS[kind]}, {_n(recognised)} được công nhận "
+            f"({percent(round(share, 1))}).")
+
+
+def organisation_sentences(org) -> list[str]:
+    """The organisation's sentences, in the order reports give them: chi hội, members, learning titles."""
+    out = [branches_sentence(org.unit_kind, org.branches, org.branch_labels),
+           members_sentence(org.unit_kind, org.year, org.members.on_roll, org.members.last_year, org.members.share)]
+    out += [title_sentence(t.kind, t.registered, t.recognised) for t in org.titles]
+    return [s for s in out if s]

@@ -5,19 +5,32 @@ from flask_login import current_user, login_required
 from app.core.authz import authorize, get_or_404
 from app.core.export import export_table
 from app.core.views import attempt, confirm_action, form_page, go, render
+from app.members.counts import BRANCH_KINDS
 from app.vn.text import fold
 
 from . import services
 from .forms import ConfirmForm, MoveForm, UnitEditForm, UnitForm
-from .models import Unit
+from .models import UNIT_KINDS, Unit
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi")
 
 
-def units_matching(q: str) -> list[Unit]:
+def units_matching(q: str, args) -> list[Unit]:
     """The user's unit and everything under it in tree order, those whose name holds `q`
-    (without diacritics): the list page and its export."""
-    units = services.subtree(current_user.unit)
+    (without diacritics): the list page and its export. The organisation counts
+    (app.members.counts) link here with `duoi` (the units strictly under a unit in scope), `loai`
+    (a kind) and `trang_thai=hoat-dong` (active only)."""
+    below = args.get("duoi", type=int)
+    root = get_or_404(Unit, below) if below else current_user.unit
+    units = services.subtree(root)
+    if below:
+        units = [u for u in units if u.id != root.id]
+    if (kind := args.get("loai", "")) in UNIT_KINDS:
+        units = [u for u in units if u.kind == kind]
+    elif kind == "chi-hoi":  # every kind of chi hội and ban (not the levels above them)
+        units = [u for u in units if u.kind in BRANCH_KINDS]
+    if args.get("trang_thai") == "hoat-dong":
+        units = [u for u in units if u.active]
     if q.strip():
         key = fold(q)
         units = [u for u in units if key in u.search_key]
@@ -29,7 +42,7 @@ def units_matching(q: str) -> list[Unit]:
 def index():
     authorize("view")
     q = request.args.get("q", "")
-    return render("units/index.html", partial="units/_rows.html", units=units_matching(q), q=q,
+    return render("units/index.html", partial="units/_rows.html", units=units_matching(q, request.args), q=q,
                   root=current_user.unit, user_counts=services.active_user_counts())
 
 
@@ -40,7 +53,8 @@ def export():
     authorize("view")
     counts = services.active_user_counts()
     rows = ((u.name, u.kind_label, u.parent.name if u.parent else "", u.address, counts.get(u.id, 0),
-             "Đang hoạt động" if u.active else "Ngừng hoạt động") for u in units_matching(request.args.get("q", "")))
+             "Đang hoạt động" if u.active else "Ngừng hoạt động")
+            for u in units_matching(request.args.get("q", ""), request.args))
     return export_table("Danh sách đơn vị.xlsx", ["Tên đơn vị", "Loại", "Đơn vị cấp trên", "Địa chỉ",
                                                   "Số người dùng", "Trạng thái"], rows, sheet_title="Đơn vị")
 

@@ -16,7 +16,9 @@ BEFORE = {
                  "campaign", "fund", "scholarship_round", "award_category", "nomination", "pupil", "school",
                  "commendation_decision", "honoree",
                  # issue 19: members, dues and population feed the organisation counts
-                 "member", "dues_batch", "dues_payment", "dues_remittance", "unit_population"},
+                 "member", "dues_batch", "dues_payment", "dues_remittance", "unit_population",
+                 # issue 19: the learning titles' registered and assessed steps in the organisation counts
+                 "title_assessment"},
     cache.NAMES: {"donor"},
     cache.TREE: {"unit"},
 }

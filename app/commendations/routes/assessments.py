@@ -32,16 +32,29 @@ def assessment_filters(args) -> tuple[int | None, str, str]:
     return year, kind, args.get("thon", "").strip()[:200]
 
 
+def step_filters(args) -> tuple[str, Unit]:
+    """(step, unit) of the list: `buoc` one of assess.STEPS (else every one), `don_vi` a unit in the
+    user's scope (its subtree; another unit answers 404), by default the user's own unit. The
+    organisation counts (app.members.counts) link here with both."""
+    step = args.get("buoc", "")
+    step = step if step in assess.STEPS else ""
+    unit_id = args.get("don_vi", type=int)
+    return step, get_or_404(Unit, unit_id) if unit_id else current_user.unit
+
+
 @bp.get("/danh-gia")
 @login_required
 def assessments():
-    """Assessments of the user's unit and below, with the share recognised per village."""
+    """Assessments of the user's unit and below (or of `don_vi`'s subtree), with the share recognised
+    per village; `buoc` keeps one step (registered, scored, recognised)."""
     authorize("view")
     year, kind, village = assessment_filters(request.args)
-    rows = db.session.scalars(assess.in_scope(current_user.unit, year, kind, village)).all()
+    step, root = step_filters(request.args)
+    rows = db.session.scalars(assess.in_scope(root, year, kind, village, step)).all()
     return render("commendations/assessments.html", partial="commendations/_assessment_rows.html", rows=rows,
                   summary=assess.village_summary(rows), year=year, kind=kind, kinds=TITLE_KINDS, village=village,
-                  villages=assess.villages(current_user.unit))
+                  villages=assess.villages(current_user.unit), step=step, steps=assess.STEPS,
+                  root=root if root.id != current_user.unit_id else None)
 
 
 @bp.get("/danh-gia/xuat.xlsx")
@@ -50,7 +63,8 @@ def assessments_export():
     """The assessment list with the page's year, title and village filters (.xlsx, or CSV with ?format=csv)."""
     authorize("view")
     year, kind, village = assessment_filters(request.args)
-    found = db.session.scalars(assess.in_scope(current_user.unit, year, kind, village))
+    step, root = step_filters(request.args)
+    found = db.session.scalars(assess.in_scope(root, year, kind, village, step))
     rows = ((a.full_name, a.kind_label, a.year, a.village, a.total, a.result_label, a.unit.name, a.note)
             for a in found)
     return export_table("Danh sách đánh giá danh hiệu học tập.xlsx", EXPORT_HEADERS, rows, sheet_title="Đánh giá")
