@@ -46,8 +46,7 @@ def index():
     authorize("view")
     filters, root, found = filtered_members(request.args)
     pagination = queries.member_page(root, page_number(), PER_PAGE, **found)
-    return render("members/index.html", partial="members/_rows.html", pagination=pagination, filters=filters,
-                  found=found, villages=queries.villages(current_user.unit))
+    return render("members/index.html", partial="members/_rows.html", pagination=pagination, filters=filters)
 
 
 @bp.get("/xuat.xlsx")
