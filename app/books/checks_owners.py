@@ -4,6 +4,8 @@ and every owner's state matches its entries.
 - a live gift of money has exactly one live income of its amount (Donation.entry_id), a voided
   gift or a gift in kind none; an income naming no gift (source_id NULL) is the ledger's own;
 - a standing pig count with a fund part has exactly one live income of that part, others none;
+- a standing dues batch (app.members.dues) has exactly one live income of its total, its count and
+  total match its standing payments; a voided batch has no live income and no standing payment;
 - a paid award with money exactly one live payment of its amount (paid_entry_id), others none;
 - a prize target (app.commendations.prizes) points at its one live payment, an unpaid one at none;
 - every reversal voids an entry of the same fund in the other direction for the same amount;
@@ -20,6 +22,8 @@ from app.commendations.models import Decision, Honoree
 from app.donations.models import IN_KIND, Donation
 from app.extensions import db
 from app.funds.models import IN, OUT, LedgerEntry
+from app.members.models import DuesBatch as DB
+from app.members.models import DuesPayment as DP
 from app.piggybanks.models import PiggyBankOpening as O
 from app.scholarships.models import Nomination
 from app.scholarships.models import Nomination as N
@@ -122,6 +126,38 @@ def piggy_openings(seen: dict) -> list[Finding]:
                     f"chứng từ trỏ tới #{pointer}, cần đúng một phiếu thu của số tiền đó")
         out.append(Finding("owner", f"Lần mổ heo #{oid} {text}.", unit_id, ref))
     return capped(out, "owner", "lần mổ heo") + orphans("piggy_bank", O, "lần mổ heo đất")
+
+
+def dues_batches(seen: dict) -> list[Finding]:
+    """A standing dues batch has exactly one live income of its total (ledger_entry_id), and its count
+    and total are those of its standing payments; a voided batch has no live income and no standing
+    payment (voiding frees the members' year)."""
+    live = live_ledger("dues")
+    n = func.coalesce(live.c.n, 0)
+    pays = (select(DP.batch_id.label("bid"), func.count().label("n"), func.sum(DP.amount).label("total"))
+            .where(DP.voided.is_(False)).group_by(DP.batch_id).subquery())
+    pn, ptotal = func.coalesce(pays.c.n, 0), func.coalesce(pays.c.total, 0)
+    standing = DB.voided_at.is_(None)
+    rows = listed(select(DB.id, DB.unit_id, DB.total, DB.count, DB.voided_at, n, live.c.total, live.c.entry_id,
+                         DB.ledger_entry_id, pn, ptotal)
+                  .outerjoin(live, live.c.owner_id == DB.id).outerjoin(pays, pays.c.bid == DB.id)
+                  .where(case((standing, or_(n != 1, live.c.total != DB.total, live.c.n_in != 1,
+                                             DB.ledger_entry_id.is_(None), DB.ledger_entry_id != live.c.entry_id,
+                                             pn != DB.count, ptotal != DB.total)),
+                              else_=or_(n != 0, pn != 0)))
+                  .order_by(DB.id))
+    seen["đợt thu hội phí"] = count(DB)
+    out = []
+    for bid, unit_id, total, cnt, voided_at, n_live, live_total, entry_id, pointer, n_pay, pay_total in rows:
+        if voided_at is not None:
+            text = (f"đã hủy nhưng còn {n_live} phiếu thu chưa có bút toán hủy ({money(live_total)}) "
+                    f"và {n_pay} khoản hội phí chưa hủy")
+        else:
+            text = (f"ghi {cnt} hội viên, {money(total)} nhưng có {n_live} phiếu thu còn hiệu lực "
+                    f"({money(live_total)}, chứng từ trỏ tới #{pointer}) và {n_pay} khoản hội phí "
+                    f"({money(pay_total)}); cần đúng một phiếu thu bằng tổng các khoản")
+        out.append(Finding("owner", f"Đợt thu hội phí #{bid} {text}.", unit_id, f"dues_batch:{bid}"))
+    return capped(out, "owner", "đợt thu hội phí") + orphans("dues", DB, "đợt thu hội phí")
 
 
 def scholarship_payments(seen: dict) -> list[Finding]:
@@ -267,6 +303,7 @@ CHECKS = [
     ("Bút toán hủy khớp bút toán bị hủy", reversals),
     ("Khoản đóng góp và phiếu thu", donations_money),
     ("Lần mổ heo và phiếu thu", piggy_openings),
+    ("Đợt thu hội phí và phiếu thu", dues_batches),
     ("Suất học bổng và phiếu chi", scholarship_payments),
     ("Tiền thưởng khen thưởng và phiếu chi", prize_payments),
     ("Chuyển quỹ thành cặp", transfers),

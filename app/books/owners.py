@@ -13,6 +13,8 @@ paid again), a voided piggy-bank count reopens its pig.
                   handed over, "thu khác") is the ledger's
                   own, voided by app.funds.services.reverse
     piggy_bank    PiggyBankOpening (ledger_entry_id)      app.piggybanks.services.void_opening
+    dues          DuesBatch (ledger_entry_id): one phiếu   app.members.dues.void_batch
+                  thu per batch of members' dues
     scholarship   Nomination (source_id)                  app.scholarships.payout.reverse_payment
     prize         Honoree ("each" mode) or Decision       app.commendations.prizes.reverse_prize
                   ("total" mode), see prizes.owner_of_entry
@@ -173,6 +175,7 @@ _DONATION = "app.donations.models:Donation"
 _OPENING = "app.piggybanks.models:PiggyBankOpening"
 _NOMINATION = "app.scholarships.models:Nomination"
 _HONOREE = "app.commendations.models:Honoree"
+_DUES_BATCH = "app.members.models:DuesBatch"
 
 _LEDGER_OWNERS = {
     "donation": Owner(
@@ -185,6 +188,11 @@ _LEDGER_OWNERS = {
         _by_pointer(_OPENING, "ledger_entry_id"), "app.piggybanks.services:void_opening",
         lambda e, r: r and _url("piggybanks.void_opening", opening_id=r.id), "donation.void",
         effect="lần mổ heo cũng bị hủy (heo chưa tái đàn trở lại “Đang nuôi” để đếm lại)"),
+    "dues": Owner(
+        "dues", LEDGER, "đợt thu hội phí", "Hủy đợt thu hội phí",
+        _by_pointer(_DUES_BATCH, "ledger_entry_id"), "app.members.dues:void_batch",
+        lambda e, r: r and _url("members.dues_void", batch_id=r.id), "dues.void",
+        effect="đợt thu hội phí cũng bị hủy (các hội viên trong đợt trở lại “chưa đóng” năm đó)"),
     "scholarship": Owner(
         "scholarship", LEDGER, "suất học bổng đã chi trả", "Hoàn chi học bổng",
         _by_source_id(_NOMINATION), "app.scholarships.payout:reverse_payment",

@@ -71,6 +71,23 @@ def piggy_bank(world):
                 opening.ledger_entry.fund)
 
 
+def dues(world):
+    """A batch of members' dues (app.members.dues): one phiếu thu owned by the batch."""
+    from app.members import dues as dues_services
+    from app.members.models import DuesBatch
+    from tests.factories_members import make_member
+
+    unit = world.branch
+    dues_services.save_setting(unit, enabled=True, amount=20_000, fund_id=None, share_up=0, lapsed_after=2,
+                               new_fund=True)
+    ids = [make_member(unit, commit=False).id for _ in range(3)]
+    batch = dues_services.collect(unit, year=2026, member_ids=ids, collected_on=DAY, collector="Người thu thử",
+                                  control_total=60_000)
+    db.session.commit()
+    return Case(batch.ledger_entry, batch, lambda: db.session.get(DuesBatch, batch.id).voided_at is None,
+                batch.ledger_entry.fund)
+
+
 def scholarship(world):
     from app.scholarships import payout, services
     from tests.factories_scholarships import make_category, make_nomination, make_pupil, make_round
@@ -151,7 +168,7 @@ def reversal(world):
     return Case(entry, case.entry, lambda: True, case.fund)
 
 
-LEDGER = {"donation": donation, "donation_direct": donation_direct, "piggy_bank": piggy_bank,
+LEDGER = {"donation": donation, "donation_direct": donation_direct, "piggy_bank": piggy_bank, "dues": dues,
           "scholarship": scholarship, "prize": prize, "prize_total": prize_total, "payment": payment,
           "transfer": transfer, "adjustment": adjustment, "reversal": reversal}
 

@@ -104,6 +104,8 @@ def _holds(record, entry) -> bool:
         return not record.voided and record.entry_id == entry.id
     if name == "PiggyBankOpening":
         return not record.voided and record.ledger_entry_id == entry.id
+    if name == "DuesBatch":
+        return not record.voided and record.ledger_entry_id == entry.id
     if name == "Nomination":
         return record.paid_entry_id == entry.id
     if name in ("Honoree", "Decision"):
