@@ -117,15 +117,19 @@ def _link_donors(commune, linked: list[tuple[int, str]]) -> None:
 
 
 def _populations(units: dict) -> None:
+    """Through the population page's service when it is there (app.members.counts), else rows audited here."""
     from app.audit.services import record
 
     from .models import UnitPopulation
 
-    saver = getattr(services, "set_population", None)
+    try:
+        from .counts import save_populations as saver
+    except ImportError:  # before the counts land
+        saver = None
     for key, years in POPULATIONS.items():
         for year, population in years.items():
             if saver is not None:
-                saver(units[key], year, population)
+                saver(units[key], year, {units[key].id: population})
                 continue
             row = UnitPopulation(unit_id=units[key].id, year=year, population=population)
             db.session.add(row)
