@@ -95,7 +95,7 @@ def main() -> int:
         s = province.SIZES
         board.add(f"Nạp dữ liệu tỉnh: {s['communes']} xã, {s['communes'] * s['branches_per_commune']} chi hội, "
                   f"{s['donations']:,} khoản quyên góp, {s['piggy_banks']:,} heo, {s['pupils']:,} học sinh, "
-                  f"{s['nominations']:,} đề cử, {s['honorees']:,} khen thưởng",
+                  f"{s['nominations']:,} đề cử, {s['honorees']:,} khen thưởng, {s['members']:,} hội viên",
                   f"{info['seconds']:.0f} s" + (" (đo khi nạp, dùng lại từ bộ nhớ đệm)" if cached else ""),
                   "< 180 s", info["seconds"] < 180)
         return url, info

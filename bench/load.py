@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.lib import ROOT, Scoreboard
+from bench.province_seed import YEAR
 from bench.server import Client, Gunicorn
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3" if os.environ.get("BENCH_QUICK") == "1" else "5"))
@@ -47,6 +48,19 @@ def pages(info: dict) -> list[Page]:
         Page("nominations", "Danh sách đề cử (đợt 10.000 đề cử)", f"/hoc-bong/{info['round_id']}", "list"),
         Page("honorees", "Danh sách khen thưởng (quyết định)", f"/khen-thuong/quyet-dinh/{info['decision_id']}",
              "list"),
+        # Issue 19: the province's 300,000 members, the lapsed list and the counts (the dashboard above
+        # opens with them; the year report too).
+        Page("members", "Hội viên toàn tỉnh, tìm không dấu (htmx)", f"/hoi-vien/?q={q('nguyen thi anh')}", "list",
+             True),
+        Page("members_filter", "Hội viên toàn tỉnh, lọc nghề và năm, trang 20",
+             f"/hoi-vien/?nghe=veteran&nam={YEAR}&trang=20", "list"),
+        Page("members_ended", "Hội viên đã ra hội năm nay (toàn tỉnh)",
+             f"/hoi-vien/?trang_thai=ra&ra_nam={YEAR}", "list"),
+        Page("lapsed", "Hội viên chưa đóng hội phí (toàn tỉnh)", "/hoi-vien/hoi-phi/chua-dong", "list"),
+        Page("lapsed_commune", "Hội viên chưa đóng hội phí (một xã)",
+             f"/hoi-vien/hoi-phi/chua-dong?don_vi={info['commune_id']}", "list"),
+        Page("year_report", "Báo cáo tổng kết năm (số liệu tổ chức)", f"/bao-cao/tong-ket?ky={YEAR}",
+             "report"),
     ]
 
 

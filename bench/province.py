@@ -6,9 +6,11 @@
     BENCH_QUICK=1 ...                             # a tenth of the size (a quick run of the whole bench)
 
 100 communes, 400 branches, 200,000 donations, 10,000 piggy banks each opened once, 30,000 pupils,
-20,000 nominations, 10,000 honorees. Every row goes through the same checks as the forms:
+20,000 nominations, 10,000 honorees, 300,000 members (issue 19; about 2 % left or died, and the
+branches of a tenth of the communes collect dues for two years). Every row goes through the same checks as the forms:
 record_donations_bulk / post_incomes_bulk (receipt numbers, ledger, audit), create_donors_bulk,
-bulk_create_pupils, bulk_nominate, issue_many, piggybanks.bulk.open_many, commendations from_text.
+bulk_create_pupils, bulk_nominate, issue_many, piggybanks.bulk.open_many, commendations from_text,
+members check_fields + bulk_create_members, end_membership, dues save_setting + collect.
 Only durability is relaxed while seeding (PRAGMA synchronous=OFF on the seeding connection).
 
 The SQLite file is cached in $BENCH_CACHE (default ~/.cache/skh-bench) under a name made from the
@@ -30,14 +32,15 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 SCALE = 0.1 if QUICK else 1.0
 SIZES = {k: int(v * SCALE) if k not in ("communes", "branches_per_commune") else v for k, v in {
     "communes": 100, "branches_per_commune": 4, "donations": 200_000, "donors": 20_000, "piggy_banks": 10_000,
-    "pupils": 30_000, "nominations": 20_000, "honorees": 10_000}.items()}
+    "pupils": 30_000, "nominations": 20_000, "honorees": 10_000, "members": 300_000}.items()}
 PASSWORD = "Bench-mark-2026"
 # Province users see the whole province (the heaviest lists); the commune treasurer enters donations.
 USERS = {"treasurer": "tinh_thuquy", "admin": "tinh_quantri", "commune": "xa_thuquy"}
 SEED_FILES = ["bench/province.py", "bench/province_seed.py", "bench/names.py", "migrations/versions",
               "app/donations/services.py", "app/donations/donor_services.py", "app/funds/services.py", "app/piggybanks/services.py",
               "app/piggybanks/bulk.py", "app/pupils/services.py", "app/scholarships/importing.py",
-              "app/commendations/bulk.py", "app/commendations/services.py", "app/audit/services.py"]
+              "app/commendations/bulk.py", "app/commendations/services.py", "app/audit/services.py",
+              "app/members/services.py", "app/members/dues.py"]
 
 
 def cache_dir() -> Path:
@@ -52,7 +55,7 @@ def seed_hash() -> str:
     h = hashlib.sha256(json.dumps(SIZES, sort_keys=True).encode())
     for name in SEED_FILES:
         p = ROOT / name
-        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
+        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p] if p.exists() else []:
             h.update(f.relative_to(ROOT).as_posix().encode())
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
@@ -114,6 +117,12 @@ def seed(app, rng: random.Random) -> dict:
         timer.mark("đề cử học bổng", n)
         info["decision_id"], n = s.honorees(rng, tree, SIZES)
         timer.mark("người được khen thưởng", n)
+        ids_of = s.members(rng, tree, SIZES)
+        timer.mark("hội viên", SIZES["members"])
+        n = s.dues(rng, tree, SIZES, ids_of)
+        timer.mark("hội phí hai năm (một phần mười số xã)", n)
+        n = s.end_members(rng, ids_of["ended"])
+        timer.mark("hội viên ra hội, từ trần", n)
         db.session.commit()
     info["seconds"] = timer.total
     info["stages"] = timer.stages

@@ -239,8 +239,95 @@ def counts() -> dict:
     from app.scholarships.models import Nomination
     from app.units.models import Unit
     from app.audit.models import AuditEntry
+    from app.members.models import DuesBatch, DuesPayment, Member
 
-    models = {"units": Unit, "donations": Donation, "ledger_entries": LedgerEntry, "piggy_banks": PiggyBank,
+    models = {"units": Unit, "members": Member, "dues_batches": DuesBatch, "dues_payments": DuesPayment, "donations": Donation, "ledger_entries": LedgerEntry, "piggy_banks": PiggyBank,
               "openings": PiggyBankOpening, "pupils": Pupil, "nominations": Nomination, "honorees": Honoree,
               "audit_entries": AuditEntry}
     return {k: db.session.scalar(select(func.count()).select_from(m)) for k, m in models.items()}
+
+
+# ---- members and dues (issue 19) --------------------------------------------------------------
+
+OCCUPATIONS = ["farmer", "farmer", "parent", "parent", "retired_teacher", "veteran", "worker", "business",
+               "retired_official", "teacher", "official", "other"]
+END_REASONS = {"left": "Chuyển đi nơi khác sinh sống", "deceased": "Từ trần vì tuổi cao"}
+
+
+def members(rng, tree: Tree, sizes) -> dict:
+    """Members spread over every branch (bulk_create_members, check_fields per row), about 2 % of
+    them ended (left or died) in YEAR - 1 or YEAR; returns {branch id: [member ids]}."""
+    from app.extensions import db
+    from app.members import services as member_services
+
+    per_branch = max(1, sizes["members"] // len(tree.branches))
+    ids_of, ended = {}, []
+    for i, b in enumerate(tree.branches):
+        rows = []
+        for _ in range(per_branch):
+            village = f"Ấp {rng.choice(VILLAGES)}"
+            born = rng.randint(1940, 2000)
+            rows.append(member_services.check_fields(
+                name=person_name(rng), birth_year=born, gender=rng.choice(("male", "female")), village=village,
+                address=f"{village}, {b.parent.name[len('Hội Khuyến học '):]}",
+                phone=f"09{rng.randrange(10**8):08d}" if rng.random() < .4 else "",
+                occupation=rng.choice(OCCUPATIONS),
+                joined_on=date(rng.randint(max(born + 18, 2005), YEAR - 1), rng.randint(1, 12), rng.randint(1, 28))))
+        ids = member_services.bulk_create_members(b, rows)
+        ids_of[b.id] = ids
+        ended += [mid for mid in ids if rng.random() < .02]
+        if i % 25 == 24:
+            db.session.commit()
+    db.session.commit()
+    ids_of["ended"] = ended
+    return ids_of
+
+
+def end_members(rng, ended: list[int]) -> int:
+    """Those chosen in members() leave or die (end_membership: its checks and audit per member)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.members import services as member_services
+    from app.members.models import Member
+
+    for k in range(0, len(ended), 1000):
+        for member in db.session.scalars(select(Member).where(Member.id.in_(ended[k:k + 1000]))):
+            status = "deceased" if member.id % 3 == 0 else "left"
+            year = YEAR - 1 if member.id % 2 else YEAR
+            on = max(member.joined_on + timedelta(days=1), date(year, rng.randint(1, 10), rng.randint(1, 28)))
+            member_services.end_membership(member, status=status, ended_on=on, reason=END_REASONS[status])
+        db.session.commit()
+    return len(ended)
+
+
+def dues(rng, tree: Tree, sizes, ids_of: dict) -> int:
+    """Dues for YEAR - 1 and YEAR in the branches of the first tenth of the communes (the others do
+    not collect): a setting per branch with its own operating fund, then three paper-list batches a
+    year (collect: one phiếu thu each). About 85 % paid the earlier year, 70 % this year, so the lapsed
+    list has members who paid neither."""
+    from app.extensions import db
+
+    try:
+        from app.members import dues as dues_services
+    except ModuleNotFoundError:  # before the dues services: members only
+        return 0
+    paying = tree.communes[:max(1, len(tree.communes) // 10)]
+    amount = 24_000
+    payments = 0
+    for c in paying:
+        for b in tree.branches_of[c.id]:
+            dues_services.save_setting(b, enabled=True, amount=amount, fund_id=None, share_up=6_000,
+                                       lapsed_after=1, new_fund=True)
+            members = ids_of[b.id]
+            for year, share in ((YEAR - 1, .85), (YEAR, .7)):
+                payers = [m for m in members if rng.random() < share]
+                for part in range(3):
+                    chunk = payers[part::3]
+                    if not chunk:
+                        continue
+                    dues_services.collect(b, year=year, member_ids=chunk, collected_on=date(year, 3 + part * 3, 15),
+                                          collector=WITNESSES[part], control_total=amount * len(chunk))
+                    payments += len(chunk)
+            db.session.commit()
+    return payments
