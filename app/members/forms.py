@@ -6,7 +6,7 @@ refusal is one Vietnamese message beside its field whether it came from a form o
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
+from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 
 from .models import DECEASED, GENDERS, LEFT, OCCUPATIONS

@@ -4,10 +4,13 @@ search box narrows the list (htmx with JavaScript, the Lọc button without)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browse, js, live, login_ok, make_commune, settled, unique  # noqa: F401
+from tests.browser import conftest as browser
+from tests.browser.conftest import login_ok, make_commune, settled, unique
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
+# The browser directory's fixtures (a live server per module, Chromium contexts, JavaScript on and off).
+live, browse, js = browser.live, browser.browse, browser.js
 
 PHONE = {"width": 360, "height": 740}
 NAMES = ["Tôn Nữ Thị Minh Khuê Hoàng Anh", "Nguyễn Văn Ân", "Lê Văn Ẩn", "Trần Thị Đào"]
