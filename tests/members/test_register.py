@@ -301,3 +301,12 @@ def test_export_xlsx_and_csv_hold_the_filtered_list(world, as_user):
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
     data = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))
     assert [r[2] for r in data[1:]] == ["Trần Thị Bình"]
+
+
+def test_edit_posted_without_some_boxes_keeps_their_values(world, as_user):
+    member = make_member(world.commune, "Nguyễn Văn An", birth_year=1955)
+    resp = as_user(world.users["clerk"]).post(f"/hoi-vien/{member.id}/sua",
+                                              data={"name": "Nguyễn Văn Ân", "joined_on": "2020-03-01"})
+    assert resp.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Member, member.id).birth_year == 1955

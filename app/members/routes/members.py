@@ -122,7 +122,9 @@ def detail(member_id):
 @login_required
 def edit(member_id):
     member = get_or_404(Member, member_id, "member.write")
-    form = MemberForm(data=services.current_fields(member))
+    start = services.current_fields(member)
+    start["birth_year"] = str(member.birth_year or "")  # a text box: a posted form without it keeps text
+    form = MemberForm(data=start)
     if form.validate_on_submit() and (answer := attempt(
             form, lambda: services.update_member(member, **_fields(form)),
             url=url_for(".detail", member_id=member.id), success="Đã lưu thay đổi.")):
