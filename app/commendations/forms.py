@@ -58,6 +58,7 @@ class HonoreeForm(BaseForm):
     # The pupil or donor record picked for this line (ids, checked by the service against the unit).
     pupil_id = HiddenField()
     donor_id = HiddenField()
+    member_id = HiddenField()  # a volunteer picked in the member register (issue 19)
     unlink = BooleanField("Bỏ liên kết với hồ sơ này")
 
     def link_ids(self) -> tuple[int | None, int | None]:
@@ -65,6 +66,10 @@ class HonoreeForm(BaseForm):
         if self.unlink.data:
             return None, None
         return _int(self.pupil_id.data), _int(self.donor_id.data)
+
+    def member_link(self) -> int | None:
+        """The member id as posted (None when unlinked or tampered with)."""
+        return None if self.unlink.data else _int(self.member_id.data)
 
 
 def _int(value) -> int | None:

@@ -19,7 +19,8 @@ from app.vn.text import fold
 from .models import Decision
 from .services import pupil_place
 
-KINDS = {"hoc-sinh": "Học sinh (sổ học sinh)", "nha-hao-tam": "Nhà hảo tâm (sổ nhà hảo tâm)"}
+KINDS = {"hoc-sinh": "Học sinh (sổ học sinh)", "nha-hao-tam": "Nhà hảo tâm (sổ nhà hảo tâm)",
+         "hoi-vien": "Hội viên (sổ hội viên)"}
 LIMIT = 20
 
 
@@ -27,7 +28,7 @@ LIMIT = 20
 class Picked:
     """A record a line is (or will be) linked to, with what it prefills."""
 
-    kind: str  # "hoc-sinh" | "nha-hao-tam"
+    kind: str  # "hoc-sinh" | "nha-hao-tam" | "hoi-vien"
     id: int
     name: str
     detail: str
@@ -51,6 +52,16 @@ def _donor(donor) -> Picked:
                    "place": donor.address[:200]})
 
 
+def _member(m) -> Picked:
+    """A member picked for a volunteer's line (issue 19): name, birth year and place from the register."""
+    from app.members.links import member_place
+
+    detail = " · ".join(x for x in (f"số thẻ {m.number}", str(m.birth_year or ""), member_place(m), m.unit.name) if x)
+    return Picked("hoi-vien", m.id, m.full_name, detail, url_for("members.detail", member_id=m.id),
+                  {"name": m.full_name, "kind": "volunteer", "collective": False,
+                   "birth_text": str(m.birth_year or ""), "place": member_place(m)})
+
+
 def search(d: Decision, kind: str, q: str) -> list[Picked]:
     """Standing pupils or donors of the decision's unit and below whose name contains `q`
     (without diacritics, any case), in Vietnamese name order; nothing for under two letters."""
@@ -58,6 +69,10 @@ def search(d: Decision, kind: str, q: str) -> list[Picked]:
         return []
     if kind == "nha-hao-tam":
         return [_donor(x) for x in db.session.scalars(donors_in_scope(d.unit, q).limit(LIMIT))]
+    if kind == "hoi-vien":
+        from app.members.links import member_search
+
+        return [_member(x) for x in member_search(d.unit, q, LIMIT)]
     return [_pupil(x) for x in db.session.scalars(pupil_query(d.unit, q=q).limit(LIMIT))]
 
 
@@ -70,18 +85,24 @@ def _record(d: Decision, model, ident):
 
 
 def from_args(d: Decision, args) -> Picked | None:
-    """The record named by ?hoc_sinh= or ?nha_hao_tam= (the "Chọn" buttons), or None."""
+    """The record named by ?hoc_sinh=, ?nha_hao_tam= or ?hoi_vien= (the "Chọn" buttons), or None."""
     if args.get("hoc_sinh"):
         return _pupil(_record(d, Pupil, args["hoc_sinh"]))
     if args.get("nha_hao_tam"):
         return _donor(_record(d, Donor, args["nha_hao_tam"]))
+    if args.get("hoi_vien"):
+        from app.members.models import Member
+
+        return _member(_record(d, Member, args["hoi_vien"]))
     return None
 
 
-def linked(d: Decision, pupil_id: int | None, donor_id: int | None) -> Picked | None:
+def linked(d: Decision, pupil_id: int | None, donor_id: int | None, member_id: int | None = None) -> Picked | None:
     """What a line is linked to, shown above its form. The ids may come back from a posted form,
     so a record outside the decision's unit is never described (the service refuses it anyway)."""
-    for model, ident, make in ((Pupil, pupil_id, _pupil), (Donor, donor_id, _donor)):
+    from app.members.models import Member
+
+    for model, ident, make in ((Pupil, pupil_id, _pupil), (Donor, donor_id, _donor), (Member, member_id, _member)):
         rec = db.session.get(model, ident) if ident else None
         if rec is not None and rec.unit.path.startswith(d.unit.path):
             return make(rec)
@@ -94,3 +115,4 @@ def fill(form, picked: Picked) -> None:
         form[key].data = value
     form.pupil_id.data = picked.id if picked.kind == "hoc-sinh" else ""
     form.donor_id.data = picked.id if picked.kind == "nha-hao-tam" else ""
+    form.member_id.data = picked.id if picked.kind == "hoi-vien" else ""

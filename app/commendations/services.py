@@ -236,6 +236,7 @@ class HonoreeData(_FromValues):
     note: str = ""
     pupil_id: int | None = None
     donor_id: int | None = None
+    member_id: int | None = None  # a volunteer who is a member (issue 19)
     assessment_id: int | None = None
     nomination_id: int | None = None
     goods_item: str = ""  # a prize in goods, handed out of the unit's stock at issue (AWARD-GOODS)
@@ -271,7 +272,7 @@ def _apply_honoree(h: Honoree, data: HonoreeData) -> None:
     h.amount, h.note = data.amount, clean(data.note or "")[:200]
     h.goods_item, h.goods_unit, h.goods_quantity = check_goods(data.goods_item, data.goods_unit,
                                                                data.goods_quantity, CommendationError)
-    h.pupil_id, h.donor_id = data.pupil_id, data.donor_id
+    h.pupil_id, h.donor_id, h.member_id = data.pupil_id, data.donor_id, data.member_id
     h.assessment_id, h.nomination_id = data.assessment_id, data.nomination_id
 
 
@@ -289,7 +290,10 @@ def _check_links(d: Decision, h: Honoree, data: HonoreeData) -> None:
     The link is what makes "already commended this year" work across decisions, so it must name
     the real person: the form only carries ids, and an id from another commune is refused.
     """
-    for model, attr, label in ((Pupil, "pupil_id", "Học sinh"), (Donor, "donor_id", "Nhà hảo tâm")):
+    from app.members.models import Member  # the member register is a later domain than this one
+
+    for model, attr, label in ((Pupil, "pupil_id", "Học sinh"), (Donor, "donor_id", "Nhà hảo tâm"),
+                               (Member, "member_id", "Hội viên")):
         new = getattr(data, attr)
         if new is None or new == getattr(h, attr):
             continue

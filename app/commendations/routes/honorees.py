@@ -30,7 +30,8 @@ def _line(form: HonoreeForm, keep: Honoree | None = None) -> services.HonoreeDat
     """The posted line for the service; a corrected line keeps the assessment or nomination it came from."""
     pupil_id, donor_id = form.link_ids()
     kept = {"assessment_id": keep.assessment_id, "nomination_id": keep.nomination_id} if keep is not None else {}
-    return services.HonoreeData.of(form.data, pupil_id=pupil_id, donor_id=donor_id, **kept)
+    return services.HonoreeData.of(form.data, pupil_id=pupil_id, donor_id=donor_id, member_id=form.member_link(),
+                                   **kept)
 
 
 def _form(d: Decision, form: HonoreeForm) -> HonoreeForm:
@@ -44,7 +45,8 @@ def _form(d: Decision, form: HonoreeForm) -> HonoreeForm:
 def _form_page(form, d: Decision, title: str, action: str, honoree: Honoree | None = None):
     pupil_id, donor_id = form.link_ids()
     return form_page("commendations/honoree_form.html", "commendations/_honoree_form.html", form, d=d,
-                     title=title, action=action, honoree=honoree, linked=pickers.linked(d, pupil_id, donor_id),
+                     title=title, action=action, honoree=honoree,
+                     linked=pickers.linked(d, pupil_id, donor_id, form.member_link()),
                      pick_kinds=pickers.KINDS, stock_items=stock_items(d.unit))
 
 
