@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from app.core.authz import authorize
 from app.core.clock import today
 from app.core.views import render
+from app.members import counts
 from app.reports import charts, periods
 from app.reports.links import Links
 from app.scholarships.awards import NO_CIRCUMSTANCE
@@ -24,8 +25,10 @@ def index():
     period = periods.parse(request.args.get("ky"), now) if request.args.get("ky") else None
     dash = panels.build(current_user.unit, now, period)
     links = Links(dash.period)
+    # The organisation counts open the page (issue 19): this calendar year against the last.
+    org = counts.organisation(current_user.unit, now.year)
     return render("dashboard/index.html", partial="dashboard/_panels.html", unit=current_user.unit, dash=dash,
-                  links=links, lsy=Links(dash.school), lcy=Links(dash.calendar), charts=_charts(dash, links),
+                  links=links, org=org, lsy=Links(dash.school), lcy=Links(dash.calendar), charts=_charts(dash, links),
                   today=now)
 
 

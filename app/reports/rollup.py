@@ -241,6 +241,9 @@ class RollupRow:
     summary: Summary
     own: bool  # the unit's own (direct) figures, not a child's subtree
     has_children: bool
+    # Issue 19: the own row carries the unit's Organisation (app.members.counts: members per child
+    # with a total, for the roll-up page), joined outside the cached facts.
+    organisation: object = None
 
 
 def rows_under(facts: Facts, uid: int, own: dict[int, Summary], total: dict[int, Summary]) -> list[RollupRow]:

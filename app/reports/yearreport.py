@@ -4,10 +4,12 @@ Both are built from the same cached facts (app.reports.compose.get_facts) of the
 so the year report's per-branch table and the roll-up page show the same numbers, and drilling
 down to a branch shows what that branch's own report shows.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.commendations.models import HONOREE_KINDS
 from app.core.clock import today
+from app.members import counts
+from app.members.counts import Organisation
 from app.pupils.models import CIRCUMSTANCES, SCHOOL_LEVELS
 from app.units.models import Unit
 from app.vn.dates import short_date
@@ -88,6 +90,9 @@ class YearReport:
     clauses: list[str] = field(default_factory=list)
     paragraph: str = ""
     balance_sentence: str = ""
+    # Issue 19: the counts the report opens with (app.members.counts), joined after the cache.
+    organisation: Organisation | None = None
+    org_sentences: list[str] = field(default_factory=list)
 
     @property
     def branch_rows(self) -> list[RollupRow]:
@@ -129,8 +134,18 @@ def _overlaps(c: CampaignInfo, period: Period) -> bool:
 
 
 def build(unit: Unit, period: Period) -> YearReport:
-    """The year report of `unit` for `period`, cached (see app.reports.cache for the rule)."""
-    return cached("year", unit.id, (period, today()), lambda: _build(unit, period))
+    """The year report of `unit` for `period`, cached (see app.reports.cache for the rule), opened by
+    the organisation counts of the year whose 31 December the period holds (their own cache: a
+    decision issued above the unit changes them)."""
+    rep = cached("year", unit.id, (period, today()), lambda: _build(unit, period))
+    org = counts.organisation(unit, period.year)
+    return replace(rep, organisation=org, org_sentences=sentences.organisation_sentences(org),
+                   rows=with_organisation(rep.rows, org))
+
+
+def with_organisation(rows: list[RollupRow], org: Organisation) -> list[RollupRow]:
+    """The roll-up rows with `org` on the own row (a copy: the cached rows are left alone)."""
+    return [replace(r, organisation=org) if r.own else r for r in rows]
 
 
 def _build(unit: Unit, period: Period) -> YearReport:
@@ -224,8 +239,10 @@ def fund_rows(facts: Facts, period: Period) -> list[FundRow]:
 
 
 def rollup_page(unit: Unit, period: Period) -> tuple[Facts, list[RollupRow], Summary]:
-    """The roll-up of one unit: its own row, one row per child (whole subtree), and the total."""
-    return cached("rollup", unit.id, (period,), lambda: _rollup_page(unit, period))
+    """The roll-up of one unit: its own row, one row per child (whole subtree), and the total; the
+    own row carries the organisation counts of the period's year (members per child, total)."""
+    facts, rows, total = cached("rollup", unit.id, (period,), lambda: _rollup_page(unit, period))
+    return facts, with_organisation(rows, counts.organisation(unit, period.year)), total
 
 
 def _rollup_page(unit: Unit, period: Period) -> tuple[Facts, list[RollupRow], Summary]:
