@@ -96,18 +96,20 @@ def test_settings_page_creates_the_operating_fund_and_keeps_input_on_error(world
     assert not s.fund.is_default
 
 
-def test_a_clerk_reads_the_settings_but_may_not_change_them(world, as_user):
+def test_a_clerk_may_not_open_or_change_the_settings_and_is_told_who_may(world, as_user):
     client = as_user(world.users["clerk"])
     url = f"/hoi-vien/hoi-phi/cai-dat?don_vi={world.branch.id}"
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 403
     assert client.post(url, data={"enabled": "y", "amount": "1000", "lapsed_after": "2"}).status_code == 403
+    page = client.get(f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}").get_data(as_text=True)
+    assert "chưa thu hội phí" in page and "/hoi-vien/hoi-phi/cai-dat" not in page
 
 
 # ---- batches ---------------------------------------------------------------------------------
 
 def test_a_unit_without_dues_says_so_with_a_link_to_its_settings(world, as_user):
     make_member(world.branch, "Nguyễn Thị Lan")
-    client = as_user(world.users["clerk"])
+    client = as_user(world.users["treasurer"])
     page = client.get(f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}").get_data(as_text=True)
     assert "chưa thu hội phí" in page and f"/hoi-vien/hoi-phi/cai-dat?don_vi={world.branch.id}" in page
     assert "Nguyễn Thị Lan" not in page

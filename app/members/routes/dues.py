@@ -71,9 +71,9 @@ def dues_index():
 @bp.route("/hoi-phi/cai-dat", methods=["GET", "POST"])
 @login_required
 def dues_settings():
-    """A unit's dues settings (?don_vi=): GET for every reader, POST needs dues.manage."""
+    """A unit's dues settings (?don_vi=), dues.manage (the index shows every unit's figures to readers)."""
     unit = _unit_arg(request.form if request.method == "POST" and "don_vi" in request.form else None)
-    authorize("dues.manage" if request.method == "POST" else "view", unit)
+    authorize("dues.manage", unit)
     setting = dues.setting_of(unit)
     funds_ = dues.operating_funds(unit)
     form = SettingForm(obj=setting) if setting else SettingForm()
@@ -231,25 +231,23 @@ def dues_lapsed_export():
 def dues_remit():
     """Passing up (?nam=): per unit of the user's subtree, paid × share − remitted = owed; POST remits
     one unit's owed amount for the year as a fund transfer to the parent's dues fund."""
+    authorize("dues.remit")
     year = _year_arg(request.form if request.method == "POST" else None)
     form = RemitForm()
     if request.method == "GET":
         form.remitted_on.data = today()
-    unit = None
-    if request.method == "POST":
-        unit = get_or_404(Unit, form.unit_id.data or 0, "dues.remit")
-        if form.validate_on_submit():
-            answer = attempt(form, lambda: passing_up.remit(unit, form.year.data, remitted_on=form.remitted_on.data),
-                             once=True, url=lambda r: url_for(".dues_remit", nam=r.year),
-                             success=lambda r: f"Đã nộp cấp trên {format_vnd(r.amount)} hội phí năm {r.year} "
-                                               f"của {r.unit.name}.")
-            if answer:
-                return answer
-    else:
-        authorize("view")
+    if request.method == "POST" and form.validate_on_submit():
+        unit = get_or_404(Unit, form.unit_id.data, "dues.remit")
+        answer = attempt(form, lambda: passing_up.remit(unit, form.year.data, remitted_on=form.remitted_on.data),
+                         once=True, url=lambda r: url_for(".dues_remit", nam=r.year),
+                         success=lambda r: f"Đã nộp cấp trên {format_vnd(r.amount)} hội phí năm {r.year} "
+                                           f"của {r.unit.name}.")
+        if answer:
+            return answer
     rows = passing_up.positions(scope_unit_ids(current_user.unit), year)
     return render("members/dues_remit.html", partial="members/_dues_remit.html",
-                  status=422 if request.method == "POST" else 200, form=form, year=year, rows=rows, failed=unit,
+                  status=422 if request.method == "POST" else 200, form=form, year=year, rows=rows,
+                  failed=request.method == "POST",
                   new_idem_key=idempotency.new_key)
 
 
