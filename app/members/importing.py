@@ -336,19 +336,22 @@ def check_staged(unit: Unit, dumped: list[dict]) -> tuple[list[Row], bool]:
         return rows, any(not r.ok for r in rows)
 
 
-def confirm_import(unit: Unit, rows: list[Row], progress_key: str, key: str = "", url: str = "") -> tuple:
+def confirm_import(unit: Unit, rows: list[Row], progress_key: str, key: str = "", url: str = "",
+                   lines: list[int] | None = None) -> tuple:
     """Write the new members of checked rows (every row ok; rows already in the register left out).
 
     In batches, each one bulk_create_members call (one counter update, one insert, one audit
-    entry per member); confirming the same upload again continues from the next unwritten row.
-    Returns (Written, counts)."""
+    entry per member); confirming the same upload again continues from the next unwritten row, with
+    `lines`: the lines the first batch set out to write (kept in the progress's state), since the
+    members written so far would now match themselves in the register. Returns (Written, counts)."""
     if any(not r.ok for r in rows):
         raise ImportError_("Tệp còn dòng có lỗi: chưa ghi gì. Hãy sửa tệp rồi tải lên lại.")
-    fresh = [r for r in rows if r.new]
+    fresh = [r for r in rows if r.line in set(lines)] if lines is not None else [r for r in rows if r.new]
     if not fresh:
         raise ImportError_("Không có hội viên mới nào để thêm.")
 
     def write(start: int, stop: int, state: dict) -> None:
+        state.setdefault("lines", [r.line for r in fresh])
         batch = []
         for r in fresh[start:stop]:
             fields = services.check_fields(**r.values)

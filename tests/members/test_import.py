@@ -237,3 +237,36 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(world, as_user,
     resp = upload(as_user(world.users["clerk"]), data)
     assert resp.status_code == 422 and "Tệp quá lớn" in resp.get_data(as_text=True)
     assert opened == [] and count() == 0
+
+
+def test_a_failed_batch_keeps_the_earlier_ones_and_confirming_again_adds_exactly_the_rest(
+        app, world, as_user, monkeypatch):
+    from app.members import services
+
+    app.config.update(IMPORT_BATCH_ROWS=2, IMPORT_BATCH_PAUSE=0)
+    make_member(world.commune, "Lê Văn Cũ", birth_year=1958)  # in the register: left out, before and after
+    names = [f"Trần Thị Lô {chr(65 + i)}" for i in range(5)]
+    client = as_user(world.users["clerk"])
+    page = upload(client, book([line(n) for n in names] + [line("Lê Văn Cũ")])).get_data(as_text=True)
+    fields = confirm_fields(page)
+    real, calls = services.bulk_create_members, []
+
+    def second_fails(*args, **kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise services.MemberError("Sự cố giả lập.", "number")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(services, "bulk_create_members", second_fails)
+    resp = client.post(f"{URL}/xac-nhan", data=fields)
+    assert resp.status_code == 422 and "Đã ghi 2/5 hội viên mới" in resp.get_data(as_text=True)
+    assert count() == 3
+    monkeypatch.setattr(services, "bulk_create_members", real)
+    resp = client.post(f"{URL}/xac-nhan", data=fields, htmx=True)  # the same upload, with htmx
+    assert resp.status_code == 200 and resp.headers["HX-Redirect"].startswith("/hoi-vien/")
+    assert count() == 6
+    assert sorted(db.session.scalars(select(Member.ten).where(Member.ho == "Trần"))) == sorted(
+        n.rsplit(" ", 1)[1] for n in names)
+    assert len(set(db.session.scalars(select(Member.number)))) == 6
+    client.post(f"{URL}/xac-nhan", data=fields)  # a third click: nothing new
+    assert count() == 6

@@ -4,6 +4,8 @@ confirm. The list goes to the user's unit or a unit below it (a chi hội), chos
 All or nothing: a file with a row in error is shown but cannot be confirmed (correct the file,
 upload it again); rows already in the register are left out. See app.members.importing.
 """
+import json
+
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
@@ -123,14 +125,21 @@ def import_confirm():
         flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
         return go(url_for(".import_start"))
     unit = get_or_404(Unit, staged["unit_id"], "member.write")
-    if (checked := attempt(form, lambda: importing.check_staged(unit, staged["rows"]))) is None:
-        return _preview_again([], unit, refusal_text(form), token)
-    rows, refused = checked
-    if refused:  # a row the register now refuses (a member or a number added since): write nothing
-        return _preview_again(rows, unit, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.", token)
     progress_key = imports.progress_key(STAGE, token)
+    progress = imports.progress_of(progress_key)
+    lines = None
+    if progress is not None and progress.done:  # going on after a stop: the lines the first batch set out to write
+        rows, lines = importing.load_rows(staged["rows"]), json.loads(progress.state or "{}").get("lines")
+    elif (checked := attempt(form, lambda: importing.check_staged(unit, staged["rows"]))) is None:
+        return _preview_again([], unit, refusal_text(form), token)
+    else:
+        rows, refused = checked
+        if refused:  # a row the register now refuses (a member or a number added since): write nothing
+            return _preview_again(rows, unit, "Có dòng không còn hợp lệ (xem cột “Kết quả kiểm tra”); chưa ghi gì.",
+                                  token)
     back = _register_url(unit)
-    written = attempt(form, lambda: importing.confirm_import(unit, rows, progress_key, form.idem_key.data, back))
+    written = attempt(form, lambda: importing.confirm_import(unit, rows, progress_key, form.idem_key.data, back,
+                                                             lines))
     if written is None:
         progress = imports.progress_of(progress_key)
         if progress is not None and progress.done:  # the batches before stay written: same upload, go on
