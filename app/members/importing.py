@@ -37,7 +37,7 @@ FIELDS = ["number", "name", "birth_year", "gender", "address", "village", "phone
 ALIASES = {"Số hội viên": "number", "Số thẻ hội viên": "number", "Mã thẻ": "number", "Họ tên": "name",
            "Tên hội viên": "name", "Ngày sinh": "birth_year", "Năm sinh (hoặc ngày sinh)": "birth_year",
            "Giới": "gender", "Thôn": "village", "Tổ": "village", "Thôn, ấp": "village", "Ấp": "village",
-           "Tổ dân phố": "village", "Số điện thoại": "phone", "SĐT": "phone", "Điện thoại liên hệ": "phone",
+           "Tổ dân phố": "village", "Thôn, tổ dân phố": "village", "Số điện thoại": "phone", "SĐT": "phone", "Điện thoại liên hệ": "phone",
            "Nghề nghiệp, đối tượng": "occupation", "Đối tượng": "occupation", "Nhóm nghề nghiệp": "occupation",
            "Ngày gia nhập": "joined_on", "Ngày vào Hội": "joined_on", "Ngày kết nạp": "joined_on"}
 COLUMNS = dict(zip(HEADERS, FIELDS)) | ALIASES

@@ -270,3 +270,15 @@ def test_a_failed_batch_keeps_the_earlier_ones_and_confirming_again_adds_exactly
     assert len(set(db.session.scalars(select(Member.number)))) == 6
     client.post(f"{URL}/xac-nhan", data=fields)  # a third click: nothing new
     assert count() == 6
+
+
+def test_the_registers_own_export_reads_back_and_every_row_is_already_there(world, as_user):
+    make_member(world.commune, "Lê Văn Cường", birth_year=1955, village="Ấp Tân Lộc", phone="0912345678")
+    make_member(world.branch, "Phạm Thị Hoa", birth_year=1960)
+    client = as_user(world.users["clerk"])
+    exported = client.get("/hoi-vien/xuat.xlsx?trang_thai=tat-ca")
+    assert exported.status_code == 200
+    page = upload(client, exported.data).get_data(as_text=True)
+    rows = row_cells(page)
+    assert "Đã có trong sổ: Lê Văn Cường" in page and "Đã có trong sổ: Phạm Thị Hoa" in page
+    assert len(rows) == 2 and "Ấp Tân Lộc" in page and 'id="import-confirm"' not in page

@@ -62,7 +62,7 @@ def _upload_form() -> ImportForm:
 def _parse(form: ImportForm, unit: Unit):
     """The upload read (bounded: a file over the limit is refused before it is opened) and checked."""
     sheet = read_upload(request.files.get("file"), max_rows=importing.MAX_ROWS, max_bytes=_max_bytes(),
-                        columns=len(importing.HEADERS) + 8)
+                        columns=len(importing.COLUMNS))  # as wide as every header known: an export reads back
     return importing.parse_rows(unit, sheet)
 
 
