@@ -305,7 +305,8 @@ def fingerprint(params) -> dict:
     units = {m.unit_id for m in members} | {association_of(m.unit).id for m in members}
     shas = db.session.execute(select(logos.CertificateLogo.unit_id, logos.CertificateLogo.sha256)
                               .where(logos.CertificateLogo.unit_id.in_(units))).all()
-    return {"cards": [[m.id, m.full_name, m.number, m.unit_id, m.unit.name] for m in members],
+    return {"cards": [[m.id, m.full_name, m.number, m.unit_id, m.unit.name, association_of(m.unit).name]
+                      for m in members],
             "logos": sorted(list(r) for r in shas)}
 
 
