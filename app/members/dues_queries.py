@@ -11,11 +11,14 @@ first standing batch's year). The years owed are every unpaid year from the late
 joining year and the unit's first dues year, through Y; the amount owed is those years × the
 unit's amount.
 """
+from array import array
+
 from sqlalchemy import and_, case, exists, func, select
 
 from app.core.authz import scope_filter
-from app.core.paging import paginate_ids
+from app.core.paging import Page, paginate_ids
 from app.extensions import db
+from app.reports import cache
 
 from .models import ACTIVE, DuesBatch, DuesPayment, DuesSetting, Member
 
@@ -55,14 +58,20 @@ def roll_query(root):
 
 
 def grid_page(root, year: int, page: int, per_page: int):
-    """(page of members, {member_id: years paid among the grid's}, years)."""
+    """(page of members, {member_id: years paid among the grid's}, years): ids-first paging, a top-N
+    sort of the subtree's names (a province's first page ~75 ms on SQLite)."""
     years = grid_years(year)
     pagination = paginate_ids(roll_query(root), Member, page, per_page)
     return pagination, paid_years([m.id for m in pagination.items], years), years
 
 
 def grid_counts(root, year: int) -> tuple[int, dict[int, int]]:
-    """(active members in the subtree, {year: how many of them paid it}) for the grid's count line."""
+    """(active members in the subtree, {year: how many of them paid it}) for the grid's count line,
+    cached per data version (a province's count is a pass over its members)."""
+    return cache.cached("members.dues_grid", root.id, (year,), lambda: _grid_counts(root, year))
+
+
+def _grid_counts(root, year: int) -> tuple[int, dict[int, int]]:
     years = grid_years(year)
     total = db.session.scalar(select(func.count()).select_from(Member)
                               .where(scope_filter(Member.unit_id, root), Member.status == ACTIVE)) or 0
@@ -98,19 +107,43 @@ def lapsed_query(root, year: int):
             .where(cond).order_by(Member.name_key, Member.id))
 
 
-def lapsed_totals(root, year: int) -> tuple[int, int]:
-    """(lapsed members, total owed in đồng) over the whole list, in one aggregate query."""
-    first, joined, cond = _lapsed_parts(root, year)
+def _owed_expr(first, joined, year: int):
+    """Đồng a lapsed member owes: unpaid years since max(joining year, the unit's first dues year) × amount."""
     since = case((joined > first.c.first, joined), else_=first.c.first)
     p = DuesPayment
     paid_since = (select(func.count()).where(p.member_id == Member.id, p.voided == False,  # noqa: E712
                                              p.year >= since, p.year <= year).scalar_subquery())
-    owed = (year - since + 1 - paid_since) * DuesSetting.amount
-    n, total = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(owed), 0)).select_from(Member)
-        .join(DuesSetting, and_(DuesSetting.unit_id == Member.unit_id, DuesSetting.enabled.is_(True)))
-        .join(first, first.c.unit_id == Member.unit_id).where(cond)).one()
-    return int(n or 0), int(total or 0)
+    return (year - since + 1 - paid_since) * DuesSetting.amount
+
+
+def _settings_key(root) -> tuple:
+    """The dues settings of root's subtree, as a cache key part: settings are not counted records (a
+    change bumps no data version), so a saved setting (updated_at) must change the key itself."""
+    n, newest = db.session.execute(select(func.count(), func.max(DuesSetting.updated_at))
+                                   .where(scope_filter(DuesSetting.unit_id, root))).one()
+    return int(n or 0), newest.isoformat() if newest else ""
+
+
+def lapsed_index(root, year: int) -> tuple[array, int]:
+    """(the lapsed members' ids in list order, the total owed), one SQL pass, cached per data version
+    (app.reports.cache: a member, a batch or a voided payment of the subtree bumps it) and settings:
+    a province's page and its count then cost a slice, not a pass over 300,000 members."""
+    def compute():
+        first, joined, cond = _lapsed_parts(root, year)
+        rows = db.session.execute(
+            select(Member.id, _owed_expr(first, joined, year))
+            .join(DuesSetting, and_(DuesSetting.unit_id == Member.unit_id, DuesSetting.enabled.is_(True)))
+            .join(first, first.c.unit_id == Member.unit_id)
+            .where(cond).order_by(Member.name_key, Member.id)).all()
+        return array("i", (r[0] for r in rows)), sum(int(r[1] or 0) for r in rows)
+
+    return cache.cached("members.dues_lapsed", root.id, (year, _settings_key(root)), compute)
+
+
+def lapsed_totals(root, year: int) -> tuple[int, int]:
+    """(lapsed members, total owed in đồng) over the whole list."""
+    ids, owed = lapsed_index(root, year)
+    return len(ids), owed
 
 
 def owed_rows(members, year: int) -> list[dict]:
@@ -131,19 +164,24 @@ def owed_rows(members, year: int) -> list[dict]:
     return rows
 
 
+def _load(ids) -> list[Member]:
+    by_id = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(list(ids))))} if ids else {}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def lapsed_page(root, year: int, page: int, per_page: int):
-    pagination = paginate_ids(lapsed_query(root, year), Member, page, per_page)
-    return pagination, owed_rows(pagination.items, year)
+    ids, _ = lapsed_index(root, year)
+    start = (page - 1) * per_page
+    members = _load(list(ids[start:start + per_page]))
+    return Page(members, page, per_page, len(ids)), owed_rows(members, year)
 
 
 def lapsed_export_rows(root, year: int, chunk: int = 2000):
     """Every lapsed member with years owed, read in chunks of ids (an export of a whole province)."""
-    ids = list(db.session.scalars(lapsed_query(root, year).with_only_columns(Member.id)))
+    ids, _ = lapsed_index(root, year)
     n = 0
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
-        by_id = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(part)))}
-        for row in owed_rows([by_id[i] for i in part], year):
+        for row in owed_rows(_load(list(ids[start:start + chunk])), year):
             n += 1
             yield n, row
 
@@ -153,9 +191,8 @@ def grid_export_rows(root, year: int, chunk: int = 2000):
     ids = list(db.session.scalars(roll_query(root).with_only_columns(Member.id)))
     n = 0
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
-        by_id = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(part)))}
-        paid = paid_years(part, years)
-        for i in part:
+        members = _load(ids[start:start + chunk])
+        paid = paid_years([m.id for m in members], years)
+        for m in members:
             n += 1
-            yield n, by_id[i], [y in paid[i] for y in years]
+            yield n, m, [y in paid[m.id] for y in years]

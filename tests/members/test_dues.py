@@ -398,3 +398,22 @@ def test_the_demo_seeds_settings_two_years_lapsed_members_and_a_remittance(app):
     assert dues_queries.lapsed_totals(commune, 2026)[0] > 0
     assert _count(DuesRemittance) == 1
     assert checks_owners.dues_batches({}) == []
+
+
+def test_the_lapsed_list_follows_a_changed_setting_and_a_new_batch_at_once(world):
+    """The list is cached per data version: a saved setting and a batch must both show on the next read."""
+    _collecting(world.branch, lapsed_after=2)
+    m = make_member(world.branch, "Võ Văn Lâu", joined_on=date(2018, 1, 5))
+    other = make_member(world.branch, "Đỗ Thị Mai", joined_on=date(2018, 1, 5))
+    _batch(world.branch, [other], year=2024, day=date(2024, 3, 1))
+    _batch(world.branch, [m], year=2024, day=date(2024, 3, 1))
+    assert dues_queries.lapsed_totals(world.commune, 2026)[0] == 2
+    s = dues.setting_of(world.branch)
+    dues.save_setting(world.branch, enabled=True, amount=AMOUNT, fund_id=s.fund_id, share_up=SHARE, lapsed_after=3)
+    db.session.commit()
+    assert dues_queries.lapsed_totals(world.commune, 2026)[0] == 0  # 2024 was paid: not 3 years unpaid
+    dues.save_setting(world.branch, enabled=True, amount=AMOUNT, fund_id=s.fund_id, share_up=SHARE, lapsed_after=2)
+    db.session.commit()
+    assert dues_queries.lapsed_totals(world.commune, 2026)[0] == 2
+    _batch(world.branch, [m], year=2026)
+    assert dues_queries.lapsed_totals(world.commune, 2026) == (1, 2 * AMOUNT)
