@@ -4,11 +4,14 @@ a changed year shows in the preview (htmx swap, or the page reloaded by "Xem tr∆
 print form."""
 import pytest
 
-from tests.browser.conftest import browse, js, live, login_ok, path_of, settled, unique  # noqa: F401 (fixtures)
+from tests.browser import conftest as browser
+from tests.browser.conftest import login_ok, path_of, settled, unique
 from tests.browser.phone_crawl import MEASURE
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
+# The browser tests' fixtures (their conftest serves tests/browser only).
+browse, js, live = browser.browse, browser.js, browser.live
 PHONE = {"viewport": {"width": 360, "height": 740}}
 
 
