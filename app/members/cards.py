@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.commendations import logos
 from app.core.refusal import Refusal
@@ -247,10 +247,20 @@ def _in_order(members) -> list[Member]:
 
 
 def all_active(root: Unit) -> list[Member]:
-    """Every active member of `root` and the units below it."""
+    """Every active member of `root` and the units below it; CardError past MAX_CARDS, counted before
+    any row is read (a province's 300,000 members are never loaded to be refused)."""
     from .queries import member_query
 
-    return _in_order(db.session.scalars(member_query(root, status=ACTIVE)).all())
+    query = member_query(root, status=ACTIVE)
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if count > MAX_CARDS:
+        raise CardError(f"Mỗi lần in tối đa {_dots(MAX_CARDS)} thẻ; đơn vị này có {_dots(count)} hội viên "
+                        "đang sinh hoạt. Hãy chọn từng chi hội.", "don_vi")
+    return _in_order(db.session.scalars(query).all())
+
+
+def _dots(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def picked(root: Unit, ids: list[int]) -> list[Member] | None:
@@ -276,9 +286,8 @@ def selection(root: Unit, ids: list[int] | None) -> list[Member] | None:
         return None
     if not members:
         raise CardError("Đơn vị này chưa có hội viên đang sinh hoạt để in thẻ.", "don_vi")
-    if len(members) > MAX_CARDS:
-        raise CardError(f"Mỗi lần in tối đa {MAX_CARDS:,} thẻ; đơn vị này có {len(members):,} hội viên. "
-                        "Hãy chọn từng chi hội.".replace(",", "."), "don_vi")
+    if len(members) > MAX_CARDS:  # ticked ones (all_active refuses before reading)
+        raise CardError(f"Mỗi lần in tối đa {_dots(MAX_CARDS)} thẻ; đã chọn {_dots(len(members))} hội viên.", "id")
     return members
 
 

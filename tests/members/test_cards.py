@@ -195,3 +195,13 @@ def test_one_members_card_is_a_one_page_inline_pdf_and_a_member_who_left_gets_no
     gone = clerk.get(_card(m.id))
     assert gone.status_code == 303 and gone.headers["Location"].endswith(f"/hoi-vien/{m.id}")
     assert clerk.get(f"{_card(m.id)}?nam=1999").status_code == 404
+
+
+def test_too_many_cards_at_once_are_refused_before_any_is_read(clerk, world, monkeypatch):
+    make_members(world.branch, 4)
+    monkeypatch.setattr(cards, "MAX_CARDS", 3)
+    resp = clerk.get(URL)
+    assert resp.status_code == 422 and "Mỗi lần in tối đa 3 thẻ; đơn vị này có 4 hội viên" in resp.get_data(as_text=True)
+    assert clerk.post(PRINT, data={"don_vi": world.commune.id, "nam": 2026}).status_code == 422
+    monkeypatch.setattr(cards, "MAX_CARDS", 4)
+    assert clerk.get(URL).status_code == 200  # control: at the limit it prints

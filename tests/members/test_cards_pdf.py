@@ -175,8 +175,10 @@ def test_200_cards_render_in_twenty_pages_and_the_time_is_printed(app, world, tm
     members = cards.all_active(world.branch)
     with app.test_request_context():
         cards.cards_pdf(members[:10], 2026)  # warm: fonts, templates, the papers' key
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         pdf = cards.cards_pdf(members, 2026)
-        seconds = time.perf_counter() - start
-    print(f"\n200 member cards: {seconds:.2f} s, {pages(pdf, tmp_path)} pages, {len(pdf) / 1024:.0f} KiB")
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    # CPU time beside the wall clock: the machines are shared, and a busy one stretches only the latter.
+    print(f"\n200 member cards: {seconds:.2f} s ({cpu:.2f} s CPU), {pages(pdf, tmp_path)} pages, "
+          f"{len(pdf) / 1024:.0f} KiB")
     assert pages(pdf, tmp_path) == 20
