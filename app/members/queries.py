@@ -4,8 +4,9 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 
 from app.core.authz import scope_filter
-from app.core.paging import Page, paginate_ids
+from app.core.paging import Page, count_of
 from app.extensions import db
+from app.reports import cache
 from app.units.models import Unit
 from app.vn.names import word_key
 from app.vn.text import fold
@@ -31,7 +32,7 @@ def _in_year(column, year: int):
 def member_query(root: Unit, *, q: str = "", status: str = ACTIVE, village: str = "", occupation: str = "",
                  joined_in: int | None = None, ended_in: int | None = None, on_roll_in: int | None = None,
                  unit_ids=None):
-    """Members of `root` and its subtree, in Vietnamese name order (tên, tên đệm, họ), then number.
+    """Members of `root` and its subtree, in Vietnamese name order (tên, tên đệm, họ).
 
     `q` is searched without diacritics on the folded name ("nguyen van an" finds "Nguyễn Văn An"),
     on the phone's digits when it is mostly digits, and as a member number when it is one.
@@ -62,12 +63,27 @@ def member_query(root: Unit, *, q: str = "", status: str = ACTIVE, village: str 
         stmt = stmt.where(_in_year(Member.joined_on, joined_in))
     if ended_in is not None:
         stmt = stmt.where(_in_year(Member.ended_on, ended_in))
-    return stmt.order_by(Member.name_key, Member.number, Member.id)
+    # name_key then id: exactly the order of ix_member_list, which a province's list walks and stops.
+    return stmt.order_by(Member.name_key, Member.id)
+
+
+def member_count(root: Unit, **filters) -> int:
+    """How many members member_query(root, **filters) holds, kept in the reports cache: counting a
+    province's 300,000 members read the whole index on every page. The entry is keyed on root's data
+    version (app.reports.cache), which every member written under root bumps (Member is counted)."""
+    key = tuple(sorted((k, fold(v) if isinstance(v, str) else str(v)) for k, v in filters.items()))
+    return cache.cached("members.count", root.id, key,
+                        lambda: count_of(member_query(root, **filters).with_only_columns(Member.id)))
 
 
 def member_page(root: Unit, page: int = 1, per_page: int = 50, **filters) -> Page:
-    """One page of member_query(): the page's ids, the count, then only those rows."""
-    return paginate_ids(member_query(root, **filters), Member, page, per_page)
+    """One page of member_query(): the page's ids (from ix_member_list), the count (cached), then
+    only those rows."""
+    stmt = member_query(root, **filters)
+    ids = list(db.session.scalars(stmt.with_only_columns(Member.id).limit(per_page).offset((page - 1) * per_page)))
+    total = member_count(root, **filters)
+    rows = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
+    return Page([rows[i] for i in ids if i in rows], page, per_page, total)
 
 
 # The list's ?trang_thai= words and the statuses they mean.
@@ -90,4 +106,4 @@ def villages(root: Unit) -> list[str]:
     return sorted(set(rows), key=word_key)
 
 
-__all__ = ["member_query", "member_page", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg", "villages"]
+__all__ = ["member_query", "member_page", "member_count", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg", "villages"]

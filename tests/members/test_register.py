@@ -310,3 +310,15 @@ def test_edit_posted_without_some_boxes_keeps_their_values(world, as_user):
     assert resp.status_code == 303
     db.session.expire_all()
     assert db.session.get(Member, member.id).birth_year == 1955
+
+
+def test_the_total_follows_every_write_though_it_is_cached(world, as_user):
+    make_member(world.branch, "Nguyễn Văn An")
+    client = as_user(world.users["clerk"])
+    assert "Tổng số: <strong>1</strong>" in client.get("/hoi-vien/").get_data(as_text=True)
+    assert client.post("/hoi-vien/them", data=_new(unit_id=str(world.branch.id), name="Trần Thị Bình")).status_code == 303
+    assert "Tổng số: <strong>2</strong>" in client.get("/hoi-vien/").get_data(as_text=True)
+    member = db.session.scalar(select(Member).where(Member.ten == "Bình"))
+    client.post(f"/hoi-vien/{member.id}/ra-khoi-hoi", data={"status": "left", "ended_on": "2025-01-10", "reason": "Xin thôi"})
+    assert "Tổng số: <strong>1</strong>" in client.get("/hoi-vien/").get_data(as_text=True)
+    assert "Tổng số: <strong>1</strong>" in client.get("/hoi-vien/?trang_thai=ra").get_data(as_text=True)
