@@ -36,8 +36,10 @@ def member_world(world):
             db.session.commit()
             return SimpleNamespace(member=member, gone=gone, batch=batch, remittance=remittance, branch=branch)
 
-        world.mem = SimpleNamespace(own=side(world.commune, world.branch, "A"),
-                                    other=side(world.other_commune, world.other_branch, "B"))
+        from tests.proofs.world import LEAK  # the other commune's names carry the proofs' leak marker
+
+        world.mem = SimpleNamespace(own=side(world.commune, world.branch, "Hòa Bình"),
+                                    other=side(world.other_commune, world.other_branch, LEAK))
     return world.mem
 
 

@@ -558,6 +558,123 @@ BANK_SPECS = {
 SPECS.update(BANK_SPECS)
 
 
+# ---- issue 19: members, dues, cards, populations, donor links ---------------------------------
+
+def member_xlsx(name="Mai Thị Nhập") -> bytes:
+    from app.core.xlsx import build_workbook
+    from app.members import importing
+
+    return build_workbook(importing.HEADERS, [["", name, 1958, "Nữ", "", "Ấp Tân Lộc", "", "Nhà giáo nghỉ hưu",
+                                               "15/03/2019", ""]])
+
+
+def _member_confirm_page(cat, client, w):
+    """The confirm form only exists on the preview that an upload answers with."""
+    resp = client.post(S.url(cat.app, "members.import_start"),
+                       data={"file": (io.BytesIO(member_xlsx(f"Mai Thị Nhập {chr(97 + n() % 26)}{n()}")), "hv.xlsx"),
+                             "unit_id": str(w.branch.id)}, content_type="multipart/form-data")
+    return resp.get_data(as_text=True)
+
+
+def _fresh_member(w, ended=False, donor=None):
+    from tests.factories_members import end_member, make_member
+
+    m = make_member(w.branch, f"Phan Văn Hội{chr(97 + n() % 26)} {n()}")
+    if ended:
+        end_member(m, ended_on=date(2025, 6, 1))
+    if donor is not None:
+        from app.members import services
+
+        services.link_donor(m, donor)
+        db.session.commit()
+    return m
+
+
+def _dues_branch(w, paid=False):
+    """A fresh branch of the commune that collects dues (its own operating fund, 5.000 đ a member passed
+    up), with one active member; paid: that member's 2026 dues collected (a share is owed upward)."""
+    from app.members import dues
+    from tests.factories_members import make_member
+
+    branch = make_unit(w.commune, f"Chi hội hội phí {n()}", "village")
+    dues.save_setting(branch, enabled=True, amount=20_000, fund_id=None, share_up=5_000, lapsed_after=2, new_fund=True)
+    member = make_member(branch, f"Lâm Văn Đóng{chr(97 + n() % 26)} {n()}", commit=False)
+    if paid:
+        dues.collect(branch, year=2026, member_ids=[member.id], collected_on=date(2026, 3, 10), collector="Chi hội trưởng",
+                     control_total=20_000)
+    db.session.commit()
+    return branch
+
+
+def _fresh_batch(w):
+    from app.members.models import DuesBatch
+    from sqlalchemy import select
+
+    branch = _dues_branch(w, paid=True)
+    return db.session.scalar(select(DuesBatch).where(DuesBatch.unit_id == branch.id))
+
+
+def _fresh_remittance(w):
+    from app.members import dues_remit
+
+    rem = dues_remit.remit(_dues_branch(w, paid=True), 2026, remitted_on=date(2026, 3, 20))
+    db.session.commit()
+    return rem
+
+
+def _remit_host(w):
+    _dues_branch(w, paid=True)  # a branch that owes its share: the page offers "Nộp cấp trên" for it
+    return {"nam": 2026}
+
+
+def _link_search_page(cat, client, w):
+    """The donor search answers a "Liên kết" form per match: the commune's own donor, found by name."""
+    m = _fresh_member(w)
+    resp = client.get(S.url(cat.app, "members.link_donor_search", member_id=m.id, q=w.own.donor.name))
+    return resp.get_data(as_text=True)
+
+
+def _ok_pdf(resp, changed):
+    return resp.status_code == 200 and resp.mimetype == "application/pdf"
+
+
+MEMBER_SPECS = {
+    "members.create": Spec(data=lambda w, f: {"name": f"Lý Văn Mới{chr(97 + n() % 26)} {n()}"}),
+    "members.edit": Spec(args=lambda w: {"member_id": _fresh_member(w).id}),
+    "members.end": Spec(args=lambda w: {"member_id": _fresh_member(w).id},
+                        data=lambda w, f: {"status": "left", "reason": "Chuyển đi nơi khác sinh sống"}),
+    "members.rejoin": Spec(args=lambda w: {"member_id": _fresh_member(w, ended=True).id}),
+    "members.import_start": Spec(files=lambda w: {"file": (member_xlsx(f"Mai Thị Nhập {n()}"), "hv.xlsx")},
+                                 ok=_ok_preview),
+    "members.import_confirm": Spec(page=_member_confirm_page),
+    "members.cards_print": Spec(host="members.cards", host_args=lambda w: {"don_vi": w.branch.id}, ok=_ok_pdf),
+    "members.dues_settings": Spec(args=lambda w: {"don_vi": make_unit(w.commune, f"Chi hội cài đặt {n()}").id},
+                                  data=lambda w, f: {"enabled": "y", "amount": "20.000", "share_up": "5.000"}),
+    "members.dues_collect": Spec(args=lambda w: {"don_vi": _dues_branch(w).id, "nam": 2026, "tat_ca": 1},
+                                 data=lambda w, f: {"collector": "Chi hội trưởng", "control_total": "20.000",
+                                                    "collected_on": "2026-03-10"}),
+    "members.dues_void": Spec(args=lambda w: {"batch_id": _fresh_batch(w).id},
+                              data=lambda w, f: {"reason": "Ghi nhầm danh sách"}),
+    "members.dues_remit": Spec(host="members.dues_remit", host_args=_remit_host),
+    "members.dues_remit_void": Spec(args=lambda w: {"remittance_id": _fresh_remittance(w).id},
+                                    data=lambda w, f: {"reason": "Nộp nhầm năm"}),
+    "members.population": Spec(data=lambda w, f: {f"dan_so_{w.commune.id}": f"{13_000 + n()}"}),
+    "members.link_donor": Spec(page=_link_search_page),
+    "members.create_donor": Spec(args=lambda w: {"member_id": _fresh_member(w).id}),
+    "members.unlink_donor": Spec(args=lambda w: {"member_id": _fresh_member(w, donor=w.own.donor).id}),
+}
+SPECS.update(MEMBER_SPECS)
+
+
+def _members_side(w) -> None:
+    """The records of tests/authz/table_members.py on the world's sides (the swaps name them)."""
+    from tests.authz.table_members import member_world
+
+    m = member_world(w)
+    for side, ms in ((w.own, m.own), (w.other, m.other)):
+        side.member, side.gone, side.batch, side.remittance = ms.member, ms.gone, ms.batch, ms.remittance
+
+
 def _bank_side(w) -> None:
     """Each commune's bank account with a waiting line; the other commune's carry the leak marker."""
     from tests.authz.table_banking import fresh_account, make_line
@@ -660,6 +777,7 @@ def extend_world(w) -> None:
     w.fresh_sponsored_category = sponsored_category
     _bank_side(w)
     _blank_side(w)
+    _members_side(w)
     # An assessment that passes, for "add from assessments".
     from app.commendations import assessments
 

@@ -70,6 +70,11 @@ def other_token(catalog, endpoint: str) -> str | None:
     elif endpoint == "commendations.import_confirm":
         target = S.url(catalog.app, "commendations.import_upload", decision_id=w.other.decision.id)
         data = {"file": (io.BytesIO(commendation_xlsx()), "kt.xlsx"), "kind": "pupil"}
+    elif endpoint == "members.import_confirm":
+        from tests.proofs.specs import member_xlsx
+
+        target = S.url(catalog.app, "members.import_start")
+        data = {"file": (io.BytesIO(member_xlsx("Mai Thị Khác")), "hv.xlsx"), "unit_id": str(w.other_branch.id)}
     elif endpoint == "pupils.import_confirm":
         target = S.url(catalog.app, "pupils.import_upload")
         data = {"file": (io.BytesIO(pupil_xlsx("Hà Thị Khác")), "hs.xlsx")}
@@ -115,6 +120,14 @@ def cases(catalog, sub) -> list[tuple[str, dict, dict]]:
         # commune's must be refused, not printed, and not taken as "none ticked" (the whole list).
         out.append(("nguoi=other commune's honoree", {"nguoi": str(w.other.honoree.id)},
                     {"nguoi": str(w.own.honoree.id)}))
+    if ep.startswith("members.") and "don_vi" in sub.form.names:
+        # Issue 19: the unit a members form acts on (cards, dues settings, a dues batch) travels as a
+        # hidden don_vi; another commune's branch there must be refused, never acted on.
+        out.append(("don_vi=other commune's branch", {"don_vi": str(w.other.branch.id)}, {}))
+    if ep == "members.dues_collect":
+        # The members ticked on a chi hội's paper list (repeated hoi_vien): another commune's member
+        # must be refused with nothing written.
+        out.append(("hoi_vien=other commune's member", {"hoi_vien": str(w.other.member.id)}, {}))
     if ep == "scholarships.decide":
         out.append(("act=approve-<other commune's nomination>",
                     {"act": f"approve-{w.other.pending.id}", "ids": None}, {}))
