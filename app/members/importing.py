@@ -173,7 +173,7 @@ def read_cells(line: int, get) -> Row:
     row = Row(line=line)
     v = row.values
     name = cell_text(get("name"))
-    if name and name == name.lower():  # "nguyen van a": typed without capitals
+    if name and name in (name.lower(), name.upper()):  # "nguyen van a", "TRẦN THỊ BÉ": capitals as names take them
         name = title_name(name)
     v["name"] = name
     if not name:

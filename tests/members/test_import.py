@@ -90,6 +90,7 @@ def test_messy_vietnamese_rows_preview_then_confirm_once(world, as_user):
         line("nguyen van a", birth="1962", joined=43500, job="Bán tạp hóa"),  # no marks, a day number, unknown job
         line("Lê Văn Cường", birth=1955),  # already in the register: left out
         line("Phạm Thị Hoa", gender="nu", birth=None, joined="2010", phone="0987 654 321"),  # a year alone
+        line("TRẦN THỊ BÉ", gender="Nữ", job=""),  # in capitals
     ])
     client = as_user(world.users["clerk"])
     before = count()
@@ -103,12 +104,13 @@ def test_messy_vietnamese_rows_preview_then_confirm_once(world, as_user):
     assert "Nghề nghiệp “Bán tạp hóa” không có trong danh mục: ghi là “Khác”." in rows["4"]
     assert "Đã có trong sổ: Lê Văn Cường (số thẻ 3)" in rows["5"]
     assert "Ngày vào hội chỉ có năm: ghi là 01/01/2010." in rows["6"]
-    assert "4 hội viên mới" in page and "1 đã có trong sổ" in page and "0 dòng có lỗi" in page
+    assert "Trần Thị Bé" in rows["7"]
+    assert "5 hội viên mới" in page and "1 đã có trong sổ" in page and "0 dòng có lỗi" in page
     assert count() == before  # nothing written by the preview
     fields = confirm_fields(page)
     for _ in range(2):  # a double submit adds them once
         assert client.post(f"{URL}/xac-nhan", data=fields).status_code == 303
-    assert count() == before + 4
+    assert count() == before + 5
     by_name = {m.full_name: m for m in db.session.scalars(select(Member))}
     lan = by_name["Nguyễn Thị Lan"]
     assert lan.ho == "Nguyễn" and lan.ten == "Lan" and lan.gender == "female" and lan.joined_on == date(2018, 5, 1)
@@ -118,7 +120,7 @@ def test_messy_vietnamese_rows_preview_then_confirm_once(world, as_user):
     assert a.joined_on == date(2019, 2, 4) and a.occupation == "other" and "Bán tạp hóa" in a.note
     assert a.birth_year == 1962 and a.number not in (3, 50)  # the unit's next free number
     assert by_name["Phạm Thị Hoa"].joined_on == date(2010, 1, 1) and by_name["Phạm Thị Hoa"].gender == "female"
-    assert len({m.number for m in by_name.values()}) == 5
+    assert by_name["Trần Thị Bé"].occupation == "" and len({m.number for m in by_name.values()}) == 6
 
 
 def test_the_upload_answers_htmx_with_the_fragment(world, as_user):

@@ -213,3 +213,17 @@ def test_a_volunteer_honoree_is_picked_from_the_members_and_listed_on_their_page
         "name": "Phạm Thị Hồng", "kind": "volunteer", "amount": "0", "member_id": str(other.id)})
     assert refused.status_code == 422 and "Hội viên được chọn không thuộc đơn vị" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Honoree).where(Honoree.member_id == other.id)) == 0
+
+
+def test_a_link_without_a_donor_is_refused_with_a_message_and_nothing_changes(world, as_user):
+    member, donor = linked_pair(world)
+    client = as_user(world.users["clerk"])
+    for value in ("", "abc"):
+        resp = client.post(f"/hoi-vien/{member.id}/lien-ket/nha-hao-tam", data={"donor_id": value})
+        assert resp.status_code == 422 and "<html" in resp.get_data(as_text=True)
+        assert 'role="alert"' in resp.get_data(as_text=True)
+    resp = client.post(f"/hoi-vien/{member.id}/lien-ket/nha-hao-tam", data={"donor_id": ""}, htmx=True)
+    assert resp.status_code == 422 and resp.get_data(as_text=True).lstrip().startswith('<section id="lien-ket"')
+    assert client.post(f"/hoi-vien/{member.id}/lien-ket/nha-hao-tam",
+                       data={"donor_id": str(2**40)}).status_code == 404
+    assert fresh(Member, member.id).donor_id is None
