@@ -21,9 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.commendations import logos
+from app.core.authz import in_scope
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.papers.site import mark
@@ -180,6 +182,11 @@ def number_text(member: Member) -> str:
     return f"{member.number:04d}"
 
 
+# A page's preview of a card whose logo is the association's, which a chi hội's user may not open (the
+# logo's URL answers only within the user's scope): a grey box stands where the printed card has it.
+HIDDEN_LOGO = "hidden"
+
+
 class _Logos:
     """Each unit's logo read and encoded once for a whole batch (a query and a base64 per unit)."""
 
@@ -189,11 +196,19 @@ class _Logos:
     def __call__(self, unit: Unit) -> str:
         for u in (unit, association_of(unit)):
             if u.id not in self.seen:
-                logo = logos.logo_of(u.id)
-                self.seen[u.id] = "" if logo is None else logos.image_url(logo) if self.page else logos.data_uri(logo)
+                self.seen[u.id] = self._src(u)
             if self.seen[u.id]:
                 return self.seen[u.id]
         return ""
+
+    def _src(self, unit: Unit) -> str:
+        logo = logos.logo_of(unit.id)
+        if logo is None:
+            return ""
+        if not self.page:
+            return logos.data_uri(logo)
+        seen = getattr(current_user, "is_authenticated", False) and in_scope(current_user, unit)
+        return logos.image_url(logo) if seen else HIDDEN_LOGO
 
 
 def card(member: Member, year: int, logo: str = "", *, page: bool = False) -> dict:
@@ -204,7 +219,7 @@ def card(member: Member, year: int, logo: str = "", *, page: bool = False) -> di
     verify = mark("member_card", member.id, qr=True if page else "png")
     assoc_cls, assoc_lines = fit(assoc.name.upper(), ASSOC_SIZES, ASSOC_BOX)
     name_cls, name_lines = fit(member.full_name, NAME_SIZES, NAME_BOX)
-    # Centred in their boxes by a padding class (a flex box costs WeasyPrint 9 ms a card).
+    # Centred in their boxes by a padding class: two flex boxes a card made the layout a third slower.
     assoc_cls += " " + _centre(assoc_cls, len(assoc_lines), ASSOC_SIZES, ASSOC_HEIGHT)
     name_cls += " " + _centre(name_cls, len(name_lines), NAME_SIZES, NAME_HEIGHT)
     unit_cls, unit_lines = fit(UNIT_LABEL + unit.name, UNIT_SIZES, UNIT_BOX)

@@ -166,7 +166,6 @@ def test_the_units_uploaded_logo_is_printed_and_without_one_there_is_none(app, w
         shown = render(world.branch)
         made = cards.cards_for(cards.all_active(world.branch), 2026)
         assert all(c["logo"].startswith("data:image/png;base64,") for c in made)
-        assert cards.cards_for(cards.all_active(world.branch), 2026, page=True)[0]["logo"].startswith("/")
     assert _images(shown, tmp_path) == 4
 
 
@@ -182,3 +181,22 @@ def test_200_cards_render_in_twenty_pages_and_the_time_is_printed(app, world, tm
     print(f"\n200 member cards: {seconds:.2f} s ({cpu:.2f} s CPU), {pages(pdf, tmp_path)} pages, "
           f"{len(pdf) / 1024:.0f} KiB")
     assert pages(pdf, tmp_path) == 20
+
+
+def test_the_page_shows_the_logo_by_url_and_a_branch_user_a_box_where_the_associations_goes(app, world, as_user):
+    make_member(world.branch, "Lê Văn Có Logo")
+    logos.save_logo(world.commune, _png_logo())
+    db.session.commit()
+    clerk = as_user(world.users["clerk"])
+    body = clerk.get(f"/hoi-vien/the/?don_vi={world.branch.id}").get_data(as_text=True)
+    src = re.search(r'<img class="mc-logo" src="([^"]+)"', body).group(1).replace("&amp;", "&")
+    assert src.startswith("/") and clerk.get(src).mimetype == "image/png"  # the commune's user opens it
+    branch = app.test_client()
+    from tests.conftest import login
+
+    login(branch, world.branch_user)
+    body = branch.get("/hoi-vien/the/").get_data(as_text=True)
+    assert 'class="mc-logo mc-logo-hidden"' in body and '<img class="mc-logo"' not in body
+    with app.test_request_context():
+        made = cards.cards_for(cards.all_active(world.branch), 2026)
+    assert made[0]["logo"].startswith("data:image/png")  # the printed card has it
