@@ -151,6 +151,9 @@ def collect(unit: Unit, *, year: int, member_ids, collected_on: date, collector:
         Member.id.in_(ids), Member.unit_id == unit.id, Member.status == ACTIVE)).all()
     if len(found) != len(ids):
         raise DuesError("Có hội viên đã chọn không còn sinh hoạt ở đơn vị này: hãy tải lại trang.", "members")
+    later = sorted(" ".join(p for p in (r.ho, r.dem, r.ten) if p) for r in found if r.joined_on.year > year)
+    if later:
+        raise DuesError(f"Vào hội sau năm {year}, không đóng hội phí năm đó: {', '.join(later)}.", "members")
     paid = paid_member_ids(unit, year) & set(ids)
     if paid:
         names = sorted(" ".join(p for p in (r.ho, r.dem, r.ten) if p) for r in found if r.id in paid)

@@ -178,13 +178,27 @@ def test_a_member_paying_a_year_twice_is_refused_by_name(world):
     assert _batch(world.branch, [a, b], year=2025).count == 2
 
 
+def test_a_member_who_joined_after_the_dues_year_owes_nothing_for_it(world, as_user):
+    _collecting(world.branch)
+    old, new = make_member(world.branch, "Lê Văn Cũ"), make_member(world.branch, "Hà Thị Mới", joined_on=date(2026, 2, 1))
+    with pytest.raises(dues.DuesError) as err:
+        dues.collect(world.branch, year=2025, member_ids=[old.id, new.id], collected_on=DAY, collector="X",
+                     control_total=48_000)
+    assert "Hà Thị Mới" in str(err.value) and "Lê Văn Cũ" not in str(err.value)
+    db.session.rollback()
+    page = as_user(world.users["clerk"]).get(
+        f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}&nam=2025&tat_ca=1").get_data(as_text=True)
+    assert f'name="hoi_vien" value="{new.id}"' not in page and re.search(rf'value="{old.id}"[^>]*checked', page)
+    assert "Vào hội năm 2026" in page and "Chọn tất cả (1)" in page
+
+
 def test_paid_members_are_shown_paid_and_cannot_be_ticked(world, as_user):
     _collecting(world.branch)
     a, b = make_member(world.branch, "Lê Văn Bình"), make_member(world.branch, "Phạm Thị Cúc")
     _batch(world.branch, [a])
     page = as_user(world.users["clerk"]).get(
         f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}&nam=2026&tat_ca=1").get_data(as_text=True)
-    assert f'value="{a.id}"' not in page and re.search(rf'value="{b.id}"[^>]*checked', page)
+    assert f'name="hoi_vien" value="{a.id}"' not in page and re.search(rf'value="{b.id}"[^>]*checked', page)
     assert "Đã đóng" in page
 
 

@@ -100,7 +100,10 @@ def dues_settings():
 def _collect_context(unit: Unit, year: int, ticked: set[int]):
     members = list(db.session.scalars(dues.roll(unit))) if dues.collecting(unit) else []
     paid = dues.paid_member_ids(unit, year)
-    return {"members": members, "paid": paid, "ticked": ticked - paid}
+    later = {m.id for m in members if m.joined_on.year > year}  # joined after the dues year: nothing owed
+    selectable = sum(1 for m in members if m.id not in paid and m.id not in later)
+    return {"members": members, "paid": paid, "later": later, "ticked": ticked - paid - later,
+            "selectable": selectable}
 
 
 @bp.route("/hoi-phi/thu", methods=["GET", "POST"])
@@ -128,7 +131,7 @@ def dues_collect():
             return answer
     ctx = _collect_context(unit, year, ticked)
     if request.method == "GET" and request.args.get("tat_ca"):
-        ctx["ticked"] = {m.id for m in ctx["members"]} - ctx["paid"]
+        ctx["ticked"] = {m.id for m in ctx["members"]} - ctx["paid"] - ctx["later"]
     ticked_sum = len(ctx["ticked"]) * (setting.amount if setting else 0)
     status = 422 if (request.method == "POST") else 200
     return render("members/dues_collect.html", partial="members/_dues_collect_form.html", status=status, form=form,
