@@ -107,7 +107,8 @@ class Links:
     def assessments(unit_id: int, year: int, kind: str, step: str) -> str:
         """The learning-title assessments of the unit's subtree for the year and title, at one step
         (app.commendations.assessments.STEPS)."""
-        return url_for("commendations.assessments", don_vi=unit_id, nam=year, danh_hieu=kind, buoc=step)
+        return url_for("commendations.assessments", don_vi=unit_id, nam=year, **({"danh_hieu": kind} if kind else {}),
+                       buoc=step)
 
     @staticmethod
     def population(unit_id: int | None = None, year: int | None = None) -> str:
