@@ -39,6 +39,7 @@ TEMPLATE = "pdf/member_cards.html"
 PER_SHEET = 10  # 2 columns x 5 rows of ID-1 cards on A4 portrait
 DIRECT_MAX = 40  # cards answered inline by the print POST (4 sheets, about a second); more go to a job
 MAX_CARDS = 5000  # one print (500 sheets); a bigger commune prints per chi hội
+PICK_MAX = 300  # members listed with a tick box on the cards page (a chi hội's, not a commune's thousands)
 # Units that are an association of their own; a chi hội or ban prints the association above it.
 ASSOCIATION_KINDS = ("commune", "province", "district")
 

@@ -205,3 +205,17 @@ def test_too_many_cards_at_once_are_refused_before_any_is_read(clerk, world, mon
     assert clerk.post(PRINT, data={"don_vi": world.commune.id, "nam": 2026}).status_code == 422
     monkeypatch.setattr(cards, "MAX_CARDS", 4)
     assert clerk.get(URL).status_code == 200  # control: at the limit it prints
+
+
+def test_a_chi_hois_members_can_be_ticked_on_the_page_itself_without_javascript(clerk, world, monkeypatch):
+    ids = make_members(world.branch, 4)
+    body = clerk.get(f"{URL}?don_vi={world.branch.id}").get_data(as_text=True)
+    pick = re.search(r'<details class="mc-pick">.*?</details>', body, re.S).group(0)
+    assert '<form method="get" action="/hoi-vien/the/"' in pick and pick.count('type="checkbox" name="id"') == 4
+    assert "<legend>Đánh dấu những người cần in thẻ</legend>" in pick
+    # Ticking two sends their ids with the unit and the year: the page then prints those two, the unit fixed.
+    body = clerk.get(f"{URL}?don_vi={world.branch.id}&nam=2026&id={ids[1]}&id={ids[2]}").get_data(as_text=True)
+    assert "In 2 thẻ (1 tờ A4)" in body and 'class="mc-pick"' not in body and '<select id="don_vi"' not in body
+    # Too many to list (a commune's thousands): no tick boxes, the unit chooser is the way.
+    monkeypatch.setattr(cards, "PICK_MAX", 3)
+    assert 'class="mc-pick"' not in clerk.get(f"{URL}?don_vi={world.branch.id}").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """Member cards (issue 19 C) on a phone at 360 px, JavaScript on and off: the print button is in the first
 screen, nothing scrolls sideways (the preview scrolls inside its own box), every control has its label,
 a changed year shows in the preview (htmx swap, or the page reloaded by "Xem trước") and goes to the
-print form."""
+print form, and ticking one member on the page previews that member's card alone."""
 import pytest
 
 from tests.browser import conftest as browser
@@ -53,3 +53,12 @@ def test_member_cards_on_a_phone(browse, live):
     form = page.locator("form.mc-print")
     assert form.get_attribute("method") == "post" and form.get_attribute("action") == "/hoi-vien/the/in"
     assert page.locator("form.mc-print input[name=nam]").get_attribute("value") == "2027"
+    # Only some: the tick boxes of the unit's members (folded away), then the preview of those alone.
+    page.click("details.mc-pick summary")
+    page.locator("details.mc-pick input[name=id]").first.check()
+    page.click("details.mc-pick button[type=submit]")
+    if browse.js:
+        settled(page)
+    page.wait_for_function("() => document.querySelectorAll('.mcard').length === 1")
+    assert page.locator("form.mc-print button.primary").inner_text().startswith("In 1 thẻ")
+    assert page.evaluate(MEASURE)["scrollWidth"] <= 360

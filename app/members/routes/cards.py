@@ -85,9 +85,12 @@ def _prepare(source) -> tuple[CardsForm, Unit, list[int], list[Member] | None]:
 
 def _page(form, unit, ids, members, status=200):
     preview = cards.sheets(cards.cards_for(members[:cards.PER_SHEET], form.year.data, page=True)) if members else []
+    # A chi hội's members to tick on this page (a few hundred at most); the member list's ticks come as ids.
+    pickable = members if members and not ids and len(members) <= cards.PICK_MAX else None
     return render("members/cards.html", partial="members/_cards.html", status=status, form=form, unit=unit,
                   ids=ids, members=members, count=len(members or ()), preview=preview[0] if preview else None,
-                  sheets=-(-len(members or ()) // cards.PER_SHEET), direct_max=cards.DIRECT_MAX)
+                  sheets=-(-len(members or ()) // cards.PER_SHEET), direct_max=cards.DIRECT_MAX,
+                  pickable=pickable, number_text=cards.number_text)
 
 
 @bp.get("/the/", endpoint="cards")
