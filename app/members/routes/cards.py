@@ -5,7 +5,7 @@
     GET  /hoi-vien/<member_id>/the.pdf           members.card         one member's card
 
 Without `id` every active member of the unit (and the units below it) gets a card; with ids (ticked on
-the member list) only those, and an id that is not a member of the unit's scope answers 404: a refused
+this page, or sent by the member list) only those, and an id that is not a member of the unit's scope answers 404: a refused
 pick is never widened to everyone. A set of up to cards.DIRECT_MAX cards answers the PDF inline; a
 larger one is a background print job (app.printing.jobs) whose progress page opens the file.
 """
@@ -53,7 +53,7 @@ def _ids(values: list[str]) -> list[int]:
     """The ticked member ids, each once; anything that is not an id answers 404 (never dropped)."""
     ids = []
     for v in values:
-        if not v.strip().isdigit() or not is_id(int(v)):
+        if not (v.strip().isascii() and v.strip().isdigit()) or not is_id(int(v)):
             abort(404)
         if int(v) not in ids:
             ids.append(int(v))
