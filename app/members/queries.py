@@ -1,14 +1,15 @@
 """Reading the register: the filtered member list in Vietnamese order, and "on the roll in year Y"."""
 from datetime import date
 
+import re
+
 from sqlalchemy import and_, or_, select
 
-from app.core.authz import scope_filter
+from app.core.authz import scope_filter, scope_unit_ids
 from app.core.paging import Page, count_of
 from app.extensions import db
 from app.reports import cache
 from app.units.models import Unit
-from app.vn.names import word_key
 from app.vn.text import fold
 
 from .models import ACTIVE, DECEASED, LEFT, MEMBER_STATUSES, Member
@@ -34,23 +35,23 @@ def member_query(root: Unit, *, q: str = "", status: str = ACTIVE, village: str 
                  unit_ids=None):
     """Members of `root` and its subtree, in Vietnamese name order (tên, tên đệm, họ).
 
-    `q` is searched without diacritics on the folded name ("nguyen van an" finds "Nguyễn Văn An"),
-    on the phone's digits when it is mostly digits, and as a member number when it is one.
+    `q` is searched without diacritics on the folded name ("nguyen van an" finds "Nguyễn Văn An");
+    digits alone are a member number (up to 8 digits) or a whole phone number ("0912 345 678").
     `status`: "active", "left", "deceased" or "" (all); with `on_roll_in` the status is not applied.
     `unit_ids`: further narrow to these units (a chosen unit's subtree).
     """
     stmt = select(Member).where(scope_filter(Member.unit_id, root))
     if unit_ids is not None:
         stmt = stmt.where(Member.unit_id.in_(unit_ids))
-    key = fold(q)
-    if key:
-        digits = phone_key(q)
-        conds = [Member.search_key.contains(key, autoescape=True)]
-        if q.strip().isdigit() and len(q.strip()) <= 8:
-            conds.append(Member.number == int(q.strip()))
-        if len(digits) >= 4 and len(digits) >= len(q.replace(" ", "")) - 2:
-            conds.append(Member.phone_key.contains(digits, autoescape=True))
-        stmt = stmt.where(or_(*conds))
+    text = (q or "").strip()
+    # Digits alone are a member number (at most 8) or a whole phone number, each found through its
+    # index (a number through (unit_id, number) for every unit of the scope), never by a scan.
+    if re.fullmatch(r"[0-9]{1,8}", text):
+        stmt = stmt.where(Member.unit_id.in_(scope_unit_ids(root)), Member.number == int(text))
+    elif re.fullmatch(r"\+?[0-9 .]+", text) and len(phone_key(text)) >= 9:
+        stmt = stmt.where(Member.phone_key == phone_key(text))
+    elif key := fold(text):
+        stmt = stmt.where(Member.search_key.contains(key, autoescape=True))
     if on_roll_in is not None:
         stmt = stmt.where(on_roll(on_roll_in))
     elif status in MEMBER_STATUSES:
@@ -99,11 +100,4 @@ def year_arg(value) -> int | None:
     return None
 
 
-def villages(root: Unit) -> list[str]:
-    """The villages written on members under `root`, for the filter's suggestions."""
-    rows = db.session.scalars(select(Member.village).distinct()
-                              .where(scope_filter(Member.unit_id, root), Member.village != "").limit(500))
-    return sorted(set(rows), key=word_key)
-
-
-__all__ = ["member_query", "member_page", "member_count", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg", "villages"]
+__all__ = ["member_query", "member_page", "member_count", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg"]

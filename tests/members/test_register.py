@@ -322,3 +322,21 @@ def test_the_total_follows_every_write_though_it_is_cached(world, as_user):
     client.post(f"/hoi-vien/{member.id}/ra-khoi-hoi", data={"status": "left", "ended_on": "2025-01-10", "reason": "Xin thôi"})
     assert "Tổng số: <strong>1</strong>" in client.get("/hoi-vien/").get_data(as_text=True)
     assert "Tổng số: <strong>1</strong>" in client.get("/hoi-vien/?trang_thai=ra").get_data(as_text=True)
+
+
+def test_digits_search_the_member_number_or_the_whole_phone(world, as_user):
+    make_member(world.commune, "Nguyễn Văn An", number=7, phone="0912 345 678")
+    make_member(world.branch, "Trần Thị Bình", number=7)
+    make_member(world.commune, "Lê Văn Châu", phone="0988 000 111")
+    client = as_user(world.users["viewer"])
+
+    def names(q):
+        page = client.get("/hoi-vien/", query_string={"q": q}).get_data(as_text=True)
+        return {n for n in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Châu") if n in page}
+
+    assert names("7") == {"Nguyễn Văn An", "Trần Thị Bình"}  # number 7 of each unit in the scope
+    assert names("+84 912 345 678") == {"Nguyễn Văn An"}
+    assert names("0988.000.111") == {"Lê Văn Châu"}
+    assert names("8") == {"Lê Văn Châu"}  # the next number after 7
+    assert names("9") == set() and names(".") == set()
+    assert names("chau") == {"Lê Văn Châu"}
