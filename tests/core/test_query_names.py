@@ -13,6 +13,7 @@ from app.disclosure.forms import PickForm as DisclosurePickForm
 from app.donations.forms import BatchForm, DonationFilterForm
 from app.funds.forms import LedgerFilterForm
 from app.goods.forms import RegisterFilterForm, StockFilterForm
+from app.members.forms import MemberFilterForm
 from app.periods.forms import PickForm as PeriodPickForm
 from app.piggybanks.forms import PigFilterForm, ReportFilterForm
 from app.pupils.forms import PupilFilterForm
@@ -36,6 +37,9 @@ NAMES = {
     LineFilterForm: dict(status="trang_thai", category="khop", statement_id="sao_ke", date_from="tu_ngay",
                          date_to="den_ngay", q="q"),
     MonthForm: dict(month="thang"),
+    # The member list (issue 19, API.md): the organisation counts link here with nam / vao_nam / ra_nam.
+    MemberFilterForm: dict(q="q", unit_id="don_vi", status="trang_thai", village="thon", occupation="nghe",
+                           joined_in="vao_nam", ended_in="ra_nam", on_roll_in="nam"),
     ReminderForm: dict(amount="so_tien"),
 }
 
