@@ -310,6 +310,7 @@ class Honoree(db.Model):
         return {"decision_id": self.decision_id, "name": self.full_name, "kind": self.kind,
                 "achievement": self.achievement, "amount": self.amount, "place": self.place,
                 "register_number": self.register_number, "pupil_id": self.pupil_id, "donor_id": self.donor_id,
+                "member_id": self.member_id,
                 "goods": self.goods, "goods_entry_id": self.goods_entry_id}
 
 

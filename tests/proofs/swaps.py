@@ -19,6 +19,7 @@ FIELDS = {
     "campaign_id": "campaign",
     "donor_id": "donor", "keep_id": "donor2",
     "pupil_id": "pupil",
+    "member_id": "member",  # a volunteer honoree picked from the member register (issue 19)
     "school_id": "school",
     "category_id": "category",
     "round_id": "round",
