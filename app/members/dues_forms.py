@@ -18,7 +18,7 @@ def _date(label):
 class SettingForm(BaseForm):
     enabled = BooleanField("Đơn vị này thu hội phí")
     amount = MoneyField("Mức hội phí mỗi hội viên một năm (đồng)", required=False, allow_zero=True, empty=0)
-    fund_choice = SelectField("Quỹ nhận hội phí (không phải Quỹ khuyến học)", choices=[], validate_choice=False)
+    fund_choice = SelectField("Quỹ nhận hội phí (không phải Quỹ khuyến học)", choices=[])
     share_up = MoneyField("Phần nộp cấp trên cho mỗi hội viên đã đóng (đồng)", required=False, allow_zero=True,
                           empty=0)
     lapsed_after = IntegerField("Chưa đóng bao nhiêu năm thì vào danh sách chưa đóng (1-5)", default=2, validators=[

@@ -87,6 +87,9 @@ def test_settings_page_creates_the_operating_fund_and_keeps_input_on_error(world
     text = bad.get_data(as_text=True)
     assert "Phần nộp cấp trên phải từ 0" in text and 'value="50.000"' in text
     assert dues.setting_of(world.branch) is None and not dues.operating_funds(world.branch)  # nothing written
+    garbled = client.post(url, data={"amount": "24.000", "fund_choice": "9999", "share_up": "0", "lapsed_after": "2"},
+                          htmx=htmx)
+    assert garbled.status_code == 422 and dues.setting_of(world.branch) is None
     ok = client.post(url, data={"don_vi": world.branch.id, "enabled": "y", "amount": "24.000", "fund_choice": "moi",
                                 "share_up": "6.000", "lapsed_after": "3"}, htmx=htmx)
     assert ok.status_code == (200 if htmx else 303)
@@ -136,6 +139,27 @@ def test_a_control_total_that_differs_is_refused_with_the_difference_and_every_t
     assert not re.search(rf'value="{members[2].id}"[^>]*checked', text)
     assert _count(DuesBatch) == 0 and _count(DuesPayment) == 0
     assert _count(LedgerEntry) == 0
+
+
+@pytest.mark.parametrize("change", [{"nam": "2026x"}, {"nam": "1999"}, {"don_vi": "abc"}, {"don_vi": str(2**40)},
+                                    {"hoi_vien": ["1x"]}])
+def test_a_garbled_unit_year_or_tick_is_refused_with_nothing_written(world, as_user, change):
+    _collecting(world.branch)
+    members = _members(world.branch, 2)
+    client = as_user(world.users["clerk"])
+    url = f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}&nam=2026"
+    page = client.get(url).get_data(as_text=True)
+    data = {"don_vi": world.branch.id, "nam": 2026, "idem_key": _idem(page), "collected_on": "2026-03-10",
+            "collector": "Trần Văn Tài", "control_total": "48.000", "hoi_vien": [m.id for m in members]}
+    if "hoi_vien" in change:
+        data["hoi_vien"] = data["hoi_vien"] + change["hoi_vien"]
+    else:
+        data.update(change)
+    resp = client.post(url, data=data)
+    assert resp.status_code == 422 and "không hợp lệ" in resp.get_data(as_text=True)
+    assert _count(DuesBatch) == 0 and _count(LedgerEntry) == 0
+    data.update({"don_vi": world.branch.id, "nam": 2026, "hoi_vien": [m.id for m in members]})
+    assert client.post(url, data=data).status_code == 303  # positive control: the page's own values
 
 
 def test_a_batch_posts_one_receipt_into_the_dues_fund_once_even_when_submitted_twice(world, as_user):

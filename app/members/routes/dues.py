@@ -35,6 +35,8 @@ def _unit_arg(source=None) -> Unit:
     except (TypeError, ValueError):
         return current_user.unit
     if not is_id(uid):
+        if source is not None:
+            return current_user.unit  # a posted form's garbled unit: the view refuses it beside the form
         abort(404)
     return get_or_404(Unit, uid)
 
@@ -72,7 +74,7 @@ def dues_index():
 @login_required
 def dues_settings():
     """A unit's dues settings (?don_vi=), dues.manage (the index shows every unit's figures to readers)."""
-    unit = _unit_arg(request.form if request.method == "POST" and "don_vi" in request.form else None)
+    unit = _unit_arg()  # the form posts to its own URL (?don_vi=)
     authorize("dues.manage", unit)
     setting = dues.setting_of(unit)
     funds_ = dues.operating_funds(unit)
@@ -111,29 +113,33 @@ def _collect_context(unit: Unit, year: int, ticked: set[int]):
 def dues_collect():
     """A batch from a chi hội's paper list: ?don_vi= (unit), ?nam= (dues year), ?tat_ca=1 (all ticked,
     for a browser without JavaScript). POST writes one phiếu thu for the ticked members, once."""
-    source = request.form if request.method == "POST" else None
-    unit = _unit_arg(source) if (source is None or "don_vi" in request.form) else current_user.unit
+    posted = request.method == "POST"
+    unit, year = _unit_arg(request.form if posted else None), _year_arg(request.form if posted else None)
     authorize("dues.collect", unit)
-    year = _year_arg(source)
     setting = dues.collecting(unit)
     form = CollectForm()
-    if request.method == "GET":
+    if not posted:
         form.collected_on.data = today()
-    ticked = {int(i) for i in request.form.getlist("hoi_vien") if i.isdigit()} if request.method == "POST" else set()
-    if request.method == "POST" and form.validate_on_submit():
-        answer = attempt(form, lambda: dues.collect(
-            unit, year=year, member_ids=ticked, collected_on=form.collected_on.data, collector=form.collector.data,
-            control_total=form.control_total.data), once=True,
-            url=lambda b: url_for(".dues_batch", batch_id=b.id),
-            success=lambda b: f"Đã ghi đợt thu hội phí năm {b.year}: {b.count} hội viên, phiếu thu "
-                              f"{b.ledger_entry.number}.")
-        if answer:
+    raw_ticks = request.form.getlist("hoi_vien") if posted else []
+    ticked = {int(i) for i in raw_ticks if i.isdigit() and is_id(int(i))}
+    # The hidden unit and year and the ticks are the page's own: anything else is refused, never guessed.
+    garbled = posted and (str(unit.id) != request.form.get("don_vi", "") or str(year) != request.form.get("nam", "")
+                          or len(ticked) != len(raw_ticks))
+    if posted and form.validate_on_submit():
+        if garbled:
+            form.form_errors.append("Đơn vị, năm hoặc danh sách hội viên gửi lên không hợp lệ: hãy tải lại trang.")
+        elif answer := attempt(form, lambda: dues.collect(
+                unit, year=year, member_ids=ticked, collected_on=form.collected_on.data, collector=form.collector.data,
+                control_total=form.control_total.data), once=True,
+                url=lambda b: url_for(".dues_batch", batch_id=b.id),
+                success=lambda b: f"Đã ghi đợt thu hội phí năm {b.year}: {b.count} hội viên, phiếu thu "
+                                  f"{b.ledger_entry.number}."):
             return answer
     ctx = _collect_context(unit, year, ticked)
     if request.method == "GET" and request.args.get("tat_ca"):
         ctx["ticked"] = {m.id for m in ctx["members"]} - ctx["paid"] - ctx["later"]
     ticked_sum = len(ctx["ticked"]) * (setting.amount if setting else 0)
-    status = 422 if (request.method == "POST") else 200
+    status = 422 if posted else 200
     return render("members/dues_collect.html", partial="members/_dues_collect_form.html", status=status, form=form,
                   unit=unit, year=year, setting=setting, units=_units(), ticked_sum=ticked_sum, **ctx)
 
