@@ -305,18 +305,20 @@ def test_lapsed_list_counts_only_members_who_owe_every_year_of_the_window(world)
 
 
 def test_lapsed_page_and_export(world, as_user):
+    client = as_user(world.users["viewer"])
+    before = client.get("/hoi-vien/hoi-phi/chua-dong").get_data(as_text=True)
+    assert "Chưa đơn vị nào" in before and "/hoi-vien/hoi-phi/" in before
     _collecting(world.branch)
     m = make_member(world.branch, "Võ Văn Lâu", joined_on=date(2018, 1, 5))
     other = make_member(world.branch, "Đỗ Thị Mai", joined_on=date(2018, 1, 5))
     _batch(world.branch, [other], year=2025, day=date(2025, 3, 1))
-    client = as_user(world.users["viewer"])
     for htmx in (False, True):
         page = client.get(f"/hoi-vien/hoi-phi/chua-dong?nam=2026&don_vi={world.commune.id}", htmx=htmx)
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and "Võ Văn Lâu" in text and "Đỗ Thị Mai" not in text
         assert "Tổng số: <strong>1</strong> hội viên" in text and "48.000 đ" in text
         assert f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}&amp;nam=2026" in text
-        assert ("<html" in text) != htmx
+        assert ("<html" in text) != htmx and "Chưa đơn vị nào" not in text
     export = client.get("/hoi-vien/hoi-phi/chua-dong.xlsx?nam=2026")
     assert export.status_code == 200 and export.data[:2] == b"PK"
     csv = client.get("/hoi-vien/hoi-phi/chua-dong.xlsx?nam=2026&format=csv").get_data(as_text=True)

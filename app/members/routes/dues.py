@@ -6,7 +6,7 @@ A path that answers GET and POST has ONE rule (two rules on one path with an int
 below; anything else 404) and defaults to the user's unit; the year from ?nam=."""
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404, is_id, scope_unit_ids
@@ -48,6 +48,12 @@ def _year_arg(source=None) -> int:
     except (TypeError, ValueError):
         return today().year
     return min(max(year, dues.EARLIEST_YEAR), today().year + 1)
+
+
+def _collecting_units(root: Unit) -> int:
+    """How many units of root's subtree collect dues (the lists say so when none does)."""
+    return db.session.scalar(select(func.count()).select_from(DuesSetting).where(
+        DuesSetting.unit_id.in_(scope_unit_ids(root)), DuesSetting.enabled.is_(True))) or 0
 
 
 def _units() -> list[Unit]:
@@ -195,7 +201,8 @@ def dues_paid():
     pagination, paid, years = dq.grid_page(unit, year, page_number(), PER_PAGE)
     total, counts = dq.grid_counts(unit, year)
     return render("members/dues_paid.html", partial="members/_dues_paid.html", unit=unit, year=year,
-                  pagination=pagination, paid=paid, years=years, total=total, counts=counts, units=_units())
+                  pagination=pagination, paid=paid, years=years, total=total, counts=counts, units=_units(),
+                  collecting=_collecting_units(unit))
 
 
 @bp.get("/hoi-phi/da-dong.xlsx")
@@ -219,7 +226,8 @@ def dues_lapsed():
     pagination, rows = dq.lapsed_page(unit, year, page_number(), PER_PAGE)
     count, owed = dq.lapsed_totals(unit, year)
     return render("members/dues_lapsed.html", partial="members/_dues_lapsed.html", unit=unit, year=year,
-                  pagination=pagination, rows=rows, count=count, owed=owed, units=_units())
+                  pagination=pagination, rows=rows, count=count, owed=owed, units=_units(),
+                  collecting=_collecting_units(unit))
 
 
 @bp.get("/hoi-phi/chua-dong.xlsx")
