@@ -267,8 +267,9 @@ def parse_population(text: str, field: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    digits = text.replace(".", "").replace(" ", "").replace(",", "")
-    if not digits.isdigit():
+    # "." groups thousands the Vietnamese way; "," is a decimal comma, and people are counted whole.
+    digits = text.replace(".", "").replace(" ", "").replace("\u00a0", "")
+    if not digits.isascii() or not digits.isdigit():
         raise PopulationError("Vui lòng nhập số dân là một số nguyên, ví dụ 12.345.", field)
     value = int(digits)
     if not 0 < value <= MAX_POPULATION:

@@ -67,6 +67,15 @@ def test_bad_input_is_refused_beside_its_box_and_nothing_is_written(client, worl
     assert _pops(2026) == {}
 
 
+def test_a_decimal_comma_or_a_negative_is_refused(client, world):
+    login(client, world.users["admin"])
+    url = "/hoi-vien/dan-so?nam=2026"
+    for bad in ("1,5", "-500", "0", "٣٤"):
+        resp = client.post(url, data={"csrf_token": _token(client, url), f"dan_so_{world.commune.id}": bad})
+        assert resp.status_code == 422, bad
+    assert _pops(2026) == {}
+
+
 def test_only_admins_and_only_units_in_scope(client, world, app):
     clerk = app.test_client()
     login(clerk, world.users["clerk"])
