@@ -33,6 +33,7 @@ def papers() -> dict[str, list[int]]:
     from app.extensions import db
     from app.funds.models import LedgerEntry
     from app.goods.models import GoodsEntry
+    from app.members.models import Member
     from app.scholarships.models import ScholarshipRound
 
     def ids(stmt):
@@ -47,6 +48,7 @@ def papers() -> dict[str, list[int]]:
         "decision_list": ids(select(Decision.id)),
         "certificate": ids(select(Honoree.id)),
         "payout_sheet": ids(select(ScholarshipRound.id)),
+        "member_card": ids(select(Member.id)),
     }
 
 

@@ -21,10 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.commendations import logos
+from app.core.actor import actor
 from app.core.authz import in_scope
 from app.core.refusal import Refusal
 from app.extensions import db
@@ -208,7 +208,8 @@ class _Logos:
             return ""
         if not self.page:
             return logos.data_uri(logo)
-        seen = getattr(current_user, "is_authenticated", False) and in_scope(current_user, unit)
+        user = actor()
+        seen = user is not None and in_scope(user, unit)
         return logos.image_url(logo) if seen else HIDDEN_LOGO
 
 
