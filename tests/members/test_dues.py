@@ -457,3 +457,13 @@ def test_the_lapsed_list_follows_a_changed_setting_and_a_new_batch_at_once(world
     assert dues_queries.lapsed_totals(world.commune, 2026)[0] == 2
     _batch(world.branch, [m], year=2026)
     assert dues_queries.lapsed_totals(world.commune, 2026) == (1, 2 * AMOUNT)
+
+
+def test_the_index_lists_the_units_near_and_every_unit_that_collects(world, as_user):
+    deep = make_unit(world.branch, "Tổ khuyến học xóm Giữa", "village")
+    quiet = make_unit(world.branch, "Tổ khuyến học xóm Trên", "village")
+    _collecting(deep)
+    page = as_user(world.users["treasurer"]).get("/hoi-vien/hoi-phi/").get_data(as_text=True)
+    assert world.commune.name in page and world.branch.name in page and deep.name in page
+    assert quiet.name not in page  # two levels down and collecting nothing: left out
+    assert page.index(world.branch.name) < page.index(deep.name)

@@ -70,7 +70,19 @@ def _settings(units) -> dict[int, DuesSetting]:
 def dues_index():
     """Which units collect dues (with a link to each one's settings), the latest batches."""
     authorize("view")
-    units = _units()
+    # The user's unit and the units right below it, and every unit below that has a dues setting:
+    # a province's page does not list thousands of branches that collect nothing.
+    near = subtree(current_user.unit, include_inactive=False, levels=1)
+    with_setting = db.session.scalars(select(Unit).join(DuesSetting, DuesSetting.unit_id == Unit.id).where(
+        Unit.id.in_(scope_unit_ids(current_user.unit)), Unit.active.is_(True)))
+    order = {u.path: i for i, u in enumerate(near)}  # tree order, names in order; a deeper unit under its own
+
+    def key(u):
+        top = max((p for p in order if u.path.startswith(p)), key=len)
+        return order[top], u.path != top, u.path
+
+    seen = {u.id for u in near}
+    units = sorted(near + [u for u in with_setting if u.id not in seen], key=key)
     batches = dues.recent_batches(scope_unit_ids(current_user.unit))
     return render("members/dues_index.html", partial="members/_dues_index.html", units=units,
                   settings=_settings(units), batches=batches)
