@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from flask import current_app
+from flask import current_app, flash
 from flask_login import current_user
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,6 +27,8 @@ from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.core.db import read_mode
 from app.core.files import write_private
+from app.core.selection import replayed_url
+from app.core.views import go
 from app.extensions import db
 from app.vn.text import clean, fold, nfc
 
@@ -115,6 +117,22 @@ def load_staged(prefix: str, token: str, **owner) -> dict | None:
     if meta.get("user_id") != current_user.id or meta.get("owner") != owner:
         return None
     return meta["payload"]
+
+
+EXPIRED = "Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại."
+
+
+def staged_for_confirm(prefix: str, form, restart_url: str, **owner):
+    """(payload, None) when a confirm form names a live upload of this user and owner, else
+    (None, the answer to give): a second click after the first wrote the rows (and dropped the
+    upload) goes where the first went, anything else back to the upload page with a message."""
+    staged = load_staged(prefix, form.token.data or "", **owner) if form.validate_on_submit() else None
+    if staged is not None:
+        return staged, None
+    if url := replayed_url(form.idem_key.data):
+        return None, go(url)
+    flash(EXPIRED, "error")
+    return None, go(restart_url)
 
 
 def discard(prefix: str, token: str) -> None:

@@ -7,9 +7,9 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.campaigns.models import Campaign
-from app.core import idempotency, imports
+from app.core import imports
 from app.core.authz import get_or_404
-from app.core.imports import discard, load_staged, stage
+from app.core.imports import discard, stage
 from app.core.views import attempt, form_page, go, render
 from app.core.xlsx import export_response
 from app.extensions import db
@@ -124,15 +124,10 @@ def import_confirm(decision_id):
     d = get_or_404(Decision, decision_id, "commendation.write")
     form = ConfirmImportForm()
     token = form.token.data or ""
-    staged = load_staged(STAGE, token, decision_id=d.id) if form.validate_on_submit() else None
+    staged, answer = imports.staged_for_confirm(STAGE, form, url_for(".import_upload", decision_id=d.id),
+                                                decision_id=d.id)
     if staged is None:
-        key = form.idem_key.data or ""
-        if key and idempotency.lookup(key) is not None:
-            # A second click after the first wrote the rows (and forgot the upload): once() sends
-            # the same user where the first went, and creates nothing.
-            return go(idempotency.once(key, lambda: None, url=lambda _: "").url)
-        flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
-        return go(url_for(".import_upload", decision_id=d.id))
+        return answer
     with imports.checking():  # every row checked, on a snapshot, before the first write
         refused = importing.recheck(d, staged["rows"])
     if refused:  # a staged row the service now refuses: say so, write nothing

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
-from app.core import imports, selection
+from app.core import imports
 from app.core.authz import authorize, get_or_404
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
@@ -98,7 +98,7 @@ def import_preview():
     token = request.args.get("token", "")
     staged = load_staged(STAGE, token, unit_id=current_user.unit_id)
     if staged is None:
-        flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
+        flash(imports.EXPIRED, "error")
         return go(url_for(".import_start"))
     unit = get_or_404(Unit, staged["unit_id"], "member.write")
     checker = importing.Checker(unit)
@@ -118,12 +118,9 @@ def import_confirm():
     authorize("member.write")
     form = ConfirmImportForm()
     token = form.token.data or ""
-    staged = load_staged(STAGE, token, unit_id=current_user.unit_id) if form.validate_on_submit() else None
+    staged, answer = imports.staged_for_confirm(STAGE, form, url_for(".import_start"), unit_id=current_user.unit_id)
     if staged is None:
-        if url := selection.replayed_url(form.idem_key.data):
-            return go(url)  # a second click after the first wrote the rows (and forgot the upload): the same answer
-        flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
-        return go(url_for(".import_start"))
+        return answer
     unit = get_or_404(Unit, staged["unit_id"], "member.write")
     progress_key = imports.progress_key(STAGE, token)
     progress = imports.progress_of(progress_key)

@@ -6,10 +6,10 @@ nominate them later (or import its own list, which reads the same columns).
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import imports, selection
+from app.core import imports
 from app.core.authz import authorize
 from app.core.clock import today
-from app.core.imports import discard, load_staged, stage
+from app.core.imports import discard, stage
 from app.core.views import attempt, form_page, go, refusal_text, render
 from app.core.xlsx import export_response, read_upload
 from app.vn.dates import school_year_of
@@ -57,12 +57,9 @@ def import_confirm():
     authorize("pupil.write")
     form = ConfirmImportForm()
     token = form.token.data or ""
-    staged = load_staged(STAGE, token, unit_id=current_user.unit_id) if form.validate_on_submit() else None
+    staged, answer = imports.staged_for_confirm(STAGE, form, url_for(".import_upload"), unit_id=current_user.unit_id)
     if staged is None:
-        if url := selection.replayed_url(form.idem_key.data):
-            return go(url)  # a second click after the first wrote the rows (and forgot the upload): the same answer
-        flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
-        return go(url_for(".import_upload"))
+        return answer
     if (checked := attempt(form, lambda: importing.check_staged(staged["rows"]))) is None:
         return _preview_again([], refusal_text(form), token)
     rows, refused = checked

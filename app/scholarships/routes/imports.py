@@ -2,9 +2,9 @@
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import imports, selection
+from app.core import imports
 from app.core.authz import get_or_404
-from app.core.imports import discard, load_staged, stage
+from app.core.imports import discard, stage
 from app.core.rendering import render
 from app.core.views import attempt, form_page, go, refusal_text
 from app.core.xlsx import export_response, read_upload
@@ -54,12 +54,9 @@ def import_confirm(round_id):
     form = ConfirmImportForm()
     back = url_for(".round_detail", round_id=rnd.id)
     token = form.token.data or ""
-    meta = load_staged(STAGE, token, round_id=rnd.id) if form.validate_on_submit() else None
+    meta, answer = imports.staged_for_confirm(STAGE, form, url_for(".import_upload", round_id=rnd.id), round_id=rnd.id)
     if meta is None:
-        if url := selection.replayed_url(form.idem_key.data):
-            return go(url)  # a second click after the first wrote the rows (and forgot the upload): the same answer
-        flash("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại.", "error")
-        return go(url_for(".import_upload", round_id=rnd.id))
+        return answer
     if (checked := attempt(form, lambda: importing.check_staged(rnd, meta["rows"]))) is None:
         return _preview_again(rnd, [], meta, refusal_text(form), token)
     rows, refused = checked
