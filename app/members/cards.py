@@ -35,7 +35,7 @@ from app.vn.names import word_key
 from .models import ACTIVE, Member
 
 KIND = "members.cards"  # the background print job's document kind
-TEMPLATE = "pdf/member_cards.html"
+TEMPLATE = "pdf/members/cards.html"
 PER_SHEET = 10  # 2 columns x 5 rows of ID-1 cards on A4 portrait
 DIRECT_MAX = 40  # cards answered inline by the print POST (4 sheets, about a second); more go to a job
 MAX_CARDS = 5000  # one print (500 sheets); a bigger commune prints per chi hội
