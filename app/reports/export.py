@@ -1,4 +1,10 @@
-"""The year report as an .xlsx workbook: one sheet per table, amounts as numbers (đồng).
+"""The year report as an .xlsx workbook: one sheet per table, amounts as numbers (đồng); and the
+roll-up's workbook (its table, then the members per child unit).
+
+Both open the organisation counts (app.members.counts) as the pages do: the year report with a
+first sheet "Tổ chức hội" (the sentences, chi hội by kind, members per child unit with the total,
+learning titles step by step), the roll-up with a sheet "Hội viên theo đơn vị". Counts are numbers,
+per cents numbers with one decimal; a unit without a population has an empty share cell, not 0.
 
 Cells go through app.core.xlsx.safe_cell, so a branch or campaign named "=..." stays text.
 """
@@ -8,9 +14,15 @@ from urllib.parse import quote
 
 from flask import Response
 
-from app.core.xlsx import XLSX_MIME, safe_cell
+from app.core.export import attachment_disposition
+from app.core.xlsx import XLSX_MIME, safe_cell, write_workbook
+from app.members.counts import MemberFigures, Organisation
 
 from .yearreport import YearReport
+
+ORG_SHEET = "Tổ chức hội"
+ROLLUP_ORG_SHEET = "Hội viên theo đơn vị"
+PERCENT_FORMAT = "0.0"  # per cents: a number with one decimal (Excel shows the locale's decimal comma)
 
 BRANCH_HEADERS = ["Đơn vị", "Lượt ủng hộ", "Ủng hộ bằng tiền (đồng)", "Ủng hộ bằng hiện vật, quy ra tiền (đồng)",
                   "Heo đất nộp quỹ (đồng)", "Thu khác (đồng)", "Vận động bằng tiền (đồng)",
@@ -71,6 +83,79 @@ def sheets(rep: YearReport) -> list[tuple[str, list[str], list[list]]]:
     ]
 
 
+# ---- the organisation counts: blocks of (caption, headers, rows, last row is a total) -------------
+
+def member_cells(name: str, m: MemberFigures) -> list:
+    return [name, m.on_roll, m.joined, m.ended, m.change, m.share]  # share None: no population, empty cell
+
+
+def member_headers(year: int) -> list[str]:
+    return ["Đơn vị", "Hội viên", "Vào hội trong năm", "Ra khỏi hội, từ trần", f"So với năm {year - 1}",
+            "Tỷ lệ dân số (%)"]
+
+
+def child_name(c) -> str:
+    # The page greys a closed unit out; a spreadsheet has no grey, so it says so (as the roll-up's rows do).
+    return c.name if c.active else f"{c.name} (ngừng hoạt động)"
+
+
+def member_blocks(org: Organisation) -> list[tuple]:
+    """The members per child unit with the total row, then the learning titles (those registered)."""
+    rows = [member_cells(child_name(c), c.members) for c in org.children]
+    rows.append(member_cells("Tổng cộng", org.members))
+    blocks = [(f"Hội viên đến 31/12/{org.year}", member_headers(org.year), rows, True)]
+    if org.has_titles:
+        titles = [[t.label, t.registered, t.assessed, t.recognised, t.percent] for t in org.titles if t.registered]
+        blocks.append((f"Danh hiệu học tập năm {org.year}", ["Danh hiệu", "Đăng ký", "Đã chấm điểm",
+                                                               "Được công nhận", "Công nhận / đăng ký (%)"],
+                       titles, False))
+    return blocks
+
+
+def organisation_blocks(org: Organisation, sentences: list[str]) -> list[tuple]:
+    """The year report's opening: its sentences, chi hội by kind, then member_blocks."""
+    blocks = [(None, None, [[s] for s in sentences], False)]
+    if org.branch_total:
+        kinds = [[org.branch_labels[k], n] for k, n in org.branches.items() if n]
+        blocks.append(("Chi hội, ban khuyến học (đang hoạt động)", ["Loại", "Số lượng"],
+                       kinds + [["Tổng cộng", org.branch_total]], True))
+    return blocks + member_blocks(org)
+
+
+def write_blocks(ws, blocks: list[tuple], first_row: int, int_format: str | None) -> None:
+    """Each block under the one before, a blank row between: caption and headers in bold, the rows
+    (counts as numbers in `int_format`, floats as per cents), a total row in bold."""
+    from openpyxl.styles import Font  # heavy: loaded when first needed
+    from openpyxl.utils import get_column_letter  # heavy: loaded when first needed
+
+    bold = Font(bold=True)
+    r = first_row
+    widths: dict[int, int] = {}
+    for caption, headers, rows, total in blocks:
+        if caption:
+            ws.cell(row=r, column=1, value=safe_cell(caption)).font = bold
+            r += 1
+        for i, h in enumerate(headers or [], start=1):
+            ws.cell(row=r, column=i, value=safe_cell(h)).font = bold
+            widths[i] = max(widths.get(i, 0), len(h))
+        r += 1 if headers else 0
+        for n, row in enumerate(rows, start=1):
+            for i, v in enumerate(row, start=1):
+                cell = ws.cell(row=r, column=i, value=safe_cell(v))
+                if isinstance(v, float):
+                    cell.number_format = PERCENT_FORMAT
+                elif isinstance(v, int) and not isinstance(v, bool) and int_format:
+                    cell.number_format = int_format
+                if total and n == len(rows):
+                    cell.font = bold
+                if headers:  # the sentences run across the empty cells on their right: not sized
+                    widths[i] = max(widths.get(i, 0), len(str(v)) if v is not None else 0)
+            r += 1
+        r += 1
+    for i, w in widths.items():
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 50)
+
+
 def workbook(rep: YearReport) -> bytes:
     # heavy: openpyxl is loaded by the first workbook, not by every web worker at start
     from openpyxl import Workbook  # heavy: loaded when first needed
@@ -79,6 +164,10 @@ def workbook(rep: YearReport) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
+    if rep.organisation is not None:  # the report opens with the organisation, as on the page and the PDF
+        ws = wb.create_sheet(ORG_SHEET)
+        ws.cell(row=1, column=1, value=safe_cell(f"{rep.unit_name} - {rep.period.title}")).font = Font(bold=True)
+        write_blocks(ws, organisation_blocks(rep.organisation, rep.org_sentences), 2, "#,##0")
     for title, headers, rows in sheets(rep):
         ws = wb.create_sheet(title[:31])
         ws.append([safe_cell(f"{rep.unit_name} - {rep.period.title}")])
@@ -111,4 +200,25 @@ def response(rep: YearReport) -> Response:
     resp.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
                                            f"filename*=UTF-8''{quote(filename)}")
     resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def rollup_response(filename: str, headers: list[str], table: list[list], org: Organisation | None) -> Response:
+    """The roll-up's .xlsx: the sheet "Tổng hợp" as every list export writes it (app.core.xlsx), then
+    the members per child unit with the total, as the page's "Hội viên theo đơn vị"."""
+    from openpyxl import load_workbook  # heavy: loaded when first needed
+
+    buf = io.BytesIO()
+    write_workbook(buf, headers, table, "Tổng hợp")
+    if org is not None:  # a few hundred rows at most (one per child unit): read back and add the sheet
+        wb = load_workbook(io.BytesIO(buf.getvalue()))
+        write_blocks(wb.create_sheet(ROLLUP_ORG_SHEET), member_blocks(org), 1, None)
+        buf = io.BytesIO()
+        wb.save(buf)
+    data = buf.getvalue()
+    resp = Response(data, mimetype=XLSX_MIME)
+    resp.headers["Content-Length"] = str(len(data))
+    resp.headers["Content-Disposition"] = attachment_disposition(filename)
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

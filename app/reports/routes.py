@@ -7,7 +7,7 @@ from flask import Blueprint, url_for
 from flask_login import current_user, login_required
 
 from app.core.clock import today
-from app.core.export import export_table
+from app.core.export import export_table, wanted_format
 from app.core.forms import ConfirmForm
 from app.core.views import render
 from app.printing.offer import print_or_offer, queue_from_form
@@ -95,7 +95,7 @@ ROLLUP_HEADERS = ["Đơn vị", "Vận động bằng tiền (đồng)", "Hiện
 @login_required
 def rollup_export():
     """The roll-up as on its page (same unit and period): each child unit's row, the unit's own row
-    and the total, as .xlsx or CSV (?format=csv)."""
+    and the total, as .xlsx or CSV (?format=csv); the .xlsx adds the members per child unit."""
     unit, period = unit_and_period()
     _facts, rows, total = yearreport.rollup_page(unit, period)
 
@@ -107,5 +107,7 @@ def rollup_export():
         return r.name + (" (trực tiếp)" if r.own else "" if r.active else " (ngừng hoạt động)")
 
     table = [[label(r), *figures(r.summary)] for r in rows] + [["Tổng cộng", *figures(total)]]
-    return export_table(f"Tổng hợp {period.label} - {unit.name}.xlsx".replace("/", "-"), ROLLUP_HEADERS, table,
-                        sheet_title="Tổng hợp")
+    name = f"Tổng hợp {period.label} - {unit.name}.xlsx".replace("/", "-")
+    if wanted_format() == "csv":  # one table per CSV: the members per unit are in the .xlsx only
+        return export_table(name, ROLLUP_HEADERS, table, sheet_title="Tổng hợp")
+    return export.rollup_response(name, ROLLUP_HEADERS, table, next((r.organisation for r in rows if r.own), None))

@@ -99,7 +99,7 @@ def test_year_report_xlsx_has_a_sheet_per_table_and_the_totals(w, admin):
     assert resp.status_code == 200
     assert "filename*=UTF-8''" in resp.headers["Content-Disposition"]
     wb = load_workbook(io.BytesIO(resp.data))
-    assert wb.sheetnames == ["Tổng hợp", "Đợt vận động", "Heo đất", "Học bổng", "Học bổng theo diện",
+    assert wb.sheetnames == ["Tổ chức hội", "Tổng hợp", "Đợt vận động", "Heo đất", "Học bổng", "Học bổng theo diện",
                              "Khen thưởng", "Quỹ", "Nhận định"]
     ws = wb["Tổng hợp"]
     rows = list(ws.iter_rows(values_only=True))
