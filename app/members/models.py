@@ -13,7 +13,7 @@ passes up to the unit above is a fund transfer recorded as a DuesRemittance.
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.core.clock import utcnow
 from app.extensions import db
@@ -69,9 +69,14 @@ class Member(db.Model):
     # The same person as a donor or sponsor (gifts, sponsorships): linked, never typed twice.
     donor_id: Mapped[int | None] = mapped_column(ForeignKey("donor.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A return after leaving is a new row (one row, one spell: the counts of the years between stay
+    # as printed) naming the row it follows; unique: a spell is followed by one return at most.
+    rejoined_from_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), unique=True)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     donor = relationship("Donor", lazy="select")
+    rejoined_from = relationship("Member", remote_side="Member.id", lazy="select",
+                                 backref=backref("rejoined_as", uselist=False, lazy="select"))
 
     __table_args__ = (
         UniqueConstraint("unit_id", "number", name="uq_member_unit_number"),
