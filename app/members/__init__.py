@@ -1,7 +1,8 @@
 """Members domain (issue 19): the register of hội viên per unit, dues (hội phí), member cards, and
 each unit's population (for the organisation counts every report opens with)."""
 
-AUDIT_ACTIONS = {"end": "Ghi ra khỏi hội / từ trần", "rejoin": "Cho sinh hoạt lại", "link": "Liên kết hồ sơ"}
+AUDIT_ACTIONS = {"end": "Ghi ra khỏi hội / từ trần", "reopen": "Hủy ghi nhận ra khỏi hội", "rejoin": "Vào hội lại",
+                 "link": "Liên kết hồ sơ"}
 AUDIT_OBJECTS = {"member": "Hội viên", "dues_setting": "Cài đặt hội phí", "dues_batch": "Đợt thu hội phí",
                  "dues_payment": "Hội phí của hội viên",
                  "dues_remittance": "Nộp hội phí lên cấp trên", "unit_population": "Dân số đơn vị"}

@@ -59,6 +59,14 @@ class EndForm(BaseForm):
     reason = StringField("Lý do cụ thể", validators=[Length(max=300, message="Lý do dài quá 300 ký tự.")])
 
 
-class RejoinForm(BaseForm):
-    joined_on = DateField("Sinh hoạt lại từ ngày", validators=[DataRequired("Vui lòng nhập ngày.")],
+class RejoinForm(IdempotentForm):
+    """Vào hội lại: a new row (app.members.status.rejoin) in a unit of the user's scope."""
+    unit_id = SelectField("Vào chi hội, ban", coerce=int, validate_choice=False)
+    joined_on = DateField("Ngày vào hội lại", validators=[DataRequired("Vui lòng nhập ngày vào hội lại.")],
                           **_DATE)
+    not_duplicate = BooleanField("Đã kiểm tra: người trong danh sách trên là người khác, vẫn ghi vào hội lại")
+
+
+class ReopenForm(BaseForm):
+    """Hủy ghi nhận ra khỏi hội: the end was recorded by mistake (app.members.status.reopen)."""
+    reason = StringField("Lý do hủy", validators=[Length(max=300, message="Lý do dài quá 300 ký tự.")])

@@ -1,5 +1,6 @@
-"""The rules of the member register: check a member's fields, number, create, edit, end and resume
-membership, link to a donor.
+"""The rules of the member register: check a member's fields, number, create, edit, link to a donor.
+Ending a membership, undoing a mistaken end and a return after leaving are in app.members.status
+(named here too: `services.end_membership`, `services.reopen`, `services.rejoin`).
 
 Services never commit; the caller commits (or rolls back on MemberError). Numbers come from the
 unit's MemberCounter, which only ever moves forward: a member who leaves keeps the number, and no
@@ -264,47 +265,6 @@ def update_member(member: Member, **fields) -> Member:
     return member
 
 
-def end_membership(member: Member, *, status: str, ended_on, reason: str) -> Member:
-    """The member left (status "left") or died ("deceased") on `ended_on`, for `reason`. The row and
-    its number stay: last year's counts still count them."""
-    if status not in ENDED:
-        raise MemberError("Vui lòng chọn: ra khỏi hội hoặc từ trần.", "status")
-    if member.status != ACTIVE:
-        raise MemberError(f"Hội viên này không còn sinh hoạt ({member.status_label.lower()}).", "status")
-    if not isinstance(ended_on, date):
-        raise MemberError("Vui lòng nhập ngày.", "ended_on")
-    if ended_on > clock.today():
-        raise MemberError("Ngày không được sau hôm nay.", "ended_on")
-    if ended_on < member.joined_on:
-        raise MemberError("Ngày không được trước ngày vào hội "
-                          f"({member.joined_on.strftime('%d/%m/%Y')}).", "ended_on")
-    reason = _text(reason, 300, "reason", "lý do", required=True)
-    before = member.audit_dict()
-    member.status, member.ended_on, member.end_reason = status, ended_on, reason
-    db.session.flush()
-    record("end", member, before=before, after=member.audit_dict())
-    return member
-
-
-def rejoin(member: Member, *, joined_on) -> Member:
-    """A member who had left (or was recorded deceased by mistake) is active again from `joined_on`,
-    with the same number. The earlier end stays in the audit log."""
-    if member.status == ACTIVE:
-        raise MemberError("Hội viên này đang sinh hoạt.", "joined_on")
-    if not isinstance(joined_on, date):
-        raise MemberError("Vui lòng nhập ngày sinh hoạt lại.", "joined_on")
-    if joined_on > clock.today():
-        raise MemberError("Ngày sinh hoạt lại không được sau hôm nay.", "joined_on")
-    if member.ended_on and joined_on < member.ended_on:
-        raise MemberError("Ngày sinh hoạt lại không được trước ngày ra khỏi hội "
-                          f"({member.ended_on.strftime('%d/%m/%Y')}).", "joined_on")
-    before = member.audit_dict()
-    member.status, member.joined_on, member.ended_on, member.end_reason = ACTIVE, joined_on, None, ""
-    db.session.flush()
-    record("rejoin", member, before=before, after=member.audit_dict())
-    return member
-
-
 def link_donor(member: Member, donor) -> Member:
     """The member is also this donor (or, with None, no longer linked): one person, typed once."""
     _check_donor(member.unit, donor)
@@ -323,22 +283,34 @@ def commune_path(unit: Unit) -> str:
     return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else unit.path
 
 
-def likely_duplicates(unit: Unit, values: dict, exclude_id: int | None = None) -> list[Member]:
+def likely_duplicates(unit: Unit, values: dict, exclude_id=None) -> list[Member]:
     """Members of `unit` who are probably this person: the same name with its diacritics
     (app.vn.names.same_name: Ân is not Ẩn, but a name typed without any marks matches) and the same
-    birth year when both are known. The folded search key only narrows the query, never decides."""
+    birth year when both are known. The folded search key only narrows the query, never decides.
+    `exclude_id`: an id or a list of ids (a returning member's own rows, app.members.status.spell_ids)."""
     full = join_name(values.get("ho", ""), values.get("dem", ""), values.get("ten", "")) or values.get("name", "")
     key = fold(full)
     if not key:
         return []
     stmt = select(Member).where(Member.unit_id == unit.id, Member.search_key == key[:220])
     if exclude_id:
-        stmt = stmt.where(Member.id != exclude_id)
+        stmt = stmt.where(Member.id.not_in(exclude_id if isinstance(exclude_id, (list, tuple, set)) else [exclude_id]))
     year = values.get("birth_year")
     return [m for m in db.session.scalars(stmt.order_by(Member.number).limit(50))
             if same_name(m.full_name, full, m.birth_year, year)][:10]
 
 
+_IN_STATUS = ("end_membership", "reopen", "rejoin")
+
+
+def __getattr__(name):
+    """The status changes moved to app.members.status (which imports this module): read lazily, so
+    either module can be imported first."""
+    if name in _IN_STATUS:
+        from . import status
+        return getattr(status, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = ["MemberError", "check_fields", "create_member", "bulk_create_members", "update_member",
-           "end_membership", "rejoin", "link_donor", "likely_duplicates", "next_number", "current_fields",
-           "phone_key", "commune_path"]
+           "link_donor", "likely_duplicates", "next_number", "current_fields", "phone_key", "commune_path"]

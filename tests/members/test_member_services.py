@@ -93,7 +93,7 @@ def test_joined_in_the_future_is_refused(app):
     assert err.value.field == "joined_on"
 
 
-def test_end_and_rejoin_keep_the_number_and_are_audited(world):
+def test_end_and_reopen_keep_the_number_and_the_joining_date_and_are_audited(world):
     member = make_member(world.commune, "Nguyễn Văn An", joined_on=date(2010, 5, 1))
     with pytest.raises(services.MemberError) as err:
         services.end_membership(member, status="left", ended_on=date(2024, 1, 1), reason=" ")
@@ -104,17 +104,21 @@ def test_end_and_rejoin_keep_the_number_and_are_audited(world):
     with pytest.raises(services.MemberError):
         services.end_membership(member, status="left", ended_on=date(2024, 2, 1), reason="x")
     db.session.rollback()
-    with pytest.raises(services.MemberError) as err:
-        services.rejoin(member, joined_on=date(2023, 1, 1))
-    assert err.value.field == "joined_on"
+    with pytest.raises(services.MemberError) as err:  # the deceased do not "return"
+        services.rejoin(member, joined_on=date(2025, 1, 1))
+    assert err.value.field == "joined_on" and "từ trần" in str(err.value)
     db.session.rollback()
-    services.rejoin(member, joined_on=date(2025, 1, 1))
+    with pytest.raises(services.MemberError) as err:
+        services.reopen(member, reason="")
+    assert err.value.field == "reason"
+    db.session.rollback()
+    services.reopen(member, reason="Ghi nhầm người")
     db.session.commit()
-    assert (member.status, member.ended_on, member.number) == ("active", None, 1)
+    assert (member.status, member.ended_on, member.number, member.joined_on) == ("active", None, 1, date(2010, 5, 1))
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == member.id,
                                                                  AuditEntry.object_type == "member")
                                  .order_by(AuditEntry.id)).all()
-    assert actions == ["create", "end", "rejoin"]
+    assert actions == ["create", "end", "reopen"]
 
 
 def test_update_changes_fields_not_the_number(world):

@@ -251,7 +251,7 @@ def test_viewer_may_read_but_not_write(world, as_user):
 
 # ---- ending and resuming -----------------------------------------------------------------------
 
-def test_end_needs_a_reason_then_records_it_and_rejoin_restores(world, as_user):
+def test_end_needs_a_reason_then_records_it_and_a_mistaken_end_is_undone(world, as_user):
     member = make_member(world.commune, "Nguyễn Văn An", joined_on=date(2015, 1, 1))
     client = as_user(world.users["clerk"])
     page = client.get(f"/hoi-vien/{member.id}/ra-khoi-hoi").get_data(as_text=True)
@@ -268,15 +268,17 @@ def test_end_needs_a_reason_then_records_it_and_rejoin_restores(world, as_user):
     member = db.session.get(Member, member.id)
     assert (member.status, member.ended_on, member.end_reason) == ("deceased", date(2025, 1, 10), "Từ trần do tuổi cao")
     detail = client.get(f"/hoi-vien/{member.id}").get_data(as_text=True)
-    assert "Đã từ trần" in detail and "Cho sinh hoạt lại" in detail
-    confirm = client.get(f"/hoi-vien/{member.id}/sinh-hoat-lai")
-    assert confirm.status_code == 200 and "sinh hoạt lại?" in confirm.get_data(as_text=True)
-    early = client.post(f"/hoi-vien/{member.id}/sinh-hoat-lai", data={"joined_on": "2024-01-01"})
-    assert early.status_code == 422 and 'id="joined_on-err"' in early.get_data(as_text=True)
-    assert client.post(f"/hoi-vien/{member.id}/sinh-hoat-lai", data={"joined_on": "2025-03-01"}).status_code == 303
+    # The deceased cannot "return": only the mistaken end can be undone (app.members.status).
+    assert "Đã từ trần" in detail and "Hủy ghi nhận ra khỏi hội" in detail and "Vào hội lại" not in detail
+    confirm = client.get(f"/hoi-vien/{member.id}/huy-ra-khoi-hoi")
+    assert confirm.status_code == 200 and "Chỉ dùng khi việc ghi ra khỏi hội" in confirm.get_data(as_text=True)
+    no_reason = client.post(f"/hoi-vien/{member.id}/huy-ra-khoi-hoi", data={"reason": " "})
+    assert no_reason.status_code == 422 and 'id="reason-err"' in no_reason.get_data(as_text=True)
+    assert client.post(f"/hoi-vien/{member.id}/huy-ra-khoi-hoi", data={"reason": "Ghi nhầm người"}).status_code == 303
     db.session.expire_all()
     member = db.session.get(Member, member.id)
-    assert member.active and member.number == 1 and member.joined_on == date(2025, 3, 1)
+    assert member.active and member.number == 1 and member.joined_on == date(2015, 1, 1)
+    assert (member.ended_on, member.end_reason) == (None, "")
 
 
 def test_detail_lists_the_dues_years_and_keeps_a_place_for_links(world, as_user):

@@ -1,5 +1,5 @@
 """The member register's pages: list and search, export, add (with the duplicate check), edit, the
-member's page, ending membership (left or deceased) and resuming it.
+member's page, ending membership (left or deceased), undoing a mistaken end and a return after leaving.
 
 Every page reads the user's unit and the units below it; a member of another unit answers 404.
 """
@@ -17,8 +17,8 @@ from app.reports import cache
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from .. import queries, services
-from ..forms import EndForm, MemberCreateForm, MemberFilterForm, MemberForm, RejoinForm
+from .. import queries, services, status
+from ..forms import EndForm, MemberCreateForm, MemberFilterForm, MemberForm, RejoinForm, ReopenForm
 from ..models import ACTIVE, DuesBatch, DuesPayment, Member
 from . import bp
 
@@ -162,12 +162,41 @@ def end(member_id):
 @bp.route("/<int:member_id>/sinh-hoat-lai", methods=["GET", "POST"])
 @login_required
 def rejoin(member_id):
-    """A member who had left is active again (same number); GET is the confirmation page."""
+    """Vào hội lại: a member who left comes back as a NEW row (a new spell and number in the chosen
+    unit of the user's scope); the old row keeps its dates, so the years already counted stay.
+    Someone of that unit who is probably this person (their own rows aside) must be confirmed;
+    a double submit lands on the first new row (once=True)."""
     member = get_or_404(Member, member_id, "member.write")
-    form = RejoinForm(joined_on=today())
+    start = member.unit_id if member.unit.active else current_user.unit_id
+    form = RejoinForm(unit_id=start, joined_on=today())
+    form.unit_id.choices = unit_choices(active_only=True)
+    duplicates = []
+    if form.validate_on_submit():
+        unit = get_or_404(Unit, form.unit_id.data, "member.write")
+        repeat = idempotency.lookup(form.idem_key.data) is not None  # a second click: answer like the first
+        duplicates = [] if repeat or status.rejoin_refusal(member) else status.return_duplicates(member, unit)
+        if duplicates and not form.not_duplicate.data:
+            form.form_errors.append("Có thể người này đã được ghi lại trong chi hội, ban đã chọn (xem bên dưới). "
+                                    "Hãy mở hồ sơ đó, hoặc đánh dấu ô xác nhận để vẫn ghi vào hội lại.")
+        elif answer := attempt(form, lambda: status.rejoin(member, unit=unit, joined_on=form.joined_on.data),
+                               once=True, url=lambda m: url_for(".detail", member_id=m.id),
+                               success=lambda m: f"{m.full_name} đã vào hội lại, số thẻ mới {m.number}."):
+            return answer
+    return form_page("members/rejoin.html", "members/_rejoin_form.html", form, member=member,
+                     duplicates=duplicates, refusal=status.rejoin_refusal(member))
+
+
+@bp.route("/<int:member_id>/huy-ra-khoi-hoi", methods=["GET", "POST"])
+@login_required
+def reopen(member_id):
+    """Hủy ghi nhận ra khỏi hội: an end (left or deceased) recorded by mistake is undone on the same
+    row, joined_on and number unchanged; a reason is required. GET is the confirmation page."""
+    member = get_or_404(Member, member_id, "member.write")
+    form = ReopenForm()
     if form.validate_on_submit() and (answer := attempt(
-            form, lambda: services.rejoin(member, joined_on=form.joined_on.data),
+            form, lambda: status.reopen(member, reason=form.reason.data or ""),
             url=url_for(".detail", member_id=member.id),
-            success=lambda m: f"{m.full_name} đã sinh hoạt lại.")):
+            success=lambda m: f"Đã hủy ghi nhận ra khỏi hội: {m.full_name} đang sinh hoạt.")):
         return answer
-    return form_page("members/rejoin.html", "members/_rejoin_form.html", form, member=member)
+    return form_page("members/reopen.html", "members/_reopen_form.html", form, member=member,
+                     refusal=status.reopen_refusal(member))
