@@ -1,6 +1,5 @@
-"""The rules of the member register: check a member's fields, number, create, edit, link to a donor.
-Ending a membership, undoing a mistaken end and a return after leaving are in app.members.status
-(named here too: `services.end_membership`, `services.reopen`, `services.rejoin`).
+"""The rules of the member register: check a member's fields, number, create, edit, end membership,
+link to a donor. Undoing a mistaken end and a return after leaving are in app.members.status.
 
 Services never commit; the caller commits (or rolls back on MemberError). Numbers come from the
 unit's MemberCounter, which only ever moves forward: a member who leaves keeps the number, and no
@@ -265,6 +264,28 @@ def update_member(member: Member, **fields) -> Member:
     return member
 
 
+def end_membership(member: Member, *, status: str, ended_on, reason: str) -> Member:
+    """The member left (status "left") or died ("deceased") on `ended_on`, for `reason`. The row and
+    its number stay: last year's counts still count them."""
+    if status not in ENDED:
+        raise MemberError("Vui lòng chọn: ra khỏi hội hoặc từ trần.", "status")
+    if member.status != ACTIVE:
+        raise MemberError(f"Hội viên này không còn sinh hoạt ({member.status_label.lower()}).", "status")
+    if not isinstance(ended_on, date):
+        raise MemberError("Vui lòng nhập ngày.", "ended_on")
+    if ended_on > clock.today():
+        raise MemberError("Ngày không được sau hôm nay.", "ended_on")
+    if ended_on < member.joined_on:
+        raise MemberError("Ngày không được trước ngày vào hội "
+                          f"({member.joined_on.strftime('%d/%m/%Y')}).", "ended_on")
+    reason = _text(reason, 300, "reason", "lý do", required=True)
+    before = member.audit_dict()
+    member.status, member.ended_on, member.end_reason = status, ended_on, reason
+    db.session.flush()
+    record("end", member, before=before, after=member.audit_dict())
+    return member
+
+
 def link_donor(member: Member, donor) -> Member:
     """The member is also this donor (or, with None, no longer linked): one person, typed once."""
     _check_donor(member.unit, donor)
@@ -300,17 +321,6 @@ def likely_duplicates(unit: Unit, values: dict, exclude_id=None) -> list[Member]
             if same_name(m.full_name, full, m.birth_year, year)][:10]
 
 
-_IN_STATUS = ("end_membership", "reopen", "rejoin")
-
-
-def __getattr__(name):
-    """The status changes moved to app.members.status (which imports this module): read lazily, so
-    either module can be imported first."""
-    if name in _IN_STATUS:
-        from . import status
-        return getattr(status, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = ["MemberError", "check_fields", "create_member", "bulk_create_members", "update_member",
-           "link_donor", "likely_duplicates", "next_number", "current_fields", "phone_key", "commune_path"]
+           "end_membership", "link_donor", "likely_duplicates", "next_number", "current_fields", "phone_key",
+           "commune_path"]

@@ -1,4 +1,5 @@
-"""A membership's end, undoing an end recorded by mistake, and a return after leaving.
+"""After a membership's end (app.members.services.end_membership): undoing an end recorded by
+mistake, and a return after leaving.
 
 Each row of the register is one spell of membership (joined_on .. ended_on), and the organisation
 counts read the spells as they are (app.members.queries.on_roll). So:
@@ -15,36 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
-from app.core import clock
 from app.extensions import db
 
 from .models import ACTIVE, DECEASED, LEFT, Member
-from .services import (ENDED, MemberError, _allocate, _check_donor, _text, check_fields, current_fields,
+from .services import (MemberError, _allocate, _check_donor, _text, check_fields, current_fields,
                        likely_duplicates)
 
 MAX_SPELLS = 50  # a bound on walking a person's rows (the dates already make a loop impossible)
-
-
-def end_membership(member: Member, *, status: str, ended_on, reason: str) -> Member:
-    """The member left (status "left") or died ("deceased") on `ended_on`, for `reason`. The row and
-    its number stay: last year's counts still count them."""
-    if status not in ENDED:
-        raise MemberError("Vui lòng chọn: ra khỏi hội hoặc từ trần.", "status")
-    if member.status != ACTIVE:
-        raise MemberError(f"Hội viên này không còn sinh hoạt ({member.status_label.lower()}).", "status")
-    if not isinstance(ended_on, date):
-        raise MemberError("Vui lòng nhập ngày.", "ended_on")
-    if ended_on > clock.today():
-        raise MemberError("Ngày không được sau hôm nay.", "ended_on")
-    if ended_on < member.joined_on:
-        raise MemberError("Ngày không được trước ngày vào hội "
-                          f"({member.joined_on.strftime('%d/%m/%Y')}).", "ended_on")
-    reason = _text(reason, 300, "reason", "lý do", required=True)
-    before = member.audit_dict()
-    member.status, member.ended_on, member.end_reason = status, ended_on, reason
-    db.session.flush()
-    record("end", member, before=before, after=member.audit_dict())
-    return member
 
 
 # ---- one person's rows -------------------------------------------------------------------------

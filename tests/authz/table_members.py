@@ -78,7 +78,8 @@ TABLE = {
     "members.create": Rule(WRITE),
     "members.edit": Rule(WRITE, args=member),
     "members.end": Rule(WRITE, args=member),
-    "members.rejoin": Rule(WRITE, args=gone),
+    "members.rejoin": Rule(WRITE, args=gone),  # Vào hội lại: a new row in a unit of the form (unit_id)
+    "members.reopen": Rule(WRITE, args=gone),  # Hủy ghi nhận ra khỏi hội (a mistaken end undone)
     # Import from .xlsx (imports.py): the staged upload is the user's own (its token in the session store).
     "members.import_template": Rule(WRITE),
     "members.import_start": Rule(WRITE),

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEntry
 from app.core import clock
 from app.extensions import db
-from app.members import services
+from app.members import services, status
 from app.members.models import Member, MemberCounter
 from app.members.queries import member_query, on_roll
 from tests.factories_members import end_member, make_member, make_members
@@ -105,14 +105,14 @@ def test_end_and_reopen_keep_the_number_and_the_joining_date_and_are_audited(wor
         services.end_membership(member, status="left", ended_on=date(2024, 2, 1), reason="x")
     db.session.rollback()
     with pytest.raises(services.MemberError) as err:  # the deceased do not "return"
-        services.rejoin(member, joined_on=date(2025, 1, 1))
+        status.rejoin(member, joined_on=date(2025, 1, 1))
     assert err.value.field == "joined_on" and "từ trần" in str(err.value)
     db.session.rollback()
     with pytest.raises(services.MemberError) as err:
-        services.reopen(member, reason="")
+        status.reopen(member, reason="")
     assert err.value.field == "reason"
     db.session.rollback()
-    services.reopen(member, reason="Ghi nhầm người")
+    status.reopen(member, reason="Ghi nhầm người")
     db.session.commit()
     assert (member.status, member.ended_on, member.number, member.joined_on) == ("active", None, 1, date(2010, 5, 1))
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == member.id,

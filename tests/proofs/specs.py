@@ -644,6 +644,8 @@ MEMBER_SPECS = {
     "members.end": Spec(args=lambda w: {"member_id": _fresh_member(w).id},
                         data=lambda w, f: {"status": "left", "reason": "Chuyển đi nơi khác sinh sống"}),
     "members.rejoin": Spec(args=lambda w: {"member_id": _fresh_member(w, ended=True).id}),
+    "members.reopen": Spec(args=lambda w: {"member_id": _fresh_member(w, ended=True).id},
+                           data=lambda w, f: {"reason": "Ghi nhầm người"}),
     "members.import_start": Spec(files=lambda w: {"file": (member_xlsx(f"Mai Thị Nhập {n()}"), "hv.xlsx")},
                                  ok=_ok_preview),
     "members.import_confirm": Spec(page=_member_confirm_page),
