@@ -256,6 +256,10 @@ def update_member(member: Member, **fields) -> Member:
     values = check_fields(**{**current_fields(member), **fields})
     if member.ended_on and values["joined_on"] > member.ended_on:
         raise MemberError("Ngày vào hội không được sau ngày ra khỏi hội.", "joined_on")
+    earlier = member.rejoined_from  # a return: its spell must not overlap the one it follows (counted twice)
+    if earlier is not None and earlier.ended_on and values["joined_on"] <= earlier.ended_on:
+        raise MemberError("Ngày vào hội lại phải sau ngày ra khỏi hội lần trước "
+                          f"({earlier.ended_on.strftime('%d/%m/%Y')}).", "joined_on")
     before = member.audit_dict()
     for key, value in values.items():
         setattr(member, key, value)

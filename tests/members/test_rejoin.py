@@ -4,6 +4,8 @@ the rows, the refusals, the duplicate check, dues, scope and roles, plain and ht
 import uuid
 from datetime import date
 
+import pytest
+
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
@@ -147,6 +149,19 @@ def test_a_return_date_on_or_before_the_end_or_in_the_future_is_refused_beside_t
         assert f'value="{day}"' in text  # the input is kept
     assert _count() == n and _new_row(old) is None
     assert _back(client, old, joined_on="2022-05-02").status_code == 303  # the day after is a return
+
+
+def test_editing_a_returns_joining_date_into_the_earlier_spell_is_refused(world, as_user):
+    old = _leaver(world)
+    _back(as_user(world.users["clerk"]), old)
+    new = _new_row(old)
+    with pytest.raises(services.MemberError) as err:
+        services.update_member(new, joined_on=date(2022, 5, 1))
+    assert err.value.field == "joined_on" and "01/05/2022" in str(err.value)
+    db.session.rollback()
+    services.update_member(new, joined_on=date(2022, 5, 2))  # the day after the end: no year counted twice
+    db.session.commit()
+    assert _rolls(world)[2022] == 1 and _rolls(world)[2021] == 1
 
 
 def test_a_second_return_from_one_row_is_refused_and_a_double_submit_makes_one(world, as_user):
