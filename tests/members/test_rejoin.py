@@ -181,6 +181,17 @@ def test_a_second_return_from_one_row_is_refused_and_a_double_submit_makes_one(w
     assert 'id="joined_on"' not in page and f'href="/hoi-vien/{new.id}"' in page
 
 
+def test_two_racing_returns_from_one_row_meet_the_unique_key(world, monkeypatch):
+    old = _leaver(world)
+    first = status.rejoin(old, joined_on=date(2026, 2, 1))
+    monkeypatch.setattr(status, "successor", lambda member: None)  # the second did not see the first
+    with pytest.raises(services.MemberError) as err:
+        status.rejoin(old, joined_on=date(2026, 2, 1))
+    assert err.value.field == "joined_on" and "vừa được ghi vào hội lại" in str(err.value)
+    db.session.rollback()
+    assert first.id is not None and _new_row(old) is None  # nothing was committed: both gone
+
+
 def test_an_active_member_has_nothing_to_return_from_or_undo(world, as_user):
     member = make_member(world.branch, "Lê Văn Đang")
     client = as_user(world.users["clerk"])
