@@ -10,6 +10,7 @@ from app.funds import services as funds
 from app.funds.models import LedgerEntry
 from app.members import dues, dues_queries, dues_remit
 from app.members.models import DuesRemittance
+from tests.conftest import login
 from tests.factories import make_unit
 from tests.factories_members import end_member, make_member
 from tests.members.test_dues import AMOUNT, SHARE, _batch, _collecting, _count, _idem, _members
@@ -42,7 +43,7 @@ def test_lapsed_list_counts_only_members_who_owe_every_year_of_the_window(world)
     assert paid_2026.id not in ids_2027 and {lapsed.id, paid_2025.id, new.id} <= ids_2027
 
 
-def test_lapsed_page_and_export(world, as_user):
+def test_lapsed_page_and_export(app, world, as_user):
     client = as_user(world.users["viewer"])
     before = client.get("/hoi-vien/hoi-phi/chua-dong").get_data(as_text=True)
     assert "Chưa đơn vị nào" in before and "/hoi-vien/hoi-phi/" in before
@@ -55,8 +56,13 @@ def test_lapsed_page_and_export(world, as_user):
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and "Võ Văn Lâu" in text and "Đỗ Thị Mai" not in text
         assert "Tổng số: <strong>1</strong> hội viên" in text and "48.000 đ" in text
-        assert f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}&amp;nam=2026" in text
+        # The row's "collect" link is for those who may collect: never for ban kiểm tra (a 403 behind it).
+        assert "/hoi-vien/hoi-phi/thu?" not in text
         assert ("<html" in text) != htmx and "Chưa đơn vị nào" not in text
+    collector = app.test_client()
+    login(collector, world.users["treasurer"])
+    collector = collector.get(f"/hoi-vien/hoi-phi/chua-dong?nam=2026&don_vi={world.commune.id}")
+    assert f"/hoi-vien/hoi-phi/thu?don_vi={world.branch.id}&amp;nam=2026" in collector.get_data(as_text=True)
     export = client.get("/hoi-vien/hoi-phi/chua-dong.xlsx?nam=2026")
     assert export.status_code == 200 and export.data[:2] == b"PK"
     csv = client.get("/hoi-vien/hoi-phi/chua-dong.xlsx?nam=2026&format=csv").get_data(as_text=True)
