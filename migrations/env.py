@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -98,8 +99,38 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_keys_checked_after(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+class ForeignKeyViolation(RuntimeError):
+    pass
+
+
+@contextmanager
+def sqlite_keys_checked_after(connection):
+    """SQLite: foreign keys off while the migrations run, every key checked after.
+
+    A batch migration changes a SQLite table by copying it, dropping the old one and renaming the
+    copy. With foreign keys enforced (app.core.db turns them on for every connection) dropping a
+    table that other rows point at fails, so a migration that passes on an empty database would
+    fail on a commune's real one (a rebuild of `member` once dues payments point at it). This is
+    SQLite's documented procedure for schema changes: enforcement off outside any transaction, the
+    change, then PRAGMA foreign_key_check, and enforcement back on for the pooled connection.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")  # no transaction is open yet: the pragma takes effect
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise ForeignKeyViolation(f"the migrations left rows whose foreign keys point nowhere: {broken[:10]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
