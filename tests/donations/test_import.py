@@ -6,10 +6,10 @@ import uuid
 import zipfile
 from datetime import date
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.campaigns import services as campaign_services
+from app.core.xlsx import build_workbook
 from app.donations.importer import HEADERS
 from app.donations.models import Donation
 from app.extensions import db
@@ -19,14 +19,7 @@ from tests.factories_donations import make_campaign
 
 
 def _xlsx(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return build_workbook(headers, rows)
 
 
 def _upload(client, data: bytes, name="dong-gop.xlsx", htmx=False):

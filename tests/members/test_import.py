@@ -5,7 +5,8 @@ import unicodedata
 from datetime import date, datetime
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from app.core.xlsx import build_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.core import xlsx
@@ -20,14 +21,7 @@ URL = "/hoi-vien/nhap"
 
 
 def book(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return build_workbook(headers, rows)
 
 
 def line(name, number=None, birth=1958, gender="Nam", joined="15/03/2019", job="Cựu chiến binh", phone=912345678,

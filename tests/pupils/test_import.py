@@ -4,7 +4,8 @@ import io
 import re
 from datetime import date
 
-from openpyxl import Workbook, load_workbook
+from app.core.xlsx import build_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -15,14 +16,7 @@ from tests.factories_scholarships import make_pupil, make_school
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return build_workbook(headers, rows)
 
 
 def row(name, birth="05/02/2013", phone=912345678, school="Trường THCS Lai Vung", guardian="Lê Văn Hùng"):

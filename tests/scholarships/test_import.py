@@ -3,7 +3,8 @@ import io
 import re
 import unicodedata
 
-from openpyxl import Workbook, load_workbook
+from app.core.xlsx import build_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -14,14 +15,7 @@ from tests.factories_scholarships import make_category, make_pupil, make_round, 
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return build_workbook(headers, rows)
 
 
 def row(name, birth="05/02/2013", school="Trường THCS Lai Vung", cls="7A1", cat="Học bổng vượt khó",
