@@ -19,6 +19,7 @@ from app.core.authz import scope_filter
 from app.core.paging import Page, paginate_ids
 from app.extensions import db
 from app.reports import cache
+from app.units.models import Unit
 
 from .models import ACTIVE, DuesBatch, DuesPayment, DuesSetting, Member
 
@@ -196,3 +197,30 @@ def grid_export_rows(root, year: int, chunk: int = 2000):
         for m in members:
             n += 1
             yield n, m, [y in paid[m.id] for y in years]
+
+
+def collecting_count(root) -> int:
+    """How many units of root's subtree collect dues (the lists say so when none does)."""
+    return db.session.scalar(select(func.count()).select_from(DuesSetting).where(
+        scope_filter(DuesSetting.unit_id, root), DuesSetting.enabled.is_(True))) or 0
+
+
+def settings_of(units) -> dict[int, DuesSetting]:
+    """{unit id: its dues setting} for the units that have one."""
+    ids = [u.id for u in units]
+    return {s.unit_id: s for s in db.session.scalars(select(DuesSetting).where(DuesSetting.unit_id.in_(ids)))}
+
+
+def units_with_setting(root) -> list:
+    """The active units of root's subtree that have a dues setting (the index lists them below the
+    units right under root)."""
+    return list(db.session.scalars(select(Unit).join(DuesSetting, DuesSetting.unit_id == Unit.id).where(
+        scope_filter(Unit.id, root), Unit.active.is_(True))))
+
+
+def paid_by(member) -> list:
+    """A member's standing payments, latest year first: (year, amount, batch id, collected on)."""
+    return db.session.execute(
+        select(DuesPayment.year, DuesPayment.amount, DuesBatch.id, DuesBatch.collected_on)
+        .join(DuesPayment.batch).where(DuesPayment.member_id == member.id, DuesPayment.voided.is_(False))
+        .order_by(DuesPayment.year.desc())).all()

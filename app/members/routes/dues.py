@@ -6,7 +6,6 @@ A path that answers GET and POST has ONE rule (two rules on one path with an int
 below; anything else 404) and defaults to the user's unit; the year from ?nam=."""
 from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404, is_id, scope_unit_ids
@@ -21,7 +20,7 @@ from app.vn.money import format_vnd
 from .. import dues, dues_queries as dq
 from .. import dues_remit as passing_up
 from ..dues_forms import NEW_FUND, CollectForm, DuesVoidForm, RemitForm, SettingForm
-from ..models import DuesBatch, DuesRemittance, DuesSetting
+from ..models import DuesBatch, DuesRemittance
 from . import bp
 
 PER_PAGE = 40
@@ -50,19 +49,8 @@ def _year_arg(source=None) -> int:
     return min(max(year, dues.EARLIEST_YEAR), today().year + 1)
 
 
-def _collecting_units(root: Unit) -> int:
-    """How many units of root's subtree collect dues (the lists say so when none does)."""
-    return db.session.scalar(select(func.count()).select_from(DuesSetting).where(
-        DuesSetting.unit_id.in_(scope_unit_ids(root)), DuesSetting.enabled.is_(True))) or 0
-
-
 def _units() -> list[Unit]:
     return subtree(current_user.unit, include_inactive=False)
-
-
-def _settings(units) -> dict[int, DuesSetting]:
-    ids = [u.id for u in units]
-    return {s.unit_id: s for s in db.session.scalars(select(DuesSetting).where(DuesSetting.unit_id.in_(ids)))}
 
 
 @bp.get("/hoi-phi/")
@@ -73,8 +61,7 @@ def dues_index():
     # The user's unit and the units right below it, and every unit below that has a dues setting:
     # a province's page does not list thousands of branches that collect nothing.
     near = subtree(current_user.unit, include_inactive=False, levels=1)
-    with_setting = db.session.scalars(select(Unit).join(DuesSetting, DuesSetting.unit_id == Unit.id).where(
-        Unit.id.in_(scope_unit_ids(current_user.unit)), Unit.active.is_(True)))
+    with_setting = dq.units_with_setting(current_user.unit)
     order = {u.path: i for i, u in enumerate(near)}  # tree order, names in order; a deeper unit under its own
 
     def key(u):
@@ -85,7 +72,7 @@ def dues_index():
     units = sorted(near + [u for u in with_setting if u.id not in seen], key=key)
     batches = dues.recent_batches(scope_unit_ids(current_user.unit))
     return render("members/dues_index.html", partial="members/_dues_index.html", units=units,
-                  settings=_settings(units), batches=batches)
+                  settings=dq.settings_of(units), batches=batches)
 
 
 @bp.route("/hoi-phi/cai-dat", methods=["GET", "POST"])
@@ -214,7 +201,7 @@ def dues_paid():
     total, counts = dq.grid_counts(unit, year)
     return render("members/dues_paid.html", partial="members/_dues_paid.html", unit=unit, year=year,
                   pagination=pagination, paid=paid, years=years, total=total, counts=counts, units=_units(),
-                  collecting=_collecting_units(unit))
+                  collecting=dq.collecting_count(unit))
 
 
 @bp.get("/hoi-phi/da-dong.xlsx")
@@ -239,7 +226,7 @@ def dues_lapsed():
     count, owed = dq.lapsed_totals(unit, year)
     return render("members/dues_lapsed.html", partial="members/_dues_lapsed.html", unit=unit, year=year,
                   pagination=pagination, rows=rows, count=count, owed=owed, units=_units(),
-                  collecting=_collecting_units(unit))
+                  collecting=dq.collecting_count(unit))
 
 
 @bp.get("/hoi-phi/chua-dong.xlsx")

@@ -5,7 +5,6 @@ Every page reads the user's unit and the units below it; a member of another uni
 """
 from flask import request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.core import idempotency
 from app.core.authz import authorize, get_or_404, is_id
@@ -17,9 +16,9 @@ from app.reports import cache
 from app.units.models import Unit
 from app.units.services import scope_choices
 
-from .. import queries, services, status
+from .. import dues_queries, queries, services, status
 from ..forms import EndForm, MemberCreateForm, MemberFilterForm, MemberForm, RejoinForm, ReopenForm
-from ..models import ACTIVE, DuesBatch, DuesPayment, Member
+from ..models import ACTIVE, Member
 from . import bp
 
 PER_PAGE = 40  # a page of cards on a phone; the pager and the total say how many more
@@ -122,11 +121,7 @@ def create():
 def detail(member_id):
     """The member's record, the dues years paid (payments not voided) and the linked records."""
     member = get_or_404(Member, member_id)
-    dues = db.session.execute(
-        select(DuesPayment.year, DuesPayment.amount, DuesBatch.id, DuesBatch.collected_on)
-        .join(DuesPayment.batch).where(DuesPayment.member_id == member.id, DuesPayment.voided.is_(False))
-        .order_by(DuesPayment.year.desc())).all()
-    return render("members/detail.html", member=member, dues=dues)
+    return render("members/detail.html", member=member, dues=dues_queries.paid_by(member))
 
 
 @bp.route("/<int:member_id>/sua", methods=["GET", "POST"])
