@@ -56,6 +56,7 @@ def test_template_previewed_live_then_saved_on_a_phone(browse, live):
     else:
         page.click("button:has-text('Xem thử')")
         page.wait_for_url(lambda url: "xem-thu" in url)
+        assert "csrf_token" not in page.url and "?" not in page.url  # posted: no token in the address
         assert page.locator("#live-preview .border-lotus.cert").count() == 1
         assert page.locator("#live-preview .paper-a5").count() == 1
         assert page.locator("#border").input_value() == "lotus"  # the values kept in the form

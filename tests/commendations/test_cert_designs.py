@@ -216,7 +216,7 @@ def test_settings_page_previews_live_and_offers_a_real_button(admin_client, worl
     assert 'id="live-preview"' in body and 'hx-trigger="change from:closest section, keyup changed delay:600ms' in body and 'hx-sync="this:replace"' in body
     assert 'hx-params="not csrf_token"' in body and "Khổ giấy" in body and "Xem mẫu cho" in body
     preview_url = f"{PREFIX}/mau-giay-khen/xem-thu"
-    assert f'formmethod="get" formaction="{preview_url}"' in body  # JavaScript off: a real button
+    assert f'formmethod="post" formaction="{preview_url}"' in body  # JavaScript off: a real button
     assert f'name="don_vi" value="{world.commune.id}"' in body
     assert "verify-empty" in body and "Mã xác minh" in body  # the sample's placeholder box
     assert "Tải biểu trưng lên" in body and f"{PREFIX}/mau-giay-khen/bieu-trung?don_vi={world.commune.id}" in body
@@ -246,6 +246,28 @@ def test_preview_with_unsaved_values_writes_nothing(admin_client, world, htmx):
     # The saved template, without values: the classic A4 sample.
     body = admin_client.get(f"{PREFIX}/mau-giay-khen/xem-thu?don_vi={world.commune.id}").get_data(as_text=True)
     assert "border-classic" in body and "paper-a4" in body and "chưa lưu" not in body
+
+
+def test_preview_without_javascript_posts_so_the_token_stays_out_of_the_url(admin_client, world):
+    """The JS-off "Xem thử" is a POST (the form's CSRF token in a GET would sit in history and logs):
+    it shows the unsaved sample and writes nothing; an invalid value answers 422 beside its field."""
+    _setting(world.commune, "classic", "a4")
+    before = _counts()
+    data = {"don_vi": world.commune.id, "issuer_line": "Ban Khuyến học ấp Bài Đăng", "title": "GIẤY KHEN",
+            "border": "lotus", "paper": "a5", "logo": "", "signer_title": "TRƯỞNG BAN", "signer_name": "Lê Văn Ký",
+            "place": "Tân Lộc", "mau": "scholarship"}
+    resp = admin_client.post(f"{PREFIX}/mau-giay-khen/xem-thu", data=data)
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    assert "Ban Khuyến học ấp Bài Đăng" in body and "border-lotus" in body and "chưa lưu" in body
+    assert _counts() == before
+    saved = certs.setting_for(world.commune)
+    assert saved.border == "classic" and saved.paper == "a4"
+    resp = admin_client.post(f"{PREFIX}/mau-giay-khen/xem-thu", data={**data, "paper": "a0"})
+    assert resp.status_code == 422
+    body = resp.get_data(as_text=True)
+    assert "chưa lưu" not in body and 'value="Ban Khuyến học ấp Bài Đăng"' in body  # input kept, saved sample
+    assert _counts() == before
 
 
 @pytest.mark.parametrize("kind,expected", [

@@ -206,6 +206,13 @@ def _commendation_confirm_page(cat, client, w):
     return resp.get_data(as_text=True)
 
 
+def _preview_page(cat, client, w):
+    """The settings form as its "Xem thử" button sends it: to the preview address."""
+    html = client.get(S.url(cat.app, "commendations.settings")).get_data(as_text=True)
+    preview = S.url(cat.app, "commendations.settings_preview")
+    return re.sub(r'(<form method="post" action=")[^"]*(" id="settings-form")', rf"\g<1>{preview}\g<2>", html)
+
+
 def _first(form, pattern):
     return next((f.name for f in form.fields if re.fullmatch(pattern, f.name)), None)
 
@@ -346,6 +353,11 @@ SPECS: dict[str, Spec] = {
         "assessment_id": w.own.assessment.id}),
     # "Xem mẫu cho" (mau) only picks the preview's sample kind; saving never reads it.
     "commendations.settings": Spec(ignores=frozenset({"mau"})),
+    # "Xem thử" without JavaScript posts the settings form to the preview (its button's formaction):
+    # it writes nothing, so the control is a 200 that changed nothing. An unknown "Xem mẫu cho" (mau)
+    # shows the default sample, as on the settings page.
+    "commendations.settings_preview": Spec(page=_preview_page, ignores=frozenset({"mau"}), ok=lambda resp, changed: (
+        resp.status_code == 200 and not changed)),
     # Issue 18: the unit's logo, the blanks' layout and printers, printing onto blanks, one group's certificates.
     "commendations.logo": Spec(files=lambda w: {"file": (_logo_png(), "bieu-trung.png")}),
     "commendations.logo_remove": Spec(args=_with_logo, host="commendations.logo", host_args=_own_unit),

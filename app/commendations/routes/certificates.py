@@ -17,7 +17,7 @@ from . import bp
 
 def _unit() -> Unit:
     """The user's own unit unless ?don_vi= names one below (the template is the issuer's)."""
-    return get_or_404(Unit, request.args.get("don_vi", current_user.unit_id), "commendation.issue")
+    return get_or_404(Unit, request.values.get("don_vi", current_user.unit_id), "commendation.issue")
 
 
 def _page(unit: Unit, form: SettingForm, s, unsaved: bool = False) -> dict:
@@ -45,23 +45,29 @@ def settings():
                      **_page(unit, form, s))
 
 
-@bp.get("/mau-giay-khen/xem-thu")
+@bp.route("/mau-giay-khen/xem-thu", methods=["GET", "POST"])
 @login_required
 def settings_preview():
-    """A sample certificate before any decision: with the form's values when they come in the query
-    (the live preview, "Xem thử"; nothing is saved), else with the unit's saved template."""
+    """A sample certificate before any decision: with the form's values when they come in (the live
+    preview, "Xem thử"; nothing is saved), else with the unit's saved template. Without JavaScript
+    "Xem thử" POSTs here, so the form's CSRF token never lands in a URL (history, proxy logs,
+    Referer); htmx asks with GET and leaves the token out. Invalid values answer 422 beside the field."""
     unit = _unit()
-    if "border" in request.args:
-        form = SettingForm(request.args)
+    values = request.form if request.method == "POST" else request.args
+    if "border" in values:
+        form = SettingForm(values)
         form.logo.choices = certs.logo_choices(unit)
-        s, unsaved = certs.unsaved_setting(unit, **form.values()), True
+        if request.method == "POST" and not form.validate():
+            s, unsaved = certs.setting_for(unit), False
+        else:
+            s, unsaved = certs.unsaved_setting(unit, **form.values()), True
     else:
         s, unsaved = certs.setting_for(unit), False
         form = SettingForm(request.args, obj=s,
                            **{f"wording_{k}": certs.wording_of(s, k) for k in certs.WORDING_KINDS})
         form.logo.choices = certs.logo_choices(unit)
-    return render("commendations/settings_preview.html", partial="commendations/_settings_preview.html",
-                  form=form, **_page(unit, form, s, unsaved))
+    return form_page("commendations/settings_preview.html", "commendations/_settings_preview.html",
+                     form, **_page(unit, form, s, unsaved))
 
 
 def _one(honoree_id):
