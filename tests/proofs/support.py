@@ -4,6 +4,7 @@ a page, spreadsheet or PDF) lives in tests/proofs/reading.py and is used through
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 from urllib.parse import urlsplit
@@ -122,7 +123,12 @@ def match(app, target: str):
 
 
 def endpoints(app, method: str) -> list[str]:
-    return sorted({r.endpoint for r in app.url_map.iter_rules() if method in r.methods and r.endpoint != "static"})
+    """Every endpoint answering `method`; with PROOF_ONLY set (comma-separated patterns such as
+    "members.*,commendations.settings_preview"), only those: a quick run of the proofs for the routes
+    one has just added. The full proofs never set it."""
+    found = sorted({r.endpoint for r in app.url_map.iter_rules() if method in r.methods and r.endpoint != "static"})
+    only = [p.strip() for p in os.environ.get("PROOF_ONLY", "").split(",") if p.strip()]
+    return [e for e in found if any(fnmatch.fnmatchcase(e, p) for p in only)] if only else found
 
 
 # The routes no browser calls: no session, no page, no form, so no CSRF token. Each proves its caller
