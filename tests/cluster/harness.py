@@ -1,0 +1,267 @@
+"""A deployment on one machine, every part its own process: Redis, a fresh PostgreSQL database,
+nginx, two web nodes and the print worker, each started from deploy/ (tests/cluster/deploy.py).
+
+Each node and the worker get their own INSTANCE_PATH (the unit's own, under a temporary state
+folder), so nothing can pass from one to another through the local disk: whatever a node needs from
+another must come through PostgreSQL or Redis, as between machines.
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from tests.cluster import deploy
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# What systemd gives a service besides its unit's settings: a plain environment.
+PASSED_ON = ("PATH", "LANG", "LC_ALL", "TZ", "HOME")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def missing() -> str:
+    """Why the cluster cannot run here ("" when it can)."""
+    for tool in ("nginx", "redis-server"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            return f"{tool} is not installed (scripts/system-deps.sh test)"
+    url = pg_admin_url()
+    if not url:
+        return "PostgreSQL: TEST_DATABASE_URL is not set (the cluster runs in the PostgreSQL pass)"
+    parts = urlsplit(url.replace("+psycopg", ""))
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), timeout=2):
+            pass
+    except OSError:
+        return f"PostgreSQL does not answer on {parts.hostname}:{parts.port or 5432}"
+    return ""
+
+
+def pg_admin_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url and urlunsplit(urlsplit(url)._replace(path="/postgres"))
+
+
+def _nginx() -> str:
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+class Proc:
+    """One process of the deployment, started in its own process group (kill -9 takes it all)."""
+
+    def __init__(self, name: str, argv: list[str], cwd: str, env: dict, log: Path):
+        self.name, self.argv, self.cwd, self.env, self.log = name, argv, cwd, env, log
+        self.proc: subprocess.Popen | None = None
+        self.restart_sec = 0.0  # a web node's RestartSec: how long systemd waits before starting it again
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            out.write(f"\n==== start {time.strftime('%H:%M:%S')} ====\n")
+            out.flush()
+            self.proc = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(10)
+        self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            self.kill9()
+        self.proc = None
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join([line for line in text if " HTTP/1." not in line][-lines:])
+
+
+def wait_http(port: int, path: str, proc: Proc, timeout: float = 60) -> float:
+    """Seconds until 127.0.0.1:port answers `path` with 200 (the process must stay up meanwhile)."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        if not proc.alive():
+            raise RuntimeError(f"{proc.name} exited:\n{proc.tail()}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
+                return time.monotonic() - began
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{proc.name} did not answer within {timeout}s:\n{proc.tail()}")
+
+
+class Cluster:
+    """Start with start(), stop with stop(); nodes[i].port is node i's own address."""
+
+    def __init__(self, workdir: Path):
+        self.dir = workdir
+        self.state = workdir / "state"
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.env_file = workdir / "sokhuyenhoc.env"
+        self.dbname = f"skh_cluster_{os.getpid()}_{secrets.token_hex(3)}"
+        admin = pg_admin_url()
+        self.db_url = urlunsplit(urlsplit(admin)._replace(path="/" + self.dbname))
+        self.redis_port, self.nginx_port = free_port(), free_port()
+        self.node_ports = [free_port(), free_port()]
+        self.procs: dict[str, Proc] = {}
+        self.timings: dict[str, float] = {}
+
+    # ---- the parts --------------------------------------------------------------------------------
+
+    def _base_env(self) -> dict:
+        return {k: os.environ[k] for k in PASSED_ON if k in os.environ}
+
+    def write_env_file(self) -> dict:
+        """deploy/sokhuyenhoc.env.example's keys, each given this machine's value (and no other key)."""
+        redis = f"redis://127.0.0.1:{self.redis_port}"
+        values = {"DATABASE_URL": self.db_url, "MIGRATE_DATABASE_URL": self.db_url, "HUEY_URL": f"{redis}/0",
+                  "RATELIMIT_STORAGE_URI": f"{redis}/1", "SECRET_KEY": secrets.token_hex(32), "PROXY_HOPS": "1",
+                  "FORWARDED_ALLOW_IPS": "127.0.0.1", "HTTPS": "1", "PUBLIC_URL": f"http://127.0.0.1:{self.nginx_port}",
+                  "WEB_BIND": "127.0.0.1", "WEB_WORKERS": "1", "WEB_THREADS": "8"}
+        keys = list(deploy.example_env())
+        unknown = sorted(set(keys) - set(values))
+        if unknown:
+            raise RuntimeError(f"the env example has keys the cluster proof does not fill: {unknown}")
+        self.env_file.write_text("".join(f"{k}={values[k]}\n" for k in keys), encoding="utf-8")
+        return {k: values[k] for k in keys}
+
+    def _unit_proc(self, name: str, unit: str, instance: str = "") -> Proc:
+        cmd = deploy.unit(unit, env_file=self.env_file, state_dir=self.state, instance=instance)
+        env = {**self._base_env(), **cmd.env}
+        Path(env["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+        proc = Proc(name, cmd.argv, cmd.cwd, env, self.dir / f"{name}.log")
+        proc.restart_sec = cmd.restart_sec
+        return proc
+
+    def start_redis(self) -> None:
+        data = self.dir / "redis"
+        data.mkdir(exist_ok=True)
+        proc = Proc("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--dir", str(data),
+                              "--save", "", "--appendonly", "yes", "--protected-mode", "yes"],
+                     str(self.dir), self._base_env(), self.dir / "redis.log")
+        proc.start()
+        self.procs["redis"] = proc
+        began = time.monotonic()
+        while time.monotonic() - began < 20:
+            try:
+                with socket.create_connection(("127.0.0.1", self.redis_port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis did not start:\n{proc.tail()}")
+
+    def create_database(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.dbname}"'))
+        engine.dispose()
+
+    def drop_database(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)'))
+        engine.dispose()
+
+    def run_unit_once(self, unit: str, argv_tail: list[str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+        """A oneshot unit (migrations), or an operator's command with a unit's environment
+        (argv_tail replaces the unit's arguments after its program: `flask books-check`)."""
+        proc = self._unit_proc(unit.split(".")[0], unit)
+        argv = proc.argv if argv_tail is None else [proc.argv[0], *argv_tail]
+        return subprocess.run(argv, cwd=proc.cwd, env=proc.env, capture_output=True, text=True, timeout=timeout)
+
+    def start_node(self, i: int) -> float:
+        name = f"web{i + 1}"
+        proc = self.procs.get(name) or self._unit_proc(name, "sokhuyenhoc-web@.service", str(self.node_ports[i]))
+        self.procs[name] = proc
+        began = time.monotonic()
+        proc.start()
+        wait_http(self.node_ports[i], "/dang-nhap", proc)
+        return time.monotonic() - began
+
+    def start_worker(self) -> None:
+        proc = self._unit_proc("worker", "sokhuyenhoc-worker.service")
+        proc.start()
+        self.procs["worker"] = proc
+
+    def start_nginx(self) -> None:
+        prefix = self.dir / "nginx"
+        prefix.mkdir(exist_ok=True)
+        site = prefix / "sokhuyenhoc.conf"
+        site.write_text(deploy.nginx_site(self.nginx_port, self.node_ports), encoding="utf-8")
+        conf = prefix / "nginx.conf"
+        conf.write_text(deploy.nginx_main(prefix, site), encoding="utf-8")
+        argv = [_nginx(), "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
+        check = subprocess.run([*argv, "-t"], capture_output=True, text=True)
+        if check.returncode:
+            raise RuntimeError(f"nginx -t refused the site:\n{check.stderr}")
+        proc = Proc("nginx", argv, str(prefix), self._base_env(), self.dir / "nginx.log")
+        proc.start()
+        self.procs["nginx"] = proc
+        wait_http(self.nginx_port, "/dang-nhap", proc)
+
+    # ---- the whole ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        began = time.monotonic()
+        self.start_redis()
+        self.write_env_file()
+        self.create_database()
+        t = time.monotonic()
+        done = self.run_unit_once("sokhuyenhoc-migrate.service")
+        if done.returncode:
+            raise RuntimeError(f"migrations failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        self.timings["migrate"] = time.monotonic() - t
+        for i in range(len(self.node_ports)):
+            self.timings[f"web{i + 1} start"] = self.start_node(i)
+        self.start_worker()
+        self.start_nginx()
+        self.timings["cluster up"] = time.monotonic() - began
+
+    def stop(self) -> None:
+        for name in ("nginx", "web1", "web2", "worker", "redis"):
+            proc = self.procs.get(name)
+            if proc is not None:
+                proc.stop()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {name} ---\n{proc.tail(25)}" for name, proc in self.procs.items())
