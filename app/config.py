@@ -48,6 +48,9 @@ def build_config(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: the role the app acts as after connecting (SET ROLE), e.g. skh_app, which owns
+        # no table, so the row policies bind it (app/core/rls.py). Empty: the login role as it is.
+        "DATABASE_ROLE": os.environ.get("DATABASE_ROLE", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
@@ -98,6 +101,10 @@ def build_config(instance_path: str) -> dict:
         "BOOKS_DAYS_AHEAD": int(os.environ.get("BOOKS_DAYS_AHEAD", "31")),
         "REPORTS_CACHE": os.environ.get("REPORTS_CACHE", "1") == "1",
         "REPORTS_CACHE_SIZE": int(os.environ.get("REPORTS_CACHE_SIZE", "2000")),
+        # SQLite writers wait their turn in arrival order (app.core.writequeue); past the timeout a
+        # request answers "máy chủ đang bận" instead of hanging. WRITE_QUEUE=0: SQLite's busy handler.
+        "WRITE_QUEUE": os.environ.get("WRITE_QUEUE", "1") == "1",
+        "WRITE_QUEUE_SECONDS": float(os.environ.get("WRITE_QUEUE_SECONDS", "10")),
         # Static URLs carry a content hash (see core/templating.asset), so a year is safe.
         "SEND_FILE_MAX_AGE_DEFAULT": 31536000,
         # Pages and static text go out compressed: a 35 KB list is 3 KB over slow mobile data.

@@ -8,17 +8,42 @@ blocks wrapped in `write_mode()` (CLI commands, background jobs) take the write
 lock up front with BEGIN IMMEDIATE. A deferred BEGIN
 that reads first and writes later fails with "database is locked" when another
 writer committed in between, whatever the busy timeout.
+
+Before BEGIN IMMEDIATE a writer takes its turn in the write queue
+(app.core.writequeue): SQLite's busy handler retries with back-off, not in
+arrival order, so without it a waiting writer could be overtaken for seconds.
+The turn ends with the transaction (commit, rollback, or the connection's end).
 """
+import logging
 import os
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import ServiceUnavailable
+
+from app.core import writequeue
+
+log = logging.getLogger(__name__)
 
 _force_write: ContextVar[bool] = ContextVar("force_write", default=False)
 _force_read: ContextVar[bool] = ContextVar("force_read", default=False)
+_skip_queue: ContextVar[bool] = ContextVar("skip_queue", default=False)
+_TICKET = "write_queue_hold"  # key of a connection's queue turn in its pool record's info
+# Threads holding a turn: a thread's second write connection must not queue behind the thread's own
+# turn (it would wait for itself); SQLite's busy timeout decides for it, as it did before the queue.
+_holders: dict[int, int] = {}
+_holders_lock = threading.Lock()
+BUSY = "Máy chủ đang bận, dữ liệu chưa được ghi. Vui lòng đợi một lát rồi gửi lại."
+
+
+class ServerBusy(ServiceUnavailable):
+    """503: the write queue did not reach this request in time (rather than a page that hangs)."""
+
+    description = BUSY
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -71,6 +96,8 @@ def private_files(database: str | None) -> None:
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
+    queue = writequeue.queue_path(engine.url.database) if current_app.config.get("WRITE_QUEUE", True) else None
+    timeout = float(current_app.config.get("WRITE_QUEUE_SECONDS", 10))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -82,10 +109,76 @@ def configure_engine(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
         private_files(engine.url.database)
+        if queue:
+            private_files(queue)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if wants_write() else "BEGIN")
+        if not wants_write():
+            conn.exec_driver_sql("BEGIN")
+            return
+        if queue and not _skip_queue.get() and threading.get_ident() not in _holders:
+            _take_turn(conn.connection.info, queue, timeout)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    if queue:
+        _release_with_transaction(engine)
+
+
+def _take_turn(info: dict, queue: str, timeout: float) -> None:
+    try:
+        hold = writequeue.acquire(queue, timeout)
+    except writequeue.QueueTimeout as err:
+        log.warning("write queue: %s", err)
+        raise ServerBusy() from err
+    _end_turn(info)  # a turn left over from a transaction that ended unseen
+    me = threading.get_ident()
+    info[_TICKET] = (hold, me)
+    with _holders_lock:
+        _holders[me] = _holders.get(me, 0) + 1
+
+
+def _end_turn(info: dict | None) -> None:
+    held = info.pop(_TICKET, None) if info is not None else None
+    if held is None:
+        return
+    hold, owner = held
+    with _holders_lock:
+        left = _holders.pop(owner, 1) - 1
+        if left > 0:
+            _holders[owner] = left
+    hold.release()
+
+
+def _info(dbapi_connection) -> dict | None:
+    """The pool record's info of a proxied connection; None for the bare one the dialect's first
+    connect rolls back (it has no record and never holds a turn)."""
+    try:
+        return dbapi_connection.info
+    except (AttributeError, NotImplementedError):
+        return None
+
+
+def _release_with_transaction(engine: Engine) -> None:
+    """End the queue turn right after COMMIT or ROLLBACK has run (the engine's commit event fires
+    before it, too early: the next writer would meet the lock still held and fall back to SQLite's
+    back-off). The pool's reset on return rolls back through do_rollback as well; a connection
+    closed or invalidated mid-transaction ends its turn through the pool events."""
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        original = getattr(dialect, name)
+
+        def ended(dbapi_connection, _original=original):
+            try:
+                _original(dbapi_connection)
+            finally:
+                _end_turn(_info(dbapi_connection))
+        setattr(dialect, name, ended)
+
+    @event.listens_for(engine, "close")
+    @event.listens_for(engine, "invalidate")
+    def _gone(_dbapi_conn, record, *_exc):
+        _end_turn(record.info)
 
 
 PG_LOCK_TIMEOUT = "200ms"
@@ -102,6 +195,7 @@ def write_without_waiting(engine, work) -> None:
             raw = conn.connection.driver_connection
             old = raw.execute("PRAGMA busy_timeout").fetchone()[0]
             raw.execute("PRAGMA busy_timeout=0")
+            skip = _skip_queue.set(True)  # it never waits, so it never queues either
             try:
                 with write_mode():  # BEGIN IMMEDIATE: the lock now or never
                     work(conn)
@@ -109,6 +203,7 @@ def write_without_waiting(engine, work) -> None:
             finally:
                 conn.rollback()
                 raw.execute(f"PRAGMA busy_timeout={int(old)}")
+                _skip_queue.reset(skip)
         else:
             conn.execute(text(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'"))
             conn.execute(text("SET LOCAL statement_timeout = '2s'"))

@@ -22,6 +22,8 @@ MESSAGES = {
     422: ("Dữ liệu chưa đúng", "Vui lòng kiểm tra lại các ô được đánh dấu."),
     429: ("Thử quá nhiều lần", "Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại."),
     500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu chưa được ghi. Vui lòng thử lại sau."),
+    # app.core.db.ServerBusy: the SQLite write queue did not reach the request in time
+    503: ("Máy chủ đang bận", "Máy chủ đang bận, dữ liệu chưa được ghi. Vui lòng đợi một lát rồi gửi lại."),
 }
 
 
@@ -53,7 +55,7 @@ def init_app(app):
         def _handle(err):
             if code in (403, 404, 429) or (code == 400 and isinstance(err, CSRFError)):
                 _log_refusal(code)
-            elif code == 500:
+            elif code in (500, 503):
                 # The failed request may have left its transaction broken; the error page reads the
                 # signed-in user, which would fail again and end in a bare English 500.
                 db.session.rollback()
