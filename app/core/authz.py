@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "view": {"admin", "treasurer", "clerk", "viewer"},
     "audit.view": {"admin", "viewer"},
     "unit.manage": {"admin"},
+    "unit.merge": {"admin"},  # merge or rename units: an admin of the unit above them (app.units.merging)
     "user.manage": {"admin"},
     "data.write": {"admin", "treasurer", "clerk"},
     "money.write": {"treasurer"},  # payments out, transfers, voiding ledger entries

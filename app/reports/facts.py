@@ -14,6 +14,7 @@ class UnitInfo:
     path: str
     depth: int
     active: bool
+    merged_on: date | None = None  # issue 20 D: merged away on that day (app.units.merging)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ Which unit a figure belongs to:
 
 Everything returned is plain data (tuples, dataclasses), so it can be cached across requests.
 """
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
@@ -32,6 +33,7 @@ from sqlalchemy.orm import aliased
 from app.campaigns.models import OPEN, Campaign
 from app.commendations.models import DRAFT, ISSUED, Decision, Honoree
 from app.core.authz import covers_all_units
+from app.core.clock import today
 from app.donations.models import Donation
 from app.extensions import db
 from app.funds.models import IN, Fund, LedgerEntry
@@ -39,6 +41,7 @@ from app.piggybanks.models import PiggyBank, PiggyBankOpening
 from app.pupils.models import Pupil, School
 from app.scholarships.models import APPROVED, PENDING, AwardCategory, Nomination, ScholarshipRound
 from app.units.models import Unit
+from app.units.names import names_on
 from app.vn.names import word_key
 
 from .conditions import in_range, month, within, ym
@@ -57,11 +60,15 @@ def _name_key(name: str):
     return word_key(name)
 
 
-def load_scope(root: Unit) -> tuple[dict[int, UnitInfo], dict[int, list[int]]]:
-    """The units of `root`'s subtree (active or not) and their children in name order."""
+def load_scope(root: Unit, day: date | None = None) -> tuple[dict[int, UnitInfo], dict[int, list[int]]]:
+    """The units of `root`'s subtree (active or not) and their children in name order, each under the
+    name it bore on `day` (issue 20 D: a report of an earlier year prints the names of that year)."""
     rows = db.session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.parent_id, Unit.path, Unit.depth,
-                                     Unit.active).where(Unit.path.startswith(root.path))).all()
+                                     Unit.active, Unit.merged_on).where(Unit.path.startswith(root.path))).all()
     units = {r.id: UnitInfo(*r) for r in rows}
+    for uid, name in names_on(day or today()).items():  # only renamed units have rows: no IN list
+        if uid in units:
+            units[uid] = replace(units[uid], name=name)
     children: dict[int, list[int]] = {uid: [] for uid in units}
     for u in units.values():
         if u.id != root.id and u.parent_id in children:
@@ -74,7 +81,7 @@ def load_scope(root: Unit) -> tuple[dict[int, UnitInfo], dict[int, list[int]]]:
 def load_facts(root: Unit, first: date, last: date | None = None, *, own_only: bool = False) -> Facts:
     """The facts of `root`'s subtree (or, own_only, of the root's own records: what is attributed
     to the root unit itself, with the whole subtree's units for the names)."""
-    units, children = load_scope(root)
+    units, children = load_scope(root, last)
     facts = Facts(root.id, first, last, units, children, own_only=own_only,
                   everything=not own_only and covers_all_units(root))
     _donations(facts, root)

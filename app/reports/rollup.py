@@ -6,7 +6,7 @@ totals. Every field of `Summary` is additive: counts of distinct things that are
 helped by two branches) are computed for one subtree at a time, never summed (see `awards_of`).
 """
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from .figures import CIRCUMSTANCE_KEYS, Facts
 from .periods import Period
@@ -246,12 +246,19 @@ class RollupRow:
     organisation: object = None
 
 
+def _only_merge_transfers(s: Summary) -> bool:
+    """Nothing left and nothing done but the merge's transfers out (dated the merge day)."""
+    return s.closing_balance == 0 and replace(s, opening_balance=0, transfer_net=0).is_empty()
+
+
 def rows_under(facts: Facts, uid: int, own: dict[int, Summary], total: dict[int, Summary]) -> list[RollupRow]:
     """The roll-up rows of `uid`: its own figures ("trực tiếp") first, then each child's subtree."""
     u = facts.units[uid]
     rows = [RollupRow(uid, u.name, u.kind, u.active, own[uid], True, False)]
     for child in facts.children.get(uid, []):
         c = facts.units[child]
+        if c.merged_on is not None and c.merged_on <= facts.first and _only_merge_transfers(total[child]):
+            continue  # merged away by the period's start (issue 20 D): the unit it went into reports it
         rows.append(RollupRow(child, c.name, c.kind, c.active, total[child], False,
                               bool(facts.children.get(child))))
     return rows

@@ -12,6 +12,7 @@ from app.members import counts
 from app.members.counts import Organisation
 from app.pupils.models import CIRCUMSTANCES, SCHOOL_LEVELS
 from app.units.models import Unit
+from app.units.names import names_on
 from app.vn.dates import short_date
 
 from . import sentences
@@ -157,7 +158,9 @@ def _build(unit: Unit, period: Period) -> YearReport:
     awards = awards_of(facts, period, everything)
     honorees = honorees_of(facts, period, everything)
     parent = unit.parent
-    report = YearReport(unit.id, unit.name, parent.name if parent else "", period, facts,
+    unit_name = names[unit.id]  # the name of the period (issue 20 D: app.units.names)
+    parent_name = names_on(period.end, [parent.id]).get(parent.id, parent.name) if parent else ""
+    report = YearReport(unit.id, unit_name, parent_name, period, facts,
                         rows_under(facts, unit.id, own, total), total[unit.id], awards, honorees)
     raised = campaign_raised(facts, period)
     goods = campaign_raised(facts, period, goods=True)
@@ -180,7 +183,7 @@ def _build(unit: Unit, period: Period) -> YearReport:
             report.decisions.append(DecisionRow(d, names.get(d.unit_id, ""), n, amount))
     report.funds = fund_rows(facts, period)
     report.clauses = sentences.clauses(report.total, awards, honorees, only_unit=not facts.children[unit.id])
-    report.paragraph = sentences.paragraph(unit.name, period.label, report.clauses)
+    report.paragraph = sentences.paragraph(unit_name, period.label, report.clauses)
     # A period still running is reported as of today, not as of its (future) last day.
     as_of = min(period.end, today())
     report.balance_sentence = sentences.balance_sentence(report.total, f"ngày {short_date(as_of)}")

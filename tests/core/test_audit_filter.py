@@ -9,7 +9,8 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Tables no user action writes an audit row about: the log itself, counters, keys, caches, role rows
 # (a role change is logged on its user_account).
 NOT_AUDITED = {"audit_log", "books_check_run", "commendation_counter", "document_counter", "idempotency_key",
-               "import_progress", "member_counter", "paper_key", "paper_lookup", "report_version", "user_role"}
+               "import_progress", "member_counter", "paper_key", "paper_lookup", "report_version", "user_role",
+               "unit_merge_source"}  # issue 20 D: audited within its unit_merge's entries
 
 
 def _source() -> str:

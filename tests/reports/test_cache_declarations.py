@@ -20,7 +20,7 @@ BEFORE = {
                  # issue 19: the learning titles' registered and assessed steps in the organisation counts
                  "title_assessment"},
     cache.NAMES: {"donor"},
-    cache.TREE: {"unit"},
+    cache.TREE: {"unit", "unit_name"},  # issue 20 D: names by period
 }
 
 

@@ -1,0 +1,50 @@
+"""Forms of the merge and rename pages (issue 20 D)."""
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.core.forms import BaseForm
+
+from .models import CONTINUE, NUMBERING_LABELS
+
+DATE_FORMAT = "%Y-%m-%d"
+NEW = 0  # the target select's "a new unit" choice
+
+
+class UnitChecks(SelectMultipleField):
+    """One labelled checkbox per unit: many sources picked in one form."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MergeForm(BaseForm):
+    sources = UnitChecks("Các đơn vị được sáp nhập", coerce=int, validate_choice=False)
+    target_id = SelectField("Sáp nhập vào", coerce=int)
+    new_name = StringField("Tên mới (đơn vị mới, hoặc tên mới của đơn vị nhận)",
+                           validators=[Length(max=200, message="Tên dài quá 200 ký tự.")])
+    effective_on = DateField("Ngày hiệu lực", format=DATE_FORMAT, render_kw={"type": "date"},
+                             validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
+    numbering = SelectField("Đánh số chứng từ sau sáp nhập", choices=list(NUMBERING_LABELS.items()),
+                            default=CONTINUE)
+    reason = TextAreaField("Căn cứ, lý do (ví dụ: Nghị quyết sáp nhập)",
+                           validators=[Length(max=500, message="Dài quá 500 ký tự.")])
+
+
+class ConfirmMergeForm(BaseForm):
+    sure = BooleanField("Tôi đã xem kỹ bản xem trước và xác nhận sáp nhập (không thể hoàn tác).",
+                        validators=[DataRequired("Vui lòng đánh dấu ô xác nhận.")])
+
+
+class CancelMergeForm(BaseForm):
+    reason = TextAreaField("Lý do hủy", validators=[DataRequired("Vui lòng nhập lý do hủy."),
+                                                    Length(max=500, message="Dài quá 500 ký tự.")])
+
+
+class RenameForm(BaseForm):
+    name = StringField("Tên mới", validators=[DataRequired("Vui lòng nhập tên mới."),
+                                              Length(max=200, message="Tên dài quá 200 ký tự.")])
+    effective_on = DateField("Ngày hiệu lực", format=DATE_FORMAT, render_kw={"type": "date"},
+                             validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
+
+
+__all__ = ["MergeForm", "ConfirmMergeForm", "CancelMergeForm", "RenameForm", "NEW", "Optional"]
