@@ -2,10 +2,12 @@
 checked rows server-side between the preview and the "Xác nhận" button, and writing them in
 batches once confirmed (write_in_batches).
 
-The checked rows go to a JSON file under instance/imports/ (never to the database): nothing
-a user uploads touches real data before they confirm, an abandoned preview leaves no row
-behind, and a stale file is swept away after MAX_AGE. A staged upload belongs to the user
-who sent it and to the record it was sent for; anyone else asking for it gets None.
+The checked rows go to the blob store (app.core.blobs: the database's stored_blob table or an S3
+bucket, never the domain's tables, and never one machine's disk: the preview may be answered by one
+web node and the confirmation by another): nothing a user uploads touches real data before they
+confirm, and an abandoned preview expires after MAX_AGE (swept by the queue's blobs.sweep task).
+A staged upload belongs to the user who sent it and to the record it was sent for; anyone else
+asking for it gets None.
 """
 import json
 import re
@@ -13,8 +15,7 @@ import secrets
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Callable
 
 from flask import current_app, flash
@@ -23,10 +24,10 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import blobs
 from app.core.actor import actor_id
 from app.core.clock import utcnow
 from app.core.db import read_mode
-from app.core.files import write_private
 from app.core.selection import replayed_url
 from app.core.views import go
 from app.extensions import db
@@ -77,43 +78,28 @@ def data_rows(sheet: list[list], columns_by_header: dict[str, str], error, max_r
     return columns, out
 
 
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _path(prefix: str, token: str) -> Path | None:
+def _key(prefix: str, token: str) -> str | None:
     if not _PREFIX.match(prefix or "") or not isinstance(token, str) or not _TOKEN.match(token):
         return None
-    return _folder() / f"{prefix}-{token}.json"
+    return f"import/{prefix}-{token}.json"
 
 
 def stage(prefix: str, payload: dict, **owner) -> str:
     """Keep `payload` (JSON-able) for the current user and `owner` (e.g. decision_id=7); return its token."""
-    folder = _folder()
-    now = time.time()
-    for old in folder.glob(f"{prefix}-*.json"):
-        try:
-            if now - old.stat().st_mtime > MAX_AGE:
-                old.unlink(missing_ok=True)
-        except OSError:  # another request swept it first
-            pass
     token = secrets.token_hex(16)
     meta = {"user_id": current_user.id, "owner": owner, "payload": payload}
-    write_private(_path(prefix, token), json.dumps(meta, ensure_ascii=False))
+    blobs.put("import", json.dumps(meta, ensure_ascii=False).encode("utf-8"), key=_key(prefix, token),
+              ttl=timedelta(seconds=MAX_AGE))
     return token
 
 
 def load_staged(prefix: str, token: str, **owner) -> dict | None:
     """The payload staged by the current user for the same `owner`, or None (unknown, expired, someone else's)."""
-    path = _path(prefix, token)
-    if path is None or not path.exists():
+    key = _key(prefix, token)
+    data = blobs.get(key) if key is not None else None
+    if data is None:
         return None
-    if time.time() - path.stat().st_mtime > MAX_AGE:
-        path.unlink(missing_ok=True)
-        return None
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta = json.loads(data.decode("utf-8"))
     if meta.get("user_id") != current_user.id or meta.get("owner") != owner:
         return None
     return meta["payload"]
@@ -137,9 +123,9 @@ def staged_for_confirm(prefix: str, form, restart_url: str, **owner):
 
 def discard(prefix: str, token: str) -> None:
     """Forget a staged upload (after it was written): a second confirmation finds nothing."""
-    path = _path(prefix, token)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    key = _key(prefix, token)
+    if key is not None:
+        blobs.delete(key)
 
 
 # ---- writing a confirmed import in batches ------------------------------------------------------

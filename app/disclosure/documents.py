@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from app.campaigns.models import Campaign
 from app.core.clock import today
-from app.core.files import write_private
+from app.core import blobs
 from app.extensions import db
-from app.printing.jobs import PrintError, content_hash, prints_dir, register_document, request_print
+from app.printing.jobs import PrintError, document_key, register_document, request_print, store_pdf
 from app.printing.services import render_list_pdf
 from app.printing.services import render_pdf
 from app.units.models import Unit
@@ -65,9 +64,9 @@ def public_title(pub) -> str:
     return f"Công khai quỹ năm {pub.year} - {pub.snapshot['unit']['name']}"
 
 
-def public_path(pub) -> Path:
-    """Where the public PDF of `pub`'s snapshot lives (the print engine's name for the same job)."""
-    return prints_dir() / f"{content_hash(PUBLIC_KIND, public_params(pub))}.pdf"
+def public_key(pub) -> str:
+    """The blob key of the public PDF of `pub`'s snapshot (the print engine's key for the same job)."""
+    return document_key(PUBLIC_KIND, public_params(pub))
 
 
 def _public_pdf(pub) -> bytes:
@@ -76,28 +75,30 @@ def _public_pdf(pub) -> bytes:
 
 
 def public_pdf(pub) -> bytes | None:
-    """The public PDF of a published snapshot: from disk when printed before, printed here when
+    """The public PDF of a published snapshot: from the blob store when printed before, printed here when
     short, None while a long one is still being printed in the background (queue_public_pdf).
 
     A snapshot never changes, so each is printed once: anonymous readers cannot make the server
     print the same pages again and again, and one lock keeps them to one print at a time.
     """
-    path = public_path(pub)
-    if path.is_file():
-        return path.read_bytes()
+    key = public_key(pub)
+    pdf = blobs.get(key)
+    if pdf is not None:
+        return pdf
     if report_lines(services.public_report(pub)) > DIRECT_MAX:
         return None
     with _public_lock:
-        if not path.is_file():
+        pdf = blobs.get(key)
+        if pdf is None:
             pdf = _public_pdf(pub)
-            write_private(path, pdf)  # atomic: a reader never sees half a file
-    return path.read_bytes()
+            store_pdf(key, pdf)  # whole or not at all: a reader never sees half a file
+    return pdf
 
 
 def queue_public_pdf(pub) -> None:
     """After publishing: print a long snapshot's public PDF in the background (a short one is
     printed on its first download). Commits (the print engine's job must be seen by the worker)."""
-    if report_lines(services.public_report(pub)) <= DIRECT_MAX or public_path(pub).is_file():
+    if report_lines(services.public_report(pub)) <= DIRECT_MAX or blobs.exists(public_key(pub)):
         return
     title = public_title(pub)
     try:

@@ -7,12 +7,13 @@
     jobs.py      background print jobs: register_document, request_print, the queue's tasks
     jobstate.py  job state written in short transactions, the fair order between users
     worker.py    `flask print-worker`, the Huey consumer running the jobs (queue.py builds Huey)
-    routes.py    the job's progress page and its download
+    routes.py    the job's progress page and its download (finished PDFs live in app.core.blobs)
 """
 
 
 def init_app(app):
     from app.audit.services import register_labels
+    from app.core import blobs_tasks
 
     from . import models  # noqa: F401 - the print_job table
     from .jobs import init_queue
@@ -21,5 +22,6 @@ def init_app(app):
 
     register_labels(objects={"print_job": "Bản in"})
     init_queue(app)
+    blobs_tasks.register(app)  # expired blobs (finished PDFs, staged imports) swept by this queue
     register_cli(app)
     app.register_blueprint(bp)

@@ -34,7 +34,6 @@ import time
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Callable
 
 from flask import Flask, current_app
@@ -44,7 +43,8 @@ from sqlalchemy.exc import DBAPIError
 from app.audit.services import record
 from app.core.actor import actor
 from app.core.clock import utcnow
-from app.core.files import write_private
+from app.core import blobs
+from app.core.blobs import BlobTooLarge
 from app.core.refusal import Refusal
 from app.extensions import db
 from app.papers.site import job_site, site_root
@@ -55,6 +55,7 @@ from .models import PrintJob
 from .queue import huey_for, on_queue
 
 __all__ = ["register_document", "request_print", "PrintError", "QueueFull", "Progress", "Builder", "job_file",
+           "has_file", "needs_reprint", "print_key", "document_key", "store_pdf",
            "requeue_abandoned", "run_job", "run_next", "content_hash", "registered_kinds", "pending_jobs", "init_queue",
            "print_task"]
 
@@ -128,20 +129,44 @@ def content_hash(kind: str, params: dict) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def prints_dir() -> Path:
-    """Where finished PDFs live: PRINT_DIR, default instance/prints/ (shared disk if several machines)."""
-    path = Path(current_app.config.get("PRINT_DIR") or os.environ.get("PRINT_DIR")
-                or Path(current_app.instance_path) / "prints")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def print_key(digest: str) -> str:
+    """The blob store's key of the finished PDF with this content hash (app.core.blobs)."""
+    return f"print/{digest}.pdf"
 
 
-def job_file(job: PrintJob) -> Path | None:
-    """The finished PDF of a job, or None when it is not (or no longer) on disk."""
+def document_key(kind: str, params: dict) -> str:
+    """The key under which the document `kind` with `params` is kept once printed."""
+    return print_key(content_hash(kind, params))
+
+
+def keep_for() -> timedelta | None:
+    """PRINT_KEEP_DAYS: how long a finished PDF is kept (unset or 0: for good, as a file on disk was).
+    An expired one is printed again when asked for (request_print sees it gone)."""
+    days = current_app.config.get("PRINT_KEEP_DAYS") or os.environ.get("PRINT_KEEP_DAYS")
+    return timedelta(days=float(days)) if days and float(days) > 0 else None
+
+
+def store_pdf(key: str, pdf: bytes) -> None:
+    """Keep a finished PDF where every node reads it (the database, or S3: app.core.blobs)."""
+    blobs.put("print", pdf, key=key, ttl=keep_for())
+
+
+def job_file(job: PrintJob) -> bytes | None:
+    """The finished PDF of a job, or None when it is not finished or its file is gone (a job from
+    before the blob store, whose file was on one machine's disk, or an expired one: print again)."""
     if job.status != "done" or not job.file_path:
         return None
-    path = prints_dir() / job.file_path
-    return path if path.is_file() else None
+    return blobs.get(job.file_path)
+
+
+def has_file(job: PrintJob) -> bool:
+    """Whether the finished PDF of a job can still be downloaded (without reading it)."""
+    return job.status == "done" and bool(job.file_path) and blobs.exists(job.file_path)
+
+
+def needs_reprint(job: PrintJob) -> bool:
+    """A finished job whose PDF is no longer kept: the status page says to print it again."""
+    return job.status == "done" and not has_file(job)
 
 
 def max_pending() -> int:
@@ -162,7 +187,7 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
                   limit: bool = True) -> PrintJob:
     """Queue a document for printing, or reuse an identical one; returns the job (committed).
 
-    Reuse: a finished job of the same unit with the same content hash and its file on disk is
+    Reuse: a finished job of the same unit with the same content hash and its file still kept is
     answered with a job that points at that file (the document is not rendered again); a job of
     the same user still queued or running is returned as is (a double submit makes one job).
     Otherwise a user who already has max_pending() jobs queued or running gets QueueFull and
@@ -183,7 +208,7 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
 
     done = db.session.scalars(base.where(PrintJob.status == "done")
                               .order_by(PrintJob.finished_at.desc(), PrintJob.id.desc())).first()
-    if done is not None and job_file(done) is not None:
+    if done is not None and has_file(done):
         if done.user_id == user_id:
             return done
         job = PrintJob(unit_id=unit.id, user_id=user_id, kind=kind, params=params, content_hash=digest,
@@ -340,12 +365,12 @@ def _render(job_id: int) -> None:
             pdf = doc.builder(params, _Reporter(job_id))
         if not isinstance(pdf, (bytes, bytearray)) or not pdf.startswith(b"%PDF"):
             raise TypeError(f"builder for {kind!r} returned no PDF")
-        name = f"{digest}.pdf"
-        write_private(prints_dir() / name, pdf)  # 0600, atomic: a reader never sees half a file
+        name = print_key(digest)
+        store_pdf(name, pdf)  # whole or not at all: a reader never sees half a file
         db.session.rollback()  # end the builder's read: reads after this see the finished job
         _set(job_id, status="done", progress=100, pages=count_pages(pdf), file_path=name,
              finished_at=utcnow(), heartbeat_at=utcnow())
-    except PrintError as err:
+    except (PrintError, BlobTooLarge) as err:
         db.session.rollback()
         _set(job_id, status="failed", error=str(err) or GENERIC_ERROR, finished_at=utcnow())
     except Exception:  # noqa: BLE001 - a job must end as "failed", never stay "running"

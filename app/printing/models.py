@@ -33,7 +33,7 @@ class PrintJob(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[int] = mapped_column(default=0)  # 0-100
     pages: Mapped[int | None]
-    file_path: Mapped[str | None] = mapped_column(String(500))  # relative to instance/prints/
+    file_path: Mapped[str | None] = mapped_column(String(500))  # its key in app.core.blobs
     error: Mapped[str | None] = mapped_column(Text)  # Vietnamese, shown to the user
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]

@@ -29,18 +29,19 @@ def status(job_id):
     """The job's progress bar; htmx polls the fragment every second until the job is finished."""
     job = jobs.refresh_if_abandoned(_load(job_id))
     return render("printing/status.html", partial="printing/_status.html", job=job,
-                  poll_url=url_for(".status", job_id=job.id))
+                  poll_url=url_for(".status", job_id=job.id), gone=jobs.needs_reprint(job))
 
 
 @bp.get("/<int:job_id>/tai-ve")
 @login_required
 def download(job_id):
-    """The finished PDF, shown inline like every PDF; 404 while it is not ready (or was removed)."""
+    """The finished PDF, shown inline like every PDF, from any node (the blob store); 404 while it is
+    not ready, or when it is no longer kept (the status page then says to print it again)."""
     job = _load(job_id)
-    path = jobs.job_file(job)
-    if path is None:
+    pdf = jobs.job_file(job)
+    if pdf is None:
         abort(404)
-    return pdf_response(path.read_bytes(), job.filename or job.title or "tai-lieu")
+    return pdf_response(pdf, job.filename or job.title or "tai-lieu")
 
 
 __all__ = ["bp"]

@@ -137,7 +137,7 @@ def test_print_queues_the_job_and_one_sheet_renders_at_once(world, as_user, deci
     assert resp.status_code == 303 and "/in-an/" in resp.headers["Location"]
     job = db.session.scalar(select(PrintJob).where(PrintJob.kind == blanks.KIND))
     assert job.params["printer_id"] == p.id and job.status == "done", job.error
-    pdf = job_file(job).read_bytes()
+    pdf = job_file(job)  # the bytes, from the blob store
     assert page_count(pdf, tmp_path) == 1
     assert_at(line_of(words(pdf, tmp_path)[0], "Nguyễn", "Ánh"), blanks.fields_of(blanks.layout_for(world.commune))
               ["name"], p.offset_x_mm, p.offset_y_mm)

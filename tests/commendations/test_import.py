@@ -229,20 +229,19 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(admin, draft):
 
 
 def test_a_staged_upload_expires_and_tokens_are_checked(admin, app, draft):
-    import os
-    import time
+    from datetime import timedelta
 
-    from app.core import imports
+    from app.core import blobs, imports
 
     body = upload(admin, draft, xlsx([row("Lê Văn An")])).get_data(as_text=True)
     token = confirm_fields(body)["token"]
-    path = os.path.join(app.instance_path, "imports", f"kt-{token}.json")
-    assert os.path.exists(path)
-    old = time.time() - imports.MAX_AGE - 60
-    os.utime(path, (old, old))
+    key = f"import/kt-{token}.json"
+    assert blobs.exists(key)  # staged in the blob store (app.core.imports)
+    blobs.put("import", blobs.get(key), key=key, ttl=timedelta(seconds=-60))  # as if MAX_AGE had passed
     resp = admin.post(f"{PREFIX}/quyet-dinh/{draft.id}/nhap-excel/xac-nhan", data=confirm_fields(body))
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/nhap-excel")
-    assert not os.path.exists(path) and count(draft) == 1
+    assert blobs.sweep() == 1 and not blobs.exists(key) and count(draft) == 1
+    assert imports.MAX_AGE == 6 * 3600
     with app.test_request_context():
         assert imports.load_staged("kt", "../../etc/passwd", decision_id=draft.id) is None
         assert imports.load_staged("../kt", "a" * 32, decision_id=draft.id) is None

@@ -8,12 +8,11 @@ import json
 import re
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.commendations.models import Honoree
-from app.core import clock
+from app.core import blobs, clock
 from app.core.books import max_amount
 from app.core.xlsx import build_workbook
 from app.donations import importer as donation_import
@@ -46,10 +45,10 @@ def _confirm_fields(page):
 
 def _stale(app, prefix, token, change):
     """Edit a staged upload as if the world changed between the preview and the confirmation."""
-    path = Path(app.instance_path) / "imports" / f"{prefix}-{token}.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    key = f"import/{prefix}-{token}.json"
+    meta = json.loads(blobs.get(key))
     change(meta["payload"]["rows"])
-    path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    blobs.put("import", json.dumps(meta, ensure_ascii=False).encode("utf-8"), key=key, ttl=timedelta(hours=1))
 
 
 def _pupil(name, birth="05/02/2013", school="Trường THCS Lai Vung", village="Ấp Tân Lộc"):

@@ -32,17 +32,25 @@ def test_the_sqlite_file_and_its_wal_become_private(tmp_path):
     private_files(":memory:")
 
 
-def test_a_staged_upload_is_private(app, client, world):
+def test_a_staged_upload_goes_to_the_shared_store_not_a_local_file(app, client, world):
+    """Issue 20: a staged upload lives in the blob store every node reads (the database here),
+    never in one machine's instance/ folder, where the next request's node would not find it."""
     import io
 
+    from sqlalchemy import func, select
+
+    from app.core.blobs import StoredBlob
+    from app.extensions import db
     from tests.conftest import login
     from tests.proofs.specs import pupil_xlsx
 
+    def staged() -> int:
+        return db.session.scalar(select(func.count()).select_from(StoredBlob).where(StoredBlob.kind == "import"))
+
     login(client, world.users["clerk"])
-    folder = os.path.join(app.instance_path, "imports")
-    before = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    before = staged()
     resp = client.post("/hoc-sinh/nhap-excel", data={"file": (io.BytesIO(pupil_xlsx("Hà Thị Riêng")), "hs.xlsx")},
                        content_type="multipart/form-data")
     assert resp.status_code == 200
-    staged = set(os.listdir(folder)) - before
-    assert staged and all(_mode(os.path.join(folder, f)) == 0o600 for f in staged)
+    assert staged() == before + 1  # positive control: the upload was staged
+    assert not os.path.exists(os.path.join(app.instance_path, "imports"))

@@ -7,9 +7,9 @@ while rows were read, outside the reader's error handling.
 import io
 import uuid
 import zipfile
-from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app.core.xlsx import DECLARATION_REFUSED, XlsxError, build_workbook, read_upload
 from tests.proofs import crafted_xlsx as crafted
@@ -67,8 +67,10 @@ def _post(client, url, data):
 
 
 def _staged(app):
-    folder = Path(app.instance_path) / "imports"
-    return sorted(folder.glob("*")) if folder.exists() else []
+    from app.core.blobs import StoredBlob
+    from app.extensions import db
+
+    return sorted(db.session.scalars(select(StoredBlob.key).where(StoredBlob.kind == "import")))
 
 
 @pytest.mark.parametrize("htmx", [False, True])

@@ -1,6 +1,7 @@
 """The public PDF: the published snapshot, for anyone, without personal fields, printed once."""
 import pytest
 
+from app.core import blobs
 from app.disclosure import documents, services
 from app.donations.donors import ANONYMOUS_NAME
 from app.extensions import db
@@ -65,7 +66,7 @@ def test_a_long_public_pdf_is_printed_in_the_background_when_published(world, as
     pub = services.published(s.unit, YEAR)
     anon = app.test_client()
     assert "Nguyễn Văn An" in _text(anon.get(pdf_url).data)
-    documents.public_path(pub).unlink()  # still printing (or the file was cleaned away)
+    blobs.delete(documents.public_key(pub))  # still printing (or the file was cleaned away)
 
     def no_print_in_request(pub):
         raise AssertionError("a long PDF printed in a public request")

@@ -162,7 +162,7 @@ def test_queue_is_persistent_and_a_restarted_worker_runs_the_job(app, world, tmp
     from tests.conftest import BASE_CONFIG
 
     config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-              "HUEY_IMMEDIATE": False, "HUEY_URL": str(tmp_path / "queue.db"), "PRINT_DIR": str(tmp_path / "p")}
+              "HUEY_IMMEDIATE": False, "HUEY_URL": str(tmp_path / "queue.db")}
     web = create_app(config)
     with web.app_context():
         job_id = jobs.request_print("test.counted", {"decision_id": 3}, unit=world.commune, title="T",

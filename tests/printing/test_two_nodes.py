@@ -1,0 +1,111 @@
+"""Two nodes in miniature (issue 20 A): two app instances, each with its own INSTANCE_PATH (its own
+local disk), sharing one database. A print made on one downloads through the other; an import
+previewed on one is confirmed on the other; nothing either needs sits on a local disk."""
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core import blobs
+from app.extensions import db
+from app.printing import jobs
+from app.printing.models import PrintJob
+from app.pupils.models import Pupil
+from tests.conftest import AppClient, BASE_CONFIG, login
+from tests.pupils.test_import import _confirm_fields, _upload, row, xlsx
+
+
+@pytest.fixture
+def second(app, tmp_path, monkeypatch):
+    """Node B: another app on the same database, its instance folder elsewhere."""
+    from app import create_app
+
+    folder = tmp_path / "node-b"
+    monkeypatch.setenv("INSTANCE_PATH", str(folder))
+    other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other.test_client_class = AppClient
+    assert Path(other.instance_path) == folder != Path(app.instance_path)
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def document():
+    def builder(params, progress):
+        from app.printing.services import render_pdf
+
+        progress(1, 1)
+        return render_pdf("pdf/_base.html", page_numbers=False)
+
+    jobs.register_document("test.nodes", builder)
+    return "test.nodes"
+
+
+def _files(folder) -> list[str]:
+    return [str(p) for p in Path(folder).rglob("*") if p.is_file() and p.suffix in (".pdf", ".json")]
+
+
+def _print(world, kind):
+    db.session.commit()  # no read snapshot older than the store's own writes (SQLite)
+    job = jobs.request_print(kind, {"n": 1}, unit=world.commune, title="Danh sách", filename="Danh sách.pdf",
+                             user=world.users["clerk"])
+    db.session.commit()
+    return job
+
+
+def test_a_print_made_on_one_node_downloads_from_the_other(app, world, second, document):
+    job = _print(world, document)  # rendered by node A (its queue runs at once in tests)
+    assert job.status == "done" and job.file_path == f"print/{job.content_hash}.pdf"
+    client = second.test_client()
+    login(client, world.users["clerk"])
+    page = client.get(f"/in-an/{job.id}").get_data(as_text=True)
+    assert "Mở tệp PDF" in page and "không còn được lưu" not in page
+    resp = client.get(f"/in-an/{job.id}/tai-ve")
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    # Absence: neither node keeps the PDF on its disk. Positive control: a file written there is seen.
+    assert _files(app.instance_path) == [] and _files(second.instance_path) == []
+    (Path(second.instance_path) / "control.pdf").write_bytes(b"%PDF")
+    assert len(_files(second.instance_path)) == 1
+
+
+def test_a_job_whose_file_is_gone_asks_for_a_reprint_and_is_printed_again(app, world, as_user, document):
+    job = _print(world, document)
+    legacy = PrintJob(unit_id=world.commune.id, user_id=world.users["clerk"].id, kind=document, params={"n": 1},
+                      content_hash=job.content_hash, title="Danh sách cũ", status="done", progress=100,
+                      file_path=f"{job.content_hash}.pdf")  # a row from before the store: a file on one disk
+    db.session.add(legacy)
+    db.session.commit()
+    client = as_user(world.users["clerk"])
+    # Positive control: the job printed through the store downloads.
+    assert client.get(f"/in-an/{job.id}/tai-ve").status_code == 200
+    page = client.get(f"/in-an/{legacy.id}")
+    assert page.status_code == 200 and "không còn được lưu trên máy chủ" in page.get_data(as_text=True)
+    assert client.get(f"/in-an/{legacy.id}/tai-ve").status_code == 404
+    blobs.delete(job.file_path)  # the store lost it too (expired): the same document is printed again
+    again = _print(world, document)
+    assert again.id not in (job.id, legacy.id) and again.status == "done" and jobs.has_file(again)
+
+
+def test_an_import_previewed_on_one_node_is_confirmed_on_the_other(app, world, second):
+    from tests.factories_scholarships import make_school
+
+    make_school(world.commune, "Trường THCS Lai Vung")
+    db.session.commit()
+    a, b = app.test_client(), second.test_client()
+    login(a, world.users["clerk"])
+    login(b, world.users["clerk"])
+    before = db.session.scalar(select(func.count()).select_from(Pupil))
+    page = _upload(a, xlsx([row("Phạm Văn Ân"), row("Lê Thị Hà")])).get_data(as_text=True)
+    fields = _confirm_fields(page)
+    assert not os.path.exists(os.path.join(app.instance_path, "imports"))  # nothing on node A's disk
+    # Another user on node B cannot take it (same ownership check as before).
+    other = second.test_client()
+    login(other, world.users["admin"])
+    assert other.post("/hoc-sinh/nhap-excel/xac-nhan", data=fields).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Pupil)) == before
+    resp = b.post("/hoc-sinh/nhap-excel/xac-nhan", data=fields)
+    assert resp.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Pupil)) == before + 2
