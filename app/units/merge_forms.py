@@ -18,7 +18,7 @@ class UnitChecks(SelectMultipleField):
 
 
 class MergeForm(BaseForm):
-    sources = UnitChecks("Các đơn vị được sáp nhập", coerce=int, validate_choice=False)
+    source_ids = UnitChecks("Các đơn vị được sáp nhập", coerce=int, validate_choice=False)
     target_id = SelectField("Sáp nhập vào", coerce=int)
     new_name = StringField("Tên mới (đơn vị mới, hoặc tên mới của đơn vị nhận)",
                            validators=[Length(max=200, message="Tên dài quá 200 ký tự.")])

@@ -23,13 +23,13 @@ def index():
 
 def _form_choices(form: MergeForm, parent: Unit) -> None:
     kids = merge_queries.active_children(parent)
-    form.sources.choices = [(u.id, u.name) for u in kids]
+    form.source_ids.choices = [(u.id, u.name) for u in kids]
     form.target_id.choices = [(NEW, "Một đơn vị mới (nhập tên bên dưới)")] + [(u.id, u.name) for u in kids]
 
 
 def _args(form: MergeForm):
     """The form's units, each loaded with the merge permission (out of scope: 404)."""
-    sources = [get_or_404(Unit, i, "unit.merge") for i in form.sources.data or []]
+    sources = [get_or_404(Unit, i, "unit.merge") for i in form.source_ids.data or []]
     target = get_or_404(Unit, form.target_id.data, "unit.merge") if form.target_id.data else None
     return dict(sources=sources, target=target, new_name=form.new_name.data, effective_on=form.effective_on.data,
                 numbering=form.numbering.data, actor=actor(), reason=form.reason.data)
@@ -44,7 +44,7 @@ def create():
     if form.validate_on_submit():
         args = _args(form)
         if answer := attempt(form, lambda: merging.propose(parent, args.pop("sources"), **args),
-                             url=lambda m: url_for(".detail", merge_id=m.id), default_field="sources",
+                             url=lambda m: url_for(".detail", merge_id=m.id), default_field="source_ids",
                              success="Đã lưu dự thảo sáp nhập. Hãy xem kỹ trước khi xác nhận."):
             return answer
     return form_page("units/merge_form.html", "units/_merge_form.html", form, parent=parent,
@@ -55,13 +55,13 @@ def create():
 @login_required
 def edit(merge_id):
     merge = get_or_404(UnitMerge, merge_id, "unit.merge")
-    form = MergeForm(obj=merge, sources=[u.id for u in merge.source_units], target_id=merge.target_id or NEW,
+    form = MergeForm(obj=merge, source_ids=[u.id for u in merge.source_units], target_id=merge.target_id or NEW,
                      numbering=merge_queries.choice_for(merge, "*"))
     _form_choices(form, merge.unit)
     if form.validate_on_submit():
         args = _args(form)
         if answer := attempt(form, lambda: merging.update_draft(merge, args.pop("sources"), **args),
-                             url=url_for(".detail", merge_id=merge.id), default_field="sources",
+                             url=url_for(".detail", merge_id=merge.id), default_field="source_ids",
                              success="Đã lưu thay đổi."):
             return answer
     return form_page("units/merge_form.html", "units/_merge_form.html", form, parent=merge.unit, merge=merge,

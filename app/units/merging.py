@@ -56,7 +56,7 @@ def _numbering(numbering) -> dict:
 def _fill(merge: UnitMerge, parent: Unit, sources: list[Unit], target: Unit | None, new_name: str | None,
           effective_on: date, numbering, reason: str) -> None:
     if not sources:
-        raise UnitError("Vui lòng chọn ít nhất một đơn vị được sáp nhập.", "sources")
+        raise UnitError("Vui lòng chọn ít nhất một đơn vị được sáp nhập.", "source_ids")
     if not isinstance(effective_on, date):
         raise UnitError("Vui lòng nhập ngày hiệu lực.", "effective_on")
     new_name = clean(new_name or "")

@@ -680,6 +680,39 @@ MEMBER_SPECS = {
 SPECS.update(MEMBER_SPECS)
 
 
+# ---- unit merges and renames (issue 20 D) --------------------------------------------------------
+
+def _merge_child(w):
+    return make_unit(w.commune, f"Chi hội gộp thử {n()}", "village")
+
+
+def _fresh_merge(w):
+    """A draft merge of one fresh branch of commune A into another, by commune A's admin."""
+    from app.units import merging
+
+    merge = merging.propose(w.commune, [_merge_child(w)], target=_merge_child(w), new_name=None,
+                            effective_on=date(2026, 3, 10), actor=w.users["admin"])
+    db.session.commit()
+    return merge
+
+
+def _merge_form(w, f):
+    return {"source_ids": str(_merge_child(w).id), "target_id": str(_merge_child(w).id), "effective_on": DAY,
+            "numbering": "continue"}
+
+
+MERGE_SPECS = {
+    "unit_merges.create": Spec(data=_merge_form),
+    "unit_merges.edit": Spec(args=lambda w: {"merge_id": _fresh_merge(w).id}, data=_merge_form),
+    "unit_merges.confirm": Spec(args=lambda w: {"merge_id": _fresh_merge(w).id}, data=lambda w, f: {"sure": "y"}),
+    "unit_merges.cancel": Spec(args=lambda w: {"merge_id": _fresh_merge(w).id},
+                               data=lambda w, f: {"reason": "Chờ nghị quyết"}),
+    "unit_merges.rename": Spec(args=lambda w: {"unit_id": _merge_child(w).id},
+                               data=lambda w, f: {"name": f"Chi hội đổi tên {n()}", "effective_on": DAY}),
+}
+SPECS.update(MERGE_SPECS)
+
+
 def _members_side(w) -> None:
     """The records of tests/authz/table_members.py on the world's sides (the swaps name them)."""
     from tests.authz.table_members import member_world

@@ -32,6 +32,8 @@ FIELDS = {
     # Printing onto blanks (issue 18): the printer whose offsets are applied (0: none); `nguoi`, the
     # honorees ticked for printing, is not a box of the page's form (see cases()).
     "printer_id": "printer",
+    # A merge's units (issue 20 D): the units merged away and the one they go into.
+    "source_ids": "branch", "target_id": "branch",
 }
 # A bank queue's per-line inputs (issue 17 B): `campaign-<line id>` names the drive the line is posted
 # to, `entry-<line id>` the book entry it is linked to (read with action=link). The queue's `ids` and

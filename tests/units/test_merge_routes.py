@@ -13,7 +13,7 @@ from tests.factories_funds import give
 
 
 def _draft(client, world, **data):
-    form = {"sources": [str(world.commune.id)], "target_id": str(world.other_commune.id), "new_name": "",
+    form = {"source_ids": [str(world.commune.id)], "target_id": str(world.other_commune.id), "new_name": "",
             "effective_on": "2026-07-01", "numbering": "continue", "reason": "Nghị quyết 1656/NQ-UBTVQH15"}
     form.update(data)
     return client.post(f"/don-vi/sap-nhap/moi?cap_tren={world.province.id}", data=form)
@@ -32,7 +32,7 @@ def test_the_form_offers_the_children_as_checkboxes_and_saves_a_draft(as_user, w
 
 def test_a_form_without_sources_is_answered_422_with_the_reason(as_user, world):
     client = as_user(world.province_admin)
-    resp = _draft(client, world, sources=[])
+    resp = _draft(client, world, source_ids=[])
     assert resp.status_code == 422 and "ít nhất một đơn vị" in resp.get_data(as_text=True)
     resp = client.post(
         f"/don-vi/sap-nhap/moi?cap_tren={world.province.id}", htmx=True,
