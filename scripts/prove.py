@@ -27,8 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.proofs.report import FULL_ENV, REPORT_DIR_ENV, collect  # noqa: E402
 
-# The proof suites: the attack proofs (tests/proofs), the crash and concurrency runs, the backups.
-SUITES = ["tests/proofs", "tests/reliability", "tests/backups"]
+# The proof suites: the attack proofs (tests/proofs), the crash and concurrency runs, the backups,
+# and the cluster of deploy/ (nginx, two web nodes, the worker; PostgreSQL run only, skipped on SQLite).
+SUITES = ["tests/proofs", "tests/reliability", "tests/backups", "tests/cluster"]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 LABEL = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 

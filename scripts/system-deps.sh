@@ -3,13 +3,13 @@
 # Usage: scripts/system-deps.sh run|test|bench
 #   bench: what `make bench` drives the app with: Chromium (page weight, Lighthouse), wrk (load),
 #   poppler-utils (PDF checks), zbar-tools (QR codes read back). Every mode adds Node.js + npm when missing (see below).
-#   test: also nginx and redis-server, which the cluster proof (tests/cluster) starts as its own processes
+#   test: also nginx, redis-server and caddy (HTTPS in front), which the cluster proof (tests/cluster) starts as its own processes
 #   from deploy/ (two web nodes behind nginx, the print worker, a Redis queue and limiter store).
 # Not root: prints the apt-get line instead of failing halfway.
 set -euo pipefail
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 case "${1:-run}" in
-  test) pkgs+=(chromium poppler-utils zbar-tools nginx redis-server) ;;
+  test) pkgs+=(chromium poppler-utils zbar-tools nginx redis-server caddy) ;;
   bench) pkgs+=(chromium poppler-utils zbar-tools wrk) ;;
 esac
 # Node.js + npm build static/vendor at setup (htmx rebuilt for old phones, fonts) and run the

@@ -13,12 +13,15 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from tests.cluster import deploy
+from tests.cluster.client import Site
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # What systemd gives a service besides its unit's settings: a plain environment.
@@ -135,9 +138,10 @@ class Cluster:
         self.dbname = f"skh_cluster_{os.getpid()}_{secrets.token_hex(3)}"
         admin = pg_admin_url()
         self.db_url = urlunsplit(urlsplit(admin)._replace(path="/" + self.dbname))
-        self.redis_port, self.nginx_port = free_port(), free_port()
+        self.redis_port, self.nginx_port, self.caddy_port = free_port(), free_port(), free_port()
         self.node_ports = [free_port(), free_port()]
         self.procs: dict[str, Proc] = {}
+        self.front: Site | None = None  # where browsers go: Caddy (HTTPS) when installed, else nginx
         self.timings: dict[str, float] = {}
 
     # ---- the parts --------------------------------------------------------------------------------
@@ -150,7 +154,8 @@ class Cluster:
         redis = f"redis://127.0.0.1:{self.redis_port}"
         values = {"DATABASE_URL": self.db_url, "MIGRATE_DATABASE_URL": self.db_url, "HUEY_URL": f"{redis}/0",
                   "RATELIMIT_STORAGE_URI": f"{redis}/1", "SECRET_KEY": secrets.token_hex(32), "PROXY_HOPS": "1",
-                  "FORWARDED_ALLOW_IPS": "127.0.0.1", "HTTPS": "1", "PUBLIC_URL": f"http://127.0.0.1:{self.nginx_port}",
+                  "FORWARDED_ALLOW_IPS": "127.0.0.1", "HTTPS": "1", "PUBLIC_URL": (f"https://localhost:{self.caddy_port}" if shutil.which("caddy")
+                                                                   else f"http://127.0.0.1:{self.nginx_port}"),
                   "WEB_BIND": "127.0.0.1", "WEB_WORKERS": "1", "WEB_THREADS": "8"}
         keys = list(deploy.example_env())
         unknown = sorted(set(keys) - set(values))
@@ -239,6 +244,37 @@ class Cluster:
         self.procs["nginx"] = proc
         wait_http(self.nginx_port, "/dang-nhap", proc)
 
+    def start_caddy(self) -> None:
+        """deploy/Caddyfile in front of nginx, `tls internal`, when Debian's caddy is installed: the
+        browsers then speak HTTPS, trusting only the root of Caddy's own authority."""
+        data, port = self.dir / "caddy", self.caddy_port
+        env = {**self._base_env(), "HOME": str(data), "XDG_DATA_HOME": str(data / "data"),
+               "XDG_CONFIG_HOME": str(data / "config"), "SKH_SITE": f"https://localhost:{port}", "SKH_TLS": "internal",
+               "SKH_NGINX": f"127.0.0.1:{self.nginx_port}", "SKH_CADDY_ADMIN": "off",
+               "SKH_HTTP_PORT": str(free_port())}
+        data.mkdir(exist_ok=True)
+        proc = Proc("caddy", [shutil.which("caddy"), "run", "--config", str(deploy.DEPLOY / "Caddyfile"),
+                              "--adapter", "caddyfile"], str(data), env, self.dir / "caddy.log")
+        proc.start()
+        self.procs["caddy"] = proc
+        root = data / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+        began = time.monotonic()
+        while time.monotonic() - began < 30:
+            if not proc.alive():
+                raise RuntimeError(f"caddy exited:\n{proc.tail()}")
+            if root.exists():
+                site = Site(port, "localhost", ssl.create_default_context(cafile=str(root)))
+                try:
+                    conn = site.connect(2)
+                    conn.request("GET", "/dang-nhap")
+                    if conn.getresponse().status == 200:
+                        self.front = site
+                        return
+                except (OSError, ssl.SSLError):
+                    pass
+            time.sleep(0.1)
+        raise RuntimeError(f"caddy did not answer over HTTPS:\n{proc.tail()}")
+
     # ---- the whole ---------------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -255,13 +291,32 @@ class Cluster:
             self.timings[f"web{i + 1} start"] = self.start_node(i)
         self.start_worker()
         self.start_nginx()
+        self.front = Site(self.nginx_port)
+        if shutil.which("caddy"):
+            self.start_caddy()
         self.timings["cluster up"] = time.monotonic() - began
 
     def stop(self) -> None:
-        for name in ("nginx", "web1", "web2", "worker", "redis"):
+        for name in ("caddy", "nginx", "web1", "web2", "worker", "redis"):
             proc = self.procs.get(name)
             if proc is not None:
                 proc.stop()
+
+    def upstream_failures(self) -> Counter:
+        """From nginx's error log: requests that met a dead node, by what became of them. A refused
+        connection ("connect() failed") and a GET the node died holding are passed on to the other
+        node ("passed on"); a POST the node died holding is answered 502 ("POST cut")."""
+        try:
+            lines = (self.dir / "nginx" / "error.log").read_text(errors="replace").splitlines()
+        except OSError:
+            return Counter()
+        out = Counter()
+        for line in lines:
+            if "while connecting to upstream" in line:
+                out["passed on"] += 1
+            elif "prematurely closed" in line or "reset by peer" in line:
+                out["POST cut" if 'request: "POST ' in line else "passed on"] += 1
+        return out
 
     def logs(self) -> str:
         return "\n".join(f"--- {name} ---\n{proc.tail(25)}" for name, proc in self.procs.items())
