@@ -156,7 +156,7 @@ class Cluster:
                   "RATELIMIT_STORAGE_URI": f"{redis}/1", "SECRET_KEY": secrets.token_hex(32), "PROXY_HOPS": "1",
                   "FORWARDED_ALLOW_IPS": "127.0.0.1", "HTTPS": "1", "PUBLIC_URL": (f"https://localhost:{self.caddy_port}" if shutil.which("caddy")
                                                                    else f"http://127.0.0.1:{self.nginx_port}"),
-                  "WEB_BIND": "127.0.0.1", "WEB_WORKERS": "1", "WEB_THREADS": "8"}
+                  "WEB_BIND": "127.0.0.1", "WEB_WORKERS": "1", "WEB_THREADS": "8", "BLOB_MAX_MB": "64"}
         keys = list(deploy.example_env())
         unknown = sorted(set(keys) - set(values))
         if unknown:
