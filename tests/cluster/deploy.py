@@ -136,6 +136,12 @@ def nginx_site(listen_port: int, nodes: list[int]) -> str:
     return "\n".join(out) + "\n"
 
 
+def nginx_fail_timeout() -> float:
+    """How long nginx leaves a node alone after it failed (the site's fail_timeout)."""
+    found = re.search(r"fail_timeout=(\d+)s", (DEPLOY / "nginx" / "sokhuyenhoc.conf").read_text(encoding="utf-8"))
+    return float(found.group(1)) if found else 10.0
+
+
 def nginx_main(prefix: Path, site: Path) -> str:
     """What Debian's /etc/nginx/nginx.conf gives a site, for an nginx run as a child process of the
     proof: in the foreground, every file it writes under `prefix`."""

@@ -152,7 +152,10 @@ class Cluster:
     def write_env_file(self) -> dict:
         """deploy/sokhuyenhoc.env.example's keys, each given this machine's value (and no other key)."""
         redis = f"redis://127.0.0.1:{self.redis_port}"
-        values = {"DATABASE_URL": self.db_url, "MIGRATE_DATABASE_URL": self.db_url, "HUEY_URL": f"{redis}/0",
+        # The nodes act as skh_app (no table is its own: row security binds them); migrations run as
+        # the owner. One login (postgres) for both: roles are the server's, not this database's, and
+        # a login role made per run would outlive a killed run.
+        values = {"DATABASE_URL": self.db_url, "DATABASE_ROLE": "skh_app", "MIGRATE_DATABASE_URL": self.db_url, "HUEY_URL": f"{redis}/0",
                   "RATELIMIT_STORAGE_URI": f"{redis}/1", "SECRET_KEY": secrets.token_hex(32), "PROXY_HOPS": "1",
                   "FORWARDED_ALLOW_IPS": "127.0.0.1", "HTTPS": "1", "PUBLIC_URL": (f"https://localhost:{self.caddy_port}" if shutil.which("caddy")
                                                                    else f"http://127.0.0.1:{self.nginx_port}"),
@@ -305,14 +308,17 @@ class Cluster:
     def upstream_failures(self) -> Counter:
         """From nginx's error log: requests that met a dead node, by what became of them. A refused
         connection ("connect() failed") and a GET the node died holding are passed on to the other
-        node ("passed on"); a POST the node died holding is answered 502 ("POST cut")."""
+        node ("passed on"); a POST the node died holding is answered 502 ("POST cut"), and so is any
+        request that comes while nginx counts every node down ("none live")."""
         try:
             lines = (self.dir / "nginx" / "error.log").read_text(errors="replace").splitlines()
         except OSError:
             return Counter()
         out = Counter()
         for line in lines:
-            if "while connecting to upstream" in line:
+            if "no live upstreams" in line:  # every node marked down for fail_timeout: 502 at once
+                out["none live"] += 1
+            elif "while connecting to upstream" in line:
                 out["passed on"] += 1
             elif "prematurely closed" in line or "reset by peer" in line:
                 out["POST cut" if 'request: "POST ' in line else "passed on"] += 1
