@@ -14,3 +14,6 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(merge_bp)
     audit_services.register_labels(AUDIT_ACTIONS, AUDIT_OBJECTS)
+    from .cli import register_cli
+
+    register_cli(app)
