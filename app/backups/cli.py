@@ -15,7 +15,7 @@ def _count(n: int) -> str:
 
 def _describe(backup) -> str:
     when = local_datetime(backup.created_at, current_app.config.get("VN_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return (f"{backup.path}\n  lúc {when}, {backup.kind_label.lower()}, "
+    return (f"{backup.location}\n  lúc {when}, {backup.kind_label.lower()}, "
             f"{len(backup.tables)} bảng, {_count(backup.rows)} dòng, {_count(backup.size)} byte")
 
 
@@ -31,12 +31,12 @@ def register_cli(app: Flask) -> None:
     @click.option("--list", "show", is_flag=True, help="Chỉ liệt kê các bản sao lưu hiện có.")
     def backup_command(auto: bool, show: bool) -> None:
         """Back up the whole database (consistent while the app runs) into the backup directory, checked."""
-        from . import services
+        from . import services, store
 
         try:
             if show:
                 backups = services.list_backups()
-                click.echo(f"Thư mục sao lưu: {services.backup_dir()}")
+                click.echo(f"Nơi giữ bản sao lưu: {store.where(services.backup_dir())}")
                 for item in backups:
                     click.echo(_describe(item))
                 if not backups:
@@ -84,7 +84,7 @@ def register_cli(app: Flask) -> None:
             db.session.commit()
         click.echo(f"Đã khôi phục dữ liệu từ {path.name}.")
         if before is not None:
-            click.echo(f"Dữ liệu ngay trước khi khôi phục được giữ ở {before.path}.")
+            click.echo(f"Dữ liệu ngay trước khi khôi phục được giữ ở {before.location}.")
         revisions = found.get("revisions")
         if revisions is not None and revisions != _heads():
             click.echo("Bản sao lưu có cấu trúc của phiên bản khác: chạy `flask db upgrade heads` trước khi mở ứng dụng.")

@@ -32,8 +32,9 @@ def download():
     services.note_download(backup, current_user.unit_id)
     mimetype = "application/vnd.sqlite3" if backup.engine == "sqlite" else "application/octet-stream"
     current_app.logger.info("backup %s downloaded by %s", backup.name, current_user.username)
-    return send_file(backup.path, mimetype=mimetype, as_attachment=True, download_name=backup.name,
-                     max_age=0)
+    # From the backup directory, or streamed from the bucket (BACKUP_STORE) whichever node answers.
+    return send_file(services.open_backup(backup), mimetype=mimetype, as_attachment=True,
+                     download_name=backup.name, max_age=0)
 
 
 __all__ = ["bp"]

@@ -1,6 +1,7 @@
 """Backups of the whole database: made, checked, listed, pruned and restored.
 
-A backup is one file in the backup directory (BACKUP_DIR, default instance/backups/) plus a
+A backup is one file in the backup directory (BACKUP_DIR, default instance/backups/), or in an
+S3-compatible bucket every node reaches (BACKUP_STORE=s3://bucket/prefix: store.py), plus a
 manifest beside it (same name + .json: when, what kind, sha256, row counts per table and the
 checks passed). SQLite backups come from SQLite's online backup API, PostgreSQL ones from
 pg_dump; both read one consistent snapshot while the app keeps running and both are checked
@@ -30,7 +31,7 @@ from app.audit.services import record
 from app.core.db import write_mode
 from app.extensions import db
 
-from . import postgres, sqlite
+from . import postgres, sqlite, store
 from .errors import BackupError
 
 KINDS = {"auto": "Tự động hằng ngày", "manual": "Tạo bằng lệnh", "pre-restore": "Trước khi khôi phục"}
@@ -54,10 +55,16 @@ class Backup:
     engine: str
     tables: dict = field(default_factory=dict)
     revisions: list = field(default_factory=list)
+    where: str = ""  # s3://bucket/prefix/name for a backup kept in a bucket (store.py)
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def location(self) -> str:
+        """Where the backup is kept, as an operator would name it (a path, or the bucket's URL)."""
+        return self.where or str(self.path)
 
     @property
     def rows(self) -> int:
@@ -191,12 +198,25 @@ def make_backup(kind: str = "manual", now: datetime | None = None) -> Backup:
         os.replace(tmp, _manifest_path(final))
         partial.unlink()
         _fsync(directory)
+        if store.location() is not None:
+            # Every node lists and restores from the bucket; this node keeps no copy of its own.
+            store.upload(final, _manifest_path(final))
+            backup.path, backup.where = Path(final.name), store.describe(final.name)
+            _manifest_path(final).unlink()
+            final.unlink()
     except BaseException:
         partial.unlink(missing_ok=True)
         if linked:
             final.unlink(missing_ok=True)
+            _manifest_path(final).unlink(missing_ok=True)
         raise
     return backup
+
+
+def _from_manifest(data: dict, path: Path, size: int, where: str = "") -> Backup:
+    return Backup(path=path, created_at=datetime.fromisoformat(data["created_at"]), kind=data["kind"],
+                  size=size, sha256=data["sha256"], engine=data["engine"], tables=data.get("tables", {}),
+                  revisions=data.get("revisions", []), where=where)
 
 
 def _load(manifest: Path) -> Backup | None:
@@ -205,17 +225,34 @@ def _load(manifest: Path) -> Backup | None:
         path = manifest.with_name(data["file"])
         if not path.is_file():
             return None
-        return Backup(path=path, created_at=datetime.fromisoformat(data["created_at"]), kind=data["kind"],
-                      size=path.stat().st_size, sha256=data["sha256"], engine=data["engine"],
-                      tables=data.get("tables", {}), revisions=data.get("revisions", []))
+        return _from_manifest(data, path, path.stat().st_size)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def _stored() -> list[Backup]:
+    found = []
+    for data in store.manifests():
+        try:
+            name = Path(data["file"]).name
+            found.append(_from_manifest(data, Path(name), int(data["size"]), store.describe(name)))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
 def list_backups() -> list[Backup]:
-    """Every complete backup (file with manifest) in the backup directory, newest first."""
-    found = [b for m in backup_dir().glob("*.json") if (b := _load(m)) is not None]
+    """Every complete backup (file with manifest) in the backup directory or the bucket, newest first."""
+    if store.location() is not None:
+        found = _stored()
+    else:
+        found = [b for m in backup_dir().glob("*.json") if (b := _load(m)) is not None]
     return sorted(found, key=lambda b: (b.created_at, b.name), reverse=True)
+
+
+def open_backup(backup: Backup):
+    """A reader of the backup's bytes (the admins' download), wherever it is kept."""
+    return store.open_stream(backup.name) if backup.where else backup.path.open("rb")
 
 
 def latest(kinds=("auto", "manual")) -> Backup | None:
@@ -245,8 +282,11 @@ def prune(now: datetime | None = None) -> list[str]:
     gone = []
     for backup in autos[KEEP_AT_LEAST:]:
         if backup.created_at < cutoff:
-            backup.path.unlink(missing_ok=True)
-            _manifest_path(backup.path).unlink(missing_ok=True)
+            if backup.where:
+                store.remove(backup.name)
+            else:
+                backup.path.unlink(missing_ok=True)
+                _manifest_path(backup.path).unlink(missing_ok=True)
             gone.append(backup.name)
     for partial in backup_dir().glob("*.partial"):
         try:
@@ -257,9 +297,27 @@ def prune(now: datetime | None = None) -> list[str]:
     return gone
 
 
+LOCK_ID = 2026_12_07_20  # pg_try_advisory_lock's key for "a backup is running"
+
+
 @contextmanager
 def _exclusive():
-    """One backup run at a time (several workers may share a queue); yields False when busy."""
+    """One backup run at a time (several workers may share a queue); yields False when busy.
+    PostgreSQL: an advisory lock, held by whichever node's worker took it (workers on several
+    machines share no lock file). SQLite (one box): a lock file in the backup directory."""
+    if engine_name() == "postgresql":
+        from sqlalchemy import text
+
+        with db.engine.connect() as conn:
+            mine = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_ID}).scalar()
+            conn.commit()
+            try:
+                yield bool(mine)
+            finally:
+                if mine:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_ID})
+                    conn.commit()
+        return
     with open(backup_dir() / ".lock", "a") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -291,12 +349,15 @@ def backup_if_due(now: datetime | None = None) -> Backup | None:
 
 
 def resolve(name_or_path: str) -> Path:
-    """A backup named by path, or by its file name in the backup directory."""
+    """A backup named by path, or by its file name in the backup directory, or in the bucket (then
+    fetched with its manifest into the backup directory, from any node: store.fetch)."""
     path = Path(name_or_path).expanduser()
     if not path.is_file():
         candidate = backup_dir() / Path(name_or_path).name
         if candidate.is_file():
             path = candidate
+        elif store.location() is not None:
+            path = store.fetch(Path(name_or_path).name, backup_dir()) or path
     if not path.is_file():
         raise BackupError(f"Không tìm thấy tệp sao lưu {name_or_path}.")
     return path.resolve()

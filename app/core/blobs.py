@@ -116,7 +116,9 @@ def s3_client():
     client = boto3.client("s3", endpoint_url=endpoint or None,
                           region_name=os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")
                           or "us-east-1",
-                          config=Config(retries={"max_attempts": 5, "mode": "standard"}))
+                          # Self-hosted stores (MinIO, Garage) answer at one host name: path-style URLs.
+                          config=Config(retries={"max_attempts": 5, "mode": "standard"},
+                                        s3={"addressing_style": "path" if endpoint else "auto"}))
     current_app.extensions["blobs_s3"] = (endpoint, client)
     return client
 

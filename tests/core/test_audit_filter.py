@@ -10,6 +10,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # (a role change is logged on its user_account).
 NOT_AUDITED = {"audit_log", "books_check_run", "commendation_counter", "document_counter", "idempotency_key",
                "import_progress", "member_counter", "paper_key", "paper_lookup", "report_version", "user_role",
+               "stored_blob",  # issue 20: finished PDFs and staged imports, written by the app itself
                "unit_merge_source"}  # issue 20 D: audited within its unit_merge's entries
 
 

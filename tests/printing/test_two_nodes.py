@@ -12,24 +12,14 @@ from app.extensions import db
 from app.printing import jobs
 from app.printing.models import PrintJob
 from app.pupils.models import Pupil
-from tests.conftest import AppClient, BASE_CONFIG, login
+from tests.conftest import login
+from tests import nodes
+from tests.nodes import local_files
 from tests.pupils.test_import import _confirm_fields, _upload, row, xlsx
+from tests import s3server
 
-
-@pytest.fixture
-def second(app, tmp_path, monkeypatch):
-    """Node B: another app on the same database, its instance folder elsewhere."""
-    from app import create_app
-
-    folder = tmp_path / "node-b"
-    monkeypatch.setenv("INSTANCE_PATH", str(folder))
-    other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    other.test_client_class = AppClient
-    assert Path(other.instance_path) == folder != Path(app.instance_path)
-    yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
+s3 = s3server.s3  # the fixtures: a real S3-compatible server and a fresh bucket; node B
+second = nodes.second
 
 
 @pytest.fixture
@@ -42,10 +32,6 @@ def document():
 
     jobs.register_document("test.nodes", builder)
     return "test.nodes"
-
-
-def _files(folder) -> list[str]:
-    return [str(p) for p in Path(folder).rglob("*") if p.is_file() and p.suffix in (".pdf", ".json")]
 
 
 def _print(world, kind):
@@ -66,9 +52,9 @@ def test_a_print_made_on_one_node_downloads_from_the_other(app, world, second, d
     resp = client.get(f"/in-an/{job.id}/tai-ve")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
     # Absence: neither node keeps the PDF on its disk. Positive control: a file written there is seen.
-    assert _files(app.instance_path) == [] and _files(second.instance_path) == []
+    assert local_files(app.instance_path) == [] and local_files(second.instance_path) == []
     (Path(second.instance_path) / "control.pdf").write_bytes(b"%PDF")
-    assert len(_files(second.instance_path)) == 1
+    assert len(local_files(second.instance_path)) == 1
 
 
 def test_a_job_whose_file_is_gone_asks_for_a_reprint_and_is_printed_again(app, world, as_user, document):
@@ -109,3 +95,16 @@ def test_an_import_previewed_on_one_node_is_confirmed_on_the_other(app, world, s
     resp = b.post("/hoc-sinh/nhap-excel/xac-nhan", data=fields)
     assert resp.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Pupil)) == before + 2
+
+
+def test_with_an_s3_store_a_print_downloads_from_the_other_node(app, world, second, document, s3):
+    from tests.s3server import keys
+
+    bucket, client = s3
+    job = _print(world, document)
+    assert keys(client, bucket) == [f"skh/{job.file_path}"]  # in the bucket, not the database
+    b = second.test_client()
+    login(b, world.users["clerk"])
+    resp = b.get(f"/in-an/{job.id}/tai-ve")
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    assert local_files(app.instance_path) == [] and local_files(second.instance_path) == []
