@@ -11,7 +11,6 @@ import http.client
 import os
 import secrets
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tests.cluster import deploy
 from tests.cluster.client import Site
+from tests.reliability.harness import Server
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # What systemd gives a service besides its unit's settings: a plain environment.
@@ -75,30 +75,8 @@ class Proc:
             self.proc = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                          start_new_session=True)
 
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def kill9(self) -> None:
-        if self.proc is None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait(10)
-        self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            self.kill9()
-        self.proc = None
+    # As the crash proof's server: the whole process group, so kill -9 leaves no orphan worker behind.
+    alive, kill9, stop = Server.alive, Server.kill9, Server.stop
 
     def tail(self, lines: int = 40) -> str:
         try:
@@ -217,13 +195,17 @@ class Cluster:
         argv = proc.argv if argv_tail is None else [proc.argv[0], *argv_tail]
         return subprocess.run(argv, cwd=proc.cwd, env=proc.env, capture_output=True, text=True, timeout=timeout)
 
-    def start_node(self, i: int) -> float:
+    def _launch_node(self, i: int) -> Proc:
         name = f"web{i + 1}"
         proc = self.procs.get(name) or self._unit_proc(name, "sokhuyenhoc-web@.service", str(self.node_ports[i]))
         self.procs[name] = proc
-        began = time.monotonic()
         proc.start()
-        wait_http(self.node_ports[i], "/dang-nhap", proc)
+        return proc
+
+    def start_node(self, i: int) -> float:
+        """Start web node i (again) and wait until it answers; the seconds that took."""
+        began = time.monotonic()
+        wait_http(self.node_ports[i], "/dang-nhap", self._launch_node(i))
         return time.monotonic() - began
 
     def start_worker(self) -> None:
@@ -290,9 +272,11 @@ class Cluster:
         if done.returncode:
             raise RuntimeError(f"migrations failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         self.timings["migrate"] = time.monotonic() - t
-        for i in range(len(self.node_ports)):
-            self.timings[f"web{i + 1} start"] = self.start_node(i)
+        # Every machine boots at once: the nodes and the worker start together.
+        nodes = [self._launch_node(i) for i in range(len(self.node_ports))]
         self.start_worker()
+        for port, proc in zip(self.node_ports, nodes):
+            wait_http(port, "/dang-nhap", proc)
         self.start_nginx()
         self.front = Site(self.nginx_port)
         if shutil.which("caddy"):
