@@ -1,5 +1,5 @@
-"""Sweeping expired blobs (app.core.blobs): a periodic task on the print worker's queue and
-`flask blobs-sweep` for a cron job or by hand.
+"""Sweeping expired blobs (app.core.blobs): a periodic task on the print worker's queue (core may
+not import the queue, a domain's) and `flask blobs-sweep` for a cron job or by hand.
 
 An expired blob already reads as gone (get returns None); the sweep only gives its space back.
 Every quarter of an hour is plenty: staged imports live six hours, prints longer.
@@ -11,7 +11,9 @@ import logging
 import click
 from flask import Flask
 
-from . import blobs
+from app.core import blobs
+
+from .queue import on_queue
 
 log = logging.getLogger(__name__)
 EVERY = "*/15"  # minutes
@@ -19,8 +21,6 @@ EVERY = "*/15"  # minutes
 
 def register(app: Flask) -> None:
     """The CLI command now, the periodic task when the queue is built (app.printing.queue.on_queue)."""
-    from app.printing.queue import on_queue  # the queue's owner; heavy parts load on first use
-
     @app.cli.command("blobs-sweep")
     def blobs_sweep() -> None:
         """Remove the expired blobs (staged imports, expired prints) from the blob store."""
