@@ -88,6 +88,9 @@ class Member(db.Model):
         # province's list stops after one page instead of sorting 300,000 rows.
         Index("ix_member_list", "name_key", "id", "status", "unit_id", "search_key", "occupation", "joined_on",
               "ended_on"),
+        # Filtered by occupation (migration 0035): that occupation's members in name order, with the
+        # year's membership test, from the index alone instead of walking the whole list for them.
+        Index("ix_member_occupation_list", "occupation", "name_key", "id", "joined_on", "ended_on"),
         # The counts: joined and ended per year.
         Index("ix_member_unit_joined", "unit_id", "joined_on"),
         Index("ix_member_unit_ended", "unit_id", "ended_on"),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import Join
 
 from app.core import selection
 from app.core.authz import is_id
-from app.core.paging import paginate_ids
+from app.core.paging import Page
 from app.extensions import db
 from app.pupils.models import Pupil
 from app.units.models import Unit
@@ -38,11 +40,47 @@ def nominations_query(rnd: ScholarshipRound, status: str = "", category_id: int 
 
 
 def nominations_page(rnd: ScholarshipRound, status: str, category_id: int | None, page: int, per_page: int):
-    """One page of the selection list. Counted without the join to pupil, which only orders the page
-    (the WHERE is on nomination alone)."""
+    """One page of the selection list: counted first (without the join to pupil, which only orders
+    the page; the count also brings the number of pupils), then the page's ids in name order, then
+    those rows. The same three statements whichever way the ids are read."""
+    page = max(1, min(page or 1, 1_000_000))
     stmt = nominations_query(rnd, status, category_id)
-    return paginate_ids(stmt, Nomination, max(1, min(page or 1, 1_000_000)), per_page,
-                        count_stmt=select(Nomination).where(stmt.whereclause))
+    matched = select(Nomination.id).where(stmt.whereclause).subquery()
+    total, pupils = db.session.execute(select(func.count(), select(func.max(Pupil.id)).scalar_subquery())
+                                       .select_from(matched)).one()
+    if db.session.get_bind().dialect.name == "sqlite" and _walk_pupils(total, pupils or 0, page * per_page):
+        stmt = (select(Nomination).select_from(_pupils_first()).where(stmt.whereclause)
+                .order_by(Pupil.name_key, Nomination.id))
+    ids = list(db.session.scalars(stmt.with_only_columns(Nomination.id).limit(per_page)
+                                  .offset((page - 1) * per_page)))
+    rows = {n.id: n for n in db.session.scalars(select(Nomination).where(Nomination.id.in_(ids)))} if ids else {}
+    return Page([rows[i] for i in ids], page, per_page, total)
+
+
+def _walk_pupils(count: int, pupils: int, reach: int) -> bool:
+    """Cheaper to walk the pupils in name order (their index) and pick the round's, than to sort all
+    the round's nominations? The walk reads about reach × pupils / count index entries, the sort
+    `count` rows (10,000 for a province's round: 10 to 25 ms on SQLite, whose planner always sorts)."""
+    return count >= WALK_FROM and reach * pupils <= count * count // 2
+
+
+WALK_FROM = 1000  # below this many nominations the sort takes about a millisecond anyway
+
+
+class _PupilsFirst(Join):
+    """pupil JOIN nomination, written CROSS JOIN for SQLite: its planner then keeps pupil as the
+    outer loop (SQLite's documented way to fix a join order) and reads pupils in name order."""
+
+    inherit_cache = True
+
+
+@compiles(_PupilsFirst, "sqlite")
+def _cross_join(element, compiler, **kw):
+    return compiler.visit_join(element, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+def _pupils_first():
+    return _PupilsFirst(Pupil.__table__, Nomination.__table__, Pupil.__table__.c.id == Nomination.__table__.c.pupil_id)
 
 
 def read_filter(args) -> tuple[str, int | None]:

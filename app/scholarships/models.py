@@ -142,6 +142,8 @@ class Nomination(db.Model):
         # Migration 0011: the selection page's filters read from the index alone; a pupil's nominations.
         Index("ix_nomination_round_filters", "round_id", "category_id", "status", "pupil_id"),
         Index("ix_nomination_pupil_round", "pupil_id", "round_id"),
+        # Migration 0035: the round's totals grouped from the index alone (services.totals).
+        Index("ix_nomination_round_totals", "round_id", "status", "paid_on", "category_id", "amount"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
     )
 

@@ -6,7 +6,7 @@ Public for other domains: report_sentence() (the year report reuses it), totals(
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.core import books
@@ -214,18 +214,32 @@ class Totals:
 
 
 def totals(rnd: ScholarshipRound) -> Totals:
-    """Approved total vs budget vs fund balance, in one aggregate query plus the fund balance."""
-    approved = Nomination.status == APPROVED
-    paid = approved & Nomination.paid_on.is_not(None)
-    row = db.session.execute(select(
-        func.coalesce(func.sum(case((approved, Nomination.amount), else_=0)), 0),
-        func.coalesce(func.sum(case((paid, Nomination.amount), else_=0)), 0),
-        func.coalesce(func.sum(case((Nomination.status == PENDING, AwardCategory.amount), else_=0)), 0),
-        func.coalesce(func.sum(case((approved, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((Nomination.status == PENDING, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((Nomination.status == REJECTED, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((paid, 1), else_=0)), 0),
-    ).join(AwardCategory, AwardCategory.id == Nomination.category_id).where(Nomination.round_id == rnd.id)).one()
+    """Approved total vs budget vs fund balance: the round's nominations grouped by status, payment
+    date and category, read from one covering index (0035_load_lists), plus the fund balance.
+
+    Seven CASE sums over a 10,000-nomination round took 38 ms of every selection page on SQLite
+    (each CASE carries its own bound values, so no two sums were shared); the grouped read takes
+    about 1 ms and the few groups are added up here."""
+    price = dict(db.session.execute(select(AwardCategory.id, AwardCategory.amount)
+                                    .where(AwardCategory.round_id == rnd.id)).all())
+    groups = db.session.execute(
+        select(Nomination.status, Nomination.paid_on.is_not(None), Nomination.category_id, func.count(),
+               func.coalesce(func.sum(Nomination.amount), 0))
+        .where(Nomination.round_id == rnd.id)
+        .group_by(Nomination.status, Nomination.paid_on, Nomination.category_id)).all()
+    row = [0] * 7  # approved, paid, pending amounts; approved, pending, rejected, paid counts
+    for status, paid, category_id, count, amount in groups:
+        if status == APPROVED:
+            row[0] += amount
+            row[3] += count
+            if paid:
+                row[1] += amount
+                row[6] += count
+        elif status == PENDING:
+            row[2] += count * (price.get(category_id) or 0)
+            row[4] += count
+        elif status == REJECTED:
+            row[5] += count
     other = db.session.scalar(
         select(func.coalesce(func.sum(Nomination.amount), 0))
         .join(ScholarshipRound, ScholarshipRound.id == Nomination.round_id)
