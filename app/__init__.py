@@ -26,6 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_domains(app)
+    from app.core.rls import cross_cli_commands
+
+    cross_cli_commands(app)  # after every domain has added its commands
     return app
 
 
@@ -38,6 +41,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         core_db.configure_engine(db.engine)
+        from app.core import rls
+
+        rls.init_app(app, db.engine)  # before any domain's request hooks: each request starts unscoped
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

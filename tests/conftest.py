@@ -154,17 +154,30 @@ def db_url(database, tmp_path):
     return f"sqlite:///{target}"
 
 
+# PostgreSQL: the app acts as the role the row policies bind (app/core/rls.py, migration 0037), as
+# a deployment does, so every request of every test runs with the policies on. Outside requests
+# (factories, direct service calls, the tests' own checks) the test crosses units, said here once.
+PG_APP_ROLE = os.environ.get("TEST_DATABASE_ROLE", "skh_app")
+TEST_CROSSING = "tests: factories and checks outside requests (tests/conftest.py)"
+
+
 @pytest.fixture
 def app(db_url, tmp_path, monkeypatch):
+    from app.core import rls
+
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": db_url})
+    role = {"DATABASE_ROLE": PG_APP_ROLE} if db_url.startswith("postgresql") else {}
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": db_url, **role})
     app.test_client_class = AppClient
     ctx = app.app_context()
     ctx.push()
+    crossing = rls.cross_units(TEST_CROSSING)
+    crossing.__enter__()
     yield app
     from app.extensions import db
 
     db.session.remove()
+    crossing.__exit__(None, None, None)
     db.engine.dispose()
     ctx.pop()
 

@@ -16,10 +16,19 @@ def load_user(login_id: str):
         return None
     from sqlalchemy.orm import joinedload
 
-    # Roles in the same statement: every request reads them, one query fewer each time.
-    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+    from app.core import rls
+
+    # Before anyone is known there is no scope: the account and its unit are read crossing units,
+    # then the rest of the request sees the user's unit and below (app/core/rls.py).
+    with rls.cross_units("the user loader reads the signed-in account before any scope exists"):
+        # Roles in the same statement: every request reads them, one query fewer each time.
+        user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
     if user is None or not user.active or user.session_version != version:
         return None
+    from app.core.authz import covers_all_units
+
+    whole = rls.enabled() and user.unit.parent_id is None and covers_all_units(user.unit)
+    rls.enter_user_scope(user.unit.path, whole=whole)
     return user
 
 

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app.audit.services import record_refusal
+from app.core import rls
 from app.core.errors import error_page
 from app.core.views import attempt, form_page, go
 from app.extensions import db, limiter
@@ -36,19 +37,22 @@ def login():
             record_refusal(429, request.method, request.path)
             resp, code = error_page(429, throttle.wait_message(wait))
             return resp, code, {"Retry-After": str(wait)}
-        user = db.session.scalar(select(User).where(User.username == username))
-        # Always one hash check, a dummy one for an unknown name: timing tells no names apart.
-        if password_matches(user, form.password.data) and user.active:
-            # Not a form write (nothing the user typed is saved): the login is noted before the
-            # session starts, and a failed one below even though the form is refused.
-            user_services.note_login(user)
+        # Nobody is signed in yet: the account is found by its name and the attempt noted crossing
+        # units (app/core/rls.py); after login_user the redirect reads nothing more.
+        with rls.cross_units("sign-in: the account is looked up by name before anyone is known"):
+            user = db.session.scalar(select(User).where(User.username == username))
+            # Always one hash check, a dummy one for an unknown name: timing tells no names apart.
+            if password_matches(user, form.password.data) and user.active:
+                # Not a form write (nothing the user typed is saved): the login is noted before the
+                # session starts, and a failed one below even though the form is refused.
+                user_services.note_login(user)
+                db.session.commit()
+                throttle.note_success(username)
+                sessions.start()
+                login_user(user)
+                return go(safe_next(request.args.get("next")))
+            user_services.note_failed_login(username, user)
             db.session.commit()
-            throttle.note_success(username)
-            sessions.start()
-            login_user(user)
-            return go(safe_next(request.args.get("next")))
-        user_services.note_failed_login(username, user)
-        db.session.commit()
         form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
         wait = throttle.note_failure(username)
         if wait:

@@ -1,0 +1,293 @@
+"""Row-level security on PostgreSQL: a second lock behind app.core.authz (issue 20 C).
+
+The app connects as a role that does not own the tables (`skh_app`: DATABASE_ROLE for a simple
+install, or a login role that is a member of it). Every table with a `unit_id` has one policy,
+`unit_scope`, that admits only the rows of the units in the current transaction's scope:
+
+    skh.scope   the path of the scope's top unit ("/1/4/"): its rows and those of every unit below
+    skh.cross   'on' when the work says it crosses units (cross_units(reason))
+
+Both are set for every transaction (set_config(..., true), so they end with it) from a context
+variable: in a request, nothing until the signed-in user is loaded, then that user's unit; outside
+requests, nothing unless the code says cross_units(...) or unit_scope(path). Unset means no rows: a
+place that forgets to say what it reads gets nothing, never everything.
+
+The `unit` table itself has no policy: the tree (names, kinds, parents) is what breadcrumbs, report
+headings of the units above, the public paper check and disclosure pages read, the association
+publishes those names anyway, and every policy reads it (a policy on `unit` reading `unit` recurses).
+
+SQLite has no roles or policies: everything here is a no-op there (one process, one file, one owner).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from flask import Flask, has_app_context
+
+ROLE = "skh_app"
+POLICY = "unit_scope"
+PATH_INDEX = "ix_unit_path_c"  # unit.path in byte order: the policy's subtree is one index range
+
+# ("cross", reason) | ("unit", path) | None (nothing decided: no rows)
+_scope: ContextVar[tuple | None] = ContextVar("rls_scope", default=None)
+NOTHING = ("unit", "")
+
+# Unset (NULL) and empty ('' once a transaction that set it has ended) both mean no rows.
+_SCOPE = "NULLIF(current_setting('skh.scope', true), '')"
+CROSSING = "current_setting('skh.cross', true) = 'on'"
+# The subtree as a range of paths in byte order ("/1/4/" .. "/1/40": '0' follows '/'), so the
+# subquery walks PATH_INDEX instead of matching a LIKE pattern against every unit.
+SUBTREE = (f"(SELECT u.id FROM unit u WHERE u.path COLLATE \"C\" >= {_SCOPE} "
+           f"AND u.path COLLATE \"C\" < left({_SCOPE}, -1) || '0')")
+# The units above the scope (and the scope itself) are the ids in its path: no table read.
+LINE = f"string_to_array(trim(both '/' from {_SCOPE}), '/')::int[]"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one table's rows belong to units, beyond "its unit_id is in the scope's subtree"."""
+
+    also: tuple[str, ...] = ()  # other unit columns whose subtree admits the row, read and write
+    read_above: bool = False  # rows of the units above the scope may be read (not written)
+    write_above: bool = False  # ... and written
+    extra: str = ""  # a further SQL condition admitting rows (read and write)
+    why: str = ""
+
+
+# Every exception to the plain rule, with its reason. Nullable unit_id columns (shared rows) are
+# found by the migration: their NULL rows are everyone's (the app's shared-records rules guard them).
+RULES: dict[str, Rule] = {
+    "donation": Rule(also=("collector_unit_id",),
+                     why="a branch records and lists the gifts it collects for a drive of a unit above"),
+    "campaign": Rule(read_above=True, why="a branch collects for, and so reads, the drives of the units above"),
+    "user_account": Rule(read_above=True,
+                         why="records name who entered or approved them, often someone of a unit above"),
+    "report_version": Rule(write_above=True, extra="unit_id = 0",
+                           why="a change bumps the report versions of its unit and every unit above; "
+                               "row 0 is the global version; counters only, no household data"),
+}
+
+
+def _admits(table: str, column: str, nullable: bool, rule: Rule, *, reading: bool) -> str:
+    parts = [CROSSING, f"{column} IN {SUBTREE}"]
+    parts += [f"{col} IN {SUBTREE}" for col in rule.also]
+    if rule.write_above or (reading and rule.read_above):
+        parts.append(f"{column} = ANY ({LINE})")
+    if rule.extra:
+        parts.append(rule.extra)
+    if nullable:
+        parts.append(f"{column} IS NULL")
+    return " OR ".join(parts)
+
+
+def policy_statements(table: str, *, nullable: bool = False, column: str = "unit_id") -> list[str]:
+    """The SQL that puts `table` under its unit policy (idempotent): the one place the policy is
+    written, for migration 0037 and for any later migration that adds a table with a unit."""
+    rule = RULES.get(table, Rule())
+    using = _admits(table, column, nullable, rule, reading=True)
+    check = _admits(table, column, nullable, rule, reading=False)
+    return [
+        f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+        f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+        f'CREATE POLICY {POLICY} ON "{table}" USING ({using}) WITH CHECK ({check})',
+    ]
+
+
+def unit_tables(conn) -> list[tuple[str, bool]]:
+    """(table, unit_id is nullable) for every table of the schema with a unit_id column."""
+    from sqlalchemy import text
+
+    return [(r[0], r[1] == "YES") for r in conn.execute(text(
+        "SELECT c.table_name, c.is_nullable FROM information_schema.columns c "
+        "JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema "
+        "WHERE c.table_schema = current_schema() AND c.column_name = 'unit_id' AND t.table_type = 'BASE TABLE' "
+        "ORDER BY c.table_name"))]
+
+
+def unprotected(conn) -> list[str]:
+    """The tables with a unit_id column but row security off or no policy (the test's check)."""
+    from sqlalchemy import text
+
+    guarded = {r[0] for r in conn.execute(text(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relrowsecurity "
+        "AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)"))}
+    return [t for t, _ in unit_tables(conn) if t not in guarded]
+
+
+def grant_statements(role: str = ROLE) -> list[str]:
+    """The app role: rows of every table (as its policies allow), sequences, and the same on tables
+    created later by the role that runs the migrations. It owns nothing, so it cannot change the
+    schema, drop a policy or bypass one."""
+    return [
+        f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {role}",
+    ]
+
+
+# --- the scope of the work in hand -------------------------------------------------------------
+
+def current() -> tuple[str, str]:
+    """(scope path, cross 'on'|'off') for a transaction beginning now."""
+    state = _scope.get()
+    if state is not None and state[0] == "cross":
+        return "", "on"
+    if state is not None and state[0] == "whole":
+        return state[1], "on"
+    return (state[1] if state else ""), "off"
+
+
+def _apply() -> None:
+    """Carry a change of scope into the transaction db.session has open, if any (the settings are
+    per transaction: without this, work after a crossing would keep crossing until the commit)."""
+    if not has_app_context():
+        return
+    from app.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        _set(conn.connection.driver_connection)
+
+
+def _set(dbapi_conn) -> None:
+    # On the driver's connection: not a statement of the app's (query counts, spies), one round trip.
+    from psycopg.pq import TransactionStatus
+
+    if dbapi_conn.info.transaction_status == TransactionStatus.INERROR:
+        return  # a failed transaction is only rolled back; the next one is set when it begins
+    scope, cross = current()
+    dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true)",
+                       (scope, cross))
+
+
+@contextmanager
+def _entered(state: tuple):
+    token = _scope.set(state)
+    _apply()
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+        _apply()
+
+
+def cross_units(reason: str):
+    """Work that reads or writes every unit's rows says so, with why (the print worker, backups,
+    the books check, the command line, sign-in before anyone is known)."""
+    assert reason, "say why the work crosses units"
+    return _entered(("cross", reason))
+
+
+def unit_scope(path: str):
+    """Work limited to the subtree of the unit whose path is `path` (a public page of one unit)."""
+    return _entered(("unit", path or ""))
+
+
+def enter_user_scope(path: str, *, whole: bool = False) -> None:
+    """The signed-in user is known: the rest of the request sees their unit's subtree (reset when
+    the request ends, see init_app). `whole`: that unit is the only top unit, so its subtree is the
+    whole database and the transaction says so (skh.cross on) instead of having every row of a
+    national roll-up probed against a list of every unit (a full scan costs twice as much with the
+    probe: bench/rls_explain.py). Not on a public page of one unit (public_scope): whoever happens to
+    be signed in, that page shows that unit's published rows."""
+    from flask import g, has_request_context
+
+    if has_request_context() and g.get("_rls_public"):
+        return
+    _scope.set(("whole" if whole else "unit", path or ""))
+    _apply()
+
+
+def public_scope(path: str) -> None:
+    """An anonymous page of one unit (its public disclosure, a bank's notification to one of its
+    accounts): the rest of the request sees that unit's subtree only, signed in or not."""
+    from flask import g
+
+    g._rls_public = True
+    _scope.set(("unit", path or ""))
+    _apply()
+
+
+def crossing() -> bool:
+    return current()[1] == "on"
+
+
+def enabled() -> bool:
+    """True when the app's database has row policies (PostgreSQL)."""
+    if not has_app_context():
+        return False
+    from app.extensions import db
+
+    return db.engine.dialect.name == "postgresql"
+
+
+# --- wiring ------------------------------------------------------------------------------------
+
+def init_app(app: Flask, engine) -> None:
+    """Set the scope on every PostgreSQL transaction, DATABASE_ROLE on every connection, and start
+    each request with no scope (registered before any domain's hooks)."""
+    from flask import g
+    from sqlalchemy import event
+
+    @app.before_request
+    def _no_scope_yet():
+        g._rls_token = _scope.set(NOTHING)
+
+    @app.teardown_request
+    def _scope_ends(_exc=None):
+        token = g.pop("_rls_token", None)
+        if token is not None:
+            _scope.reset(token)
+
+    if engine.dialect.name != "postgresql":
+        return
+    role = app.config.get("DATABASE_ROLE") or ""
+
+    if role:
+        @event.listens_for(engine, "connect")
+        def _set_role(dbapi_conn, _record):
+            from psycopg import sql
+
+            dbapi_conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
+            dbapi_conn.commit()  # a SET in a transaction rolled back would be undone
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        _set(conn.connection.driver_connection)
+
+
+def cross_cli_commands(app: Flask) -> None:
+    """Commands typed on the server (`flask seed-demo`, `flask books-check`, ...) are the operator's,
+    who holds the whole database: each runs crossing units, said here once for all of them."""
+    import functools
+
+    import click
+
+    def commands(group, prefix=""):
+        for name, command in group.commands.items():
+            yield prefix + name, command
+            if isinstance(command, click.Group):
+                yield from commands(command, prefix + name + " ")
+
+    for name, command in list(commands(app.cli)):
+        callback = command.callback
+        if callback is None or getattr(callback, "_rls_crossing", False):
+            continue
+
+        def wrapped(*args, __callback=callback, __name=name, **kwargs):
+            with cross_units(f"the command line: flask {__name}"):
+                return __callback(*args, **kwargs)
+
+        functools.update_wrapper(wrapped, callback)
+        wrapped._rls_crossing = True
+        command.callback = wrapped

@@ -1,0 +1,158 @@
+"""Row-level security, the second lock (issue 20 C, app/core/rls.py, migration 0037).
+
+PostgreSQL only: SQLite has no roles or policies. On PostgreSQL every test's app acts as skh_app
+(tests/conftest.py), so the authorisation proof and the matrix run with the policies on; these
+tests check the policies themselves with raw SQL, past every check of the app's.
+"""
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from app.core import rls
+from app.extensions import db
+from tests.conftest import PG_URL, login
+from tests.factories_donations import make_campaign, make_donation, make_donor
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="row-level security is PostgreSQL's (TEST_DATABASE_URL)")
+
+
+def test_the_app_acts_as_a_role_that_owns_nothing(app):
+    role, superuser, bypass = db.session.execute(text(
+        "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+    assert role == rls.ROLE and not superuser and not bypass
+    owned = db.session.scalar(text("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+                                   "AND tableowner = current_user"))
+    assert owned == 0
+
+
+def test_every_table_with_a_unit_has_its_policy(app):
+    tables = rls.unit_tables(db.session.connection())
+    assert len(tables) >= 40, tables  # the schema was read: the check below is not over nothing
+    assert rls.unprotected(db.session.connection()) == [], "tables with a unit_id and no row policy"
+
+
+def test_the_check_finds_a_table_without_a_policy(app):
+    """Positive control: a new table with a unit_id is reported until policy_statements covers it."""
+    owner = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])  # the login role: the owner
+    with owner.connect() as conn:
+        conn.execute(text("CREATE TABLE rls_probe (id serial PRIMARY KEY, unit_id integer NOT NULL)"))
+        assert "rls_probe" in rls.unprotected(conn)
+        for statement in rls.policy_statements("rls_probe"):
+            conn.execute(text(statement))
+        assert "rls_probe" not in rls.unprotected(conn)
+        conn.rollback()  # DDL is transactional: the probe never existed for anyone else
+    owner.dispose()
+
+
+def _two_communes(world):
+    gifts = {}
+    for unit in (world.commune, world.other_commune):
+        campaign = make_campaign(unit, name=f"Quỹ {unit.name}")
+        gifts[unit.id] = make_donation(campaign, amount=200_000).id
+    db.session.commit()
+    return gifts
+
+
+def _donation_units():
+    return set(db.session.scalars(text("SELECT unit_id FROM donation")))
+
+
+def test_a_communes_scope_sees_none_of_another_communes_rows(app, world):
+    a, b = world.commune, world.other_commune
+    gifts = _two_communes(world)
+    db.session.commit()
+    with rls.unit_scope(a.path):
+        assert _donation_units() == {a.id}
+        assert db.session.scalar(text("SELECT count(*) FROM donation WHERE id = :i"), {"i": gifts[b.id]}) == 0
+        assert db.session.scalar(text("SELECT count(*) FROM ledger_entry WHERE unit_id = :u"), {"u": b.id}) == 0
+        # An UPDATE aimed at the other commune's row finds nothing to change.
+        changed = db.session.execute(text("UPDATE donor SET name = 'x' WHERE unit_id = :u"), {"u": b.id})
+        assert changed.rowcount == 0
+    db.session.rollback()
+    with rls.unit_scope(world.province.path):
+        assert _donation_units() == {a.id, b.id}  # the province sees both its communes
+    db.session.rollback()
+    assert _donation_units() == {a.id, b.id}  # crossing (the tests' own, tests/conftest.py) sees all
+
+
+COPIED = "kind, name, search_key, name_key, address, address_key, phone, phone_key, note, created_at"
+
+
+def test_a_communes_scope_cannot_write_into_another_commune(app, world):
+    a, b = world.commune, world.other_commune
+    mine = make_donor(a, name="Người của xã A")
+    db.session.commit()
+    with rls.unit_scope(a.path), pytest.raises(DBAPIError, match="row-level security"):
+        db.session.execute(text(f"INSERT INTO donor (unit_id, {COPIED}) SELECT :u, {COPIED} FROM donor WHERE id = :i"),
+                           {"u": b.id, "i": mine.id})
+    db.session.rollback()
+    with rls.unit_scope(a.path):  # the control: the same INSERT into its own commune is accepted
+        db.session.execute(text(f"INSERT INTO donor (unit_id, {COPIED}) SELECT :u, {COPIED} FROM donor WHERE id = :i"),
+                           {"u": a.id, "i": mine.id})
+    db.session.rollback()
+    with rls.unit_scope(a.path), pytest.raises(DBAPIError, match="row-level security"):
+        db.session.execute(text("UPDATE donor SET unit_id = :u WHERE id = :i"), {"u": b.id, "i": mine.id})
+    db.session.rollback()
+
+
+def test_no_scope_sees_nothing(app, world):
+    _two_communes(world)
+    with rls._entered(rls.NOTHING):
+        assert _donation_units() == set()
+        assert db.session.scalar(text("SELECT count(*) FROM user_account")) == 0
+    db.session.rollback()
+
+
+def _probe(app, client, user) -> dict:
+    """What a request of `user`'s sees: its transaction's settings and the donations' units."""
+    seen = {}
+
+    @app.get("/_rls_probe")
+    def _probe_view():
+        from flask_login import current_user
+
+        current_user.is_authenticated  # the user is loaded (the request's own hooks did already)
+        seen["settings"] = tuple(db.session.execute(text(
+            "SELECT current_setting('skh.scope', true), current_setting('skh.cross', true)")).one())
+        seen["units"] = _donation_units()
+        return "ok"
+
+    if user is not None:
+        login(client, user)
+    assert client.get("/_rls_probe").status_code == 200
+    return seen
+
+
+def test_a_request_sees_its_users_unit_only_once_the_user_is_known(app, world, client):
+    """The user loader crosses only to read the account; the request then holds the user's scope,
+    and the transaction's settings say so (not the crossing that loaded the user)."""
+    _two_communes(world)
+    seen = _probe(app, client, world.users["viewer"])
+    assert seen["settings"] == (world.commune.path, "off")
+    assert seen["units"] == {world.commune.id}
+
+
+def test_an_anonymous_request_sees_no_units_rows(app, world, client):
+    _two_communes(world)
+    seen = _probe(app, client, None)
+    assert seen["settings"] == ("", "off")
+    assert seen["units"] == set()
+
+
+def test_the_only_top_units_user_sees_the_whole_database_as_such(app, world, client):
+    """The province is the only top unit: its subtree is every row, said as a crossing (no probe per row)."""
+    _two_communes(world)
+    seen = _probe(app, client, world.province_admin)
+    assert seen["settings"] == (world.province.path, "on")
+    assert seen["units"] == {world.commune.id, world.other_commune.id}
+
+
+def test_the_list_query_stays_cheap(app, world):
+    """The policy adds one index range on unit.path (a hashed subplan), not a scan per row."""
+    _two_communes(world)
+    with rls.unit_scope(world.commune.path):
+        plan = "\n".join(db.session.scalars(text(
+            "EXPLAIN SELECT id FROM donation WHERE unit_id = :u ORDER BY donation_date DESC LIMIT 50"),
+            {"u": world.commune.id}))
+    db.session.rollback()
+    assert "hashed SubPlan" in plan, plan
