@@ -5,6 +5,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_login import login_required
 from wtforms import SubmitField
 
+from app.core import rls
 from app.core.authz import get_or_404, is_id
 from app.core.forms import BaseForm
 from app.core.views import attempt, render
@@ -50,7 +51,12 @@ def notify(account_id):
     body = request.stream.read(webhook.MAX_BODY + 1)
     if len(body) > webhook.MAX_BODY:
         return _answer(413, "body too large")
-    account = db.session.get(BankAccount, account_id) if is_id(account_id) else None
+    # The bank signs, nobody is signed in: the account is found crossing units, then the rest of the
+    # request is its unit's (app/core/rls.py).
+    with rls.cross_units("a bank's notification names its account, of whichever unit"):
+        account = db.session.get(BankAccount, account_id) if is_id(account_id) else None
+        path = account.unit.path if account is not None else ""
+    rls.public_scope(path)
     try:
         webhook.verify(account, body, request.headers.get(webhook.SIGNATURE_HEADER))
         webhook.receive(account, body)

@@ -7,6 +7,7 @@ donors who did not ask to stay anonymous), so it opens on an old phone on slow m
 """
 from flask import abort
 
+from app.core import rls
 from app.core.views import render
 from app.extensions import db
 from app.printing.services import pdf_response
@@ -17,9 +18,10 @@ from . import bp
 
 
 def _unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
+    unit = db.session.get(Unit, unit_id)  # the tree has no row policy (app/core/rls.py)
     if unit is None:
         abort(404)
+    rls.public_scope(unit.path)  # the page reads this unit's publications, whoever is signed in
     return unit
 
 
