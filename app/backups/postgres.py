@@ -51,8 +51,11 @@ def _tool(name: str) -> str:
     return path
 
 
-def _run(args: list[str], url: str, **kw) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, env=pg_env(url), capture_output=True, text=True, **kw)
+def _run(args: list[str], url: str, crossing: bool = False, **kw) -> subprocess.CompletedProcess:
+    env = pg_env(url)
+    if crossing:  # the tool's session reads every unit's rows through the row policies
+        env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c skh.cross=on").strip()
+    result = subprocess.run(args, env=env, capture_output=True, text=True, **kw)
     if result.returncode != 0:
         raise BackupError(f"{Path(args[0]).name} báo lỗi: {result.stderr.strip()[:500]}")
     return result
@@ -72,12 +75,15 @@ def dump(url: str, target: Path) -> dict:
     pg_dump = _tool("pg_dump")
     with psycopg.connect(libpq_url(url), autocommit=False) as conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # A backup holds every unit's rows: it says so to the row policies (app/core/rls.py), here
+        # and, through PGOPTIONS, in pg_dump's own session.
+        conn.execute("SELECT set_config('skh.cross', 'on', true)")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         counts = _counts(conn)
         revisions = sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version"))
         # The exporting transaction must stay open while pg_dump imports the snapshot.
         _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-              f"--file={target}"], url)
+              "--enable-row-security", f"--file={target}"], url, crossing=True)
         conn.rollback()
     return {"tables": counts, "revisions": revisions}
 

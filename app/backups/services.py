@@ -396,5 +396,7 @@ def restore(path: Path, *, safety_copy: bool = True) -> Backup | None:
     if engine == "sqlite":
         sqlite.restore(path, live_sqlite_path())
     else:
-        postgres.restore(path, _url())
+        # Dropping and recreating tables is the owner's: MIGRATE_DATABASE_URL when the app's login
+        # role owns nothing (row-level security, app/core/rls.py).
+        postgres.restore(path, os.environ.get("MIGRATE_DATABASE_URL") or _url())
     return before

@@ -10,6 +10,7 @@ from flask import Flask
 
 from app.core import idempotency
 from app.core.db import write_mode
+from app.core.rls import cross_units
 from app.extensions import db
 
 from . import services
@@ -29,7 +30,7 @@ def _add_tasks(app: Flask, huey) -> None:
     from huey import crontab  # heavy: loaded when first needed
 
     def daily_backup() -> None:
-        with app.app_context():
+        with app.app_context(), cross_units("a backup holds every unit's rows"):
             try:
                 made = services.backup_if_due()
             except Exception:  # noqa: BLE001 - a failed backup must be logged, and retried next time
@@ -44,7 +45,7 @@ def _add_tasks(app: Flask, huey) -> None:
     def prune_keys() -> None:
         # Double-submit keys only matter while a form is open; a month is plenty.
 
-        with app.app_context(), write_mode():
+        with app.app_context(), write_mode(), cross_units("old double-submit keys of every unit"):
             gone = idempotency.prune()
             db.session.commit()
         log.info("pruned %d old double-submit keys", gone)

@@ -7,6 +7,8 @@ import logging
 
 from flask import Flask
 
+from app.core.rls import cross_units
+
 from . import runs
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ def _add_tasks(app: Flask, huey) -> None:
     from huey import crontab  # heavy: loaded when first needed
 
     def nightly_books_check() -> None:
-        with app.app_context():
+        with app.app_context(), cross_units("the books check reads every unit's books"):
             try:
                 runs.run_if_due()
             except Exception:  # noqa: BLE001 - logged, and tried again at the next check

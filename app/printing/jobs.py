@@ -46,6 +46,7 @@ from app.core.clock import utcnow
 from app.core import blobs
 from app.core.blobs import BlobTooLarge
 from app.core.refusal import Refusal
+from app.core.rls import cross_units
 from app.extensions import db
 from app.papers.site import job_site, site_root
 from app.users.models import User
@@ -273,11 +274,11 @@ def _add_print_tasks(app: Flask, huey) -> None:
         # One task per queued job, but it renders the next job in fair order between users
         # (run_next), not necessarily job_id: a burst of one user's jobs cannot hold back
         # another user's. Every queued job still has a task, so none is left behind.
-        with app.app_context():
+        with app.app_context(), cross_units("the print worker takes the next job of any unit"):
             run_next()
 
     def requeue_stale() -> None:
-        with app.app_context():
+        with app.app_context(), cross_units("the print worker looks for every unit's abandoned jobs"):
             requeue_abandoned()
 
     app.extensions["print_task"] = huey.task(name="printing.run_print_job", retries=0)(run_print_job)
