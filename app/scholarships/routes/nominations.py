@@ -158,6 +158,8 @@ def _approve_row(rnd, nomination_id, sel):
     if not form.validate_on_submit():
         return stale(back)
     chosen = _chosen(rnd, [nomination_id])
+    if not chosen:  # no such nomination (or one the row policies hide: app/core/rls.py)
+        abort(404)
     work = lambda: services.approve(rnd, chosen)  # noqa: E731
     if not is_htmx():
         return (attempt(form, work, url=back, success=f"Đã duyệt {chosen[0].pupil.full_name}.")
