@@ -53,6 +53,7 @@ class Rule:
     read_above: bool = False  # rows of the units above the scope may be read (not written)
     write_above: bool = False  # ... and written
     extra: str = ""  # a further SQL condition admitting rows (read and write)
+    read_extra: str = ""  # ... for reading only
     why: str = ""
 
 
@@ -62,6 +63,9 @@ RULES: dict[str, Rule] = {
     "donation": Rule(also=("collector_unit_id",),
                      why="a branch records and lists the gifts it collects for a drive of a unit above"),
     "campaign": Rule(read_above=True, why="a branch collects for, and so reads, the drives of the units above"),
+    # Evaluated only for a row outside the scope (OR): a list within the scope never builds it.
+    "donor": Rule(read_extra=f"id IN (SELECT g.donor_id FROM donation g WHERE g.collector_unit_id IN {SUBTREE})",
+                  why="a branch's list of the gifts it collected for a unit above names their donors"),
     "user_account": Rule(read_above=True,
                          why="records name who entered or approved them, often someone of a unit above"),
     "report_version": Rule(write_above=True, extra="unit_id = 0",
@@ -77,6 +81,8 @@ def _admits(table: str, column: str, nullable: bool, rule: Rule, *, reading: boo
         parts.append(f"{column} = ANY ({LINE})")
     if rule.extra:
         parts.append(rule.extra)
+    if reading and rule.read_extra:
+        parts.append(rule.read_extra)
     if nullable:
         parts.append(f"{column} IS NULL")
     return " OR ".join(parts)

@@ -95,6 +95,21 @@ def test_a_communes_scope_cannot_write_into_another_commune(app, world):
     db.session.rollback()
 
 
+def test_a_branch_sees_the_gifts_it_collected_for_the_unit_above(app, world):
+    """RULES' exceptions: the gift (collector_unit_id), its donor and the drive above are readable
+    from the branch; the commune's ledger and its other gifts are not."""
+    campaign = make_campaign(world.commune, name="Quỹ của xã")
+    collected = make_donation(campaign, amount=300_000, collector_unit=world.branch, name="Người góp qua chi hội")
+    make_donation(campaign, amount=100_000, name="Người góp ở xã")
+    db.session.commit()
+    with rls.unit_scope(world.branch.path):
+        assert set(db.session.scalars(text("SELECT id FROM donation"))) == {collected.id}
+        assert set(db.session.scalars(text("SELECT name FROM donor"))) == {"Người góp qua chi hội"}
+        assert db.session.scalar(text("SELECT count(*) FROM campaign WHERE id = :c"), {"c": campaign.id}) == 1
+        assert db.session.scalar(text("SELECT count(*) FROM ledger_entry")) == 0
+    db.session.rollback()
+
+
 def test_no_scope_sees_nothing(app, world):
     _two_communes(world)
     with rls._entered(rls.NOTHING):
