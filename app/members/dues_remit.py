@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.core.clock import utcnow
 from app.core.refusal import Refusal
+from app.core.rls import cross_units
 from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import OUT, LedgerEntry
@@ -22,6 +23,8 @@ from app.vn.text import clean
 
 from .dues import DuesError, check_year, setting_of
 from .models import DuesBatch, DuesPayment, DuesRemittance, DuesSetting
+
+UP = "passing dues up writes the receiving side in the unit above's fund"
 
 
 def out_leg(rem: DuesRemittance) -> LedgerEntry | None:
@@ -86,7 +89,10 @@ def remit(unit: Unit, year: int, *, remitted_on: date) -> DuesRemittance:
     setting = setting_of(unit)
     if setting is None or not setting.fund_id:
         raise DuesError(f"{unit.name} chưa chọn quỹ hội phí: hãy vào Cài đặt hội phí trước.", "year")
-    parent_setting = setting_of(unit.parent)
+    # Passing up is the one write of a unit into the unit above: the parent's dues fund is read and
+    # its side of the transfer written crossing units (app/core/rls.py); the view authorised `unit`.
+    with cross_units(UP):
+        parent_setting = setting_of(unit.parent)
     if parent_setting is None or not parent_setting.fund_id:
         raise DuesError(f"{unit.parent.name} chưa chọn quỹ nhận hội phí: cấp trên cần cài đặt quỹ hội phí "
                         "trước khi chi hội nộp lên.", "year")
@@ -97,8 +103,9 @@ def remit(unit: Unit, year: int, *, remitted_on: date) -> DuesRemittance:
     reason = (f"Nộp cấp trên hội phí năm {year}: {pos['paid']} hội viên × {format_vnd(pos['share'])}"
               + (f", đã nộp trước {format_vnd(pos['remitted'])}" if pos["remitted"] else ""))
     try:
-        out, _into = funds.transfer(setting.fund, parent_setting.fund, pos["owed"], entry_date=remitted_on,
-                                    reason=reason)
+        with cross_units(UP):
+            out, _into = funds.transfer(setting.fund, parent_setting.fund, pos["owed"], entry_date=remitted_on,
+                                        reason=reason)
     except Refusal as err:
         raise err.at("remitted_on") if err.field == "entry_date" else err
     rem = DuesRemittance(unit_id=unit.id, to_unit_id=unit.parent_id, year=year, amount=pos["owed"],
@@ -119,7 +126,8 @@ def void_remittance(rem: DuesRemittance, reason: str) -> DuesRemittance:
     before = rem.audit_dict()
     leg = out_leg(rem)
     if leg is not None and not funds.is_reversed(leg):
-        funds.reverse(leg, reason)
+        with cross_units("voiding a passing-up reverses the receiving side in the unit above's fund too"):
+            funds.reverse(leg, reason)
     rem.voided_at, rem.void_reason = utcnow(), reason[:500]
     db.session.flush()
     record("void", rem, before=before, after=rem.audit_dict())
