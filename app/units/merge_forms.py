@@ -5,6 +5,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import BaseForm
 
+from .merge_queries import SERIES_LABELS
 from .models import CONTINUE, NUMBERING_LABELS
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -30,6 +31,28 @@ class MergeForm(BaseForm):
                            validators=[Length(max=500, message="Dài quá 500 ký tự.")])
 
 
+# One optional choice per numbering series, beside the choice for all (app.units.merge_queries.SERIES_LABELS).
+SERIES_FIELDS = {"PT": "num_pt", "PC": "num_pc", "GN": "num_gn", "XK": "num_xk", "register": "num_register",
+                 "member": "num_member"}
+_SAME = [("", "Như lựa chọn chung")] + list(NUMBERING_LABELS.items())
+for _key, _name in SERIES_FIELDS.items():
+    setattr(MergeForm, _name, SelectField(SERIES_LABELS[_key], choices=_SAME, default=""))
+
+
+def numbering_of(form: MergeForm) -> dict:
+    """{"*": the choice for all, series: its own choice when one was picked}."""
+    out = {"*": form.numbering.data}
+    out.update({key: form[name].data for key, name in SERIES_FIELDS.items() if form[name].data})
+    return out
+
+
+def numbering_fields(numbering: dict | None) -> dict:
+    """The form's values for a merge's stored numbering (the edit page)."""
+    numbering = numbering or {}
+    return {"numbering": numbering.get("*", CONTINUE),
+            **{name: numbering.get(key, "") for key, name in SERIES_FIELDS.items()}}
+
+
 class ConfirmMergeForm(BaseForm):
     sure = BooleanField("Tôi đã xem kỹ bản xem trước và xác nhận sáp nhập (không thể hoàn tác).",
                         validators=[DataRequired("Vui lòng đánh dấu ô xác nhận.")])
@@ -47,4 +70,5 @@ class RenameForm(BaseForm):
                              validators=[DataRequired("Vui lòng nhập ngày hợp lệ.")])
 
 
-__all__ = ["MergeForm", "ConfirmMergeForm", "CancelMergeForm", "RenameForm", "NEW", "Optional"]
+__all__ = ["MergeForm", "ConfirmMergeForm", "CancelMergeForm", "RenameForm", "NEW", "Optional", "numbering_of",
+           "numbering_fields", "SERIES_FIELDS"]

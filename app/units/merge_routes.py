@@ -7,10 +7,12 @@ from app.core.authz import authorize, get_or_404
 from app.core.views import attempt, confirm_action, form_page, render
 
 from . import merge_queries, merging
-from .merge_forms import NEW, CancelMergeForm, ConfirmMergeForm, MergeForm, RenameForm
+from .merge_forms import (NEW, SERIES_FIELDS, CancelMergeForm, ConfirmMergeForm, MergeForm, RenameForm,
+                          numbering_fields, numbering_of)
 from .models import Unit, UnitMerge
 
 bp = Blueprint("unit_merges", __name__, url_prefix="/don-vi")
+SERIES = list(SERIES_FIELDS.values())
 
 
 @bp.get("/sap-nhap")
@@ -32,7 +34,7 @@ def _args(form: MergeForm):
     sources = [get_or_404(Unit, i, "unit.merge") for i in form.source_ids.data or []]
     target = get_or_404(Unit, form.target_id.data, "unit.merge") if form.target_id.data else None
     return dict(sources=sources, target=target, new_name=form.new_name.data, effective_on=form.effective_on.data,
-                numbering=form.numbering.data, actor=actor(), reason=form.reason.data)
+                numbering=numbering_of(form), actor=actor(), reason=form.reason.data)
 
 
 @bp.route("/sap-nhap/moi", methods=["GET", "POST"])
@@ -47,7 +49,7 @@ def create():
                              url=lambda m: url_for(".detail", merge_id=m.id), default_field="source_ids",
                              success="Đã lưu dự thảo sáp nhập. Hãy xem kỹ trước khi xác nhận."):
             return answer
-    return form_page("units/merge_form.html", "units/_merge_form.html", form, parent=parent,
+    return form_page("units/merge_form.html", "units/_merge_form.html", form, parent=parent, series_fields=SERIES,
                      action=url_for(".create", cap_tren=parent.id), title="Sáp nhập đơn vị")
 
 
@@ -56,7 +58,7 @@ def create():
 def edit(merge_id):
     merge = get_or_404(UnitMerge, merge_id, "unit.merge")
     form = MergeForm(obj=merge, source_ids=[u.id for u in merge.source_units], target_id=merge.target_id or NEW,
-                     numbering=merge_queries.choice_for(merge, "*"))
+                     **numbering_fields(merge.numbering))
     _form_choices(form, merge.unit)
     if form.validate_on_submit():
         args = _args(form)
@@ -65,6 +67,7 @@ def edit(merge_id):
                              success="Đã lưu thay đổi."):
             return answer
     return form_page("units/merge_form.html", "units/_merge_form.html", form, parent=merge.unit, merge=merge,
+                     series_fields=SERIES,
                      action=url_for(".edit", merge_id=merge.id), title="Sửa dự thảo sáp nhập")
 
 

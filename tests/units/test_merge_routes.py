@@ -99,3 +99,17 @@ def test_the_unit_page_links_rename_and_merge_only_for_the_admin_above(app, as_u
     assert "/don-vi/sap-nhap/moi" in page
     own = _client(app, world.users["admin"]).get(f"/don-vi/{world.commune.id}").get_data(as_text=True)
     assert "doi-ten" not in own and "/don-vi/sap-nhap/moi" in own
+
+
+def test_numbering_is_chosen_for_all_and_per_series(as_user, world):
+    fund = funds.default_fund(world.other_commune)
+    db.session.commit()
+    give(fund, 100_000, entry_date=date(2026, 3, 1))  # the target has used PT-2026-0001
+    client = as_user(world.province_admin)
+    _draft(client, world, num_pt="restart", num_member="continue")
+    merge = db.session.scalar(select(UnitMerge))
+    assert merge.numbering == {"*": "continue", "PT": "restart", "member": "continue"}
+    page = client.get(f"/don-vi/sap-nhap/{merge.id}").get_data(as_text=True)
+    assert "không thể bắt đầu lại" in page and "Xác nhận sáp nhập" not in page
+    edit = client.get(f"/don-vi/sap-nhap/{merge.id}/sua").get_data(as_text=True)
+    assert '<option selected value="restart">' in edit or 'value="restart" selected' in edit
