@@ -150,15 +150,20 @@ def import_across(c: harness.Cluster, clerk: Browser, count: int) -> dict:
             "repeat": repeated.status}
 
 
-def pupil_count(db_url: str) -> tuple[int, int]:
-    """Pupils, and different people among them (the database is this proof's own: all are imported)."""
+def one_row(db_url: str, sql: str) -> tuple:
+    """One row read straight from the cluster's database (this proof's own: all it holds is the proof's)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(db_url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT count(*), count(DISTINCT (ho, dem, ten)) FROM pupil")).one()
+        row = tuple(conn.execute(text(sql)).one())
     engine.dispose()
-    return rows[0], rows[1]
+    return row
+
+
+def pupil_count(db_url: str) -> tuple[int, int]:
+    """Pupils, and different people among them."""
+    return one_row(db_url, "SELECT count(*), count(DISTINCT (ho, dem, ten)) FROM pupil")
 
 
 def print_across(c: harness.Cluster, admin: Browser, province: int) -> dict:
@@ -268,6 +273,7 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
     clean, books_out = books_check(c)
     notes, facts = books.donations_by_note(c.db_url, "cl-")
     pupil_rows, pupil_names = pupil_count(c.db_url)
+    (print_jobs,) = one_row(c.db_url, "SELECT count(*) FROM print_job")  # a resent "In" may queue a second
 
     answered = {m for m, s in tally.answered.items() if s == 303}
     lost = sorted(m for m, _ in markers if notes.get(m, 0) == 0)
@@ -298,7 +304,8 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
               f"pupils written by node 2, {pupil_rows} after the same confirmation again on node 1"
               f"{' (while a node was down)' if overlapped['import'] else ''}; print queued on node 1, downloaded on node 2: "
               f"{'PDF ' + format(printed['bytes'], ',') + ' bytes' if printed_ok else 'HTTP ' + str(printed['status'])} "
-              f"after {printed['seconds']:.1f} s{' (while a node was down)' if overlapped['print'] else ''}; books-check {'clean' if clean else 'NOT clean'}")
+              f"after {printed['seconds']:.1f} s{' (while a node was down)' if overlapped['print'] else ''}, "
+              f"{print_jobs} print job(s) for 1 asked; books-check {'clean' if clean else 'NOT clean'}")
     report("Cluster (Caddy, nginx, 2 nodes, kill -9)", figure, passed,
            target="0 lost, 0 doubled, every request answered or resubmitted, numbers gap-free, "
                   "import and print cross nodes, reports fresh across nodes, books-check clean")
