@@ -24,10 +24,16 @@ FETCHED = "tu-kho"  # the backup directory's folder for backups fetched from the
 
 
 def location() -> tuple[str, str] | None:
-    """(bucket, prefix) when backups go to a bucket, None for the backup directory."""
+    """(bucket, prefix) when backups go to a bucket, None for the backup directory.
+    BACKUP_STORE=blobs: the blob store's bucket (BLOB_STORE_URL), under its prefix's backups/."""
     value = current_app.config.get("BACKUP_STORE") or os.environ.get("BACKUP_STORE") or ""
     if not value or value in ("dir", "local"):
         return None
+    if value == "blobs":
+        spot = s3_location()
+        if spot is None:
+            raise BackupError("BACKUP_STORE=blobs cần BLOB_STORE_URL dạng s3://tên-bucket/thư-mục.")
+        return spot[0], spot[1] + "backups/"  # the blob sweep leaves this folder alone
     if not value.startswith("s3://"):
         raise BackupError("BACKUP_STORE phải có dạng s3://tên-bucket/thư-mục (hoặc để trống: thư mục sao lưu).")
     return s3_location(value)

@@ -25,7 +25,7 @@ import os
 import re
 import secrets
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import IO, Iterator
 
 from flask import current_app
@@ -357,4 +357,6 @@ delete_blob = delete  # for callers with a local variable named delete
 
 def sweep(now: datetime | None = None) -> int:
     """Remove the blobs expired at ``now`` (default: now); returns how many went."""
+    if now is not None and now.tzinfo is not None:  # moments are stored naive, in UTC
+        now = now.astimezone(timezone.utc).replace(tzinfo=None)
     return _store().sweep(now or utcnow())

@@ -91,7 +91,7 @@ def public_pdf(pub) -> bytes | None:
         pdf = blobs.get(key)
         if pdf is None:
             pdf = _public_pdf(pub)
-            store_pdf(key, pdf)  # whole or not at all: a reader never sees half a file
+            store_pdf(key, pdf, permanent=True)  # whole or not at all: a reader never sees half a file
     return pdf
 
 
@@ -191,6 +191,6 @@ def register() -> None:
     register_document(REPORT_KIND, lambda params, progress: report_pdf(_report(params), progress),
                       fingerprint=_report_fingerprint, version="1")
     # The params hold the snapshot's digest: the fingerprint is the frozen content itself.
-    register_document(PUBLIC_KIND, _build_public, version="1")
+    register_document(PUBLIC_KIND, _build_public, version="1", permanent=True)  # served to visitors for good
     register_document(HONOUR_KIND, lambda params, progress: honour_pdf(honour_roll(params), progress),
                       fingerprint=_honour_fingerprint, version="1")

@@ -91,13 +91,14 @@ class _Document:
     builder: Builder
     fingerprint: Callable[[dict], Any] | None
     version: str
+    permanent: bool = False
 
 
 _DOCUMENTS: dict[str, _Document] = {}
 
 
 def register_document(kind: str, builder: Builder, *, fingerprint: Callable[[dict], Any] | None = None,
-                      version: str = "1") -> None:
+                      version: str = "1", permanent: bool = False) -> None:
     """Declare a printable document kind (call at import time, e.g. from a domain's init_app).
 
     builder(params, progress) -> bytes runs in the worker inside an app context; it calls
@@ -105,8 +106,10 @@ def register_document(kind: str, builder: Builder, *, fingerprint: Callable[[dic
     called in the web request, returns JSON-serialisable data that, together with kind, version
     and params, determines the output (e.g. the decision's frozen rows or its updated_at): an
     identical hash reuses the finished file. Bump ``version`` when the template changes.
+    ``permanent``: its PDF is kept whatever PRINT_KEEP_DAYS says (a published paper served to
+    visitors, which nobody would print again).
     """
-    _DOCUMENTS[kind] = _Document(builder, fingerprint, str(version))
+    _DOCUMENTS[kind] = _Document(builder, fingerprint, str(version), permanent)
 
 
 def registered_kinds() -> list[str]:
@@ -147,9 +150,9 @@ def keep_for() -> timedelta | None:
     return timedelta(days=float(days)) if days and float(days) > 0 else None
 
 
-def store_pdf(key: str, pdf: bytes) -> None:
+def store_pdf(key: str, pdf: bytes, *, permanent: bool = False) -> None:
     """Keep a finished PDF where every node reads it (the database, or S3: app.core.blobs)."""
-    blobs.put("print", pdf, key=key, ttl=keep_for())
+    blobs.put("print", pdf, key=key, ttl=None if permanent else keep_for())
 
 
 def job_file(job: PrintJob) -> bytes | None:
@@ -367,7 +370,7 @@ def _render(job_id: int) -> None:
         if not isinstance(pdf, (bytes, bytearray)) or not pdf.startswith(b"%PDF"):
             raise TypeError(f"builder for {kind!r} returned no PDF")
         name = print_key(digest)
-        store_pdf(name, pdf)  # whole or not at all: a reader never sees half a file
+        store_pdf(name, pdf, permanent=doc.permanent)  # whole or not at all: never half a file
         db.session.rollback()  # end the builder's read: reads after this see the finished job
         _set(job_id, status="done", progress=100, pages=count_pages(pdf), file_path=name,
              finished_at=utcnow(), heartbeat_at=utcnow())

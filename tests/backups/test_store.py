@@ -103,3 +103,14 @@ def test_prune_and_the_daily_backup_work_on_the_bucket(app, campaign, store, mon
     assert made is not None and f"skh/backups/{made.name}" in keys(client, bucket)
     assert services.backup_if_due(NOW + timedelta(hours=1)) is None  # now the newest is an hour old
     assert local_files(app.instance_path) == []
+
+
+def test_backup_store_blobs_uses_the_blob_stores_bucket(app, campaign, s3, monkeypatch):
+    from app.core import blobs
+
+    bucket, client = s3  # BLOB_STORE_URL=s3://<bucket>/skh
+    monkeypatch.setenv("BACKUP_STORE", "blobs")
+    backup = services.make_backup("manual")
+    assert f"skh/backups/{backup.name}.json" in keys(client, bucket)
+    assert blobs.sweep(NOW + timedelta(days=9999)) == 0  # the blob sweep never takes a backup
+    assert [b.name for b in services.list_backups()] == [backup.name]

@@ -49,3 +49,9 @@ def test_print_keep_days_gives_stored_pdfs_an_expiry(app, world):
     dated = _print(world, 2)
     row = db.session.get(StoredBlob, dated.file_path)
     assert abs(row.expires_at - (utcnow() + timedelta(days=30))) < timedelta(minutes=5)
+    jobs.register_document("test.public", lambda params, progress: b"%PDF-1.7 public", permanent=True)
+    db.session.commit()
+    public = jobs.request_print("test.public", {"n": 3}, unit=world.commune, title="Công khai", filename="c.pdf",
+                                user=world.users["clerk"])
+    db.session.commit()
+    assert db.session.get(StoredBlob, public.file_path).expires_at is None  # a published paper: kept for good
