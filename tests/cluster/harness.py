@@ -121,6 +121,7 @@ class Cluster:
         self.procs: dict[str, Proc] = {}
         self.front: Site | None = None  # where browsers go: Caddy (HTTPS) when installed, else nginx
         self.timings: dict[str, float] = {}
+        self.env: dict[str, str] = {}  # the env file's settings
 
     # ---- the parts --------------------------------------------------------------------------------
 
@@ -143,7 +144,8 @@ class Cluster:
         if unknown:
             raise RuntimeError(f"the env example has keys the cluster proof does not fill: {unknown}")
         self.env_file.write_text("".join(f"{k}={values[k]}\n" for k in keys), encoding="utf-8")
-        return {k: values[k] for k in keys}
+        self.env = {k: values[k] for k in keys}
+        return self.env
 
     def _unit_proc(self, name: str, unit: str, instance: str = "") -> Proc:
         cmd = deploy.unit(unit, env_file=self.env_file, state_dir=self.state, instance=instance)

@@ -274,6 +274,8 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
     notes, facts = books.donations_by_note(c.db_url, "cl-")
     pupil_rows, pupil_names = pupil_count(c.db_url)
     (print_jobs,) = one_row(c.db_url, "SELECT count(*) FROM print_job")  # a resent "In" may queue a second
+    # The nodes act as DATABASE_ROLE (the env file's skh_app), which the row policies bind.
+    (policies,) = one_row(c.db_url, "SELECT count(*) FROM pg_policies WHERE schemaname = current_schema()")
 
     answered = {m for m, s in tally.answered.items() if s == 303}
     lost = sorted(m for m, _ in markers if notes.get(m, 0) == 0)
@@ -287,8 +289,9 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
               and facts["without_entry"] == 0 and fresh and imported_ok and printed_ok and clean
               and len(downtimes) == kills)
     front = "Caddy (HTTPS, tls internal) → " if c.front.tls else "(no Caddy: HTTP) "
+    role = c.env.get("DATABASE_ROLE") or "the login role"
     figure = (f"{front}nginx + 2 gunicorn nodes + print worker + Redis + PostgreSQL, each its own process from deploy/ "
-              f"(up in {c.timings['cluster up']:.1f} s); {gifts} gifts from {len(clerks)} clerks through nginx in "
+              f"(up in {c.timings['cluster up']:.1f} s; nodes act as {role}, {policies} row policies); {gifts} gifts from {len(clerks)} clerks through nginx in "
               f"{gifts_seconds:.0f} s with {kills} kill -9 of a web node (back after "
               f"{', '.join(f'{d:.1f}' for d in downtimes)} s); {sum(stats.requests.values())} requests "
               f"({stats.requests['POST']} POST), p50 {stats.percentile(0.5):.0f} ms, p95 {stats.percentile(0.95):.0f} ms; "
