@@ -30,7 +30,7 @@ def live(database, tmp_path_factory):
     """This module's server: print jobs wait in a real queue until the test works them."""
     folder = tmp_path_factory.mktemp("print")
     server = start_live(database, tmp_path_factory, HUEY_IMMEDIATE=False,
-                        HUEY_URL=str(folder / "queue.db"), PRINT_DIR=str(folder / "prints"))
+                        HUEY_URL=str(folder / "queue.db"))
     yield server
     stop_live(server)
 
