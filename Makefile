@@ -62,6 +62,9 @@ clean:
 # tests. `python -m bench` seeds the province (cached), drives gunicorn with wrk, weighs the pages,
 # runs Lighthouse, then the money, scholarship and print benches. BENCH_QUICK=1 for a short run;
 # BENCH_DATABASE_URL=postgresql+psycopg://... to repeat the load test on PostgreSQL.
+# BENCH_SCALE=national: the national seed on PostgreSQL instead (34 provinces, 3,321 communes,
+# 20,000,000 gifts; built with COPY once, then reused; bench/national.py), BENCH_NATIONAL_FRACTION=0.01
+# for a hundredth of it.
 bench: setup
 	scripts/system-deps.sh bench
 	$(BIN)/python -m bench

@@ -10,6 +10,7 @@
 4. Lighthouse, mobile preset (bench/lighthouse.py).
 5. The tap budget: the commune's year at 360 px, JavaScript off, through visible labels (bench/taps.py).
 6. The earlier benches as they are (money, scholarships, print), their figures gathered here.
+BENCH_SCALE=national measures the national seed instead (bench/national.py, issue 20 E).
 Every figure lands in one table (figure, value, target, đạt / KHÔNG ĐẠT) printed at the end; the
 raw results go to $BENCH_CACHE/last-results.json. The exit code is 1 when a target is missed.
 """
@@ -81,7 +82,26 @@ def _earlier(board: Scoreboard, label: str, cmd: list[str]) -> None:
         os.unlink(rows_file)
 
 
+def national() -> int:
+    """BENCH_SCALE=national: the national seed on PostgreSQL and its figures (bench/national.py),
+    beside the province seed's (built or reused, for the year report PDF's comparison)."""
+    from bench import national as nat, province
+
+    logging.disable(logging.INFO)
+    board = Scoreboard("Sổ Khuyến Học: bảng điểm `make bench`, quy mô toàn quốc (BENCH_SCALE=national)")
+    _section(board, "Nạp dữ liệu tỉnh (để so PDF)", province.build)
+    results = _section(board, "Quy mô toàn quốc", lambda: nat.run(board))
+    try:
+        (province.cache_dir() / "last-results-national.json").write_text(
+            json.dumps({"rows": board.rows, "results": results}, ensure_ascii=False, indent=1, default=str))
+    except OSError:
+        pass
+    return 0 if board.print() else 1
+
+
 def main() -> int:
+    if os.environ.get("BENCH_SCALE") == "national":
+        return national()
     from bench import lighthouse, load, province, weight
 
     logging.disable(logging.INFO)  # migrations and access logs would bury the figures

@@ -46,6 +46,7 @@ from app.vn.names import word_key
 
 from .conditions import in_range, month, within, ym
 from .facts import Award, CampaignInfo, DecisionInfo, Facts, Flow, FundInfo, RoundInfo, UnitInfo
+from . import summaries
 from .goodsfacts import read_goods
 
 __all__ = ["Award", "CampaignInfo", "DecisionInfo", "Facts", "Flow", "FundInfo", "RoundInfo", "UnitInfo",
@@ -113,18 +114,25 @@ def _donations(facts: Facts, root: Unit) -> None:
     cols = (Donation.unit_id, Donation.collector_unit_id, Donation.campaign_id, donation_month,
             func.count(), func.sum(Donation.amount), func.sum(in_kind))
     base = [Donation.voided_at.is_(None), in_range(Donation.donation_date, facts)]
-    stmts = [select(*cols).where(within(Donation.unit_id, root, facts), *base)]
-    # Money a branch of ours collected for a campaign of a unit above us is ours too.
+    if summaries.whole_months(facts):  # the subtree's own gifts from the monthly summary: same groups
+        s = summaries.donation_month.c
+        stmts = [select(s.unit_id, func.nullif(s.collector_unit_id, literal_column("0")), s.campaign_id, s.month,
+                        func.sum(s.n), func.sum(s.amount), func.sum(s.in_kind))
+                 .where(within(s.unit_id, root, facts), s.n != 0, *summaries.in_months(s.month, facts))
+                 .group_by(s.unit_id, s.collector_unit_id, s.campaign_id, s.month)]
+    else:
+        stmts = [select(*cols).where(within(Donation.unit_id, root, facts), *base).group_by(*cols[:4])]
+    # Money a branch of ours collected for a campaign of a unit above us is ours too (few rows, read
+    # from the gifts through their collector index: a branch's row policy admits them there).
     ancestors = [int(p) for p in root.path.strip("/").split("/")[:-1] if p]
     paths = {u.id: u.path for u in facts.units.values()}
     if ancestors:
         paths.update(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(ancestors))).all())
         stmts.append(select(*cols).where(Donation.unit_id.in_(ancestors),
-                                         within(Donation.collector_unit_id, root, facts), *base))
+                                         within(Donation.collector_unit_id, root, facts), *base).group_by(*cols[:4]))
     keep = {root.id} if facts.own_only else facts.units
     for stmt in stmts:
-        for unit_id, collector_id, campaign_id, month_text, n, amount, kind_amount in db.session.execute(
-                stmt.group_by(*cols[:4])):
+        for unit_id, collector_id, campaign_id, month_text, n, amount, kind_amount in db.session.execute(stmt):
             owner = _attribute(facts, paths, unit_id, collector_id)
             if owner not in keep:
                 continue
@@ -165,11 +173,16 @@ def _ledger(facts: Facts, root: Unit) -> None:
     for r in db.session.execute(select(Fund.id, Fund.unit_id, Fund.name, Fund.is_default, Fund.active)
                                 .where(within(Fund.unit_id, root, facts))):
         facts.funds[r.id] = FundInfo(*r)
-    signed = case((LedgerEntry.direction == IN, LedgerEntry.amount), else_=-LedgerEntry.amount)
-    for fund_id, total in db.session.execute(
-            select(LedgerEntry.fund_id, func.sum(signed))
-            .where(within(LedgerEntry.unit_id, root, facts), LedgerEntry.entry_date < facts.first)
-            .group_by(LedgerEntry.fund_id)):
+    whole = summaries.whole_months(facts)
+    lm = summaries.ledger_month.c
+    if whole:  # every entry before the period is in the summary's earlier months
+        opening = (select(lm.fund_id, func.sum(case((lm.direction == IN, lm.amount), else_=-lm.amount)))
+                   .where(within(lm.unit_id, root, facts), lm.month < summaries.ym_text(facts.first)))
+    else:
+        signed = case((LedgerEntry.direction == IN, LedgerEntry.amount), else_=-LedgerEntry.amount)
+        opening = (select(LedgerEntry.fund_id, func.sum(signed))
+                   .where(within(LedgerEntry.unit_id, root, facts), LedgerEntry.entry_date < facts.first))
+    for fund_id, total in db.session.execute(opening.group_by(opening.selected_columns[0])):
         facts.fund_opening[fund_id] = int(total or 0)
     # Reversals are few: they are read apart, joined to what they void, so the big scan has no join.
     # An income posted straight to the ledger has no donation or opening behind it (source_id empty).
@@ -182,6 +195,11 @@ def _ledger(facts: Facts, root: Unit) -> None:
     plain = (select(*cols, literal_column("0"), func.sum(LedgerEntry.amount))
              .where(func.coalesce(LedgerEntry.reversal_of_id, 0) == 0, LedgerEntry.source != "adjustment", *where)
              .group_by(*cols))
+    if whole:  # the same groups, summed from the monthly summary's plain rows
+        plain = (select(lm.fund_id, lm.month, lm.direction, lm.source, lm.is_direct, literal_column("0"),
+                        func.sum(lm.amount))
+                 .where(lm.plain == 1, within(lm.unit_id, root, facts), *summaries.in_months(lm.month, facts))
+                 .group_by(lm.fund_id, lm.month, lm.direction, lm.source, lm.is_direct))
     orig = aliased(LedgerEntry)
     rcols = (LedgerEntry.fund_id, month(LedgerEntry.entry_date), LedgerEntry.direction, orig.source,
              case((orig.source_id.is_(None), one), else_=zero))
