@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -86,6 +87,7 @@ def fetch(name: str, directory: Path) -> Path | None:
     folder = directory / FETCHED
     folder.mkdir(mode=0o700, exist_ok=True)
     target = folder / Path(name).name
+    _forget_old(folder)
     try:
         for key, path in ((prefix + target.name + ".json", target.with_name(target.name + ".json")),
                           (prefix + target.name, target)):
@@ -98,6 +100,17 @@ def fetch(name: str, directory: Path) -> Path | None:
             return None
         raise BackupError(f"Không tải được bản sao lưu từ kho lưu trữ: {err}") from err
     return target
+
+
+def _forget_old(folder: Path, hours: float = 6) -> None:
+    """Copies fetched for an earlier restore are not kept on this node (they hold everyone's data)."""
+    limit = time.time() - hours * 3600
+    for old in folder.iterdir():
+        try:
+            if old.stat().st_mtime < limit:
+                old.unlink()
+        except OSError:  # another process took it away first
+            pass
 
 
 def open_stream(name: str):

@@ -1,6 +1,8 @@
 """Backups in a bucket (BACKUP_STORE=s3://...): made on one node, listed, verified, downloaded and
 restored from another node (issue 20 A), against a real S3-compatible server (tests/s3server.py).
 Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL (pg_dump/pg_restore)."""
+import os
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -69,7 +71,14 @@ def test_a_changed_object_in_the_bucket_is_refused(app, campaign, store, second)
     key = f"skh/backups/{backup.name}"
     data = client.get_object(Bucket=bucket, Key=key)["Body"].read()
     with second.app_context():
+        fetched = services.backup_dir() / "tu-kho"
+        fetched.mkdir(mode=0o700)
+        stale, fresh = fetched / "cu.db", fetched / "moi.db"
+        for path in (stale, fresh):
+            path.write_bytes(b"x")
+        os.utime(stale, (time.time() - 7 * 3600,) * 2)
         assert services.verify(services.resolve(backup.name))  # positive control: the untouched one passes
+        assert not stale.exists() and fresh.exists()  # an old fetched copy is not kept on the node
     client.put_object(Bucket=bucket, Key=key, Body=data[:-1] + bytes([data[-1] ^ 1]))
     with second.app_context():
         with pytest.raises(services.BackupError, match="sha256"):
