@@ -10,6 +10,7 @@ runs at 1 then 10 connections against BEFORE then AFTER, back to back, so both s
 on a shared machine. With POSTGRES_URL (a database already holding the province, e.g. copied from
 the SQLite file) AFTER runs on a copy made with CREATE DATABASE ... TEMPLATE, indexes added.
 Prints one table: page, connections, p50 / p95 / requests per second before and after.
+BENCH_SECONDS (5) per wrk run; BENCH_AB_PAGES=key,key runs only those pages ("post": none).
 """
 import json
 import os
@@ -23,6 +24,8 @@ from bench import load, server
 from bench.server import Client, Gunicorn
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+# BENCH_AB_PAGES=donations,nominations: only those pages of bench/load.py (by key); "post": the POST only
+ONLY = [k for k in os.environ.get("BENCH_AB_PAGES", "").split(",") if k]
 
 
 def _indexes() -> list[tuple[str, str, list[str]]]:
@@ -74,7 +77,7 @@ def run(before: Path, after: Path, urls: tuple[str, str], info: dict, tag: str) 
     rows = []
     with _serve(before, urls[0]) as b_srv, _serve(after, urls[1]) as a_srv:
         sides = [_side(b_srv, info), _side(a_srv, info)]
-        for page in load.pages(info):
+        for page in [p for p in load.pages(info) if not ONLY or p.key in ONLY]:
             headers = {"HX-Request": "true"} if page.htmx else {}
             for s in sides:
                 for _ in range(6):  # every worker compiles its templates and fills its caches

@@ -20,7 +20,7 @@ import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import ServiceUnavailable
@@ -54,8 +54,22 @@ def wants_write() -> bool:
     if _force_read.get():
         return False
     if has_request_context():
-        return request.method not in SAFE_METHODS
+        return request.method not in SAFE_METHODS and not g.get(_ANSWERING, False)
     return False  # outside requests, writers say so with write_mode()
+
+
+_ANSWERING = "db_answer_only"  # flask.g: the request's write has ended, the rest only reads to answer
+
+
+def answer_only(on: bool = True) -> bool:
+    """Mark (or unmark) the rest of this request as reading only: after attempt()'s commit the page
+    that answers (a fresh form, the list of recent gifts) begins plain BEGIN instead of queueing for
+    the write lock a second time. Returns the previous mark. Outside a request it does nothing."""
+    if not has_request_context():
+        return False
+    before = g.get(_ANSWERING, False)
+    setattr(g, _ANSWERING, on)
+    return before
 
 
 @contextmanager

@@ -3,6 +3,7 @@ from typing import Any, Callable
 
 from flask import flash, make_response, redirect, request
 
+from app.core import db as core_db
 from app.core import idempotency
 from app.core.refusal import Refusal
 from app.core.rendering import is_htmx, render
@@ -37,12 +38,16 @@ def attach_error(form, err, default_field: str | None = None) -> None:
 
 
 def _commit(work):
+    if core_db.answer_only(False):  # a second write in one request: end the answer's read first, so
+        db.session.commit()  # that the write begins IMMEDIATE (its turn in the write queue) again
     try:
         result = work()
         db.session.commit()
     except Refusal:
         db.session.rollback()
+        core_db.answer_only()
         raise
+    core_db.answer_only()  # what the view still reads to answer needs no turn at the write lock
     return result
 
 

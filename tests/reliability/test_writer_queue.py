@@ -24,8 +24,9 @@ from tests.proofs.report import report
 pytestmark = pytest.mark.slow
 
 FORK = multiprocessing.get_context("fork")
-GAP = 0.03  # seconds between two arrivals
-TOLERANCE = 0.01  # arrivals closer than this may be served either way round
+GAP = 0.05  # seconds between two arrivals
+TOLERANCE = 0.02  # arrivals closer than this may be served either way round (a loaded machine may
+# pause a process between the moment it asks and the moment it takes its ticket)
 
 
 @pytest.fixture
@@ -41,6 +42,20 @@ def _app(url: str, **config):
     return create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
 
 
+def _asking() -> list[float]:
+    """When each transaction asks to begin: app.core.db's begin listener first asks wants_write(),
+    before its turn in the write queue (or, queue off, before BEGIN IMMEDIATE)."""
+    from app.core import db as core_db
+
+    asked, wants = [], core_db.wants_write
+
+    def stamped():
+        asked.append(time.monotonic())
+        return wants()
+    core_db.wants_write = stamped  # this forked process only
+    return asked
+
+
 def _write(app, start_at: float, hold: float, out, tag, ready=None) -> None:
     """A forked writer: at `start_at` ask for the write lock, note when it came, hold it `hold` s."""
     from app.core.db import write_mode
@@ -50,11 +65,12 @@ def _write(app, start_at: float, hold: float, out, tag, ready=None) -> None:
         db.engine.dispose(close=False)  # the parent's pooled connections are not this process's
         db.session.execute(text("SELECT 1"))  # connected beforehand, as a server's pooled connection is
         db.session.commit()
+        asked = _asking()
         time.sleep(max(0.0, start_at - time.monotonic()))
-        arrived = time.monotonic()
         with write_mode():
             db.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE, after the queue
             got = time.monotonic()
+            arrived = asked[-1]
             if ready is not None:
                 ready.set()
             time.sleep(hold)
@@ -98,13 +114,13 @@ def _p95(values):
 
 
 def test_writers_get_the_lock_in_arrival_order_and_the_busy_handler_does_not(sqlite_url):
-    # The first writer holds the lock 0.4 s; twelve more arrive 30 ms apart behind it and hold 20 ms.
-    plan = [(0.0, 0.4)] + [(0.1 + i * GAP, 0.02) for i in range(12)]
+    # The first writer holds the lock 0.8 s; twelve more arrive 50 ms apart behind it and hold 20 ms.
+    plan = [(0.0, 0.8)] + [(0.1 + i * GAP, 0.02) for i in range(12)]
     queued = _run(_app(sqlite_url), plan)
     control = _run(_app(sqlite_url, WRITE_QUEUE=False), plan)
     wait_q = _p95([r[2] - r[1] for r in queued[1:]])
     wait_c = _p95([r[2] - r[1] for r in control[1:]])
-    figure = (f"13 processes, arrivals {GAP * 1000:.0f} ms apart: pairs served out of arrival order "
+    figure = (f"13 processes, arrivals {GAP * 1000:.0f} ms apart (tolerance {TOLERANCE * 1000:.0f} ms): pairs served out of arrival order "
               f"{_inversions(queued)} with the queue, {_inversions(control)} without (busy handler); "
               f"wait p95 {wait_q * 1000:.0f} ms / {wait_c * 1000:.0f} ms")
     report("Write queue: arrival order (SQLite)", figure, _inversions(queued) == 0 < _inversions(control),
@@ -124,12 +140,13 @@ def _loop(app, start_at: float, turns: int, hold: float, out, tag) -> None:
         db.engine.dispose(close=False)
         db.session.execute(text("SELECT 1"))
         db.session.commit()
+        asked = _asking()
         time.sleep(max(0.0, start_at - time.monotonic()))
         for _ in range(turns):
-            arrived = time.monotonic()
             with write_mode():
                 db.session.execute(text("SELECT 1"))
                 got = time.monotonic()
+                arrived = asked[-1]
                 time.sleep(hold)
                 db.session.commit()
             rows.append((tag, arrived, got, time.monotonic()))
@@ -243,10 +260,9 @@ def test_a_writer_that_waits_too_long_answers_server_busy_and_readers_never_queu
     try:
         with app.app_context():
             client = app.test_client()
-            began = time.monotonic()
             page = client.get("/dang-nhap")
-            read = time.monotonic() - began
-            assert page.status_code == 200 and read < 0.5, read  # a reader does not wait for the writer
+            # A reader never queues: queued behind the held turn it would have answered 503 after 0.5 s.
+            assert page.status_code == 200, page.status_code
             began = time.monotonic()
             resp = client.post("/dang-nhap", data={"username": "ai", "password": "sai"})
             waited = time.monotonic() - began
