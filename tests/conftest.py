@@ -171,13 +171,12 @@ def app(db_url, tmp_path, monkeypatch):
     app.test_client_class = AppClient
     ctx = app.app_context()
     ctx.push()
-    crossing = rls.cross_units(TEST_CROSSING)
-    crossing.__enter__()
+    rls.outside_requests(TEST_CROSSING)  # threads a test starts too; each request still starts unscoped
     yield app
     from app.extensions import db
 
     db.session.remove()
-    crossing.__exit__(None, None, None)
+    rls.outside_requests(None)
     db.engine.dispose()
     ctx.pop()
 

@@ -66,6 +66,8 @@ RULES: dict[str, Rule] = {
     # Evaluated only for a row outside the scope (OR): a list within the scope never builds it.
     "donor": Rule(read_extra=f"id IN (SELECT g.donor_id FROM donation g WHERE g.collector_unit_id IN {SUBTREE})",
                   why="a branch's list of the gifts it collected for a unit above names their donors"),
+    "certificate_logo": Rule(read_above=True,
+                             why="a chi hội's member cards carry its association's logo (app.members.cards)"),
     "user_account": Rule(read_above=True,
                          why="records name who entered or approved them, often someone of a unit above"),
     "report_version": Rule(write_above=True, extra="unit_id = 0",
@@ -140,9 +142,23 @@ def grant_statements(role: str = ROLE) -> list[str]:
 
 # --- the scope of the work in hand -------------------------------------------------------------
 
+# What work outside any request and any declared scope gets: nothing, unless a test run says once
+# that its own code crosses units (outside_requests), threads it starts included.
+_fallback: tuple | None = None
+
+
+def outside_requests(reason: str | None) -> None:
+    """Set (or with None clear) the crossing of all work outside requests that declares nothing:
+    for the test suite's factories and checks, never for the app (requests begin with no scope)."""
+    global _fallback
+    _fallback = ("cross", reason) if reason else None
+
+
 def current() -> tuple[str, str]:
     """(scope path, cross 'on'|'off') for a transaction beginning now."""
     state = _scope.get()
+    if state is None:
+        state = _fallback
     if state is not None and state[0] == "cross":
         return "", "on"
     if state is not None and state[0] == "whole":
@@ -157,12 +173,12 @@ def _apply() -> None:
         return
     from app.extensions import db
 
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite: nothing to carry (and no BEGIN to force for it)
     session = db.session()
-    if not session.in_transaction():
-        return
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        _set(conn.connection.driver_connection)
+    trans = session.get_transaction()
+    if trans is not None and trans.is_active:  # not one an error left to be rolled back
+        _set(session.connection().connection.driver_connection)
 
 
 def _set(dbapi_conn) -> None:
