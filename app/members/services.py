@@ -15,6 +15,7 @@ from app.audit.services import record, record_many
 from app.core import clock
 from app.core.clock import utcnow
 from app.core.refusal import Refusal
+from app.core.rls import cross_units
 from app.extensions import db
 from app.units.models import Unit
 from app.vn.names import join_name, name_sort_key, same_name, split_name
@@ -248,6 +249,14 @@ def current_fields(member: Member) -> dict:
             "occupation": member.occupation, "joined_on": member.joined_on, "note": member.note}
 
 
+def spells(member: Member) -> tuple[Member | None, Member | None]:
+    """The spells a return links (the one it follows, the one that follows it), wherever they are:
+    another chi hội's row is read crossing units (app/core/rls.py) so that the page can say "at a
+    unit elsewhere, ended on ..." and an edit cannot overlap it; nothing else of that row is shown."""
+    with cross_units("a return names the spell it follows or is followed by, in whichever unit"):
+        return member.rejoined_from, member.rejoined_as
+
+
 def update_member(member: Member, **fields) -> Member:
     """Change a member's fields (those not given stay as they are). The number never changes."""
     unknown = set(fields) - set(current_fields(member))
@@ -256,7 +265,7 @@ def update_member(member: Member, **fields) -> Member:
     values = check_fields(**{**current_fields(member), **fields})
     if member.ended_on and values["joined_on"] > member.ended_on:
         raise MemberError("Ngày vào hội không được sau ngày ra khỏi hội.", "joined_on")
-    earlier = member.rejoined_from  # a return: its spell must not overlap the one it follows (counted twice)
+    earlier = spells(member)[0]  # a return: its spell must not overlap the one it follows (counted twice)
     if earlier is not None and earlier.ended_on and values["joined_on"] <= earlier.ended_on:
         raise MemberError("Ngày vào hội lại phải sau ngày ra khỏi hội lần trước "
                           f"({earlier.ended_on.strftime('%d/%m/%Y')}).", "joined_on")

@@ -121,6 +121,7 @@ def create():
 def detail(member_id):
     """The member's record, the dues years paid (payments not voided) and the linked records."""
     member = get_or_404(Member, member_id)
+    services.spells(member)  # loaded now, wherever they are: the page names them (app/core/rls.py)
     return render("members/detail.html", member=member, dues=dues_queries.paid_by(member))
 
 
