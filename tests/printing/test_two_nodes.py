@@ -108,3 +108,33 @@ def test_with_an_s3_store_a_print_downloads_from_the_other_node(app, world, seco
     resp = b.get(f"/in-an/{job.id}/tai-ve")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
     assert local_files(app.instance_path) == [] and local_files(second.instance_path) == []
+
+
+def test_an_import_stopped_on_one_node_is_finished_on_the_other(app, world, second, monkeypatch):
+    """Node A writes one batch and fails; the same confirmation sent to node B writes exactly the rest
+    (the staged rows in the blob store, how far it got in import_progress: both shared)."""
+    from app.pupils import services
+
+    app.config.update(IMPORT_BATCH_ROWS=2, IMPORT_BATCH_PAUSE=0)
+    second.config.update(IMPORT_BATCH_ROWS=2, IMPORT_BATCH_PAUSE=0)
+    names = [f"Trần Thị Nút {chr(65 + i)}" for i in range(5)]
+    a, b = app.test_client(), second.test_client()
+    login(a, world.users["clerk"])
+    login(b, world.users["clerk"])
+    fields = _confirm_fields(_upload(a, xlsx([row(n) for n in names])).get_data(as_text=True))
+    real, calls = services.bulk_create_pupils, []
+
+    def second_batch_fails(*args, **kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise services.PupilError("Sự cố giả lập.")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(services, "bulk_create_pupils", second_batch_fails)
+    assert a.post("/hoc-sinh/nhap-excel/xac-nhan", data=fields).status_code == 422
+    monkeypatch.setattr(services, "bulk_create_pupils", real)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Pupil)) == 2  # positive control: stopped midway
+    assert b.post("/hoc-sinh/nhap-excel/xac-nhan", data=fields).status_code == 303
+    db.session.rollback()
+    assert sorted(db.session.scalars(select(Pupil.ten))) == sorted(n.rsplit(" ", 1)[1] for n in names)
