@@ -62,6 +62,8 @@ class Rule:
 RULES: dict[str, Rule] = {
     "donation": Rule(also=("collector_unit_id",),
                      why="a branch records and lists the gifts it collects for a drive of a unit above"),
+    "donation_month": Rule(also=("collector_unit_id",),
+                           why="the gifts' monthly summaries (app.reports.summaries) follow the gifts' rule"),
     "campaign": Rule(read_above=True, why="a branch collects for, and so reads, the drives of the units above"),
     # Evaluated only for a row outside the scope (OR): a list within the scope never builds it.
     "donor": Rule(read_extra=f"id IN (SELECT g.donor_id FROM donation g WHERE g.collector_unit_id IN {SUBTREE})",
