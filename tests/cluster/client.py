@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from tests.reliability.harness import TRANSIENT, csrf_of
@@ -64,6 +64,7 @@ class Site:
     port: int
     host: str = "127.0.0.1"
     tls: ssl.SSLContext | None = None
+    claims: dict = field(default_factory=dict)  # headers a lying client adds (X-Forwarded-For)
 
     @property
     def origin(self) -> str:
@@ -89,7 +90,7 @@ class Browser:
 
     def request(self, method: str, path: str, body: bytes | None = None, content_type: str = "") -> Answer:
         # A browser's Referer: behind HTTPS, the CSRF check wants it from this very site.
-        headers = {"Referer": f"{self.site.origin}{path}"}
+        headers = {"Referer": f"{self.site.origin}{path}", **self.site.claims}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if content_type:

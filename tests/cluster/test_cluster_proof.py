@@ -18,6 +18,7 @@ import random
 import re
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -34,6 +35,7 @@ ENTRY = "/quyen-gop/nhap"
 CLERKS_PER_COMMUNE = 4
 PRINT = "/bao-cao/tong-ket/in"
 YEAR = "2026"  # the gifts' date is in it (tests/reliability/scenario.donation_form)
+SPOOFED = "203.0.113.7"  # an address the browsers claim (TEST-NET-3: nobody's)
 
 
 @pytest.fixture
@@ -150,13 +152,13 @@ def import_across(c: harness.Cluster, clerk: Browser, count: int) -> dict:
             "repeat": repeated.status}
 
 
-def one_row(db_url: str, sql: str) -> tuple:
+def one_row(db_url: str, sql: str, **params) -> tuple:
     """One row read straight from the cluster's database (this proof's own: all it holds is the proof's)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(db_url)
     with engine.connect() as conn:
-        row = tuple(conn.execute(text(sql)).one())
+        row = tuple(conn.execute(text(sql), params).one())
     engine.dispose()
     return row
 
@@ -214,8 +216,10 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
     password = secrets.token_urlsafe(12)
     world = seed(c.db_url, password)
     stats, tally, rng = Stats(), Tally(), random.Random(int(time.time()))
-    clerks = [Browser(c.front, stats, name, password) for name, _ in world["clerks"]]
-    admin = Browser(c.front, stats, world["admin"], password)
+    # Through Caddy every browser claims another address: the audit log must keep the real one.
+    front = replace(c.front, claims={"X-Forwarded-For": SPOOFED}) if c.front.tls else c.front
+    clerks = [Browser(front, stats, name, password) for name, _ in world["clerks"]]
+    admin = Browser(front, stats, world["admin"], password)
 
     # 1. Gifts through nginx while web nodes are killed with kill -9 and started again.
     markers = [(f"cl-{n:05d}", 10_000 + n) for n in range(gifts)]
@@ -274,6 +278,9 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
     notes, facts = books.donations_by_note(c.db_url, "cl-")
     pupil_rows, pupil_names = pupil_count(c.db_url)
     (print_jobs,) = one_row(c.db_url, "SELECT count(*) FROM print_job")  # a resent "In" may queue a second
+    # Rows written in requests (the seed's have no address): (all, the claimed address, the real one).
+    addresses = one_row(c.db_url, "SELECT count(*), count(*) FILTER (WHERE ip = :spoofed), count(*) FILTER "
+                                  "(WHERE ip IN ('127.0.0.1', '::1')) FROM audit_log WHERE ip <> ''", spoofed=SPOOFED)
     # The nodes act as DATABASE_ROLE (the env file's skh_app), which the row policies bind.
     (policies,) = one_row(c.db_url, "SELECT count(*) FROM pg_policies WHERE schemaname = current_schema()")
 
@@ -285,12 +292,14 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
                    and pupil_rows == pupil_names == pupils)
     printed_ok = printed["status"] == 200 and printed["pdf"]
     numbers_ok = facts["duplicate_numbers"] == 0 and facts["gaps"] == 0 and facts["counters_out_of_step"] == 0
-    passed = ("error" not in across and len(answered) == gifts and not lost and not twice and not stats.unexpected and numbers_ok
-              and facts["without_entry"] == 0 and fresh and imported_ok and printed_ok and clean
-              and len(downtimes) == kills)
-    front = "Caddy (HTTPS, tls internal) → " if c.front.tls else "(no Caddy: HTTP) "
+    # Audit rows written through the chain carry the real address, never the one the browser claimed.
+    honest = addresses[1] == 0 and addresses[2] == addresses[0] > 0
+    passed = ("error" not in across and honest and len(answered) == gifts and not lost and not twice
+              and not stats.unexpected and numbers_ok and facts["without_entry"] == 0 and fresh and imported_ok
+              and printed_ok and clean and len(downtimes) == kills)
+    chain = "Caddy (HTTPS, tls internal) → " if c.front.tls else "(no Caddy: HTTP) "
     role = c.env.get("DATABASE_ROLE") or "the login role"
-    figure = (f"{front}nginx + 2 gunicorn nodes + print worker + Redis + PostgreSQL, each its own process from deploy/ "
+    figure = (f"{chain}nginx + 2 gunicorn nodes + print worker + Redis + PostgreSQL, each its own process from deploy/ "
               f"(up in {c.timings['cluster up']:.1f} s; nodes act as {role}, {policies} row policies); {gifts} gifts from {len(clerks)} clerks through nginx in "
               f"{gifts_seconds:.0f} s with {kills} kill -9 of a web node (back after "
               f"{', '.join(f'{d:.1f}' for d in downtimes)} s); {sum(stats.requests.values())} requests "
@@ -308,12 +317,14 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
               f"{' (while a node was down)' if overlapped['import'] else ''}; print queued on node 1, downloaded on node 2: "
               f"{'PDF ' + format(printed['bytes'], ',') + ' bytes' if printed_ok else 'HTTP ' + str(printed['status'])} "
               f"after {printed['seconds']:.1f} s{' (while a node was down)' if overlapped['print'] else ''}, "
-              f"{print_jobs} print job(s) for 1 asked; books-check {'clean' if clean else 'NOT clean'}")
+              f"{print_jobs} print job(s) for 1 asked; audit rows with the address the browsers claimed through "
+              f"the proxies: {addresses[1]} of {addresses[0]}; books-check {'clean' if clean else 'NOT clean'}")
     report("Cluster (Caddy, nginx, 2 nodes, kill -9)", figure, passed,
            target="0 lost, 0 doubled, every request answered or resubmitted, numbers gap-free, "
                   "import and print cross nodes, reports fresh across nodes, books-check clean")
     assert "error" not in across, across.get("error")
     assert not stats.unexpected, stats.unexpected[:5]
+    assert honest, ("the audit log kept an address the client claimed", addresses)
     assert len(answered) == gifts and not lost and not twice, (len(answered), lost[:5], twice[:5])
     assert numbers_ok and facts["without_entry"] == 0, facts
     assert fresh, ("a report on node 2 did not show node 1's write", before, after, probe.status)
