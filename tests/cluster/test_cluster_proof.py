@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import re
+import secrets
 import threading
 import time
 from dataclasses import replace
@@ -207,9 +208,7 @@ def books_check(c: harness.Cluster) -> tuple[bool, str]:
     return done.returncode == 0 and "Sổ sách khớp" in done.stdout, (done.stdout + done.stderr)[-1500:]
 
 
-def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes(cluster, tmp_path):
-    import secrets
-
+def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes(cluster):
     c = cluster
     gifts, kills = size(60, 400), size(1, 3)
     pupils = size(20, 200)
