@@ -36,7 +36,8 @@ NOTHING = ("unit", "")
 
 # Unset (NULL) and empty ('' once a transaction that set it has ended) both mean no rows.
 _SCOPE = "NULLIF(current_setting('skh.scope', true), '')"
-CROSSING = "current_setting('skh.cross', true) = 'on'"
+# In a scalar subquery: an InitPlan evaluated once per statement, not a function call per row.
+CROSSING = "(SELECT current_setting('skh.cross', true) = 'on')"
 # The subtree as a range of paths in byte order ("/1/4/" .. "/1/40": '0' follows '/'), so the
 # subquery walks PATH_INDEX instead of matching a LIKE pattern against every unit.
 SUBTREE = (f"(SELECT u.id FROM unit u WHERE u.path COLLATE \"C\" >= {_SCOPE} "
