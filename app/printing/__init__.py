@@ -6,6 +6,7 @@
     offer.py     print_or_offer: print now, or offer a background job for a long document
     jobs.py      background print jobs: register_document, request_print, the queue's tasks
     jobstate.py  job state written in short transactions, the fair order between users
+    stored.py    finished PDFs in the blob store (app.core.blobs): store_pdf, job_file, has_file
     blob_sweep.py  `flask blobs-sweep` and the queue's sweep of expired blobs (app.core.blobs)
     worker.py    `flask print-worker`, the Huey consumer running the jobs (queue.py builds Huey)
     routes.py    the job's progress page and its download (finished PDFs live in app.core.blobs)
