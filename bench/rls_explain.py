@@ -1,9 +1,12 @@
 """What the row policies cost a list query (issue 20 C): the same commune gift list planned and timed
 as the owner (no policies apply) and as skh_app with the commune's scope (app/core/rls.py).
 
-    .venv/bin/python -m bench.rls_explain postgresql://postgres@127.0.0.1:5432/<a seeded database>
+    .venv/bin/python -m bench.rls_explain postgresql://postgres@127.0.0.1:5432/<a seeded database> [--apply]
 
 Read only: one transaction per side, rolled back. Prints both plans and the best of 20 runs each.
+--apply: the policy on donation as app/core/rls.py writes it now, put in place inside each rolled
+back transaction (a database migrated by an older 0037 is measured with today's policy; it locks
+the donation table for the few seconds of the runs).
 """
 import sys
 import time
@@ -20,10 +23,15 @@ LIST = ("SELECT d.id, d.donation_date, d.amount FROM donation d "
 TOTAL = ("SELECT count(*), sum(d.amount) FROM donation d WHERE d.voided_at IS NULL "
          "AND %(path)s::text IS NOT NULL")
 RUNS = 20
+APPLY = "--apply" in sys.argv
 
 
 def measure(conn, path: str, *, policies: bool, query: str = LIST, cross: str = "off") -> tuple[str, float]:
     with conn.transaction(force_rollback=True):
+        if policies and APPLY:
+            conn.execute("SET LOCAL lock_timeout = '2s'")
+            for statement in rls.policy_statements("donation"):
+                conn.execute(statement)
         if policies:
             conn.execute(f"SET LOCAL ROLE {rls.ROLE}")
             conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true)",
@@ -38,7 +46,8 @@ def measure(conn, path: str, *, policies: bool, query: str = LIST, cross: str = 
 
 
 def main() -> int:
-    url = sys.argv[1] if len(sys.argv) > 1 else "postgresql://postgres@127.0.0.1:5432/test"
+    args = [a for a in sys.argv[1:] if a != "--apply"]
+    url = args[0] if args else "postgresql://postgres@127.0.0.1:5432/test"
     with psycopg.connect(url) as conn:
         path, name, gifts = conn.execute(
             "SELECT u.path, u.name, count(d.id) FROM unit u JOIN donation d ON d.unit_id = u.id "
