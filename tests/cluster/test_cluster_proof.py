@@ -320,7 +320,8 @@ def test_cluster_behind_nginx_survives_kill_9_and_shares_everything_across_nodes
               f"the proxies: {addresses[1]} of {addresses[0]}; books-check {'clean' if clean else 'NOT clean'}")
     report("Cluster (Caddy, nginx, 2 nodes, kill -9)", figure, passed,
            target="0 lost, 0 doubled, every request answered or resubmitted, numbers gap-free, "
-                  "import and print cross nodes, reports fresh across nodes, books-check clean")
+                  "import and print cross nodes, reports fresh across nodes, only real client addresses audited, "
+                  "books-check clean")
     assert "error" not in across, across.get("error")
     assert not stats.unexpected, stats.unexpected[:5]
     assert honest, ("the audit log kept an address the client claimed", addresses)
