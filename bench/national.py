@@ -27,10 +27,27 @@ COMMUNE_MS, WARM_MS, PROVINCE_COLD_MS, NATIONAL_COLD_MS, SEED_MINUTES = 100, 200
 YEAR = 2026
 
 
+ROLE = os.environ.get("BENCH_DATABASE_ROLE", "skh_app")  # "" measures as the owner (no row policies)
+
+
+def _role(url: str) -> str:
+    """The app's role (migration 0037) when the database has it: measured as deployed, row policies on."""
+    if not ROLE or not url.startswith("postgresql"):
+        return ""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": ROLE}).first()
+    engine.dispose()
+    return ROLE if found else ""
+
+
 def _app(url: str):
     from app import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                       "DATABASE_ROLE": _role(url)})
 
 
 def _login(client, username: str, password: str) -> None:
@@ -53,15 +70,20 @@ class SlowLog:
 
     def _after(self, conn, _cursor, statement, params, _context, many):
         if self.on and not many and statement.lstrip().upper().startswith("SELECT"):
+            from app.core import rls
+
             ms = (time.perf_counter() - conn.info.pop("bench_t0", time.perf_counter())) * 1000
             if ms > self.seen.get(statement, (0,))[0]:
-                self.seen[statement] = (ms, params)
+                self.seen[statement] = (ms, (params, rls.current()))  # the row policies' scope too
 
     def slowest(self, n: int = 5) -> list[tuple[float, str, object]]:
         return sorted(((ms, s, p) for s, (ms, p) in self.seen.items()), key=lambda t: -t[0])[:n]
 
     def explain(self, statement: str, params) -> str:
-        with self.engine.connect() as conn:
+        params, (scope, cross) = params
+        with self.engine.connect() as conn:  # the plan under the scope the statement ran in
+            conn.exec_driver_sql("SELECT set_config('skh.scope', %(s)s, true), set_config('skh.cross', %(c)s, true)",
+                                 {"s": scope, "c": cross})
             rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).all()
             conn.rollback()
         return "\n".join(r[0] for r in rows)
@@ -155,7 +177,7 @@ def under_load(url: str, info: dict, board: Scoreboard) -> dict:
              ("commune", "Xã: báo cáo tổng kết năm (trang)", f"/bao-cao/tong-ket?don_vi={c}&ky={YEAR}", WARM_MS,
               False)]
     out = {}
-    with Gunicorn("wsgi:app", url) as srv:
+    with Gunicorn("wsgi:app", url, env={"DATABASE_ROLE": _role(url)}) as srv:
         cookies = {who: Client(srv.url).login(info["users"][who], info["password"]).cookie_header
                    for who in ("commune", "province")}
         for who, label, path, target, htmx in pages:
@@ -203,7 +225,9 @@ def merge(app, info: dict, board: Scoreboard) -> None:
     from app.units.models import Unit
     from app.users.models import User
 
-    with app.app_context():
+    from app.core import rls
+
+    with app.app_context(), rls.unit_scope(db.session.get(Unit, info["province_id"]).path):  # as its admin
         province = db.session.get(Unit, info["province_id"])
         communes = [u for u in province.children if u.kind == "commune"][:2]
         actor = db.session.scalar(db.select(User).where(User.username == info["users"]["province"]))
@@ -237,6 +261,8 @@ def run(board: Scoreboard) -> dict:
     for label, seconds, rows in info["stages"]:
         board.add(f"  {label}", f"{seconds:.0f} s" + (f", {rows:,} dòng" if rows else ""))
     results = {"seed": info}
+    role = _role(url)
+    board.add("Vai trò kết nối của ứng dụng", f"{role} (chính sách hàng bật)" if role else "chủ sở hữu bảng (không chính sách hàng)")
     findings, scope, seconds = national_seed.books_check(info)
     board.add(f"Kiểm tra sổ sách ({scope})", f"{findings} phát hiện ({seconds:.0f} s)", "0", findings == 0)
     results["load"] = under_load(url, info, board)
@@ -251,7 +277,7 @@ def run(board: Scoreboard) -> dict:
     merge(app, info, board)
     print("\n== Câu lệnh chậm nhất (lần đầu, cache trống) và kế hoạch thực thi ==")
     for ms, statement, params, plan in results["cold"]["slow"]:
-        print(f"\n-- {ms:.0f} ms\n{statement.strip()[:1500]}\n-- tham số: {str(params)[:300]}\n{plan}")
+        print(f"\n-- {ms:.0f} ms\n{statement.strip()[:1500]}\n-- tham số, phạm vi: {str(params)[:300]}\n{plan}")
     return results
 
 
