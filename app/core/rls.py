@@ -247,6 +247,12 @@ def crossing() -> bool:
     return current()[1] == "on"
 
 
+def reason() -> str | None:
+    """Why the work in hand crosses units (None when it does not say so)."""
+    state = _scope.get() or _fallback
+    return state[1] if state and state[0] == "cross" else None
+
+
 def enabled() -> bool:
     """True when the app's database has row policies (PostgreSQL)."""
     if not has_app_context():

@@ -171,3 +171,26 @@ def test_the_list_query_stays_cheap(app, world):
             {"u": world.commune.id}))
     db.session.rollback()
     assert "hashed SubPlan" in plan, plan
+
+
+def test_every_command_typed_on_the_server_crosses_units_saying_so(app):
+    import click
+
+    def walk(group):
+        for command in group.commands.values():
+            yield command
+            if isinstance(command, click.Group):
+                yield from walk(command)
+
+    bare = [c.name for c in walk(app.cli) if c.callback and not getattr(c.callback, "_rls_crossing", False)]
+    assert not bare, f"commands that would run with no scope: {bare}"
+    seen = []
+
+    @app.cli.command("rls-probe")
+    def _rls_probe():
+        seen.append(rls.reason())
+
+    rls.cross_cli_commands(app)
+    result = app.test_cli_runner().invoke(args=["rls-probe"])
+    assert result.exit_code == 0, result.output
+    assert seen == ["the command line: flask rls-probe"]  # not the tests' own crossing
