@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -39,13 +40,14 @@ from app.core.db import read_mode, wants_write, write_mode
 from app.core.refusal import Refusal
 from app.extensions import db
 
+log = logging.getLogger(__name__)
 MAX_MB = 64  # default BLOB_MAX_MB
 _KIND = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 CHUNK = 1 << 20
 
 __all__ = ["put", "get", "exists", "delete_blob", "delete", "sweep", "open_stream", "iter_chunks", "max_bytes",
-           "BlobTooLarge", "StoredBlob", "backend_name", "s3_client", "s3_location"]
+           "BlobTooLarge", "StoredBlob", "backend_name", "s3_client", "s3_location", "write_apart", "is_contention"]
 
 
 class BlobTooLarge(Refusal):
@@ -197,16 +199,20 @@ class _S3:
 
 # ---- the database store ------------------------------------------------------------------------
 
-def _contention(err: BaseException) -> bool:
+_BUSY_WORDS = ("database is locked", "database is busy", "database table is locked")
+_PG_CONTENTION = frozenset({"40001", "40P01", "55P03"})  # serialization failure, deadlock, lock not available
+
+
+def is_contention(err: BaseException) -> bool:
+    """True when ``err`` only says another writer was in the way (worth trying again)."""
     orig = getattr(err, "orig", None) or err
-    return getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03") or "database is locked" in str(orig)
+    if getattr(orig, "sqlstate", None) in _PG_CONTENTION:
+        return True
+    text = str(orig).lower()
+    return any(word in text for word in _BUSY_WORDS)
 
 
-def _write(work) -> int:
-    """``work(conn)`` in a short write transaction of its own connection, so a blob is stored (and
-    visible to every node) whatever the caller's session does next. On SQLite, when the session's
-    own transaction already holds the only write lock (a POST request), a second connection would
-    wait on ourselves: the write then goes through the session, which is committed."""
+def _write_once(work):
     if db.engine.dialect.name == "sqlite" and db.session().in_transaction() and wants_write():
         try:
             result = work(db.session.connection())
@@ -215,17 +221,33 @@ def _write(work) -> int:
             db.session.rollback()
             raise
         return result
+    with write_mode(), db.engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite: the lock up front
+        return work(conn)
+
+
+def write_apart(work, wait: float = 0.0):
+    """``work(conn)`` in a short write transaction of its own connection, whatever the caller's
+    session does next; on contention tried again for up to ``wait`` seconds (0: once). The print
+    engine's job state uses it too (app.printing.jobstate). On SQLite, when the session's own
+    transaction already holds the only write lock (a POST request, or a job run in immediate mode
+    inside one), a second connection would wait on ourselves: the write then goes through the
+    session, which is committed."""
+    deadline = time.monotonic() + wait
     delay = 0.05
-    deadline = time.monotonic() + 30
     while True:
         try:
-            with write_mode(), db.engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite: the lock up front
-                return work(conn)
+            return _write_once(work)
         except DBAPIError as err:
-            if not _contention(err) or time.monotonic() + delay > deadline:
+            if not is_contention(err) or time.monotonic() + delay > deadline:
                 raise
+            log.info("a write waits for another writer (%s)", err.orig)
             time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+            delay = min(delay * 2, 2.0)
+
+
+def _write(work) -> int:
+    # A blob is stored (and visible to every node) before the caller goes on.
+    return write_apart(work, wait=30.0)
 
 
 def _read(query):

@@ -43,7 +43,7 @@ from sqlalchemy.exc import DBAPIError
 from app.audit.services import record
 from app.core.actor import actor
 from app.core.clock import utcnow
-from app.core.blobs import BlobTooLarge
+from app.core.blobs import BlobTooLarge, is_contention
 from app.core.refusal import Refusal
 from app.core.rls import cross_units
 from app.extensions import db
@@ -281,7 +281,7 @@ class _Reporter:
             try:
                 jobstate.set_fields(self.job_id, progress=pct, heartbeat_at=utcnow(), wait=0)
             except DBAPIError as err:
-                if not jobstate.is_contention(err):
+                if not is_contention(err):
                     raise
                 log.warning("print job %s: progress not written, database busy", self.job_id)
 

@@ -21,18 +21,15 @@ processes) claim safely (an UPDATE conditional on "queued", and FOR UPDATE SKIP 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 from typing import Callable
 
 from flask import current_app
 from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
+from app.core.blobs import write_apart
 from app.core.clock import utcnow
-from app.core.db import wants_write, write_mode
-from app.extensions import db
 
 from .models import PrintJob
 
@@ -40,18 +37,6 @@ log = logging.getLogger(__name__)
 
 STATUS_PATIENCE = 600.0  # seconds a claim or a final status keeps retrying (PRINT_STATUS_PATIENCE)
 SERVED_WINDOW = timedelta(days=1)  # a user last served longer ago counts as never served
-_BUSY_WORDS = ("database is locked", "database is busy", "database table is locked")
-# PostgreSQL: serialization failure, deadlock, lock not available.
-_PG_CONTENTION = frozenset({"40001", "40P01", "55P03"})
-
-
-def is_contention(err: BaseException) -> bool:
-    """True when ``err`` only says another writer was in the way (worth trying again)."""
-    orig = getattr(err, "orig", None) or err
-    if getattr(orig, "sqlstate", None) in _PG_CONTENTION:
-        return True
-    text = str(orig).lower()
-    return any(word in text for word in _BUSY_WORDS)
 
 
 def patience() -> float:
@@ -59,38 +44,10 @@ def patience() -> float:
     return float(value) if value is not None else STATUS_PATIENCE
 
 
-def _session_holds_write_lock() -> bool:
-    # On SQLite a session transaction begun while wants_write() is BEGIN IMMEDIATE (app.core.db).
-    return db.engine.dialect.name == "sqlite" and db.session().in_transaction() and wants_write()
-
-
-def _once(work: Callable[[Connection], int]) -> int:
-    if _session_holds_write_lock():
-        try:
-            result = work(db.session.connection())
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        return result
-    with write_mode(), db.engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite: the lock up front
-        return work(conn)
-
-
 def write(work: Callable[[Connection], int], wait: float) -> int:
     """Run ``work(conn)`` in a short write transaction of its own; on contention try again for
     up to ``wait`` seconds (0: once). Other errors, and contention past ``wait``, are raised."""
-    deadline = time.monotonic() + wait
-    delay = 0.05
-    while True:
-        try:
-            return _once(work)
-        except DBAPIError as err:
-            if not is_contention(err) or time.monotonic() + delay > deadline:
-                raise
-            log.info("print job write waits for another writer (%s)", err.orig)
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
+    return write_apart(work, wait)
 
 
 def set_fields(job_id: int, only_if: str | None = None, *, wait: float | None = None, **values) -> int:
