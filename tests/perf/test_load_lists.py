@@ -1,8 +1,8 @@
 """Issue 20 F: the heavy lists' indexes (migration 0035_load_lists) are the ones the database uses,
 and the cheaper reads answer what the slower ones answered.
 
-- A round's totals are grouped from ix_nomination_round_totals alone (no table read) and equal the
-  per-row sums.
+- A round's totals are grouped from ix_nomination_round_totals alone on SQLite (no table read) and,
+  on both databases, equal the per-row sums.
 - The members filtered by occupation are read from ix_member_occupation_list (no sort, no walk of
   the whole name index).
 - On SQLite a large round's first pages walk the pupils in name order (CROSS JOIN) and give exactly
@@ -27,7 +27,7 @@ def sqlite_only(db_url):
         pytest.skip("SQLite's query plan (PostgreSQL plans with statistics of its own)")
 
 
-def test_round_totals_read_the_covering_index_and_match_the_rows(app, world, sqlite_only):
+def test_round_totals_read_the_covering_index_and_match_the_rows(app, world, db_url):
     lists = Lists(world).grow(30)
     rnd = lists.round
     noms = db.session.scalars(select(Nomination).where(Nomination.round_id == rnd.id)).all()
@@ -35,9 +35,10 @@ def test_round_totals_read_the_covering_index_and_match_the_rows(app, world, sql
         n.status, n.amount = APPROVED, n.category.amount
     noms[0].paid_on = noms[0].created_at.date()
     db.session.commit()
-    plan = _plan("SELECT status, paid_on IS NOT NULL, category_id, count(*), sum(amount) FROM nomination "
-                 "WHERE round_id = :r GROUP BY status, paid_on, category_id", {"r": rnd.id})
-    assert "COVERING INDEX ix_nomination_round_totals" in plan and "TEMP B-TREE" not in plan, plan
+    if db_url.startswith("sqlite"):  # PostgreSQL picks its plan by statistics; the sums are checked on both
+        plan = _plan("SELECT status, paid_on IS NOT NULL, category_id, count(*), sum(amount) FROM nomination "
+                     "WHERE round_id = :r GROUP BY status, paid_on, category_id", {"r": rnd.id})
+        assert "COVERING INDEX ix_nomination_round_totals" in plan and "TEMP B-TREE" not in plan, plan
     t = services.totals(rnd)
     assert (t.approved_count, t.pending_count, t.paid_count) == (10, len(noms) - 10, 1)
     assert t.approved_total == sum(n.amount for n in noms if n.status == APPROVED)
