@@ -123,3 +123,16 @@ def test_backup_store_blobs_uses_the_blob_stores_bucket(app, campaign, s3, monke
     assert f"skh/backups/{backup.name}.json" in keys(client, bucket)
     assert blobs.sweep(NOW + timedelta(days=9999)) == 0  # the blob sweep never takes a backup
     assert [b.name for b in services.list_backups()] == [backup.name]
+
+
+def test_the_commands_name_the_bucket_and_restore_by_name_from_another_node(app, campaign, store, second):
+    bucket, client = store
+    made = app.test_cli_runner().invoke(args=["backup"])
+    assert made.exit_code == 0 and f"s3://{bucket}/skh/backups/sokhuyenhoc-" in made.output
+    name = keys(client, bucket)[0].rsplit("/", 1)[1]
+    listed = second.test_cli_runner().invoke(args=["backup", "--list"])
+    assert f"Nơi giữ bản sao lưu: s3://{bucket}/skh/backups/" in listed.output and name in listed.output
+    db.session.rollback()  # node A holds no transaction open while node B restores
+    restored = second.test_cli_runner().invoke(args=["restore", name, "--yes"])
+    assert restored.exit_code == 0 and f"Đã khôi phục dữ liệu từ {name}." in restored.output
+    assert f"được giữ ở s3://{bucket}/skh/backups/" in restored.output  # the safety copy, in the bucket too
