@@ -230,6 +230,9 @@ def merge(app, info: dict, board: Scoreboard) -> None:
     with app.app_context(), rls.unit_scope(db.session.get(Unit, info["province_id"]).path):  # as its admin
         province = db.session.get(Unit, info["province_id"])
         communes = [u for u in province.children if u.kind == "commune"][:2]
+        if len(communes) < 2:  # a small fraction has one commune a province
+            board.add("Sáp nhập hai xã (xem trước + xác nhận)", "bỏ qua: tỉnh mẫu chỉ có một xã")
+            return
         actor = db.session.scalar(db.select(User).where(User.username == info["users"]["province"]))
         from datetime import date
 
