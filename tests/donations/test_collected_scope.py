@@ -64,3 +64,43 @@ def test_gift_collected_by_the_commune_itself_stays_out_of_the_branch(app, world
     branch = as_user(world.branch_user)
     assert _totals(branch) == (0, 0)
     assert branch.get(f"/quyen-gop/{own.id}").status_code == 404
+
+
+def test_a_commune_page_gathered_first_is_the_page_the_date_walk_finds(app, world, monkeypatch):
+    """page_items gathers a small scope's gifts and sorts them (PostgreSQL would otherwise walk the
+    whole date index for a commune); a province walks the date index. Same rows, same order, every
+    page, the collected-for-above gifts included, with and without a filter."""
+    from datetime import date, timedelta
+
+    _setup(world)
+    drive = make_campaign(world.commune, name="Khuyến học mùa thu")
+    for i in range(23):
+        make_donation(drive, 10_000 + i, donor=make_donor(world.commune, f"Nguyễn Văn Số {i}"),
+                      day=date(2026, 9, 1) + timedelta(days=i % 5),
+                      collector_unit=world.branch if i % 3 == 0 else None)
+    for root in (world.commune, world.branch, world.province):
+        for criteria in ({}, {"donor": "nguyen"}):
+            stmt = services.donation_query(root, **criteria)
+            count, _ = services.totals(stmt)
+            for page in (1, 2, 3):
+                walked = [d.id for d in services.page_items(stmt, page, 10)]
+                gathered = [d.id for d in services.page_items(stmt, page, 10, count=count, root=root)]
+                assert gathered == walked, (root.name, criteria, page)
+    # The province is over the unit bound only if the bound is small: then it walks (same rows too),
+    # and the gathered statement is really taken for the commune (positive control on the SQL).
+    seen = []
+    monkeypatch.setattr(services.db.session, "scalars", _recording(services.db.session.scalars, seen))
+    stmt = services.donation_query(world.commune)
+    services.page_items(stmt, 1, 10, count=services.totals(stmt)[0], root=world.commune)
+    assert any("MATERIALIZED" in s for s in seen)
+    seen.clear()
+    monkeypatch.setattr(services, "GATHER_UNITS", 1)
+    services.page_items(stmt, 1, 10, count=1, root=world.commune)
+    assert seen and not any("MATERIALIZED" in s for s in seen)
+
+
+def _recording(scalars, seen):
+    def wrapped(stmt, *a, **kw):
+        seen.append(str(stmt.compile(compile_kwargs={"literal_binds": False})))
+        return scalars(stmt, *a, **kw)
+    return wrapped

@@ -108,7 +108,8 @@ def index():
     filters, stmt = _filters()
     count, total = services.scope_totals(current_user.unit, _criteria(filters), stmt)
     page = page_number()
-    pagination = Page(services.page_items(stmt, page, PER_PAGE), page, PER_PAGE, count)
+    pagination = Page(services.page_items(stmt, page, PER_PAGE, count=count, root=current_user.unit),
+                      page, PER_PAGE, count)
     return render("donations/index.html", partial="donations/_list.html", filters=filters,
                   pagination=pagination, count=count, total=total)
 
