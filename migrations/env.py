@@ -107,6 +107,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    if conf_args.get("include_object") is None:
+        from app.core.rls import include_object  # the row policies' index is no model's
+
+        conf_args["include_object"] = include_object
 
     connectable = get_engine()
 
