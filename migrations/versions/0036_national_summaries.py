@@ -26,8 +26,8 @@ def upgrade():
     sa.Column('campaign_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('n', sa.BigInteger(), nullable=False),
-    sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.Column('in_kind', sa.BigInteger(), nullable=False),
+    sa.Column('amount', summaries.SUM_TYPE, nullable=False),
+    sa.Column('in_kind', summaries.SUM_TYPE, nullable=False),
     sa.PrimaryKeyConstraint('unit_id', 'collector_unit_id', 'campaign_id', 'month', name=op.f('pk_donation_month'))
     )
     op.create_table('ledger_month',
@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('is_direct', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('plain', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('n', sa.BigInteger(), nullable=False),
-    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('amount', summaries.SUM_TYPE, nullable=False),
     sa.PrimaryKeyConstraint('unit_id', 'fund_id', 'month', 'direction', 'source', 'is_direct', 'plain',
                             name=op.f('pk_ledger_month'))
     )
