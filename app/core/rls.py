@@ -79,6 +79,9 @@ RULES: dict[str, Rule] = {
                              why="a chi hội's member cards carry its association's logo (app.members.cards)"),
     "user_account": Rule(read_above=True,
                          why="records name who entered or approved them, often someone of a unit above"),
+    "unit_name": Rule(read_above=True,
+                      why="a report's heading names the units above by the name they had in its period; "
+                          "unit names are public, as the unit table is"),
     "report_version": Rule(write_above=True, extra="unit_id = 0",
                            why="a change bumps the report versions of its unit and every unit above; "
                                "row 0 is the global version; counters only, no household data"),

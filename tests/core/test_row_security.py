@@ -194,3 +194,21 @@ def test_every_command_typed_on_the_server_crosses_units_saying_so(app):
     result = app.test_cli_runner().invoke(args=["rls-probe"])
     assert result.exit_code == 0, result.output
     assert seen == ["the command line: flask rls-probe"]  # not the tests' own crossing
+
+
+def test_a_commune_reads_the_old_names_of_the_units_above_not_another_communes(app, world):
+    """A report's heading names the units above by the name they had (unit_name, read upwards); the
+    names another commune bore stay behind its policy (the control: the same read of the unit above)."""
+    from datetime import date
+
+    from app.units import merging, names
+
+    old_province, old_other = world.province.name, world.other_commune.name
+    merging.rename(world.province, "Hội Khuyến học tỉnh Đổi Tên", date(2026, 1, 1), world.province_admin)
+    merging.rename(world.other_commune, "Hội Khuyến học xã Đổi Tên", date(2026, 1, 1), world.province_admin)
+    db.session.commit()
+    with rls.unit_scope(world.commune.path):
+        assert names.name_on(world.province, date(2025, 6, 1)) == old_province
+        assert names.names_on(date(2025, 6, 1), [world.other_commune.id]) == {}
+    db.session.rollback()
+    assert names.name_on(world.other_commune, date(2025, 6, 1)) == old_other  # crossing: it is there
