@@ -25,13 +25,15 @@ def count_of(stmt) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
 
 
-def paginate_ids(stmt, model, page: int, per_page: int, *options, count_stmt=None) -> Page:
-    """One page of an ordered select(model): the page's ids, the total (of `count_stmt` when given:
-    the same rows selected without joins that only order them), then those rows with `options`."""
+def paginate_ids(stmt, model, page: int, per_page: int, *options, count_stmt=None, total: int | None = None) -> Page:
+    """One page of an ordered select(model): the page's ids, the total (`total` when the caller has
+    counted already, to choose how to order; else of `count_stmt` when given: the same rows selected
+    without joins that only order them), then those rows with `options`."""
     ids = list(db.session.scalars(stmt.with_only_columns(model.id).limit(per_page).offset((page - 1) * per_page)))
     # Always counted, even when a short page tells the total: a page runs the same statements
     # whatever the data (tests/perf/test_query_counts.py holds every main page to that).
-    total = count_of((count_stmt if count_stmt is not None else stmt).with_only_columns(model.id))
+    if total is None:
+        total = count_of((count_stmt if count_stmt is not None else stmt).with_only_columns(model.id))
     rows = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))} \
         if ids else {}
     return Page([rows[i] for i in ids], page, per_page, total)

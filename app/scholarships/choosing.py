@@ -14,7 +14,7 @@ from sqlalchemy.sql.expression import Join
 
 from app.core import selection
 from app.core.authz import is_id
-from app.core.paging import Page
+from app.core.paging import paginate_ids
 from app.extensions import db
 from app.pupils.models import Pupil
 from app.units.models import Unit
@@ -51,10 +51,7 @@ def nominations_page(rnd: ScholarshipRound, status: str, category_id: int | None
     if db.session.get_bind().dialect.name == "sqlite" and _walk_pupils(total, pupils or 0, page * per_page):
         stmt = (select(Nomination).select_from(_pupils_first()).where(stmt.whereclause)
                 .order_by(Pupil.name_key, Nomination.id))
-    ids = list(db.session.scalars(stmt.with_only_columns(Nomination.id).limit(per_page)
-                                  .offset((page - 1) * per_page)))
-    rows = {n.id: n for n in db.session.scalars(select(Nomination).where(Nomination.id.in_(ids)))} if ids else {}
-    return Page([rows[i] for i in ids], page, per_page, total)
+    return paginate_ids(stmt, Nomination, page, per_page, total=total)
 
 
 def _walk_pupils(count: int, pupils: int, reach: int) -> bool:
