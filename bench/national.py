@@ -160,6 +160,20 @@ def province_pdf_ms() -> float | None:
     return _pdf_ms(client, f"/bao-cao/tong-ket.pdf?don_vi={info['commune_id']}&ky={YEAR}")
 
 
+def warm_up(url: str, env: dict, target: float, tries: int = 4) -> None:
+    """Unmeasured runs at 10 connections until the slowest answer is under twice the target.
+
+    Each gunicorn worker keeps its own report cache (app.reports.cache), and a few requests in a
+    row may all land on one worker: "warm" means every worker has answered the page once, so the
+    measured run does not time the other workers' first, cold answers (4.1 s measured that way)."""
+    from bench.load import SCRIPTS, wrk
+
+    for _ in range(tries):
+        r = wrk(url, 10, 3, SCRIPTS / "get.lua", env)
+        if r["requests"] and r.get("max_us", r["p95_us"]) / 1000 < 2 * target:
+            return
+
+
 def under_load(url: str, info: dict, board: Scoreboard) -> dict:
     from bench.load import SCRIPTS, wrk
     from bench.server import Client, Gunicorn
@@ -183,12 +197,12 @@ def under_load(url: str, info: dict, board: Scoreboard) -> dict:
         for who, label, path, target, htmx in pages:
             client = Client(srv.url)
             headers = {"Cookie": cookies[who], **({"HX-Request": "true"} if htmx else {})}
-            for _ in range(6):
-                status, _body, _ = client.request(path, headers=headers)
-                if status != 200:
-                    raise RuntimeError(f"{path}: HTTP {status}")
-            r = wrk(srv.url + path, 10, SECONDS, SCRIPTS / "get.lua",
-                    {"BENCH_COOKIE": cookies[who], "BENCH_HTMX": "1" if htmx else "0"})
+            status, _body, _ = client.request(path, headers=headers)
+            if status != 200:
+                raise RuntimeError(f"{path}: HTTP {status}")
+            env = {"BENCH_COOKIE": cookies[who], "BENCH_HTMX": "1" if htmx else "0"}
+            warm_up(srv.url + path, env, target)
+            r = wrk(srv.url + path, 10, SECONDS, SCRIPTS / "get.lua", env)
             errors = r["errors"] + r["status_errors"] + (0 if r["requests"] else 1)  # none answered in time: failed
             out[label] = r
             board.add(f"{label}, 10 kết nối", f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, {r['rps']:.0f} req/s"
