@@ -1,5 +1,5 @@
 """The gift list's query shapes (issue 20 E/F): the donor filter of a small scope looks its own donors
-up by primary key, and a page comes back in one statement with what its rows show. Same rows as the
+up by primary key, and a page comes back in two statements with what its rows show. Same rows as the
 plain forms, on SQLite and on PostgreSQL under the row policies."""
 from datetime import date, timedelta
 
@@ -99,7 +99,8 @@ class _Statements:
         event.remove(db.engine, "before_cursor_execute", self._add)
 
     def _add(self, conn, cursor, statement, *args):
-        self.seen.append(statement)
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"):
+            self.seen.append(statement)
 
 
 def _page_statements(client, path):
@@ -121,15 +122,19 @@ def _many(world, n):
     db.session.commit()
 
 
-def test_a_page_of_gifts_is_one_statement_with_what_its_rows_show(app, world, as_user):
+def test_a_page_of_gifts_is_two_statements_with_what_its_rows_show(app, world, as_user):
+    """The page's rows with their campaign, receipt, goods entry and collector in one statement, their
+    donors by key in a second (a join to the donor table under its row policy may scan it whole)."""
     _many(world, 30)
     client = as_user(world.users["treasurer"])
     for path in ("/quyen-gop/", "/quyen-gop/?trang=2", "/quyen-gop/?nguoi=nguyen+van+so+1"):
         seen, body = _page_statements(client, path)
-        pages = [s for s in seen if "JOIN (SELECT" in s or "AS page" in s]
-        assert len(pages) == 1, seen
-        assert not [s for s in seen if s.lstrip().startswith(("SELECT donor.", "SELECT ledger_entry.",
-                                                             "SELECT goods_entry.", "SELECT campaign.id AS"))]
+        pages = [s for s in seen if "AS page" in s]
+        assert len(pages) == 1 and "JOIN donor" not in pages[0], seen
+        donors = [s for s in seen if s.lstrip().startswith("SELECT donor.")]
+        assert len(donors) == 1 and "donor.id IN" in donors[0], seen
+        assert not [s for s in seen if s.lstrip().startswith(("SELECT ledger_entry.", "SELECT goods_entry.",
+                                                             "SELECT campaign.id AS", "SELECT unit.id AS"))]
         assert len(seen) <= 6, seen
     seen, body = _page_statements(client, "/quyen-gop/")
     assert "Nguyễn Văn Số 29" in body and "Ấp 29" in body and "Khuyến học mùa thu" in body
