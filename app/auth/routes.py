@@ -4,6 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app.audit.services import record_refusal
+from app.core import db as core_db
 from app.core import rls
 from app.core.errors import error_page
 from app.core.views import attempt, form_page, go
@@ -45,14 +46,14 @@ def login():
             if password_matches(user, form.password.data) and user.active:
                 # Not a form write (nothing the user typed is saved): the login is noted before the
                 # session starts, and a failed one below even though the form is refused.
-                user_services.note_login(user)
-                db.session.commit()
+                with core_db.writing():  # the read so far ends; the write takes its turn
+                    user_services.note_login(user)
                 throttle.note_success(username)
                 sessions.start()
                 login_user(user)
                 return go(safe_next(request.args.get("next")))
-            user_services.note_failed_login(username, user)
-            db.session.commit()
+            with core_db.writing():
+                user_services.note_failed_login(username, user)
         form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
         wait = throttle.note_failure(username)
         if wait:
@@ -66,13 +67,14 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)
-        # Ending this user's every session: a copied cookie is worthless from now on.
-        user.session_version += 1
         from app.audit.services import record
 
-        record("logout", user)
-        db.session.commit()  # session handling, not a form write: the user is logged out even when the form is stale
+        # Session handling, not a form write (no attempt()): the user is logged out even when the
+        # form is stale. Ending this user's every session: a copied cookie is worthless from now on.
+        with core_db.writing():
+            user = db.session.get(User, current_user.id)
+            user.session_version += 1
+            record("logout", user)
     logout_user()
     sessions.end()
     flash("Bạn đã đăng xuất.", "success")

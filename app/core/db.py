@@ -3,24 +3,29 @@
 SQLite: every connection gets WAL (readers never wait for the writer),
 foreign keys, a busy timeout and synchronous=FULL (a committed donation
 survives a power cut). pysqlite's own transaction handling is switched off so
-that we issue BEGIN ourselves: requests that may write (POST and friends) and
-blocks wrapped in `write_mode()` (CLI commands, background jobs) take the write
-lock up front with BEGIN IMMEDIATE. A deferred BEGIN
-that reads first and writes later fails with "database is locked" when another
-writer committed in between, whatever the busy timeout.
+that we issue BEGIN ourselves: a request reads on a plain BEGIN (a WAL snapshot),
+POSTs included, and takes the write lock up front with BEGIN IMMEDIATE only
+inside `write_mode()` / `writing()` (attempt()'s commit, CLI commands,
+background jobs, a login noted). A deferred BEGIN that reads first and writes
+later fails with "database is locked" when another writer committed in between,
+whatever the busy timeout: so `writing()` ends the request's read transaction
+before the write begins, and a write in a POST's read transaction is caught
+(`_guard_writes`: an error in tests, a warning in production).
 
 Before BEGIN IMMEDIATE a writer takes its turn in the write queue
 (app.core.writequeue): SQLite's busy handler retries with back-off, not in
 arrival order, so without it a waiting writer could be overtaken for seconds.
-The turn ends with the transaction (commit, rollback, or the connection's end).
+The turn ends with the transaction (commit, rollback, or the connection's end),
+so it covers the write only, not the reads of the view before it (issue 20 F).
 """
 import logging
 import os
+import re
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import ServiceUnavailable
@@ -29,8 +34,7 @@ from app.core import writequeue
 
 log = logging.getLogger(__name__)
 
-_force_write: ContextVar[bool] = ContextVar("force_write", default=False)
-_force_read: ContextVar[bool] = ContextVar("force_read", default=False)
+_mode: ContextVar[str] = ContextVar("db_mode", default="")  # "write" / "read": the innermost block says
 _skip_queue: ContextVar[bool] = ContextVar("skip_queue", default=False)
 _TICKET = "write_queue_hold"  # key of a connection's queue turn in its pool record's info
 # Threads holding a turn: a thread's second write connection must not queue behind the thread's own
@@ -48,38 +52,57 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def wants_write() -> bool:
-    """True when the current unit of work may write."""
-    if _force_write.get():
-        return True
-    if _force_read.get():
+    """True when a transaction beginning now is to write: inside write_mode() / writing() only.
+    A request reads first, whatever its method; it says when it writes (issue 20 F)."""
+    return _mode.get() == "write"  # read_mode() or nothing said: a plain BEGIN
+
+
+_BEGUN = "skh_begun"  # a connection's pool-record info: how its current transaction began
+READ, WRITE, POST_READ = "read", "write", "post-read"  # POST_READ: a read begun by a POST request
+
+
+def _in_post() -> bool:
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+def began_writing(session) -> bool:
+    """True when `session` is in a transaction begun to write (IMMEDIATE on SQLite)."""
+    if not session.in_transaction():
         return False
-    if has_request_context():
-        return request.method not in SAFE_METHODS and not g.get(_ANSWERING, False)
-    return False  # outside requests, writers say so with write_mode()
+    return session.connection().info.get(_BEGUN) == WRITE
 
 
-_ANSWERING = "db_answer_only"  # flask.g: the request's write has ended, the rest only reads to answer
+@contextmanager
+def writing():
+    """The write of a request that is not a form's attempt() (a login noted, a bank's notification,
+    a print job queued): ends the transaction the request has read in so far (a snapshot that could
+    not upgrade to write on SQLite; objects expire and reload under the lock), begins the write
+    (its turn in the write queue, then BEGIN IMMEDIATE, at the block's first statement) and commits
+    it when the block ends, or rolls it back on any exception. Inside a write already begun (a
+    service that queues a print from attempt()'s work) it goes on in that transaction and commits
+    it with the block, as the caller's commit would have."""
+    from app.extensions import db  # composition: the extensions import this module's users
 
-
-def answer_only(on: bool = True) -> bool:
-    """Mark (or unmark) the rest of this request as reading only: after attempt()'s commit the page
-    that answers (a fresh form, the list of recent gifts) begins plain BEGIN instead of queueing for
-    the write lock a second time. Returns the previous mark. Outside a request it does nothing."""
-    if not has_request_context():
-        return False
-    before = g.get(_ANSWERING, False)
-    setattr(g, _ANSWERING, on)
-    return before
+    session = db.session()  # the request's own, not the scoped proxy
+    if session.in_transaction() and not began_writing(session):
+        session.commit()  # ends the read; pending changes would be flushed here and caught below
+    with write_mode():
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 @contextmanager
 def write_mode():
     """Make transactions begun inside this block IMMEDIATE (e.g. an audit write during a GET)."""
-    token = _force_write.set(True)
+    token = _mode.set("write")
     try:
         yield
     finally:
-        _force_write.reset(token)
+        _mode.reset(token)
 
 
 @contextmanager
@@ -87,11 +110,11 @@ def read_mode():
     """Make transactions begun inside this block plain BEGIN, even in a POST: a long import checks its
     rows on a snapshot (WAL) instead of holding the write lock while it reads. Write nothing inside:
     end the transaction (commit or rollback) before leaving the block."""
-    token = _force_read.set(True)
+    token = _mode.set("read")
     try:
         yield
     finally:
-        _force_read.reset(token)
+        _mode.reset(token)
 
 
 def private_files(database: str | None) -> None:
@@ -108,10 +131,15 @@ def private_files(database: str | None) -> None:
 
 
 def configure_engine(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _note_begin(conn):  # every dialect: writing() asks whether the session's transaction writes
+        conn.info[_BEGUN] = WRITE if wants_write() else POST_READ if _in_post() else READ
+
     if engine.dialect.name != "sqlite":
-        return
+        return  # PostgreSQL: row locks queue in arrival order, and a read transaction may write
     queue = writequeue.queue_path(engine.url.database) if current_app.config.get("WRITE_QUEUE", True) else None
     timeout = float(current_app.config.get("WRITE_QUEUE_SECONDS", 10))
+    strict = bool(current_app.config.get("WRITE_TURN_STRICT", current_app.testing))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -135,8 +163,46 @@ def configure_engine(engine: Engine) -> None:
             _take_turn(conn.connection.info, queue, timeout)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    _guard_writes(engine, strict)
     if queue:
         _release_with_transaction(engine)
+
+
+_WRITES = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+_CTE_WRITES = re.compile(r"\)\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+class WriteOutsideTurn(RuntimeError):
+    """A POST wrote in the transaction it began to read: say so with writing() / write_mode()."""
+
+
+def _is_write(statement: str, context) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    if _WRITES.match(statement):
+        return True
+    return statement.lstrip()[:4].upper() == "WITH" and bool(_CTE_WRITES.search(statement))
+
+
+def _guard_writes(engine: Engine, strict: bool) -> None:
+    """The safety net behind writing(): a POST's transaction begins as a read (no turn in the
+    queue, no write lock), so a write statement in it was not said. It is a programming error:
+    raised under test (the suites post to every route, so each one is found), logged in
+    production, where SQLite itself decides. SQLite is serialisable: a read transaction whose
+    snapshot is stale (another writer committed since it began) cannot upgrade to write and
+    fails with "database is locked" rather than write a lost update; a fresh one upgrades, after
+    waiting in SQLite's busy handler instead of the queue."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(conn, _cursor, statement, _parameters, context, _executemany):
+        if conn.info.get(_BEGUN) != POST_READ or not _is_write(statement, context):
+            return
+        where = f"{request.method} {request.path}" if has_request_context() else "a POST"
+        message = (f"{where} writes in its read transaction ({statement.split(None, 3)[:3]}): "
+                   "write inside attempt(), core_db.writing() or write_mode()")
+        if strict:
+            raise WriteOutsideTurn(message)
+        log.warning("write queue: %s", message)
 
 
 def _take_turn(info: dict, queue: str, timeout: float) -> None:

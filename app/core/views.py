@@ -7,7 +7,6 @@ from app.core import db as core_db
 from app.core import idempotency
 from app.core.refusal import Refusal
 from app.core.rendering import is_htmx, render
-from app.extensions import db
 
 
 def go(url: str):
@@ -38,17 +37,12 @@ def attach_error(form, err, default_field: str | None = None) -> None:
 
 
 def _commit(work):
-    if core_db.answer_only(False):  # a second write in one request: end the answer's read first, so
-        db.session.commit()  # that the write begins IMMEDIATE (its turn in the write queue) again
-    try:
-        result = work()
-        db.session.commit()
-    except Refusal:
-        db.session.rollback()
-        core_db.answer_only()
-        raise
-    core_db.answer_only()  # what the view still reads to answer needs no turn at the write lock
-    return result
+    """work() and its commit as the request's write: the reads so far end (their snapshot could not
+    upgrade to write on SQLite), the write queue's turn and BEGIN IMMEDIATE come at work()'s first
+    statement, and the turn ends with the commit; a Refusal (or any error) rolls back. The view's
+    loading, authorising and validating before, and its answer after, read without the turn."""
+    with core_db.writing():
+        return work()
 
 
 def refusal_text(form) -> str:

@@ -41,6 +41,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from app.audit.services import record
+from app.core import db as core_db
 from app.core.actor import actor
 from app.core.clock import utcnow
 from app.core.blobs import BlobTooLarge, is_contention
@@ -171,44 +172,45 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
     params.setdefault("_site", site_root())
     digest = content_hash(kind, params)
     user_id = user.id if user is not None else None
-    if user_id is not None:
-        _lock_user(user_id)
-    base = select(PrintJob).where(PrintJob.unit_id == unit.id, PrintJob.content_hash == digest)
+    # The request's write (app.core.db.writing): its reads so far end, and the checks below run under
+    # the write lock (SQLite) or the user's row lock (PostgreSQL); the job is committed at the block's end.
+    with core_db.writing():
+        if user_id is not None:
+            _lock_user(user_id)
+        base = select(PrintJob).where(PrintJob.unit_id == unit.id, PrintJob.content_hash == digest)
 
-    done = db.session.scalars(base.where(PrintJob.status == "done")
-                              .order_by(PrintJob.finished_at.desc(), PrintJob.id.desc())).first()
-    if done is not None and has_file(done):
-        if done.user_id == user_id:
-            return done
+        done = db.session.scalars(base.where(PrintJob.status == "done")
+                                  .order_by(PrintJob.finished_at.desc(), PrintJob.id.desc())).first()
+        if done is not None and has_file(done):
+            if done.user_id == user_id:
+                return done
+            job = PrintJob(unit_id=unit.id, user_id=user_id, kind=kind, params=params, content_hash=digest,
+                           title=title, filename=filename, status="done", progress=100, pages=done.pages,
+                           file_path=done.file_path, finished_at=utcnow())
+            db.session.add(job)
+            db.session.flush()
+            record("create", job, after={"kind": kind, "reused_job": done.id})
+            return job
+
+        pending = db.session.scalars(base.where(PrintJob.status.in_(("queued", "running")),
+                                                PrintJob.user_id == user_id)).first()
+        if pending is not None:
+            return pending
+        most = max_pending() if limit and user_id is not None else 0
+        if most > 0:
+            count = db.session.scalar(select(func.count(PrintJob.id)).where(PrintJob.user_id == user_id,
+                                                                            PrintJob.status.in_(PENDING)))
+            if count >= most:
+                raise QueueFull(pending_jobs(user_id))
+
         job = PrintJob(unit_id=unit.id, user_id=user_id, kind=kind, params=params, content_hash=digest,
-                       title=title, filename=filename, status="done", progress=100, pages=done.pages,
-                       file_path=done.file_path, finished_at=utcnow())
+                       title=title, filename=filename, status="queued", progress=0)
         db.session.add(job)
         db.session.flush()
-        record("create", job, after={"kind": kind, "reused_job": done.id})
-        db.session.commit()
-        return job
-
-    pending = db.session.scalars(base.where(PrintJob.status.in_(("queued", "running")),
-                                            PrintJob.user_id == user_id)).first()
-    if pending is not None:
-        return pending
-    most = max_pending() if limit and user_id is not None else 0
-    if most > 0:
-        count = db.session.scalar(select(func.count(PrintJob.id)).where(PrintJob.user_id == user_id,
-                                                                        PrintJob.status.in_(PENDING)))
-        if count >= most:
-            raise QueueFull(pending_jobs(user_id))
-
-    job = PrintJob(unit_id=unit.id, user_id=user_id, kind=kind, params=params, content_hash=digest,
-                   title=title, filename=filename, status="queued", progress=0)
-    db.session.add(job)
-    db.session.flush()
-    record("create", job, after={"kind": kind, "params": params})
-    # Keep the id: reading it after commit would reload the row, opening a new (on SQLite, during a
-    # POST, write-locking) transaction that an immediate-mode worker would then wait on.
-    job_id = job.id
-    db.session.commit()
+        record("create", job, after={"kind": kind, "params": params})
+        # Keep the id: reading it after commit would reload the row, opening a new transaction of the
+        # session's before an immediate-mode worker runs.
+        job_id = job.id
     enqueue(job_id)
     db.session.refresh(job)
     return job
@@ -216,8 +218,8 @@ def request_print(kind: str, params: dict, *, unit, title: str, filename: str, u
 
 def _lock_user(user_id: int) -> None:
     """Serialise one user's print requests, so two at once cannot both pass the limit or both
-    queue the same document: PostgreSQL locks the user's row; SQLite needs nothing (a POST's
-    transaction is BEGIN IMMEDIATE, app.core.db, and FOR UPDATE is not emitted there)."""
+    queue the same document: PostgreSQL locks the user's row; SQLite needs nothing (request_print's
+    transaction is BEGIN IMMEDIATE, app.core.db.writing, and FOR UPDATE is not emitted there)."""
     db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 

@@ -27,7 +27,7 @@ def test_sqlite_connections_are_set_up_for_safe_concurrent_use(app):
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
 
 
-def test_post_requests_take_the_write_lock_up_front(app, monkeypatch):
+def test_post_requests_read_first_and_take_the_write_lock_when_they_write(app, monkeypatch):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
     seen = []
@@ -39,12 +39,15 @@ def test_post_requests_take_the_write_lock_up_front(app, monkeypatch):
             seen.append(statement)
 
     try:
+        from app.core.db import writing
+
         with app.test_request_context("/", method="POST"):
-            db.session.execute(text("SELECT 1"))
-            db.session.rollback()
+            db.session.execute(text("SELECT 1"))  # a POST reads on a snapshot (issue 20 F)
+            with writing():  # and writes with the lock taken up front
+                db.session.execute(text("SELECT 1"))
         with app.test_request_context("/", method="GET"):
             db.session.execute(text("SELECT 1"))
             db.session.rollback()
     finally:
         event.remove(db.engine, "before_cursor_execute", spy)
-    assert seen == ["BEGIN IMMEDIATE", "BEGIN"]
+    assert seen == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from app.core import imports
+from app.core.db import write_mode
 from app.extensions import db
 
 
@@ -25,8 +26,8 @@ def _other_writer_gets_the_lock(db_url: str) -> bool:
 def test_checking_reads_without_holding_the_write_lock(app, db_url):
     if not db_url.startswith("sqlite"):
         pytest.skip("SQLite only: PostgreSQL has no database-wide write lock")
-    with app.test_request_context("/", method="POST"):
-        db.session.execute(text("SELECT 1"))  # a POST's transaction: BEGIN IMMEDIATE
+    with app.test_request_context("/", method="POST"), write_mode():  # an import confirmed in attempt()
+        db.session.execute(text("SELECT 1"))  # the write's transaction: BEGIN IMMEDIATE
         assert not _other_writer_gets_the_lock(db_url)
         with imports.checking():
             db.session.scalars(select(imports.ImportProgress)).all()
