@@ -2,7 +2,7 @@
 reports count that money as the branch's; reading it is allowed, the receipt and voiding are not."""
 import re
 
-from app.donations import services
+from app.donations import gift_list, services
 from tests.conftest import login
 from tests.factories_donations import make_campaign, make_donation, make_donor
 
@@ -89,12 +89,12 @@ def test_a_commune_page_gathered_first_is_the_page_the_date_walk_finds(app, worl
     # The province is over the unit bound only if the bound is small: then it walks (same rows too),
     # and the gathered statement is really taken for the commune (positive control on the SQL).
     seen = []
-    monkeypatch.setattr(services.db.session, "scalars", _recording(services.db.session.scalars, seen))
+    monkeypatch.setattr(gift_list.db.session, "scalars", _recording(services.db.session.scalars, seen))
     stmt = services.donation_query(world.commune)
     services.page_items(stmt, 1, 10, count=services.totals(stmt)[0], root=world.commune)
     assert any("MATERIALIZED" in s for s in seen)
     seen.clear()
-    monkeypatch.setattr(services, "GATHER_UNITS", 1)
+    monkeypatch.setattr(gift_list, "GATHER_UNITS", 1)
     services.page_items(stmt, 1, 10, count=1, root=world.commune)
     assert seen and not any("MATERIALIZED" in s for s in seen)
 

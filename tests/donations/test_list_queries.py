@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from app.donations import services
+from app.donations import gift_list, services
 from app.donations.models import Donation, Donor
 from app.extensions import db
 from app.vn.text import fold
@@ -77,7 +77,7 @@ def test_a_small_scope_looks_its_donors_up_by_key_and_a_large_one_does_not(app, 
     if db.engine.dialect.name == "postgresql":
         assert small.count("array(") == 2
     assert "SELECT DISTINCT" in small or "donation_1.donor_id" in small
-    monkeypatch.setattr(services, "GATHER_UNITS", 1)
+    monkeypatch.setattr(gift_list, "GATHER_UNITS", 1)
     db.session.expire_all()
     from flask import g
     for name in list(g):
@@ -149,6 +149,6 @@ def test_the_page_check_can_fail(app, world, as_user, monkeypatch):
     client = as_user(world.users["treasurer"])
     few, _ = _page_statements(client, "/quyen-gop/")
     _many(world, 20)
-    monkeypatch.setattr(services, "_row_options", lambda: ())
+    monkeypatch.setattr(gift_list, "_row_options", lambda: ())
     more, _ = _page_statements(client, "/quyen-gop/")
     assert len(more) > len(few) + 10

@@ -1,0 +1,211 @@
+"""The donation list: its scope, filters, paging and totals (the gift list, the export, the lists
+of a donor's and a campaign's gifts).
+
+Kept apart from the recording rules in services.py (which re-exports these names): bench/province.py
+keys its seeded database on services.py, which seeds; how a list reads the gifts does not change them.
+"""
+from functools import lru_cache
+
+from flask import g, has_app_context
+from sqlalchemy import and_, any_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+
+from app.campaigns.models import Campaign
+from app.core.authz import in_scope, scope_filter, scope_unit_ids
+from app.extensions import db
+from app.funds.models import LedgerEntry
+from app.goods.models import GoodsEntry
+from app.reports import cache
+from app.units.models import Unit
+from app.vn.text import fold
+
+from .donors import Donor
+from .models import Donation
+
+
+# A subtree of at most this many units is named by its ids (a province of 500 units, a commune of 5).
+LISTED_UNITS = 2000
+
+
+def _subtree(root: Unit, most: int = LISTED_UNITS):
+    """root's subtree as a list of ids when it has at most `most` units, else as a subquery. With the
+    ids in hand PostgreSQL knows how few of 20,000,000 gifts a commune holds and reads them through
+    the unit index (a commune's count: 7 ms); behind a subquery it guesses half the table (2.3 s).
+    Asked twice by a list page (scope, then paging): once per request."""
+    key = f"donation_subtree_{root.id}"
+    ids = g.get(key) if has_app_context() else None
+    if ids is None:
+        ids = db.session.scalars(select(Unit.id).where(Unit.path.startswith(root.path))
+                                 .limit(LISTED_UNITS + 1)).all()
+        if has_app_context():
+            setattr(g, key, ids)
+    return ids if len(ids) <= most else scope_unit_ids(root)
+
+
+def donation_scope(root: Unit, gift=Donation):
+    """The condition "in root's donation scope" (see donation_query); `gift` an alias of Donation."""
+    ancestors = ancestor_ids(root)
+    if not ancestors:
+        return scope_filter(gift.unit_id, root)
+    subtree = _subtree(root)
+    return or_(gift.unit_id.in_(subtree), and_(gift.unit_id.in_(ancestors), gift.collector_unit_id.in_(subtree)))
+
+
+def ancestor_ids(unit: Unit) -> list[int]:
+    """The ids of the units above `unit`, read from its materialised path."""
+    return [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
+
+
+def in_collector_scope(user, donation: Donation) -> bool:
+    """True when `user` may read `donation` because a unit of theirs collected it for a campaign of
+    a unit above them (their list shows it; voiding stays with the campaign's unit)."""
+    collector = donation.collector_unit
+    return (collector is not None and in_scope(user, collector)
+            and donation.unit_id in ancestor_ids(user.unit))
+
+
+def donation_query(root: Unit, *, campaign_id=None, date_from=None, date_to=None, method="", donor="",
+                   collector="", include_voided=False):
+    """A select of donations in `root`'s scope matching the filters, newest first.
+
+    The scope is the donations recorded by root's subtree plus those its units collected for a
+    campaign of a unit above (a branch collecting for the commune's drive): the reports count that
+    money as the collecting branch's (app.reports.figures._attribute), so the list a dashboard
+    figure links to must show it too.
+    """
+    stmt = select(Donation).where(donation_scope(root))
+    if campaign_id:
+        stmt = stmt.where(Donation.campaign_id == campaign_id)
+    if date_from:
+        stmt = stmt.where(Donation.donation_date >= date_from)
+    if date_to:
+        stmt = stmt.where(Donation.donation_date <= date_to)
+    if method:
+        stmt = stmt.where(Donation.method == method)
+    if donor:
+        stmt = stmt.where(_donor_named(root, fold(donor), include_voided))
+    if collector:
+        key = fold(collector)
+        stmt = stmt.where(or_(Donation.collector_key.contains(key, autoescape=True),
+                              Donation.collector_unit_id.in_(select(Unit.id).where(
+                                  Unit.search_key.contains(key, autoescape=True)))))
+    if not include_voided:
+        stmt = stmt.where(Donation.voided_at.is_(None))
+    return stmt
+
+
+def _donor_named(root: Unit, key: str, include_voided: bool):
+    """The condition "the gift's donor's name (folded) contains key".
+
+    A small scope (a commune: a few thousand gifts among 20,000,000, a few hundred donors among
+    2,000,000) looks its own donors up by primary key: the donor ids of the scope's gifts, then those
+    of them whose name matches. Written as `donor_id IN (SELECT id FROM donor WHERE name LIKE ...)`
+    PostgreSQL scans every donor instead (row policy and all: 3.5 s), because the row policy's
+    subquery is costed again for each donor it would look up, so no nested loop ever looks
+    cheaper; the ids inside ARRAY(...) are one InitPlan each and one index scan of the donor key.
+    SQLite reads IN (SELECT ...) that way by itself. A larger scope keeps the plain IN: its name
+    searches walk the date index and are served by the list's cached totals (page_items)."""
+    named = select(Donor.id).where(Donor.search_key.contains(key, autoescape=True))
+    if not isinstance(_subtree(root, GATHER_UNITS), list):
+        return Donation.donor_id.in_(named)
+    gift = aliased(Donation)
+    givers = select(gift.donor_id).where(donation_scope(root, gift))
+    if not include_voided:
+        givers = givers.where(gift.voided_at.is_(None))
+    if db.session.get_bind().dialect.name != "postgresql":
+        return Donation.donor_id.in_(named.where(Donor.id.in_(givers)))
+    named = named.where(Donor.id == any_(func.array(givers.distinct().scalar_subquery())))
+    return Donation.donor_id == any_(func.array(named.scalar_subquery()))
+
+
+def listing(stmt):
+    """The list order with what each row shows loaded up front."""
+    # selectinload, not joinedload: the page's 50 rows are picked (and sorted) from the donation
+    # index alone, then each relation is fetched with one IN query, instead of sorting wide
+    # joined rows of the whole filtered set.
+    return stmt.options(selectinload(Donation.donor), selectinload(Donation.campaign),
+                        selectinload(Donation.entry), selectinload(Donation.goods_entry),
+                        selectinload(Donation.collector_unit)
+                        ).order_by(Donation.donation_date.desc(), Donation.id.desc())
+
+
+# Gathered, then sorted: a filtered set of at most GATHER_AT_MOST gifts in a scope of at most
+# GATHER_UNITS units (a commune, a ward); anything larger walks the date index (see page_items).
+GATHER_AT_MOST = 50_000
+GATHER_UNITS = 200
+
+
+def page_items(stmt, page: int, per_page: int, *, count: int | None = None, root: Unit | None = None
+               ) -> list[Donation]:
+    """One page of listing(stmt): the page's ids first, then only those rows.
+
+    How the ids are found depends on the size of root's scope and of the filtered set (`count`,
+    which the list has already):
+    - a commune's gifts are gathered through the unit and collector indexes, then sorted: a few
+      thousand rows, a few milliseconds (page 20 of a commune among 20,000,000 gifts: 13 ms);
+    - a province's walk the date index newest first and stop at the page: its rows are dense
+      enough there (page 50 skips 2,450 entries, not 2,450 sorted rows), while gathering them all
+      first would read the whole province (1.9 s for a name search over 589,000 gifts).
+    Left to itself, PostgreSQL walks the date index for a commune too, since it cannot tell how
+    rare the commune's rows are: 4.2 s for page 20."""
+    if (count is not None and root is not None and count <= GATHER_AT_MOST
+            and isinstance(_subtree(root, GATHER_UNITS), list)):
+        # MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): gathered as written, not folded back into
+        # the outer ORDER BY ... LIMIT that would walk the date index again.
+        found = stmt.with_only_columns(Donation.id, Donation.donation_date).cte("matching").prefix_with(
+            "MATERIALIZED")
+        ids_stmt = select(found.c.id).order_by(found.c.donation_date.desc(), found.c.id.desc())
+    else:
+        ids_stmt = stmt.with_only_columns(Donation.id).order_by(Donation.donation_date.desc(), Donation.id.desc())
+    if count == 0:
+        return []
+    chosen = ids_stmt.limit(per_page).offset((page - 1) * per_page).subquery("page")
+    return list(db.session.scalars(select(Donation).join(chosen, Donation.id == chosen.c.id)
+                                   .options(*_row_options())
+                                   .order_by(Donation.donation_date.desc(), Donation.id.desc())))
+
+
+# What a row of the list shows (templates/donations/_list.html), loaded by the statement that picks the
+# page plus one for the donors: two round trips instead of the ids, the rows and five IN queries of
+# listing() (7 statements). Campaign, receipt, goods entry and collecting unit are joined: mostly NULL
+# or a handful of distinct rows. The donors are not: PostgreSQL costs the donor row policy's subquery
+# again for each donor a join would look up, so it would rather read all 2,000,000 donors than 25 by
+# key (seen at 1 %: a hash join over the donor table); `donor.id IN (...)` is one index scan. Their
+# own default joins (a campaign's unit and fund, a donor's unit) are left out: the row never shows them.
+@lru_cache(maxsize=1)
+def _row_options() -> tuple:
+    # Built on first use: naming the columns configures every mapper, which needs all models imported.
+    return (load_only(Donation.unit_id, Donation.campaign_id, Donation.donor_id, Donation.donation_date,
+                      Donation.amount, Donation.method, Donation.item, Donation.quantity, Donation.item_unit,
+                      Donation.collector_name, Donation.collector_unit_id, Donation.entry_id,
+                      Donation.goods_entry_id, Donation.voided_at, Donation.void_reason),
+            selectinload(Donation.donor).load_only(Donor.name, Donor.address).lazyload("*"),
+            joinedload(Donation.campaign).load_only(Campaign.name).lazyload("*"),
+            joinedload(Donation.entry).load_only(LedgerEntry.number).lazyload("*"),
+            joinedload(Donation.goods_entry).load_only(GoodsEntry.number).lazyload("*"),
+            joinedload(Donation.collector_unit).load_only(Unit.name).lazyload("*"))
+
+
+def totals(stmt) -> tuple[int, int]:
+    """(count, sum of standing amounts) of a filtered donation select."""
+    sub = stmt.with_only_columns(Donation.id, Donation.amount, Donation.voided_at).subquery()
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(sub.c.amount).filter(sub.c.voided_at.is_(None)), 0))
+    ).one()
+    return int(count), int(total)
+
+
+def scope_totals(root: Unit, criteria: dict, stmt) -> tuple[int, int]:
+    """totals(stmt) for donation_query(root, **criteria), kept in the reports cache.
+
+    Summing a province's 200,000 donations took 14 ms of every list page. The entry is keyed on
+    root's data version (app.reports.cache), which every donation written or voided below root
+    bumps; a renamed unit or an edited donor (both searched by the filters) bumps the global one.
+    """
+    key = tuple(sorted((k, fold(v) if isinstance(v, str) else str(v)) for k, v in criteria.items()))
+    return cache.cached("donations.totals", root.id, key, lambda: totals(stmt))
+
+
+def recent(campaign: Campaign, limit: int = 10) -> list[Donation]:
+    return list(db.session.scalars(listing(select(Donation).where(Donation.campaign_id == campaign.id))
+                                   .limit(limit)).unique())
