@@ -31,14 +31,16 @@ def _subtree(root: Unit, most: int = LISTED_UNITS):
     """root's subtree as a list of ids when it has at most `most` units, else as a subquery. With the
     ids in hand PostgreSQL knows how few of 20,000,000 gifts a commune holds and reads them through
     the unit index (a commune's count: 7 ms); behind a subquery it guesses half the table (2.3 s).
-    Asked twice by a list page (scope, then paging): once per request."""
+    Asked up to three times by a list page (scope, donor filter, paging): read once per request, and
+    no further than `most` needs (a province asked only "at most 200?" reads 201 ids, not 501)."""
     key = f"donation_subtree_{root.id}"
-    ids = g.get(key) if has_app_context() else None
-    if ids is None:
-        ids = db.session.scalars(select(Unit.id).where(Unit.path.startswith(root.path))
-                                 .limit(LISTED_UNITS + 1)).all()
+    known = g.get(key) if has_app_context() else None  # (ids, the limit they were read with)
+    if known is None or (len(known[0]) > known[1] and most > known[1]):
+        ids = db.session.scalars(select(Unit.id).where(Unit.path.startswith(root.path)).limit(most + 1)).all()
+        known = (ids, most)
         if has_app_context():
-            setattr(g, key, ids)
+            setattr(g, key, known)
+    ids, _ = known
     return ids if len(ids) <= most else scope_unit_ids(root)
 
 
