@@ -1,4 +1,6 @@
 """Auth domain: sessions, login rate limits, the first admin."""
+import functools
+
 import click
 from flask import flash, g, redirect, request, url_for
 from flask_login import current_user, login_url
@@ -6,30 +8,65 @@ from flask_login import current_user, login_url
 from app.extensions import db, login_manager
 
 
+# user id -> (unit path, whole) the last time this process loaded that user: the scope the next
+# load reads the account under, so the request's transaction begins in the scope it keeps (one
+# set_config, not a crossing and then the user's unit). Only a guess, checked against the row read.
+_scope_hints: dict[int, tuple[str, bool]] = {}
+_HINTS_KEPT = 10_000
+
+
 @login_manager.user_loader
 def load_user(login_id: str):
-    from app.users.models import User
-
     try:
         user_id, version = (int(part) for part in login_id.split(":"))
     except (ValueError, AttributeError):
         return None
-    from sqlalchemy.orm import joinedload
-
     from app.core import rls
 
-    # Before anyone is known there is no scope: the account and its unit are read crossing units,
-    # then the rest of the request sees the user's unit and below (app/core/rls.py).
-    with rls.cross_units("the user loader reads the signed-in account before any scope exists"):
-        # Roles in the same statement: every request reads them, one query fewer each time.
-        user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+    user = _read_user(user_id)
     if user is None or not user.active or user.session_version != version:
         return None
     from app.core.authz import covers_all_units
 
     whole = rls.enabled() and user.unit.parent_id is None and covers_all_units(user.unit)
     rls.enter_user_scope(user.unit.path, whole=whole)
+    if _scope_hints.get(user_id) != (user.unit.path, whole):
+        if len(_scope_hints) >= _HINTS_KEPT:
+            _scope_hints.clear()
+        _scope_hints[user_id] = (user.unit.path, whole)
     return user
+
+
+@functools.cache
+def _user_options() -> tuple:
+    """Roles in the same statement: every request reads them, one query fewer each time (the
+    option built once: it is immutable, and building it walks the mapper)."""
+    from sqlalchemy.orm import joinedload
+
+    from app.users.models import User
+
+    return (joinedload(User.role_rows),)
+
+
+def _read_user(user_id: int):
+    """The account, its roles and its unit, read before any scope exists (app/core/rls.py).
+
+    Under the scope this process last saw the user in, when it has one: the account is then read
+    under no more than its own unit's subtree (its row is in it unless the user moved since). When
+    it is not found there (first sight, moved, or gone), the account is read crossing units. The
+    scope the rest of the request sees comes from the row read either way, never from the guess."""
+    from app.core import rls
+    from app.users.models import User
+
+    options = _user_options()
+    hint = _scope_hints.get(user_id)
+    if hint is not None:
+        with rls.user_scope(hint[0], whole=hint[1]):
+            user = db.session.get(User, user_id, options=options)
+        if user is not None:
+            return user
+    with rls.cross_units("the user loader reads the signed-in account before any scope exists"):
+        return db.session.get(User, user_id, options=options)
 
 
 @login_manager.unauthorized_handler
@@ -38,6 +75,9 @@ def unauthorized():
     if not g.get("session_expired"):
         flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
+_PASSWORD_CHANGE_EXEMPT = frozenset({"auth.change_password", "auth.logout", "static"})
 
 
 def init_app(app):
@@ -60,8 +100,9 @@ def init_app(app):
     @app.before_request
     def _force_password_change():
         """A password set by an admin is a one-time password: change it before anything else."""
-        if (current_user.is_authenticated and current_user.must_change_password
-                and request.endpoint not in {"auth.change_password", "auth.logout", "static"}):
+        if request.endpoint in _PASSWORD_CHANGE_EXEMPT:
+            return None  # before current_user: a static file is sent without reading the account
+        if current_user.is_authenticated and current_user.must_change_password:
             return redirect(url_for("auth.change_password"))
         return None
 

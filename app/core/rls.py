@@ -12,6 +12,12 @@ variable: in a request, nothing until the signed-in user is loaded, then that us
 requests, nothing unless the code says cross_units(...) or unit_scope(path). Unset means no rows: a
 place that forgets to say what it reads gets nothing, never everything.
 
+When: once as the transaction begins, and again before a statement only when the context's scope
+has changed since it was last sent on that connection in that transaction (entering or leaving
+cross_units, the user becoming known, a savepoint rolled back). Every statement runs under the
+scope of the code that runs it, and a change nothing reads under costs nothing: a request sends
+one set_config, not one per change (the user loader's crossing, then the user's unit).
+
 The `unit` table itself has no policy: the tree (names, kinds, parents) is what breadcrumbs, report
 headings of the units above, the public paper check and disclosure pages read, the association
 publishes those names anyway, and every policy reads it (a policy on `unit` reading `unit` recurses).
@@ -184,41 +190,46 @@ def current() -> tuple[str, str]:
     return (state[1] if state else ""), "off"
 
 
-def _apply() -> None:
-    """Carry a change of scope into the transaction db.session has open, if any (the settings are
-    per transaction: without this, work after a crossing would keep crossing until the commit)."""
-    if not has_app_context():
-        return
-    from app.extensions import db
-
-    if db.engine.dialect.name != "postgresql":
-        return  # SQLite: nothing to carry (and no BEGIN to force for it)
-    session = db.session()
-    trans = session.get_transaction()
-    if trans is not None and trans.is_active:  # not one an error left to be rolled back
-        _set(session.connection().connection.driver_connection)
+# The scope last sent on a connection in its current transaction, in the pool record's info (it
+# lives as long as the driver's connection); absent until the transaction's first _set.
+_SENT = "skh_rls_sent"
 
 
-def _set(dbapi_conn) -> None:
+def _set(conn) -> None:
+    """Send the context's scope on `conn` (a SQLAlchemy Connection, in a transaction) and note it."""
     # On the driver's connection: not a statement of the app's (query counts, spies), one round trip.
     from psycopg.pq import TransactionStatus
 
+    dbapi_conn = conn.connection.driver_connection
+    info = conn.connection.info
     if dbapi_conn.info.transaction_status == TransactionStatus.INERROR:
+        info.pop(_SENT, None)
         return  # a failed transaction is only rolled back; the next one is set when it begins
-    scope, cross = current()
+    scope, cross = state = current()
+    info.pop(_SENT, None)  # if this fails, nothing is assumed to be set
     dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true)",
                        (scope, cross))
+    info[_SENT] = state
+
+
+def _before_statement(conn, _cursor, statement, *_args) -> None:
+    """Before every statement: the scope again if the context's differs from what was sent."""
+    info = conn.connection.info
+    if statement[:40].lstrip()[:8].upper() == "ROLLBACK":
+        # ROLLBACK TO SAVEPOINT undoes any set_config sent after the savepoint (the transaction may be
+        # back in a crossing the context has since left): the next statement sends the scope again.
+        info.pop(_SENT, None)
+    elif info.get(_SENT) != current():
+        _set(conn)
 
 
 @contextmanager
 def _entered(state: tuple):
     token = _scope.set(state)
-    _apply()
     try:
         yield
     finally:
         _scope.reset(token)
-        _apply()
 
 
 def cross_units(reason: str):
@@ -233,6 +244,11 @@ def unit_scope(path: str):
     return _entered(("unit", path or ""))
 
 
+def user_scope(path: str, *, whole: bool = False):
+    """For a block: the scope enter_user_scope(path, whole=whole) gives the rest of a request."""
+    return _entered(("whole" if whole else "unit", path or ""))
+
+
 def enter_user_scope(path: str, *, whole: bool = False) -> None:
     """The signed-in user is known: the rest of the request sees their unit's subtree (reset when
     the request ends, see init_app). `whole`: that unit is the only top unit, so its subtree is the
@@ -245,7 +261,6 @@ def enter_user_scope(path: str, *, whole: bool = False) -> None:
     if has_request_context() and g.get("_rls_public"):
         return
     _scope.set(("whole" if whole else "unit", path or ""))
-    _apply()
 
 
 def public_scope(path: str) -> None:
@@ -255,7 +270,6 @@ def public_scope(path: str) -> None:
 
     g._rls_public = True
     _scope.set(("unit", path or ""))
-    _apply()
 
 
 def crossing() -> bool:
@@ -307,9 +321,8 @@ def init_app(app: Flask, engine) -> None:
             dbapi_conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
             dbapi_conn.commit()  # a SET in a transaction rolled back would be undone
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        _set(conn.connection.driver_connection)
+    event.listen(engine, "begin", _set)  # every transaction starts under its scope, eagerly
+    event.listen(engine, "before_cursor_execute", _before_statement)
 
 
 def cross_cli_commands(app: Flask) -> None:

@@ -118,8 +118,9 @@ def test_no_scope_sees_nothing(app, world):
     db.session.rollback()
 
 
-def _probe(app, client, user) -> dict:
-    """What a request of `user`'s sees: its transaction's settings and the donations' units."""
+def _prober(app):
+    """A page that notes what a request sees: its transaction's settings and the donations' units.
+    Returns seen, refilled by every request to /_rls_probe (register it before the first request)."""
     seen = {}
 
     @app.get("/_rls_probe")
@@ -132,6 +133,12 @@ def _probe(app, client, user) -> dict:
         seen["units"] = _donation_units()
         return "ok"
 
+    return seen
+
+
+def _probe(app, client, user) -> dict:
+    """What a request of `user`'s sees: its transaction's settings and the donations' units."""
+    seen = _prober(app)
     if user is not None:
         login(client, user)
     assert client.get("/_rls_probe").status_code == 200
@@ -212,3 +219,99 @@ def test_a_commune_reads_the_old_names_of_the_units_above_not_another_communes(a
         assert names.names_on(date(2025, 6, 1), [world.other_commune.id]) == {}
     db.session.rollback()
     assert names.name_on(world.other_commune, date(2025, 6, 1)) == old_other  # crossing: it is there
+
+
+# --- when the scope is sent (one set_config a request, and again only when the context changes) ---
+
+def _settings():
+    return tuple(db.session.execute(text(
+        "SELECT current_setting('skh.scope', true), current_setting('skh.cross', true)")).one())
+
+
+def test_a_change_of_scope_inside_a_transaction_holds_from_the_next_statement(app, world):
+    a = world.commune
+    _two_communes(world)
+    with rls.cross_units("test: the transaction begins crossing"):
+        assert _settings() == ("", "on")
+        with rls.unit_scope(a.path):
+            assert _settings() == (a.path, "off")
+            assert _donation_units() == {a.id}
+        assert _settings() == ("", "on")  # leaving the block sends the crossing back
+        assert _donation_units() == {a.id, world.other_commune.id}
+    with rls._entered(rls.NOTHING):
+        assert _donation_units() == set()
+    db.session.rollback()
+
+
+def test_a_rolled_back_savepoint_does_not_leave_the_scope_it_undid(app, world):
+    """ROLLBACK TO SAVEPOINT undoes a set_config sent after the savepoint: the transaction would be
+    back to the crossing it began with while the code is in one commune's scope, unless the scope is
+    sent again (the control below shows the server's settings did go back)."""
+    a = world.commune
+    _two_communes(world)
+    with rls.cross_units("test: the transaction begins crossing"):
+        db.session.execute(text("SELECT 1"))
+        savepoint = db.session.begin_nested()
+        with rls.unit_scope(a.path):
+            assert _donation_units() == {a.id}  # the commune's scope is sent after the savepoint
+            savepoint.rollback()
+            raw = db.session.connection().connection.driver_connection
+            assert raw.execute("SELECT current_setting('skh.cross', true)").fetchone() == ("on",)
+            assert _donation_units() == {a.id}
+            assert _settings() == (a.path, "off")
+    db.session.rollback()
+
+
+@pytest.fixture
+def set_configs(monkeypatch):
+    """The set_config round trips sent on the driver's connections while the test runs."""
+    import psycopg
+
+    sent = []
+    execute = psycopg.Connection.execute
+
+    def spy(self, query, *args, **kwargs):
+        if "set_config('skh.scope'" in str(query):
+            sent.append(args[0] if args else None)
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", spy)
+    return sent
+
+
+def test_a_signed_in_request_sends_its_scope_once(app, world, client, set_configs):
+    """The user loader's read and the request's own statements share one set_config: the account is
+    read in the scope this process last saw the user in, which is the one the request then keeps."""
+    _two_communes(world)
+    seen = _prober(app)
+    path, unit_id = world.commune.path, world.commune.id
+    login(client, world.users["viewer"])
+    assert client.get("/_rls_probe").status_code == 200  # once: the loader has seen the user
+    db.session.commit()
+    set_configs.clear()
+    assert client.get("/_rls_probe").status_code == 200
+    assert set_configs == [(path, "off")]  # the request's one transaction, set as it began
+    assert seen["settings"] == (path, "off")
+    assert seen["units"] == {unit_id}
+
+
+def test_a_user_moved_to_another_unit_gets_the_new_units_scope(app, world, client):
+    """The scope the loader guessed from the last request (commune A) is only where it looks for the
+    account: once the user has moved, the account is found crossing and the request holds commune B."""
+    from app.auth import _scope_hints
+
+    _two_communes(world)
+    user = world.users["viewer"]
+    seen = _prober(app)
+    login(client, user)
+    assert client.get("/_rls_probe").status_code == 200
+    assert _scope_hints[user.id] == (world.commune.path, False)
+    db.session.commit()
+    db.session.execute(text("UPDATE user_account SET unit_id = :u WHERE id = :i"),
+                       {"u": world.other_commune.id, "i": user.id})
+    db.session.commit()
+    db.session.expire_all()
+    assert client.get("/_rls_probe").status_code == 200
+    assert seen["settings"] == (world.other_commune.path, "off")
+    assert seen["units"] == {world.other_commune.id}
+    assert _scope_hints[user.id] == (world.other_commune.path, False)
