@@ -3,20 +3,11 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import request, url_for
+from flask import has_request_context, request, url_for
 from flask_login import current_user
 
+from app.core import nav
 from app.core.authz import ROLE_LABELS, can, who_can
-
-
-# Pages whose blueprint has no menu entry of its own, shown under the entry a user reached them from.
-_NAV_PARENT = {"reports": "dashboard", "books": "dashboard", "printing": "dashboard"}
-
-
-def nav_section() -> str | None:
-    """The menu entry of the current page (its blueprint's name), for aria-current in base.html."""
-    blueprint = request.blueprint if request else None
-    return _NAV_PARENT.get(blueprint, blueprint)
 
 
 def init_app(app):
@@ -29,10 +20,18 @@ def init_app(app):
         except OSError:
             return "0"
 
+    assets: dict[tuple[str, str], str] = {}
+
     def asset(filename: str) -> str:
-        """A static URL that changes when the file does, so it can be cached for a year."""
-        digest = _digest(filename) if not app.debug else "dev"
-        return url_for("static", filename=filename, v=digest)
+        """A static URL that changes when the file does, so it can be cached for a year (built once
+        per file and script root: every page links the same three)."""
+        if app.debug or not has_request_context():
+            return url_for("static", filename=filename, v="dev")
+        key = (request.script_root, filename)
+        url = assets.get(key)
+        if url is None:
+            url = assets[key] = url_for("static", filename=filename, v=_digest(filename))
+        return url
 
     def action_help(action: str, obj=None):
         """For the `who_can` macro: None when the user may take the action, else who may
@@ -51,5 +50,7 @@ def init_app(app):
             "ROLE_LABELS": ROLE_LABELS,
             "asset": asset,
             "has_endpoint": lambda name: name in app.view_functions,
-            "nav_section": nav_section,
+            "nav_section": nav.section,
+            "nav_menu": nav.menu,
+            "nav_link": nav.link,
         }
