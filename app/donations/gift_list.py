@@ -7,8 +7,9 @@ keys its seeded database on services.py, which seeds; how a list reads the gifts
 from functools import lru_cache
 
 from flask import g, has_app_context
-from sqlalchemy import and_, any_, func, or_, select
+from sqlalchemy import and_, any_, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+from sqlalchemy.sql import visitors
 
 from app.campaigns.models import Campaign
 from app.core.authz import in_scope, scope_filter, scope_unit_ids
@@ -45,12 +46,20 @@ def _subtree(root: Unit, most: int = LISTED_UNITS):
 
 
 def donation_scope(root: Unit, gift=Donation):
-    """The condition "in root's donation scope" (see donation_query); `gift` an alias of Donation."""
+    """The condition "in root's donation scope" (see donation_query); `gift` an alias of Donation.
+    One object per request and root (for Donation itself): _merged finds it in a statement by identity."""
+    key = f"donation_scope_{root.id}"
+    if gift is Donation and has_app_context() and key in g:
+        return g.get(key)
     ancestors = ancestor_ids(root)
     if not ancestors:
-        return scope_filter(gift.unit_id, root)
-    subtree = _subtree(root)
-    return or_(gift.unit_id.in_(subtree), and_(gift.unit_id.in_(ancestors), gift.collector_unit_id.in_(subtree)))
+        scope = scope_filter(gift.unit_id, root)
+    else:
+        subtree = _subtree(root)
+        scope = or_(gift.unit_id.in_(subtree), and_(gift.unit_id.in_(ancestors), gift.collector_unit_id.in_(subtree)))
+    if gift is Donation and has_app_context():
+        setattr(g, key, scope)
+    return scope
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
@@ -135,22 +144,35 @@ def listing(stmt):
 # GATHER_UNITS units (a commune, a ward); anything larger walks the date index (see page_items).
 GATHER_AT_MOST = 50_000
 GATHER_UNITS = 200
+# Merged: a scope of at most this many units whose filters keep most of its gifts (see page_items).
+MERGE_UNITS = 16
 
 
-def page_items(stmt, page: int, per_page: int, *, count: int | None = None, root: Unit | None = None
-               ) -> list[Donation]:
-    """One page of listing(stmt): the page's ids first, then only those rows.
+def page_items(stmt, page: int, per_page: int, *, count: int | None = None, root: Unit | None = None,
+               dense: bool = False) -> list[Donation]:
+    """One page of stmt (donation_query) in list order, with what its rows show (_row_options).
 
-    How the ids are found depends on the size of root's scope and of the filtered set (`count`,
-    which the list has already):
-    - a commune's gifts are gathered through the unit and collector indexes, then sorted: a few
-      thousand rows, a few milliseconds (page 20 of a commune among 20,000,000 gifts: 13 ms);
+    How the page's ids are found depends on the size of root's scope and of the filtered set
+    (`count`, which the list has already; `dense`: no filter that keeps only a few of the scope's
+    gifts, such as a name search):
+    - a commune's gifts, dense, are merged: each of its units' newest (page x per_page) gifts read
+      backwards through the (unit, date) index, and the (collecting unit, date) index for what its
+      units collected for a drive above, merged in date order (PostgreSQL: a Merge Append that
+      stops at the page). Page 1 of a commune of 5,900 gifts reads 25 rows a unit: 0.4 ms, where
+      gathering them all to sort took 12-20 ms at 1 % national;
+    - a commune's gifts otherwise are gathered through the unit and collector indexes, then sorted:
+      a few thousand rows, a few milliseconds (page 20 of a commune among 20,000,000 gifts: 13 ms);
     - a province's walk the date index newest first and stop at the page: its rows are dense
       enough there (page 50 skips 2,450 entries, not 2,450 sorted rows), while gathering them all
       first would read the whole province (1.9 s for a name search over 589,000 gifts).
     Left to itself, PostgreSQL walks the date index for a commune too, since it cannot tell how
     rare the commune's rows are: 4.2 s for page 20."""
-    if (count is not None and root is not None and count <= GATHER_AT_MOST
+    if count == 0:
+        return []
+    order = (Donation.donation_date.desc(), Donation.id.desc())
+    if dense and root is not None and isinstance(_subtree(root, MERGE_UNITS), list):
+        ids_stmt = _merged(stmt, root, page * per_page)
+    elif (count is not None and root is not None and count <= GATHER_AT_MOST
             and isinstance(_subtree(root, GATHER_UNITS), list)):
         # MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): gathered as written, not folded back into
         # the outer ORDER BY ... LIMIT that would walk the date index again.
@@ -158,13 +180,31 @@ def page_items(stmt, page: int, per_page: int, *, count: int | None = None, root
             "MATERIALIZED")
         ids_stmt = select(found.c.id).order_by(found.c.donation_date.desc(), found.c.id.desc())
     else:
-        ids_stmt = stmt.with_only_columns(Donation.id).order_by(Donation.donation_date.desc(), Donation.id.desc())
-    if count == 0:
-        return []
+        ids_stmt = stmt.with_only_columns(Donation.id).order_by(*order)
     chosen = ids_stmt.limit(per_page).offset((page - 1) * per_page).subquery("page")
     return list(db.session.scalars(select(Donation).join(chosen, Donation.id == chosen.c.id)
-                                   .options(*_row_options())
-                                   .order_by(Donation.donation_date.desc(), Donation.id.desc())))
+                                   .options(*_row_options()).order_by(*order)))
+
+
+def _merged(stmt, root: Unit, depth: int):
+    """The ids of stmt's gifts newest first, as the merge of one newest-first run per unit of root's
+    subtree (recorded there; collected there for a unit above), each cut at `depth`: every gift of
+    the first `depth` is within the first `depth` of its own run. The runs do not overlap (a gift's
+    unit is in the subtree or above it), so nothing is counted twice."""
+    ancestors = ancestor_ids(root)
+    # Each run without the scope's condition, which its own unit condition implies: left in, it makes
+    # PostgreSQL guess a unit's run at 170 rows (two selectivities multiplied), then gather and sort
+    # all 5,900 of them instead of reading 25 backwards (7 ms, not 0.4).
+    scope = donation_scope(root)
+    stmt = visitors.replacement_traverse(stmt, {}, lambda element: true() if element is scope else None)
+    runs = [stmt.where(Donation.unit_id == unit_id) for unit_id in _subtree(root, MERGE_UNITS)]
+    if ancestors:
+        runs += [stmt.where(Donation.collector_unit_id == unit_id, Donation.unit_id.in_(ancestors))
+                 for unit_id in _subtree(root, MERGE_UNITS)]
+    runs = [run.with_only_columns(Donation.id, Donation.donation_date)
+            .order_by(Donation.donation_date.desc(), Donation.id.desc()).limit(depth).subquery() for run in runs]
+    merged = union_all(*[select(run.c.id, run.c.donation_date) for run in runs]).subquery("merged")
+    return select(merged.c.id).order_by(merged.c.donation_date.desc(), merged.c.id.desc())
 
 
 # What a row of the list shows (templates/donations/_list.html), loaded by the statement that picks the

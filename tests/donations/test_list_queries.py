@@ -152,3 +152,42 @@ def test_the_page_check_can_fail(app, world, as_user, monkeypatch):
     monkeypatch.setattr(gift_list, "_row_options", lambda: ())
     more, _ = _page_statements(client, "/quyen-gop/")
     assert len(more) > len(few) + 10
+
+
+@pytest.mark.parametrize("criteria", [{}, {"include_voided": True}, {"method": "in_kind"},
+                                      {"date_from": date(2026, 9, 3), "date_to": date(2026, 9, 12)}])
+def test_a_merged_page_is_the_page_the_date_walk_finds(app, world, criteria):
+    """A dense list of a small scope merges one newest-first run per unit (recorded there, collected
+    there for a unit above): same rows, same order as walking the date index, on every page, the
+    gifts a branch collected for the commune's and the province's drives included once each."""
+    _gifts(world)
+    _many(world, 30)
+    province_drive = make_campaign(world.province, name="Khuyến học tỉnh mùa thu")
+    for i in range(7):
+        make_donation(province_drive, 20_000 + i, donor=make_donor(world.province, f"Lê Thị {i}"),
+                      day=date(2026, 9, 2) + timedelta(days=i), collector_unit=(world.branch, world.commune)[i % 2])
+    for root in (world.commune, world.branch, world.province, world.other_commune):
+        stmt = services.donation_query(root, **criteria)
+        count, _ = services.totals(stmt)
+        walked = [d.id for page in range(1, 12) for d in services.page_items(stmt, page, 5)]
+        merged = [d.id for page in range(1, 12) for d in services.page_items(stmt, page, 5, count=count, root=root,
+                                                                               dense=True)]
+        assert merged == walked and len(walked) == min(count, 55), (root.name, criteria)
+
+
+def test_the_merged_runs_leave_the_scope_condition_out(app, world, monkeypatch):
+    """Positive control on the SQL: a commune's dense page is a UNION ALL of runs by unit, and its
+    runs do not repeat the scope's condition (which spoils PostgreSQL's estimate of each run)."""
+    _gifts(world)
+    seen = []
+    real = gift_list.db.session.scalars
+
+    def spy(stmt, *args, **kwargs):
+        seen.append(str(stmt.compile(db.engine)))
+        return real(stmt, *args, **kwargs)
+
+    monkeypatch.setattr(gift_list.db.session, "scalars", spy)
+    stmt = services.donation_query(world.commune)
+    services.page_items(stmt, 1, 10, count=services.totals(stmt)[0], root=world.commune, dense=True)
+    page = [s for s in seen if "AS page" in s][0]
+    assert "UNION ALL" in page and " OR " not in page, page  # the scope is an OR of unit and collector

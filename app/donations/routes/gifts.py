@@ -111,9 +111,12 @@ def index():
     """Donations in the user's scope: filters, paginated, with the filtered set's totals."""
     authorize("view")
     filters, stmt = _filters(shown=not is_htmx())
-    count, total = services.scope_totals(current_user.unit, _criteria(filters), stmt)
+    criteria = _criteria(filters)
+    count, total = services.scope_totals(current_user.unit, criteria, stmt)
     page = page_number()
-    pagination = Page(services.page_items(stmt, page, PER_PAGE, count=count, root=current_user.unit),
+    # A name search keeps few of a commune's gifts: gathered, not merged (services.page_items).
+    dense = not (criteria["donor"] or criteria["collector"])
+    pagination = Page(services.page_items(stmt, page, PER_PAGE, count=count, root=current_user.unit, dense=dense),
                       page, PER_PAGE, count)
     return render("donations/index.html", partial="donations/_list.html", filters=filters,
                   pagination=pagination, count=count, total=total)
