@@ -36,9 +36,11 @@ def _url(endpoint: str, **query) -> str:
 class Links:
     def __init__(self, period: Period):
         self.period = period
+        self._span = {"tu_ngay": period.start.isoformat(), "den_ngay": period.end.isoformat()}
+        self._key = period.key  # both asked for by nearly every link of a page
 
     def _dates(self) -> dict:
-        return {"tu_ngay": self.period.start.isoformat(), "den_ngay": self.period.end.isoformat()}
+        return self._span
 
     def donations(self, collector: str = "", method: str = "") -> str:
         """The period's donations; method "tien" (cash and transfer: app.donations.forms.MONEY) or
@@ -80,16 +82,16 @@ class Links:
     def awards(self, level: str = "", circumstance: str = "", unit_id: int | None = None) -> str:
         """The awards list of the period (what the scholarship figures count), optionally by level
         ("none": unknown), circumstance ("khong": none of them) or a unit's subtree."""
-        args = {"ky": self.period.key, "cap_hoc": level, "hoan_canh": circumstance, "don_vi": unit_id}
+        args = {"ky": self._key, "cap_hoc": level, "hoan_canh": circumstance, "don_vi": unit_id}
         return _url("scholarships.awards_list", **{k: v for k, v in args.items() if v})
 
     def honorees(self, unit_id: int | None = None) -> str:
         """The honorees of the period's issued decisions (what the commendation figures count)."""
-        return _url("commendations.honorees_all", ky=self.period.key, **({"don_vi": unit_id} if unit_id else {}))
+        return _url("commendations.honorees_all", ky=self._key, **({"don_vi": unit_id} if unit_id else {}))
 
     def campaigns_started(self) -> str:
         """The campaigns starting in the period (whose targets the figures add up)."""
-        return _url("campaigns.index", ky=self.period.key)
+        return _url("campaigns.index", ky=self._key)
 
     def round(self, round_id: int, status: str = "") -> str:
         return url_for("scholarships.round_detail", round_id=round_id, **({"trang_thai": status} if status else {}))
@@ -104,12 +106,12 @@ class Links:
         return url_for("commendations.detail", decision_id=decision_id)
 
     def rollup(self, unit_id: int) -> str:
-        return _url("reports.rollup", don_vi=unit_id, ky=self.period.key)
+        return _url("reports.rollup", don_vi=unit_id, ky=self._key)
 
     def year_report(self, unit_id: int, fmt: str = "") -> str:
         endpoint = {"pdf": "reports.year_report_pdf", "xlsx": "reports.year_report_xlsx"}.get(fmt,
                                                                                               "reports.year_report")
-        return _url(endpoint, don_vi=unit_id, ky=self.period.key)
+        return _url(endpoint, don_vi=unit_id, ky=self._key)
 
     # ---- the organisation counts (app.members.counts): each figure opens the list it counts --------
 

@@ -28,6 +28,8 @@ class MoneyError(Refusal):
 
 def _as_int(amount) -> int:
     # Accept Decimal/float only when whole: SQL Numeric columns come back as Decimal.
+    if type(amount) is int:  # nearly every call (a province's roll-up formats thousands): no ABC check
+        return amount
     if isinstance(amount, bool):
         raise TypeError("amount must be an integer number of đồng, not a bool")
     if isinstance(amount, Integral):
