@@ -72,7 +72,9 @@ def member_count(root: Unit, **filters) -> int:
     """How many members member_query(root, **filters) holds, kept in the reports cache: counting a
     province's 300,000 members read the whole index on every page. The entry is keyed on root's data
     version (app.reports.cache), which every member written under root bumps (Member is counted)."""
-    key = tuple(sorted((k, fold(v) if isinstance(v, str) else str(v)) for k, v in filters.items()))
+    # q and village are searched folded: their folded text is the key; the other filters compare
+    # exactly (?nghe=Veteran finds nobody, ?nghe=veteran a twelfth of the province), so as typed.
+    key = tuple(sorted((k, fold(v) if k in ("q", "village") else repr(v)) for k, v in filters.items()))
     return cache.cached("members.count", root.id, key,
                         lambda: count_of(member_query(root, **filters).with_only_columns(Member.id)))
 

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.core import books
 from app.core.authz import scope_filter
-from app.core.paging import Page, paginate_ids
+from app.core.paging import Page, count_of, paginate_ids
 from app.extensions import db
+from app.reports import cache
 from app.units.models import Unit
 from app.vn.names import word_key
 from app.vn.text import clean, fold
@@ -38,9 +39,28 @@ def pupil_query(root: Unit, *, q: str = "", school_id: int | None = None, grade:
     return stmt.order_by(Pupil.name_key, Pupil.id)
 
 
+# Filters compared as typed (exact); the others are searched folded, so their folded text is the key.
+_FOLDED = ("q", "village")
+
+
+def filters_key(filters: dict) -> tuple:
+    """A cache key part for list filters: what the query really compares, so that two spellings that
+    find the same rows share an entry and two that do not never do."""
+    return tuple(sorted((k, fold(v) if k in _FOLDED else repr(v)) for k, v in filters.items()))
+
+
+def pupil_count(root: Unit, **filters) -> int:
+    """How many pupils pupil_query(root, **filters) holds, kept in the reports cache: a province's
+    search counted its 30,000 pupils' folded names on every keystroke. The entry is keyed on root's
+    data version (app.reports.cache), which every pupil written under root bumps (Pupil is counted)."""
+    return cache.cached("pupils.count", root.id, filters_key(filters),
+                        lambda: count_of(pupil_query(root, **filters).with_only_columns(Pupil.id)))
+
+
 def pupil_page(root: Unit, page: int = 1, per_page: int = 50, **filters) -> Page:
-    """One page of pupil_query(): the page's ids from the covering index, the count, then only those rows."""
-    return paginate_ids(pupil_query(root, **filters), Pupil, page, per_page)
+    """One page of pupil_query(): the page's ids from the covering index, the count (cached), then
+    only those rows."""
+    return paginate_ids(pupil_query(root, **filters), Pupil, page, per_page, total=pupil_count(root, **filters))
 
 
 def villages(root: Unit) -> list[str]:
