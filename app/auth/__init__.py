@@ -23,12 +23,9 @@ def load_user(login_id: str):
         return None
     from app.core import rls
 
-    user = _read_user(user_id)
+    user, whole = _read_user(user_id)
     if user is None or not user.active or user.session_version != version:
         return None
-    from app.core.authz import covers_all_units
-
-    whole = rls.enabled() and user.unit.parent_id is None and covers_all_units(user.unit)
     rls.enter_user_scope(user.unit.path, whole=whole)
     if _scope_hints.get(user_id) != (user.unit.path, whole):
         if len(_scope_hints) >= _HINTS_KEPT:
@@ -49,24 +46,33 @@ def _user_options() -> tuple:
 
 
 def _read_user(user_id: int):
-    """The account, its roles and its unit, read before any scope exists (app/core/rls.py).
+    """(the account with its roles and unit, whether its unit's subtree is the whole database), read
+    before any scope exists (app/core/rls.py).
 
     Under the scope this process last saw the user in, when it has one: the account is then read
     under no more than its own unit's subtree (its row is in it unless the user moved since). When
     it is not found there (first sight, moved, or gone), the account is read crossing units. The
-    scope the rest of the request sees comes from the row read either way, never from the guess."""
+    scope the rest of the request sees comes from the row read either way, never from the guess.
+    `whole` is asked in the same scope, so a right guess leaves nothing to send again."""
     from app.core import rls
     from app.users.models import User
 
-    options = _user_options()
     hint = _scope_hints.get(user_id)
     if hint is not None:
         with rls.user_scope(hint[0], whole=hint[1]):
-            user = db.session.get(User, user_id, options=options)
-        if user is not None:
-            return user
+            user = db.session.get(User, user_id, options=_user_options())
+            if user is not None:
+                return user, _whole(user)
     with rls.cross_units("the user loader reads the signed-in account before any scope exists"):
-        return db.session.get(User, user_id, options=options)
+        user = db.session.get(User, user_id, options=_user_options())
+        return user, user is not None and _whole(user)
+
+
+def _whole(user) -> bool:
+    from app.core import rls
+    from app.core.authz import covers_all_units
+
+    return rls.enabled() and user.unit.parent_id is None and covers_all_units(user.unit)
 
 
 @login_manager.unauthorized_handler

@@ -315,3 +315,18 @@ def test_a_user_moved_to_another_unit_gets_the_new_units_scope(app, world, clien
     assert seen["settings"] == (world.other_commune.path, "off")
     assert seen["units"] == {world.other_commune.id}
     assert _scope_hints[user.id] == (world.other_commune.path, False)
+
+
+def test_the_only_top_units_admin_also_sends_one_set_config(app, world, client, set_configs):
+    """Whether the user's unit is the whole database is asked under the guessed scope too: nothing
+    is sent between the account's read and the request's own statements."""
+    _two_communes(world)
+    seen = _prober(app)
+    path = world.province.path
+    login(client, world.province_admin)
+    assert client.get("/_rls_probe").status_code == 200
+    db.session.commit()
+    set_configs.clear()
+    assert client.get("/_rls_probe").status_code == 200
+    assert set_configs == [(path, "on")]
+    assert seen["settings"] == (path, "on")
