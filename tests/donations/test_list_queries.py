@@ -191,3 +191,23 @@ def test_the_merged_runs_leave_the_scope_condition_out(app, world, monkeypatch):
     services.page_items(stmt, 1, 10, count=services.totals(stmt)[0], root=world.commune, dense=True)
     page = [s for s in seen if "AS page" in s][0]
     assert "UNION ALL" in page and " OR " not in page, page  # the scope is an OR of unit and collector
+
+
+def test_the_campaign_filter_offers_the_scope_campaigns_in_the_campaigns_order(app, world):
+    from app.campaigns.models import Campaign
+    from app.campaigns.services import campaigns_in_scope
+    from tests.conftest import login
+
+    _gifts(world)
+    make_campaign(world.branch, name="Chi hội góp sách", start_date=date(2026, 10, 1), end_date=date(2026, 10, 30))
+    make_campaign(world.commune, name="Học bổng không ngày", start_date=None)
+    for user, root in ((world.users["treasurer"], world.commune), (world.province_admin, world.province)):
+        expected = [tuple(r) for r in db.session.execute(
+            campaigns_in_scope(root).with_only_columns(Campaign.id, Campaign.name))]
+        assert gift_list.campaign_names(root) == expected and len(expected) >= 3
+        client = app.test_client()
+        login(client, user)
+        body = client.get("/quyen-gop/").get_data(as_text=True)
+        options = [body.index(f">{name}</option>") for _, name in expected]
+        assert options == sorted(options)
+        assert ("Khuyến học Hòa An" in body) == (root is world.province)
