@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.core.authz import scope_unit_ids
 from app.extensions import db
+from app.reports import cache
 from app.units.models import Unit
 from app.vn.names import join_name, same_name
 from app.vn.text import fold
@@ -184,6 +185,15 @@ def warnings_for(d: Decision, rows: list[Honoree]) -> dict[int, list[str]]:
     for ref, messages in earlier_commendations(d, [Person.of(h) for h in rows]).items():
         out.setdefault(ref, []).extend(messages)
     return out
+
+
+def list_warnings(d: Decision, rows: list[Honoree]) -> dict[int, list[str]]:
+    """warnings_for(d, rows) for the decision's whole list (`rows`: services.honorees(d)), kept in the
+    reports cache: the near-name comparisons and the look-ups in the unit's other decisions were a
+    third of a decision page. They read only honorees and decisions of d's unit and the units below
+    it, each of which bumps d.unit's data version when written (both are counted), so the entry
+    keyed on that version is never stale."""
+    return cache.cached("commendations.warnings", d.unit_id, (d.id,), lambda: warnings_for(d, rows))
 
 
 def totals(d: Decision) -> tuple[int, int]:

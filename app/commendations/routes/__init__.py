@@ -40,7 +40,7 @@ def honoree_rows(d: Decision, args):
     Warnings compare each name with the whole list, so they are found on all rows; the rows keep
     their numbers in the printed list (?canh_bao=1: only the rows with a warning)."""
     rows = services.honorees(d)
-    warnings = queries.warnings_for(d, rows)
+    warnings = queries.list_warnings(d, rows)
     numbered = list(enumerate(rows, 1))
     only_warned = args.get("canh_bao") == "1"
     if only_warned:
