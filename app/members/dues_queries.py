@@ -18,10 +18,10 @@ from sqlalchemy import and_, case, exists, func, select
 from app.core.authz import scope_filter
 from app.core.paging import Page, paginate_ids
 from app.extensions import db
-from app.reports import cache
 from app.units.models import Unit
 
 from .models import ACTIVE, DuesBatch, DuesPayment, DuesSetting, Member
+from .queries import cached
 
 GRID_YEARS = 3
 STANDING = DuesPayment.voided == False  # noqa: E712  (matches the partial unique index's predicate)
@@ -69,7 +69,7 @@ def grid_page(root, year: int, page: int, per_page: int):
 def grid_counts(root, year: int) -> tuple[int, dict[int, int]]:
     """(active members in the subtree, {year: how many of them paid it}) for the grid's count line,
     cached per data version (a province's count is a pass over its members)."""
-    return cache.cached("members.dues_grid", root.id, (year,), lambda: _grid_counts(root, year))
+    return cached("members.dues_grid", root.id, (year,), lambda: _grid_counts(root, year))
 
 
 def _grid_counts(root, year: int) -> tuple[int, dict[int, int]]:
@@ -117,18 +117,26 @@ def _owed_expr(first, joined, year: int):
     return (year - since + 1 - paid_since) * DuesSetting.amount
 
 
+def _settings_facts(root) -> tuple[tuple, int]:
+    """(the dues settings of root's subtree as a cache key part, how many of them collect), one read.
+    Settings are not counted records (a change bumps no data version), so a saved setting
+    (updated_at) must change the key itself."""
+    n, newest, enabled = db.session.execute(
+        select(func.count(), func.max(DuesSetting.updated_at),
+               func.count(case((DuesSetting.enabled.is_(True), 1))))
+        .where(scope_filter(DuesSetting.unit_id, root))).one()
+    return (int(n or 0), newest.isoformat() if newest else ""), int(enabled or 0)
+
+
 def _settings_key(root) -> tuple:
-    """The dues settings of root's subtree, as a cache key part: settings are not counted records (a
-    change bumps no data version), so a saved setting (updated_at) must change the key itself."""
-    n, newest = db.session.execute(select(func.count(), func.max(DuesSetting.updated_at))
-                                   .where(scope_filter(DuesSetting.unit_id, root))).one()
-    return int(n or 0), newest.isoformat() if newest else ""
+    return _settings_facts(root)[0]
 
 
-def lapsed_index(root, year: int) -> tuple[array, int]:
+def lapsed_index(root, year: int, settings_key: tuple | None = None) -> tuple[array, int]:
     """(the lapsed members' ids in list order, the total owed), one SQL pass, cached per data version
     (app.reports.cache: a member, a batch or a voided payment of the subtree bumps it) and settings:
-    a province's page and its count then cost a slice, not a pass over 300,000 members."""
+    a province's page and its count then cost a slice, not a pass over 300,000 members.
+    `settings_key`: _settings_facts(root)[0] when the caller has read it already."""
     def compute():
         first, joined, cond = _lapsed_parts(root, year)
         rows = db.session.execute(
@@ -138,7 +146,8 @@ def lapsed_index(root, year: int) -> tuple[array, int]:
             .where(cond).order_by(Member.name_key, Member.id)).all()
         return array("i", (r[0] for r in rows)), sum(int(r[1] or 0) for r in rows)
 
-    return cache.cached("members.dues_lapsed", root.id, (year, _settings_key(root)), compute)
+    key = settings_key if settings_key is not None else _settings_key(root)
+    return cached("members.dues_lapsed", root.id, (year, key), compute)
 
 
 def lapsed_totals(root, year: int) -> tuple[int, int]:
@@ -170,11 +179,19 @@ def _load(ids) -> list[Member]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def lapsed_page(root, year: int, page: int, per_page: int):
-    ids, _ = lapsed_index(root, year)
+def lapsed_page(root, year: int, page: int, per_page: int, settings_key: tuple | None = None):
+    ids, _ = lapsed_index(root, year, settings_key)
     start = (page - 1) * per_page
     members = _load(list(ids[start:start + per_page]))
     return Page(members, page, per_page, len(ids)), owed_rows(members, year)
+
+
+def lapsed_view(root, year: int, page: int, per_page: int):
+    """What the lapsed page shows: (page of members, their rows owed, total owed, units collecting),
+    the settings and the index read once (the page, its totals and its notice all need them)."""
+    key, collecting = _settings_facts(root)
+    pagination, rows = lapsed_page(root, year, page, per_page, key)
+    return pagination, rows, lapsed_index(root, year, key)[1], collecting
 
 
 def lapsed_export_rows(root, year: int, chunk: int = 2000):

@@ -3,6 +3,7 @@ from datetime import date
 
 import re
 
+from flask import g, has_request_context, request
 from sqlalchemy import and_, or_, select
 
 from app.core.authz import scope_filter, scope_unit_ids
@@ -68,6 +69,26 @@ def member_query(root: Unit, *, q: str = "", status: str = ACTIVE, village: str 
     return stmt.order_by(Member.name_key, Member.id)
 
 
+def cached(name: str, unit_id: int, key: tuple, compute):
+    """cache.cached(), the unit's data versions read once per GET request: a list page keeps two or
+    three entries of the same unit (its count, its unit picker, the lapsed index), and each read
+    of the versions is a round trip. Only a GET: a request that writes bumps the versions it read."""
+    if not cache.enabled():
+        return compute()
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        seen = g.setdefault("members_versions", {})
+        if unit_id not in seen:
+            seen[unit_id] = cache.versions(unit_id)
+        version = seen[unit_id]
+    else:
+        version = cache.versions(unit_id)
+    value = cache.peek(name, unit_id, key, version)
+    if value is None:
+        value = compute()
+        cache.put(name, unit_id, key, version, value)
+    return value
+
+
 def member_count(root: Unit, **filters) -> int:
     """How many members member_query(root, **filters) holds, kept in the reports cache: counting a
     province's 300,000 members read the whole index on every page. The entry is keyed on root's data
@@ -75,7 +96,7 @@ def member_count(root: Unit, **filters) -> int:
     # q and village are searched folded: their folded text is the key; the other filters compare
     # exactly (?nghe=Veteran finds nobody, ?nghe=veteran a twelfth of the province), so as typed.
     key = tuple(sorted((k, fold(v) if k in ("q", "village") else repr(v)) for k, v in filters.items()))
-    return cache.cached("members.count", root.id, key,
+    return cached("members.count", root.id, key,
                         lambda: count_of(member_query(root, **filters).with_only_columns(Member.id)))
 
 
@@ -102,4 +123,4 @@ def year_arg(value) -> int | None:
     return None
 
 
-__all__ = ["member_query", "member_page", "member_count", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg"]
+__all__ = ["cached", "member_query", "member_page", "member_count", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg"]

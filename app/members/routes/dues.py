@@ -16,7 +16,6 @@ from app.core.clock import today
 from app.core.export import export_table
 from app.core.views import attempt, form_page, go, page_number, render
 from app.extensions import db
-from app.reports import cache
 from app.units.models import Unit
 from app.units.services import subtree
 from app.vn.money import format_vnd
@@ -80,7 +79,7 @@ def _units() -> Picker:
     order were over half of the lapsed list's time. Any change to the tree bumps the global version
     the entry is keyed on (units are `__counted__ = "tree"`)."""
     root = current_user.unit
-    return Picker(cache.cached("members.dues_units", root.id, (), lambda: [
+    return Picker(dq.cached("members.dues_units", root.id, (), lambda: [
         PickerUnit(u.id, u.depth, u.name) for u in subtree(root, include_inactive=False)]))
 
 
@@ -253,11 +252,10 @@ def dues_lapsed():
     """Danh sách hội viên chưa đóng hội phí (?don_vi=, ?nam= the reference year), paged."""
     authorize("view")
     unit, year = _unit_arg(), _year_arg()
-    pagination, rows = dq.lapsed_page(unit, year, page_number(), PER_PAGE)
-    count, owed = dq.lapsed_totals(unit, year)
+    pagination, rows, owed, collecting = dq.lapsed_view(unit, year, page_number(), PER_PAGE)
     return render("members/dues_lapsed.html", partial="members/_dues_lapsed.html", unit=unit, year=year,
-                  pagination=pagination, rows=rows, count=count, owed=owed, units=_units(),
-                  collecting=dq.collecting_count(unit))
+                  pagination=pagination, rows=rows, count=pagination.total, owed=owed, units=_units(),
+                  collecting=collecting)
 
 
 @bp.get("/hoi-phi/chua-dong.xlsx")

@@ -12,7 +12,6 @@ from app.core.clock import today
 from app.core.export import export_table
 from app.core.views import attach_error, attempt, form_page, is_htmx, page_number, render
 from app.extensions import db
-from app.reports import cache
 from app.units.models import Unit
 from app.units.services import scope_choices
 
@@ -29,7 +28,7 @@ def unit_choices(active_only: bool) -> list[tuple[int, str]]:
     Vietnamese order took 35-80 ms of every list page. Any change to the tree bumps the global
     version the entry is keyed on (units are `__counted__ = "tree"`)."""
     root = current_user.unit
-    return cache.cached("members.unit_choices", root.id, (active_only,),
+    return queries.cached("members.unit_choices", root.id, (active_only,),
                         lambda: scope_choices(root, active_only=active_only))
 
 
