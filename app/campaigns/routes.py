@@ -41,10 +41,10 @@ def index():
     pagination = db.paginate(stmt, page=page_number(), per_page=30, error_out=False)
     ids = [c.id for c in pagination.items]
     targets = services.target_total(stmt) if filters.period.data else None
-    parts = services.campaign_parts(ids)
+    figures = services.campaign_figures(ids)
     return render("campaigns/index.html", partial="campaigns/_rows.html", pagination=pagination,
-                  filters=filters, totals={i: sum(p) for i, p in parts.items()},
-                  goods={i: p[1] for i, p in parts.items()}, donors=services.donor_counts(ids),
+                  filters=filters, totals={i: sum(f[:3]) for i, f in figures.items()},
+                  goods={i: f[1] for i, f in figures.items()}, donors={i: f[3] for i, f in figures.items()},
                   percent=services.percent, targets=targets)
 
 
@@ -55,11 +55,10 @@ def export():
     authorize("view")
     _, stmt = _filtered()
     items = list(db.session.scalars(stmt.limit(5000)))
-    parts = services.campaign_parts(items)
-    donors = services.donor_counts(items)
+    figures = services.campaign_figures(items)
     rows = [(c.name, c.kind_label, c.unit.name, c.fund.name, c.purpose, c.start_date, c.end_date,
-             c.target_amount or None, parts[c.id][0] + parts[c.id][2], parts[c.id][1], sum(parts[c.id]),
-             donors[c.id], c.status_label) for c in items]
+             c.target_amount or None, figures[c.id][0] + figures[c.id][2], figures[c.id][1], sum(figures[c.id][:3]),
+             figures[c.id][3], c.status_label) for c in items]
     return export_table("dot-van-dong.xlsx", ["Tên đợt vận động", "Loại", "Đơn vị", "Quỹ", "Mục đích",
                                               "Ngày bắt đầu", "Ngày kết thúc", "Mục tiêu (đồng)",
                                               "Tiền (đồng)", "Hiện vật quy ra tiền (đồng)",
@@ -71,12 +70,12 @@ def export():
 def detail(campaign_id):
     """A campaign: raised vs target bar, donors count and the latest donations."""
     campaign = get_or_404(Campaign, campaign_id)
-    money, goods, other = services.campaign_parts([campaign.id])[campaign.id]
+    money, goods, other, donors = services.campaign_figures([campaign.id])[campaign.id]
     raised = money + goods + other
     return render("campaigns/detail.html", partial="campaigns/_summary.html", campaign=campaign, raised=raised,
                   money=money + other, donated_money=money, goods=goods, other=other,
                   pct=services.percent(raised, campaign.target_amount),
-                  donors_count=services.donors_count(campaign), recent=recent(campaign, 15))
+                  donors_count=donors, recent=recent(campaign, 15))
 
 
 def _form_choices(form, unit_id=None):

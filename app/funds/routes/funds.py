@@ -3,7 +3,7 @@ from flask import request, url_for
 from flask_login import current_user, login_required
 
 from app.books.owners import void_link
-from app.core.authz import authorize, get_or_404
+from app.core.authz import authorize, can, get_or_404
 from app.core.export import export_table
 from app.core.views import attempt, form_page, page_number, render
 from app.extensions import db
@@ -56,7 +56,20 @@ def detail(fund_id):
     filters, stmt = filtered_ledger(fund, request.args)
     pagination = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render("funds/detail.html", partial="funds/_entries.html", fund=fund, filters=filters,
-                  pagination=pagination, fund_balance=services.balance(fund), void_link=void_link)
+                  pagination=pagination, fund_balance=services.balance(fund), void_link=void_link,
+                  may_write=_may_write())
+
+
+def _may_write():
+    """may_write(entry): can('money.write', entry), asked once per unit, not per row: the answer
+    depends on the entry's unit only, and asking it for each of 50 rows was a fifth of the page."""
+    known: dict[int, bool] = {}
+
+    def may_write(entry) -> bool:
+        if entry.unit_id not in known:
+            known[entry.unit_id] = can(current_user, "money.write", entry)
+        return known[entry.unit_id]
+    return may_write
 
 
 def _note(e) -> str:
