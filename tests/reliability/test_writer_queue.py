@@ -1,7 +1,7 @@
 """The SQLite write queue (app.core.writequeue, issue 20 F): writers in several processes get the
 write lock in the order they asked for it; a writer killed with kill -9, holding or waiting, never
 blocks the ones behind it; a writer that waits too long answers "Máy chủ đang bận"; readers never
-queue.
+queue, and a POST queues only for its write, not while its view reads (tests/core/test_write_turn.py).
 
 Each writer is a process forked from the test's app (as gunicorn forks its workers), writing through
 the app's engine (write_mode: BEGIN IMMEDIATE), so the wiring in app.core.db is what is proved. The
@@ -275,3 +275,51 @@ def test_a_writer_that_waits_too_long_answers_server_busy_and_readers_never_queu
     with app.app_context():  # the turn given up by the timed-out writer does not hold the next one
         resp = app.test_client().post("/dang-nhap", data={"username": "ai", "password": "sai"})
         assert resp.status_code != 503
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_post_reads_without_queueing_and_queues_only_to_write(sqlite_url, world, htmx):
+    """Issue 20 F: a POST's view (the user, authorising, the form's choices, validation) reads on a
+    snapshot without a turn; only attempt()'s write queues. With another writer's turn held, a gift
+    refused by validation answers at once (it never writes), the same gift valid waits for the write
+    and answers 503 after WRITE_QUEUE_SECONDS (the positive control: the write does queue), and once
+    the turn is let go it is written."""
+    import re
+
+    from sqlalchemy import func, select
+
+    from app.core import writequeue
+    from app.donations.models import Donation
+    from app.extensions import db
+    from tests.conftest import AppClient, login
+    from tests.factories_donations import make_campaign
+
+    campaign = make_campaign(world.commune)
+    db.session.commit()
+    app = _app(sqlite_url, WRITE_QUEUE_SECONDS=0.5)
+    app.test_client_class = AppClient
+    client = app.test_client()
+    login(client, world.users["clerk"])
+    html = client.get("/quyen-gop/nhap").get_data(as_text=True)
+    key = re.search(r'name="idem_key"[^>]*value="([0-9a-f]{32})"', html).group(1)
+    gift = {"idem_key": key, "campaign_id": campaign.id, "donation_date": "2026-09-07", "donor_name": "Trần Văn Ba",
+            "donor_kind": "person", "address": "", "phone": "", "amount": "500.000", "method": "cash",
+            "collector_unit_id": "0"}
+    hold = writequeue.acquire(sqlite_url[len("sqlite:///"):] + "-writeq", 5)  # someone else's long turn
+    try:
+        began = time.monotonic()
+        refused = client.post("/quyen-gop/nhap", data={**gift, "amount": "12abc"}, htmx=htmx)
+        read_only = time.monotonic() - began
+        began = time.monotonic()
+        busy = client.post("/quyen-gop/nhap", data=gift, htmx=htmx)
+        waited = time.monotonic() - began
+    finally:
+        hold.release()
+    # 422, not 503: had its reads queued behind the held turn it would have answered 503 after 0.5 s
+    assert refused.status_code == 422, (refused.status_code, read_only)
+    assert busy.status_code == 503 and 0.4 < waited < 3, (busy.status_code, waited)
+    assert "Máy chủ đang bận" in busy.get_data(as_text=True)
+    done = client.post("/quyen-gop/nhap", data=gift, htmx=htmx)
+    assert done.status_code == (200 if htmx else 303)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Donation)) == 1  # the 503 wrote nothing
