@@ -97,7 +97,9 @@ def writing():
 
 @contextmanager
 def write_mode():
-    """Make transactions begun inside this block IMMEDIATE (e.g. an audit write during a GET)."""
+    """Make transactions begun inside this block IMMEDIATE, after a turn in the write queue (CLI
+    commands, jobs, an audit write during a GET). In a request, end the read first (or use writing()):
+    a transaction already begun keeps the way it began."""
     token = _mode.set("write")
     try:
         yield
@@ -107,9 +109,10 @@ def write_mode():
 
 @contextmanager
 def read_mode():
-    """Make transactions begun inside this block plain BEGIN, even in a POST: a long import checks its
-    rows on a snapshot (WAL) instead of holding the write lock while it reads. Write nothing inside:
-    end the transaction (commit or rollback) before leaving the block."""
+    """Make transactions begun inside this block plain BEGIN, even inside write_mode() (the innermost
+    block decides): a long import confirmed in attempt() checks its rows on a snapshot (WAL) instead
+    of holding the write lock while it reads. Write nothing inside: end the transaction (commit or
+    rollback) before leaving the block."""
     token = _mode.set("read")
     try:
         yield
