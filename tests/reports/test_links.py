@@ -1,7 +1,6 @@
 """Links builds its URLs without url_for's rule matching (app.reports.links._url): every method must
 still give exactly what url_for gives, Vietnamese text, spaces and missing values included."""
 import inspect
-from datetime import date
 
 from flask import g, url_for
 
@@ -55,4 +54,4 @@ def test_bases_are_per_request(app):
         assert "report_link_bases" in g
     with app.test_request_context("/", base_url="http://a.test/y"):
         assert lk.funds() == "/y" + first[len("/x"):]
-    assert first.startswith("/x/") and date.today()
+    assert first.startswith("/x/")
