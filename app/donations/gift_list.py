@@ -204,9 +204,9 @@ def page_items(stmt, page: int, per_page: int, *, count: int | None = None, root
 
 def _merged(stmt, root: Unit, depth: int):
     """The ids of stmt's gifts newest first, as the merge of one newest-first run per unit of root's
-    subtree (recorded there; collected there for a unit above), each cut at `depth`: every gift of
-    the first `depth` is within the first `depth` of its own run. The runs do not overlap (a gift's
-    unit is in the subtree or above it), so nothing is counted twice."""
+    subtree (recorded there) and one of what its units collected for the units above, each cut at
+    `depth`: every gift of the first `depth` is within the first `depth` of its own run. The runs do
+    not overlap (a gift's unit is in the subtree or above it), so nothing is counted twice."""
     ancestors = ancestor_ids(root)
     # Each run without the scope's condition, which its own unit condition implies: left in, it makes
     # PostgreSQL guess a unit's run at 170 rows (two selectivities multiplied), then gather and sort
@@ -214,9 +214,9 @@ def _merged(stmt, root: Unit, depth: int):
     scope = donation_scope(root)
     stmt = visitors.replacement_traverse(stmt, {}, lambda element: true() if element is scope else None)
     runs = [stmt.where(Donation.unit_id == unit_id) for unit_id in _subtree(root, MERGE_UNITS)]
-    if ancestors:
-        runs += [stmt.where(Donation.collector_unit_id == unit_id, Donation.unit_id.in_(ancestors))
-                 for unit_id in _subtree(root, MERGE_UNITS)]
+    if ancestors:  # one run for all it collected for the units above: few gifts, and each run costs planning
+        runs.append(stmt.where(Donation.collector_unit_id.in_(_subtree(root, MERGE_UNITS)),
+                               Donation.unit_id.in_(ancestors)))
     runs = [run.with_only_columns(Donation.id, Donation.donation_date)
             .order_by(Donation.donation_date.desc(), Donation.id.desc()).limit(depth).subquery() for run in runs]
     merged = union_all(*[select(run.c.id, run.c.donation_date) for run in runs]).subquery("merged")

@@ -61,7 +61,9 @@ def test_the_donor_filter_finds_what_the_plain_filter_finds(app, world, key):
 
 def test_the_commune_finds_the_gift_its_branch_collected_for_the_province(app, world):
     _gifts(world)
-    amounts = lambda root, key: sorted(d.amount for d in db.session.scalars(services.donation_query(root, donor=key)))  # noqa: E731
+    def amounts(root, key):
+        return sorted(d.amount for d in db.session.scalars(services.donation_query(root, donor=key)))
+
     assert amounts(world.commune, "nguyen") == [100_000, 130_000]
     assert amounts(world.branch, "nguyen") == [130_000]  # collected by the branch for the province
     assert amounts(world.commune, "nguyen thi tinh") == [130_000]
@@ -117,8 +119,8 @@ def _many(world, n):
         kw = {"method": "in_kind", "item": "quyển vở", "quantity": "50", "item_unit": "quyển"} if i % 4 == 0 else {}
         make_donation(drive, 10_000 + i, donor=make_donor(world.commune, f"Nguyễn Văn Số {i}", address=f"Ấp {i}"),
                       day=date(2026, 9, 1) + timedelta(days=i % 20), commit=False,
-                      collector_unit=world.branch if i % 3 == 0 else None, collector_name="Chị Hoa" if i % 5 == 0 else "",
-                      **kw)
+                      collector_unit=world.branch if i % 3 == 0 else None,
+                      collector_name="Chị Hoa" if i % 5 == 0 else "", **kw)
     db.session.commit()
 
 
