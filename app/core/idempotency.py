@@ -39,7 +39,8 @@ A 422 answer re-renders the same key: nothing was stored, so the corrected submi
 still counts as the first. `once()` never commits; the view commits the key and the
 record together. On PostgreSQL two simultaneous POSTs with one key race on the unique
 index: the loser's INSERT waits for the winner's commit, fails, and `once()` rolls back
-and answers with the winner's result. On SQLite, POSTs are serialised by BEGIN IMMEDIATE.
+and answers with the winner's result. On SQLite, the writes (attempt()'s) are serialised by
+BEGIN IMMEDIATE, and the key is checked inside the write.
 
 Keys are pruned after KEEP_DAYS (`prune()`, run daily by the worker and by `flask prune-keys`):
 a form left open longer than that counts as a fresh submission, which is what its user expects.

@@ -313,13 +313,17 @@ def init_app(app: Flask, engine) -> None:
         return
     role = app.config.get("DATABASE_ROLE") or ""
 
-    if role:
-        @event.listens_for(engine, "connect")
-        def _set_role(dbapi_conn, _record):
-            from psycopg import sql
+    @event.listens_for(engine, "connect")
+    def _session(dbapi_conn, _record):
+        from psycopg import sql
 
+        if role:
             dbapi_conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
-            dbapi_conn.commit()  # a SET in a transaction rolled back would be undone
+        # No JIT: the policies' subqueries make the planner's cost of an ordinary list cross
+        # jit_above_cost, and compiling then took 0.85 s of a province's 1.3 s gift list at national
+        # scale (6-22 ms without); nothing the app asks runs long enough to repay it.
+        dbapi_conn.execute("SET jit = off")
+        dbapi_conn.commit()  # a SET in a transaction rolled back would be undone
 
     event.listen(engine, "begin", _set)  # every transaction starts under its scope, eagerly
     event.listen(engine, "before_cursor_execute", _before_statement)

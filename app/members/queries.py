@@ -3,7 +3,6 @@ from datetime import date
 
 import re
 
-from flask import g, has_request_context, request
 from sqlalchemy import and_, or_, select
 
 from app.core.authz import scope_filter, scope_unit_ids
@@ -70,23 +69,10 @@ def member_query(root: Unit, *, q: str = "", status: str = ACTIVE, village: str 
 
 
 def cached(name: str, unit_id: int, key: tuple, compute):
-    """cache.cached(), the unit's data versions read once per GET request: a list page keeps two or
-    three entries of the same unit (its count, its unit picker, the lapsed index), and each read
-    of the versions is a round trip. Only a GET: a request that writes bumps the versions it read."""
-    if not cache.enabled():
-        return compute()
-    if has_request_context() and request.method in ("GET", "HEAD"):
-        seen = g.setdefault("members_versions", {})
-        if unit_id not in seen:
-            seen[unit_id] = cache.versions(unit_id)
-        version = seen[unit_id]
-    else:
-        version = cache.versions(unit_id)
-    value = cache.peek(name, unit_id, key, version)
-    if value is None:
-        value = compute()
-        cache.put(name, unit_id, key, version, value)
-    return value
+    """cache.cached(): a list page keeps two or three entries of the same unit (its count, its unit
+    picker, the lapsed index), and a GET request reads the unit's versions once for all of them
+    (app.reports.cache.versions_of)."""
+    return cache.cached(name, unit_id, key, compute)
 
 
 def member_count(root: Unit, **filters) -> int:

@@ -330,3 +330,13 @@ def test_the_only_top_units_admin_also_sends_one_set_config(app, world, client, 
     assert client.get("/_rls_probe").status_code == 200
     assert set_configs == [(path, "on")]
     assert seen["settings"] == (path, "on")
+
+
+def test_connections_run_without_jit(app):
+    """The policies' subqueries push ordinary lists over jit_above_cost; compiling cost more than the
+    query (app/core/rls.py). The server's default is on: the app's connections turn it off."""
+    assert db.session.scalar(text("SHOW jit")) == "off"
+    owner = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])  # control: a connection of no app
+    with owner.connect() as conn:
+        assert conn.scalar(text("SHOW jit")) == "on"
+    owner.dispose()
