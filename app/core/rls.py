@@ -22,11 +22,10 @@ The `unit` table itself has no policy: the tree (names, kinds, parents) is what 
 headings of the units above, the public paper check and disclosure pages read, the association
 publishes those names anyway, and every policy reads it (a policy on `unit` reading `unit` recurses).
 
-Not covered yet: tables without a unit column whose rows belong to a row that has one (a pupil's
-results and achievements, a user's roles, a dues batch's payments, an import's progress); a policy
-there would admit a row when its parent row is visible (EXISTS on the parent, whose own policy
-applies). Tables of no unit (idempotency keys, the blob store, paper lookups, books-check runs, the
-queue's) hold no household's records by unit and have no policy.
+Tables without a unit column whose rows belong to a row that has one (a pupil's results and
+achievements, a user's roles, a dues batch's payments, an import's progress) have the policy of
+app.core.rls_children: a row is visible when its parent row is (EXISTS on the parent, whose own
+policy applies).
 
 SQLite has no roles or policies: everything here is a no-op there (one process, one file, one owner).
 """
