@@ -25,7 +25,8 @@ publishes those names anyway, and every policy reads it (a policy on `unit` read
 Tables without a unit column whose rows belong to a row that has one (a pupil's results and
 achievements, a user's roles, a dues batch's payments, an import's progress) have the policy of
 app.core.rls_children: a row is visible when its parent row is (EXISTS on the parent, whose own
-policy applies).
+policy applies). Tables of no unit (idempotency keys, the blob store, paper lookups, books-check
+runs, the queue's) hold no household's records by unit and have no policy.
 
 SQLite has no roles or policies: everything here is a no-op there (one process, one file, one owner).
 """
