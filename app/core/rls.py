@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from flask import Flask, has_app_context
+from flask import Flask, has_app_context, has_request_context
 
 ROLE = "skh_app"
 POLICY = "unit_scope"
@@ -190,6 +190,8 @@ def current() -> tuple[str, str]:
     return (state[1] if state else ""), "off"
 
 
+REQUEST_STATEMENT_TIMEOUT = "55s"  # gunicorn.conf.py's timeout is 60 s
+
 # The scope last sent on a connection in its current transaction, in the pool record's info (it
 # lives as long as the driver's connection); absent until the transaction's first _set.
 _SENT = "skh_rls_sent"
@@ -207,8 +209,14 @@ def _set(conn) -> None:
         return  # a failed transaction is only rolled back; the next one is set when it begins
     scope, cross = state = current()
     info.pop(_SENT, None)  # if this fails, nothing is assumed to be set
-    dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true)",
-                       (scope, cross))
+    if has_request_context():
+        # A request's statement is cancelled when gunicorn would have given up on the request: left
+        # alone, the database would go on working for an answer nobody waits for.
+        dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true), "
+                           "set_config('statement_timeout', %s, true)", (scope, cross, REQUEST_STATEMENT_TIMEOUT))
+    else:
+        dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true)",
+                           (scope, cross))
     info[_SENT] = state
 
 
@@ -323,6 +331,10 @@ def init_app(app: Flask, engine) -> None:
         # jit_above_cost, and compiling then took 0.85 s of a province's 1.3 s gift list at national
         # scale (6-22 ms without); nothing the app asks runs long enough to repay it.
         dbapi_conn.execute("SET jit = off")
+        # The donor policy's "gifts collected below" is a hashed subplan of some 500,000 ids for a
+        # province at national scale: in the default 4 MB it is not hashed but rerun for every donor
+        # (a name search ran for 48 minutes; 4 s with room to hash it).
+        dbapi_conn.execute("SET work_mem = '64MB'")
         dbapi_conn.commit()  # a SET in a transaction rolled back would be undone
 
     event.listen(engine, "begin", _set)  # every transaction starts under its scope, eagerly

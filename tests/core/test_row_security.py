@@ -272,7 +272,7 @@ def set_configs(monkeypatch):
 
     def spy(self, query, *args, **kwargs):
         if "set_config('skh.scope'" in str(query):
-            sent.append(args[0] if args else None)
+            sent.append(tuple(args[0][:2]) if args else None)  # the scope (a request's adds its timeout)
         return execute(self, query, *args, **kwargs)
 
     monkeypatch.setattr(psycopg.Connection, "execute", spy)
@@ -340,3 +340,14 @@ def test_connections_run_without_jit(app):
     with owner.connect() as conn:
         assert conn.scalar(text("SHOW jit")) == "on"
     owner.dispose()
+
+
+def test_a_requests_statements_end_with_the_request(app):
+    """In a request a statement is cancelled after REQUEST_STATEMENT_TIMEOUT (gunicorn gives up on
+    the request then); work outside requests (the worker's prints, backups) keeps the server's."""
+    with app.test_request_context("/"):
+        assert db.session.scalar(text("SHOW statement_timeout")) == rls.REQUEST_STATEMENT_TIMEOUT
+        db.session.rollback()
+    db.session.remove()
+    assert db.session.scalar(text("SHOW statement_timeout")) == "0"
+    assert db.session.scalar(text("SHOW work_mem")) == "64MB"  # room to hash a policy's subplan
