@@ -160,7 +160,7 @@ def province_pdf_ms() -> float | None:
     return _pdf_ms(client, f"/bao-cao/tong-ket.pdf?don_vi={info['commune_id']}&ky={YEAR}")
 
 
-def warm_up(url: str, env: dict, target: float, tries: int = 4) -> None:
+def warm_up(url: str, env: dict, target: float, tries: int = 8) -> None:
     """Unmeasured runs at 10 connections until the slowest answer is under twice the target.
 
     Each gunicorn worker keeps its own report cache (app.reports.cache), and a few requests in a

@@ -263,6 +263,10 @@ def put(name: str, unit_id: int, key: tuple, version: tuple[int, int], value: An
         store().put((name, unit_id, key, version), value)
 
 
+_computing: dict = {}  # entry key -> the lock of the thread computing it
+_computing_lock = threading.Lock()
+
+
 def cached(name: str, unit_id: int, key: tuple, compute: Callable[[], Any]) -> Any:
     """compute() once per (name, unit, key, data versions); REPORTS_CACHE=False turns caching off.
 
@@ -276,6 +280,20 @@ def cached(name: str, unit_id: int, key: tuple, compute: Callable[[], Any]) -> A
     hit, value = lru.get(full_key)
     if hit:
         return value
-    value = compute()
-    lru.put(full_key, value)
+    # One computation per entry in a process: the threads of a worker asking for the same missing
+    # entry (a province's dashboard opened by several at once: seconds each at national scale) wait
+    # for the first instead of each computing it beside it on the same cores.
+    with _computing_lock:
+        lock = _computing.setdefault(full_key, threading.Lock())
+    try:
+        with lock:
+            hit, value = lru.get(full_key)
+            if not hit:
+                value = compute()
+                lru.put(full_key, value)
+    finally:
+        with _computing_lock:
+            if _computing.get(full_key) is lock:
+                del _computing[full_key]
     return value
+

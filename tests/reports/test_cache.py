@@ -105,3 +105,36 @@ def test_the_dashboard_shows_a_new_donation_on_the_next_request(tree, client, as
 def test_caching_can_be_turned_off(tree, app):
     app.config["REPORTS_CACHE"] = False
     assert get_facts(tree.A, date(2026, 1, 1)) is not get_facts(tree.A, date(2026, 1, 1))
+
+
+def test_threads_asking_for_one_missing_entry_compute_it_once(app, monkeypatch):
+    """A worker's threads opening the same cold report wait for the first computation; a different
+    entry is computed beside it (positive control)."""
+    import threading
+    import time
+
+    monkeypatch.setattr(cache, "versions", lambda unit_id: (7, 1))
+    calls = []
+
+    def slow(tag):
+        def compute():
+            calls.append(tag)
+            time.sleep(0.2)
+            return f"kết quả {tag}"
+        return compute
+
+    answers = []
+
+    def ask(tag):
+        with app.app_context():
+            answers.append(cache.cached("probe", 1, (tag,), slow(tag)))
+
+    threads = [threading.Thread(target=ask, args=("a",)) for _ in range(5)]
+    threads.append(threading.Thread(target=ask, args=("b",)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(calls) == ["a", "b"]
+    assert sorted(answers) == ["kết quả a"] * 5 + ["kết quả b"]
+    assert cache._computing == {}
