@@ -209,14 +209,13 @@ def _set(conn) -> None:
         return  # a failed transaction is only rolled back; the next one is set when it begins
     scope, cross = state = current()
     info.pop(_SENT, None)  # if this fails, nothing is assumed to be set
-    if has_request_context():
-        # A request's statement is cancelled when gunicorn would have given up on the request: left
-        # alone, the database would go on working for an answer nobody waits for.
-        dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true), "
-                           "set_config('statement_timeout', %s, true)", (scope, cross, REQUEST_STATEMENT_TIMEOUT))
-    else:
-        dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true)",
-                           (scope, cross))
+    # In a request a statement is cancelled when gunicorn would have given up on the request: left
+    # alone, the database would go on working for an answer nobody waits for. Elsewhere ('' keeps
+    # the transaction's setting) the worker's prints and backups take the time they need.
+    timeout = REQUEST_STATEMENT_TIMEOUT if has_request_context() else None
+    dbapi_conn.execute("SELECT set_config('skh.scope', %s, true), set_config('skh.cross', %s, true), "
+                       "set_config('statement_timeout', coalesce(%s, current_setting('statement_timeout')), true)",
+                       (scope, cross, timeout))
     info[_SENT] = state
 
 

@@ -18,10 +18,10 @@ from sqlalchemy import and_, case, exists, func, select
 from app.core.authz import scope_filter
 from app.core.paging import Page, paginate_ids
 from app.extensions import db
+from app.reports import cache
 from app.units.models import Unit
 
 from .models import ACTIVE, DuesBatch, DuesPayment, DuesSetting, Member
-from .queries import cached
 
 GRID_YEARS = 3
 STANDING = DuesPayment.voided == False  # noqa: E712  (matches the partial unique index's predicate)
@@ -69,7 +69,7 @@ def grid_page(root, year: int, page: int, per_page: int):
 def grid_counts(root, year: int) -> tuple[int, dict[int, int]]:
     """(active members in the subtree, {year: how many of them paid it}) for the grid's count line,
     cached per data version (a province's count is a pass over its members)."""
-    return cached("members.dues_grid", root.id, (year,), lambda: _grid_counts(root, year))
+    return cache.cached("members.dues_grid", root.id, (year,), lambda: _grid_counts(root, year))
 
 
 def _grid_counts(root, year: int) -> tuple[int, dict[int, int]]:
@@ -147,7 +147,7 @@ def lapsed_index(root, year: int, settings_key: tuple | None = None) -> tuple[ar
         return array("i", (r[0] for r in rows)), sum(int(r[1] or 0) for r in rows)
 
     key = settings_key if settings_key is not None else _settings_key(root)
-    return cached("members.dues_lapsed", root.id, (year, key), compute)
+    return cache.cached("members.dues_lapsed", root.id, (year, key), compute)
 
 
 def lapsed_totals(root, year: int) -> tuple[int, int]:

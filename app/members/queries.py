@@ -68,13 +68,6 @@ def member_query(root: Unit, *, q: str = "", status: str = ACTIVE, village: str 
     return stmt.order_by(Member.name_key, Member.id)
 
 
-def cached(name: str, unit_id: int, key: tuple, compute):
-    """cache.cached(): a list page keeps two or three entries of the same unit (its count, its unit
-    picker, the lapsed index), and a GET request reads the unit's versions once for all of them
-    (app.reports.cache.versions_of)."""
-    return cache.cached(name, unit_id, key, compute)
-
-
 def member_count(root: Unit, **filters) -> int:
     """How many members member_query(root, **filters) holds, kept in the reports cache: counting a
     province's 300,000 members read the whole index on every page. The entry is keyed on root's data
@@ -82,7 +75,7 @@ def member_count(root: Unit, **filters) -> int:
     # q and village are searched folded: their folded text is the key; the other filters compare
     # exactly (?nghe=Veteran finds nobody, ?nghe=veteran a twelfth of the province), so as typed.
     key = tuple(sorted((k, fold(v) if k in ("q", "village") else repr(v)) for k, v in filters.items()))
-    return cached("members.count", root.id, key,
+    return cache.cached("members.count", root.id, key,
                         lambda: count_of(member_query(root, **filters).with_only_columns(Member.id)))
 
 
@@ -109,4 +102,4 @@ def year_arg(value) -> int | None:
     return None
 
 
-__all__ = ["cached", "member_query", "member_page", "member_count", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg"]
+__all__ = ["member_query", "member_page", "member_count", "on_roll", "STATUS_ARGS", "STATUS_ARG_LABELS", "year_arg"]

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.core import idempotency
+from app.reports import cache
 from app.core.authz import authorize, get_or_404, is_id, scope_unit_ids
 from app.core.clock import today
 from app.core.export import export_table
@@ -79,7 +80,7 @@ def _units() -> Picker:
     order were over half of the lapsed list's time. Any change to the tree bumps the global version
     the entry is keyed on (units are `__counted__ = "tree"`)."""
     root = current_user.unit
-    return Picker(dq.cached("members.dues_units", root.id, (), lambda: [
+    return Picker(cache.cached("members.dues_units", root.id, (), lambda: [
         PickerUnit(u.id, u.depth, u.name) for u in subtree(root, include_inactive=False)]))
 
 

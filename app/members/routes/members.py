@@ -7,6 +7,7 @@ from flask import request, url_for
 from flask_login import current_user, login_required
 
 from app.core import idempotency
+from app.reports import cache
 from app.core.authz import authorize, get_or_404, is_id
 from app.core.clock import today
 from app.core.export import export_table
@@ -28,7 +29,7 @@ def unit_choices(active_only: bool) -> list[tuple[int, str]]:
     Vietnamese order took 35-80 ms of every list page. Any change to the tree bumps the global
     version the entry is keyed on (units are `__counted__ = "tree"`)."""
     root = current_user.unit
-    return queries.cached("members.unit_choices", root.id, (active_only,),
+    return cache.cached("members.unit_choices", root.id, (active_only,),
                         lambda: scope_choices(root, active_only=active_only))
 
 
