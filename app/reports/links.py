@@ -6,7 +6,9 @@ Lists scoped to the user's unit cannot be narrowed to one branch unless they hav
 import re
 from urllib.parse import quote_plus
 
-from flask import g, has_request_context, request, url_for
+from flask import url_for
+
+from app.core import nav
 
 from .periods import Period, month_end
 
@@ -21,14 +23,11 @@ def _quoted(value) -> str:
 
 def _url(endpoint: str, **query) -> str:
     """url_for(endpoint, **query) for an endpoint whose path takes no argument, at a fraction of the
-    cost: the path is built once per request and the query appended the way werkzeug does it (None
-    left out, in the order given). A province's roll-up has over a thousand links, and url_for's
-    rule matching was a fifth of the page (tests/reports/test_links.py holds both to the same text)."""
-    bases = g.setdefault("report_link_bases", {})
-    key = (endpoint, request.script_root if has_request_context() else None)  # g can outlive a request
-    base = bases.get(key)
-    if base is None:
-        base = bases[key] = url_for(endpoint)
+    cost: the path is the menu's (app.core.nav.link, built once per app and script root) and the
+    query is appended the way werkzeug does it (None left out, in the order given). A province's
+    roll-up has over a thousand links, and url_for's rule matching was a fifth of the page
+    (tests/reports/test_links.py holds both to the same text)."""
+    base = nav.link(endpoint)
     items = "&".join(f"{k}={_quoted(v)}" for k, v in query.items() if v is not None)  # keys: plain names
     return f"{base}?{items}" if items else base
 
