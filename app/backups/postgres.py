@@ -135,19 +135,32 @@ def _tables(url: str) -> list[str]:
             "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")]
 
 
-def restore(path: Path, url: str, attempts: int = 3) -> None:
+# The lock phase gives up long before PostgreSQL's deadlock_timeout (1 s by default) lets a
+# waiting request look for a cycle: a request that queued behind a table we already hold is then
+# never the one chosen to die, we are, and we try again.
+LOCK_PHASE = "300ms"
+RESTORE_BUDGET_SECONDS = 120.0
+
+
+def restore(path: Path, url: str, budget: float = RESTORE_BUDGET_SECONDS) -> None:
     """Replace the database's content with the archive, in one transaction: all of it, or nothing.
 
     pg_restore --clean alone, with the app running, deadlocks: it locks one table after another
     while the app's transactions hold others. So the restore script is run through psql in a
-    transaction that first locks every table at once (requests wait, then carry on with the
-    restored tables); a deadlock that still happens aborts the whole transaction and is retried.
+    transaction that first locks every table. LOCK TABLE takes a list one table at a time, so
+    it too can close a cycle with a request that holds a later table and waits for an earlier
+    one; the whole LOCK statement is therefore cut off at LOCK_PHASE and retried, and the
+    requests waiting behind it carry on unharmed (they wait, then see the restored tables).
+    New transactions queue behind our pending lock, so only those already running must end
+    before an attempt succeeds.
     """
     pg_restore, psql = _tool("pg_restore"), _tool("psql")
     tables = _tables(url)
-    preamble = "SET LOCAL lock_timeout = '120s';"
+    statements = ["SET LOCAL lock_timeout = '120s'"]
     if tables:
-        preamble += f" LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE;"
+        statements += [f"SET LOCAL statement_timeout = '{LOCK_PHASE}'",
+                       f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE",
+                       "SET LOCAL statement_timeout = 0"]
     env = pg_env(url)
     error = ""
     # The whole script first (a private temporary file): psql must never commit half a restore
@@ -155,22 +168,28 @@ def restore(path: Path, url: str, attempts: int = 3) -> None:
     fd, name = tempfile.mkstemp(prefix="skh-restore-", suffix=".sql")
     os.close(fd)
     script = Path(name)
+    deadline = time.monotonic() + budget
     try:
         _run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", f"--file={script}",
               str(path)], url)
-        for attempt in range(attempts):
-            applied = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
-                                      "-c", preamble, "-f", str(script)], env=env, capture_output=True, text=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            args = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"]
+            for statement in statements:  # each its own message: the timeout covers the LOCK alone
+                args += ["-c", statement]
+            applied = subprocess.run(args + ["-f", str(script)], env=env, capture_output=True, text=True)
             if applied.returncode == 0:
                 return
             error = applied.stderr.strip()
-            if "deadlock detected" not in error:
+            busy = "statement timeout" in error or "deadlock detected" in error
+            if not busy or time.monotonic() >= deadline:
                 break
-            log.warning("restore deadlocked with the app's own transactions (attempt %d); retrying", attempt + 1)
-            time.sleep(0.5 * (attempt + 1))
+            log.info("restore: tables busy with the app's transactions (attempt %d); trying again", attempt)
+            time.sleep(min(0.05 * attempt, 1.0))
     finally:
         script.unlink(missing_ok=True)
-    if "lock timeout" in error:
+    if "lock timeout" in error or "statement timeout" in error or "deadlock detected" in error:
         raise BackupError("Cơ sở dữ liệu đang bận quá lâu, chưa khôi phục được (không có gì thay đổi). "
                           "Hãy dừng ứng dụng rồi chạy lại lệnh.")
     raise BackupError(f"Không khôi phục được (không có gì thay đổi): {error[:500]}")
