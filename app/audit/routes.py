@@ -2,10 +2,11 @@
 from flask import Blueprint, current_app, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
-from wtforms import SelectField, StringField
+from wtforms import StringField
 
 from app.core.authz import authorize
 from app.core.export import export_table
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 from app.core.views import page_number, render
 from app.extensions import db

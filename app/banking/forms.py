@@ -1,7 +1,8 @@
 """Forms of the bank account pages (the statement upload's forms live in import_forms.py)."""
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 

@@ -1,8 +1,9 @@
 """The forms of a statement's import and of the queue of bank lines (issue 17 B)."""
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm, ConfirmForm
 from app.core.idempotency import IdempotentForm
 from app.funds.forms import DATE_FORMAT

@@ -1,9 +1,9 @@
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.funds.forms import DATE_FORMAT
-from app.core.fields import MoneyField
+from app.core.fields import MoneyField, SelectField
 
 from .models import KIND_LABELS
 

@@ -3,10 +3,11 @@
 Millimetres and points are typed the Vietnamese way ("3,5") or the other ("3.5"); app.commendations.blanks
 checks the ranges and says which box is wrong.
 """
-from wtforms import BooleanField, Field, SelectField, StringField
+from wtforms import BooleanField, Field, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import TextInput
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 
 from .blank_models import ALIGNS, PAPERS, QR_LABEL, TEXT_FIELDS

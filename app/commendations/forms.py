@@ -1,10 +1,10 @@
 """Forms of the commendation domain (every text NFC-normalised by BaseForm)."""
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.authz import is_id
-from app.core.fields import MoneyField
+from app.core.fields import MoneyField, SelectField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.core.idempotency import IdempotentForm
 

@@ -1,7 +1,8 @@
 """Forms of the disclosure pages: picking a unit and a year (GET), confirming a publication."""
-from wtforms import IntegerField, SelectField
+from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (ConfirmForm re-exported for the views)
 
 

@@ -1,7 +1,7 @@
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from app.core.fields import MoneyField
+from app.core.fields import MoneyField, SelectField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 

@@ -1,6 +1,7 @@
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 from app.funds.forms import DATE_FORMAT

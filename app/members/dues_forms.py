@@ -1,8 +1,8 @@
 """Dues forms: a unit's settings, a batch from a paper list, voiding, passing up."""
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.core.fields import MoneyField
+from app.core.fields import MoneyField, SelectField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 from app.funds.forms import DATE_FORMAT

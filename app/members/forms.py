@@ -3,13 +3,10 @@
 Fields are read as typed and the service checks them (app.members.services.check_fields), so a
 refusal is one Vietnamese message beside its field whether it came from a form or an import row.
 """
-import re
-
-from markupsafe import Markup, escape
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import Select
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 
@@ -39,51 +36,6 @@ class MemberCreateForm(IdempotentForm, MemberForm):
     not_duplicate = BooleanField("Đã kiểm tra: đây là người khác, vẫn thêm hội viên mới")
 
 
-class LongSelect(Select):
-    """wtforms' Select, its options written without html_params: a province's unit picker has 500
-    options and the generic writer (sorted keys, escaping, a Markup per option) was 40 % of the
-    member list's CPU time. The same HTML (tests/members/test_list_shapes.py compares the two);
-    options with render_kw or boolean values, and groups, go through the generic writer."""
-
-    def __call__(self, field, **kwargs):
-        if self.multiple or field.has_groups():
-            return super().__call__(field, **kwargs)
-        choices = list(field.iter_choices())
-        if any(c[3] or isinstance(c[0], bool) for c in choices):
-            return super().__call__(field, **kwargs)
-        head = super().__call__(_NoChoices(field), **kwargs)[:-len("</select>")]
-        parts = [str(head)]
-        for value, label, selected, _kw in choices:
-            parts.append(f'<option {"selected " if selected else ""}value="{escaped(value)}">{escaped(label)}</option>')
-        parts.append("</select>")
-        return Markup("".join(parts))
-
-
-_SPECIAL = re.compile("[&<>'\"]")
-
-
-def escaped(value) -> str:
-    """markupsafe.escape's text, skipped for the usual text that has nothing to escape."""
-    text = str(value)
-    return str(escape(text)) if _SPECIAL.search(text) else text
-
-
-class _NoChoices:
-    """A field seen through with no choices: Select writes only the <select ...> tag for it."""
-
-    def __init__(self, field):
-        self._field = field
-
-    def __getattr__(self, name):
-        return getattr(self._field, name)
-
-    def has_groups(self):
-        return False
-
-    def iter_choices(self):
-        return iter(())
-
-
 class MemberFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
@@ -91,7 +43,7 @@ class MemberFilterForm(BaseForm):
     # English attributes, the Vietnamese query parameters (name=) of API.md kept: the counts link here.
     q = StringField("Tìm theo tên, số thẻ, số điện thoại")
     unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, default=0, validate_choice=False,
-                          widget=LongSelect())
+)
     status = SelectField("Trạng thái", name="trang_thai", default="dang", validate_choice=False,
                          choices=list(STATUS_ARG_LABELS.items()))
     village = StringField("Thôn, ấp", name="thon")

@@ -1,7 +1,8 @@
 """Forms of the closing pages: picking a unit and a year (GET), confirming a close, reopening."""
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (ConfirmForm re-exported for the views)
 
 

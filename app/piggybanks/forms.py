@@ -1,7 +1,7 @@
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.core.fields import MoneyField
+from app.core.fields import MoneyField, SelectField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.core.idempotency import IdempotentForm
 from app.funds.forms import DATE_FORMAT

@@ -2,11 +2,11 @@
 from dataclasses import dataclass
 
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.core.fields import MoneyField
+from app.core.fields import MoneyField, SelectField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 from app.pupils.forms import SchoolYearField

@@ -1,6 +1,7 @@
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 
 from .models import UNIT_KINDS

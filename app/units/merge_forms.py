@@ -1,8 +1,9 @@
 """Forms of the merge and rename pages (issue 20 D)."""
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 
 from .merge_queries import SERIES_LABELS

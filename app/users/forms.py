@@ -1,11 +1,12 @@
 import re
 
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.passwords import password_problem
 from app.core.authz import ROLE_LABELS
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")

@@ -11,12 +11,13 @@ larger one is a background print job (app.printing.jobs) whose progress page ope
 """
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from wtforms import IntegerField, SelectField
+from wtforms import IntegerField
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from app.core import clock
 from app.core.authz import get_or_404, is_id
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 from app.core.views import render
 from app.printing.offer import queue_from_form

@@ -15,6 +15,7 @@ from app.reports import cache
 from app.core.authz import authorize, get_or_404, is_id, scope_unit_ids
 from app.core.clock import today
 from app.core.export import export_table
+from app.core.fields import escaped
 from app.core.views import attempt, form_page, go, page_number, render
 from app.extensions import db
 from app.units.models import Unit
@@ -23,7 +24,6 @@ from app.vn.money import format_vnd
 
 from .. import dues, dues_queries as dq
 from .. import dues_remit as passing_up
-from ..forms import escaped
 from ..dues_forms import NEW_FUND, CollectForm, DuesVoidForm, RemitForm, SettingForm
 from ..models import DuesBatch, DuesRemittance
 from . import bp

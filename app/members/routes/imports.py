@@ -9,11 +9,12 @@ import json
 from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from app.core import imports
 from app.core.authz import authorize, get_or_404
+from app.core.fields import SelectField
 from app.core.forms import BaseForm
 from app.core.idempotency import IdempotentForm
 from app.core.imports import discard, load_staged, stage

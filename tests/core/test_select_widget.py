@@ -1,11 +1,11 @@
-"""Issue 20 F: the member lists' cheaper shapes give exactly what the plain ones gave.
+"""Issue 20 F: the app's drop-downs (app.core.fields.LongSelect) write what wtforms writes.
 
 - The unit picker's LongSelect writes the HTML wtforms' Select writes, whatever the labels hold.
 """
 from wtforms import Form, SelectField
 from wtforms.widgets import Select
 
-from app.members.forms import LongSelect
+from app.core.fields import LongSelect
 
 
 class _Picker(Form):
@@ -34,3 +34,37 @@ def test_the_long_select_leaves_render_kw_and_groups_to_wtforms():
     for field in (form.fast, form.plain):
         field.choices = {"Xã": [(3, "Một"), (4, "Hai & Ba")]}
     assert str(form.fast()).replace('id="fast"', "") == str(form.plain()).replace('id="plain"', "")
+
+
+def _plain_selects(form_classes) -> list[str]:
+    """The single-choice drop-downs among these forms' fields not written by LongSelect."""
+    import wtforms
+
+    found = []
+    for form in form_classes:
+        for name in dir(form):
+            unbound = getattr(form, name, None)
+            field_class = getattr(unbound, "field_class", None)
+            if not (isinstance(field_class, type) and issubclass(field_class, wtforms.SelectField)):
+                continue
+            if issubclass(field_class, wtforms.SelectMultipleField):
+                continue
+            widget = unbound.kwargs.get("widget") or field_class.widget
+            if not isinstance(widget, LongSelect):
+                found.append(f"{form.__module__}.{form.__name__}.{name}")
+    return found
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_drop_down_of_the_app_is_written_by_long_select(app):
+    import wtforms
+
+    forms = [f for f in _subclasses(wtforms.Form) if f.__module__.startswith("app.")]
+    assert len(forms) > 50 and any(f.__name__ == "MemberFilterForm" for f in forms)
+    assert _plain_selects([_Picker]) == [f"{__name__}._Picker.plain"]  # the check sees a plain one
+    assert _plain_selects(forms) == []
