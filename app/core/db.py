@@ -265,6 +265,14 @@ def _release_with_transaction(engine: Engine) -> None:
 
 
 PG_LOCK_TIMEOUT = "200ms"
+# PostgreSQL rolled the transaction back for a reason of timing alone: chosen as a deadlock's
+# victim, or a serialisation failure. Nothing of it was written; running it again is safe.
+_TRANSIENT = frozenset({"40P01", "40001"})
+
+
+def transient(err: BaseException) -> bool:
+    """True when a database error only says the transaction crossed another (see _TRANSIENT)."""
+    return getattr(getattr(err, "orig", None), "sqlstate", None) in _TRANSIENT
 
 
 def write_without_waiting(engine, work) -> None:

@@ -1,12 +1,16 @@
 """Small helpers shared by the thin views of every domain."""
+import logging
 from typing import Any, Callable
 
 from flask import flash, make_response, redirect, request
+from sqlalchemy.exc import OperationalError
 
 from app.core import db as core_db
 from app.core import idempotency
 from app.core.refusal import Refusal
 from app.core.rendering import is_htmx, render
+
+log = logging.getLogger(__name__)
 
 
 def go(url: str):
@@ -36,13 +40,29 @@ def attach_error(form, err, default_field: str | None = None) -> None:
         form.form_errors.append(str(err))
 
 
+# How many times a write PostgreSQL ended as a deadlock's victim (or a serialisation failure) is
+# run again before the error stands.
+TRANSIENT_RETRIES = 2
+
+
 def _commit(work):
     """work() and its commit as the request's write: the reads so far end (their snapshot could not
     upgrade to write on SQLite), the write queue's turn and BEGIN IMMEDIATE come at work()'s first
     statement, and the turn ends with the commit; a Refusal (or any error) rolls back. The view's
-    loading, authorising and validating before, and its answer after, read without the turn."""
-    with core_db.writing():
-        return work()
+    loading, authorising and validating before, and its answer after, read without the turn.
+
+    A write that PostgreSQL chose as a deadlock's victim was rolled back whole, numbers and all, so
+    it is run again from the start (its objects reload) rather than answered with a server error:
+    the person pressed Save once and another transaction happened to cross theirs."""
+    for tries_left in range(TRANSIENT_RETRIES, -1, -1):
+        try:
+            with core_db.writing():
+                return work()
+        except OperationalError as err:
+            if not tries_left or not core_db.transient(err):
+                raise
+            log.warning("a write was rolled back by the database (%s); running it again",
+                        getattr(getattr(err, "orig", None), "sqlstate", "?"))
 
 
 def refusal_text(form) -> str:
