@@ -13,7 +13,6 @@ The database is a copy, so the cached seed is never written.
 import gc
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -59,11 +58,12 @@ def main() -> int:
     os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))
     from app import create_app
     from bench import load
+    from bench.server import Client
 
     app = create_app()
     client = app.test_client()
     html = client.get("/dang-nhap").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    token = Client.CSRF.search(html).group(1)
     answer = client.post("/dang-nhap", data={"csrf_token": token, "username": info["users"]["treasurer"],
                                              "password": info["password"]})
     assert answer.status_code in (302, 303), answer.status_code

@@ -83,7 +83,10 @@ _SPECIAL = re.compile("[&<>'\"]")
 
 
 def escaped(value) -> str:
-    """markupsafe.escape's text, skipped for the usual text that has nothing to escape."""
+    """markupsafe.escape's text, skipped for the usual text that has nothing to escape (and, like
+    escape, leaving text already marked safe as it is)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
     text = str(value)
     return str(escape(text)) if _SPECIAL.search(text) else text
 

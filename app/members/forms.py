@@ -42,8 +42,7 @@ class MemberFilterForm(BaseForm):
 
     # English attributes, the Vietnamese query parameters (name=) of API.md kept: the counts link here.
     q = StringField("Tìm theo tên, số thẻ, số điện thoại")
-    unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, default=0, validate_choice=False,
-)
+    unit_id = SelectField("Đơn vị", name="don_vi", coerce=int, default=0, validate_choice=False)
     status = SelectField("Trạng thái", name="trang_thai", default="dang", validate_choice=False,
                          choices=list(STATUS_ARG_LABELS.items()))
     village = StringField("Thôn, ấp", name="thon")

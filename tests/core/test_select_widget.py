@@ -2,6 +2,7 @@
 
 - The unit picker's LongSelect writes the HTML wtforms' Select writes, whatever the labels hold.
 """
+from markupsafe import Markup
 from wtforms import Form, SelectField
 from wtforms.widgets import Select
 
@@ -14,7 +15,8 @@ class _Picker(Form):
 
 
 MESSY = [(0, "Mọi đơn vị"), (7, "\u2003Hội Khuyến học xã Ea H'Leo"), (12, '\u2003\u2003Chi hội "Ấp 3" & <Tân Lộc>'),
-         (3, "Ban đại diện Hội Cựu giáo chức"), (44, "  Chi hội Thôn Đắk R’Lấp  ")]
+         (3, "Ban đại diện Hội Cựu giáo chức"), (44, "  Chi hội Thôn Đắk R’Lấp  "),
+         (45, Markup("Chi hội <b>Ấp 4</b> &amp; Ấp 5"))]  # a label already marked safe is written as it is
 
 
 def test_the_long_select_writes_what_wtforms_writes():

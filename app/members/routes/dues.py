@@ -11,13 +11,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.core import idempotency
-from app.reports import cache
 from app.core.authz import authorize, get_or_404, is_id, scope_unit_ids
 from app.core.clock import today
 from app.core.export import export_table
 from app.core.fields import escaped
 from app.core.views import attempt, form_page, go, page_number, render
 from app.extensions import db
+from app.reports import cache
 from app.units.models import Unit
 from app.units.services import subtree
 from app.vn.money import format_vnd

@@ -7,12 +7,12 @@ from flask import request, url_for
 from flask_login import current_user, login_required
 
 from app.core import idempotency
-from app.reports import cache
 from app.core.authz import authorize, get_or_404, is_id
 from app.core.clock import today
 from app.core.export import export_table
 from app.core.views import attach_error, attempt, form_page, is_htmx, page_number, render
 from app.extensions import db
+from app.reports import cache
 from app.units.models import Unit
 from app.units.services import scope_choices
 
