@@ -8,6 +8,8 @@ import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
+from app.core import limitstore  # registers the skh-sqlite:// scheme with limits
+
 
 def _secret_key(instance_path: str) -> str:
     env = os.environ.get("SECRET_KEY")
@@ -75,7 +77,8 @@ def build_config(instance_path: str) -> dict:
         "HSTS": https,
         "WTF_CSRF_TIME_LIMIT": None,  # volunteers leave a form open for hours
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "8")) * 1024 * 1024,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Shared by every worker of this machine (app/core/limitstore.py); several machines: Redis.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or limitstore.default_uri(instance_path),
         "RATELIMIT_HEADERS_ENABLED": False,
         # Logins (app/auth/throttle.py): a generous flat limit per address (an office shares one
         # behind NAT), and per address + username a growing wait: after LOGIN_FREE_ATTEMPTS
