@@ -23,7 +23,52 @@ CASH, TRANSFER, IN_KIND = "cash", "transfer", "in_kind"
 METHODS = {CASH: "Tiền mặt", TRANSFER: "Chuyển khoản", IN_KIND: "Hiện vật"}
 
 
-class Donation(db.Model):
+class GiftText:
+    """What a gift shows, from its own columns and the few related values it names (`entry.number`,
+    `goods_entry.number`, `collector_unit.name`): shared by Donation and the gift list's plain rows
+    (app.donations.gift_list.GiftRow), so both say it the same way."""
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def in_kind(self) -> bool:
+        return self.method == IN_KIND
+
+    @property
+    def number(self) -> str:
+        """The number of the gift's paper: its biên bản giao nhận (GN-...) for goods, else its phiếu thu."""
+        if self.goods_entry_id is not None:
+            return self.goods_entry.number or ""
+        return self.entry.number if self.entry is not None and self.entry.number else ""
+
+    @property
+    def paper_name(self) -> str:
+        return "biên bản giao nhận hiện vật" if self.goods_entry_id is not None else "phiếu thu"
+
+    @property
+    def method_label(self) -> str:
+        return METHODS.get(self.method, METHOD_LABELS.get(self.method, self.method))
+
+    @property
+    def in_kind_text(self) -> str:
+        """"50 quyển vở" for gifts in kind, "" otherwise."""
+        if self.method != IN_KIND:
+            return ""
+        qty = ""
+        if self.quantity is not None:
+            q = Decimal(self.quantity)
+            qty = f"{q:f}".rstrip("0").rstrip(".") if "." in f"{q:f}" else f"{q:f}"
+        return " ".join(p for p in (qty, self.item_unit, self.item) if p)
+
+    @property
+    def collector_label(self) -> str:
+        parts = [self.collector_name, self.collector_unit.name if self.collector_unit else ""]
+        return " - ".join(p for p in parts if p)
+
+
+class Donation(GiftText, db.Model):
     __tablename__ = "donation"
     __counted__ = "rows"  # reports count these rows (app.reports.cache)
 
@@ -73,48 +118,9 @@ class Donation(db.Model):
     )
 
     @property
-    def voided(self) -> bool:
-        return self.voided_at is not None
-
-    @property
-    def in_kind(self) -> bool:
-        return self.method == IN_KIND
-
-    @property
-    def number(self) -> str:
-        """The number of the gift's paper: its biên bản giao nhận (GN-...) for goods, else its phiếu thu."""
-        if self.goods_entry_id is not None:
-            return self.goods_entry.number or ""
-        return self.entry.number if self.entry is not None and self.entry.number else ""
-
-    @property
-    def paper_name(self) -> str:
-        return "biên bản giao nhận hiện vật" if self.goods_entry_id is not None else "phiếu thu"
-
-    @property
     def moved_receipt(self):
         """The old phiếu thu of a gift in kind recorded as cash before migration 0013 (voided there)."""
         return self.entry if self.goods_entry_id is not None else None
-
-    @property
-    def method_label(self) -> str:
-        return METHODS.get(self.method, METHOD_LABELS.get(self.method, self.method))
-
-    @property
-    def in_kind_text(self) -> str:
-        """"50 quyển vở" for gifts in kind, "" otherwise."""
-        if self.method != IN_KIND:
-            return ""
-        qty = ""
-        if self.quantity is not None:
-            q = Decimal(self.quantity)
-            qty = f"{q:f}".rstrip("0").rstrip(".") if "." in f"{q:f}" else f"{q:f}"
-        return " ".join(p for p in (qty, self.item_unit, self.item) if p)
-
-    @property
-    def collector_label(self) -> str:
-        parts = [self.collector_name, self.collector_unit.name if self.collector_unit else ""]
-        return " - ".join(p for p in parts if p)
 
     def audit_dict(self) -> dict:
         return {"campaign_id": self.campaign_id, "donor_id": self.donor_id, "unit_id": self.unit_id,

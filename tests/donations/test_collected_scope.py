@@ -89,7 +89,7 @@ def test_a_commune_page_gathered_first_is_the_page_the_date_walk_finds(app, worl
     # The province is over the unit bound only if the bound is small: then it walks (same rows too),
     # and the gathered statement is really taken for the commune (positive control on the SQL).
     seen = []
-    monkeypatch.setattr(gift_list.db.session, "scalars", _recording(services.db.session.scalars, seen))
+    monkeypatch.setattr(gift_list.db.session, "execute", _recording(services.db.session.execute, seen))
     stmt = services.donation_query(world.commune)
     services.page_items(stmt, 1, 10, count=services.totals(stmt)[0], root=world.commune)
     assert any("MATERIALIZED" in s for s in seen)
