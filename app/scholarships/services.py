@@ -17,6 +17,7 @@ from app.extensions import db
 from app.funds import services as funds
 from app.funds.models import Fund
 from app.pupils.models import Pupil
+from app.reports import cache
 from app.vn.money import format_number, format_vnd
 from app.vn.text import clean, fold
 
@@ -186,7 +187,7 @@ def nominations_of(pupil: Pupil) -> list[Nomination]:
 
 # ---- selection ---------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)  # kept in the reports cache (shown_totals): never changed once read
 class Totals:
     budget: int
     fund_balance: int
@@ -246,6 +247,15 @@ def totals(rnd: ScholarshipRound) -> Totals:
         .where(ScholarshipRound.fund_id == rnd.fund_id, Nomination.round_id != rnd.id,
                Nomination.status == APPROVED, Nomination.paid_on.is_(None)))
     return Totals(rnd.budget, funds.balance(rnd.fund), *(int(v) for v in row), other_unpaid=int(other or 0))
+
+
+def shown_totals(rnd: ScholarshipRound) -> Totals:
+    """totals(rnd) for the selection page, kept in the reports cache under the round's unit version
+    (4 statements, about 2 ms of each page of a 10,000-nomination round). Everything it reads is a
+    counted row of that unit: the round, its categories and nominations, and its fund's entries (a
+    round belongs to its fund's unit, save_round, so every round paying from the fund does too; an
+    entry takes its fund's unit). The rules that decide (approve, pay) read totals() afresh."""
+    return cache.cached("scholarships.totals", rnd.unit_id, (rnd.id,), lambda: totals(rnd))
 
 
 def approve(rnd: ScholarshipRound, nominations: list[Nomination]) -> list[Nomination]:

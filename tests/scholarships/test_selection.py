@@ -158,3 +158,39 @@ def test_round_includes_sponsored_pupils_once(world, as_user):
     assert [n.pupil_id for n in noms] == [supported.id] and noms[0].category_id == cat.id
     page = client.get(f"/hoc-bong/{rnd.id}").get_data(as_text=True)
     assert "Được đỡ đầu: Cô Trần Thị Hoa" in page
+
+
+def _totals_shown(client, rnd) -> str:
+    body = client.get(f"/hoc-bong/{rnd.id}").get_data(as_text=True)
+    start = body.index('id="round-totals"')
+    return " ".join(body[start:body.index("</div>", start)].split())
+
+
+def test_the_page_totals_follow_every_change_they_count(world, as_user):
+    """The selection page's totals are kept between pages (the reports cache) and read again after
+    any write they count: an approval, money into the fund, another round of the same fund approving,
+    a new budget. Control: a change the cache cannot see (raw SQL, never written by the app) is not
+    shown, so the pages above were served from the cache."""
+    from sqlalchemy import text
+
+    from tests.factories_scholarships import make_round
+
+    rnd, cat, noms = _setup(world, budget=5_000_000, fund_money=10_000_000)
+    client = as_user(world.users["admin"])
+    assert "Đã duyệt: <strong>0 đ</strong> (0 suất)" in _totals_shown(client, rnd)
+    assert _decide(client, rnd, act=f"approve-{noms[0].id}").status_code == 303
+    assert "Đã duyệt: <strong>1.000.000 đ</strong> (1 suất)" in _totals_shown(client, rnd)
+    funds.post_income(rnd.fund, 2_000_000, entry_date=rnd.ceremony_date, source="donation", counterparty="Bà Lan")
+    db.session.commit()
+    assert "Số dư quỹ: <strong>12.000.000 đ</strong>" in _totals_shown(client, rnd)
+    other = make_round(world.commune, fund=rnd.fund, fund_money=0, budget=3_000_000)
+    services.approve(other, [make_nomination(other, make_pupil(world.commune), make_category(other, 700_000))])
+    db.session.commit()
+    assert "các đợt khác chưa chi 700.000 đ" in _totals_shown(client, rnd)
+    services.save_round(rnd.fund, rnd.name, rnd.school_year, 6_000_000, rnd=rnd, ceremony_date=rnd.ceremony_date,
+                        decision_number="15/QĐ-HKH")
+    db.session.commit()
+    assert "Ngân sách: <strong>6.000.000 đ</strong>" in _totals_shown(client, rnd)
+    db.session.execute(text("UPDATE scholarship_round SET budget = 9000000 WHERE id = :id"), {"id": rnd.id})
+    db.session.commit()
+    assert "Ngân sách: <strong>6.000.000 đ</strong>" in _totals_shown(client, rnd)

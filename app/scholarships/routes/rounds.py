@@ -121,7 +121,7 @@ def selection_page(rnd, form, status_code=200, args=None):
     page = args.get("trang", 1, type=int) if args is not request.args else page_number()
     pagination = choosing.nominations_page(rnd, status, category_id, page, PER_PAGE)
     return render("scholarships/detail.html", partial="scholarships/_selection.html", status=status_code,
-                  rnd=rnd, pagination=pagination, totals=services.totals(rnd), form=form,
+                  rnd=rnd, pagination=pagination, totals=services.shown_totals(rnd), form=form,
                   goods_needs=payout.goods_needs(rnd),
                   ticked=set(form.ids.data or []),
                   warnings=services.warnings_for(pagination.items), status_filter=status, category_id=category_id,
