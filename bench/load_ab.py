@@ -24,7 +24,8 @@ from bench import load, server
 from bench.server import Client, Gunicorn
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-# BENCH_AB_PAGES=donations,nominations: only those pages of bench/load.py (by key); "post": the POST only
+# BENCH_AB_PAGES=donations,nominations: only those pages of bench/load.py (by key); "post": the POST only.
+# BENCH_AB_PG_ONLY=1 (with POSTGRES_URL): the PostgreSQL pair only. DATABASE_ROLE=skh_app: as a deployment.
 ONLY = [k for k in os.environ.get("BENCH_AB_PAGES", "").split(",") if k]
 
 
@@ -123,7 +124,8 @@ def main() -> int:
             shutil.copyfile(sqlite_db, dst)
             copies.append(f"sqlite:///{dst}")
         _add_indexes(copies[1])
-        rows += run(before, after, tuple(copies), info, "")
+        if not (pg and os.environ.get("BENCH_AB_PG_ONLY") == "1"):
+            rows += run(before, after, tuple(copies), info, "")
         if pg:
             pg_after = _pg_copy(pg, "_after")
             _add_indexes(pg_after)
