@@ -248,7 +248,8 @@ class GiftRow(GiftText):
         (self.id, self.unit_id, self.campaign_id, self.donor_id, self.donation_date, self.amount, self.method,
          self.item, self.quantity, self.item_unit, self.collector_name, self.collector_unit_id, self.entry_id,
          self.goods_entry_id, self.voided_at, self.void_reason, campaign, entry, goods, collector) = row
-        self.donor, self.campaign = donor, _Named(campaign)
+        # A row another unit's policy hides (PostgreSQL) shows blank, as the ORM's None did.
+        self.donor, self.campaign = donor, _Named(campaign or "")
         self.entry = _Numbered(entry) if self.entry_id is not None else None
         self.goods_entry = _Numbered(goods) if self.goods_entry_id is not None else None
         self.collector_unit = _Named(collector) if self.collector_unit_id is not None else None

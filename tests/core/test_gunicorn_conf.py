@@ -69,13 +69,18 @@ def _gunicorn(tmp_path, *args):
                             env={**os.environ, "WEB_WORKERS": "2"}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        pids, deadline = set(), time.monotonic() + 30
-        while len(pids) < 2 and time.monotonic() < deadline:  # both workers up and answering
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # both workers forked, and one answering
             try:
-                pids.add(_get(port, "/")[0])
+                if len(children.read_text().split()) == 2 and _get(port, "/"):
+                    break
             except OSError:
-                time.sleep(0.1)
-        assert len(pids) == 2, "gunicorn did not start two workers"
+                pass
+            time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not start two workers")
+        time.sleep(1)  # the second worker's app loaded too (a tiny app: well under a second)
         yield port
     finally:
         proc.terminate()
