@@ -68,7 +68,7 @@ BASE_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-not-for-production",
     "RATELIMIT_ENABLED": False,
-    # Each test's limiter counts afresh (tests/core/test_limitstore.py tries the shared file store).
+    # Each test's limiter counts afresh (tests/auth/test_limitstore.py tries the shared file store).
     "RATELIMIT_STORAGE_URI": "memory://",
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt is deliberately slow
     "SERVER_NAME": None,

@@ -9,8 +9,9 @@ Two guards, neither of which a stranger can use against someone else:
 
 Nothing is counted per username alone: five wrong passwords from one address must not keep the
 account's owner out from another (issue 15, finding 4). The counters live in the limiter's own store
-(RATELIMIT_STORAGE_URI: memory, Redis, Memcached...), so several workers share them exactly when the
-limiter's limits are shared, using only incr/get/clear, which every store implements. The wait is
+(RATELIMIT_STORAGE_URI: by default a SQLite file every worker of the machine shares,
+app/core/limitstore.py; Redis for several machines), so they are exact wherever the limiter's limits
+are, using only incr/get/clear, which every store implements. The wait is
 measured with `now()` and stored as an end time, so tests can move the clock without sleeping.
 """
 import hashlib

@@ -2,8 +2,8 @@
 
 The login limits (app/auth/throttle.py) are only exact when every worker counts in the same store.
 Kept in memory, each gunicorn worker kept its own counts, so the embedded default ran one worker
-and Python used one core of the box. This file is the default store
-(`RATELIMIT_STORAGE_URI=skh-sqlite://` and the file's path, `<instance>/ratelimits.db`), so `make run` serves with several
+and Python used one core of the box. This file (`<instance>/ratelimits.db`, named by
+`RATELIMIT_STORAGE_URI=skh-sqlite://<path>`) is the default store, so `make run` serves with several
 workers and the counts stay exact. Several machines share Redis instead (deploy/).
 
 It is its own file, not a table of the app's database: a login attempt must not queue behind the

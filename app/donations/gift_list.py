@@ -174,7 +174,7 @@ MERGE_UNITS = 16
 
 
 def page_items(stmt, page: int, per_page: int, *, count: int | None = None, root: Unit | None = None,
-               dense: bool = False) -> list[Donation]:
+               dense: bool = False) -> "list[GiftRow]":
     """One page of stmt (donation_query) in list order, as the list's plain rows (GiftRow).
 
     How the page's ids are found depends on the size of root's scope and of the filtered set
